@@ -1,0 +1,80 @@
+//! The `safecount` command line: argument parsing and exit codes. One file
+//! per subcommand; each returns an [`ExitCode`]-like integer.
+//!
+//! Exit codes follow sysexits: 0 ok, 2 usage, 65 invalid data (EX_DATAERR),
+//! 66 missing input (EX_NOINPUT), 70 internal error, 74 I/O error,
+//! 78 invalid configuration such as a broken profile (EX_CONFIG).
+
+mod definitions;
+mod demo;
+mod sample_data;
+mod schema;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_DATA: i32 = 65;
+pub const EXIT_NO_INPUT: i32 = 66;
+pub const EXIT_SOFTWARE: i32 = 70;
+pub const EXIT_IO: i32 = 74;
+pub const EXIT_CONFIG: i32 = 78;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "safecount",
+    version,
+    about = "Pool anti-trafficking service data across agencies without exposing anyone.",
+    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates and reports."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check every sample extract through its agency profile (the bad one is rejected).
+    Demo(demo::Args),
+    /// Check an extract against its agency profile; exit 0 clean, 65 invalid.
+    Validate(validate::Args),
+    /// List the definitions of trafficking, or explain one in plain words.
+    Definitions(definitions::Args),
+    /// Print the canonical schema (Frictionless Table Schema, or a table).
+    Schema(schema::Args),
+    /// Generate the synthetic sample agencies, extracts and profiles.
+    SampleData(sample_data::Args),
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Demo(args) => demo::run(args, &mut out),
+        Command::Definitions(args) => definitions::run(args, &mut out),
+        Command::Validate(args) => validate::run(args, &mut out),
+        Command::Schema(args) => schema::run(args, &mut out),
+        Command::SampleData(args) => sample_data::run(args, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("safecount: {e:#}");
+            EXIT_SOFTWARE
+        }
+    }
+}

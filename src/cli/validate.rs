@@ -1,0 +1,83 @@
+//! `safecount validate FILE --profile P [--json]`: check an extract and print
+//! the report. Never prints a cell value of a rejected identifier.
+
+use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::ingest::read::ReadOptions;
+use crate::ingest::{IngestError, IngestOptions, Profile, validate_file};
+use crate::schema::ExtractKind;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The extract: .csv, .xlsx or .parquet, as the profile says.
+    pub file: PathBuf,
+    /// The agency profile (TOML), or `canonical` for the canonical layout.
+    #[arg(long, short)]
+    pub profile: String,
+    /// Which kind of extract the file is.
+    #[arg(long, value_enum, default_value = "cases")]
+    pub kind: ExtractKind,
+    /// The quarter the file reports (YYYYQn); rows for another quarter are errors.
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// XLSX sheet to read (default: the profile's, else the first sheet).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print the report as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Load a profile given as a path, or the built-in `canonical` one.
+pub fn load_profile(spec: &str) -> Result<Profile, (i32, String)> {
+    if let Some(slug) = spec.strip_prefix("canonical") {
+        let slug = slug.strip_prefix(':').unwrap_or("canonical");
+        return Ok(Profile::canonical(slug, None));
+    }
+    let path = Path::new(spec);
+    if !path.is_file() {
+        return Err((
+            EXIT_NO_INPUT,
+            format!(
+                "the profile {spec} does not exist; give the path of the agency's profile (.toml), or `canonical`"
+            ),
+        ));
+    }
+    Profile::load(path).map_err(|e| (EXIT_CONFIG, format!("the profile cannot be used: {e}")))
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let profile = match load_profile(&args.profile) {
+        Ok(p) => p,
+        Err((code, message)) => {
+            eprintln!("safecount validate: {message}");
+            return Ok(code);
+        }
+    };
+    let options = IngestOptions {
+        kind: args.kind,
+        quarter: args.quarter.clone(),
+        read: ReadOptions {
+            sheet: args.sheet.clone(),
+            max_bytes: None,
+        },
+    };
+    let outcome = match validate_file(&args.file, &profile, &options) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("safecount validate: {e}");
+            return Ok(match e {
+                IngestError::MissingInput(_) => EXIT_NO_INPUT,
+                IngestError::NoSection { .. } | IngestError::BadQuarter(_) => EXIT_USAGE,
+            });
+        }
+    };
+    let report = &outcome.report;
+    if args.json {
+        writeln!(out, "{}", report.to_json())?;
+    } else {
+        write!(out, "{}", report.to_text())?;
+    }
+    Ok(if report.valid { EXIT_OK } else { EXIT_DATA })
+}

@@ -1,0 +1,1536 @@
+//! Validation and normalisation: apply a profile to an extract, check every
+//! cell, run the identifier guard, generalise quasi-identifiers and build the
+//! canonical records (a polars DataFrame, one row per person per quarter).
+//!
+//! The pass is streaming: rows are read once, each cell is mapped through a
+//! cached [`CodeMapper`] and pushed into a column builder; nothing but the
+//! canonical values is kept. Several rows of one person are merged afterwards
+//! in one polars group-by (sets united, services combined, nights summed).
+
+use super::guard::{self, ColumnScan, Finding, IdentifierKind};
+use super::mapping::{CodeMapper, Mapped};
+use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
+use super::read::{self, ReadError, ReadOptions, RowSource};
+use super::report::{IdentifierReport, Report, UnknownCode};
+use crate::schema::{
+    ExtractKind, FieldDef, FieldKind, codes, fields, format_quarter, parse_quarter,
+};
+use polars::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// What the caller adds to the profile.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub kind: ExtractKind,
+    /// The quarter being submitted; rows that say otherwise are errors.
+    pub quarter: Option<String>,
+    pub read: ReadOptions,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            kind: ExtractKind::Cases,
+            quarter: None,
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+/// Problems that stop validation before any data is looked at.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("the file {0} does not exist or cannot be opened")]
+    MissingInput(PathBuf),
+    #[error("the profile {profile} has no [{kind}] section, so it cannot read {kind} extracts")]
+    NoSection {
+        profile: PathBuf,
+        kind: &'static str,
+    },
+    #[error("\"{0}\" is not a quarter: write it as YYYYQn, e.g. 2025Q3")]
+    BadQuarter(String),
+}
+
+/// The result of validating one extract.
+pub struct Outcome {
+    pub report: Report,
+    /// Canonical records; present whenever rows could be read (check `report.valid` before storing).
+    pub records: Option<DataFrame>,
+}
+
+/// Validate and normalise `path` through `profile`.
+pub fn validate_file(
+    path: &Path,
+    profile: &Profile,
+    options: &IngestOptions,
+) -> Result<Outcome, IngestError> {
+    let kind = options.kind;
+    let section = profile.section(kind).ok_or(IngestError::NoSection {
+        profile: profile.path.clone(),
+        kind: kind.as_str(),
+    })?;
+    if let Some(q) = &options.quarter {
+        parse_quarter(q).ok_or_else(|| IngestError::BadQuarter(q.clone()))?;
+    }
+    let mut report = Report::new(
+        path.display().to_string(),
+        profile.path.display().to_string(),
+        profile.agency.slug.clone(),
+        kind,
+    );
+    let mut source = match read::open(path, section, &options.read) {
+        Ok(s) => s,
+        Err(ReadError::Missing(p)) => return Err(IngestError::MissingInput(p)),
+        Err(e) => {
+            report.error(None, None, None, e.code(), e.to_string());
+            report.finish();
+            return Ok(Outcome {
+                report,
+                records: None,
+            });
+        }
+    };
+    let mut pass = Pass::new(
+        profile,
+        section,
+        kind,
+        options,
+        source.headers(),
+        &mut report,
+    );
+    if let Err(e) = pass.run(source.as_mut(), &mut report) {
+        report.error(None, None, None, e.code(), e.to_string());
+    }
+    let records = pass.finish(&mut report);
+    report.finish();
+    Ok(Outcome { report, records })
+}
+
+/// Where one canonical field's value comes from, resolved against the header.
+enum Source {
+    Default,
+    Constant(&'static str),
+    Code {
+        col: usize,
+        mapper: CodeMapper,
+        empty: &'static str,
+    },
+    Set {
+        col: usize,
+        sep: String,
+        mapper: CodeMapper,
+    },
+    Flags {
+        cols: Vec<(usize, usize)>,
+    },
+    ServicesWide {
+        cols: Vec<(usize, usize)>,
+        status: CodeMapper,
+    },
+    ServicesLong {
+        cat_col: usize,
+        status_col: usize,
+        cat: CodeMapper,
+        status: CodeMapper,
+    },
+    Integer {
+        col: usize,
+        dollars: bool,
+        max: Option<i64>,
+    },
+    Decimal {
+        col: usize,
+        max: f64,
+    },
+    Text {
+        col: usize,
+    },
+}
+
+/// Column values being built, one entry per accepted row.
+enum Builder {
+    Codes(Vec<&'static str>),
+    Text(Vec<Option<String>>),
+    Bools(Vec<Vec<Option<bool>>>),
+    Services {
+        needed: Vec<Vec<Option<bool>>>,
+        status: Vec<Vec<Option<&'static str>>>,
+    },
+    Ints(Vec<Option<i64>>),
+    Floats(Vec<Option<f64>>),
+}
+
+struct FieldPlan {
+    def: &'static FieldDef,
+    source: Source,
+    builder: Builder,
+}
+
+/// Values derived by generalisation for the current row.
+#[derive(Default)]
+struct Derived {
+    quarter: Option<String>,
+    age_band: Option<&'static str>,
+    minor: Option<&'static str>,
+    fsa: Option<String>,
+    fsa_province: Option<&'static str>,
+}
+
+struct Generalisers {
+    age: Option<usize>,
+    age_at_recruitment: Option<usize>,
+    birth_year: Option<usize>,
+    date: Option<usize>,
+    date_format: String,
+    postal: Option<usize>,
+}
+
+struct UnknownTally {
+    count: u64,
+    rows: Vec<u64>,
+}
+
+struct Pass<'p> {
+    profile: &'p Profile,
+    kind: ExtractKind,
+    truthy: Vec<String>,
+    falsy: Vec<String>,
+    quarter_option: Option<String>,
+    labels: Vec<String>,
+    width: usize,
+    person_key: Option<usize>,
+    plans: Vec<FieldPlan>,
+    gz: Generalisers,
+    scans: Vec<(usize, ColumnScan)>,
+    header_findings: Vec<(usize, IdentifierKind, u64, Vec<u64>)>,
+    unknown: HashMap<(usize, usize, String), UnknownTally>,
+    keys_seen: HashSet<(String, Option<String>)>,
+    duplicates: bool,
+    rows_accepted: usize,
+    birth_year_without_quarter: bool,
+}
+
+fn col_index(headers: &[String], name: &str) -> Option<usize> {
+    let exact = headers.iter().position(|h| h == name.trim());
+    exact.or_else(|| {
+        let f = fold(name);
+        headers.iter().position(|h| fold(h) == f)
+    })
+}
+
+/// A column's label for messages: its header, unless the header itself looks
+/// like personal data (a file without a header row), then its position.
+fn label_of(i: usize, header: &str) -> String {
+    match guard::detect(header) {
+        Some(_) => format!(
+            "{} (its header looks like personal data: is the header row missing?)",
+            i + 1
+        ),
+        None if header.is_empty() => format!("{} (no header)", i + 1),
+        None => format!("\"{header}\""),
+    }
+}
+
+fn looks_like_formula(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    match chars.next() {
+        Some('=') | Some('@') => cell.len() > 1,
+        Some('+') | Some('-') => chars
+            .next()
+            .is_some_and(|c| !(c.is_ascii_digit() || c == '.' || c == ' ')),
+        _ => false,
+    }
+}
+
+fn is_pseudonym(key: &str) -> bool {
+    (12..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=+/.:".contains(&b))
+}
+
+fn parse_int(raw: &str) -> Option<i64> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | ','))
+        .collect();
+    let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned);
+    cleaned.parse().ok()
+}
+
+/// Dollars ("12,500.50", "12 500,50 $", "$1,200") to integer cents.
+fn parse_dollars(raw: &str) -> Option<i64> {
+    let mut s: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '$' | '_'))
+        .collect();
+    // A decimal comma: one comma followed by one or two digits at the end, and no point.
+    if !s.contains('.') {
+        if let Some(pos) = s.rfind(',') {
+            if (1..=2).contains(&(s.len() - pos - 1)) && s.matches(',').count() == 1 {
+                s.replace_range(pos..=pos, ".");
+            }
+        }
+    }
+    let s = s.replace(',', "");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
+    whole
+        .checked_mul(100)?
+        .checked_add(if whole < 0 { -frac } else { frac })
+}
+
+fn parse_date(raw: &str, format: &str) -> Option<chrono::NaiveDate> {
+    let raw = raw.trim();
+    let raw = raw.split(['T', ' ']).next().unwrap_or(raw);
+    chrono::NaiveDate::parse_from_str(raw, format)
+        .ok()
+        .or_else(|| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+}
+
+fn quarter_of(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format_quarter(date.year(), ((date.month() - 1) / 3 + 1) as u8)
+}
+
+impl<'p> Pass<'p> {
+    fn new(
+        profile: &'p Profile,
+        section: &'p ExtractProfile,
+        kind: ExtractKind,
+        options: &IngestOptions,
+        headers: &[String],
+        report: &mut Report,
+    ) -> Self {
+        let labels: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| label_of(i, h))
+            .collect();
+        // Duplicate and blank labels.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            if h.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.insert(fold(h), i) {
+                report.error(
+                    None,
+                    Some(&labels[i]),
+                    None,
+                    "duplicate-label",
+                    format!(
+                        "columns {} and {} have the same name: rename one of them in the export",
+                        first + 1,
+                        i + 1
+                    ),
+                );
+            }
+        }
+        let mut used = vec![false; headers.len()];
+        let mut resolve = |name: &str, what: &str, report: &mut Report| -> Option<usize> {
+            match col_index(headers, name) {
+                Some(i) => {
+                    used[i] = true;
+                    Some(i)
+                }
+                None => {
+                    let safe: Vec<&str> = headers
+                        .iter()
+                        .filter(|h| guard::detect(h).is_none())
+                        .map(String::as_str)
+                        .collect();
+                    report.error(
+                        None,
+                        Some(&format!("\"{name}\"")),
+                        None,
+                        "missing-label",
+                        format!(
+                            "the profile reads {what} from a column \"{name}\", which this file does not have (line {} of the profile). The file's columns are: {}",
+                            profile.line_of(&format!("\"{name}\"")),
+                            safe.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let person_key = section
+            .person_key
+            .as_deref()
+            .and_then(|pk| resolve(pk, "the person key", report));
+        let g = &section.generalise;
+        let gz = Generalisers {
+            age: g
+                .age
+                .as_deref()
+                .and_then(|c| resolve(c, "exact age", report)),
+            age_at_recruitment: g
+                .age_at_recruitment
+                .as_deref()
+                .and_then(|c| resolve(c, "age at recruitment", report)),
+            birth_year: g
+                .birth_year
+                .as_deref()
+                .and_then(|c| resolve(c, "birth year", report)),
+            date: g
+                .quarter_from_date
+                .as_deref()
+                .and_then(|c| resolve(c, "the date that gives the quarter", report)),
+            date_format: section
+                .date_format
+                .clone()
+                .unwrap_or_else(|| "%Y-%m-%d".into()),
+            postal: g
+                .postal_code
+                .as_deref()
+                .and_then(|c| resolve(c, "the postal code", report)),
+        };
+        for (what, col) in [
+            ("exact age -> age band", gz.age),
+            (
+                "age at recruitment -> minor at recruitment",
+                gz.age_at_recruitment,
+            ),
+            ("birth year -> age band", gz.birth_year),
+            ("date -> quarter", gz.date),
+            ("postal code -> FSA -> province", gz.postal),
+        ] {
+            if col.is_some() {
+                report.generalised.push(what.to_string());
+            }
+        }
+        let mut plans = Vec::new();
+        for def in kind.fields() {
+            let empty_mapping = FieldMapping::default();
+            let mapping = section.fields.get(def.name).unwrap_or(&empty_mapping);
+            let fold_values = mapping.fold.unwrap_or(section.fold);
+            let mapped = section.fields.contains_key(def.name);
+            let source = if !mapped {
+                match (def.name, &profile.agency.province) {
+                    ("province", Some(p)) => Source::Constant(
+                        codes::PROVINCE
+                            .codes
+                            .iter()
+                            .find(|c| *c == p)
+                            .copied()
+                            .unwrap_or("not_collected"),
+                    ),
+                    _ => Source::Default,
+                }
+            } else {
+                Self::source_for(def, mapping, fold_values, &mut resolve, report)
+            };
+            let n = || 0usize;
+            let builder = match def.kind {
+                FieldKind::Code(_) => Builder::Codes(Vec::new()),
+                FieldKind::PersonKey | FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
+                    Builder::Text(Vec::new())
+                }
+                FieldKind::Set(list) => Builder::Bools(vec![Vec::new(); list.codes.len() + n()]),
+                FieldKind::Services => Builder::Services {
+                    needed: vec![Vec::new(); codes::SERVICE_CATEGORY.codes.len()],
+                    status: vec![Vec::new(); codes::SERVICE_CATEGORY.codes.len()],
+                },
+                FieldKind::Count { .. } | FieldKind::Cents => Builder::Ints(Vec::new()),
+                FieldKind::Decimal { .. } => Builder::Floats(Vec::new()),
+            };
+            plans.push(FieldPlan {
+                def,
+                source,
+                builder,
+            });
+        }
+        // The guard looks at every column that is not a checked code column.
+        let mut scans = Vec::new();
+        let mut header_findings = Vec::new();
+        let generalised: Vec<usize> = [
+            gz.age,
+            gz.age_at_recruitment,
+            gz.birth_year,
+            gz.date,
+            gz.postal,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for (i, h) in headers.iter().enumerate() {
+            if generalised.contains(&i) {
+                continue;
+            }
+            let is_key = person_key == Some(i);
+            if !used[i] || is_key {
+                scans.push((i, ColumnScan::default()));
+            }
+            if !used[i] {
+                if let Some(k) = guard::header_kind(h) {
+                    header_findings.push((i, k, 0, Vec::new()));
+                }
+                if !h.is_empty() {
+                    report.ignored_columns.push(labels[i].clone());
+                }
+            }
+        }
+        let truthy = section.truthy.clone().unwrap_or_else(|| {
+            ["1", "yes", "y", "oui", "o", "x", "true", "vrai"]
+                .map(String::from)
+                .to_vec()
+        });
+        let falsy = section.falsy.clone().unwrap_or_else(|| {
+            ["0", "no", "n", "non", "false", "faux"]
+                .map(String::from)
+                .to_vec()
+        });
+        Pass {
+            profile,
+            kind,
+            truthy: truthy.iter().map(|s| fold(s)).collect(),
+            falsy: falsy.iter().map(|s| fold(s)).collect(),
+            quarter_option: options.quarter.as_ref().map(|q| q.to_uppercase()),
+            width: headers.len(),
+            labels,
+            person_key,
+            plans,
+            gz,
+            scans,
+            header_findings,
+            unknown: HashMap::new(),
+            keys_seen: HashSet::new(),
+            duplicates: false,
+            rows_accepted: 0,
+            birth_year_without_quarter: false,
+        }
+    }
+
+    fn source_for(
+        def: &'static FieldDef,
+        m: &FieldMapping,
+        fold_values: bool,
+        resolve: &mut impl FnMut(&str, &str, &mut Report) -> Option<usize>,
+        report: &mut Report,
+    ) -> Source {
+        let what = format!("field {}", def.name);
+        let constant = |list: &'static codes::CodeList, v: &str| {
+            list.codes
+                .iter()
+                .chain(codes::MISSING.codes)
+                .find(|c| **c == v)
+                .copied()
+                .unwrap_or("not_collected")
+        };
+        let unresolved = Source::Default;
+        match def.kind {
+            FieldKind::Code(list) => {
+                if let Some(v) = &m.value {
+                    return Source::Constant(constant(list, v));
+                }
+                let Some(col) = m.column.as_deref().and_then(|c| resolve(c, &what, report)) else {
+                    return unresolved;
+                };
+                let empty = m
+                    .empty
+                    .as_deref()
+                    .map(|e| constant(list, e))
+                    .unwrap_or("not_collected");
+                Source::Code {
+                    col,
+                    mapper: CodeMapper::new(list, &m.values, fold_values, false),
+                    empty,
+                }
+            }
+            FieldKind::Set(list) => {
+                if !m.flags.is_empty() {
+                    let cols = m
+                        .flags
+                        .iter()
+                        .filter_map(|(c, code)| {
+                            Some((resolve(c, &what, report)?, list.index(code)?))
+                        })
+                        .collect();
+                    return Source::Flags { cols };
+                }
+                let Some(col) = m.column.as_deref().and_then(|c| resolve(c, &what, report)) else {
+                    return unresolved;
+                };
+                Source::Set {
+                    col,
+                    sep: m.separator.clone().unwrap_or_else(|| ";".into()),
+                    mapper: CodeMapper::new(list, &m.values, fold_values, true),
+                }
+            }
+            FieldKind::Services => {
+                let status =
+                    CodeMapper::new(&codes::SERVICE_STATUS, &m.status_values, fold_values, true);
+                if let (Some(c), Some(s)) = (&m.category_column, &m.status_column) {
+                    let (Some(cat_col), Some(status_col)) =
+                        (resolve(c, &what, report), resolve(s, &what, report))
+                    else {
+                        return unresolved;
+                    };
+                    return Source::ServicesLong {
+                        cat_col,
+                        status_col,
+                        cat: CodeMapper::new(
+                            &codes::SERVICE_CATEGORY,
+                            &m.category_values,
+                            fold_values,
+                            false,
+                        ),
+                        status,
+                    };
+                }
+                let cols = m
+                    .columns
+                    .iter()
+                    .filter_map(|(c, cat)| {
+                        Some((
+                            resolve(c, &what, report)?,
+                            codes::SERVICE_CATEGORY.index(cat)?,
+                        ))
+                    })
+                    .collect();
+                Source::ServicesWide { cols, status }
+            }
+            FieldKind::Count { max } => {
+                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
+                    Some(col) => Source::Integer {
+                        col,
+                        dollars: false,
+                        max: Some(max),
+                    },
+                    None => unresolved,
+                }
+            }
+            FieldKind::Cents => match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
+                Some(col) => Source::Integer {
+                    col,
+                    dollars: m.unit.as_deref() == Some("dollars"),
+                    max: None,
+                },
+                None => unresolved,
+            },
+            FieldKind::Decimal { max } => {
+                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
+                    Some(col) => Source::Decimal { col, max },
+                    None => unresolved,
+                }
+            }
+            FieldKind::Quarter | FieldKind::Fsa | FieldKind::PersonKey | FieldKind::Agency => {
+                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
+                    Some(col) => Source::Text { col },
+                    None => unresolved,
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, source: &mut dyn RowSource, report: &mut Report) -> Result<(), ReadError> {
+        let mut record = csv::StringRecord::new();
+        while let Some(row) = source.next_row(&mut record)? {
+            report.rows_read += 1;
+            for (i, scan) in self.scans.iter_mut() {
+                if let Some(cell) = record.get(*i) {
+                    scan.observe(row, cell);
+                }
+            }
+            for (i, _, count, rows) in self.header_findings.iter_mut() {
+                if record.get(*i).is_some_and(|c| !c.trim().is_empty()) {
+                    *count += 1;
+                    if rows.len() < guard::ROWS_SHOWN {
+                        rows.push(row);
+                    }
+                }
+            }
+            if record.len() != self.width {
+                let (code, what) = if record.len() > self.width {
+                    ("extra-cell", "more")
+                } else {
+                    ("missing-cell", "fewer")
+                };
+                report.error(
+                    Some(row),
+                    None,
+                    None,
+                    code,
+                    format!(
+                        "this row has {} cells, {what} than the {} columns of the header; a value probably contains the delimiter without quotes, or a cell was lost. Fix the row in the source system and export again",
+                        record.len(),
+                        self.width
+                    ),
+                );
+                continue;
+            }
+            self.row(row, &record, report);
+        }
+        Ok(())
+    }
+
+    fn cell<'r>(
+        &self,
+        record: &'r csv::StringRecord,
+        col: usize,
+        row: u64,
+        field: &str,
+        report: &mut Report,
+    ) -> &'r str {
+        let raw = record.get(col).unwrap_or("").trim();
+        if looks_like_formula(raw) {
+            report.error(
+                Some(row),
+                Some(&self.labels[col]),
+                Some(field),
+                "formula-cell",
+                "this cell starts like a spreadsheet formula (=, +, - or @); safecount never evaluates formulas. Export values only (in Excel: copy, then paste as values)".into(),
+            );
+            return "";
+        }
+        raw
+    }
+
+    fn tally_unknown(&mut self, field: usize, col: usize, value: &str, row: u64) {
+        let tally = self
+            .unknown
+            .entry((field, col, value.to_string()))
+            .or_insert(UnknownTally {
+                count: 0,
+                rows: Vec::new(),
+            });
+        tally.count += 1;
+        if tally.rows.len() < 5 {
+            tally.rows.push(row);
+        }
+    }
+
+    fn derive(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) -> Derived {
+        let mut d = Derived::default();
+        // Quarter: a quarter column (read with the fields), a date, or the submission's quarter.
+        if let Some(col) = self.gz.date {
+            let raw = self.cell(record, col, row, "quarter", report);
+            if raw.is_empty() {
+                report.error(
+                    Some(row),
+                    Some(&self.labels[col]),
+                    Some("quarter"),
+                    "constraint-error",
+                    "the date is empty; every row needs the date that places it in a quarter"
+                        .into(),
+                );
+            } else {
+                match parse_date(raw, &self.gz.date_format) {
+                    Some(date) => d.quarter = Some(quarter_of(date)),
+                    None => report.error(
+                        Some(row),
+                        Some(&self.labels[col]),
+                        Some("quarter"),
+                        "type-error",
+                        format!("the date is not in the profile's format {} (set `date_format` in the profile)", self.gz.date_format),
+                    ),
+                }
+            }
+        }
+        let quarter_year = d
+            .quarter
+            .as_deref()
+            .or(self.quarter_option.as_deref())
+            .and_then(parse_quarter)
+            .map(|(y, _)| y);
+        let age = |pass: &Self, col: usize, field: &str, report: &mut Report| -> Option<u32> {
+            let raw = pass.cell(record, col, row, field, report);
+            if raw.is_empty() {
+                return None;
+            }
+            match parse_int(raw) {
+                Some(a) if (0..=120).contains(&a) => Some(a as u32),
+                _ => {
+                    report.error(
+                        Some(row),
+                        Some(&pass.labels[col]),
+                        Some(field),
+                        "type-error",
+                        "an age must be a whole number of years from 0 to 120".into(),
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(col) = self.gz.age {
+            d.age_band = Some(
+                age(self, col, "age_band", report)
+                    .map(codes::age_band_for)
+                    .unwrap_or("not_collected"),
+            );
+        }
+        if let Some(col) = self.gz.age_at_recruitment {
+            d.minor = Some(match age(self, col, "minor_at_recruitment", report) {
+                Some(a) if a < 18 => "yes",
+                Some(_) => "no",
+                None => "not_collected",
+            });
+        }
+        if let Some(col) = self.gz.birth_year {
+            let raw = self.cell(record, col, row, "age_band", report);
+            d.age_band = Some("not_collected");
+            if !raw.is_empty() {
+                match (parse_int(raw), quarter_year) {
+                    (Some(by), Some(year)) if (1900..=year as i64).contains(&by) => {
+                        d.age_band = Some(codes::age_band_for((year as i64 - by) as u32));
+                    }
+                    (Some(_), None) => self.birth_year_without_quarter = true,
+                    _ => report.error(
+                        Some(row),
+                        Some(&self.labels[col]),
+                        Some("age_band"),
+                        "type-error",
+                        "a birth year must be a four-digit year not after the reporting quarter"
+                            .into(),
+                    ),
+                }
+            }
+        }
+        if let Some(col) = self.gz.postal {
+            let raw = self.cell(record, col, row, "fsa", report);
+            let compact: String = raw
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .collect::<String>()
+                .to_uppercase();
+            if !compact.is_empty() {
+                let fsa = compact.get(..3).unwrap_or("");
+                let ok = codes::is_fsa(fsa) && (compact.len() == 3 || compact.len() == 6);
+                if ok {
+                    d.fsa_province = codes::province_of_fsa(fsa);
+                    d.fsa = Some(fsa.to_string());
+                } else {
+                    report.error(Some(row), Some(&self.labels[col]), Some("fsa"), "constraint-error", "this is not a Canadian postal code (letter digit letter, digit letter digit)".into());
+                }
+            }
+        }
+        d
+    }
+
+    fn row(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) {
+        let derived = self.derive(row, record, report);
+        let mut row_quarter: Option<String> = derived.quarter.clone();
+        let mut row_province: Option<&'static str> = None;
+        let mut plans = std::mem::take(&mut self.plans);
+        for (fi, plan) in plans.iter_mut().enumerate() {
+            let name = plan.def.name;
+            match (&mut plan.source, &mut plan.builder) {
+                (_, Builder::Text(out)) if plan.def.name == "person_key" => {
+                    let value = self
+                        .person_key
+                        .map(|col| self.cell(record, col, row, name, report).to_string());
+                    match value.as_deref() {
+                        Some("") => report.error(Some(row), self.person_key.map(|c| self.labels[c].as_str()), Some(name), "constraint-error", "the person key is empty; every row needs the agency's pseudonym for the person".into()),
+                        Some(k) if !is_pseudonym(k) => report.error(
+                            Some(row),
+                            self.person_key.map(|c| self.labels[c].as_str()),
+                            Some(name),
+                            "constraint-error",
+                            "the person key does not look like a pseudonym (12 to 128 letters, digits, - or _); send the keyed hash, never a name or file number".into(),
+                        ),
+                        _ => {}
+                    }
+                    out.push(value);
+                }
+                (_, Builder::Text(out)) if name == "agency" => {
+                    out.push(Some(self.profile.agency.slug.clone()))
+                }
+                (source, Builder::Text(out)) if name == "quarter" => {
+                    let from_column = match source {
+                        Source::Text { col } => {
+                            let raw = self.cell(record, *col, row, name, report);
+                            match parse_quarter(raw) {
+                                Some((y, q)) => Some(format_quarter(y, q)),
+                                None => {
+                                    report.error(
+                                        Some(row),
+                                        Some(&self.labels[*col]),
+                                        Some(name),
+                                        "type-error",
+                                        "a quarter must be written YYYYQn, e.g. 2025Q3".into(),
+                                    );
+                                    None
+                                }
+                            }
+                        }
+                        _ => None,
+                    };
+                    let q = from_column
+                        .or(row_quarter.clone())
+                        .or(self.quarter_option.clone());
+                    if let (Some(given), Some(q)) = (&self.quarter_option, &q) {
+                        if given != q {
+                            report.error(Some(row), None, Some(name), "constraint-error", format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
+                        }
+                    }
+                    row_quarter = q.clone();
+                    out.push(q);
+                }
+                (source, Builder::Text(out)) if name == "fsa" => {
+                    let value = match source {
+                        Source::Text { col } => {
+                            let raw = self.cell(record, *col, row, name, report).to_uppercase();
+                            if raw.is_empty() {
+                                None
+                            } else if codes::is_fsa(&raw) {
+                                Some(raw)
+                            } else {
+                                report.error(
+                                    Some(row),
+                                    Some(&self.labels[*col]),
+                                    Some(name),
+                                    "constraint-error",
+                                    "a forward sortation area is letter, digit, letter (e.g. R3C)"
+                                        .into(),
+                                );
+                                None
+                            }
+                        }
+                        _ => derived.fsa.clone(),
+                    };
+                    out.push(value);
+                }
+                (Source::Text { .. } | Source::Default, Builder::Text(out)) => out.push(None),
+                (source, Builder::Codes(out)) => {
+                    let derived_value = match name {
+                        "age_band" => derived.age_band,
+                        "minor_at_recruitment" => derived.minor,
+                        _ => None,
+                    };
+                    let code = if let Some(v) = derived_value {
+                        v
+                    } else {
+                        match source {
+                            Source::Constant(c) => c,
+                            Source::Code { col, mapper, empty } => {
+                                let raw = self.cell(record, *col, row, name, report);
+                                if raw.is_empty() {
+                                    empty
+                                } else {
+                                    match mapper.map(raw) {
+                                        Some(Mapped::Code(c)) => c,
+                                        _ => {
+                                            let col = *col;
+                                            self.tally_unknown(fi, col, raw, row);
+                                            "not_collected"
+                                        }
+                                    }
+                                }
+                            }
+                            _ => "not_collected",
+                        }
+                    };
+                    if name == "province" {
+                        row_province = Some(code);
+                    }
+                    out.push(code);
+                }
+                (source, Builder::Bools(out)) => {
+                    let n = out.len();
+                    // None = unknown set; Some(bits) = known set.
+                    let mut bits: Option<Vec<bool>> = None;
+                    match source {
+                        Source::Set { col, sep, mapper } => {
+                            let raw = self.cell(record, *col, row, name, report);
+                            let mut known = vec![false; n];
+                            let mut any_known = false;
+                            for item in raw
+                                .split(sep.as_str())
+                                .map(str::trim)
+                                .filter(|s| !s.is_empty())
+                            {
+                                match mapper.map(item) {
+                                    Some(Mapped::Code(c)) if codes::MISSING.contains(c) => {}
+                                    Some(Mapped::Code(c)) => {
+                                        any_known = true;
+                                        if let Some(i) = mapper.list.index(c) {
+                                            known[i] = true;
+                                        }
+                                    }
+                                    Some(Mapped::NoneOf) => any_known = true,
+                                    None => {
+                                        any_known = true;
+                                        let (col, item) = (*col, item.to_string());
+                                        self.tally_unknown(fi, col, &item, row);
+                                    }
+                                }
+                            }
+                            if any_known {
+                                bits = Some(known);
+                            }
+                        }
+                        Source::Flags { cols } => {
+                            let mut known = vec![false; n];
+                            let mut any_known = false;
+                            for (col, code) in cols.iter() {
+                                let raw = self.cell(record, *col, row, name, report);
+                                if raw.is_empty() {
+                                    continue;
+                                }
+                                let f = fold(raw);
+                                if self.truthy.contains(&f) {
+                                    known[*code] = true;
+                                    any_known = true;
+                                } else if self.falsy.contains(&f) {
+                                    any_known = true;
+                                } else {
+                                    report.error(Some(row), Some(&self.labels[*col]), Some(name), "type-error", format!("a flag column holds yes/no: use one of {} or {} (or set `truthy` / `falsy` in the profile)", self.truthy.join(", "), self.falsy.join(", ")));
+                                }
+                            }
+                            if any_known {
+                                bits = Some(known);
+                            }
+                        }
+                        _ => {}
+                    }
+                    for (i, column) in out.iter_mut().enumerate() {
+                        column.push(bits.as_ref().map(|b| b[i]));
+                    }
+                }
+                (source, Builder::Services { needed, status }) => {
+                    let n = needed.len();
+                    let mut need: Vec<Option<bool>> = vec![None; n];
+                    let mut stat: Vec<Option<&'static str>> = vec![None; n];
+                    match source {
+                        Source::ServicesWide {
+                            cols,
+                            status: mapper,
+                        } => {
+                            for v in need.iter_mut() {
+                                *v = Some(false);
+                            }
+                            for (col, cat) in cols.iter() {
+                                let raw = self.cell(record, *col, row, name, report);
+                                if raw.is_empty() {
+                                    continue;
+                                }
+                                match mapper.map(raw) {
+                                    Some(Mapped::NoneOf) => {}
+                                    Some(Mapped::Code(c)) if codes::MISSING.contains(c) => {
+                                        need[*cat] = None
+                                    }
+                                    Some(Mapped::Code(c)) => {
+                                        need[*cat] = Some(true);
+                                        stat[*cat] = Some(c);
+                                    }
+                                    None => {
+                                        let col = *col;
+                                        self.tally_unknown(fi, col, raw, row);
+                                    }
+                                }
+                            }
+                        }
+                        Source::ServicesLong {
+                            cat_col,
+                            status_col,
+                            cat,
+                            status: mapper,
+                        } => {
+                            for v in need.iter_mut() {
+                                *v = Some(false);
+                            }
+                            let raw_cat = self.cell(record, *cat_col, row, name, report);
+                            let raw_status = self.cell(record, *status_col, row, name, report);
+                            if !raw_cat.is_empty() {
+                                let c = match cat.map(raw_cat) {
+                                    Some(Mapped::Code(c)) => cat.list.index(c),
+                                    _ => {
+                                        let col = *cat_col;
+                                        self.tally_unknown(fi, col, raw_cat, row);
+                                        None
+                                    }
+                                };
+                                let s = match mapper.map(raw_status) {
+                                    _ if raw_status.is_empty() => None,
+                                    Some(Mapped::Code(s)) => Some(s),
+                                    Some(Mapped::NoneOf) => None,
+                                    None => {
+                                        let col = *status_col;
+                                        self.tally_unknown(fi, col, raw_status, row);
+                                        None
+                                    }
+                                };
+                                if let Some(c) = c {
+                                    need[c] = Some(true);
+                                    stat[c] = s.filter(|s| !codes::MISSING.contains(s));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    for i in 0..n {
+                        needed[i].push(need[i]);
+                        status[i].push(stat[i]);
+                    }
+                }
+                (source, Builder::Ints(out)) => {
+                    let value = match source {
+                        Source::Integer { col, dollars, max } => {
+                            let raw = self.cell(record, *col, row, name, report);
+                            if raw.is_empty() {
+                                None
+                            } else {
+                                let parsed = if *dollars {
+                                    parse_dollars(raw)
+                                } else {
+                                    parse_int(raw)
+                                };
+                                match parsed {
+                                    Some(v) if v < 0 => {
+                                        report.error(
+                                            Some(row),
+                                            Some(&self.labels[*col]),
+                                            Some(name),
+                                            "constraint-error",
+                                            "this number cannot be negative".into(),
+                                        );
+                                        None
+                                    }
+                                    Some(v) if max.is_some_and(|m| v > m) => {
+                                        report.error(
+                                            Some(row),
+                                            Some(&self.labels[*col]),
+                                            Some(name),
+                                            "constraint-error",
+                                            format!(
+                                                "this number is larger than the most allowed ({})",
+                                                max.unwrap_or(0)
+                                            ),
+                                        );
+                                        None
+                                    }
+                                    Some(v) => Some(v),
+                                    None => {
+                                        let unit = if *dollars {
+                                            "an amount in dollars (e.g. 12500.00)"
+                                        } else {
+                                            "a whole number"
+                                        };
+                                        report.error(
+                                            Some(row),
+                                            Some(&self.labels[*col]),
+                                            Some(name),
+                                            "type-error",
+                                            format!("this cell must hold {unit}"),
+                                        );
+                                        None
+                                    }
+                                }
+                            }
+                        }
+                        _ => None,
+                    };
+                    out.push(value);
+                }
+                (source, Builder::Floats(out)) => {
+                    let value = match source {
+                        Source::Decimal { col, max } => {
+                            let raw = self.cell(record, *col, row, name, report);
+                            if raw.is_empty() {
+                                None
+                            } else {
+                                match raw.replace(',', ".").parse::<f64>() {
+                                    Ok(v) if v.is_finite() && v >= 0.0 && v <= *max => Some(v),
+                                    _ => {
+                                        report.error(
+                                            Some(row),
+                                            Some(&self.labels[*col]),
+                                            Some(name),
+                                            "type-error",
+                                            format!("this cell must hold a number from 0 to {max}"),
+                                        );
+                                        None
+                                    }
+                                }
+                            }
+                        }
+                        _ => None,
+                    };
+                    out.push(value);
+                }
+                (_, Builder::Text(out)) => out.push(None),
+            }
+        }
+        self.plans = plans;
+        // The FSA's first letter must agree with the province.
+        if let (Some(fp), Some(p)) = (derived.fsa_province, row_province) {
+            if codes::PROVINCE.contains(p) && fp != p {
+                report.error(
+                    Some(row),
+                    None,
+                    Some("province"),
+                    "constraint-error",
+                    format!(
+                        "the postal code is in {fp} but the province says {p}; correct one of them"
+                    ),
+                );
+            }
+        }
+        if derived.fsa_province.is_some()
+            && row_province.is_some_and(|p| !codes::PROVINCE.contains(p))
+        {
+            // Province unknown in the file: the postal code settles it.
+            if let Some(plan) = self.plans.iter_mut().find(|p| p.def.name == "province") {
+                if let Builder::Codes(out) = &mut plan.builder {
+                    if let Some(last) = out.last_mut() {
+                        *last = derived.fsa_province.unwrap_or(last);
+                    }
+                }
+            }
+        }
+        // Several rows of one person are merged later; rows of one quarter of a return are not.
+        let key = match self.kind {
+            ExtractKind::Cases => self
+                .person_key
+                .and_then(|c| record.get(c))
+                .map(|k| k.trim().to_string()),
+            ExtractKind::Returns => Some(String::new()),
+        };
+        if let Some(key) = key {
+            if !self.keys_seen.insert((key, row_quarter.clone())) {
+                if self.kind == ExtractKind::Returns {
+                    report.error(
+                        Some(row),
+                        None,
+                        Some("quarter"),
+                        "constraint-error",
+                        "a second row for the same quarter: a return has one row per quarter"
+                            .into(),
+                    );
+                }
+                self.duplicates = true;
+            }
+        }
+        self.rows_accepted += 1;
+    }
+
+    fn finish(self, report: &mut Report) -> Option<DataFrame> {
+        let Pass {
+            plans,
+            scans,
+            header_findings,
+            unknown,
+            labels,
+            duplicates,
+            kind,
+            birth_year_without_quarter,
+            ..
+        } = self;
+        // Identifier findings: by column name first, then by values.
+        let mut flagged: HashSet<(usize, IdentifierKind)> = HashSet::new();
+        for (col, kind, count, rows) in header_findings {
+            flagged.insert((col, kind));
+            report.identifiers.push(IdentifierReport {
+                column: labels[col].clone(),
+                kind,
+                description: kind.describe(),
+                detected_by: "column name",
+                rows,
+                count,
+                fix: kind.fix(),
+            });
+        }
+        for (col, scan) in &scans {
+            for Finding {
+                kind, rows, count, ..
+            } in scan.findings()
+            {
+                if flagged.insert((*col, kind)) {
+                    report.identifiers.push(IdentifierReport {
+                        column: labels[*col].clone(),
+                        kind,
+                        description: kind.describe(),
+                        detected_by: "values",
+                        rows,
+                        count,
+                        fix: kind.fix(),
+                    });
+                }
+            }
+        }
+        // Unknown codes, each once; a spelling that looks like personal data is withheld and reported as such.
+        let mut unknown: Vec<_> = unknown.into_iter().collect();
+        unknown.sort_by(|a, b| (a.0.0, a.0.1, a.1.rows[0]).cmp(&(b.0.0, b.0.1, b.1.rows[0])));
+        for ((fi, col, value), tally) in unknown {
+            let plan = &plans[fi];
+            let list = plan.def.code_list().unwrap_or(&codes::SERVICE_CATEGORY);
+            let detected = guard::detect(&value);
+            let table = format!(
+                "{}.fields.{}.{}",
+                kind.as_str(),
+                plan.def.name,
+                match &plan.source {
+                    Source::ServicesLong { cat_col, .. } if *cat_col == col => "category_values",
+                    Source::ServicesLong { .. } | Source::ServicesWide { .. } => "status_values",
+                    _ => "values",
+                }
+            );
+            let mapper = match &plan.source {
+                Source::Code { mapper, .. } | Source::Set { mapper, .. } => Some(mapper),
+                Source::ServicesWide { status, .. } => Some(status),
+                Source::ServicesLong {
+                    cat_col,
+                    cat,
+                    status,
+                    ..
+                } => Some(if *cat_col == col { cat } else { status }),
+                _ => None,
+            };
+            if let Some((id_kind, _)) = detected {
+                report.identifiers.push(IdentifierReport {
+                    column: labels[col].clone(),
+                    kind: id_kind,
+                    description: id_kind.describe(),
+                    detected_by: "values",
+                    rows: tally.rows.clone(),
+                    count: tally.count,
+                    fix: id_kind.fix(),
+                });
+                continue;
+            }
+            report
+                .error_counts
+                .entry("unknown-code")
+                .and_modify(|n| *n += tally.count)
+                .or_insert(tally.count);
+            let suggestion = mapper.and_then(|m| m.suggest(&value));
+            let allowed: Vec<&'static str> = mapper
+                .map(|m| m.list.codes.to_vec())
+                .unwrap_or_else(|| list.codes.to_vec());
+            report.unknown_codes.push(UnknownCode {
+                field: plan.def.name.to_string(),
+                column: labels[col].clone(),
+                profile_line: Some(format!(
+                    "\"{}\" = \"{}\"",
+                    value.replace('"', "\\\""),
+                    suggestion.unwrap_or("<one of the allowed codes>")
+                )),
+                value: Some(value),
+                count: tally.count,
+                rows: tally.rows,
+                profile_table: table,
+                allowed,
+            });
+        }
+        if birth_year_without_quarter {
+            report.error(None, None, Some("age_band"), "constraint-error", "birth years can only be turned into age bands when the quarter is known: give --quarter".into());
+        }
+        if report.rows_read == 0 {
+            return None;
+        }
+        let df = build_frame(plans).ok()?;
+        let df = if duplicates && kind == ExtractKind::Cases {
+            merge_people(df, report)
+        } else {
+            Some(df)
+        };
+        if let Some(df) = &df {
+            report.records = df.height() as u64;
+            if df
+                .column("quarter")
+                .is_ok_and(|q| q.null_count() == df.height())
+            {
+                report.warnings.push(
+                    "the file has no quarter column or date: give --quarter when submitting".into(),
+                );
+            }
+        }
+        df
+    }
+}
+
+fn build_frame(plans: Vec<FieldPlan>) -> PolarsResult<DataFrame> {
+    let mut columns: Vec<Column> = Vec::new();
+    for plan in plans {
+        let name = plan.def.name;
+        match plan.builder {
+            Builder::Codes(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Text(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Ints(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Floats(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Bools(v) => {
+                let list = plan.def.code_list().expect("set field has a code list");
+                for (code, values) in list.codes.iter().zip(v) {
+                    columns.push(Column::new(fields::set_column(name, code).into(), values));
+                }
+            }
+            Builder::Services { needed, status } => {
+                for ((cat, n), s) in codes::SERVICE_CATEGORY.codes.iter().zip(needed).zip(status) {
+                    let (nc, sc) = fields::service_columns(cat);
+                    columns.push(Column::new(nc.into(), n));
+                    columns.push(Column::new(sc.into(), s));
+                }
+            }
+        }
+    }
+    DataFrame::new(columns)
+}
+
+fn not_missing(c: Expr) -> Expr {
+    codes::MISSING
+        .codes
+        .iter()
+        .fold(c.clone().is_not_null(), |acc, m| {
+            acc.and(c.clone().neq(lit(*m)))
+        })
+}
+
+/// Merge several rows of one person in one quarter into one record: sets
+/// united (unknown only when no row knows), services combined (the most
+/// complete status kept), nights summed (at most 92), tri-states "yes" when
+/// any row says yes, other codes the last known value.
+fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFrame> {
+    let mut aggs = Vec::new();
+    let identity = ["gender", "age_band", "citizenship"];
+    for def in crate::schema::fields::CASE_FIELDS {
+        let c = || col(def.name);
+        match def.kind {
+            FieldKind::PersonKey | FieldKind::Quarter => {}
+            FieldKind::Agency | FieldKind::Fsa => {
+                aggs.push(c().drop_nulls().last().alias(def.name))
+            }
+            FieldKind::Code(_) if def.is_tri_state() => aggs.push(
+                when(c().eq(lit("yes")).any(true))
+                    .then(lit("yes"))
+                    .when(c().eq(lit("no")).any(true))
+                    .then(lit("no"))
+                    .otherwise(c().filter(not_missing(c())).first())
+                    .fill_null(c().first())
+                    .alias(def.name),
+            ),
+            FieldKind::Code(_) => {
+                aggs.push(
+                    c().filter(not_missing(c()))
+                        .last()
+                        .fill_null(c().first())
+                        .alias(def.name),
+                );
+                if identity.contains(&def.name) {
+                    aggs.push(
+                        c().filter(not_missing(c()))
+                            .n_unique()
+                            .gt(lit(1))
+                            .alias(format!("__conflict__{}", def.name)),
+                    );
+                }
+            }
+            FieldKind::Set(list) => {
+                for code in list.codes {
+                    let name = fields::set_column(def.name, code);
+                    aggs.push(col(&name).max().alias(&name));
+                }
+            }
+            FieldKind::Services => {
+                for cat in codes::SERVICE_CATEGORY.codes {
+                    let (n, s) = fields::service_columns(cat);
+                    aggs.push(col(&n).max().alias(&n));
+                    // The most complete status any row gives (received first).
+                    let mut best = lit(NULL).cast(DataType::String);
+                    for status in codes::SERVICE_STATUS.codes.iter().rev() {
+                        best = when(col(&s).eq(lit(*status)).any(true))
+                            .then(lit(*status))
+                            .otherwise(best);
+                    }
+                    aggs.push(best.alias(&s));
+                }
+            }
+            FieldKind::Count { max } => aggs.push(
+                when(c().count().gt(lit(0)))
+                    .then(
+                        when(c().sum().gt(lit(max)))
+                            .then(lit(max))
+                            .otherwise(c().sum()),
+                    )
+                    .otherwise(lit(NULL).cast(DataType::Int64))
+                    .alias(def.name),
+            ),
+            FieldKind::Cents | FieldKind::Decimal { .. } => aggs.push(c().sum().alias(def.name)),
+        }
+    }
+    let merged = df
+        .lazy()
+        .group_by_stable([col("person_key"), col("quarter")])
+        .agg(aggs)
+        .collect();
+    let mut merged = match merged {
+        Ok(m) => m,
+        Err(e) => {
+            report.error(
+                None,
+                None,
+                None,
+                "merge-error",
+                format!("rows of the same person could not be merged ({e})"),
+            );
+            return None;
+        }
+    };
+    for field in identity {
+        let name = format!("__conflict__{field}");
+        if let Ok(c) = merged.column(&name) {
+            let n = c.as_materialized_series().sum::<u32>().unwrap_or(0);
+            if n > 0 {
+                report.warnings.push(format!(
+                    "{n} people have rows that disagree on {field}; the last known value was kept. Check the source system"
+                ));
+            }
+            let _ = merged.drop_in_place(&name);
+        }
+    }
+    let order: Vec<PlSmallStr> = crate::schema::canonical_schema(ExtractKind::Cases)
+        .iter_names()
+        .cloned()
+        .collect();
+    merged.select(order).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_in_english_and_french_forms() {
+        assert_eq!(parse_dollars("12,500.50"), Some(1_250_050));
+        assert_eq!(parse_dollars("12 500,50 $"), Some(1_250_050));
+        assert_eq!(parse_dollars("$1,200"), Some(120_000));
+        assert_eq!(parse_dollars("7"), Some(700));
+        assert_eq!(parse_dollars("1.234"), None);
+        assert_eq!(parse_dollars("abc"), None);
+    }
+
+    #[test]
+    fn formulas_are_recognised_but_negative_numbers_are_not() {
+        assert!(looks_like_formula("=HYPERLINK(\"x\")"));
+        assert!(looks_like_formula("@SUM(A1)"));
+        assert!(looks_like_formula("+cmd"));
+        assert!(!looks_like_formula("-5"));
+        assert!(!looks_like_formula("woman"));
+    }
+
+    #[test]
+    fn pseudonyms_are_long_opaque_tokens() {
+        assert!(is_pseudonym("a1b2c3d4e5f6a7b8"));
+        assert!(!is_pseudonym("2024-0153"));
+        assert!(!is_pseudonym("Maria Santos"));
+    }
+
+    #[test]
+    fn dates_become_quarters() {
+        let d = parse_date("15/08/2025", "%d/%m/%Y").unwrap();
+        assert_eq!(quarter_of(d), "2025Q3");
+        assert_eq!(
+            quarter_of(parse_date("2025-01-01T10:00", "%d/%m/%Y").unwrap()),
+            "2025Q1"
+        );
+    }
+}

@@ -1,0 +1,660 @@
+//! Agency profiles: how one agency's extract maps onto the canonical schema.
+//!
+//! A profile is a TOML file, one per agency. It names the file format, which
+//! column holds the person key, and for every canonical field where its value
+//! comes from: a column with a value map, a constant, a delimited multi-value
+//! cell, one 0/1 column per code, or (for services) a wide or a long layout.
+//! Quasi-identifiers the agency sends in finer form (exact age, birth year,
+//! dates, postal codes) are declared under `generalise` and coarsened at
+//! intake. Loading checks every name and code against the schema and reports
+//! the file, line and what to change.
+
+use crate::schema::{ExtractKind, FieldDef, FieldKind, codes};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Why a profile could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("cannot read profile {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    #[default]
+    Csv,
+    Xlsx,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+pub enum Encoding {
+    /// UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1252.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8", alias = "utf8")]
+    Utf8,
+    #[serde(rename = "windows-1252", alias = "cp1252", alias = "latin1")]
+    Windows1252,
+}
+
+/// The agency a profile belongs to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyInfo {
+    /// Lower-case slug, the agency's name in the store (`agency=<slug>`).
+    pub slug: String,
+    pub name: String,
+    /// Default province when the extract has no province column.
+    pub province: Option<String>,
+    /// The agency's own definition of a trafficking case (documentation; the
+    /// `agency_label` field records its yes/no).
+    pub definition: Option<String>,
+}
+
+/// Where one canonical field's value comes from.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMapping {
+    /// The column holding the value.
+    pub column: Option<String>,
+    /// A constant for every row (e.g. `data_source = "ngo"`).
+    pub value: Option<String>,
+    /// Agency spelling -> canonical code (or a missing-data code).
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    /// Set fields: the separator inside one cell ("threats; debt bondage").
+    pub separator: Option<String>,
+    /// Set fields: one 0/1 column per code, column -> canonical code.
+    #[serde(default)]
+    pub flags: BTreeMap<String, String>,
+    /// Services, wide layout: column -> service category; the cell holds the status.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Services, long layout (one row per service): the category column ...
+    pub category_column: Option<String>,
+    /// ... and the status column.
+    pub status_column: Option<String>,
+    /// Services: agency spelling -> category.
+    #[serde(default)]
+    pub category_values: BTreeMap<String, String>,
+    /// Services: agency spelling -> status.
+    #[serde(default)]
+    pub status_values: BTreeMap<String, String>,
+    /// Money fields: "cents" (default) or "dollars".
+    pub unit: Option<String>,
+    /// Override the section's `fold` for this field.
+    pub fold: Option<bool>,
+    /// Code an empty cell stands for (default `not_collected`).
+    pub empty: Option<String>,
+}
+
+/// Quasi-identifiers sent in finer form than the canonical schema keeps.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Generalise {
+    /// Exact age in years -> `age_band`.
+    pub age: Option<String>,
+    /// Age at recruitment in years -> `minor_at_recruitment`.
+    pub age_at_recruitment: Option<String>,
+    /// Year of birth -> `age_band` (age reached in the reporting quarter's year).
+    pub birth_year: Option<String>,
+    /// A date column -> `quarter`.
+    pub quarter_from_date: Option<String>,
+    /// Full postal code -> `fsa` -> `province`.
+    pub postal_code: Option<String>,
+}
+
+/// How one kind of extract (cases or returns) is read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractProfile {
+    #[serde(default)]
+    pub format: FileFormat,
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// "auto", ",", ";", "\t" or "|".
+    pub delimiter: Option<String>,
+    /// XLSX sheet name (default: the first sheet).
+    pub sheet: Option<String>,
+    /// Case- and accent-insensitive value matching (default true).
+    #[serde(default = "default_true")]
+    pub fold: bool,
+    /// Column holding the person key (case records only).
+    pub person_key: Option<String>,
+    /// chrono format of dates in `generalise.quarter_from_date` (default `%Y-%m-%d`).
+    pub date_format: Option<String>,
+    /// Cell spellings that mean "yes" in 0/1 flag columns (default 1, yes, oui, x, true).
+    pub truthy: Option<Vec<String>>,
+    /// Cell spellings that mean "no" in 0/1 flag columns (default 0, no, non, false).
+    pub falsy: Option<Vec<String>>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldMapping>,
+    #[serde(default)]
+    pub generalise: Generalise,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A whole agency profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub agency: AgencyInfo,
+    pub cases: Option<ExtractProfile>,
+    pub returns: Option<ExtractProfile>,
+    #[serde(skip)]
+    pub path: PathBuf,
+    #[serde(skip)]
+    text: String,
+}
+
+/// Fold a cell for case- and accent-insensitive matching: trim, lower-case,
+/// strip accents, collapse inner white space.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.trim().nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Closest of `candidates` to `word`, if reasonably close.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&fold(word), &fold(c)), c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+impl Profile {
+    /// Read and check a profile file.
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Profile::parse(&text, path)
+    }
+
+    /// Parse and check profile text; `path` is used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Profile, ProfileError> {
+        let mut profile: Profile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1)).unwrap_or(1);
+            let mut message = e.message().to_string();
+            if message.contains("duplicate key") {
+                message.push_str(
+                    ": each canonical field may be mapped once; to combine several columns into one set field use `flags`",
+                );
+            }
+            if let Some(field) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
+                let expected: Vec<&str> = message
+                    .split("expected one of ")
+                    .nth(1)
+                    .map(|e| e.split(", ").map(|s| s.trim_matches(|c| c == '`' || c == '.')).collect())
+                    .unwrap_or_default();
+                if let Some(best) = closest(field, expected.iter().copied()) {
+                    message.push_str(&format!(" (did you mean `{best}`?)"));
+                }
+            }
+            ProfileError::Invalid { path: path.to_path_buf(), line, message }
+        })?;
+        profile.path = path.to_path_buf();
+        profile.text = text.to_string();
+        profile.check()?;
+        Ok(profile)
+    }
+
+    /// The built-in profile of the canonical layout (see `safecount schema`).
+    pub fn canonical(slug: &str, province: Option<&str>) -> Profile {
+        let text = format!(
+            "[agency]\nslug = \"{slug}\"\nname = \"{slug}\"\n{}\n[cases]\nperson_key = \"person_key\"\n[returns]\n",
+            province
+                .map(|p| format!("province = \"{p}\""))
+                .unwrap_or_default()
+        );
+        let mut profile: Profile = toml::from_str(&text).expect("canonical profile parses");
+        profile.path = PathBuf::from("<canonical>");
+        for (kind, section) in [
+            (ExtractKind::Cases, &mut profile.cases),
+            (ExtractKind::Returns, &mut profile.returns),
+        ] {
+            let section = section.as_mut().expect("both sections present");
+            for def in kind.fields() {
+                let mapping = match def.kind {
+                    FieldKind::Agency | FieldKind::PersonKey => continue,
+                    FieldKind::Set(_) => FieldMapping {
+                        column: Some(def.name.to_string()),
+                        separator: Some(";".into()),
+                        ..Default::default()
+                    },
+                    FieldKind::Services => FieldMapping {
+                        columns: codes::SERVICE_CATEGORY
+                            .codes
+                            .iter()
+                            .map(|c| {
+                                (
+                                    crate::schema::table_schema::canonical_service_column(c),
+                                    c.to_string(),
+                                )
+                            })
+                            .collect(),
+                        ..Default::default()
+                    },
+                    _ => FieldMapping {
+                        column: Some(def.name.to_string()),
+                        ..Default::default()
+                    },
+                };
+                section.fields.insert(def.name.to_string(), mapping);
+            }
+        }
+        profile
+    }
+
+    pub fn section(&self, kind: ExtractKind) -> Option<&ExtractProfile> {
+        match kind {
+            ExtractKind::Cases => self.cases.as_ref(),
+            ExtractKind::Returns => self.returns.as_ref(),
+        }
+    }
+
+    /// Line of the first occurrence of `needle` in the profile text (1 if absent).
+    pub fn line_of(&self, needle: &str) -> usize {
+        self.text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    }
+
+    fn invalid(&self, needle: &str, message: String) -> ProfileError {
+        ProfileError::Invalid {
+            path: self.path.clone(),
+            line: self.line_of(needle),
+            message,
+        }
+    }
+
+    fn check(&self) -> Result<(), ProfileError> {
+        let slug = &self.agency.slug;
+        let slug_ok = !slug.is_empty()
+            && slug.len() <= 64
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !slug.starts_with('-');
+        if !slug_ok {
+            return Err(self.invalid(
+                "slug",
+                "agency.slug must be lower-case letters, digits and hyphens (e.g. \"prairie-haven\")".into(),
+            ));
+        }
+        if let Some(p) = &self.agency.province {
+            if !codes::PROVINCE.contains(p) {
+                return Err(self.invalid(
+                    "province",
+                    format!(
+                        "agency.province must be an ISO 3166-2:CA code, one of {}",
+                        codes::PROVINCE.codes.join(", ")
+                    ),
+                ));
+            }
+        }
+        if self.cases.is_none() && self.returns.is_none() {
+            return Err(self.invalid(
+                "[agency]",
+                "the profile needs a [cases] or a [returns] section".into(),
+            ));
+        }
+        for kind in [ExtractKind::Cases, ExtractKind::Returns] {
+            if let Some(section) = self.section(kind) {
+                self.check_section(kind, section)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_section(
+        &self,
+        kind: ExtractKind,
+        section: &ExtractProfile,
+    ) -> Result<(), ProfileError> {
+        let k = kind.as_str();
+        if let Some(d) = &section.delimiter {
+            if !matches!(d.as_str(), "auto" | "," | ";" | "\t" | "|") {
+                return Err(self.invalid(
+                    "delimiter",
+                    format!("[{k}] delimiter must be \"auto\", \",\", \";\", \"\\t\" or \"|\""),
+                ));
+            }
+        }
+        if kind == ExtractKind::Cases && section.person_key.is_none() {
+            return Err(self.invalid(
+                "[cases]",
+                "[cases] needs `person_key = \"<column>\"`: the column holding the agency's pseudonym for each person".into(),
+            ));
+        }
+        if kind == ExtractKind::Returns && section.person_key.is_some() {
+            return Err(self.invalid(
+                "person_key",
+                "[returns] has no person key: remove `person_key`".into(),
+            ));
+        }
+        // Which field reads which column: a column may feed one field only.
+        let mut column_owner: HashMap<String, String> = HashMap::new();
+        let mut claim = |column: &str, owner: String| -> Result<(), ProfileError> {
+            if let Some(previous) = column_owner.insert(column.to_string(), owner.clone()) {
+                return Err(self.invalid(
+                    &format!("\"{column}\""),
+                    format!("column \"{column}\" is mapped twice ({previous} and {owner}); map each column to one field"),
+                ));
+            }
+            Ok(())
+        };
+        if let Some(pk) = &section.person_key {
+            claim(pk, "person_key".into())?;
+        }
+        let g = &section.generalise;
+        for (name, col) in [
+            ("generalise.age", &g.age),
+            ("generalise.age_at_recruitment", &g.age_at_recruitment),
+            ("generalise.birth_year", &g.birth_year),
+            ("generalise.quarter_from_date", &g.quarter_from_date),
+            ("generalise.postal_code", &g.postal_code),
+        ] {
+            if let Some(col) = col {
+                claim(col, name.into())?;
+            }
+        }
+        if kind == ExtractKind::Returns
+            && (g.age.is_some()
+                || g.age_at_recruitment.is_some()
+                || g.birth_year.is_some()
+                || g.postal_code.is_some())
+        {
+            return Err(self.invalid(
+                "[returns.generalise]",
+                "[returns] can only generalise `quarter_from_date`".into(),
+            ));
+        }
+        let conflicts = [
+            (
+                "age_band",
+                g.age.is_some() || g.birth_year.is_some(),
+                "generalise.age / generalise.birth_year",
+            ),
+            (
+                "minor_at_recruitment",
+                g.age_at_recruitment.is_some(),
+                "generalise.age_at_recruitment",
+            ),
+            (
+                "quarter",
+                g.quarter_from_date.is_some(),
+                "generalise.quarter_from_date",
+            ),
+            ("fsa", g.postal_code.is_some(), "generalise.postal_code"),
+        ];
+        for (field, generalised, by) in conflicts {
+            if generalised && section.fields.contains_key(field) {
+                return Err(self.invalid(
+                    &format!("fields.{field}"),
+                    format!("[{k}] `{field}` is both mapped and derived by {by}: keep one"),
+                ));
+            }
+        }
+        if g.age.is_some() && g.birth_year.is_some() {
+            return Err(self.invalid(
+                "birth_year",
+                "give generalise.age or generalise.birth_year, not both".into(),
+            ));
+        }
+
+        for (name, mapping) in &section.fields {
+            let Some(def) = kind.field(name) else {
+                let hint = closest(name, kind.fields().iter().map(|f| f.name))
+                    .map(|b| format!(" (did you mean `{b}`?)"))
+                    .unwrap_or_default();
+                return Err(self.invalid(
+                    &format!("fields.{name}"),
+                    format!("[{k}.fields.{name}]: `{name}` is not a canonical {k} field{hint}; see `safecount schema`"),
+                ));
+            };
+            self.check_mapping(kind, def, mapping)?;
+            for col in mapping
+                .column
+                .iter()
+                .chain(mapping.category_column.iter())
+                .chain(mapping.status_column.iter())
+            {
+                claim(col, name.clone())?;
+            }
+            for col in mapping.flags.keys().chain(mapping.columns.keys()) {
+                claim(col, name.clone())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_mapping(
+        &self,
+        kind: ExtractKind,
+        def: &FieldDef,
+        m: &FieldMapping,
+    ) -> Result<(), ProfileError> {
+        let here = format!("{}.fields.{}", kind.as_str(), def.name);
+        let err =
+            |msg: String| self.invalid(&format!("fields.{}", def.name), format!("[{here}] {msg}"));
+        let sources = [
+            m.column.is_some(),
+            m.value.is_some(),
+            !m.flags.is_empty(),
+            !m.columns.is_empty(),
+            m.category_column.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if sources != 1 {
+            return Err(err("give exactly one source: `column`, `value`, `flags` (set fields), or `columns` / `category_column` (services)".into()));
+        }
+        let check_code =
+            |list: &codes::CodeList, code: &str, allow_none: bool| -> Result<(), ProfileError> {
+                if list.contains(code)
+                    || codes::MISSING.contains(code)
+                    || (allow_none && code == "none")
+                {
+                    return Ok(());
+                }
+                let hint = closest(code, list.codes.iter().copied())
+                    .map(|b| format!(" (did you mean \"{b}\"?)"))
+                    .unwrap_or_default();
+                Err(self.invalid(
+                    &format!("\"{code}\""),
+                    format!(
+                        "[{here}] \"{code}\" is not a {} code{hint}; allowed: {}",
+                        list.name,
+                        list.codes.join(", ")
+                    ),
+                ))
+            };
+        match def.kind {
+            FieldKind::Agency => {
+                return Err(err(
+                    "the agency is set from [agency].slug, not from the file: remove this mapping"
+                        .into(),
+                ));
+            }
+            FieldKind::PersonKey => {
+                return Err(err(
+                    "give the person key as `person_key = \"<column>\"` in the section".into(),
+                ));
+            }
+            FieldKind::Code(list) => {
+                for target in m.values.values() {
+                    check_code(list, target, false)?;
+                }
+                if let Some(v) = &m.value {
+                    check_code(list, v, false)?;
+                }
+                if let Some(v) = &m.empty {
+                    check_code(list, v, false)?;
+                }
+            }
+            FieldKind::Set(list) => {
+                for target in m.values.values().chain(m.flags.values()) {
+                    check_code(list, target, true)?;
+                }
+                if m.column.is_some() && m.separator.is_none() {
+                    return Err(err("a set field read from one column needs `separator` (e.g. \";\"), or use `flags` for one 0/1 column per code".into()));
+                }
+                if m.value.is_some() {
+                    return Err(err("a set field cannot be a constant".into()));
+                }
+            }
+            FieldKind::Services => {
+                for target in m.columns.values().chain(m.category_values.values()) {
+                    check_code(&codes::SERVICE_CATEGORY, target, false)?;
+                }
+                for target in m.status_values.values() {
+                    check_code(&codes::SERVICE_STATUS, target, true)?;
+                }
+                if m.category_column.is_some() != m.status_column.is_some() {
+                    return Err(err(
+                        "the long layout needs both `category_column` and `status_column`".into(),
+                    ));
+                }
+                if m.column.is_some() || m.value.is_some() {
+                    return Err(err("services use `columns` (one column per category) or `category_column` + `status_column`".into()));
+                }
+            }
+            FieldKind::Cents => {
+                if let Some(u) = &m.unit {
+                    if u != "cents" && u != "dollars" {
+                        return Err(err("`unit` must be \"cents\" or \"dollars\"".into()));
+                    }
+                }
+            }
+            FieldKind::Quarter
+            | FieldKind::Count { .. }
+            | FieldKind::Decimal { .. }
+            | FieldKind::Fsa => {}
+        }
+        if m.unit.is_some() && !matches!(def.kind, FieldKind::Cents) {
+            return Err(err("`unit` applies to money fields only".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Profile, ProfileError> {
+        Profile::parse(text, Path::new("test.toml"))
+    }
+
+    const HEAD: &str = "[agency]\nslug = \"a\"\nname = \"A\"\n[cases]\nperson_key = \"id\"\n";
+
+    #[test]
+    fn folding_ignores_case_accents_and_spacing() {
+        assert_eq!(fold("  Femme  "), "femme");
+        assert_eq!(fold("Séquestrée"), "sequestree");
+        assert_eq!(fold("Travail   FORCÉ"), "travail force");
+    }
+
+    #[test]
+    fn unknown_field_is_refused_with_line_and_suggestion() {
+        let err = parse(&format!("{HEAD}[cases.fields.gendr]\ncolumn = \"Sexe\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("test.toml:6:"), "{err}");
+        assert!(err.contains("did you mean `gender`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_target_code_is_refused() {
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.gender]\ncolumn = \"Sexe\"\nvalues = {{ F = \"womn\" }}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("did you mean \"woman\""), "{err}");
+        assert!(err.starts_with("test.toml:8:"), "{err}");
+    }
+
+    #[test]
+    fn a_column_mapped_to_two_fields_is_refused() {
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.gender]\ncolumn = \"X\"\n[cases.fields.province]\ncolumn = \"X\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("mapped twice"), "{err}");
+    }
+
+    #[test]
+    fn a_field_mapped_twice_is_refused() {
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.gender]\ncolumn = \"X\"\n[cases.fields.gender]\ncolumn = \"Y\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("mapped once") || err.contains("duplicate"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn misspelt_option_gets_a_suggestion() {
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.means]\ncolumn = \"M\"\nseperator = \";\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("separator"), "{err}");
+    }
+
+    #[test]
+    fn canonical_profile_maps_every_field() {
+        let p = Profile::canonical("x", Some("CA-ON"));
+        let cases = p.cases.as_ref().unwrap();
+        assert!(cases.fields.contains_key("means"));
+        assert!(cases.fields.contains_key("services"));
+        assert!(!cases.fields.contains_key("agency"));
+        p.check().unwrap();
+    }
+}

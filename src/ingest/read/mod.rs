@@ -1,0 +1,161 @@
+//! Readers: turn an extract file (CSV, XLSX or Parquet) into a header and a
+//! stream of rows of text cells, each with the row number the file shows.
+//!
+//! Every reader refuses, before reading rows, what cannot be an extract:
+//! a missing, empty, oversized or binary file, an undecodable encoding, a
+//! missing sheet. Those refusals are [`ReadError`]s; everything about single
+//! cells is the validator's business.
+
+mod csv;
+mod parquet;
+mod xlsx;
+
+use super::profile::{Encoding, ExtractProfile, FileFormat};
+use std::path::{Path, PathBuf};
+
+pub use csv::decode_text;
+
+/// Largest extract accepted by default (1 GiB). Split larger extracts by quarter.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+/// Why a file could not be read as an extract at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file {0} does not exist or cannot be opened")]
+    Missing(PathBuf),
+    #[error("the file is empty (0 bytes): export the extract again")]
+    Empty,
+    #[error(
+        "the file is {size} bytes, more than the limit of {limit} bytes: split the extract (one file per quarter) or ask the collaborative to raise the limit"
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the file is not a text (CSV) file{hint}")]
+    Binary { hint: String },
+    #[error(
+        "the file is not valid {encoding} text (first bad byte on line {line}): save it again as \"CSV UTF-8\", or set `encoding = \"windows-1252\"` in the profile"
+    )]
+    Encoding { encoding: &'static str, line: usize },
+    #[error("the file has no header row: the first row must hold the column names")]
+    NoHeader,
+    #[error("the file has a header but no data rows")]
+    NoRows,
+    #[error("line {line}: the CSV cannot be parsed ({reason}); check for an unclosed quote")]
+    Csv { line: u64, reason: String },
+    #[error("the workbook has no sheet named \"{wanted}\"; its sheets are: {available}")]
+    NoSheet { wanted: String, available: String },
+    #[error("the workbook cannot be read ({0}); open it in Excel and save it again as .xlsx")]
+    Xlsx(String),
+    #[error("the Parquet file cannot be read ({0})")]
+    Parquet(String),
+}
+
+impl ReadError {
+    /// Frictionless-style error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Missing(_) => "source-error",
+            ReadError::Empty | ReadError::NoRows => "empty-file",
+            ReadError::TooLarge { .. } => "size-error",
+            ReadError::Binary { .. } | ReadError::Xlsx(_) | ReadError::Parquet(_) => "format-error",
+            ReadError::Encoding { .. } => "encoding-error",
+            ReadError::NoHeader => "blank-header",
+            ReadError::Csv { .. } => "format-error",
+            ReadError::NoSheet { .. } => "source-error",
+        }
+    }
+}
+
+/// One data row: its number as the file shows it, and its cells.
+pub struct Row<'a> {
+    pub number: u64,
+    pub cells: &'a ::csv::StringRecord,
+}
+
+/// A table being read row by row.
+pub trait RowSource {
+    /// Column names, as in the file (trimmed).
+    fn headers(&self) -> &[String];
+    /// Read the next row into `record`; returns its row number, or None at the end.
+    fn next_row(&mut self, record: &mut ::csv::StringRecord) -> Result<Option<u64>, ReadError>;
+}
+
+/// Options that the command line may add to the profile.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub sheet: Option<String>,
+    pub max_bytes: Option<u64>,
+}
+
+/// Open `path` as the profile's format says.
+pub fn open(
+    path: &Path,
+    section: &ExtractProfile,
+    options: &ReadOptions,
+) -> Result<Box<dyn RowSource>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
+    if !meta.is_file() {
+        return Err(ReadError::Missing(path.to_path_buf()));
+    }
+    let limit = options.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    if meta.len() == 0 {
+        return Err(ReadError::Empty);
+    }
+    match section.format {
+        FileFormat::Csv => {
+            let bytes = std::fs::read(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
+            let delimiter = section.delimiter.as_deref().unwrap_or("auto");
+            Ok(Box::new(csv::CsvSource::new(
+                bytes,
+                section.encoding,
+                delimiter,
+            )?))
+        }
+        FileFormat::Xlsx => {
+            let sheet = options.sheet.as_deref().or(section.sheet.as_deref());
+            Ok(Box::new(xlsx::XlsxSource::open(path, sheet)?))
+        }
+        FileFormat::Parquet => Ok(Box::new(parquet::ParquetSource::open(path)?)),
+    }
+}
+
+/// What a binary file probably is, to tell the user how to fix the profile.
+fn sniff_binary(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(
+            ": it looks like an Excel workbook (.xlsx); set `format = \"xlsx\"` in the profile"
+                .into(),
+        );
+    }
+    if bytes.starts_with(b"PAR1") {
+        return Some(
+            ": it looks like a Parquet file; set `format = \"parquet\"` in the profile".into(),
+        );
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(
+            ": it looks like an old Excel workbook (.xls); save it as .xlsx or as CSV".into(),
+        );
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some(": it is a PDF; export the data as CSV or .xlsx".into());
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    (!utf16 && head.contains(&0))
+        .then(|| ": it contains binary data; export the data as CSV".into())
+}
+
+impl Encoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Auto | Encoding::Utf8 => "UTF-8",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! safecount: pool what anti-trafficking service agencies learn about the
+//! people they serve, without exposing any of them.
+//!
+//! ```text
+//! extract (CSV / XLSX / Parquet, the agency's own columns and codes)
+//!   -> ingest   : read, map via the agency profile, validate, reject direct
+//!                 identifiers, generalise quasi-identifiers, merge rows per person
+//!   -> store    : immutable raw copy + canonical Parquet, submission ledger
+//!   -> classify : definition crosswalk -> membership per definition (3-valued)
+//!   -> release  : OpenDP measurements (person-level), budget ledger debit
+//!   -> report   : charts + one self-contained HTML file
+//! ```
+//!
+//! Dependencies point one way: `cli` -> stages (`ingest`, `sample`) -> `schema`.
+//! The library's [`cli::run`] returns the process exit code, so the command
+//! line is testable without spawning processes.
+
+pub mod classify;
+pub mod cli;
+pub mod ingest;
+pub mod sample;
+pub mod schema;

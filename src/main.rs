@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(safecount::cli::run(std::env::args_os()));
+}

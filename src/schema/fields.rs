@@ -1,0 +1,464 @@
+//! The canonical fields of both kinds of extract, their types and the
+//! canonical (polars) columns they become.
+//!
+//! One [`FieldDef`] per field of `shared/domain/fields.md`. A set field
+//! becomes one nullable Boolean column per code (`acts__recruit`), null when the
+//! whole set is unknown; services become `services__<category>__needed`
+//! (Boolean) and `services__<category>__status` (code). Tri-states stay codes
+//! (`yes`/`no`/`unknown` or a missing-data code) so that a release can group by
+//! them like any other code.
+
+use super::codes::{self, CodeList};
+use polars::prelude::{DataType, Field, Schema};
+
+/// The two kinds of extract an agency sends.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractKind {
+    /// Person-level, de-identified case records: one row per person served.
+    Cases,
+    /// Organisation-level quarterly returns: funding, beds, turnaways, staff.
+    Returns,
+}
+
+impl ExtractKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExtractKind::Cases => "cases",
+            ExtractKind::Returns => "returns",
+        }
+    }
+
+    pub fn fields(self) -> &'static [FieldDef] {
+        match self {
+            ExtractKind::Cases => CASE_FIELDS,
+            ExtractKind::Returns => RETURN_FIELDS,
+        }
+    }
+
+    pub fn field(self, name: &str) -> Option<&'static FieldDef> {
+        self.fields().iter().find(|f| f.name == name)
+    }
+}
+
+/// What a field holds and how a cell of it is checked.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// The agency-scoped pseudonym; the privacy unit.
+    PersonKey,
+    /// `YYYYQn`.
+    Quarter,
+    /// Set by the intake from the profile, never read from the file.
+    Agency,
+    /// One code of a list (or a missing-data code).
+    Code(&'static CodeList),
+    /// Several codes of a list.
+    Set(&'static CodeList),
+    /// Per service category: needed?, and the status of the answer.
+    Services,
+    /// A whole number of things in `0..=max`.
+    Count { max: i64 },
+    /// Money in integer cents, `>= 0`.
+    Cents,
+    /// A decimal number `>= 0` (staff full-time equivalents).
+    Decimal { max: f64 },
+    /// Forward sortation area; internal only, never a release dimension.
+    Fsa,
+}
+
+/// One canonical field.
+#[derive(Debug)]
+pub struct FieldDef {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub description: &'static str,
+    /// Where the field and its codes come from.
+    pub standard: &'static str,
+}
+
+impl FieldDef {
+    /// Code list of a code, tri-state or set field.
+    pub fn code_list(&self) -> Option<&'static CodeList> {
+        match self.kind {
+            FieldKind::Code(list) | FieldKind::Set(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    pub fn is_tri_state(&self) -> bool {
+        matches!(self.kind, FieldKind::Code(list) if list.name == codes::TRI_STATE.name)
+    }
+}
+
+macro_rules! field {
+    ($name:literal, $kind:expr, $desc:literal, $std:literal) => {
+        FieldDef {
+            name: $name,
+            kind: $kind,
+            description: $desc,
+            standard: $std,
+        }
+    };
+}
+
+use FieldKind::*;
+
+/// Case records: one row per person served per quarter by an agency.
+pub const CASE_FIELDS: &[FieldDef] = &[
+    field!(
+        "person_key",
+        PersonKey,
+        "Agency-scoped pseudonym (a keyed hash the agency computes); never a name or file number.",
+        "privacy unit"
+    ),
+    field!("quarter", Quarter, "Reporting quarter, YYYYQn.", ""),
+    field!(
+        "agency",
+        Agency,
+        "Agency slug, set by the intake from the profile, never by the file.",
+        ""
+    ),
+    field!(
+        "data_source",
+        Code(&codes::DATA_SOURCE),
+        "Kind of organisation that identified the person.",
+        "HTCDS org_Type"
+    ),
+    field!(
+        "gender",
+        Code(&codes::GENDER),
+        "Gender.",
+        "HTCDS 2.0 prs_Gender"
+    ),
+    field!(
+        "age_band",
+        Code(&codes::AGE_BAND),
+        "Age band (CTDC ageBroad); exact ages are generalised to it at intake.",
+        "CTDC"
+    ),
+    field!(
+        "minor_at_recruitment",
+        Code(&codes::TRI_STATE),
+        "Under 18 when recruited.",
+        "CTDC majorityStatusAtExploit"
+    ),
+    field!(
+        "citizenship",
+        Code(&codes::CITIZENSHIP),
+        "Citizenship, ISO 3166-1 alpha-2. An open key set: released only through a noisy threshold.",
+        "HTCDS"
+    ),
+    field!(
+        "immigration_status",
+        Code(&codes::IMMIGRATION_STATUS),
+        "Immigration status in Canada.",
+        "Canadian extension"
+    ),
+    field!(
+        "trp_status",
+        Code(&codes::TRP_STATUS),
+        "Temporary Resident Permit for victims of trafficking.",
+        "IRCC VTIP TRP"
+    ),
+    field!(
+        "acts",
+        Set(&codes::ACTS),
+        "Acts done to the person (recruit, transport, harbour, ...).",
+        "Criminal Code / Palermo"
+    ),
+    field!(
+        "means",
+        Set(&codes::MEANS),
+        "Means / methods of control used.",
+        "HTCDS + Palermo"
+    ),
+    field!(
+        "exploitation_types",
+        Set(&codes::EXPLOITATION_TYPES),
+        "Forms of exploitation.",
+        "HTCDS + extensions"
+    ),
+    field!(
+        "labour_sector",
+        Code(&codes::LABOUR_SECTOR),
+        "Sector of labour exploitation, ISIC rev. 4 section letter.",
+        "HTCDS"
+    ),
+    field!(
+        "safety_fear",
+        Code(&codes::TRI_STATE),
+        "Conduct would reasonably cause fear for safety (Criminal Code s.279.04(1)), as judged by the worker.",
+        "Criminal Code"
+    ),
+    field!(
+        "cross_border",
+        Code(&codes::CROSS_BORDER),
+        "Border crossing in the course of the trafficking.",
+        "IRPA"
+    ),
+    field!(
+        "recruiter_relationship",
+        Code(&codes::RECRUITER_RELATIONSHIP),
+        "Relationship of the recruiter to the person.",
+        "CTDC"
+    ),
+    field!(
+        "agency_label",
+        Code(&codes::TRI_STATE),
+        "The agency's own answer to 'is this a trafficking case?' under its own definition.",
+        ""
+    ),
+    field!(
+        "province",
+        Code(&codes::PROVINCE),
+        "Province or territory, ISO 3166-2:CA.",
+        "ISO"
+    ),
+    field!(
+        "fsa",
+        Fsa,
+        "Forward sortation area; its first letter must agree with the province. Internal only: never a release dimension.",
+        "Canada Post"
+    ),
+    field!(
+        "housing_need",
+        Code(&codes::HOUSING_NEED),
+        "Housing need.",
+        "COH typology / HMIS"
+    ),
+    field!(
+        "housing_outcome",
+        Code(&codes::HOUSING_OUTCOME),
+        "What came of the housing need.",
+        ""
+    ),
+    field!(
+        "shelter_type",
+        Code(&codes::SHELTER_TYPE),
+        "Kind of shelter used.",
+        "HMIS / COH"
+    ),
+    field!(
+        "shelter_nights",
+        Count { max: 92 },
+        "Nights sheltered this quarter.",
+        "HMIS"
+    ),
+    field!(
+        "services",
+        Services,
+        "Per service category: needed, and received / referred out / waitlisted / not available / declined.",
+        "HTCDS spl_Type + extensions"
+    ),
+];
+
+/// Agency quarterly returns: one row per agency per quarter.
+pub const RETURN_FIELDS: &[FieldDef] = &[
+    field!(
+        "agency",
+        Agency,
+        "Agency slug, set by the intake from the profile.",
+        ""
+    ),
+    field!("quarter", Quarter, "Reporting quarter, YYYYQn.", ""),
+    field!(
+        "province",
+        Code(&codes::PROVINCE),
+        "Province or territory, ISO 3166-2:CA.",
+        "ISO"
+    ),
+    field!(
+        "funding_federal_cents",
+        Cents,
+        "Federal funding received this quarter, in cents.",
+        ""
+    ),
+    field!(
+        "funding_provincial_cents",
+        Cents,
+        "Provincial funding, in cents.",
+        ""
+    ),
+    field!(
+        "funding_municipal_cents",
+        Cents,
+        "Municipal funding, in cents.",
+        ""
+    ),
+    field!(
+        "funding_foundation_cents",
+        Cents,
+        "Foundation funding, in cents.",
+        ""
+    ),
+    field!(
+        "funding_private_cents",
+        Cents,
+        "Private donations, in cents.",
+        ""
+    ),
+    field!("funding_other_cents", Cents, "Other funding, in cents.", ""),
+    field!(
+        "funding_term",
+        Code(&codes::FUNDING_TERM),
+        "Term of the largest funding agreement: one_time, annual, multi_year.",
+        ""
+    ),
+    field!(
+        "beds_vaw_shelter",
+        Count { max: 10_000 },
+        "Violence-against-women shelter beds at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_general_shelter",
+        Count { max: 10_000 },
+        "General shelter beds at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_youth_shelter",
+        Count { max: 10_000 },
+        "Youth shelter beds at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_trafficking_safe_house",
+        Count { max: 10_000 },
+        "Trafficking safe-house beds at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_transitional_housing",
+        Count { max: 10_000 },
+        "Transitional housing beds at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_hotel_voucher",
+        Count { max: 10_000 },
+        "Hotel-voucher places at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "beds_host_home",
+        Count { max: 10_000 },
+        "Host-home places at quarter end.",
+        "HMIS / COH"
+    ),
+    field!(
+        "bed_nights_provided",
+        Count { max: 1_000_000 },
+        "Bed nights provided this quarter.",
+        "HMIS"
+    ),
+    field!(
+        "turnaways",
+        Count { max: 100_000 },
+        "People turned away for lack of capacity.",
+        ""
+    ),
+    field!(
+        "staff_fte",
+        Decimal { max: 10_000.0 },
+        "Staff, full-time equivalents.",
+        ""
+    ),
+    field!(
+        "trained_staff",
+        Count { max: 100_000 },
+        "Staff trained on identifying trafficked persons.",
+        ""
+    ),
+];
+
+/// Canonical column name of one code of a set field.
+pub fn set_column(field: &str, code: &str) -> String {
+    format!("{field}__{code}")
+}
+
+/// Canonical column names of one service category.
+pub fn service_columns(category: &str) -> (String, String) {
+    (
+        format!("services__{category}__needed"),
+        format!("services__{category}__status"),
+    )
+}
+
+/// The polars schema of canonical records of `kind`, in column order.
+pub fn canonical_schema(kind: ExtractKind) -> Schema {
+    let mut fields = Vec::new();
+    for def in kind.fields() {
+        match def.kind {
+            PersonKey | Quarter | Agency | Code(_) | Fsa => {
+                fields.push(Field::new(def.name.into(), DataType::String))
+            }
+            Set(list) => {
+                for code in list.codes {
+                    fields.push(Field::new(
+                        set_column(def.name, code).into(),
+                        DataType::Boolean,
+                    ));
+                }
+            }
+            Services => {
+                for category in codes::SERVICE_CATEGORY.codes {
+                    let (needed, status) = service_columns(category);
+                    fields.push(Field::new(needed.into(), DataType::Boolean));
+                    fields.push(Field::new(status.into(), DataType::String));
+                }
+            }
+            Count { .. } | Cents => fields.push(Field::new(def.name.into(), DataType::Int64)),
+            Decimal { .. } => fields.push(Field::new(def.name.into(), DataType::Float64)),
+        }
+    }
+    Schema::from_iter(fields)
+}
+
+/// Parse a `YYYYQn` quarter code into (year, quarter).
+pub fn parse_quarter(s: &str) -> Option<(i32, u8)> {
+    let b = s.as_bytes();
+    if b.len() != 6 || !(b[4] == b'Q' || b[4] == b'q') {
+        return None;
+    }
+    let year: i32 = s[..4].parse().ok()?;
+    let q = b[5].checked_sub(b'0')?;
+    ((1990..=2100).contains(&year) && (1..=4).contains(&q)).then_some((year, q))
+}
+
+pub fn format_quarter(year: i32, q: u8) -> String {
+    format!("{year}Q{q}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_parse_strictly() {
+        assert_eq!(parse_quarter("2024Q3"), Some((2024, 3)));
+        assert_eq!(parse_quarter("2024q1"), Some((2024, 1)));
+        assert_eq!(parse_quarter("2024Q5"), None);
+        assert_eq!(parse_quarter("24Q3"), None);
+        assert_eq!(parse_quarter("2024-Q3"), None);
+    }
+
+    #[test]
+    fn schema_has_one_column_per_set_code_and_service() {
+        let schema = canonical_schema(ExtractKind::Cases);
+        assert_eq!(schema.get("acts__recruit"), Some(&DataType::Boolean));
+        assert_eq!(
+            schema.get("services__legal__status"),
+            Some(&DataType::String)
+        );
+        assert_eq!(schema.get("shelter_nights"), Some(&DataType::Int64));
+        let expected = CASE_FIELDS.len() - 4
+            + codes::ACTS.codes.len()
+            + codes::MEANS.codes.len()
+            + codes::EXPLOITATION_TYPES.codes.len()
+            + 2 * codes::SERVICE_CATEGORY.codes.len();
+        assert_eq!(schema.len(), expected);
+    }
+}

@@ -1,0 +1,5 @@
+//! The integration tests: one binary, one module per capability.
+
+mod definitions;
+mod intake;
+mod support;
