@@ -10,8 +10,9 @@
 //! values match, so that a column of quarter codes or amounts is not flagged.
 
 use super::profile::fold;
+use polars::prelude::PlHashMap as HashMap;
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Share of a column's non-empty values that must match a low-precision pattern.
@@ -154,6 +155,24 @@ static GIVEN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// A pseudonym-shaped token (12+ letters and digits, both present, no
+/// separators) matches no identifier pattern except ten digits followed by
+/// two letters (an Ontario health card with its version code).
+fn is_opaque_token(value: &str) -> bool {
+    let b = value.as_bytes();
+    let (mut letters, mut digits) = (0usize, 0usize);
+    for c in b {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'a'..=b'z' | b'A'..=b'Z' => letters += 1,
+            b'_' => {}
+            _ => return false,
+        }
+    }
+    let health_card = b.len() == 12 && digits == 10 && b[..10].iter().all(u8::is_ascii_digit);
+    b.len() >= 12 && letters > 0 && digits > 0 && !health_card
+}
+
 fn luhn_valid(digits: &[u8]) -> bool {
     let mut sum = 0;
     for (i, d) in digits.iter().rev().enumerate() {
@@ -207,7 +226,7 @@ fn word_count(value: &str) -> usize {
 /// match alone is enough to reject (high precision).
 pub fn detect(value: &str) -> Option<(IdentifierKind, bool)> {
     let value = value.trim();
-    if value.len() < 3 {
+    if value.len() < 3 || is_opaque_token(value) {
         return None;
     }
     let has_digit = value.bytes().any(|b| b.is_ascii_digit());

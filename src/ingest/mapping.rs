@@ -8,7 +8,8 @@
 
 use super::profile::fold;
 use crate::schema::{CodeList, codes};
-use std::collections::{BTreeMap, HashMap};
+use polars::prelude::PlHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// The result of mapping one cell or one item of a set cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl CodeMapper {
                 s.trim().to_string()
             }
         };
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for code in list.codes.iter().chain(codes::MISSING.codes) {
             map.insert(key(code), Mapped::Code(code));
             map.insert(key(&code.replace('_', " ")), Mapped::Code(code));
@@ -105,7 +106,7 @@ impl CodeMapper {
             list,
             fold: fold_values,
             map,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

@@ -205,7 +205,9 @@ struct Pass<'p> {
     scans: Vec<(usize, ColumnScan)>,
     header_findings: Vec<(usize, IdentifierKind, u64, Vec<u64>)>,
     unknown: HashMap<(usize, usize, String), UnknownTally>,
-    keys_seen: HashSet<(String, Option<String>)>,
+    /// Hashes of (person key, quarter) seen, to know whether rows must be merged.
+    keys_seen: PlHashSet<u64>,
+    key_hasher: PlRandomState,
     duplicates: bool,
     rows_accepted: usize,
     birth_year_without_quarter: bool,
@@ -504,7 +506,8 @@ impl<'p> Pass<'p> {
             scans,
             header_findings,
             unknown: HashMap::new(),
-            keys_seen: HashSet::new(),
+            keys_seen: PlHashSet::default(),
+            key_hasher: PlRandomState::default(),
             duplicates: false,
             rows_accepted: 0,
             birth_year_without_quarter: false,
@@ -1190,14 +1193,13 @@ impl<'p> Pass<'p> {
         }
         // Several rows of one person are merged later; rows of one quarter of a return are not.
         let key = match self.kind {
-            ExtractKind::Cases => self
-                .person_key
-                .and_then(|c| record.get(c))
-                .map(|k| k.trim().to_string()),
-            ExtractKind::Returns => Some(String::new()),
+            ExtractKind::Cases => self.person_key.and_then(|c| record.get(c)).map(str::trim),
+            ExtractKind::Returns => Some(""),
         };
         if let Some(key) = key {
-            if !self.keys_seen.insert((key, row_quarter.clone())) {
+            use std::hash::BuildHasher;
+            let hash = self.key_hasher.hash_one((key, row_quarter.as_deref()));
+            if !self.keys_seen.insert(hash) {
                 if self.kind == ExtractKind::Returns {
                     report.error(
                         Some(row),
