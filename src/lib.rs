@@ -18,5 +18,8 @@
 pub mod classify;
 pub mod cli;
 pub mod ingest;
+pub mod privacy;
+pub mod release;
 pub mod sample;
 pub mod schema;
+pub mod store;

@@ -5,10 +5,13 @@
 //! 66 missing input (EX_NOINPUT), 70 internal error, 74 I/O error,
 //! 78 invalid configuration such as a broken profile (EX_CONFIG).
 
+mod budget;
 mod definitions;
 mod demo;
+mod release;
 mod sample_data;
 mod schema;
+mod submit;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +41,12 @@ struct Cli {
 enum Command {
     /// Check every sample extract through its agency profile (the bad one is rejected).
     Demo(demo::Args),
+    /// Validate an extract, then store it atomically and print a receipt.
+    Submit(submit::Args),
+    /// The privacy-budget ledger: spent and remaining per period; set budgets; verify.
+    Budget(budget::Args),
+    /// Release standard tables of one period through OpenDP (debited before noise is drawn).
+    Release(release::Args),
     /// Check an extract against its agency profile; exit 0 clean, 65 invalid.
     Validate(validate::Args),
     /// List the definitions of trafficking, or explain one in plain words.
@@ -66,6 +75,9 @@ where
     let result = match cli.command {
         Command::Demo(args) => demo::run(args, &mut out),
         Command::Definitions(args) => definitions::run(args, &mut out),
+        Command::Submit(args) => submit::run(args, &mut out),
+        Command::Budget(args) => budget::run(args, &mut out),
+        Command::Release(args) => release::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),

@@ -826,23 +826,23 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
             });
         }
         if let Some(returns) = &profile.returns {
+            // One quarterly return per quarter, like the case extracts.
             let rows = returns_rows(&mut rng, slug, returns, &people);
-            let path = out
-                .join("returns")
-                .join(format!("{slug}-returns.{}", extension(returns.format)));
-            write_table(
-                &tabulate(rows),
-                returns,
-                &path,
-                &numeric_columns(returns, ExtractKind::Returns),
-            )?;
-            manifest.extracts.push(ManifestEntry {
-                file: rel(&path),
-                profile: rel(&profile_path),
-                kind: ExtractKind::Returns,
-                quarter: None,
-                expect: "valid".into(),
-            });
+            let numeric = numeric_columns(returns, ExtractKind::Returns);
+            for (quarter, row) in QUARTERS.iter().zip(rows) {
+                let path = out.join("returns").join(slug).join(format!(
+                    "{slug}-returns-{quarter}.{}",
+                    extension(returns.format)
+                ));
+                write_table(&tabulate(vec![row]), returns, &path, &numeric)?;
+                manifest.extracts.push(ManifestEntry {
+                    file: rel(&path),
+                    profile: rel(&profile_path),
+                    kind: ExtractKind::Returns,
+                    quarter: Some(quarter.to_string()),
+                    expect: "valid".into(),
+                });
+            }
         }
         if *slug == BAD_EXTRACT_AGENCY {
             let path = out.join("bad").join(format!("{slug}-2025Q2-bad.csv"));

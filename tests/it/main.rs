@@ -2,4 +2,5 @@
 
 mod definitions;
 mod intake;
+mod release;
 mod support;

@@ -10,6 +10,8 @@ pub struct CsvSource {
     reader: ::csv::Reader<Cursor<Vec<u8>>>,
     headers: Vec<String>,
     rows_seen: u64,
+    /// Byte offset and line number of the last record start, to number lines as an editor does.
+    line_at: (u64, u64),
 }
 
 /// Decode raw bytes into UTF-8 text as `encoding` says.
@@ -113,6 +115,7 @@ impl CsvSource {
             reader,
             headers,
             rows_seen: 0,
+            line_at: (0, 1),
         })
     }
 }
@@ -124,6 +127,10 @@ fn csv_error(e: &::csv::Error) -> ReadError {
         _ => "malformed quoting".to_string(),
     };
     ReadError::Csv { line, reason }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 impl RowSource for CsvSource {
@@ -144,7 +151,22 @@ impl RowSource for CsvSource {
                 continue;
             }
             self.rows_seen += 1;
-            return Ok(Some(record.position().map(|p| p.line()).unwrap_or(0)));
+            // Count newlines from the previous record's start to this one's (CR LF counts once).
+            let text = self.reader.get_ref().get_ref();
+            // With CR LF the reader may place a record's start on the LF it has not consumed yet.
+            let mut start = record
+                .position()
+                .map(|p| p.byte())
+                .unwrap_or(self.line_at.0) as usize;
+            while start < text.len() && (text[start] == b'\r' || text[start] == b'\n') {
+                start += 1;
+            }
+            let start = start as u64;
+            let from = (self.line_at.0 as usize).min(text.len());
+            let to = (start as usize).min(text.len());
+            let newlines = count_newlines(&text[from..to]);
+            self.line_at = (start, self.line_at.1 + newlines);
+            return Ok(Some(self.line_at.1));
         }
     }
 }
@@ -215,6 +237,13 @@ mod tests {
             rows(b"\n\n  \n", Encoding::Auto),
             Err(ReadError::Empty)
         ));
+    }
+
+    #[test]
+    fn numbers_rows_as_an_editor_does_with_crlf() {
+        let (_, r) = rows(b"a,b\r\n1,2\r\n3,\"x\r\ny\"\r\n5,6\r\n", Encoding::Auto).unwrap();
+        let numbers: Vec<u64> = r.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [2, 3, 5]);
     }
 
     #[test]

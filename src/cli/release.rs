@@ -1,0 +1,139 @@
+//! `safecount release --period Q --table T --rho R [--pure] [--dry-run]`: release
+//! one standard table of one period (pipelines will drive the same code).
+
+use super::{EXIT_CONFIG, EXIT_DATA, EXIT_IO, EXIT_OK, EXIT_USAGE};
+use crate::classify::DefinitionSet;
+use crate::privacy::Accounting;
+use crate::release::{self, ReleaseError, ReleaseRequest, STANDARD};
+use crate::store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Exit code when a release would exceed the budget.
+pub const EXIT_BUDGET: i32 = 75;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    pub period: String,
+    /// A standard table (definitions, services, housing_outcome, ...), or `all`.
+    #[arg(long, default_value = "all")]
+    pub table: String,
+    /// Budget to spend in rho (zCDP), shared equally by the tables released.
+    #[arg(long)]
+    pub rho: f64,
+    /// Pure DP with the discrete Laplace instead of zCDP with the discrete Gaussian.
+    #[arg(long)]
+    pub pure: bool,
+    /// Interval level of the published half-widths.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    /// Print the cost and the expected accuracy; spend nothing, read no data.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Directory of definition files (default ./definitions or the built-in copy).
+    #[arg(long)]
+    pub definitions: Option<PathBuf>,
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let defs = match DefinitionSet::load_default(args.definitions.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("safecount release: {e}");
+            return Ok(EXIT_CONFIG);
+        }
+    };
+    let tables: Vec<String> = if args.table == "all" {
+        STANDARD.iter().map(|s| s.to_string()).collect()
+    } else {
+        vec![args.table.clone()]
+    };
+    if !(args.rho.is_finite() && args.rho > 0.0) {
+        eprintln!("safecount release: --rho must be a positive number");
+        return Ok(EXIT_USAGE);
+    }
+    let accounting = if args.pure {
+        Accounting::Pure
+    } else {
+        Accounting::Zcdp
+    };
+    let share = args.rho / tables.len() as f64;
+    let period = args.period.to_uppercase();
+    let store = if args.dry_run {
+        None
+    } else {
+        Some(Store::open(&Store::resolve_dir(args.store.as_deref()))?)
+    };
+    for table in tables {
+        let req = ReleaseRequest {
+            table: table.clone(),
+            period: period.clone(),
+            rho: share,
+            accounting,
+            level: args.level,
+        };
+        if args.dry_run {
+            match release::preview(&defs, &req) {
+                Ok(p) => {
+                    let c = &p.parts[0].1;
+                    writeln!(
+                        out,
+                        "{table:<20} {:>2} part(s) {:>5} cells  {:<17} scale {:>8.2}  ±{:>8.1} ({:.0}%)  rho {:.4}",
+                        p.parts.len(),
+                        p.cells,
+                        c.mechanism,
+                        c.scale,
+                        c.half_width,
+                        args.level * 100.0,
+                        p.rho
+                    )?;
+                }
+                Err(ReleaseError::UnknownTable(t)) => {
+                    eprintln!(
+                        "safecount release: unknown table {t}; tables: {}",
+                        STANDARD.join(", ")
+                    );
+                    return Ok(EXIT_USAGE);
+                }
+                Err(e) => return Err(e.into()),
+            }
+            continue;
+        }
+        let store = store.as_ref().expect("store opened");
+        match release::release(store, &defs, &req) {
+            Ok(r) => writeln!(
+                out,
+                "{table:<20} {} {:>5} cells  spent rho {:.4}{}  {}",
+                r.id,
+                r.cells.height(),
+                r.spent_rho,
+                if r.reserved { " (re-served)" } else { "" },
+                r.path.display()
+            )?,
+            Err(ReleaseError::Ledger(
+                e @ crate::privacy::ledger::LedgerError::Overspend { .. },
+            ))
+            | Err(ReleaseError::Ledger(e @ crate::privacy::ledger::LedgerError::NoBudget { .. })) =>
+            {
+                eprintln!("safecount release: {e}");
+                return Ok(EXIT_BUDGET);
+            }
+            Err(e @ ReleaseError::NoInputs { .. }) => {
+                eprintln!("safecount release: {e}");
+                return Ok(EXIT_DATA);
+            }
+            Err(e @ ReleaseError::UnknownTable(_)) => {
+                eprintln!("safecount release: {e}");
+                return Ok(EXIT_USAGE);
+            }
+            Err(e) => {
+                eprintln!("safecount release: {e}");
+                return Ok(EXIT_IO);
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

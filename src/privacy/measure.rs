@@ -1,0 +1,324 @@
+//! One differentially private measurement of a prepared frame, through
+//! OpenDP's polars integration — the only source of noise in safecount.
+//!
+//! A prepared frame has one row per privacy unit (a person, identified by
+//! agency and person key; or an agency for quarterly returns), the
+//! dimension columns (text codes) and, for sums, one integer value column.
+//! The plan given to OpenDP is
+//!
+//! ```text
+//! filter(int_range(0, len()).over([id]) < 1)      -- at most one row per unit
+//!   .group_by(dims).agg([len().dp().noise() | col(v).dp().sum((lo, hi))])
+//!   .join(public_keys, dims, Right)                -- every cell, empty ones too
+//! ```
+//!
+//! Privacy argument: the truncation is OpenDP's recognised per-identifier
+//! bound (at most one row per unit, hence one cell per unit), so under
+//! `SymmetricIdDistance` a unit changes one count by at most 1 and one clipped
+//! sum by at most max(|lo|, |hi|). OpenDP calibrates the discrete Gaussian
+//! (zCDP, Canonne, Kamath & Steinke 2020, "The Discrete Gaussian for
+//! Differential Privacy") or the discrete Laplace (pure DP, Ghosh, Roughgarden
+//! & Sundararajan 2012) to that sensitivity; group keys come from public code
+//! lists, never from the data (Rogers et al. 2023). The truncation drops
+//! nothing here because intake already merged each person's rows into one
+//! record per agency and quarter. `map(1)` of the measurement is the privacy
+//! loss of one unit; we search the scale so that it equals the share of the
+//! budget given to the measurement.
+
+use opendp::domains::{AtomDomain, LazyFrameDomain, Margin, SeriesDomain};
+use opendp::measurements::make_private_lazyframe;
+use opendp::measures::{MaxDivergence, ZeroConcentratedDivergence};
+use opendp::metrics::{FrameDistance, SymmetricIdDistance};
+use opendp::polars::PrivacyNamespace;
+use opendp::polars::accuracy::summarize_polars_measurement;
+use polars::prelude::*;
+
+/// Column holding the privacy unit's identifier in a prepared frame.
+pub const UNIT: &str = "__unit";
+/// Column holding the value to sum in a prepared frame.
+pub const VALUE: &str = "__value";
+
+/// Public upper bound on rows per cell, for OpenDP's overflow checks on sums.
+const MAX_ROWS_PER_CELL: u32 = 1_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accounting {
+    /// zCDP with the discrete Gaussian (default).
+    Zcdp,
+    /// Pure DP with the discrete Laplace.
+    Pure,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Statistic {
+    Count,
+    /// Sum of a non-negative integer column, each unit's value clipped to `[lower, upper]`.
+    Sum {
+        lower: i64,
+        upper: i64,
+    },
+}
+
+/// What a measurement costs and how accurate it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Calibration {
+    /// Privacy loss of one unit: rho (zCDP) or epsilon (pure DP).
+    pub loss: f64,
+    /// Loss in rho: `loss` for zCDP, epsilon^2/2 for pure DP.
+    pub rho: f64,
+    pub mechanism: &'static str,
+    pub scale: f64,
+    /// Half-width h of the (1 - alpha) interval of one cell: the true value lies in
+    /// `[value - h, value + h]` (inclusive) with probability at least 1 - alpha.
+    pub half_width: f64,
+}
+
+/// One measurement: the prepared frame's schema, its dimensions with public key sets, and a statistic.
+#[derive(Debug, Clone)]
+pub struct MeasurementSpec {
+    pub dims: Vec<(String, Vec<String>)>,
+    pub statistic: Statistic,
+    pub accounting: Accounting,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MeasureError {
+    #[error("OpenDP refused the measurement: {0}")]
+    OpenDp(String),
+    #[error("polars failed: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+fn odp<T>(r: opendp::error::Fallible<T>) -> Result<T, MeasureError> {
+    r.map_err(|e| MeasureError::OpenDp(e.to_string()))
+}
+
+impl MeasurementSpec {
+    fn dim_names(&self) -> Vec<&str> {
+        self.dims.iter().map(|(d, _)| d.as_str()).collect()
+    }
+
+    /// The public key frame: every combination of the dimensions' key sets.
+    pub fn public_keys(&self) -> Result<DataFrame, MeasureError> {
+        let mut rows: Vec<Vec<&str>> = vec![vec![]];
+        for (_, keys) in &self.dims {
+            rows = rows
+                .iter()
+                .flat_map(|r| {
+                    keys.iter()
+                        .map(move |k| [r.clone(), vec![k.as_str()]].concat())
+                })
+                .collect();
+        }
+        let columns: Vec<Column> = self
+            .dims
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                Column::new(
+                    name.as_str().into(),
+                    rows.iter().map(|r| r[i]).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        Ok(DataFrame::new(columns)?)
+    }
+
+    fn domain(&self) -> Result<LazyFrameDomain, MeasureError> {
+        let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<String>::default())];
+        for d in self.dim_names() {
+            series.push(SeriesDomain::new(d, AtomDomain::<String>::default()));
+        }
+        if matches!(self.statistic, Statistic::Sum { .. }) {
+            series.push(SeriesDomain::new(VALUE, AtomDomain::<i64>::default()));
+        }
+        let domain = odp(LazyFrameDomain::new(series))?;
+        odp(domain.with_margin(
+            Margin::by(self.dim_names().iter().map(|d| col(*d)).collect::<Vec<_>>())
+                .with_max_length(MAX_ROWS_PER_CELL),
+        ))
+    }
+
+    /// The truncation every plan starts with: at most one row per unit.
+    pub fn truncate(&self, frame: LazyFrame) -> LazyFrame {
+        frame.filter(
+            int_range(lit(0), len(), 1, DataType::Int64)
+                .over([col(UNIT)])
+                .lt(lit(1)),
+        )
+    }
+
+    /// The same group-by without noise: what the measurement estimates (for tests and benchmarks only).
+    pub fn exact(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
+        let dims: Vec<Expr> = self.dim_names().iter().map(|d| col(*d)).collect();
+        let agg = match self.statistic {
+            Statistic::Count => len().cast(DataType::Int64).alias("value"),
+            Statistic::Sum { lower, upper } => {
+                col(VALUE).clip(lit(lower), lit(upper)).sum().alias("value")
+            }
+        };
+        let keys = self.public_keys()?.lazy();
+        Ok(self
+            .truncate(frame)
+            .group_by(dims.clone())
+            .agg([agg])
+            .join(keys, dims.clone(), dims, JoinType::Right.into())
+            .with_column(col("value").fill_null(lit(0i64)))
+            .collect()?)
+    }
+
+    fn plan(&self) -> Result<LazyFrame, MeasureError> {
+        let dims: Vec<Expr> = self.dim_names().iter().map(|d| col(*d)).collect();
+        let agg = match self.statistic {
+            Statistic::Count => len().dp().noise(None).alias("value"),
+            Statistic::Sum { lower, upper } => col(VALUE)
+                .dp()
+                .sum((lit(lower), lit(upper)), None)
+                .alias("value"),
+        };
+        let empty = DataFrame::empty_with_schema(&self.domain_schema()).lazy();
+        let keys = self.public_keys()?.lazy();
+        Ok(self.truncate(empty).group_by(dims.clone()).agg([agg]).join(
+            keys,
+            dims.clone(),
+            dims,
+            JoinType::Right.into(),
+        ))
+    }
+
+    fn domain_schema(&self) -> Schema {
+        let mut fields = vec![Field::new(UNIT.into(), DataType::String)];
+        for d in self.dim_names() {
+            fields.push(Field::new(d.into(), DataType::String));
+        }
+        if matches!(self.statistic, Statistic::Sum { .. }) {
+            fields.push(Field::new(VALUE.into(), DataType::Int64));
+        }
+        Schema::from_iter(fields)
+    }
+
+    /// Build the measurement at noise scale `scale`; returns it boxed with its loss for one unit.
+    fn build(&self, scale: f64) -> Result<(Built, f64), MeasureError> {
+        let domain = self.domain()?;
+        let metric = FrameDistance(SymmetricIdDistance {
+            identifier: col(UNIT),
+        });
+        let plan = self.plan()?;
+        Ok(match self.accounting {
+            Accounting::Zcdp => {
+                let m = odp(make_private_lazyframe(
+                    domain,
+                    metric,
+                    ZeroConcentratedDivergence,
+                    plan,
+                    Some(scale),
+                    None,
+                ))?;
+                let loss = odp(m.map(&1u32.into()))?;
+                (Built::Zcdp(m), loss)
+            }
+            Accounting::Pure => {
+                let m = odp(make_private_lazyframe(
+                    domain,
+                    metric,
+                    MaxDivergence,
+                    plan,
+                    Some(scale),
+                    None,
+                ))?;
+                let loss = odp(m.map(&1u32.into()))?;
+                (Built::Pure(m), loss)
+            }
+        })
+    }
+
+    /// Find the noise scale at which one unit's loss is `target` (rho for zCDP, epsilon for pure DP).
+    /// The loss is proportional to 1/scale^2 (zCDP) or 1/scale (pure), so one probe gives the answer;
+    /// a few upward nudges absorb OpenDP's conservative rounding.
+    pub fn calibrate(&self, target: f64, alpha: f64) -> Result<(Built, Calibration), MeasureError> {
+        let power = match self.accounting {
+            Accounting::Zcdp => 2.0,
+            Accounting::Pure => 1.0,
+        };
+        let (_, probe_loss) = self.build(1.0)?;
+        let mut scale = (probe_loss / target).powf(1.0 / power);
+        let mut attempt = 0;
+        loop {
+            let (built, loss) = self.build(scale)?;
+            if loss <= target || attempt > 20 {
+                let summary = built.summary(alpha)?;
+                let rho = match self.accounting {
+                    Accounting::Zcdp => loss,
+                    Accounting::Pure => loss * loss / 2.0,
+                };
+                let mechanism = match self.accounting {
+                    Accounting::Zcdp => "discrete_gaussian",
+                    Accounting::Pure => "discrete_laplace",
+                };
+                return Ok((
+                    built,
+                    Calibration {
+                        loss,
+                        rho,
+                        mechanism,
+                        scale: summary.0,
+                        half_width: summary.1,
+                    },
+                ));
+            }
+            scale *= 1.0 + 1e-9 * 10f64.powi(attempt);
+            attempt += 1;
+        }
+    }
+}
+
+/// A built OpenDP measurement.
+pub enum Built {
+    Zcdp(
+        opendp::core::Measurement<
+            LazyFrameDomain,
+            FrameDistance<SymmetricIdDistance>,
+            ZeroConcentratedDivergence,
+            opendp::polars::OnceFrame,
+        >,
+    ),
+    Pure(
+        opendp::core::Measurement<
+            LazyFrameDomain,
+            FrameDistance<SymmetricIdDistance>,
+            MaxDivergence,
+            opendp::polars::OnceFrame,
+        >,
+    ),
+}
+
+impl Built {
+    /// (scale, half-width of the 1-alpha interval) from OpenDP's accuracy summary.
+    fn summary(&self, alpha: f64) -> Result<(f64, f64), MeasureError> {
+        let df = match self {
+            Built::Zcdp(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+            Built::Pure(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+        };
+        let scale = df.column("scale")?.f64()?.get(0).unwrap_or(f64::NAN);
+        let accuracy = df.column("accuracy")?.f64()?.get(0).unwrap_or(f64::NAN);
+        // OpenDP's accuracy `a` of a discrete mechanism satisfies P(|noise| < a) >= 1 - alpha
+        // (opendp::accuracy::discrete_gaussian_scale_to_accuracy), so the inclusive integer
+        // interval value ± (a - 1) has the stated coverage.
+        Ok((scale, (accuracy - 1.0).max(0.0)))
+    }
+
+    /// Run the measurement on the prepared frame: draws the noise. Returns dims + `value`.
+    pub fn release(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
+        let once = match self {
+            Built::Zcdp(m) => odp(m.invoke(&frame))?,
+            Built::Pure(m) => odp(m.invoke(&frame))?,
+        };
+        let df = odp(once.collect())?;
+        Ok(df
+            .lazy()
+            .with_column(col("value").cast(DataType::Int64))
+            .collect()?)
+    }
+}

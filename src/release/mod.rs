@@ -1,0 +1,373 @@
+//! Releases: one standard table of one period, computed once through OpenDP,
+//! debited in the ledger before any noise is drawn, written as Parquet with
+//! per-cell noise facts and the provenance in the file's key-value metadata.
+//!
+//! A release's id is derived from the request (table, period, budget share,
+//! accounting, interval level, definitions version) and from the inputs (the
+//! current submissions and their SHA-256s). Asking again for the same id
+//! re-serves the stored file and spends nothing; a release debited but never
+//! written (a crash) is computed and written by the next request, without a
+//! second debit. Only a changed request or changed inputs spend.
+
+pub mod tables;
+
+use crate::classify::{DefinitionSet, classify};
+use crate::privacy::ledger::{self, Debit, LedgerError};
+use crate::privacy::measure::{Built, MeasureError};
+use crate::privacy::{Accounting, Calibration, Statistic};
+use crate::store::{Store, StoreError};
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+pub use tables::{STANDARD, TableDef};
+
+/// Key of the provenance JSON in a release file's Parquet metadata.
+pub const PROVENANCE_KEY: &str = "safecount.provenance";
+
+/// What to release.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReleaseRequest {
+    pub table: String,
+    pub period: String,
+    /// Budget share in rho (zCDP); a pure-DP release spends epsilon = sqrt(2 rho), debited as rho.
+    pub rho: f64,
+    pub accounting: Accounting,
+    /// Interval level, e.g. 0.95.
+    pub level: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error("there is no standard table named {0}; tables: {tables}", tables = STANDARD.join(", "))]
+    UnknownTable(String),
+    #[error("no submissions are stored for {kind} in {period}: submit extracts first")]
+    NoInputs { kind: &'static str, period: String },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Measure(#[from] MeasureError),
+    #[error("polars failed: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("the stored release {path} does not match the checksum in the ledger; it was altered")]
+    Altered { path: String },
+}
+
+/// A release, new or re-served.
+pub struct Released {
+    pub id: String,
+    pub table: String,
+    pub period: String,
+    pub path: PathBuf,
+    /// rho spent by this call: zero when re-served.
+    pub spent_rho: f64,
+    pub reserved: bool,
+    pub cells: DataFrame,
+    pub provenance: serde_json::Value,
+}
+
+/// Cost and accuracy of a table before anything is spent.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preview {
+    pub table: String,
+    pub parts: Vec<(String, Calibration)>,
+    pub rho: f64,
+    pub cells: usize,
+}
+
+fn sha_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Calibrate every part of a table to an equal share of `rho`; reads no data.
+fn calibrate(
+    table: &TableDef,
+    req: &ReleaseRequest,
+) -> Result<Vec<(Built, Calibration)>, ReleaseError> {
+    let share = req.rho / table.parts.len() as f64;
+    let target = match req.accounting {
+        Accounting::Zcdp => share,
+        Accounting::Pure => (2.0 * share).sqrt(),
+    };
+    let alpha = 1.0 - req.level;
+    table
+        .parts
+        .iter()
+        .map(|p| Ok(p.spec.calibrate(target, alpha)?))
+        .collect()
+}
+
+/// What a request would cost and how accurate it would be: spends nothing, reads no data.
+pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, ReleaseError> {
+    let table = tables::table(&req.table, defs, req.accounting)
+        .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone()))?;
+    let built = calibrate(&table, req)?;
+    let cells = table
+        .parts
+        .iter()
+        .map(|p| p.spec.public_keys().map(|k| k.height()).unwrap_or(0))
+        .sum();
+    let rho = built.iter().map(|(_, c)| c.rho).sum();
+    Ok(Preview {
+        table: req.table.clone(),
+        parts: table
+            .parts
+            .iter()
+            .zip(built)
+            .map(|(p, (_, c))| (p.label.clone(), c))
+            .collect(),
+        rho,
+        cells,
+    })
+}
+
+fn prepared(
+    store: &Store,
+    defs: &DefinitionSet,
+    table: &TableDef,
+    period: &str,
+) -> Result<(LazyFrame, Vec<crate::store::Receipt>), ReleaseError> {
+    let (records, inputs) = store.canonical_records(table.source, period)?;
+    if inputs.is_empty() {
+        return Err(ReleaseError::NoInputs {
+            kind: table.source.as_str(),
+            period: period.into(),
+        });
+    }
+    let records = if table.classified {
+        classify(records, defs)
+    } else {
+        records
+    };
+    Ok((records, inputs))
+}
+
+/// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
+pub fn exact_cells(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_name: &str,
+    period: &str,
+) -> Result<DataFrame, ReleaseError> {
+    let table = tables::table(table_name, defs, Accounting::Zcdp)
+        .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
+    let (records, _) = prepared(store, defs, &table, period)?;
+    let mut frames = Vec::new();
+    for part in &table.parts {
+        let df = part
+            .spec
+            .exact(records.clone().select(part.prepare.clone()))?;
+        frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
+    }
+    Ok(concat(frames, UnionArgs::default())?.collect()?)
+}
+
+fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
+    let file = std::fs::File::open(path).map_err(StoreError::io(path))?;
+    let mut reader = ParquetReader::new(file);
+    let provenance = reader
+        .get_metadata()?
+        .key_value_metadata()
+        .as_ref()
+        .and_then(|kv| {
+            kv.iter()
+                .find(|k| k.key == PROVENANCE_KEY)
+                .and_then(|k| k.value.clone())
+        })
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default();
+    Ok((reader.finish()?, provenance))
+}
+
+/// Release one table of one period.
+pub fn release(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+) -> Result<Released, ReleaseError> {
+    release_inner(store, defs, req, false)
+}
+
+/// Debit a release and stop before drawing noise, as a crash would. For tests of recovery only.
+#[doc(hidden)]
+pub fn debit_then_crash(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+) -> Result<(), ReleaseError> {
+    release_inner(store, defs, req, true).map(|_| ())
+}
+
+fn release_inner(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+    crash_after_debit: bool,
+) -> Result<Released, ReleaseError> {
+    let table = tables::table(&req.table, defs, req.accounting)
+        .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone()))?;
+    let (records, inputs) = prepared(store, defs, &table, &req.period)?;
+    let request = serde_json::json!({
+        "table": req.table,
+        "period": req.period,
+        "rho": req.rho,
+        "accounting": req.accounting,
+        "level": req.level,
+        "definitions_version": if table.classified { Some(defs.version.clone()) } else { None },
+        "table_version": 1,
+    });
+    let request_hash = sha_hex(request.to_string().as_bytes());
+    let input_list: Vec<serde_json::Value> = inputs
+        .iter()
+        .map(|r| serde_json::json!({"submission_id": r.submission_id, "agency": r.agency, "sha256": r.sha256}))
+        .collect();
+    let inputs_hash = sha_hex(
+        serde_json::Value::Array(input_list.clone())
+            .to_string()
+            .as_bytes(),
+    );
+    let id = format!(
+        "rel-{}",
+        &sha_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
+    );
+
+    // Calibrate (no data read), then debit before any noise is drawn.
+    let built = calibrate(&table, req)?;
+    let rho: f64 = built.iter().map(|(_, c)| c.rho).sum();
+    let epsilon = match req.accounting {
+        Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
+        Accounting::Zcdp => None,
+    };
+    let mut conn = store.connect()?;
+    let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash});
+    let spent = match ledger::debit(&mut conn, &req.period, &id, rho, epsilon, &detail)? {
+        Debit::Complete { path, sha256 } => {
+            let full = store.root().join(&path);
+            let bytes = std::fs::read(&full).map_err(StoreError::io(&full))?;
+            if sha_hex(&bytes) != sha256 {
+                return Err(ReleaseError::Altered { path });
+            }
+            let (cells, provenance) = read_release(&full)?;
+            return Ok(Released {
+                id,
+                table: req.table.clone(),
+                period: req.period.clone(),
+                path: full,
+                spent_rho: 0.0,
+                reserved: true,
+                cells,
+                provenance,
+            });
+        }
+        Debit::Pending => 0.0,
+        Debit::Debited => rho,
+    };
+    if crash_after_debit {
+        return Err(ReleaseError::Altered {
+            path: "simulated crash after the debit".into(),
+        });
+    }
+
+    // Draw the noise: once per part.
+    let mut frames = Vec::new();
+    for (part, (measurement, cal)) in table.parts.iter().zip(&built) {
+        let noisy = measurement.release(records.clone().select(part.prepare.clone()))?;
+        let statistic = match part.spec.statistic {
+            Statistic::Count => "count",
+            Statistic::Sum { .. } => "sum",
+        };
+        frames.push(noisy.lazy().with_columns([
+            lit(req.table.clone()).alias("table"),
+            lit(req.period.clone()).alias("period"),
+            lit(part.label.clone()).alias("part"),
+            lit(statistic).alias("statistic"),
+            lit(cal.mechanism).alias("mechanism"),
+            lit(cal.scale).alias("noise_scale"),
+            lit(cal.half_width).alias("ci_half_width"),
+            lit(req.level).alias("ci_level"),
+        ]));
+    }
+    let mut cells = concat(frames, UnionArgs::default())?.collect()?;
+    let dims: Vec<String> = table.parts[0]
+        .spec
+        .dims
+        .iter()
+        .map(|(d, _)| d.clone())
+        .collect();
+    let mut order: Vec<String> = ["table", "period", "part"].map(String::from).to_vec();
+    order.extend(dims);
+    order.extend(
+        [
+            "statistic",
+            "value",
+            "mechanism",
+            "noise_scale",
+            "ci_half_width",
+            "ci_level",
+        ]
+        .map(String::from),
+    );
+    cells = cells.select(order)?;
+
+    let bounds: Vec<serde_json::Value> = table
+        .parts
+        .iter()
+        .map(|p| serde_json::json!({"part": p.label, "rows_per_unit": 1, "cells_per_unit": 1, "statistic": p.spec.statistic}))
+        .collect();
+    let provenance = serde_json::json!({
+        "release_id": id,
+        "table": req.table,
+        "title": table.title,
+        "period": req.period,
+        "request": request,
+        "request_hash": request_hash,
+        "inputs": input_list,
+        "inputs_hash": inputs_hash,
+        "definitions_version": defs.version,
+        "privacy_unit": match table.source {
+            crate::schema::ExtractKind::Cases => "person (agency + person_key), per period of data",
+            crate::schema::ExtractKind::Returns => "agency, per period of data",
+        },
+        "contribution_bounds": bounds,
+        "accounting": req.accounting,
+        "rho": rho,
+        "epsilon": epsilon,
+        "delta": serde_json::Value::Null,
+        "parts": table.parts.iter().zip(&built).map(|(p, (_, c))| serde_json::json!({"part": p.label, "calibration": c})).collect::<Vec<_>>(),
+        "opendp_version": "0.16.0",
+        "safecount_version": env!("CARGO_PKG_VERSION"),
+        "created_at": crate::store::now(),
+    });
+    let dir = store.release_dir(&req.period);
+    let path = dir.join(format!("{id}.parquet"));
+    let staged = store.staging_path(".parquet");
+    {
+        let file = std::fs::File::create(&staged).map_err(StoreError::io(&staged))?;
+        ParquetWriter::new(file)
+            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+                PROVENANCE_KEY.to_string(),
+                provenance.to_string(),
+            )])))
+            .finish(&mut cells)?;
+    }
+    store.publish(&staged, &path)?;
+    let bytes = std::fs::read(&path).map_err(StoreError::io(&path))?;
+    let rel = path
+        .strip_prefix(store.root())
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    ledger::complete(&mut conn, &req.period, &id, &rel, &sha_hex(&bytes))?;
+    Ok(Released {
+        id,
+        table: req.table.clone(),
+        period: req.period.clone(),
+        path,
+        spent_rho: spent,
+        reserved: false,
+        cells,
+        provenance,
+    })
+}

@@ -1,0 +1,323 @@
+//! The standard quarterly tables: what each one counts or sums, over which
+//! public key sets, and how a canonical record is prepared for it. Every
+//! preparation is row-wise (one record in, at most one row out), so it is a
+//! 1-stable step done before OpenDP sees the frame.
+
+use crate::classify::{DefinitionSet, MEMBERSHIP};
+use crate::privacy::measure::{UNIT, VALUE};
+use crate::privacy::{Accounting, MeasurementSpec, Statistic};
+use crate::schema::{CodeList, ExtractKind, codes, fields};
+use polars::prelude::*;
+
+/// One measurement of a table.
+pub struct Part {
+    /// What this part is about: a definition, a service category, a funding source, or "" .
+    pub label: String,
+    /// Select expressions producing the prepared frame: unit, dims, (value).
+    pub prepare: Vec<Expr>,
+    pub spec: MeasurementSpec,
+}
+
+/// A standard table.
+pub struct TableDef {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub source: ExtractKind,
+    /// Whether the preparation needs the definition columns.
+    pub classified: bool,
+    pub parts: Vec<Part>,
+}
+
+/// Names of the standard tables, in release order.
+pub const STANDARD: &[&str] = &[
+    "definitions",
+    "services",
+    "housing_outcome",
+    "shelter_type",
+    "shelter_nights",
+    "trp_status",
+    "exploitation",
+    "immigration_status",
+    "age_gender",
+    "funding",
+    "beds",
+    "turnaways",
+];
+
+fn keys(list: &CodeList) -> Vec<String> {
+    list.codes
+        .iter()
+        .chain(codes::MISSING.codes)
+        .map(|c| c.to_string())
+        .collect()
+}
+
+fn person_unit() -> Expr {
+    concat_str([col("agency"), col("person_key")], ":", true).alias(UNIT)
+}
+
+fn code_dim(field: &str) -> Expr {
+    col(field).fill_null(lit("not_collected")).alias(field)
+}
+
+/// The exploitation group of a record: sexual, labour, both, other, none or unknown.
+fn exploitation_group() -> Expr {
+    let e = |c: &str| col(fields::set_column("exploitation_types", c));
+    let sexual = e("sexual");
+    let labour = e("forced_labour")
+        .or(e("servitude"))
+        .or(e("labour_exploitation_no_coercion"));
+    let other = e("forced_marriage")
+        .or(e("organ_removal"))
+        .or(e("forced_criminality"))
+        .or(e("forced_begging"))
+        .or(e("other"));
+    when(sexual.clone().is_null())
+        .then(lit("unknown"))
+        .when(sexual.clone().and(labour.clone()))
+        .then(lit("both"))
+        .when(sexual)
+        .then(lit("sexual"))
+        .when(labour)
+        .then(lit("labour"))
+        .when(other)
+        .then(lit("other"))
+        .otherwise(lit("none"))
+        .alias("exploitation_group")
+}
+
+/// The definition of a standard table.
+pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option<TableDef> {
+    let province = ("province".to_string(), keys(&codes::PROVINCE));
+    let spec = |dims: Vec<(String, Vec<String>)>, statistic: Statistic| MeasurementSpec {
+        dims,
+        statistic,
+        accounting,
+    };
+    let count_by = |label: &str, dims: Vec<(&str, Vec<String>)>| Part {
+        label: label.to_string(),
+        prepare: std::iter::once(person_unit())
+            .chain(dims.iter().map(|(d, _)| code_dim(d)))
+            .collect(),
+        spec: spec(
+            dims.into_iter().map(|(d, k)| (d.to_string(), k)).collect(),
+            Statistic::Count,
+        ),
+    };
+    let returns_sum = |label: &str, value: Expr, upper: i64| Part {
+        label: label.to_string(),
+        prepare: vec![
+            col("agency").alias(UNIT),
+            code_dim("province"),
+            value
+                .fill_null(lit(0i64))
+                .cast(DataType::Int64)
+                .alias(VALUE),
+        ],
+        spec: spec(vec![province.clone()], Statistic::Sum { lower: 0, upper }),
+    };
+    let (title, source, classified, parts) = match name {
+        "definitions" => (
+            "People counted under each definition, by province and membership",
+            ExtractKind::Cases,
+            true,
+            defs.definitions
+                .iter()
+                .map(|d| Part {
+                    label: d.name.clone(),
+                    prepare: vec![
+                        person_unit(),
+                        code_dim("province"),
+                        col(d.name.as_str()).alias("membership"),
+                    ],
+                    spec: spec(
+                        vec![
+                            province.clone(),
+                            (
+                                "membership".into(),
+                                MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
+                            ),
+                        ],
+                        Statistic::Count,
+                    ),
+                })
+                .collect(),
+        ),
+        "services" => (
+            "Service needs and how they were met, by category and province",
+            ExtractKind::Cases,
+            false,
+            codes::SERVICE_CATEGORY
+                .codes
+                .iter()
+                .map(|cat| {
+                    let (needed, status) = fields::service_columns(cat);
+                    let state = when(col(&needed).is_null())
+                        .then(lit("unknown"))
+                        .when(col(&needed).not())
+                        .then(lit("not_needed"))
+                        .otherwise(col(&status).fill_null(lit("unknown")))
+                        .alias("status");
+                    let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
+                    status_keys.extend(keys(&codes::SERVICE_STATUS));
+                    Part {
+                        label: cat.to_string(),
+                        prepare: vec![person_unit(), code_dim("province"), state],
+                        spec: spec(
+                            vec![province.clone(), ("status".into(), status_keys)],
+                            Statistic::Count,
+                        ),
+                    }
+                })
+                .collect(),
+        ),
+        "housing_outcome" => (
+            "Housing need and outcome, by province",
+            ExtractKind::Cases,
+            false,
+            vec![count_by(
+                "",
+                vec![
+                    ("province", province.1.clone()),
+                    ("housing_need", keys(&codes::HOUSING_NEED)),
+                    ("housing_outcome", keys(&codes::HOUSING_OUTCOME)),
+                ],
+            )],
+        ),
+        "shelter_type" => (
+            "Kind of shelter used, by province",
+            ExtractKind::Cases,
+            false,
+            vec![count_by(
+                "",
+                vec![
+                    ("province", province.1.clone()),
+                    ("shelter_type", keys(&codes::SHELTER_TYPE)),
+                ],
+            )],
+        ),
+        "shelter_nights" => (
+            "Nights sheltered (each person's nights clipped to 0-92), by province",
+            ExtractKind::Cases,
+            false,
+            vec![Part {
+                label: String::new(),
+                prepare: vec![
+                    person_unit(),
+                    code_dim("province"),
+                    col("shelter_nights").fill_null(lit(0i64)).alias(VALUE),
+                ],
+                spec: spec(
+                    vec![province.clone()],
+                    Statistic::Sum {
+                        lower: 0,
+                        upper: 92,
+                    },
+                ),
+            }],
+        ),
+        "trp_status" => (
+            "Temporary Resident Permits for victims of trafficking, by status and province",
+            ExtractKind::Cases,
+            false,
+            vec![count_by(
+                "",
+                vec![
+                    ("province", province.1.clone()),
+                    ("trp_status", keys(&codes::TRP_STATUS)),
+                ],
+            )],
+        ),
+        "exploitation" => (
+            "Labour and sex trafficking: people by form of exploitation and province",
+            ExtractKind::Cases,
+            false,
+            vec![Part {
+                label: String::new(),
+                prepare: vec![person_unit(), code_dim("province"), exploitation_group()],
+                spec: spec(
+                    vec![
+                        province.clone(),
+                        (
+                            "exploitation_group".into(),
+                            ["sexual", "labour", "both", "other", "none", "unknown"]
+                                .map(String::from)
+                                .to_vec(),
+                        ),
+                    ],
+                    Statistic::Count,
+                ),
+            }],
+        ),
+        "immigration_status" => (
+            "Immigration status, by province",
+            ExtractKind::Cases,
+            false,
+            vec![count_by(
+                "",
+                vec![
+                    ("province", province.1.clone()),
+                    ("immigration_status", keys(&codes::IMMIGRATION_STATUS)),
+                ],
+            )],
+        ),
+        "age_gender" => (
+            "Age band and gender (national)",
+            ExtractKind::Cases,
+            false,
+            vec![count_by(
+                "",
+                vec![
+                    ("age_band", keys(&codes::AGE_BAND)),
+                    ("gender", keys(&codes::GENDER)),
+                ],
+            )],
+        ),
+        "funding" => (
+            "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$500,000 per source), by source and province",
+            ExtractKind::Returns,
+            false,
+            codes::FUNDING_SOURCE
+                .codes
+                .iter()
+                .map(|src| {
+                    returns_sum(
+                        src,
+                        col(format!("funding_{src}_cents").as_str()).floor_div(lit(10_000i64)),
+                        5_000,
+                    )
+                })
+                .collect(),
+        ),
+        "beds" => (
+            "Shelter beds at quarter end (each agency clipped to 0-500), by province",
+            ExtractKind::Returns,
+            false,
+            vec![returns_sum(
+                "",
+                codes::SHELTER_TYPE
+                    .codes
+                    .iter()
+                    .filter(|t| **t != "none")
+                    .map(|t| col(format!("beds_{t}").as_str()).fill_null(lit(0i64)))
+                    .reduce(|a, b| a + b)
+                    .expect("shelter types"),
+                500,
+            )],
+        ),
+        "turnaways" => (
+            "People turned away for lack of capacity (each agency clipped to 0-2,000), by province",
+            ExtractKind::Returns,
+            false,
+            vec![returns_sum("", col("turnaways"), 2_000)],
+        ),
+        _ => return None,
+    };
+    Some(TableDef {
+        name: STANDARD.iter().find(|n| **n == name)?,
+        title,
+        source,
+        classified,
+        parts,
+    })
+}

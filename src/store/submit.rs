@@ -1,0 +1,361 @@
+//! Submissions: validate the exact bytes received, store them atomically,
+//! record them in the ledger, and answer with a receipt.
+//!
+//! The same bytes for the same agency, kind and quarter return the same
+//! receipt and store nothing new. A different extract for the same agency,
+//! kind and quarter supersedes the earlier one, which is kept and marked.
+
+use super::{Store, StoreError, now};
+use crate::ingest::profile::FileFormat;
+use crate::ingest::{IngestError, IngestOptions, Profile, Report, validate_file};
+use crate::schema::ExtractKind;
+use polars::prelude::*;
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// What the agency is given back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Receipt {
+    pub submission_id: String,
+    pub agency: String,
+    pub kind: ExtractKind,
+    pub quarter: String,
+    /// SHA-256 of the bytes received: compare with `sha256sum` / `Get-FileHash`.
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows_accepted: u64,
+    pub records: u64,
+    pub received_at: String,
+    /// The submission this one replaces, if any.
+    pub supersedes: Option<String>,
+    /// Whether the raw file is kept (not when it held finer quasi-identifiers that were generalised).
+    pub raw_kept: bool,
+}
+
+/// A stored submission, as listed from the ledger.
+pub type Submission = Receipt;
+
+pub enum SubmitOutcome {
+    Stored(Receipt),
+    /// These exact bytes were already stored for this agency, kind and quarter.
+    AlreadyStored(Receipt),
+    Rejected(Box<Report>),
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn row_to_receipt(row: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
+    let kind: String = row.get("kind")?;
+    Ok(Receipt {
+        submission_id: row.get("id")?,
+        agency: row.get("agency")?,
+        kind: if kind == "returns" {
+            ExtractKind::Returns
+        } else {
+            ExtractKind::Cases
+        },
+        quarter: row.get("quarter")?,
+        sha256: row.get("sha256")?,
+        bytes: row.get::<_, i64>("bytes")? as u64,
+        rows_accepted: row.get::<_, i64>("rows_read")? as u64,
+        records: row.get::<_, i64>("records")? as u64,
+        received_at: row.get("received_at")?,
+        supersedes: row.get("supersedes")?,
+        raw_kept: row.get::<_, Option<String>>("raw_path")?.is_some(),
+    })
+}
+
+const SELECT: &str = "SELECT s.*, (SELECT p.id FROM submissions p WHERE p.superseded_by = s.id) AS supersedes FROM submissions s";
+
+impl Store {
+    /// Validate and store one extract.
+    pub fn submit(
+        &self,
+        file: &Path,
+        profile: &Profile,
+        kind: ExtractKind,
+        quarter: &str,
+    ) -> Result<SubmitOutcome, SubmitError> {
+        let meta = std::fs::metadata(file)
+            .map_err(|_| SubmitError::MissingInput(file.display().to_string()))?;
+        if meta.len() > crate::ingest::read::DEFAULT_MAX_BYTES {
+            return Err(SubmitError::TooLarge(meta.len()));
+        }
+        let bytes = std::fs::read(file)
+            .map_err(|_| SubmitError::MissingInput(file.display().to_string()))?;
+        self.submit_bytes(&bytes, &file.display().to_string(), profile, kind, quarter)
+    }
+
+    /// Validate and store extract bytes (`file_name` is for messages and the raw copy's extension).
+    pub fn submit_bytes(
+        &self,
+        bytes: &[u8],
+        file_name: &str,
+        profile: &Profile,
+        kind: ExtractKind,
+        quarter: &str,
+    ) -> Result<SubmitOutcome, SubmitError> {
+        let quarter = quarter.to_uppercase();
+        if crate::schema::parse_quarter(&quarter).is_none() {
+            return Err(SubmitError::Ingest(IngestError::BadQuarter(quarter)));
+        }
+        let agency = profile.agency.slug.clone();
+        let sha256 = hex_sha256(bytes);
+        let id = format!(
+            "sub-{}",
+            &hex_sha256(format!("{agency}|{}|{quarter}|{sha256}", kind.as_str()).as_bytes())[..16]
+        );
+        if let Some(existing) = self.submission(&id)? {
+            return Ok(SubmitOutcome::AlreadyStored(existing));
+        }
+        let section = profile
+            .section(kind)
+            .ok_or(SubmitError::Ingest(IngestError::NoSection {
+                profile: profile.path.clone(),
+                kind: kind.as_str(),
+            }))?;
+        let ext = match section.format {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Parquet => "parquet",
+        };
+        // Validate the very bytes that were hashed, from a staging copy.
+        let staged = self.staging_path(&format!(".{ext}"));
+        std::fs::write(&staged, bytes).map_err(StoreError::io(&staged))?;
+        let cleanup = |paths: &[&Path]| {
+            for p in paths {
+                let _ = std::fs::remove_file(p);
+            }
+        };
+        let options = IngestOptions {
+            kind,
+            quarter: Some(quarter.clone()),
+            ..Default::default()
+        };
+        let outcome = match validate_file(&staged, profile, &options) {
+            Ok(o) => o,
+            Err(e) => {
+                cleanup(&[&staged]);
+                return Err(SubmitError::Ingest(e));
+            }
+        };
+        let mut report = outcome.report;
+        report.file = file_name.to_string();
+        let records = match (report.valid, outcome.records) {
+            (true, Some(df)) => df,
+            _ => {
+                cleanup(&[&staged]);
+                return Ok(SubmitOutcome::Rejected(Box::new(report)));
+            }
+        };
+        // Canonical records: the partition columns live in the path (Hive layout).
+        let mut records = records.drop_many(["agency", "quarter"]);
+        let canonical = self.canonical_path(kind, &agency, &quarter, &id);
+        let staged_parquet = self.staging_path(".parquet");
+        let written = std::fs::File::create(&staged_parquet)
+            .map_err(|e| {
+                SubmitError::Store(StoreError::Io {
+                    path: staged_parquet.clone(),
+                    source: e,
+                })
+            })
+            .and_then(|f| {
+                ParquetWriter::new(f)
+                    .finish(&mut records)
+                    .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))
+            });
+        if let Err(e) = written.and_then(|_| {
+            self.publish(&staged_parquet, &canonical)
+                .map_err(SubmitError::Store)
+        }) {
+            cleanup(&[&staged, &staged_parquet]);
+            return Err(e);
+        }
+        // The raw copy is kept unless intake generalised finer quasi-identifiers out of it.
+        let raw_path = if report.generalised.is_empty() {
+            let raw = self.root().join("raw").join(format!("{id}.{ext}"));
+            if let Err(e) = self.publish(&staged, &raw) {
+                cleanup(&[&staged, &canonical]);
+                return Err(SubmitError::Store(e));
+            }
+            Some(raw)
+        } else {
+            cleanup(&[&staged]);
+            None
+        };
+        let receipt = Receipt {
+            submission_id: id.clone(),
+            agency: agency.clone(),
+            kind,
+            quarter: quarter.clone(),
+            sha256,
+            bytes: bytes.len() as u64,
+            rows_accepted: report.rows_read,
+            records: report.records,
+            received_at: now(),
+            supersedes: None,
+            raw_kept: raw_path.is_some(),
+        };
+        match self.record(&receipt, file_name, raw_path.as_deref(), &canonical) {
+            Ok(supersedes) => Ok(SubmitOutcome::Stored(Receipt {
+                supersedes,
+                ..receipt
+            })),
+            Err(e) => {
+                // Someone stored the same bytes concurrently: that is the receipt.
+                if let Ok(Some(existing)) = self.submission(&id) {
+                    return Ok(SubmitOutcome::AlreadyStored(existing));
+                }
+                cleanup(&[&canonical]);
+                if let Some(raw) = &raw_path {
+                    cleanup(&[raw]);
+                }
+                Err(SubmitError::Store(e))
+            }
+        }
+    }
+
+    /// Make a stored submission visible, superseding the current one, in one transaction.
+    fn record(
+        &self,
+        r: &Receipt,
+        file_name: &str,
+        raw: Option<&Path>,
+        canonical: &Path,
+    ) -> Result<Option<String>, StoreError> {
+        let mut conn = self.connect()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let previous: Option<String> = tx
+            .query_row(
+                "SELECT id FROM submissions WHERE agency = ?1 AND kind = ?2 AND quarter = ?3 AND superseded_by IS NULL",
+                params![r.agency, r.kind.as_str(), r.quarter],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(prev) = &previous {
+            tx.execute(
+                "UPDATE submissions SET superseded_by = ?1 WHERE id = ?2",
+                params![r.submission_id, prev],
+            )?;
+        }
+        let rel = |p: &Path| {
+            p.strip_prefix(self.root())
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        tx.execute(
+            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                r.submission_id,
+                r.agency,
+                r.kind.as_str(),
+                r.quarter,
+                r.sha256,
+                r.bytes as i64,
+                Path::new(file_name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                r.rows_accepted as i64,
+                r.records as i64,
+                r.received_at,
+                raw.map(rel),
+                rel(canonical),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(previous)
+    }
+
+    /// One submission by id.
+    pub fn submission(&self, id: &str) -> Result<Option<Receipt>, StoreError> {
+        let conn = self.connect()?;
+        Ok(conn
+            .query_row(
+                &format!("{SELECT} WHERE s.id = ?1"),
+                params![id],
+                row_to_receipt,
+            )
+            .optional()?)
+    }
+
+    /// Submissions, newest first; only the current ones unless `all`.
+    pub fn submissions(&self, agency: Option<&str>, all: bool) -> Result<Vec<Receipt>, StoreError> {
+        let conn = self.connect()?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR s.agency = ?1) AND (?2 OR s.superseded_by IS NULL) ORDER BY s.received_at DESC, s.id"
+        ))?;
+        let rows = stmt.query_map(params![agency, all], row_to_receipt)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether a submission has been superseded.
+    pub fn is_superseded(&self, id: &str) -> Result<bool, StoreError> {
+        let conn = self.connect()?;
+        let by: Option<Option<String>> = conn
+            .query_row(
+                "SELECT superseded_by FROM submissions WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(matches!(by, Some(Some(_))))
+    }
+
+    /// The canonical records of every current submission of `kind` for `quarter`,
+    /// with `agency` and `quarter` columns restored, and the submissions used.
+    pub fn canonical_records(
+        &self,
+        kind: ExtractKind,
+        quarter: &str,
+    ) -> Result<(LazyFrame, Vec<Receipt>), StoreError> {
+        let conn = self.connect()?;
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} WHERE s.kind = ?1 AND s.quarter = ?2 AND s.superseded_by IS NULL ORDER BY s.agency"
+        ))?;
+        let inputs: Vec<Receipt> = stmt
+            .query_map(params![kind.as_str(), quarter], row_to_receipt)?
+            .collect::<Result<_, _>>()?;
+        let mut frames = Vec::new();
+        for r in &inputs {
+            let path: String = conn.query_row(
+                "SELECT canonical_path FROM submissions WHERE id = ?1",
+                params![r.submission_id],
+                |row| row.get(0),
+            )?;
+            let full = self.root().join(path);
+            let lf =
+                LazyFrame::scan_parquet(PlPath::new(&full.to_string_lossy()), Default::default())
+                    .map_err(|e| StoreError::Parquet(e.to_string()))?
+                    .with_columns([
+                        lit(r.agency.clone()).alias("agency"),
+                        lit(r.quarter.clone()).alias("quarter"),
+                    ]);
+            frames.push(lf);
+        }
+        let schema = crate::schema::canonical_schema(kind);
+        let order: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
+        let lf = if frames.is_empty() {
+            DataFrame::empty_with_schema(&schema).lazy()
+        } else {
+            concat(frames, UnionArgs::default())
+                .map_err(|e| StoreError::Parquet(e.to_string()))?
+                .select(order)
+        };
+        Ok((lf, inputs))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("the file {0} does not exist or cannot be opened")]
+    MissingInput(String),
+    #[error("the file is {0} bytes, more than the 1 GiB limit: split the extract")]
+    TooLarge(u64),
+    #[error(transparent)]
+    Ingest(IngestError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,364 @@
+//! Releases and the budget ledger: noise distribution, interval coverage,
+//! contribution bounds, overspend, concurrency, idempotence, crash recovery,
+//! and the store's atomic, superseding submissions.
+
+use crate::support::{repo, write};
+use polars::prelude::*;
+use safecount::classify::DefinitionSet;
+use safecount::ingest::Profile;
+use safecount::privacy::ledger::{self, Debit, LedgerError};
+use safecount::privacy::measure::{UNIT, VALUE};
+use safecount::privacy::{Accounting, MeasurementSpec, Statistic};
+use safecount::release::{self, ReleaseError, ReleaseRequest};
+use safecount::schema::ExtractKind;
+use safecount::store::{Store, SubmitOutcome};
+
+fn one_cell(statistic: Statistic) -> MeasurementSpec {
+    MeasurementSpec {
+        dims: vec![("g".into(), vec!["a".into(), "b".into()])],
+        statistic,
+        accounting: Accounting::Zcdp,
+    }
+}
+
+fn units(n: usize) -> LazyFrame {
+    let ids: Vec<String> = (0..n).map(|i| format!("agency:{i:012}")).collect();
+    df!(UNIT => ids, "g" => vec!["a"; n], VALUE => vec![5i64; n])
+        .unwrap()
+        .lazy()
+}
+
+/// Discrete Gaussian pmf at k with scale sigma (unnormalised).
+fn dg(k: i64, sigma: f64) -> f64 {
+    (-(k as f64).powi(2) / (2.0 * sigma * sigma)).exp()
+}
+
+#[test]
+fn noise_follows_the_discrete_gaussian_and_95_percent_intervals_cover() {
+    let spec = one_cell(Statistic::Count);
+    let rho = 0.0005; // sigma = 1/sqrt(2 rho) = 31.6
+    let (built, cal) = spec.calibrate(rho, 0.05).unwrap();
+    assert!(cal.rho <= rho * (1.0 + 1e-9), "{cal:?}");
+    let sigma = (1.0 / (2.0 * rho)).sqrt();
+    assert!(
+        (cal.scale - sigma).abs() / sigma < 0.01,
+        "declared scale {} vs {sigma}",
+        cal.scale
+    );
+    let true_count = 100i64;
+    let frame = units(true_count as usize);
+    let draws = 4000;
+    let mut noise = Vec::with_capacity(draws);
+    for _ in 0..draws {
+        let df = built.release(frame.clone()).unwrap();
+        let row = (0..df.height())
+            .find(|i| df.column("g").unwrap().str().unwrap().get(*i) == Some("a"))
+            .unwrap();
+        noise.push(df.column("value").unwrap().i64().unwrap().get(row).unwrap() - true_count);
+    }
+    // Goodness of fit: chi-square over 10 equiprobable-ish bins of the declared distribution.
+    let support: Vec<i64> = (-400..=400).collect();
+    let z: f64 = support.iter().map(|k| dg(*k, cal.scale)).sum();
+    let edges = [-40i64, -25, -15, -8, 0, 8, 15, 25, 40];
+    let bin = |k: i64| edges.iter().position(|e| k < *e).unwrap_or(edges.len());
+    let mut expected = vec![0.0; edges.len() + 1];
+    for k in &support {
+        expected[bin(*k)] += dg(*k, cal.scale) / z * draws as f64;
+    }
+    let mut observed = vec![0.0; edges.len() + 1];
+    for k in &noise {
+        observed[bin(*k)] += 1.0;
+    }
+    let chi2: f64 = observed
+        .iter()
+        .zip(&expected)
+        .map(|(o, e)| (o - e).powi(2) / e)
+        .sum();
+    // 9 degrees of freedom: the 0.999 quantile is 27.9.
+    assert!(
+        chi2 < 27.9,
+        "chi-square {chi2:.1}: observed {observed:?} expected {expected:?}"
+    );
+    let mean = noise.iter().sum::<i64>() as f64 / draws as f64;
+    assert!(
+        mean.abs() < 4.0 * sigma / (draws as f64).sqrt(),
+        "mean noise {mean}"
+    );
+    // Coverage of the published inclusive interval.
+    let h = cal.half_width;
+    let covered = noise.iter().filter(|n| (n.abs() as f64) <= h).count() as f64 / draws as f64;
+    assert!(
+        (covered - 0.95).abs() <= 0.02,
+        "95% intervals covered {covered:.3} (half-width {h})"
+    );
+}
+
+#[test]
+fn a_person_with_fifty_records_moves_a_count_by_at_most_one() {
+    let spec = one_cell(Statistic::Count);
+    let others = units(20).collect().unwrap();
+    let heavy = df!(UNIT => vec!["agency:heavy"; 50], "g" => [vec!["a"; 25], vec!["b"; 25]].concat(), VALUE => vec![90i64; 50]).unwrap();
+    let with = spec.exact(others.vstack(&heavy).unwrap().lazy()).unwrap();
+    let without = spec.exact(others.clone().lazy()).unwrap();
+    let total = |df: &DataFrame| df.column("value").unwrap().i64().unwrap().sum().unwrap();
+    assert!(
+        total(&with) - total(&without) <= 1,
+        "the person adds at most one row to all cells together"
+    );
+    let sums = one_cell(Statistic::Sum {
+        lower: 0,
+        upper: 10,
+    });
+    let with = sums.exact(others.vstack(&heavy).unwrap().lazy()).unwrap();
+    let without = sums.exact(others.lazy()).unwrap();
+    assert!(
+        total(&with) - total(&without) <= 10,
+        "a sum moves by at most its clipping bound"
+    );
+}
+
+fn sample_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn sample_profile(slug: &str) -> Profile {
+    Profile::load(&repo().join(format!("sample-data/profiles/{slug}.toml"))).unwrap()
+}
+
+fn submit_sample(store: &Store, slug: &str, ext: &str, quarter: &str) -> SubmitOutcome {
+    let file = repo().join(format!(
+        "sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"
+    ));
+    store
+        .submit(&file, &sample_profile(slug), ExtractKind::Cases, quarter)
+        .unwrap()
+}
+
+fn request(table: &str, rho: f64) -> ReleaseRequest {
+    ReleaseRequest {
+        table: table.into(),
+        period: "2025Q3".into(),
+        rho,
+        accounting: Accounting::Zcdp,
+        level: 0.95,
+    }
+}
+
+fn spent(store: &Store) -> f64 {
+    ledger::status(&store.connect().unwrap())
+        .unwrap()
+        .iter()
+        .map(|p| p.spent_rho)
+        .sum()
+}
+
+#[test]
+fn a_rerun_spends_nothing_and_returns_identical_numbers_and_new_inputs_spend() {
+    let (_dir, store) = sample_store();
+    let defs = DefinitionSet::embedded();
+    assert!(matches!(
+        submit_sample(&store, "coastal-workers-centre", "parquet", "2025Q3"),
+        SubmitOutcome::Stored(_)
+    ));
+    ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
+    let first = release::release(&store, &defs, &request("definitions", 0.2)).unwrap();
+    assert!(!first.reserved && (first.spent_rho - 0.2).abs() < 1e-9);
+    let again = release::release(&store, &defs, &request("definitions", 0.2)).unwrap();
+    assert!(again.reserved);
+    assert_eq!(again.spent_rho, 0.0);
+    assert!(
+        first.cells.equals_missing(&again.cells),
+        "identical numbers"
+    );
+    assert!((spent(&store) - 0.2).abs() < 1e-9);
+    // The file carries per-cell noise facts and the provenance.
+    for c in [
+        "value",
+        "mechanism",
+        "noise_scale",
+        "ci_half_width",
+        "province",
+        "membership",
+    ] {
+        assert!(first.cells.column(c).is_ok(), "{c}");
+    }
+    assert_eq!(again.provenance["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(again.provenance["definitions_version"], defs.version);
+    assert_eq!(again.provenance["opendp_version"], "0.16.0");
+    // New inputs: a new release, a new debit.
+    submit_sample(&store, "prairie-haven", "xlsx", "2025Q3");
+    let third = release::release(&store, &defs, &request("definitions", 0.2)).unwrap();
+    assert!(!third.reserved && third.id != first.id);
+    assert!((spent(&store) - 0.4).abs() < 1e-9);
+}
+
+#[test]
+fn an_overspend_is_refused_and_nothing_is_written() {
+    let (dir, store) = sample_store();
+    let defs = DefinitionSet::embedded();
+    submit_sample(&store, "lakeshore-legal-clinic", "csv", "2025Q3");
+    ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 0.1, "test").unwrap();
+    let err = release::release(&store, &defs, &request("exploitation", 0.2))
+        .err()
+        .unwrap();
+    match err {
+        ReleaseError::Ledger(LedgerError::Overspend {
+            budget,
+            spent,
+            requested,
+            ..
+        }) => {
+            assert_eq!((budget, spent), (0.1, 0.0));
+            assert!((requested - 0.2).abs() < 1e-9);
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(spent(&store), 0.0);
+    assert!(
+        std::fs::read_dir(dir.path().join("releases"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn twenty_four_concurrent_debits_never_overspend() {
+    let (_dir, store) = sample_store();
+    ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
+    let handles: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut conn = store.connect().unwrap();
+                ledger::debit(
+                    &mut conn,
+                    "2025Q3",
+                    &format!("rel-{i}"),
+                    0.1,
+                    None,
+                    &serde_json::json!({}),
+                )
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let ok = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Debit::Debited)))
+        .count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(LedgerError::Overspend { .. })))
+        .count();
+    assert_eq!((ok, refused), (10, 14), "{results:?}");
+    assert!(spent(&store) <= 1.0 + 1e-9);
+    assert_eq!(ledger::verify(&store.connect().unwrap()).unwrap(), 11);
+}
+
+#[test]
+fn a_crash_between_debit_and_write_is_completed_by_the_next_run() {
+    let (_dir, store) = sample_store();
+    let defs = DefinitionSet::embedded();
+    submit_sample(&store, "maison-esperance", "csv", "2025Q3");
+    ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
+    assert!(release::debit_then_crash(&store, &defs, &request("trp_status", 0.3)).is_err());
+    assert!(
+        (spent(&store) - 0.3).abs() < 1e-9,
+        "debited before any noise"
+    );
+    let done = release::release(&store, &defs, &request("trp_status", 0.3)).unwrap();
+    assert_eq!(
+        done.spent_rho, 0.0,
+        "completing a pending release spends nothing more"
+    );
+    assert!(done.path.exists());
+    assert!((spent(&store) - 0.3).abs() < 1e-9);
+    let again = release::release(&store, &defs, &request("trp_status", 0.3)).unwrap();
+    assert!(again.reserved && again.cells.equals_missing(&done.cells));
+}
+
+#[test]
+fn submissions_are_idempotent_supersede_and_a_rejection_leaves_nothing() {
+    let (dir, store) = sample_store();
+    let first = match submit_sample(&store, "lakeshore-legal-clinic", "csv", "2025Q3") {
+        SubmitOutcome::Stored(r) => r,
+        _ => panic!("stored"),
+    };
+    let file = repo()
+        .join("sample-data/extracts/lakeshore-legal-clinic/lakeshore-legal-clinic-2025Q3.csv");
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(
+        first.sha256,
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))
+    );
+    match submit_sample(&store, "lakeshore-legal-clinic", "csv", "2025Q3") {
+        SubmitOutcome::AlreadyStored(r) => assert_eq!(r, first),
+        _ => panic!("same bytes, same receipt"),
+    }
+    // A corrected extract for the same quarter supersedes the first, which is kept.
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let corrected = write(
+        dir.path(),
+        "corrected.csv",
+        text.lines().take(10).collect::<Vec<_>>().join("\r\n") + "\r\n",
+    );
+    let second = match store
+        .submit(
+            &corrected,
+            &sample_profile("lakeshore-legal-clinic"),
+            ExtractKind::Cases,
+            "2025Q3",
+        )
+        .unwrap()
+    {
+        SubmitOutcome::Stored(r) => r,
+        _ => panic!("stored"),
+    };
+    assert_eq!(
+        second.supersedes.as_deref(),
+        Some(first.submission_id.as_str())
+    );
+    assert!(store.is_superseded(&first.submission_id).unwrap());
+    let current = store.submissions(None, false).unwrap();
+    assert_eq!(current.len(), 1);
+    assert_eq!(store.submissions(None, true).unwrap().len(), 2);
+    let (records, inputs) = store
+        .canonical_records(ExtractKind::Cases, "2025Q3")
+        .unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(records.collect().unwrap().height() as u64, second.records);
+    // A rejected file leaves nothing behind.
+    let before: Vec<_> = walk(dir.path());
+    let bad = repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv");
+    assert!(matches!(
+        store
+            .submit(
+                &bad,
+                &sample_profile("lakeshore-legal-clinic"),
+                ExtractKind::Cases,
+                "2025Q2"
+            )
+            .unwrap(),
+        SubmitOutcome::Rejected(_)
+    ));
+    assert_eq!(walk(dir.path()), before);
+    assert_eq!(store.submissions(None, true).unwrap().len(), 2);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if !p.to_string_lossy().contains("ledger.sqlite") {
+            out.push(p.display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
