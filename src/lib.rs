@@ -11,7 +11,8 @@
 //!   -> report   : charts + one self-contained HTML file
 //! ```
 //!
-//! Dependencies point one way: `cli` -> stages (`ingest`, `sample`) -> `schema`.
+//! Dependencies point one way: `cli` -> stages (`ingest`, `store`, `classify`,
+//! `privacy`, `release`, `sample`) -> `schema`.
 //! The library's [`cli::run`] returns the process exit code, so the command
 //! line is testable without spawning processes.
 

@@ -3,6 +3,7 @@
 //!
 //! Exit codes follow sysexits: 0 ok, 2 usage, 65 invalid data (EX_DATAERR),
 //! 66 missing input (EX_NOINPUT), 70 internal error, 74 I/O error,
+//! 75 a release refused by the privacy budget (EX_TEMPFAIL),
 //! 78 invalid configuration such as a broken profile (EX_CONFIG).
 
 mod budget;

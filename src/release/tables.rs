@@ -104,6 +104,13 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             Statistic::Count,
         ),
     };
+    // One count by province and one coded field.
+    let by_province = |field: &str, list: &CodeList| {
+        vec![count_by(
+            "",
+            vec![("province", province.1.clone()), (field, keys(list))],
+        )]
+    };
     let returns_sum = |label: &str, value: Expr, upper: i64| Part {
         label: label.to_string(),
         prepare: vec![
@@ -188,13 +195,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             "Kind of shelter used, by province",
             ExtractKind::Cases,
             false,
-            vec![count_by(
-                "",
-                vec![
-                    ("province", province.1.clone()),
-                    ("shelter_type", keys(&codes::SHELTER_TYPE)),
-                ],
-            )],
+            by_province("shelter_type", &codes::SHELTER_TYPE),
         ),
         "shelter_nights" => (
             "Nights sheltered (each person's nights clipped to 0-92), by province",
@@ -220,13 +221,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             "Temporary Resident Permits for victims of trafficking, by status and province",
             ExtractKind::Cases,
             false,
-            vec![count_by(
-                "",
-                vec![
-                    ("province", province.1.clone()),
-                    ("trp_status", keys(&codes::TRP_STATUS)),
-                ],
-            )],
+            by_province("trp_status", &codes::TRP_STATUS),
         ),
         "exploitation" => (
             "Labour and sex trafficking: people by form of exploitation and province",
@@ -253,13 +248,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             "Immigration status, by province",
             ExtractKind::Cases,
             false,
-            vec![count_by(
-                "",
-                vec![
-                    ("province", province.1.clone()),
-                    ("immigration_status", keys(&codes::IMMIGRATION_STATUS)),
-                ],
-            )],
+            by_province("immigration_status", &codes::IMMIGRATION_STATUS),
         ),
         "age_gender" => (
             "Age band and gender (national)",
