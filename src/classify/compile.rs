@@ -98,12 +98,21 @@ fn compile(set: &DefinitionSet, node: &Node, mode: Mode) -> Expr {
     }
 }
 
+/// The Enum type of membership columns: meets, does_not_meet, indeterminate.
+pub fn membership_dtype() -> DataType {
+    let categories = FrozenCategories::new(MEMBERSHIP).expect("three distinct labels");
+    DataType::from_frozen_categories(categories)
+}
+
+/// Three-valued result -> membership label. Built as a small integer (the
+/// Enum's physical index) and cast, so no strings are made per record.
 fn membership(e: Expr) -> Expr {
     when(e.clone().is_null())
-        .then(lit(INDETERMINATE))
+        .then(lit(2u32))
         .when(e)
-        .then(lit(MEETS))
-        .otherwise(lit(DOES_NOT_MEET))
+        .then(lit(0u32))
+        .otherwise(lit(1u32))
+        .cast(membership_dtype())
 }
 
 /// The membership and proxy-flag expressions of one definition.

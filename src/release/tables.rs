@@ -135,7 +135,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     prepare: vec![
                         person_unit(),
                         code_dim("province"),
-                        col(d.name.as_str()).alias("membership"),
+                        col(d.name.as_str()).cast(DataType::String).alias("membership"),
                     ],
                     spec: spec(
                         vec![
