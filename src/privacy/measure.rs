@@ -27,7 +27,7 @@
 
 use opendp::domains::{AtomDomain, LazyFrameDomain, Margin, SeriesDomain};
 use opendp::measurements::make_private_lazyframe;
-use opendp::measures::{MaxDivergence, ZeroConcentratedDivergence};
+use opendp::measures::{Approximate, MaxDivergence, ZeroConcentratedDivergence};
 use opendp::metrics::{FrameDistance, SymmetricIdDistance};
 use opendp::polars::PrivacyNamespace;
 use opendp::polars::accuracy::summarize_polars_measurement;
@@ -70,6 +70,10 @@ pub struct Calibration {
     pub rho: f64,
     pub mechanism: &'static str,
     pub scale: f64,
+    /// delta of an open key set's threshold (None for public key sets).
+    pub delta: Option<f64>,
+    /// The threshold a group's noisy count must pass to be released (open key sets).
+    pub threshold: Option<u32>,
     /// Half-width h of the (1 - alpha) interval of one cell: the true value lies in
     /// `[value - h, value + h]` (inclusive) with probability at least 1 - alpha.
     pub half_width: f64,
@@ -81,6 +85,9 @@ pub struct MeasurementSpec {
     pub dims: Vec<(String, Vec<String>)>,
     pub statistic: Statistic,
     pub accounting: Accounting,
+    /// An open key set (e.g. citizenship): no public key frame; a group is released
+    /// only when its noisy count passes OpenDP's threshold, at this delta or less.
+    pub open_keys_delta: Option<f64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,19 +180,15 @@ impl MeasurementSpec {
         let dims: Vec<Expr> = self.dim_names().iter().map(|d| col(*d)).collect();
         let agg = match self.statistic {
             Statistic::Count => len().dp().noise(None).alias("value"),
-            Statistic::Sum { lower, upper } => col(VALUE)
-                .dp()
-                .sum((lit(lower), lit(upper)), None)
-                .alias("value"),
+            Statistic::Sum { lower, upper } => col(VALUE).dp().sum((lit(lower), lit(upper)), None).alias("value"),
         };
         let empty = DataFrame::empty_with_schema(&self.domain_schema()).lazy();
+        let grouped = self.truncate(empty).group_by(dims.clone()).agg([agg]);
+        if self.open_keys_delta.is_some() {
+            return Ok(grouped);
+        }
         let keys = self.public_keys()?.lazy();
-        Ok(self.truncate(empty).group_by(dims.clone()).agg([agg]).join(
-            keys,
-            dims.clone(),
-            dims,
-            JoinType::Right.into(),
-        ))
+        Ok(grouped.join(keys, dims.clone(), dims, JoinType::Right.into()))
     }
 
     fn domain_schema(&self) -> Schema {
@@ -199,37 +202,31 @@ impl MeasurementSpec {
         Schema::from_iter(fields)
     }
 
-    /// Build the measurement at noise scale `scale`; returns it boxed with its loss for one unit.
-    fn build(&self, scale: f64) -> Result<(Built, f64), MeasureError> {
+    /// Build the measurement at noise scale `scale` (and `threshold` for open key sets);
+    /// returns it with the loss of one unit and, for open key sets, its delta.
+    fn build(&self, scale: f64, threshold: Option<u32>) -> Result<(Built, f64, Option<f64>), MeasureError> {
         let domain = self.domain()?;
-        let metric = FrameDistance(SymmetricIdDistance {
-            identifier: col(UNIT),
-        });
+        let metric = FrameDistance(SymmetricIdDistance { identifier: col(UNIT) });
         let plan = self.plan()?;
-        Ok(match self.accounting {
-            Accounting::Zcdp => {
-                let m = odp(make_private_lazyframe(
-                    domain,
-                    metric,
-                    ZeroConcentratedDivergence,
-                    plan,
-                    Some(scale),
-                    None,
-                ))?;
-                let loss = odp(m.map(&1u32.into()))?;
-                (Built::Zcdp(m), loss)
+        Ok(match (self.accounting, self.open_keys_delta) {
+            (Accounting::Zcdp, Some(_)) => {
+                let measure = Approximate(ZeroConcentratedDivergence);
+                let m = odp(make_private_lazyframe(domain, metric, measure, plan, Some(scale), threshold))?;
+                let (loss, delta) = odp(m.map(&1u32.into()))?;
+                (Built::Thresholded(m), loss, Some(delta))
             }
-            Accounting::Pure => {
-                let m = odp(make_private_lazyframe(
-                    domain,
-                    metric,
-                    MaxDivergence,
-                    plan,
-                    Some(scale),
-                    None,
-                ))?;
+            (Accounting::Pure, Some(_)) => {
+                return Err(MeasureError::OpenDp("open key sets need zCDP accounting (a threshold has a delta)".into()));
+            }
+            (Accounting::Zcdp, None) => {
+                let m = odp(make_private_lazyframe(domain, metric, ZeroConcentratedDivergence, plan, Some(scale), None))?;
                 let loss = odp(m.map(&1u32.into()))?;
-                (Built::Pure(m), loss)
+                (Built::Zcdp(m), loss, None)
+            }
+            (Accounting::Pure, None) => {
+                let m = odp(make_private_lazyframe(domain, metric, MaxDivergence, plan, Some(scale), None))?;
+                let loss = odp(m.map(&1u32.into()))?;
+                (Built::Pure(m), loss, None)
             }
         })
     }
@@ -242,12 +239,23 @@ impl MeasurementSpec {
             Accounting::Zcdp => 2.0,
             Accounting::Pure => 1.0,
         };
-        let (_, probe_loss) = self.build(1.0)?;
+        let probe_threshold = self.open_keys_delta.map(|_| 1_000_000u32);
+        let (_, probe_loss, _) = self.build(1.0, probe_threshold)?;
         let mut scale = (probe_loss / target).powf(1.0 / power);
+        // Open key sets: start the threshold a few scales above one unit's
+        // contribution and raise it until OpenDP's delta is within the target.
+        let mut threshold = self.open_keys_delta.map(|_| (1.0 + 5.0 * scale).ceil() as u32);
         let mut attempt = 0;
         loop {
-            let (built, loss) = self.build(scale)?;
-            if loss <= target || attempt > 20 {
+            let (built, loss, delta) = self.build(scale, threshold)?;
+            if let (Some(target_delta), Some(d), Some(t)) = (self.open_keys_delta, delta, threshold) {
+                if d > target_delta && attempt < 60 {
+                    threshold = Some(((t as f64) * 1.1).ceil() as u32 + 1);
+                    attempt += 1;
+                    continue;
+                }
+            }
+            if loss <= target || attempt > 80 {
                 let summary = built.summary(alpha)?;
                 let rho = match self.accounting {
                     Accounting::Zcdp => loss,
@@ -257,18 +265,10 @@ impl MeasurementSpec {
                     Accounting::Zcdp => "discrete_gaussian",
                     Accounting::Pure => "discrete_laplace",
                 };
-                return Ok((
-                    built,
-                    Calibration {
-                        loss,
-                        rho,
-                        mechanism,
-                        scale: summary.0,
-                        half_width: summary.1,
-                    },
-                ));
+                let cal = Calibration { loss, rho, mechanism, scale: summary.0, delta, threshold, half_width: summary.1 };
+                return Ok((built, cal));
             }
-            scale *= 1.0 + 1e-9 * 10f64.powi(attempt);
+            scale *= 1.0 + 1e-9 * 10f64.powi(attempt.min(8));
             attempt += 1;
         }
     }
@@ -292,6 +292,14 @@ pub enum Built {
             opendp::polars::OnceFrame,
         >,
     ),
+    Thresholded(
+        opendp::core::Measurement<
+            LazyFrameDomain,
+            FrameDistance<SymmetricIdDistance>,
+            Approximate<ZeroConcentratedDivergence>,
+            opendp::polars::OnceFrame,
+        >,
+    ),
 }
 
 impl Built {
@@ -300,6 +308,7 @@ impl Built {
         let df = match self {
             Built::Zcdp(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
             Built::Pure(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+            Built::Thresholded(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
         };
         let scale = df.column("scale")?.f64()?.get(0).unwrap_or(f64::NAN);
         let accuracy = df.column("accuracy")?.f64()?.get(0).unwrap_or(f64::NAN);
@@ -314,6 +323,7 @@ impl Built {
         let once = match self {
             Built::Zcdp(m) => odp(m.invoke(&frame))?,
             Built::Pure(m) => odp(m.invoke(&frame))?,
+            Built::Thresholded(m) => odp(m.invoke(&frame))?,
         };
         let df = odp(once.collect())?;
         Ok(df

@@ -240,9 +240,10 @@ fn release_inner(
         Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
         Accounting::Zcdp => None,
     };
+    let delta: Option<f64> = built.iter().filter_map(|(_, c)| c.delta).reduce(|a, b| a + b);
     let mut conn = store.connect()?;
     let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash});
-    let spent = match ledger::debit(&mut conn, &req.period, &id, rho, epsilon, &detail)? {
+    let spent = match ledger::debit(&mut conn, &req.period, &id, rho, epsilon, delta, &detail)? {
         Debit::Complete { path, sha256 } => {
             let full = store.root().join(&path);
             let bytes = std::fs::read(&full).map_err(StoreError::io(&full))?;
@@ -334,7 +335,7 @@ fn release_inner(
         "accounting": req.accounting,
         "rho": rho,
         "epsilon": epsilon,
-        "delta": serde_json::Value::Null,
+        "delta": delta,
         "parts": table.parts.iter().zip(&built).map(|(p, (_, c))| serde_json::json!({"part": p.label, "calibration": c})).collect::<Vec<_>>(),
         "opendp_version": "0.16.0",
         "safecount_version": env!("CARGO_PKG_VERSION"),

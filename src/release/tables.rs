@@ -39,10 +39,14 @@ pub const STANDARD: &[&str] = &[
     "exploitation",
     "immigration_status",
     "age_gender",
+    "citizenship",
     "funding",
     "beds",
     "turnaways",
 ];
+
+/// delta allowed for a table over an open key set (OpenDP's threshold).
+pub const OPEN_KEYS_DELTA: f64 = 1e-7;
 
 fn keys(list: &CodeList) -> Vec<String> {
     list.codes
@@ -93,6 +97,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
         dims,
         statistic,
         accounting,
+        open_keys_delta: None,
     };
     let count_by = |label: &str, dims: Vec<(&str, Vec<String>)>| Part {
         label: label.to_string(),
@@ -261,6 +266,21 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     ("gender", keys(&codes::GENDER)),
                 ],
             )],
+        ),
+        "citizenship" => (
+            "Citizenship (national; an open key set: a country appears only when its noisy count passes a threshold)",
+            ExtractKind::Cases,
+            false,
+            vec![Part {
+                label: String::new(),
+                prepare: vec![person_unit(), col("citizenship").fill_null(lit("not_collected")).alias("citizenship")],
+                spec: MeasurementSpec {
+                    dims: vec![("citizenship".into(), keys(&codes::CITIZENSHIP))],
+                    statistic: Statistic::Count,
+                    accounting,
+                    open_keys_delta: Some(OPEN_KEYS_DELTA),
+                },
+            }],
         ),
         "funding" => (
             "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$500,000 per source), by source and province",

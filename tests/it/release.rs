@@ -18,6 +18,7 @@ fn one_cell(statistic: Statistic) -> MeasurementSpec {
         dims: vec![("g".into(), vec!["a".into(), "b".into()])],
         statistic,
         accounting: Accounting::Zcdp,
+        open_keys_delta: None,
     }
 }
 
@@ -240,6 +241,7 @@ fn twenty_four_concurrent_debits_never_overspend() {
                     &format!("rel-{i}"),
                     0.1,
                     None,
+                    None,
                     &serde_json::json!({}),
                 )
             })
@@ -361,4 +363,23 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+#[test]
+fn an_open_key_set_goes_through_opendps_threshold_and_reports_its_delta() {
+    let (_dir, store) = sample_store();
+    let defs = DefinitionSet::embedded();
+    submit_sample(&store, "coastal-workers-centre", "parquet", "2025Q3");
+    ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
+    let r = release::release(&store, &defs, &request("citizenship", 0.1)).unwrap();
+    let delta = r.provenance["delta"].as_f64().expect("delta reported");
+    assert!(delta > 0.0 && delta <= release::tables::OPEN_KEYS_DELTA, "delta {delta}");
+    let threshold = r.provenance["parts"][0]["calibration"]["threshold"].as_u64().expect("threshold reported");
+    assert!(threshold > 1);
+    assert!(r.cells.height() < 252, "only countries that pass the threshold are released");
+    let values = r.cells.column("value").unwrap().i64().unwrap();
+    assert!(values.into_iter().flatten().all(|v| v >= threshold as i64), "released groups passed the threshold");
+    let events = ledger::events(&store.connect().unwrap()).unwrap();
+    assert_eq!(events.last().unwrap().event, "complete");
+    assert!(events.iter().any(|e| e.event == "debit" && e.delta == Some(delta)), "the ledger records delta");
 }
