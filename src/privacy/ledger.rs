@@ -400,28 +400,81 @@ mod tests {
     fn debits_are_refused_past_the_budget_and_reruns_spend_nothing() {
         let mut c = conn();
         assert!(matches!(
-            debit(&mut c, "2025Q1", "r1", 0.1, None, None, &serde_json::json!({})),
+            debit(
+                &mut c,
+                "2025Q1",
+                "r1",
+                0.1,
+                None,
+                None,
+                &serde_json::json!({})
+            ),
             Err(LedgerError::NoBudget { .. })
         ));
         set_budget(&mut c, "2025Q1", 0.25, "").unwrap();
         assert_eq!(
-            debit(&mut c, "2025Q1", "r1", 0.1, None, None, &serde_json::json!({})).unwrap(),
+            debit(
+                &mut c,
+                "2025Q1",
+                "r1",
+                0.1,
+                None,
+                None,
+                &serde_json::json!({})
+            )
+            .unwrap(),
             Debit::Debited
         );
         assert_eq!(
-            debit(&mut c, "2025Q1", "r1", 0.1, None, None, &serde_json::json!({})).unwrap(),
+            debit(
+                &mut c,
+                "2025Q1",
+                "r1",
+                0.1,
+                None,
+                None,
+                &serde_json::json!({})
+            )
+            .unwrap(),
             Debit::Pending
         );
         complete(&mut c, "2025Q1", "r1", "releases/x.parquet", "abc").unwrap();
         assert!(matches!(
-            debit(&mut c, "2025Q1", "r1", 0.1, None, None, &serde_json::json!({})).unwrap(),
+            debit(
+                &mut c,
+                "2025Q1",
+                "r1",
+                0.1,
+                None,
+                None,
+                &serde_json::json!({})
+            )
+            .unwrap(),
             Debit::Complete { .. }
         ));
         assert_eq!(
-            debit(&mut c, "2025Q1", "r2", 0.15, None, None, &serde_json::json!({})).unwrap(),
+            debit(
+                &mut c,
+                "2025Q1",
+                "r2",
+                0.15,
+                None,
+                None,
+                &serde_json::json!({})
+            )
+            .unwrap(),
             Debit::Debited
         );
-        let err = debit(&mut c, "2025Q1", "r3", 0.01, None, None, &serde_json::json!({})).unwrap_err();
+        let err = debit(
+            &mut c,
+            "2025Q1",
+            "r3",
+            0.01,
+            None,
+            None,
+            &serde_json::json!({}),
+        )
+        .unwrap_err();
         assert!(matches!(err, LedgerError::Overspend { .. }), "{err}");
         assert!(err.to_string().contains("0.250000"), "{err}");
         let s = status(&c).unwrap();
@@ -434,7 +487,16 @@ mod tests {
     fn the_ledger_is_append_only_and_tampering_is_detected() {
         let mut c = conn();
         set_budget(&mut c, "2025Q1", 1.0, "").unwrap();
-        debit(&mut c, "2025Q1", "r1", 0.5, None, None, &serde_json::json!({})).unwrap();
+        debit(
+            &mut c,
+            "2025Q1",
+            "r1",
+            0.5,
+            None,
+            None,
+            &serde_json::json!({}),
+        )
+        .unwrap();
         assert!(c.execute("UPDATE budget_ledger SET rho = 0.0", []).is_err());
         assert!(c.execute("DELETE FROM budget_ledger", []).is_err());
         c.execute_batch("DROP TRIGGER budget_ledger_no_update")

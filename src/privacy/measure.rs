@@ -159,6 +159,11 @@ impl MeasurementSpec {
 
     /// The same group-by without noise: what the measurement estimates (for tests and benchmarks only).
     pub fn exact(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
+        self.plain(self.truncate(frame))
+    }
+
+    /// The group-by alone, as plain polars would do it without DP (benchmark comparator).
+    pub fn plain(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
         let dims: Vec<Expr> = self.dim_names().iter().map(|d| col(*d)).collect();
         let agg = match self.statistic {
             Statistic::Count => len().cast(DataType::Int64).alias("value"),
@@ -167,8 +172,7 @@ impl MeasurementSpec {
             }
         };
         let keys = self.public_keys()?.lazy();
-        Ok(self
-            .truncate(frame)
+        Ok(frame
             .group_by(dims.clone())
             .agg([agg])
             .join(keys, dims.clone(), dims, JoinType::Right.into())
@@ -180,7 +184,10 @@ impl MeasurementSpec {
         let dims: Vec<Expr> = self.dim_names().iter().map(|d| col(*d)).collect();
         let agg = match self.statistic {
             Statistic::Count => len().dp().noise(None).alias("value"),
-            Statistic::Sum { lower, upper } => col(VALUE).dp().sum((lit(lower), lit(upper)), None).alias("value"),
+            Statistic::Sum { lower, upper } => col(VALUE)
+                .dp()
+                .sum((lit(lower), lit(upper)), None)
+                .alias("value"),
         };
         let empty = DataFrame::empty_with_schema(&self.domain_schema()).lazy();
         let grouped = self.truncate(empty).group_by(dims.clone()).agg([agg]);
@@ -204,27 +211,56 @@ impl MeasurementSpec {
 
     /// Build the measurement at noise scale `scale` (and `threshold` for open key sets);
     /// returns it with the loss of one unit and, for open key sets, its delta.
-    fn build(&self, scale: f64, threshold: Option<u32>) -> Result<(Built, f64, Option<f64>), MeasureError> {
+    fn build(
+        &self,
+        scale: f64,
+        threshold: Option<u32>,
+    ) -> Result<(Built, f64, Option<f64>), MeasureError> {
         let domain = self.domain()?;
-        let metric = FrameDistance(SymmetricIdDistance { identifier: col(UNIT) });
+        let metric = FrameDistance(SymmetricIdDistance {
+            identifier: col(UNIT),
+        });
         let plan = self.plan()?;
         Ok(match (self.accounting, self.open_keys_delta) {
             (Accounting::Zcdp, Some(_)) => {
                 let measure = Approximate(ZeroConcentratedDivergence);
-                let m = odp(make_private_lazyframe(domain, metric, measure, plan, Some(scale), threshold))?;
+                let m = odp(make_private_lazyframe(
+                    domain,
+                    metric,
+                    measure,
+                    plan,
+                    Some(scale),
+                    threshold,
+                ))?;
                 let (loss, delta) = odp(m.map(&1u32.into()))?;
                 (Built::Thresholded(m), loss, Some(delta))
             }
             (Accounting::Pure, Some(_)) => {
-                return Err(MeasureError::OpenDp("open key sets need zCDP accounting (a threshold has a delta)".into()));
+                return Err(MeasureError::OpenDp(
+                    "open key sets need zCDP accounting (a threshold has a delta)".into(),
+                ));
             }
             (Accounting::Zcdp, None) => {
-                let m = odp(make_private_lazyframe(domain, metric, ZeroConcentratedDivergence, plan, Some(scale), None))?;
+                let m = odp(make_private_lazyframe(
+                    domain,
+                    metric,
+                    ZeroConcentratedDivergence,
+                    plan,
+                    Some(scale),
+                    None,
+                ))?;
                 let loss = odp(m.map(&1u32.into()))?;
                 (Built::Zcdp(m), loss, None)
             }
             (Accounting::Pure, None) => {
-                let m = odp(make_private_lazyframe(domain, metric, MaxDivergence, plan, Some(scale), None))?;
+                let m = odp(make_private_lazyframe(
+                    domain,
+                    metric,
+                    MaxDivergence,
+                    plan,
+                    Some(scale),
+                    None,
+                ))?;
                 let loss = odp(m.map(&1u32.into()))?;
                 (Built::Pure(m), loss, None)
             }
@@ -244,11 +280,14 @@ impl MeasurementSpec {
         let mut scale = (probe_loss / target).powf(1.0 / power);
         // Open key sets: start the threshold a few scales above one unit's
         // contribution and raise it until OpenDP's delta is within the target.
-        let mut threshold = self.open_keys_delta.map(|_| (1.0 + 5.0 * scale).ceil() as u32);
+        let mut threshold = self
+            .open_keys_delta
+            .map(|_| (1.0 + 5.0 * scale).ceil() as u32);
         let mut attempt = 0;
         loop {
             let (built, loss, delta) = self.build(scale, threshold)?;
-            if let (Some(target_delta), Some(d), Some(t)) = (self.open_keys_delta, delta, threshold) {
+            if let (Some(target_delta), Some(d), Some(t)) = (self.open_keys_delta, delta, threshold)
+            {
                 if d > target_delta && attempt < 60 {
                     threshold = Some(((t as f64) * 1.1).ceil() as u32 + 1);
                     attempt += 1;
@@ -265,7 +304,15 @@ impl MeasurementSpec {
                     Accounting::Zcdp => "discrete_gaussian",
                     Accounting::Pure => "discrete_laplace",
                 };
-                let cal = Calibration { loss, rho, mechanism, scale: summary.0, delta, threshold, half_width: summary.1 };
+                let cal = Calibration {
+                    loss,
+                    rho,
+                    mechanism,
+                    scale: summary.0,
+                    delta,
+                    threshold,
+                    half_width: summary.1,
+                };
                 return Ok((built, cal));
             }
             scale *= 1.0 + 1e-9 * 10f64.powi(attempt.min(8));
@@ -330,5 +377,41 @@ impl Built {
             .lazy()
             .with_column(col("value").cast(DataType::Int64))
             .collect()?)
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[test]
+    #[ignore = "timing probe, run by hand"]
+    fn truncation_window_cost() {
+        let n = 1_000_000;
+        let s: Vec<String> = (0..n).map(|i| format!("agency:{i:016x}")).collect();
+        let u: Vec<u64> = (0..n as u64)
+            .map(|i| i.wrapping_mul(0x9E3779B97F4A7C15))
+            .collect();
+        let df = df!("s" => s, "u" => u, "g" => vec!["a"; n]).unwrap();
+        for key in ["s", "u"] {
+            let t = std::time::Instant::now();
+            let out = df
+                .clone()
+                .lazy()
+                .filter(
+                    int_range(lit(0), len(), 1, DataType::Int64)
+                        .over([col(key)])
+                        .lt(lit(1)),
+                )
+                .group_by([col("g")])
+                .agg([len()])
+                .collect()
+                .unwrap();
+            eprintln!(
+                "{key}: truncate + group_by {:?} ({} groups)",
+                t.elapsed(),
+                out.height()
+            );
+        }
     }
 }

@@ -141,24 +141,30 @@ fn prepared(
     } else {
         records
     };
-    Ok((records, inputs))
+    // Read (and classify) once; every part of the table then works in memory.
+    Ok((records.collect()?.lazy(), inputs))
 }
 
 /// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
+/// With `truncate = false`, the plain polars group-bys a release is compared with.
 pub fn exact_cells(
     store: &Store,
     defs: &DefinitionSet,
     table_name: &str,
     period: &str,
+    truncate: bool,
 ) -> Result<DataFrame, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
     let (records, _) = prepared(store, defs, &table, period)?;
     let mut frames = Vec::new();
     for part in &table.parts {
-        let df = part
-            .spec
-            .exact(records.clone().select(part.prepare.clone()))?;
+        let prepared = records.clone().select(part.prepare.clone());
+        let df = if truncate {
+            part.spec.exact(prepared)?
+        } else {
+            part.spec.plain(prepared)?
+        };
         frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
     }
     Ok(concat(frames, UnionArgs::default())?.collect()?)
@@ -240,7 +246,10 @@ fn release_inner(
         Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
         Accounting::Zcdp => None,
     };
-    let delta: Option<f64> = built.iter().filter_map(|(_, c)| c.delta).reduce(|a, b| a + b);
+    let delta: Option<f64> = built
+        .iter()
+        .filter_map(|(_, c)| c.delta)
+        .reduce(|a, b| a + b);
     let mut conn = store.connect()?;
     let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash});
     let spent = match ledger::debit(&mut conn, &req.period, &id, rho, epsilon, delta, &detail)? {

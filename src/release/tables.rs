@@ -140,7 +140,9 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     prepare: vec![
                         person_unit(),
                         code_dim("province"),
-                        col(d.name.as_str()).cast(DataType::String).alias("membership"),
+                        col(d.name.as_str())
+                            .cast(DataType::String)
+                            .alias("membership"),
                     ],
                     spec: spec(
                         vec![
@@ -273,7 +275,12 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             false,
             vec![Part {
                 label: String::new(),
-                prepare: vec![person_unit(), col("citizenship").fill_null(lit("not_collected")).alias("citizenship")],
+                prepare: vec![
+                    person_unit(),
+                    col("citizenship")
+                        .fill_null(lit("not_collected"))
+                        .alias("citizenship"),
+                ],
                 spec: MeasurementSpec {
                     dims: vec![("citizenship".into(), keys(&codes::CITIZENSHIP))],
                     statistic: Statistic::Count,

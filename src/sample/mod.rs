@@ -9,6 +9,7 @@
 //! construction, and a profile edit changes the samples with it.
 
 mod population;
+pub mod synthetic;
 
 use crate::ingest::profile::{ExtractProfile, FieldMapping, FileFormat, Profile};
 use crate::schema::{ExtractKind, FieldKind, codes};

@@ -373,13 +373,29 @@ fn an_open_key_set_goes_through_opendps_threshold_and_reports_its_delta() {
     ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
     let r = release::release(&store, &defs, &request("citizenship", 0.1)).unwrap();
     let delta = r.provenance["delta"].as_f64().expect("delta reported");
-    assert!(delta > 0.0 && delta <= release::tables::OPEN_KEYS_DELTA, "delta {delta}");
-    let threshold = r.provenance["parts"][0]["calibration"]["threshold"].as_u64().expect("threshold reported");
+    assert!(
+        delta > 0.0 && delta <= release::tables::OPEN_KEYS_DELTA,
+        "delta {delta}"
+    );
+    let threshold = r.provenance["parts"][0]["calibration"]["threshold"]
+        .as_u64()
+        .expect("threshold reported");
     assert!(threshold > 1);
-    assert!(r.cells.height() < 252, "only countries that pass the threshold are released");
+    assert!(
+        r.cells.height() < 252,
+        "only countries that pass the threshold are released"
+    );
     let values = r.cells.column("value").unwrap().i64().unwrap();
-    assert!(values.into_iter().flatten().all(|v| v >= threshold as i64), "released groups passed the threshold");
+    assert!(
+        values.into_iter().flatten().all(|v| v >= threshold as i64),
+        "released groups passed the threshold"
+    );
     let events = ledger::events(&store.connect().unwrap()).unwrap();
     assert_eq!(events.last().unwrap().event, "complete");
-    assert!(events.iter().any(|e| e.event == "debit" && e.delta == Some(delta)), "the ledger records delta");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.event == "debit" && e.delta == Some(delta)),
+        "the ledger records delta"
+    );
 }

@@ -1,0 +1,90 @@
+//! Benchmark: release the 12 standard tables of one quarter over N synthetic
+//! canonical records (default 1,000,000) and 200 agency returns, against the
+//! same group-bys in plain polars without DP, in one run so the ratio holds on
+//! a noisy machine. `cargo bench --bench release [-- ROWS]`; peak memory with
+//! `benches/release.sh`. Figures go in BENCHMARKS.md.
+
+use safecount::classify::DefinitionSet;
+use safecount::privacy::Accounting;
+use safecount::privacy::ledger;
+use safecount::release::{self, ReleaseRequest, STANDARD};
+use safecount::sample::synthetic::{canonical_cases, canonical_returns};
+use safecount::schema::ExtractKind;
+use safecount::store::Store;
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let period = "2025Q3";
+    let dir = std::env::temp_dir().join(format!("safecount-bench-release-{}", std::process::id()));
+    let store = Store::open(&dir).unwrap();
+    let t = Instant::now();
+    let mut cases = canonical_cases(n, 50, period, 7).unwrap();
+    store
+        .import_canonical(&mut cases, "synthetic", ExtractKind::Cases, period)
+        .unwrap();
+    drop(cases);
+    let returns = canonical_returns(200, period, 7).unwrap();
+    for i in 0..returns.height() {
+        let mut row = returns.slice(i as i64, 1);
+        store
+            .import_canonical(
+                &mut row,
+                &format!("agency-{i:03}"),
+                ExtractKind::Returns,
+                period,
+            )
+            .unwrap();
+    }
+    eprintln!("stored {n} records and 200 returns in {:.2?}", t.elapsed());
+    ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();
+    let defs = DefinitionSet::embedded();
+    let tables: Vec<&str> = STANDARD
+        .iter()
+        .copied()
+        .filter(|t| *t != "citizenship")
+        .collect();
+    let (mut dp, mut plain) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        let t = Instant::now();
+        for table in &tables {
+            // A new budget share each run, so every run computes (and spends) anew.
+            let req = ReleaseRequest {
+                table: table.to_string(),
+                period: period.into(),
+                rho: 0.01 + run as f64 * 1e-6,
+                accounting: Accounting::Zcdp,
+                level: 0.95,
+            };
+            let r = release::release(&store, &defs, &req).unwrap();
+            assert!(!r.reserved);
+        }
+        dp.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        for table in &tables {
+            release::exact_cells(&store, &defs, table, period, false).unwrap();
+        }
+        plain.push(t.elapsed().as_secs_f64());
+        eprintln!(
+            "run {}: DP release {:.2} s, plain polars {:.2} s",
+            run + 1,
+            dp[run],
+            plain[run]
+        );
+    }
+    let (d, p) = (median(dp), median(plain));
+    println!(
+        "release: {} tables over {n} records: DP median {d:.2} s, plain polars median {p:.2} s, ratio {:.2}",
+        tables.len(),
+        d / p
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
