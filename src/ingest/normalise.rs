@@ -102,6 +102,8 @@ pub fn validate_file(
     if let Err(e) = pass.run(source.as_mut(), &mut report) {
         report.error(None, None, None, e.code(), e.to_string());
     }
+    // The file's bytes are no longer needed: free them before the frame is built.
+    drop(source);
     let records = pass.finish(&mut report);
     report.finish();
     Ok(Outcome { report, records })
@@ -148,14 +150,97 @@ enum Source {
     },
 }
 
+/// A column of codes kept as one byte per row: an index into the distinct
+/// codes seen (255 = null). Codes are `&'static str` from the code lists, so
+/// the lookup is mostly a pointer comparison.
+#[derive(Default)]
+struct CodeColumn {
+    values: Vec<u8>,
+    table: Vec<&'static str>,
+}
+
+impl CodeColumn {
+    const NULL: u8 = u8::MAX;
+
+    fn index(&mut self, code: &'static str) -> u8 {
+        if let Some(i) = self
+            .table
+            .iter()
+            .position(|c| std::ptr::eq(*c, code) || *c == code)
+        {
+            return i as u8;
+        }
+        self.table.push(code);
+        (self.table.len() - 1) as u8
+    }
+
+    fn push(&mut self, code: Option<&'static str>) {
+        let i = code.map(|c| self.index(c)).unwrap_or(Self::NULL);
+        self.values.push(i);
+    }
+
+    fn set_last(&mut self, code: &'static str) {
+        let i = self.index(code);
+        if let Some(last) = self.values.last_mut() {
+            *last = i;
+        }
+    }
+
+    fn into_column(self, name: &str) -> Column {
+        let CodeColumn { values, table } = self;
+        let ca: StringChunked = values
+            .iter()
+            .map(|i| (*i != Self::NULL).then(|| table[*i as usize]))
+            .collect();
+        ca.with_name(name.into()).into_column()
+    }
+}
+
+/// A text column with few distinct values (agency, quarter, FSA), interned.
+#[derive(Default)]
+struct InternColumn {
+    values: Vec<u32>,
+    table: Vec<String>,
+    index: PlHashMap<String, u32>,
+}
+
+impl InternColumn {
+    fn push(&mut self, value: Option<String>) {
+        let i = match value {
+            None => u32::MAX,
+            Some(v) => match self.index.get(&v) {
+                Some(i) => *i,
+                None => {
+                    let i = self.table.len() as u32;
+                    self.index.insert(v.clone(), i);
+                    self.table.push(v);
+                    i
+                }
+            },
+        };
+        self.values.push(i);
+    }
+
+    fn into_column(self, name: &str) -> Column {
+        let InternColumn { values, table, .. } = self;
+        let ca: StringChunked = values
+            .iter()
+            .map(|i| (*i != u32::MAX).then(|| table[*i as usize].as_str()))
+            .collect();
+        ca.with_name(name.into()).into_column()
+    }
+}
+
 /// Column values being built, one entry per accepted row.
 enum Builder {
-    Codes(Vec<&'static str>),
-    Text(Vec<Option<String>>),
+    Codes(CodeColumn),
+    /// The person key: distinct per person, kept as strings.
+    Keys(Vec<Option<String>>),
+    Text(InternColumn),
     Bools(Vec<Vec<Option<bool>>>),
     Services {
         needed: Vec<Vec<Option<bool>>>,
-        status: Vec<Vec<Option<&'static str>>>,
+        status: Vec<CodeColumn>,
     },
     Ints(Vec<Option<i64>>),
     Floats(Vec<Option<f64>>),
@@ -432,16 +517,18 @@ impl<'p> Pass<'p> {
             } else {
                 Self::source_for(def, mapping, fold_values, &mut resolve, report)
             };
-            let n = || 0usize;
             let builder = match def.kind {
-                FieldKind::Code(_) => Builder::Codes(Vec::new()),
-                FieldKind::PersonKey | FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
-                    Builder::Text(Vec::new())
+                FieldKind::Code(_) => Builder::Codes(CodeColumn::default()),
+                FieldKind::PersonKey => Builder::Keys(Vec::new()),
+                FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
+                    Builder::Text(InternColumn::default())
                 }
-                FieldKind::Set(list) => Builder::Bools(vec![Vec::new(); list.codes.len() + n()]),
+                FieldKind::Set(list) => Builder::Bools(vec![Vec::new(); list.codes.len()]),
                 FieldKind::Services => Builder::Services {
                     needed: vec![Vec::new(); codes::SERVICE_CATEGORY.codes.len()],
-                    status: vec![Vec::new(); codes::SERVICE_CATEGORY.codes.len()],
+                    status: (0..codes::SERVICE_CATEGORY.codes.len())
+                        .map(|_| CodeColumn::default())
+                        .collect(),
                 },
                 FieldKind::Count { .. } | FieldKind::Cents => Builder::Ints(Vec::new()),
                 FieldKind::Decimal { .. } => Builder::Floats(Vec::new()),
@@ -828,7 +915,7 @@ impl<'p> Pass<'p> {
         for (fi, plan) in plans.iter_mut().enumerate() {
             let name = plan.def.name;
             match (&mut plan.source, &mut plan.builder) {
-                (_, Builder::Text(out)) if plan.def.name == "person_key" => {
+                (_, Builder::Keys(out)) => {
                     let value = self
                         .person_key
                         .map(|col| self.cell(record, col, row, name, report).to_string());
@@ -936,7 +1023,7 @@ impl<'p> Pass<'p> {
                     if name == "province" {
                         row_province = Some(code);
                     }
-                    out.push(code);
+                    out.push(Some(code));
                 }
                 (source, Builder::Bools(out)) => {
                     let n = out.len();
@@ -1184,10 +1271,8 @@ impl<'p> Pass<'p> {
         {
             // Province unknown in the file: the postal code settles it.
             if let Some(plan) = self.plans.iter_mut().find(|p| p.def.name == "province") {
-                if let Builder::Codes(out) = &mut plan.builder {
-                    if let Some(last) = out.last_mut() {
-                        *last = derived.fsa_province.unwrap_or(last);
-                    }
+                if let (Builder::Codes(out), Some(p)) = (&mut plan.builder, derived.fsa_province) {
+                    out.set_last(p);
                 }
             }
         }
@@ -1356,8 +1441,9 @@ fn build_frame(plans: Vec<FieldPlan>) -> PolarsResult<DataFrame> {
     for plan in plans {
         let name = plan.def.name;
         match plan.builder {
-            Builder::Codes(v) => columns.push(Column::new(name.into(), v)),
-            Builder::Text(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Codes(v) => columns.push(v.into_column(name)),
+            Builder::Keys(v) => columns.push(Column::new(name.into(), v)),
+            Builder::Text(v) => columns.push(v.into_column(name)),
             Builder::Ints(v) => columns.push(Column::new(name.into(), v)),
             Builder::Floats(v) => columns.push(Column::new(name.into(), v)),
             Builder::Bools(v) => {
@@ -1370,7 +1456,7 @@ fn build_frame(plans: Vec<FieldPlan>) -> PolarsResult<DataFrame> {
                 for ((cat, n), s) in codes::SERVICE_CATEGORY.codes.iter().zip(needed).zip(status) {
                     let (nc, sc) = fields::service_columns(cat);
                     columns.push(Column::new(nc.into(), n));
-                    columns.push(Column::new(sc.into(), s));
+                    columns.push(s.into_column(&sc));
                 }
             }
         }
