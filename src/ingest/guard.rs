@@ -414,6 +414,19 @@ impl ColumnScan {
         }
     }
 
+    /// Add another scan of the same column (another share of its rows).
+    pub fn merge(&mut self, other: ColumnScan) {
+        self.non_empty += other.non_empty;
+        for (kind, (high, count, rows)) in other.hits {
+            let entry = self.hits.entry(kind).or_insert((false, 0, Vec::new()));
+            entry.0 |= high;
+            entry.1 += count;
+            entry.2.extend(rows);
+            entry.2.sort_unstable();
+            entry.2.truncate(ROWS_SHOWN);
+        }
+    }
+
     /// The findings this column's values support.
     pub fn findings(&self) -> Vec<Finding> {
         let mut out: Vec<Finding> = self

@@ -47,7 +47,7 @@ const TRI_DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// Maps cells of one field.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CodeMapper {
     pub list: &'static CodeList,
     fold: bool,

@@ -110,6 +110,7 @@ pub fn validate_file(
 }
 
 /// Where one canonical field's value comes from, resolved against the header.
+#[derive(Clone)]
 enum Source {
     Default,
     Constant(&'static str),
@@ -246,6 +247,55 @@ enum Builder {
     Floats(Vec<Option<f64>>),
 }
 
+impl CodeColumn {
+    fn append(&mut self, other: CodeColumn) {
+        let remap: Vec<u8> = other.table.iter().map(|c| self.index(c)).collect();
+        self.values.extend(other.values.iter().map(|i| if *i == Self::NULL { Self::NULL } else { remap[*i as usize] }));
+    }
+}
+
+impl InternColumn {
+    fn append(&mut self, other: InternColumn) {
+        let InternColumn { values, table, .. } = other;
+        for i in values {
+            self.push((i != u32::MAX).then(|| table[i as usize].clone()));
+        }
+    }
+}
+
+impl Builder {
+    fn empty_like(&self) -> Builder {
+        match self {
+            Builder::Codes(_) => Builder::Codes(CodeColumn::default()),
+            Builder::Keys(_) => Builder::Keys(Vec::new()),
+            Builder::Text(_) => Builder::Text(InternColumn::default()),
+            Builder::Bools(v) => Builder::Bools(vec![Vec::new(); v.len()]),
+            Builder::Services { needed, .. } => Builder::Services {
+                needed: vec![Vec::new(); needed.len()],
+                status: (0..needed.len()).map(|_| CodeColumn::default()).collect(),
+            },
+            Builder::Ints(_) => Builder::Ints(Vec::new()),
+            Builder::Floats(_) => Builder::Floats(Vec::new()),
+        }
+    }
+
+    fn append(&mut self, other: Builder) {
+        match (self, other) {
+            (Builder::Codes(a), Builder::Codes(b)) => a.append(b),
+            (Builder::Keys(a), Builder::Keys(b)) => a.extend(b),
+            (Builder::Text(a), Builder::Text(b)) => a.append(b),
+            (Builder::Bools(a), Builder::Bools(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y)),
+            (Builder::Services { needed: an, status: as_ }, Builder::Services { needed: bn, status: bs }) => {
+                an.iter_mut().zip(bn).for_each(|(x, y)| x.extend(y));
+                as_.iter_mut().zip(bs).for_each(|(x, y)| x.append(y));
+            }
+            (Builder::Ints(a), Builder::Ints(b)) => a.extend(b),
+            (Builder::Floats(a), Builder::Floats(b)) => a.extend(b),
+            _ => unreachable!("forked plans have the same builders"),
+        }
+    }
+}
+
 struct FieldPlan {
     def: &'static FieldDef,
     source: Source,
@@ -262,6 +312,7 @@ struct Derived {
     fsa_province: Option<&'static str>,
 }
 
+#[derive(Clone)]
 struct Generalisers {
     age: Option<usize>,
     age_at_recruitment: Option<usize>,
@@ -723,45 +774,164 @@ impl<'p> Pass<'p> {
         }
     }
 
+    /// Read every row. Case extracts are processed by two workers (this pass
+    /// and a fork of it) on alternate batches of rows while this thread parses;
+    /// the fork is merged back at the end. Returns are small and done in order.
     fn run(&mut self, source: &mut dyn RowSource, report: &mut Report) -> Result<(), ReadError> {
-        let mut record = csv::StringRecord::new();
-        while let Some(row) = source.next_row(&mut record)? {
-            report.rows_read += 1;
-            for (i, scan) in self.scans.iter_mut() {
-                if let Some(cell) = record.get(*i) {
-                    scan.observe(row, cell);
-                }
+        if self.kind == ExtractKind::Returns {
+            let mut record = csv::StringRecord::new();
+            while let Some(row) = source.next_row(&mut record)? {
+                self.process(row, &record, report);
             }
-            for (i, _, count, rows) in self.header_findings.iter_mut() {
-                if record.get(*i).is_some_and(|c| !c.trim().is_empty()) {
-                    *count += 1;
-                    if rows.len() < guard::ROWS_SHOWN {
-                        rows.push(row);
+            return Ok(());
+        }
+        const BATCH: usize = 4096;
+        let mut fork = self.fork();
+        let mut fork_report = Report::new(String::new(), String::new(), String::new(), self.kind);
+        let (tx_a, rx_a) = std::sync::mpsc::sync_channel::<Vec<(u64, csv::StringRecord)>>(4);
+        let (tx_b, rx_b) = std::sync::mpsc::sync_channel::<Vec<(u64, csv::StringRecord)>>(4);
+        let report_a = &mut *report;
+        let result = std::thread::scope(|scope| {
+            let this = &mut *self;
+            let worker_a = scope.spawn(move || {
+                for batch in rx_a {
+                    for (row, record) in &batch {
+                        this.process(*row, record, report_a);
                     }
                 }
+            });
+            let (fork, fork_report) = (&mut fork, &mut fork_report);
+            let worker_b = scope.spawn(move || {
+                for batch in rx_b {
+                    for (row, record) in &batch {
+                        fork.process(*row, record, fork_report);
+                    }
+                }
+            });
+            let senders = [tx_a, tx_b];
+            let mut which = 0;
+            let mut batch = Vec::with_capacity(BATCH);
+            let result = loop {
+                let mut record = csv::StringRecord::new();
+                match source.next_row(&mut record) {
+                    Ok(Some(row)) => {
+                        batch.push((row, record));
+                        if batch.len() == BATCH {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            // A worker only stops early by panicking; the join below reports it.
+                            let _ = senders[which].send(full);
+                            which ^= 1;
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            if !batch.is_empty() {
+                let _ = senders[which].send(batch);
             }
-            if record.len() != self.width {
-                let (code, what) = if record.len() > self.width {
-                    ("extra-cell", "more")
-                } else {
-                    ("missing-cell", "fewer")
-                };
-                report.error(
-                    Some(row),
-                    None,
-                    None,
-                    code,
-                    format!(
-                        "this row has {} cells, {what} than the {} columns of the header; a value probably contains the delimiter without quotes, or a cell was lost. Fix the row in the source system and export again",
-                        record.len(),
-                        self.width
-                    ),
-                );
-                continue;
+            drop(senders);
+            worker_a.join().expect("intake worker");
+            worker_b.join().expect("intake worker");
+            result
+        });
+        self.absorb(fork, fork_report, report);
+        result
+    }
+
+    /// One row: identifier scan, shape check, then the fields.
+    fn process(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) {
+        report.rows_read += 1;
+        for (i, scan) in self.scans.iter_mut() {
+            if let Some(cell) = record.get(*i) {
+                scan.observe(row, cell);
             }
-            self.row(row, &record, report);
         }
-        Ok(())
+        for (i, _, count, rows) in self.header_findings.iter_mut() {
+            if record.get(*i).is_some_and(|c| !c.trim().is_empty()) {
+                *count += 1;
+                if rows.len() < guard::ROWS_SHOWN {
+                    rows.push(row);
+                }
+            }
+        }
+        if record.len() != self.width {
+            let (code, what) = if record.len() > self.width {
+                ("extra-cell", "more")
+            } else {
+                ("missing-cell", "fewer")
+            };
+            report.error(
+                Some(row),
+                None,
+                None,
+                code,
+                format!(
+                    "this row has {} cells, {what} than the {} columns of the header; a value probably contains the delimiter without quotes, or a cell was lost. Fix the row in the source system and export again",
+                    record.len(),
+                    self.width
+                ),
+            );
+            return;
+        }
+        self.row(row, record, report);
+    }
+
+    /// A copy of this pass with the same plan and nothing accumulated.
+    fn fork(&self) -> Pass<'p> {
+        Pass {
+            profile: self.profile,
+            kind: self.kind,
+            truthy: self.truthy.clone(),
+            falsy: self.falsy.clone(),
+            quarter_option: self.quarter_option.clone(),
+            labels: self.labels.clone(),
+            width: self.width,
+            person_key: self.person_key,
+            plans: self
+                .plans
+                .iter()
+                .map(|p| FieldPlan { def: p.def, source: p.source.clone(), builder: p.builder.empty_like() })
+                .collect(),
+            gz: self.gz.clone(),
+            scans: self.scans.iter().map(|(i, _)| (*i, ColumnScan::default())).collect(),
+            header_findings: self.header_findings.iter().map(|(i, k, _, _)| (*i, *k, 0, Vec::new())).collect(),
+            unknown: HashMap::new(),
+            keys_seen: PlHashSet::default(),
+            key_hasher: self.key_hasher.clone(),
+            duplicates: false,
+            rows_accepted: 0,
+            birth_year_without_quarter: false,
+        }
+    }
+
+    /// Merge a fork's rows and findings into this pass, and its report into `report`.
+    fn absorb(&mut self, other: Pass<'p>, other_report: Report, report: &mut Report) {
+        for (mine, theirs) in self.plans.iter_mut().zip(other.plans) {
+            mine.builder.append(theirs.builder);
+        }
+        for ((_, mine), (_, theirs)) in self.scans.iter_mut().zip(other.scans) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.header_findings.iter_mut().zip(other.header_findings) {
+            mine.2 += theirs.2;
+            mine.3.extend(theirs.3);
+            mine.3.sort_unstable();
+            mine.3.truncate(guard::ROWS_SHOWN);
+        }
+        for (key, tally) in other.unknown {
+            let mine = self.unknown.entry(key).or_insert(UnknownTally { count: 0, rows: Vec::new() });
+            mine.count += tally.count;
+            mine.rows.extend(tally.rows);
+            mine.rows.sort_unstable();
+            mine.rows.truncate(5);
+        }
+        let shared = other.keys_seen.iter().any(|k| self.keys_seen.contains(k));
+        self.keys_seen.extend(other.keys_seen);
+        self.duplicates |= other.duplicates || shared;
+        self.rows_accepted += other.rows_accepted;
+        self.birth_year_without_quarter |= other.birth_year_without_quarter;
+        report.absorb(other_report);
     }
 
     fn cell<'r>(

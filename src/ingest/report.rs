@@ -112,6 +112,17 @@ impl Report {
         }
     }
 
+    /// Add the row-level findings of another share of the same file.
+    pub fn absorb(&mut self, other: Report) {
+        self.rows_read += other.rows_read;
+        for (code, n) in other.error_counts {
+            *self.error_counts.entry(code).or_default() += n;
+        }
+        self.errors.extend(other.errors);
+        self.errors.sort_by_key(|e| e.row);
+        self.errors.truncate(MAX_DETAILED_ERRORS);
+    }
+
     pub fn error_total(&self) -> u64 {
         self.error_counts.values().sum()
     }
