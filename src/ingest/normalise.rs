@@ -91,6 +91,14 @@ pub fn validate_file(
             });
         }
     };
+    let trace = std::env::var_os("SAFECOUNT_TRACE").is_some();
+    let started = std::time::Instant::now();
+    let lap = |what: &str| {
+        if trace {
+            eprintln!("[trace] {what}: {:.2?}", started.elapsed());
+        }
+    };
+    lap("opened");
     let mut pass = Pass::new(
         profile,
         section,
@@ -102,9 +110,11 @@ pub fn validate_file(
     if let Err(e) = pass.run(source.as_mut(), &mut report) {
         report.error(None, None, None, e.code(), e.to_string());
     }
+    lap("rows read");
     // The file's bytes are no longer needed: free them before the frame is built.
     drop(source);
     let records = pass.finish(&mut report);
+    lap("records built");
     report.finish();
     Ok(Outcome { report, records })
 }
@@ -250,7 +260,13 @@ enum Builder {
 impl CodeColumn {
     fn append(&mut self, other: CodeColumn) {
         let remap: Vec<u8> = other.table.iter().map(|c| self.index(c)).collect();
-        self.values.extend(other.values.iter().map(|i| if *i == Self::NULL { Self::NULL } else { remap[*i as usize] }));
+        self.values.extend(other.values.iter().map(|i| {
+            if *i == Self::NULL {
+                Self::NULL
+            } else {
+                remap[*i as usize]
+            }
+        }));
     }
 }
 
@@ -284,8 +300,19 @@ impl Builder {
             (Builder::Codes(a), Builder::Codes(b)) => a.append(b),
             (Builder::Keys(a), Builder::Keys(b)) => a.extend(b),
             (Builder::Text(a), Builder::Text(b)) => a.append(b),
-            (Builder::Bools(a), Builder::Bools(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y)),
-            (Builder::Services { needed: an, status: as_ }, Builder::Services { needed: bn, status: bs }) => {
+            (Builder::Bools(a), Builder::Bools(b)) => {
+                a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y))
+            }
+            (
+                Builder::Services {
+                    needed: an,
+                    status: as_,
+                },
+                Builder::Services {
+                    needed: bn,
+                    status: bs,
+                },
+            ) => {
                 an.iter_mut().zip(bn).for_each(|(x, y)| x.extend(y));
                 as_.iter_mut().zip(bs).for_each(|(x, y)| x.append(y));
             }
@@ -788,8 +815,12 @@ impl<'p> Pass<'p> {
         const BATCH: usize = 4096;
         let mut fork = self.fork();
         let mut fork_report = Report::new(String::new(), String::new(), String::new(), self.kind);
-        let (tx_a, rx_a) = std::sync::mpsc::sync_channel::<Vec<(u64, csv::StringRecord)>>(4);
-        let (tx_b, rx_b) = std::sync::mpsc::sync_channel::<Vec<(u64, csv::StringRecord)>>(4);
+        type Batch = Vec<(u64, csv::StringRecord)>;
+        let (tx_a, rx_a) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (tx_b, rx_b) = std::sync::mpsc::sync_channel::<Batch>(4);
+        // Processed batches come back to be refilled, so records are allocated once.
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
+        let back_b = back_tx.clone();
         let report_a = &mut *report;
         let result = std::thread::scope(|scope| {
             let this = &mut *self;
@@ -798,6 +829,7 @@ impl<'p> Pass<'p> {
                     for (row, record) in &batch {
                         this.process(*row, record, report_a);
                     }
+                    let _ = back_tx.send(batch);
                 }
             });
             let (fork, fork_report) = (&mut fork, &mut fork_report);
@@ -806,13 +838,20 @@ impl<'p> Pass<'p> {
                     for (row, record) in &batch {
                         fork.process(*row, record, fork_report);
                     }
+                    let _ = back_b.send(batch);
                 }
             });
             let senders = [tx_a, tx_b];
             let mut which = 0;
-            let mut batch = Vec::with_capacity(BATCH);
+            let mut spare: Vec<csv::StringRecord> = Vec::new();
+            let mut batch: Batch = Vec::with_capacity(BATCH);
             let result = loop {
-                let mut record = csv::StringRecord::new();
+                if spare.is_empty() {
+                    if let Ok(done) = back_rx.try_recv() {
+                        spare.extend(done.into_iter().map(|(_, r)| r));
+                    }
+                }
+                let mut record = spare.pop().unwrap_or_default();
                 match source.next_row(&mut record) {
                     Ok(Some(row)) => {
                         batch.push((row, record));
@@ -891,11 +930,23 @@ impl<'p> Pass<'p> {
             plans: self
                 .plans
                 .iter()
-                .map(|p| FieldPlan { def: p.def, source: p.source.clone(), builder: p.builder.empty_like() })
+                .map(|p| FieldPlan {
+                    def: p.def,
+                    source: p.source.clone(),
+                    builder: p.builder.empty_like(),
+                })
                 .collect(),
             gz: self.gz.clone(),
-            scans: self.scans.iter().map(|(i, _)| (*i, ColumnScan::default())).collect(),
-            header_findings: self.header_findings.iter().map(|(i, k, _, _)| (*i, *k, 0, Vec::new())).collect(),
+            scans: self
+                .scans
+                .iter()
+                .map(|(i, _)| (*i, ColumnScan::default()))
+                .collect(),
+            header_findings: self
+                .header_findings
+                .iter()
+                .map(|(i, k, _, _)| (*i, *k, 0, Vec::new()))
+                .collect(),
             unknown: HashMap::new(),
             keys_seen: PlHashSet::default(),
             key_hasher: self.key_hasher.clone(),
@@ -920,7 +971,10 @@ impl<'p> Pass<'p> {
             mine.3.truncate(guard::ROWS_SHOWN);
         }
         for (key, tally) in other.unknown {
-            let mine = self.unknown.entry(key).or_insert(UnknownTally { count: 0, rows: Vec::new() });
+            let mine = self.unknown.entry(key).or_insert(UnknownTally {
+                count: 0,
+                rows: Vec::new(),
+            });
             mine.count += tally.count;
             mine.rows.extend(tally.rows);
             mine.rows.sort_unstable();
@@ -1196,13 +1250,13 @@ impl<'p> Pass<'p> {
                     out.push(Some(code));
                 }
                 (source, Builder::Bools(out)) => {
-                    let n = out.len();
                     // None = unknown set; Some(bits) = known set.
-                    let mut bits: Option<Vec<bool>> = None;
+                    // Fixed-size scratch: no allocation per row (code lists have at most 32 codes).
+                    let mut bits: Option<[bool; 32]> = None;
                     match source {
                         Source::Set { col, sep, mapper } => {
                             let raw = self.cell(record, *col, row, name, report);
-                            let mut known = vec![false; n];
+                            let mut known = [false; 32];
                             let mut any_known = false;
                             for item in raw
                                 .split(sep.as_str())
@@ -1230,7 +1284,7 @@ impl<'p> Pass<'p> {
                             }
                         }
                         Source::Flags { cols } => {
-                            let mut known = vec![false; n];
+                            let mut known = [false; 32];
                             let mut any_known = false;
                             for (col, code) in cols.iter() {
                                 let raw = self.cell(record, *col, row, name, report);
@@ -1259,14 +1313,14 @@ impl<'p> Pass<'p> {
                 }
                 (source, Builder::Services { needed, status }) => {
                     let n = needed.len();
-                    let mut need: Vec<Option<bool>> = vec![None; n];
-                    let mut stat: Vec<Option<&'static str>> = vec![None; n];
+                    let mut need: [Option<bool>; 16] = [None; 16];
+                    let mut stat: [Option<&'static str>; 16] = [None; 16];
                     match source {
                         Source::ServicesWide {
                             cols,
                             status: mapper,
                         } => {
-                            for v in need.iter_mut() {
+                            for v in need.iter_mut().take(n) {
                                 *v = Some(false);
                             }
                             for (col, cat) in cols.iter() {
@@ -1296,7 +1350,7 @@ impl<'p> Pass<'p> {
                             cat,
                             status: mapper,
                         } => {
-                            for v in need.iter_mut() {
+                            for v in need.iter_mut().take(n) {
                                 *v = Some(false);
                             }
                             let raw_cat = self.cell(record, *cat_col, row, name, report);
@@ -1606,32 +1660,43 @@ impl<'p> Pass<'p> {
     }
 }
 
+/// Turn the builders into the canonical frame, building columns in parallel.
 fn build_frame(plans: Vec<FieldPlan>) -> PolarsResult<DataFrame> {
-    let mut columns: Vec<Column> = Vec::new();
-    for plan in plans {
-        let name = plan.def.name;
-        match plan.builder {
-            Builder::Codes(v) => columns.push(v.into_column(name)),
-            Builder::Keys(v) => columns.push(Column::new(name.into(), v)),
-            Builder::Text(v) => columns.push(v.into_column(name)),
-            Builder::Ints(v) => columns.push(Column::new(name.into(), v)),
-            Builder::Floats(v) => columns.push(Column::new(name.into(), v)),
-            Builder::Bools(v) => {
-                let list = plan.def.code_list().expect("set field has a code list");
-                for (code, values) in list.codes.iter().zip(v) {
-                    columns.push(Column::new(fields::set_column(name, code).into(), values));
+    use rayon::prelude::*;
+    let columns: Vec<Vec<Column>> = plans
+        .into_par_iter()
+        .map(|plan| {
+            let name = plan.def.name;
+            match plan.builder {
+                Builder::Codes(v) => vec![v.into_column(name)],
+                Builder::Keys(v) => vec![Column::new(name.into(), v)],
+                Builder::Text(v) => vec![v.into_column(name)],
+                Builder::Ints(v) => vec![Column::new(name.into(), v)],
+                Builder::Floats(v) => vec![Column::new(name.into(), v)],
+                Builder::Bools(v) => {
+                    let list = plan.def.code_list().expect("set field has a code list");
+                    list.codes
+                        .iter()
+                        .zip(v)
+                        .map(|(code, values)| {
+                            Column::new(fields::set_column(name, code).into(), values)
+                        })
+                        .collect()
                 }
+                Builder::Services { needed, status } => codes::SERVICE_CATEGORY
+                    .codes
+                    .iter()
+                    .zip(needed)
+                    .zip(status)
+                    .flat_map(|((cat, n), s)| {
+                        let (nc, sc) = fields::service_columns(cat);
+                        [Column::new(nc.into(), n), s.into_column(&sc)]
+                    })
+                    .collect(),
             }
-            Builder::Services { needed, status } => {
-                for ((cat, n), s) in codes::SERVICE_CATEGORY.codes.iter().zip(needed).zip(status) {
-                    let (nc, sc) = fields::service_columns(cat);
-                    columns.push(Column::new(nc.into(), n));
-                    columns.push(s.into_column(&sc));
-                }
-            }
-        }
-    }
-    DataFrame::new(columns)
+        })
+        .collect();
+    DataFrame::new(columns.into_iter().flatten().collect())
 }
 
 fn not_missing(c: Expr) -> Expr {

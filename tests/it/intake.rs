@@ -579,22 +579,42 @@ fn schema_prints_a_table_schema_per_kind() {
 fn large_files_are_split_between_workers_and_nothing_is_lost() {
     // More rows than two batches, with findings in the second half.
     let dir = tempfile::tempdir().unwrap();
-    let mut body = String::from("key,gender,means,x_sex,x_labour,nights,service,status,age,date,postal,extra\n");
+    let mut body = String::from(
+        "key,gender,means,x_sex,x_labour,nights,service,status,age,date,postal,extra\n",
+    );
     let rows = 20_000;
     for i in 0..rows {
-        let key = if i == 15_000 { "aaaaaaaa00000003".to_string() } else { format!("aaaaaaaa{i:08}") };
+        let key = if i == 15_000 {
+            "aaaaaaaa00000003".to_string()
+        } else {
+            format!("aaaaaaaa{i:08}")
+        };
         let gender = if i == 12_345 { "Fem" } else { "F" };
-        let extra = if i == 19_999 { "someone@example.org" } else { "" };
+        let extra = if i == 19_999 {
+            "someone@example.org"
+        } else {
+            ""
+        };
         let nights = if i == 3 || i == 15_000 { "10" } else { "" };
-        body.push_str(&format!("{key},{gender},threats,1,0,{nights},,,30,2025-01-10,,{extra}\n"));
+        body.push_str(&format!(
+            "{key},{gender},threats,1,0,{nights},,,30,2025-01-10,,{extra}\n"
+        ));
     }
     let outcome = validate(dir.path(), "big.csv", &body);
     let report = &outcome.report;
     assert_eq!(report.rows_read, rows);
-    assert_eq!(report.records, rows - 1, "the person on rows 5 and 15,002 is merged");
+    assert_eq!(
+        report.records,
+        rows - 1,
+        "the person on rows 5 and 15,002 is merged"
+    );
     let u = &report.unknown_codes[0];
     assert_eq!((u.count, u.rows.clone()), (1, vec![12_347]));
-    let email = report.identifiers.iter().find(|f| f.kind == IdentifierKind::Email).expect("email found");
+    let email = report
+        .identifiers
+        .iter()
+        .find(|f| f.kind == IdentifierKind::Email)
+        .expect("email found");
     assert_eq!(email.rows, vec![20_001]);
     let df = outcome.records.unwrap();
     let merged = df
@@ -602,5 +622,13 @@ fn large_files_are_split_between_workers_and_nothing_is_lost() {
         .filter(col("person_key").eq(lit("aaaaaaaa00000003")))
         .collect()
         .unwrap();
-    assert_eq!(merged.column("shelter_nights").unwrap().i64().unwrap().get(0), Some(20));
+    assert_eq!(
+        merged
+            .column("shelter_nights")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .get(0),
+        Some(20)
+    );
 }
