@@ -399,3 +399,61 @@ fn an_open_key_set_goes_through_opendps_threshold_and_reports_its_delta() {
         "the ledger records delta"
     );
 }
+
+#[test]
+fn pure_dp_noise_follows_the_discrete_laplace() {
+    let spec = MeasurementSpec {
+        accounting: Accounting::Pure,
+        ..one_cell(Statistic::Count)
+    };
+    let epsilon = 0.1; // scale = 1/epsilon = 10 for a count
+    let (built, cal) = spec.calibrate(epsilon, 0.05).unwrap();
+    assert!(cal.loss <= epsilon * (1.0 + 1e-9), "{cal:?}");
+    assert_eq!(cal.mechanism, "discrete_laplace");
+    assert!(
+        (cal.rho - epsilon * epsilon / 2.0).abs() < 1e-12,
+        "debited as rho = eps^2/2"
+    );
+    let frame = units(50);
+    let draws = 3000;
+    let noise: Vec<i64> = (0..draws)
+        .map(|_| {
+            let df = built.release(frame.clone()).unwrap();
+            let row = (0..df.height())
+                .find(|i| df.column("g").unwrap().str().unwrap().get(*i) == Some("a"))
+                .unwrap();
+            df.column("value").unwrap().i64().unwrap().get(row).unwrap() - 50
+        })
+        .collect();
+    let pmf = |k: i64| (-(k.abs() as f64) / cal.scale).exp();
+    let support: Vec<i64> = (-300..=300).collect();
+    let z: f64 = support.iter().map(|k| pmf(*k)).sum();
+    let edges = [-20i64, -10, -5, -2, 0, 2, 5, 10, 20];
+    let bin = |k: i64| edges.iter().position(|e| k < *e).unwrap_or(edges.len());
+    let mut expected = vec![0.0; edges.len() + 1];
+    for k in &support {
+        expected[bin(*k)] += pmf(*k) / z * draws as f64;
+    }
+    let mut observed = vec![0.0; edges.len() + 1];
+    for k in &noise {
+        observed[bin(*k)] += 1.0;
+    }
+    let chi2: f64 = observed
+        .iter()
+        .zip(&expected)
+        .map(|(o, e)| (o - e).powi(2) / e)
+        .sum();
+    assert!(
+        chi2 < 27.9,
+        "chi-square {chi2:.1}: observed {observed:?} expected {expected:?}"
+    );
+    let covered = noise
+        .iter()
+        .filter(|n| (n.abs() as f64) <= cal.half_width)
+        .count() as f64
+        / draws as f64;
+    assert!(
+        covered >= 0.93 && covered <= 0.975,
+        "95% intervals covered {covered:.3}"
+    );
+}
