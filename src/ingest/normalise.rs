@@ -397,6 +397,15 @@ fn label_of(i: usize, header: &str) -> String {
     }
 }
 
+/// Items of a multi-value cell (a one-character separator splits without a searcher).
+fn split_items<'a>(raw: &'a str, sep: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+    let mut chars = sep.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Box::new(raw.split(c)),
+        _ => Box::new(raw.split(sep)),
+    }
+}
+
 fn looks_like_formula(cell: &str) -> bool {
     let mut chars = cell.chars();
     match chars.next() {
@@ -1258,8 +1267,7 @@ impl<'p> Pass<'p> {
                             let raw = self.cell(record, *col, row, name, report);
                             let mut known = [false; 32];
                             let mut any_known = false;
-                            for item in raw
-                                .split(sep.as_str())
+                            for item in split_items(raw, sep)
                                 .map(str::trim)
                                 .filter(|s| !s.is_empty())
                             {

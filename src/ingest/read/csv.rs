@@ -6,8 +6,24 @@ use super::{ReadError, RowSource, sniff_binary};
 use crate::ingest::profile::Encoding;
 use std::io::Cursor;
 
+/// The text being parsed: decoded into memory, or the file itself mapped
+/// (UTF-8 needs no decoding, so a large extract is not copied).
+enum Text {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap, usize),
+}
+
+impl AsRef<[u8]> for Text {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Text::Owned(v) => v,
+            Text::Mapped(m, offset) => &m[*offset..],
+        }
+    }
+}
+
 pub struct CsvSource {
-    reader: ::csv::Reader<Cursor<Vec<u8>>>,
+    reader: ::csv::Reader<Cursor<Text>>,
     headers: Vec<String>,
     rows_seen: u64,
     /// Byte offset and line number of the last record start, to number lines as an editor does.
@@ -92,12 +108,41 @@ impl CsvSource {
         if let Some(hint) = sniff_binary(&bytes) {
             return Err(ReadError::Binary { hint });
         }
-        let text = decode_text(bytes, encoding)?;
-        if text.iter().all(|b| b.is_ascii_whitespace()) {
+        Self::from_text(Text::Owned(decode_text(bytes, encoding)?), delimiter)
+    }
+
+    /// Open a file: UTF-8 text is parsed straight from a memory map; other encodings are decoded.
+    pub fn open(
+        path: &std::path::Path,
+        encoding: Encoding,
+        delimiter: &str,
+    ) -> Result<Self, ReadError> {
+        let file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
+        // Safety: the map is read-only and lives as long as the reader; an extract
+        // changed on disk while it is read gives a parse error, not unsafety in our code.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .map_err(|_| ReadError::Missing(path.to_path_buf()))?;
+        if let Some(hint) = sniff_binary(&map) {
+            return Err(ReadError::Binary { hint });
+        }
+        let bom = map.starts_with(b"\xEF\xBB\xBF");
+        let utf16 = map.starts_with(&[0xFF, 0xFE]) || map.starts_with(&[0xFE, 0xFF]);
+        let wants_utf8 = bom || encoding != Encoding::Windows1252;
+        if !utf16 && wants_utf8 {
+            let offset = if bom { 3 } else { 0 };
+            if std::str::from_utf8(&map[offset..]).is_ok() {
+                return Self::from_text(Text::Mapped(map, offset), delimiter);
+            }
+        }
+        Self::new(map.to_vec(), encoding, delimiter)
+    }
+
+    fn from_text(text: Text, delimiter: &str) -> Result<Self, ReadError> {
+        if text.as_ref().iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ReadError::Empty);
         }
         let delimiter = match delimiter {
-            "auto" => sniff_delimiter(&text),
+            "auto" => sniff_delimiter(text.as_ref()),
             "\t" => b'\t',
             d => d.as_bytes()[0],
         };
@@ -152,7 +197,7 @@ impl RowSource for CsvSource {
             }
             self.rows_seen += 1;
             // Count newlines from the previous record's start to this one's (CR LF counts once).
-            let text = self.reader.get_ref().get_ref();
+            let text = self.reader.get_ref().get_ref().as_ref();
             // With CR LF the reader may place a record's start on the LF it has not consumed yet.
             let mut start = record
                 .position()

@@ -108,10 +108,9 @@ pub fn open(
     }
     match section.format {
         FileFormat::Csv => {
-            let bytes = std::fs::read(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
             let delimiter = section.delimiter.as_deref().unwrap_or("auto");
-            Ok(Box::new(csv::CsvSource::new(
-                bytes,
+            Ok(Box::new(csv::CsvSource::open(
+                path,
                 section.encoding,
                 delimiter,
             )?))
