@@ -1,17 +1,29 @@
-//! `safecount demo`: the newcomer's first command. Today it checks every
-//! extract of the synthetic sample (`sample-data/manifest.toml`) through its
-//! agency's profile, shows a line per file, and prints in full the report of
-//! the bad extract that the intake must reject.
+//! `safecount demo`: the newcomer's first command. It builds a fresh store
+//! from the synthetic sample (`sample-data/manifest.toml`): submits every
+//! extract through its agency's profile (the bad one is rejected and its
+//! report shown), sets a budget for each quarter of data, and releases the
+//! standard tables of every quarter through OpenDP.
 
-use crate::ingest::{IngestOptions, Profile, validate_file};
+use crate::classify::DefinitionSet;
+use crate::ingest::Profile;
+use crate::privacy::{Accounting, ledger};
+use crate::release::{self, ReleaseRequest, STANDARD};
+use crate::store::{Store, SubmitOutcome};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Budget per quarter of data in the demo, in rho (zCDP).
+pub const DEMO_RHO_PER_QUARTER: f64 = 1.0;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The sample directory (with manifest.toml).
     #[arg(long, default_value = "sample-data")]
     pub sample: PathBuf,
+    /// Where to build the demo store; it is emptied first.
+    #[arg(long, default_value = "safecount-data/demo")]
+    pub store: PathBuf,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -24,15 +36,24 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             return Ok(super::EXIT_NO_INPUT);
         }
     };
+    if args.store.exists() {
+        std::fs::remove_dir_all(&args.store)?;
+    }
+    let store = Store::open(&args.store)?;
     writeln!(
         out,
-        "safecount demo: checking {} sample extracts from {}\n",
-        manifest.extracts.len(),
-        args.sample.display()
+        "safecount demo: a fresh store in {}\n",
+        args.store.display()
+    )?;
+    writeln!(
+        out,
+        "1. Submitting {} sample extracts of 5 fictional agencies",
+        manifest.extracts.len()
     )?;
     let mut surprises = 0;
     let mut rejected = Vec::new();
-    let (mut people, mut rows) = (0u64, 0u64);
+    let mut quarters = BTreeSet::new();
+    let (mut stored, mut people) = (0u64, 0u64);
     for entry in &manifest.extracts {
         let profile = match Profile::load(&args.sample.join(&entry.profile)) {
             Ok(p) => p,
@@ -41,39 +62,41 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 return Ok(super::EXIT_CONFIG);
             }
         };
-        let options = IngestOptions {
-            kind: entry.kind,
-            quarter: entry.quarter.clone(),
-            ..Default::default()
-        };
-        let outcome = validate_file(&args.sample.join(&entry.file), &profile, &options)?;
-        let r = &outcome.report;
-        let verdict = if r.valid { "valid   " } else { "REJECTED" };
-        writeln!(
-            out,
-            "  {verdict} {:<62} {:>5} rows -> {:>4} records",
-            entry.file, r.rows_read, r.records
-        )?;
-        if r.valid != (entry.expect == "valid") {
-            surprises += 1;
-        }
-        if r.valid {
-            rows += r.rows_read;
-            if entry.kind == crate::schema::ExtractKind::Cases {
-                people += r.records;
+        let quarter = entry.quarter.clone().unwrap_or_default();
+        match store.submit(
+            &args.sample.join(&entry.file),
+            &profile,
+            entry.kind,
+            &quarter,
+        )? {
+            SubmitOutcome::Stored(r) | SubmitOutcome::AlreadyStored(r) => {
+                stored += 1;
+                if entry.kind == crate::schema::ExtractKind::Cases {
+                    people += r.records;
+                }
+                quarters.insert(quarter);
+                if entry.expect != "valid" {
+                    surprises += 1;
+                }
             }
-        } else {
-            rejected.push(outcome.report);
+            SubmitOutcome::Rejected(report) => {
+                writeln!(out, "   REJECTED {}", entry.file)?;
+                if entry.expect == "valid" {
+                    surprises += 1;
+                }
+                rejected.push(report);
+            }
         }
     }
     writeln!(
         out,
-        "\n{rows} rows accepted; {people} person-quarter records after merging rows of the same person."
+        "   {stored} stored ({people} person-quarter records after merging rows), {} rejected.",
+        rejected.len()
     )?;
-    for report in rejected {
+    for report in &rejected {
         writeln!(
             out,
-            "\n--- The report an intake worker sees for the rejected file ---\n{}",
+            "\n   --- What the intake worker is told about the rejected file ---\n{}",
             report.to_text()
         )?;
     }
@@ -84,5 +107,58 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
         return Ok(super::EXIT_DATA);
     }
+
+    writeln!(
+        out,
+        "2. Setting a privacy budget of rho = {DEMO_RHO_PER_QUARTER} for each of {} quarters of data",
+        quarters.len()
+    )?;
+    let mut conn = store.connect()?;
+    for q in &quarters {
+        ledger::set_budget(&mut conn, q, DEMO_RHO_PER_QUARTER, "demo")?;
+    }
+
+    writeln!(
+        out,
+        "3. Releasing the {} standard tables of every quarter through OpenDP (the whole budget, in equal shares)",
+        STANDARD.len()
+    )?;
+    let defs = DefinitionSet::load_default(None)?;
+    let share = DEMO_RHO_PER_QUARTER / STANDARD.len() as f64;
+    let mut files = 0;
+    for q in &quarters {
+        for table in STANDARD {
+            let req = ReleaseRequest {
+                table: table.to_string(),
+                period: q.clone(),
+                rho: share,
+                accounting: Accounting::Zcdp,
+                level: 0.95,
+            };
+            release::release(&store, &defs, &req)?;
+            files += 1;
+        }
+    }
+    writeln!(
+        out,
+        "   {files} release files in {}\n",
+        store.root().join("releases").display()
+    )?;
+    let mut budget_out = Vec::new();
+    super::budget::run(
+        super::budget::Args {
+            action: None,
+            store: Some(args.store.clone()),
+            json: false,
+            verify: false,
+        },
+        &mut budget_out,
+    )?;
+    out.write_all(&budget_out)?;
+    writeln!(
+        out,
+        "\nNext: open a release with any Parquet reader, e.g. polars:\n  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
+        args.store.display()
+    )?;
     Ok(super::EXIT_OK)
 }

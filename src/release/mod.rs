@@ -53,6 +53,8 @@ pub enum ReleaseError {
     Polars(#[from] PolarsError),
     #[error("the stored release {path} does not match the checksum in the ledger; it was altered")]
     Altered { path: String },
+    #[error("stopped after the debit (simulated crash)")]
+    SimulatedCrash,
 }
 
 /// A release, new or re-served.
@@ -275,9 +277,7 @@ fn release_inner(
         Debit::Debited => rho,
     };
     if crash_after_debit {
-        return Err(ReleaseError::Altered {
-            path: "simulated crash after the debit".into(),
-        });
+        return Err(ReleaseError::SimulatedCrash);
     }
 
     // Draw the noise: once per part.
