@@ -19,6 +19,7 @@
 pub mod classify;
 pub mod cli;
 pub mod ingest;
+pub mod pipeline;
 pub mod privacy;
 pub mod release;
 pub mod sample;

@@ -1,20 +1,14 @@
 //! `safecount demo`: the newcomer's first command. It builds a fresh store
 //! from the synthetic sample (`sample-data/manifest.toml`): submits every
 //! extract through its agency's profile (the bad one is rejected and its
-//! report shown), sets a budget for each quarter of data, and releases the
-//! standard tables of every quarter through OpenDP.
+//! report shown), sets a budget for each quarter of data, and runs
+//! `pipelines/demo.toml`: the standard tables of every quarter, through OpenDP.
 
-use crate::classify::DefinitionSet;
 use crate::ingest::Profile;
-use crate::privacy::{Accounting, ledger};
-use crate::release::{self, ReleaseRequest, STANDARD};
+use crate::privacy::ledger;
 use crate::store::{Store, SubmitOutcome};
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
-
-/// Budget per quarter of data in the demo, in rho (zCDP).
-pub const DEMO_RHO_PER_QUARTER: f64 = 1.0;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,6 +18,9 @@ pub struct Args {
     /// Where to build the demo store; it is emptied first.
     #[arg(long, default_value = "safecount-data/demo")]
     pub store: PathBuf,
+    /// The pipeline to run.
+    #[arg(long, default_value = "pipelines/demo.toml")]
+    pub pipeline: PathBuf,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -52,7 +49,6 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     )?;
     let mut surprises = 0;
     let mut rejected = Vec::new();
-    let mut quarters = BTreeSet::new();
     let (mut stored, mut people) = (0u64, 0u64);
     for entry in &manifest.extracts {
         let profile = match Profile::load(&args.sample.join(&entry.profile)) {
@@ -74,7 +70,6 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 if entry.kind == crate::schema::ExtractKind::Cases {
                     people += r.records;
                 }
-                quarters.insert(quarter);
                 if entry.expect != "valid" {
                     surprises += 1;
                 }
@@ -108,40 +103,34 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         return Ok(super::EXIT_DATA);
     }
 
+    let spec = match crate::pipeline::PipelineSpec::load(&args.pipeline) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("safecount demo: {e}");
+            return Ok(super::EXIT_CONFIG);
+        }
+    };
+    let rho = spec.privacy.rho_per_period;
     writeln!(
         out,
-        "2. Setting a privacy budget of rho = {DEMO_RHO_PER_QUARTER} for each of {} quarters of data",
-        quarters.len()
+        "2. Setting a privacy budget of rho = {rho} for each of {} quarters of data",
+        spec.inputs.periods.len()
     )?;
     let mut conn = store.connect()?;
-    for q in &quarters {
-        ledger::set_budget(&mut conn, q, DEMO_RHO_PER_QUARTER, "demo")?;
+    for q in &spec.inputs.periods {
+        ledger::set_budget(&mut conn, q, rho, "demo")?;
     }
-
     writeln!(
         out,
-        "3. Releasing the {} standard tables of every quarter through OpenDP (the whole budget, in equal shares)",
-        STANDARD.len()
+        "3. Running {} through OpenDP: {} tables for each quarter",
+        args.pipeline.display(),
+        spec.tables.len()
     )?;
-    let defs = DefinitionSet::load_default(None)?;
-    let share = DEMO_RHO_PER_QUARTER / STANDARD.len() as f64;
-    let mut files = 0;
-    for q in &quarters {
-        for table in STANDARD {
-            let req = ReleaseRequest {
-                table: table.to_string(),
-                period: q.clone(),
-                rho: share,
-                accounting: Accounting::Zcdp,
-                level: 0.95,
-            };
-            release::release(&store, &defs, &req)?;
-            files += 1;
-        }
-    }
+    let released = crate::pipeline::run(&spec, &store)?;
     writeln!(
         out,
-        "   {files} release files in {}\n",
+        "   {} release files in {}\n",
+        released.len(),
         store.root().join("releases").display()
     )?;
     let mut budget_out = Vec::new();

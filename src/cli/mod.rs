@@ -10,6 +10,7 @@ mod budget;
 mod definitions;
 mod demo;
 mod release;
+mod run;
 mod sample_data;
 mod schema;
 mod submit;
@@ -46,6 +47,8 @@ enum Command {
     Submit(submit::Args),
     /// The privacy-budget ledger: spent and remaining per period; set budgets; verify.
     Budget(budget::Args),
+    /// Run a pipeline (pipelines/*.toml), or preview its cost and accuracy with --dry-run.
+    Run(run::Args),
     /// Release standard tables of one period through OpenDP (debited before noise is drawn).
     Release(release::Args),
     /// Check an extract against its agency profile; exit 0 clean, 65 invalid.
@@ -79,6 +82,7 @@ where
         Command::Submit(args) => submit::run(args, &mut out),
         Command::Budget(args) => budget::run(args, &mut out),
         Command::Release(args) => release::run(args, &mut out),
+        Command::Run(args) => run::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),

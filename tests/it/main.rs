@@ -2,5 +2,6 @@
 
 mod definitions;
 mod intake;
+mod pipeline;
 mod release;
 mod support;

@@ -1,0 +1,163 @@
+//! `safecount run PIPELINE [--dry-run] [--json] [--store DIR]`: run a pipeline,
+//! or preview its cost and accuracy without spending anything or reading data.
+
+use super::release::EXIT_BUDGET;
+use super::{EXIT_CONFIG, EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK};
+use crate::pipeline::{self, PipelineError, PipelineSpec};
+use crate::privacy::ledger::LedgerError;
+use crate::release::ReleaseError;
+use crate::store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The pipeline file (TOML), e.g. pipelines/quarterly-national.toml.
+    pub pipeline: PathBuf,
+    /// Print each release's mechanism, noise scale, interval half-width and cost; spend nothing, read no data.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+}
+
+fn exit_for(e: &PipelineError) -> i32 {
+    match e {
+        PipelineError::Read { .. } => EXIT_NO_INPUT,
+        PipelineError::Invalid { .. } | PipelineError::Definitions(_) => EXIT_CONFIG,
+        PipelineError::Ledger(LedgerError::Overspend { .. } | LedgerError::NoBudget { .. })
+        | PipelineError::Release(ReleaseError::Ledger(
+            LedgerError::Overspend { .. } | LedgerError::NoBudget { .. },
+        )) => EXIT_BUDGET,
+        PipelineError::Release(ReleaseError::NoInputs { .. }) => EXIT_DATA,
+        _ => EXIT_IO,
+    }
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let spec = match PipelineSpec::load(&args.pipeline) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("safecount run: {e}");
+            return Ok(exit_for(&e));
+        }
+    };
+    let store_dir = Store::resolve_dir(args.store.as_deref());
+    if args.dry_run {
+        let store = if store_dir.join("ledger.sqlite").is_file() {
+            Some(Store::open(&store_dir)?)
+        } else {
+            None
+        };
+        let (planned, budgets) = match pipeline::dry_run(&spec, store.as_ref()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("safecount run --dry-run: {e}");
+                return Ok(exit_for(&e));
+            }
+        };
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"pipeline": spec.name, "planned": planned, "budgets": budgets})
+                )?
+            )?;
+            return Ok(EXIT_OK);
+        }
+        writeln!(
+            out,
+            "Dry run of {} (nothing is spent, no data is read)\n",
+            spec.name
+        )?;
+        writeln!(
+            out,
+            "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9} {:>10}  {:>8}",
+            "period", "table", "parts", "cells", "mechanism", "scale", "±half", "rho"
+        )?;
+        for p in &planned {
+            let c = &p.preview.parts[0].1;
+            writeln!(
+                out,
+                "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9.2} {:>10.1}  {:>8.4}",
+                p.period,
+                p.preview.table,
+                p.preview.parts.len(),
+                p.preview.cells,
+                c.mechanism,
+                c.scale,
+                c.half_width,
+                p.preview.rho
+            )?;
+        }
+        writeln!(out)?;
+        for period in &spec.inputs.periods {
+            let needed: f64 = planned
+                .iter()
+                .filter(|p| &p.period == period)
+                .map(|p| p.preview.rho)
+                .sum();
+            match budgets.iter().find(|b| &b.period == period) {
+                Some(b) => writeln!(
+                    out,
+                    "{period}: needs rho {needed:.4}; {:.4} of {:.4} remains",
+                    b.remaining_rho, b.budget_rho
+                )?,
+                None => writeln!(
+                    out,
+                    "{period}: needs rho {needed:.4}; no budget set yet (safecount budget set --period {period} --rho R)"
+                )?,
+            }
+        }
+        writeln!(
+            out,
+            "Half-widths are for the stated interval level ({:.0}%).",
+            spec.privacy.interval_level * 100.0
+        )?;
+        return Ok(EXIT_OK);
+    }
+    let store = Store::open(&store_dir)?;
+    match pipeline::run(&spec, &store) {
+        Ok(released) => {
+            if args.json {
+                let v: Vec<serde_json::Value> = released
+                    .iter()
+                    .map(|r| serde_json::json!({"release_id": r.id, "table": r.table, "period": r.period, "path": r.path, "spent_rho": r.spent_rho, "re_served": r.reserved, "cells": r.cells.height()}))
+                    .collect();
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"pipeline": spec.name, "releases": v})
+                    )?
+                )?;
+            } else {
+                for r in &released {
+                    writeln!(
+                        out,
+                        "{} {:<19} {} {:>5} cells  rho {:.4}{}",
+                        r.period,
+                        r.table,
+                        r.id,
+                        r.cells.height(),
+                        r.spent_rho,
+                        if r.reserved {
+                            " (re-served, nothing spent)"
+                        } else {
+                            ""
+                        }
+                    )?;
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("safecount run: {e}");
+            Ok(exit_for(&e))
+        }
+    }
+}
