@@ -9,6 +9,7 @@
 mod budget;
 mod definitions;
 mod demo;
+mod pipeline;
 mod release;
 mod run;
 mod sample_data;
@@ -47,6 +48,8 @@ enum Command {
     Submit(submit::Args),
     /// The privacy-budget ledger: spent and remaining per period; set budgets; verify.
     Budget(budget::Args),
+    /// Pipeline reference: `safecount pipeline schema` prints the JSON Schema of pipeline files.
+    Pipeline(pipeline::Args),
     /// Run a pipeline (pipelines/*.toml), or preview its cost and accuracy with --dry-run.
     Run(run::Args),
     /// Release standard tables of one period through OpenDP (debited before noise is drawn).
@@ -83,6 +86,7 @@ where
         Command::Budget(args) => budget::run(args, &mut out),
         Command::Release(args) => release::run(args, &mut out),
         Command::Run(args) => run::run(args, &mut out),
+        Command::Pipeline(args) => pipeline::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),

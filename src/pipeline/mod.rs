@@ -103,6 +103,54 @@ pub enum PipelineError {
     Ledger(#[from] ledger::LedgerError),
 }
 
+/// JSON Schema (draft 2020-12) of pipeline files, for editors that complete TOML
+/// from a schema. Kept beside the structs above; a test checks the shipped
+/// pipelines use only keys it declares.
+pub fn json_schema() -> serde_json::Value {
+    let tables: Vec<&str> = STANDARD.to_vec();
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "safecount pipeline",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name", "inputs", "privacy", "tables"],
+        "properties": {
+            "name": {"type": "string", "description": "Short name of the pipeline."},
+            "description": {"type": "string", "description": "What it is for, in plain words."},
+            "inputs": {
+                "type": "object", "additionalProperties": false, "required": ["periods"],
+                "properties": {"periods": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"},
+                    "description": "Quarters of data to release; all current submissions of each are used."}}
+            },
+            "definitions": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "dir": {"type": "string", "description": "Directory of definition files (default ./definitions, else the built-in copy)."},
+                    "version": {"type": "string", "description": "Refuse to run unless the definitions' version starts with this."}
+                }
+            },
+            "privacy": {
+                "type": "object", "additionalProperties": false, "required": ["rho_per_period"],
+                "properties": {
+                    "accounting": {"enum": ["zcdp", "pure"], "default": "zcdp"},
+                    "rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter, shared by the tables by weight."},
+                    "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95}
+                }
+            },
+            "tables": {
+                "type": "array", "minItems": 1,
+                "items": {
+                    "type": "object", "additionalProperties": false, "required": ["table"],
+                    "properties": {
+                        "table": {"enum": tables},
+                        "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1}
+                    }
+                }
+            }
+        }
+    })
+}
+
 impl PipelineSpec {
     /// Read and check a pipeline file.
     pub fn load(path: &Path) -> Result<PipelineSpec, PipelineError> {

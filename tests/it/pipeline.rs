@@ -127,3 +127,36 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
     assert_eq!(refused.code, 75, "{}", refused.stderr);
     assert!(refused.stderr.contains("remains"), "{}", refused.stderr);
 }
+
+#[test]
+fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
+    let run = safecount(&repo(), &["pipeline", "schema"]);
+    assert_eq!(run.code, 0);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    for file in ["pipelines/demo.toml", "pipelines/quarterly-national.toml"] {
+        let spec: toml::Value =
+            toml::from_str(&std::fs::read_to_string(repo().join(file)).unwrap()).unwrap();
+        for (key, value) in spec.as_table().unwrap() {
+            let declared = &schema["properties"][key];
+            assert!(declared.is_object(), "{file}: `{key}` is not in the schema");
+            if let Some(table) = value.as_table() {
+                for k in table.keys() {
+                    assert!(
+                        declared["properties"][k].is_object(),
+                        "{file}: `{key}.{k}` is not in the schema"
+                    );
+                }
+            }
+        }
+        for t in spec["tables"].as_array().unwrap() {
+            let name = t["table"].as_str().unwrap();
+            assert!(
+                schema["properties"]["tables"]["items"]["properties"]["table"]["enum"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v == name)
+            );
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! `safecount pipeline schema`: the JSON Schema of pipeline files, for editors.
+
+use std::io::Write;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Action {
+    /// Print the JSON Schema of pipeline files.
+    Schema,
+}
+
+pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+    match args.action {
+        Action::Schema => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&crate::pipeline::json_schema())?
+        )?,
+    }
+    Ok(super::EXIT_OK)
+}
