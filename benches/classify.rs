@@ -3,49 +3,8 @@
 //! `cargo bench --bench classify [-- ROWS]`. Not a test: figures go in BENCHMARKS.md.
 
 use polars::prelude::*;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use safecount::classify::{DefinitionSet, classify};
-use safecount::schema::{ExtractKind, FieldKind, fields};
 use std::time::Instant;
-
-fn records(n: usize) -> DataFrame {
-    let mut rng = StdRng::seed_from_u64(2013);
-    let mut columns = Vec::new();
-    for def in ExtractKind::Cases.fields() {
-        match def.kind {
-            FieldKind::Set(list) => {
-                let known: Vec<bool> = (0..n).map(|_| rng.random::<f32>() > 0.08).collect();
-                for code in list.codes {
-                    let p = 0.25f32;
-                    let v: Vec<Option<bool>> = known
-                        .iter()
-                        .map(|k| k.then(|| rng.random::<f32>() < p))
-                        .collect();
-                    columns.push(Column::new(fields::set_column(def.name, code).into(), v));
-                }
-            }
-            FieldKind::Code(list) => {
-                let choices: Vec<&str> = list
-                    .codes
-                    .iter()
-                    .copied()
-                    .chain(["not_collected"])
-                    .collect();
-                let v: Vec<&str> = (0..n)
-                    .map(|_| choices[rng.random_range(0..choices.len())])
-                    .collect();
-                columns.push(
-                    Column::new(def.name.into(), v)
-                        .cast(&DataType::String)
-                        .unwrap(),
-                );
-            }
-            _ => {}
-        }
-    }
-    DataFrame::new(columns).unwrap()
-}
 
 fn main() {
     let n: usize = std::env::args()
@@ -54,7 +13,7 @@ fn main() {
         .unwrap_or(10_000_000);
     let set = DefinitionSet::embedded();
     let t = Instant::now();
-    let df = records(n);
+    let df = safecount::sample::synthetic::canonical_cases(n, 50, "2025Q3", 2013).unwrap();
     eprintln!(
         "generated {n} records x {} columns in {:.2?}",
         df.width(),

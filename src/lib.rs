@@ -25,3 +25,4 @@ pub mod release;
 pub mod sample;
 pub mod schema;
 pub mod store;
+pub mod text;

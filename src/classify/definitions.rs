@@ -9,8 +9,8 @@
 //! embedded in the binary, so `safecount definitions` works anywhere.
 
 use super::rule::{self, Node};
-use crate::ingest::profile::closest;
 use crate::schema::{ExtractKind, FieldKind, codes};
+use crate::text::closest;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -228,8 +228,8 @@ impl DefinitionSet {
             message,
         };
         let toml_error = |path: &Path, text: &str, e: toml::de::Error| {
-            let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
-            invalid(path, line, e.message().to_string())
+            let (line, message) = crate::text::toml_error(text, &e);
+            invalid(path, line, message)
         };
         let mut hasher = Sha256::new();
         let (sets_path, sets_text) = sets;

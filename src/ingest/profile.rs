@@ -164,38 +164,7 @@ pub struct Profile {
     text: String,
 }
 
-/// Fold a cell for case- and accent-insensitive matching: trim, lower-case,
-/// strip accents, collapse inner white space.
-pub fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.trim().nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
-/// Closest of `candidates` to `word`, if reasonably close.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&fold(word), &fold(c)), c))
-        .filter(|(score, _)| *score > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+pub use crate::text::{closest, fold};
 
 impl Profile {
     /// Read and check a profile file.
@@ -210,22 +179,11 @@ impl Profile {
     /// Parse and check profile text; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].lines().count().max(1)).unwrap_or(1);
-            let mut message = e.message().to_string();
+            let (line, mut message) = crate::text::toml_error(text, &e);
             if message.contains("duplicate key") {
                 message.push_str(
                     ": each canonical field may be mapped once; to combine several columns into one set field use `flags`",
                 );
-            }
-            if let Some(field) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
-                let expected: Vec<&str> = message
-                    .split("expected one of ")
-                    .nth(1)
-                    .map(|e| e.split(", ").map(|s| s.trim_matches(|c| c == '`' || c == '.')).collect())
-                    .unwrap_or_default();
-                if let Some(best) = closest(field, expected.iter().copied()) {
-                    message.push_str(&format!(" (did you mean `{best}`?)"));
-                }
             }
             ProfileError::Invalid { path: path.to_path_buf(), line, message }
         })?;

@@ -4,10 +4,10 @@
 //! spent, no data read) or run.
 
 use crate::classify::DefinitionSet;
-use crate::ingest::profile::closest;
 use crate::privacy::{Accounting, ledger};
 use crate::release::{self, Preview, ReleaseError, ReleaseRequest, STANDARD};
 use crate::store::Store;
+use crate::text::closest;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -170,28 +170,7 @@ impl PipelineSpec {
             message,
         };
         let spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].lines().count().max(1))
-                .unwrap_or(1);
-            let mut message = e.message().to_string();
-            if let Some(field) = message
-                .strip_prefix("unknown field `")
-                .and_then(|m| m.split('`').next())
-            {
-                let expected: Vec<&str> = message
-                    .split("expected one of ")
-                    .nth(1)
-                    .map(|e| {
-                        e.split(", ")
-                            .map(|s| s.trim_matches(|c| c == '`' || c == '.'))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if let Some(best) = closest(field, expected.iter().copied()) {
-                    message.push_str(&format!(" (did you mean `{best}`?)"));
-                }
-            }
+            let (line, message) = crate::text::toml_error(&text, &e);
             invalid(line, message)
         })?;
         for p in &spec.inputs.periods {

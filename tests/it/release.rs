@@ -34,6 +34,50 @@ fn dg(k: i64, sigma: f64) -> f64 {
     (-(k as f64).powi(2) / (2.0 * sigma * sigma)).exp()
 }
 
+/// `draws` releases of the one-cell measurement over `frame`: the noise in cell "a" each time.
+fn draw_noise(
+    built: &safecount::privacy::measure::Built,
+    frame: &LazyFrame,
+    truth: i64,
+    draws: usize,
+) -> Vec<i64> {
+    (0..draws)
+        .map(|_| {
+            let df = built.release(frame.clone()).unwrap();
+            let row = (0..df.height())
+                .find(|i| df.column("g").unwrap().str().unwrap().get(*i) == Some("a"))
+                .unwrap();
+            df.column("value").unwrap().i64().unwrap().get(row).unwrap() - truth
+        })
+        .collect()
+}
+
+/// Pearson chi-square of `noise` against the (unnormalised) pmf, in bins split at `edges`.
+/// Returns the statistic, observed and expected counts.
+fn chi_square(
+    noise: &[i64],
+    pmf: impl Fn(i64) -> f64,
+    support: i64,
+    edges: &[i64],
+) -> (f64, Vec<f64>, Vec<f64>) {
+    let z: f64 = (-support..=support).map(&pmf).sum();
+    let bin = |k: i64| edges.iter().position(|e| k < *e).unwrap_or(edges.len());
+    let mut expected = vec![0.0; edges.len() + 1];
+    for k in -support..=support {
+        expected[bin(k)] += pmf(k) / z * noise.len() as f64;
+    }
+    let mut observed = vec![0.0; edges.len() + 1];
+    for k in noise {
+        observed[bin(*k)] += 1.0;
+    }
+    let chi2 = observed
+        .iter()
+        .zip(&expected)
+        .map(|(o, e)| (o - e).powi(2) / e)
+        .sum();
+    (chi2, observed, expected)
+}
+
 #[test]
 fn noise_follows_the_discrete_gaussian_and_95_percent_intervals_cover() {
     let spec = one_cell(Statistic::Count);
@@ -49,32 +93,14 @@ fn noise_follows_the_discrete_gaussian_and_95_percent_intervals_cover() {
     let true_count = 100i64;
     let frame = units(true_count as usize);
     let draws = 4000;
-    let mut noise = Vec::with_capacity(draws);
-    for _ in 0..draws {
-        let df = built.release(frame.clone()).unwrap();
-        let row = (0..df.height())
-            .find(|i| df.column("g").unwrap().str().unwrap().get(*i) == Some("a"))
-            .unwrap();
-        noise.push(df.column("value").unwrap().i64().unwrap().get(row).unwrap() - true_count);
-    }
-    // Goodness of fit: chi-square over 10 equiprobable-ish bins of the declared distribution.
-    let support: Vec<i64> = (-400..=400).collect();
-    let z: f64 = support.iter().map(|k| dg(*k, cal.scale)).sum();
-    let edges = [-40i64, -25, -15, -8, 0, 8, 15, 25, 40];
-    let bin = |k: i64| edges.iter().position(|e| k < *e).unwrap_or(edges.len());
-    let mut expected = vec![0.0; edges.len() + 1];
-    for k in &support {
-        expected[bin(*k)] += dg(*k, cal.scale) / z * draws as f64;
-    }
-    let mut observed = vec![0.0; edges.len() + 1];
-    for k in &noise {
-        observed[bin(*k)] += 1.0;
-    }
-    let chi2: f64 = observed
-        .iter()
-        .zip(&expected)
-        .map(|(o, e)| (o - e).powi(2) / e)
-        .sum();
+    let noise = draw_noise(&built, &frame, true_count, draws);
+    // Goodness of fit: chi-square over 10 bins of the declared distribution.
+    let (chi2, observed, expected) = chi_square(
+        &noise,
+        |k| dg(k, cal.scale),
+        400,
+        &[-40, -25, -15, -8, 0, 8, 15, 25, 40],
+    );
     // 9 degrees of freedom: the 0.999 quantile is 27.9.
     assert!(
         chi2 < 27.9,
@@ -416,33 +442,13 @@ fn pure_dp_noise_follows_the_discrete_laplace() {
     );
     let frame = units(50);
     let draws = 3000;
-    let noise: Vec<i64> = (0..draws)
-        .map(|_| {
-            let df = built.release(frame.clone()).unwrap();
-            let row = (0..df.height())
-                .find(|i| df.column("g").unwrap().str().unwrap().get(*i) == Some("a"))
-                .unwrap();
-            df.column("value").unwrap().i64().unwrap().get(row).unwrap() - 50
-        })
-        .collect();
-    let pmf = |k: i64| (-(k.abs() as f64) / cal.scale).exp();
-    let support: Vec<i64> = (-300..=300).collect();
-    let z: f64 = support.iter().map(|k| pmf(*k)).sum();
-    let edges = [-20i64, -10, -5, -2, 0, 2, 5, 10, 20];
-    let bin = |k: i64| edges.iter().position(|e| k < *e).unwrap_or(edges.len());
-    let mut expected = vec![0.0; edges.len() + 1];
-    for k in &support {
-        expected[bin(*k)] += pmf(*k) / z * draws as f64;
-    }
-    let mut observed = vec![0.0; edges.len() + 1];
-    for k in &noise {
-        observed[bin(*k)] += 1.0;
-    }
-    let chi2: f64 = observed
-        .iter()
-        .zip(&expected)
-        .map(|(o, e)| (o - e).powi(2) / e)
-        .sum();
+    let noise = draw_noise(&built, &frame, 50, draws);
+    let (chi2, observed, expected) = chi_square(
+        &noise,
+        |k| (-(k.abs() as f64) / cal.scale).exp(),
+        300,
+        &[-20, -10, -5, -2, 0, 2, 5, 10, 20],
+    );
     assert!(
         chi2 < 27.9,
         "chi-square {chi2:.1}: observed {observed:?} expected {expected:?}"
