@@ -63,6 +63,8 @@ fn main() {
                 rho: 0.01 + run as f64 * 1e-6,
                 accounting: Accounting::Zcdp,
                 level: 0.95,
+                agencies: None,
+                custom: None,
             };
             let r = release::release(&store, &defs, &req).unwrap();
             assert!(!r.reserved);

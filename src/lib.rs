@@ -11,8 +11,8 @@
 //!   -> report   : charts + one self-contained HTML file
 //! ```
 //!
-//! Dependencies point one way: `cli` -> stages (`ingest`, `store`, `classify`,
-//! `privacy`, `release`, `sample`) -> `schema`.
+//! Dependencies point one way: `cli` -> `pipeline` / `server` -> stages (`ingest`,
+//! `store`, `classify`, `privacy`, `release`, `report`, `sample`) -> `schema`.
 //! The library's [`cli::run`] returns the process exit code, so the command
 //! line is testable without spawning processes.
 
@@ -22,7 +22,9 @@ pub mod ingest;
 pub mod pipeline;
 pub mod privacy;
 pub mod release;
+pub mod report;
 pub mod sample;
 pub mod schema;
+pub mod server;
 pub mod store;
 pub mod text;

@@ -2,7 +2,8 @@
 //! from the synthetic sample (`sample-data/manifest.toml`): submits every
 //! extract through its agency's profile (the bad one is rejected and its
 //! report shown), sets a budget for each quarter of data, and runs
-//! `pipelines/demo.toml`: the standard tables of every quarter, through OpenDP.
+//! `pipelines/demo.toml`: the standard tables of every quarter, through OpenDP,
+//! and writes the funders' report (English and French) from those releases.
 
 use crate::ingest::Profile;
 use crate::privacy::ledger;
@@ -21,6 +22,9 @@ pub struct Args {
     /// The pipeline to run.
     #[arg(long, default_value = "pipelines/demo.toml")]
     pub pipeline: PathBuf,
+    /// Where to write the report (default: the pipeline's [report] out, reports/demo); processed tables go to its tables/.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -110,7 +114,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             return Ok(super::EXIT_CONFIG);
         }
     };
-    let rho = spec.privacy.rho_per_period;
+    let rho = spec.rho_per_period();
     writeln!(
         out,
         "2. Setting a privacy budget of rho = {rho} for each of {} quarters of data",
@@ -126,13 +130,34 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         args.pipeline.display(),
         spec.tables.len()
     )?;
-    let released = crate::pipeline::run(&spec, &store)?;
+    let bar = super::progress_bar(spec.requests().len() as u64);
+    let released = crate::pipeline::run_with_progress(&spec, &store, |req, done, _| {
+        bar.set_position(done as u64);
+        bar.set_message(format!("{} {}", req.period, req.table));
+    })?;
+    bar.finish_and_clear();
     writeln!(
         out,
-        "   {} release files in {}\n",
+        "   {} release files in {}",
         released.len(),
         store.root().join("releases").display()
     )?;
+    let tables_dir = args.report.as_ref().map(|r| r.join("tables"));
+    let outputs = crate::pipeline::write_outputs(&spec, &released, tables_dir.as_deref())?;
+    if let Some(o) = &spec.outputs {
+        writeln!(
+            out,
+            "   {} processed copies (Parquet and CSV, raw noisy values kept) in {}",
+            outputs.len(),
+            tables_dir.as_ref().unwrap_or(&o.dir).display()
+        )?;
+    }
+    let written = crate::pipeline::write_report(&spec, &released, args.report.as_deref())?;
+    writeln!(out, "4. Writing the funders' report from those releases only")?;
+    for w in &written {
+        writeln!(out, "   {}  ({} charts)", w.html.display(), w.charts)?;
+    }
+    writeln!(out)?;
     let mut budget_out = Vec::new();
     super::budget::run(
         super::budget::Args {
@@ -144,10 +169,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         &mut budget_out,
     )?;
     out.write_all(&budget_out)?;
-    writeln!(
-        out,
-        "\nNext: open a release with any Parquet reader, e.g. polars:\n  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
-        args.store.display()
-    )?;
+    if let Some(w) = written.first() {
+        writeln!(
+            out,
+            "\nNext: open {} in a browser (the French version sits beside it),\nor read a release with any Parquet reader, e.g. polars:\n  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
+            w.html.display(),
+            args.store.display()
+        )?;
+    }
     Ok(super::EXIT_OK)
 }

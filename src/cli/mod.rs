@@ -6,14 +6,17 @@
 //! 75 a release refused by the privacy budget (EX_TEMPFAIL),
 //! 78 invalid configuration such as a broken profile (EX_CONFIG).
 
+mod agency;
 mod budget;
 mod definitions;
 mod demo;
 mod pipeline;
 mod release;
+mod report;
 mod run;
 mod sample_data;
 mod schema;
+mod serve;
 mod submit;
 mod validate;
 
@@ -42,16 +45,22 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Check every sample extract through its agency profile (the bad one is rejected).
+    /// The newcomer's first command: a fresh store from the sample, every extract submitted, the demo pipeline run, the report written.
     Demo(demo::Args),
     /// Validate an extract, then store it atomically and print a receipt.
     Submit(submit::Args),
+    /// Serve the upload pages and API for agencies (loopback by default).
+    Serve(serve::Args),
+    /// Agencies allowed to upload: add (prints a token once), revoke, list.
+    Agency(agency::Args),
     /// The privacy-budget ledger: spent and remaining per period; set budgets; verify.
     Budget(budget::Args),
     /// Pipeline reference: `safecount pipeline schema` prints the JSON Schema of pipeline files.
     Pipeline(pipeline::Args),
     /// Run a pipeline (pipelines/*.toml), or preview its cost and accuracy with --dry-run.
     Run(run::Args),
+    /// Redraw a report (HTML, SVG, PNG; en and fr) from stored releases; spends nothing.
+    Report(report::Args),
     /// Release standard tables of one period through OpenDP (debited before noise is drawn).
     Release(release::Args),
     /// Check an extract against its agency profile; exit 0 clean, 65 invalid.
@@ -62,6 +71,20 @@ enum Command {
     Schema(schema::Args),
     /// Generate the synthetic sample agencies, extracts and profiles.
     SampleData(sample_data::Args),
+}
+
+/// A progress bar on stderr for a long stage; indicatif hides it when stderr is not a terminal.
+pub(crate) fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} releasing [{bar:30}] {pos}/{len} {msg} ({elapsed})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Run the command line; returns the process exit code.
@@ -84,7 +107,10 @@ where
         Command::Definitions(args) => definitions::run(args, &mut out),
         Command::Submit(args) => submit::run(args, &mut out),
         Command::Budget(args) => budget::run(args, &mut out),
+        Command::Serve(args) => serve::run(args, &mut out),
+        Command::Agency(args) => agency::run(args, &mut out),
         Command::Release(args) => release::run(args, &mut out),
+        Command::Report(args) => report::run(args, &mut out),
         Command::Run(args) => run::run(args, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),

@@ -74,6 +74,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             rho: share,
             accounting,
             level: args.level,
+            agencies: None,
+            custom: None,
         };
         if args.dry_run {
             match release::preview(&defs, &req) {

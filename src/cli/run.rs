@@ -121,8 +121,19 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         return Ok(EXIT_OK);
     }
     let store = Store::open(&store_dir)?;
-    match pipeline::run(&spec, &store) {
-        Ok(released) => {
+    let bar = super::progress_bar(spec.requests().len() as u64);
+    let result = pipeline::run_with_progress(&spec, &store, |req, done, _| {
+        bar.set_position(done as u64);
+        bar.set_message(format!("{} {}", req.period, req.table));
+    })
+    .and_then(|released| {
+        bar.finish_and_clear();
+        let outputs = pipeline::write_outputs(&spec, &released, None)?;
+        let written = pipeline::write_report(&spec, &released, None)?;
+        Ok((released, outputs, written))
+    });
+    match result {
+        Ok((released, outputs, written)) => {
             if args.json {
                 let v: Vec<serde_json::Value> = released
                     .iter()
@@ -132,7 +143,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                     out,
                     "{}",
                     serde_json::to_string_pretty(
-                        &serde_json::json!({"pipeline": spec.name, "releases": v})
+                        &serde_json::json!({"pipeline": spec.name, "releases": v, "outputs": outputs, "report": written})
                     )?
                 )?;
             } else {
@@ -151,6 +162,17 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                             ""
                         }
                     )?;
+                }
+                if let Some(o) = &spec.outputs {
+                    writeln!(
+                        out,
+                        "processed copies: {} files in {}",
+                        outputs.len(),
+                        o.dir.display()
+                    )?;
+                }
+                for w in &written {
+                    writeln!(out, "report: {}", w.html.display())?;
                 }
             }
             Ok(EXIT_OK)

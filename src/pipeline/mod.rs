@@ -5,7 +5,9 @@
 
 use crate::classify::DefinitionSet;
 use crate::privacy::{Accounting, ledger};
-use crate::release::{self, Preview, ReleaseError, ReleaseRequest, STANDARD};
+use crate::release::{self, CustomTable, Preview, ReleaseError, ReleaseRequest, STANDARD};
+use crate::schema::ExtractKind;
+use crate::report::{self, Written, i18n::Lang};
 use crate::store::Store;
 use crate::text::closest;
 use serde::{Deserialize, Serialize};
@@ -26,6 +28,24 @@ pub struct PipelineSpec {
     pub privacy: PrivacySpec,
     /// The tables to release, each with a weight: a table gets weight / (sum of weights) of each period's spend.
     pub tables: Vec<TableSpec>,
+    /// Processed copies of the releases (optional post-processing; costs no budget).
+    pub outputs: Option<OutputsSpec>,
+    /// The report drawn from this pipeline's releases (optional).
+    pub report: Option<ReportSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Directory to write the report into (report.<lang>.html and charts/).
+    pub out: PathBuf,
+    /// Languages to write: "en", "fr" (default both).
+    #[serde(default = "default_languages")]
+    pub languages: Vec<String>,
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["en".into(), "fr".into()]
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -33,6 +53,8 @@ pub struct PipelineSpec {
 pub struct Inputs {
     /// Periods (quarters) of data to release, YYYYQn. All current submissions of each period are used.
     pub periods: Vec<String>,
+    /// Only these agencies' submissions (agency slugs); default: every agency.
+    pub agencies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -50,8 +72,9 @@ pub struct PrivacySpec {
     /// "zcdp" (discrete Gaussian, default) or "pure" (discrete Laplace).
     #[serde(default = "default_accounting")]
     pub accounting: String,
-    /// rho (zCDP) to spend on each period, shared by the tables by weight.
-    pub rho_per_period: f64,
+    /// rho (zCDP) to spend on each period: tables with their own `rho` take it,
+    /// the rest is shared by the other tables by weight. May be left out when every table has `rho`.
+    pub rho_per_period: Option<f64>,
     /// Level of the published intervals.
     #[serde(default = "default_level")]
     pub interval_level: f64,
@@ -74,6 +97,56 @@ pub struct TableSpec {
     /// Share of each period's spend, relative to the other tables (default 1).
     #[serde(default = "default_weight")]
     pub weight: f64,
+    /// Exactly this much rho per period for this table (instead of a weight).
+    pub rho: Option<f64>,
+    /// A table of your own: its dimensions (coded fields, or definition names for membership).
+    pub dimensions: Option<Vec<String>>,
+    /// For a table of your own: "cases" (default; the person is the unit) or "returns" (the agency is).
+    pub source: Option<String>,
+    /// For a table of your own: "count" (default) or "sum".
+    pub measure: Option<String>,
+    /// For measure = "sum": the whole-number field summed.
+    pub value: Option<String>,
+    /// For measure = "sum": each unit's value is clipped to [lower, upper].
+    pub lower: Option<i64>,
+    pub upper: Option<i64>,
+}
+
+impl TableSpec {
+    /// The custom table this entry defines, if it has dimensions.
+    pub fn custom(&self) -> Option<CustomTable> {
+        let dims = self.dimensions.clone()?;
+        Some(CustomTable {
+            name: self.table.clone(),
+            source: if self.source.as_deref() == Some("returns") {
+                ExtractKind::Returns
+            } else {
+                ExtractKind::Cases
+            },
+            dimensions: dims,
+            sum: (self.measure.as_deref() == Some("sum")).then(|| {
+                (
+                    self.value.clone().unwrap_or_default(),
+                    self.lower.unwrap_or(0),
+                    self.upper.unwrap_or(0),
+                )
+            }),
+        })
+    }
+}
+
+/// Processed copies of the releases: the raw noisy values kept beside the processed ones.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputsSpec {
+    /// Directory for the copies: <dir>/<period>/<table>.parquet and .csv.
+    pub dir: PathBuf,
+    /// value_processed = max(value, 0): no negative counts or sums.
+    #[serde(default)]
+    pub non_negative: bool,
+    /// Add national rows (province "CA") equal to the sum of the provincial rows.
+    #[serde(default)]
+    pub national_totals: bool,
 }
 
 fn default_weight() -> f64 {
@@ -101,6 +174,10 @@ pub enum PipelineError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Ledger(#[from] ledger::LedgerError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
+    #[error("writing the processed outputs failed: {0}")]
+    Output(String),
 }
 
 /// JSON Schema (draft 2020-12) of pipeline files, for editors that complete TOML
@@ -120,7 +197,8 @@ pub fn json_schema() -> serde_json::Value {
             "inputs": {
                 "type": "object", "additionalProperties": false, "required": ["periods"],
                 "properties": {"periods": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"},
-                    "description": "Quarters of data to release; all current submissions of each are used."}}
+                    "description": "Quarters of data to release; all current submissions of each are used."},
+                    "agencies": {"type": "array", "items": {"type": "string"}, "description": "Only these agencies' submissions (default: every agency)."}}
             },
             "definitions": {
                 "type": "object", "additionalProperties": false,
@@ -130,10 +208,10 @@ pub fn json_schema() -> serde_json::Value {
                 }
             },
             "privacy": {
-                "type": "object", "additionalProperties": false, "required": ["rho_per_period"],
+                "type": "object", "additionalProperties": false,
                 "properties": {
                     "accounting": {"enum": ["zcdp", "pure"], "default": "zcdp"},
-                    "rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter, shared by the tables by weight."},
+                    "rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter: tables with their own rho take it, the rest is shared by weight. Needed unless every table has rho."},
                     "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95}
                 }
             },
@@ -142,9 +220,31 @@ pub fn json_schema() -> serde_json::Value {
                 "items": {
                     "type": "object", "additionalProperties": false, "required": ["table"],
                     "properties": {
-                        "table": {"enum": tables},
-                        "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1}
+                        "table": {"type": "string", "description": "A standard table, or a name of your own for a table with `dimensions`.", "examples": tables},
+                        "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "Share of the period's rho, relative to the other tables without their own rho."},
+                        "rho": {"type": "number", "exclusiveMinimum": 0, "description": "Exactly this rho per period for this table."},
+                        "dimensions": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "A table of your own: coded fields (e.g. province, gender, housing_outcome) or definition names (their membership)."},
+                        "source": {"enum": ["cases", "returns"], "default": "cases"},
+                        "measure": {"enum": ["count", "sum"], "default": "count"},
+                        "value": {"type": "string", "description": "measure = sum: the whole-number field summed (e.g. shelter_nights, turnaways)."},
+                        "lower": {"type": "integer", "minimum": 0, "default": 0},
+                        "upper": {"type": "integer", "minimum": 1, "description": "measure = sum: each unit's value is clipped to [lower, upper]."}
                     }
+                }
+            },
+            "outputs": {
+                "type": "object", "additionalProperties": false, "required": ["dir"],
+                "properties": {
+                    "dir": {"type": "string", "description": "Directory for processed copies: <dir>/<period>/<table>.parquet and .csv."},
+                    "non_negative": {"type": "boolean", "default": false, "description": "value_processed = max(value, 0); the raw noisy value is kept."},
+                    "national_totals": {"type": "boolean", "default": false, "description": "Add national rows (province CA) equal to the sum of the provincial rows."}
+                }
+            },
+            "report": {
+                "type": "object", "additionalProperties": false, "required": ["out"],
+                "properties": {
+                    "out": {"type": "string", "description": "Directory for report.<lang>.html and charts/."},
+                    "languages": {"type": "array", "items": {"enum": ["en", "fr"]}, "default": ["en", "fr"]}
                 }
             }
         }
@@ -193,11 +293,13 @@ impl PipelineSpec {
                 "privacy.accounting must be \"zcdp\" or \"pure\"".into(),
             ));
         }
-        if !(spec.privacy.rho_per_period.is_finite() && spec.privacy.rho_per_period > 0.0) {
-            return Err(invalid(
-                line_of("rho_per_period"),
-                "privacy.rho_per_period must be a positive number".into(),
-            ));
+        if let Some(rho) = spec.privacy.rho_per_period {
+            if !(rho.is_finite() && rho > 0.0) {
+                return Err(invalid(
+                    line_of("rho_per_period"),
+                    "privacy.rho_per_period must be a positive number".into(),
+                ));
+            }
         }
         if !(0.5..1.0).contains(&spec.privacy.interval_level) {
             return Err(invalid(
@@ -211,25 +313,113 @@ impl PipelineSpec {
                 "the pipeline releases no table: add [[tables]] entries".into(),
             ));
         }
+        if let Some(r) = &spec.report {
+            for l in &r.languages {
+                if Lang::parse(l).is_none() {
+                    return Err(invalid(
+                        line_of("languages"),
+                        format!("report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""),
+                    ));
+                }
+            }
+        }
+        let mut names: Vec<&str> = Vec::new();
         for t in &spec.tables {
-            if !STANDARD.contains(&t.table.as_str()) {
-                let hint = closest(&t.table, STANDARD.iter().copied())
-                    .map(|c| format!(" (did you mean \"{c}\"?)"))
-                    .unwrap_or_default();
+            let line = line_of(&format!("\"{}\"", t.table));
+            if names.contains(&t.table.as_str()) {
                 return Err(invalid(
-                    line_of(&format!("\"{}\"", t.table)),
-                    format!(
-                        "\"{}\" is not a standard table{hint}; tables: {}",
-                        t.table,
-                        STANDARD.join(", ")
-                    ),
+                    line,
+                    format!("the table \"{}\" is listed twice", t.table),
                 ));
+            }
+            names.push(&t.table);
+            if t.dimensions.is_none() {
+                if !STANDARD.contains(&t.table.as_str()) {
+                    let hint = closest(&t.table, STANDARD.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "\"{}\" is not a standard table{hint}; tables: {}. To define a table of your own, give it `dimensions`.",
+                            t.table,
+                            STANDARD.join(", ")
+                        ),
+                    ));
+                }
+                if t.source.is_some() || t.measure.is_some() || t.value.is_some() || t.lower.is_some() || t.upper.is_some() {
+                    return Err(invalid(
+                        line,
+                        format!("{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)", t.table),
+                    ));
+                }
+            } else {
+                if STANDARD.contains(&t.table.as_str()) {
+                    return Err(invalid(
+                        line,
+                        format!("\"{}\" is the name of a standard table: give your own table another name", t.table),
+                    ));
+                }
+                if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
+                    return Err(invalid(line_of("source"), "source must be \"cases\" or \"returns\"".into()));
+                }
+                match t.measure.as_deref() {
+                    None | Some("count") => {
+                        if t.value.is_some() {
+                            return Err(invalid(line_of("value"), format!("{}: `value` needs measure = \"sum\"", t.table)));
+                        }
+                    }
+                    Some("sum") => {
+                        if t.value.is_none() || t.upper.is_none() {
+                            return Err(invalid(
+                                line_of("measure"),
+                                format!("{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to", t.table),
+                            ));
+                        }
+                    }
+                    Some(other) => {
+                        return Err(invalid(line_of("measure"), format!("measure \"{other}\" is unknown: use \"count\" or \"sum\"")));
+                    }
+                }
             }
             if !(t.weight.is_finite() && t.weight > 0.0) {
                 return Err(invalid(
                     line_of(&t.table),
                     format!("the weight of {} must be positive", t.table),
                 ));
+            }
+            if let Some(rho) = t.rho {
+                if !(rho.is_finite() && rho > 0.0) {
+                    return Err(invalid(line, format!("the rho of {} must be positive", t.table)));
+                }
+            }
+        }
+        let explicit: f64 = spec.tables.iter().filter_map(|t| t.rho).sum();
+        let weighted = spec.tables.iter().filter(|t| t.rho.is_none()).count();
+        match spec.privacy.rho_per_period {
+            None if weighted > 0 => {
+                return Err(invalid(
+                    line_of("[privacy]"),
+                    "privacy.rho_per_period is needed to share the budget among the tables without their own rho".into(),
+                ));
+            }
+            Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
+                return Err(invalid(
+                    line_of("rho_per_period"),
+                    format!("the tables' own rho add up to {explicit}, leaving nothing of rho_per_period = {total} for the others"),
+                ));
+            }
+            _ => {}
+        }
+        // Custom tables: check dimensions and summed fields against the schema and definitions.
+        if spec.tables.iter().any(|t| t.dimensions.is_some()) {
+            let defs = spec.definitions()?;
+            for t in &spec.tables {
+                if let Some(c) = t.custom() {
+                    if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
+                        return Err(invalid(line_of(&format!("\"{}\"", t.table)), format!("the table {}: {e}", t.table)));
+                    }
+                }
             }
         }
         Ok(spec)
@@ -245,20 +435,36 @@ impl PipelineSpec {
 
     /// Every (period, table) request the pipeline makes.
     pub fn requests(&self) -> Vec<ReleaseRequest> {
-        let total: f64 = self.tables.iter().map(|t| t.weight).sum();
+        let explicit: f64 = self.tables.iter().filter_map(|t| t.rho).sum();
+        let weights: f64 = self
+            .tables
+            .iter()
+            .filter(|t| t.rho.is_none())
+            .map(|t| t.weight)
+            .sum();
+        let shared = self.privacy.rho_per_period.unwrap_or(explicit) - explicit;
         let mut out = Vec::new();
         for period in &self.inputs.periods {
             for t in &self.tables {
                 out.push(ReleaseRequest {
                     table: t.table.clone(),
                     period: period.to_uppercase(),
-                    rho: self.privacy.rho_per_period * t.weight / total,
+                    rho: t.rho.unwrap_or_else(|| shared * t.weight / weights),
                     accounting: self.accounting(),
                     level: self.privacy.interval_level,
+                    agencies: self.inputs.agencies.clone(),
+                    custom: t.custom(),
                 });
             }
         }
         out
+    }
+
+    /// rho the pipeline spends on each period.
+    pub fn rho_per_period(&self) -> f64 {
+        self.privacy
+            .rho_per_period
+            .unwrap_or_else(|| self.tables.iter().filter_map(|t| t.rho).sum())
     }
 
     pub fn definitions(&self) -> Result<DefinitionSet, PipelineError> {
@@ -308,10 +514,160 @@ pub fn dry_run(
 
 /// Run every release of the pipeline.
 pub fn run(spec: &PipelineSpec, store: &Store) -> Result<Vec<release::Released>, PipelineError> {
+    run_with_progress(spec, store, |_, _, _| {})
+}
+
+/// Run every release of the pipeline, calling `progress(request, done, total)` before each.
+pub fn run_with_progress(
+    spec: &PipelineSpec,
+    store: &Store,
+    mut progress: impl FnMut(&ReleaseRequest, usize, usize),
+) -> Result<Vec<release::Released>, PipelineError> {
     let defs = spec.definitions()?;
+    let requests = spec.requests();
     let mut out = Vec::new();
-    for req in spec.requests() {
-        out.push(release::release(store, &defs, &req)?);
+    for (i, req) in requests.iter().enumerate() {
+        progress(req, i, requests.len());
+        out.push(release::release(store, &defs, req)?);
     }
     Ok(out)
+}
+
+/// Write the pipeline's report (if it declares one) from exactly the releases of this run.
+/// Reads released tables only; spends nothing.
+pub fn write_report(
+    spec: &PipelineSpec,
+    released: &[release::Released],
+    out_override: Option<&Path>,
+) -> Result<Vec<Written>, PipelineError> {
+    let Some(r) = &spec.report else {
+        return Ok(Vec::new());
+    };
+    let files: Vec<PathBuf> = released.iter().map(|r| r.path.clone()).collect();
+    let set = report::data::ReleaseSet::from_files(&files).map_err(report::ReportError::from)?;
+    let out = out_override.unwrap_or(&r.out);
+    let mut written = Vec::new();
+    for l in &r.languages {
+        let lang = Lang::parse(l).unwrap_or(Lang::En);
+        written.push(report::write(&set, out, lang)?);
+    }
+    Ok(written)
+}
+
+/// Write the processed copies the pipeline asks for (`[outputs]`): every
+/// release's cells with the raw noisy `value` kept, `value_processed` beside
+/// it (clamped at zero if `non_negative`), and, if `national_totals`, national
+/// rows (province "CA", `derived` = true) equal to the sum of the provincial
+/// rows, with interval half-widths combined in quadrature. This is
+/// post-processing of released values: it costs no budget (Dwork & Roth 2014,
+/// Prop. 2.1) and reads no records.
+pub fn write_outputs(
+    spec: &PipelineSpec,
+    released: &[release::Released],
+    dir_override: Option<&Path>,
+) -> Result<Vec<PathBuf>, PipelineError> {
+    let Some(o) = &spec.outputs else {
+        return Ok(Vec::new());
+    };
+    let root = dir_override.unwrap_or(&o.dir);
+    let mut written = Vec::new();
+    for r in released {
+        let mut df = processed(&r.cells, o.non_negative, o.national_totals)
+            .map_err(|e| PipelineError::Output(format!("{}: {e}", r.table)))?;
+        let dir = root.join(&r.period);
+        std::fs::create_dir_all(&dir).map_err(|source| PipelineError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for ext in ["parquet", "csv"] {
+            let path = dir.join(format!("{}.{ext}", r.table));
+            let file = std::fs::File::create(&path).map_err(|source| PipelineError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let result = if ext == "parquet" {
+                polars::prelude::ParquetWriter::new(file)
+                    .finish(&mut df)
+                    .map(|_| ())
+            } else {
+                use polars::prelude::SerWriter;
+                polars::prelude::CsvWriter::new(file).finish(&mut df)
+            };
+            result.map_err(|e| PipelineError::Output(format!("{}: {e}", path.display())))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn processed(
+    cells: &polars::prelude::DataFrame,
+    non_negative: bool,
+    national_totals: bool,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let value = col("value").cast(DataType::Int64);
+    let processed = if non_negative {
+        when(value.clone().lt(lit(0i64)))
+            .then(lit(0i64))
+            .otherwise(value.clone())
+    } else {
+        value.clone()
+    };
+    let base = cells.clone().lazy().with_columns([
+        value.alias("value"),
+        processed.alias("value_processed"),
+        lit(false).alias("derived"),
+    ]);
+    let names: Vec<String> = base
+        .clone()
+        .collect_schema()?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    if !(national_totals && names.iter().any(|n| n == "province")) {
+        return base.collect();
+    }
+    let summed = ["province", "value", "value_processed", "ci_half_width", "noise_scale", "mechanism", "derived"];
+    let keys: Vec<Expr> = names
+        .iter()
+        .filter(|n| !summed.contains(&n.as_str()))
+        .map(|n| col(n.as_str()))
+        .collect();
+    let mut national = base
+        .clone()
+        .group_by_stable(keys)
+        .agg([
+            col("value").sum(),
+            col("value_processed").sum(),
+            (col("ci_half_width") * col("ci_half_width"))
+                .sum()
+                .alias("ci_half_width"),
+        ])
+        .with_columns([
+            lit("CA").alias("province"),
+            lit(NULL).cast(DataType::Float64).alias("noise_scale"),
+            lit("sum of the provincial rows").alias("mechanism"),
+            lit(true).alias("derived"),
+        ])
+        .collect()?;
+    // Half-widths of a sum of independent cells combine in quadrature.
+    let combined = national
+        .column("ci_half_width")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .apply_values(f64::sqrt)
+        .into_series();
+    national.with_column(combined)?;
+    let national = national.lazy();
+    let schema = base.clone().collect_schema()?;
+    let aligned: Vec<Expr> = schema
+        .iter()
+        .map(|(n, dt)| col(n.clone()).cast(dt.clone()))
+        .collect();
+    concat(
+        [base, national.select(aligned)],
+        UnionArgs::default(),
+    )?
+    .collect()
 }

@@ -20,7 +20,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-pub use tables::{STANDARD, TableDef};
+pub use tables::{CustomTable, CustomTableError, STANDARD, TableDef};
 
 /// Key of the provenance JSON in a release file's Parquet metadata.
 pub const PROVENANCE_KEY: &str = "safecount.provenance";
@@ -35,6 +35,10 @@ pub struct ReleaseRequest {
     pub accounting: Accounting,
     /// Interval level, e.g. 0.95.
     pub level: f64,
+    /// Only these agencies' submissions (None: every agency).
+    pub agencies: Option<Vec<String>>,
+    /// A table the pipeline defines itself (None: the standard table named `table`).
+    pub custom: Option<CustomTable>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +47,11 @@ pub enum ReleaseError {
     UnknownTable(String),
     #[error("no submissions are stored for {kind} in {period}: submit extracts first")]
     NoInputs { kind: &'static str, period: String },
+    #[error("the table {table}: {source}")]
+    Custom {
+        table: String,
+        source: CustomTableError,
+    },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -79,6 +88,23 @@ pub struct Preview {
     pub cells: usize,
 }
 
+/// The table a request asks for: standard by name, or the request's custom table.
+fn table_for(
+    req: &ReleaseRequest,
+    defs: &DefinitionSet,
+) -> Result<TableDef, ReleaseError> {
+    match &req.custom {
+        Some(c) => tables::custom(c, defs, req.accounting).map_err(|source| {
+            ReleaseError::Custom {
+                table: c.name.clone(),
+                source,
+            }
+        }),
+        None => tables::table(&req.table, defs, req.accounting)
+            .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone())),
+    }
+}
+
 fn sha_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -103,8 +129,7 @@ fn calibrate(
 
 /// What a request would cost and how accurate it would be: spends nothing, reads no data.
 pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, ReleaseError> {
-    let table = tables::table(&req.table, defs, req.accounting)
-        .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone()))?;
+    let table = table_for(req, defs)?;
     let built = calibrate(&table, req)?;
     let cells = table
         .parts
@@ -130,8 +155,9 @@ fn prepared(
     defs: &DefinitionSet,
     table: &TableDef,
     period: &str,
+    agencies: Option<&[String]>,
 ) -> Result<(LazyFrame, Vec<crate::store::Receipt>), ReleaseError> {
-    let (records, inputs) = store.canonical_records(table.source, period)?;
+    let (records, inputs) = store.canonical_records(table.source, period, agencies)?;
     if inputs.is_empty() {
         return Err(ReleaseError::NoInputs {
             kind: table.source.as_str(),
@@ -158,7 +184,7 @@ pub fn exact_cells(
 ) -> Result<DataFrame, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let (records, _) = prepared(store, defs, &table, period)?;
+    let (records, _) = prepared(store, defs, &table, period, None)?;
     let mut frames = Vec::new();
     for part in &table.parts {
         let prepared = records.clone().select(part.prepare.clone());
@@ -214,10 +240,9 @@ fn release_inner(
     req: &ReleaseRequest,
     crash_after_debit: bool,
 ) -> Result<Released, ReleaseError> {
-    let table = tables::table(&req.table, defs, req.accounting)
-        .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone()))?;
-    let (records, inputs) = prepared(store, defs, &table, &req.period)?;
-    let request = serde_json::json!({
+    let table = table_for(req, defs)?;
+    let (records, inputs) = prepared(store, defs, &table, &req.period, req.agencies.as_deref())?;
+    let mut request = serde_json::json!({
         "table": req.table,
         "period": req.period,
         "rho": req.rho,
@@ -226,6 +251,13 @@ fn release_inner(
         "definitions_version": if table.classified { Some(defs.version.clone()) } else { None },
         "table_version": 1,
     });
+    // Keys added later appear only when used, so earlier requests keep their ids.
+    if let Some(a) = &req.agencies {
+        request["agencies"] = serde_json::json!(a);
+    }
+    if let Some(c) = &req.custom {
+        request["custom"] = serde_json::json!(c);
+    }
     let request_hash = sha_hex(request.to_string().as_bytes());
     let input_list: Vec<serde_json::Value> = inputs
         .iter()
@@ -336,6 +368,9 @@ fn release_inner(
         "inputs": input_list,
         "inputs_hash": inputs_hash,
         "definitions_version": defs.version,
+        "definitions": if table.classified {
+            defs.definitions.iter().map(|d| serde_json::json!({"name": d.name, "title": d.title, "version": d.version})).collect::<Vec<_>>()
+        } else { Vec::new() },
         "privacy_unit": match table.source {
             crate::schema::ExtractKind::Cases => "person (agency + person_key), per period of data",
             crate::schema::ExtractKind::Returns => "agency, per period of data",

@@ -18,10 +18,10 @@ pub struct Part {
     pub spec: MeasurementSpec,
 }
 
-/// A standard table.
+/// A standard or custom table.
 pub struct TableDef {
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: String,
+    pub title: String,
     pub source: ExtractKind,
     /// Whether the preparation needs the definition columns.
     pub classified: bool,
@@ -41,6 +41,7 @@ pub const STANDARD: &[&str] = &[
     "age_gender",
     "citizenship",
     "funding",
+    "funding_term",
     "beds",
     "turnaways",
 ];
@@ -305,6 +306,37 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                 })
                 .collect(),
         ),
+        "funding_term" => (
+            "Total funding, in hundreds of dollars (each agency clipped to $0-$3,000,000), by the term of the agency's largest agreement (national)",
+            ExtractKind::Returns,
+            false,
+            vec![Part {
+                label: String::new(),
+                prepare: vec![
+                    col("agency").alias(UNIT),
+                    code_dim("funding_term"),
+                    codes::FUNDING_SOURCE
+                        .codes
+                        .iter()
+                        .map(|src| {
+                            col(format!("funding_{src}_cents").as_str())
+                                .fill_null(lit(0i64))
+                                .floor_div(lit(10_000i64))
+                        })
+                        .reduce(|a, b| a + b)
+                        .expect("funding sources")
+                        .cast(DataType::Int64)
+                        .alias(VALUE),
+                ],
+                spec: spec(
+                    vec![("funding_term".into(), keys(&codes::FUNDING_TERM))],
+                    Statistic::Sum {
+                        lower: 0,
+                        upper: 30_000,
+                    },
+                ),
+            }],
+        ),
         "beds" => (
             "Shelter beds at quarter end (each agency clipped to 0-500), by province",
             ExtractKind::Returns,
@@ -330,10 +362,172 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
         _ => return None,
     };
     Some(TableDef {
-        name: STANDARD.iter().find(|n| **n == name)?,
-        title,
+        name: STANDARD.iter().find(|n| **n == name)?.to_string(),
+        title: title.to_string(),
         source,
         classified,
         parts,
+    })
+}
+
+/// A table a pipeline defines itself: dimensions drawn from public key sets
+/// (code fields of the canonical schema, or a definition's membership) and a
+/// count or a clipped sum. The privacy unit is the person for case records and
+/// the agency for quarterly returns, as for the standard tables.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomTable {
+    pub name: String,
+    pub source: ExtractKind,
+    pub dimensions: Vec<String>,
+    /// None: count. Some: the field summed, clipped to [lower, upper].
+    pub sum: Option<(String, i64, i64)>,
+}
+
+/// Why a custom table cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CustomTableError {
+    #[error("\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}")]
+    BadDimension {
+        field: String,
+        kind: &'static str,
+        hint: String,
+        fields: String,
+        defs: &'static str,
+    },
+    #[error("\"{field}\" cannot be summed in a {kind} table{hint}; whole-number fields: {fields}")]
+    BadValue {
+        field: String,
+        kind: &'static str,
+        hint: String,
+        fields: String,
+    },
+    #[error("the bounds of the sum of {field} must satisfy 0 <= lower < upper (got {lower}..{upper})")]
+    BadBounds { field: String, lower: i64, upper: i64 },
+    #[error("a table needs at least one dimension")]
+    NoDimension,
+}
+
+/// Coded fields of an extract kind that can be dimensions, with their public key sets.
+pub fn dimension_fields(kind: ExtractKind) -> Vec<(&'static str, Vec<String>)> {
+    kind.fields()
+        .iter()
+        .filter_map(|f| match f.kind {
+            fields::FieldKind::Code(list) => Some((f.name, keys(list))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whole-number fields of an extract kind that can be summed.
+pub fn summable_fields(kind: ExtractKind) -> Vec<&'static str> {
+    kind.fields()
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                fields::FieldKind::Count { .. } | fields::FieldKind::Cents
+            )
+        })
+        .map(|f| f.name)
+        .collect()
+}
+
+/// Build a custom table; checks every dimension and the summed field.
+pub fn custom(
+    t: &CustomTable,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+) -> Result<TableDef, CustomTableError> {
+    if t.dimensions.is_empty() {
+        return Err(CustomTableError::NoDimension);
+    }
+    let coded = dimension_fields(t.source);
+    let cases = t.source == ExtractKind::Cases;
+    let mut dims = Vec::new();
+    let mut prepare = vec![match t.source {
+        ExtractKind::Cases => person_unit(),
+        ExtractKind::Returns => col("agency").alias(UNIT),
+    }];
+    let mut classified = false;
+    for d in &t.dimensions {
+        if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
+            dims.push((name.to_string(), k.clone()));
+            prepare.push(code_dim(name));
+        } else if let Some(def) = defs.definitions.iter().find(|x| &x.name == d).filter(|_| cases) {
+            classified = true;
+            dims.push((
+                def.name.clone(),
+                MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
+            ));
+            prepare.push(col(def.name.as_str()).cast(DataType::String).alias(def.name.as_str()));
+        } else {
+            let names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
+            let mut candidates: Vec<&str> = names.clone();
+            if cases {
+                candidates.extend(defs.definitions.iter().map(|x| x.name.as_str()));
+            }
+            return Err(CustomTableError::BadDimension {
+                field: d.clone(),
+                kind: t.source.as_str(),
+                hint: crate::text::closest(d, candidates.into_iter())
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default(),
+                fields: names.join(", "),
+                defs: if cases { ", or a definition's name for its membership" } else { "" },
+            });
+        }
+    }
+    let statistic = match &t.sum {
+        None => Statistic::Count,
+        Some((field, lower, upper)) => {
+            let summable = summable_fields(t.source);
+            if !summable.contains(&field.as_str()) {
+                return Err(CustomTableError::BadValue {
+                    field: field.clone(),
+                    kind: t.source.as_str(),
+                    hint: crate::text::closest(field, summable.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default(),
+                    fields: summable.join(", "),
+                });
+            }
+            if !(0 <= *lower && lower < upper) {
+                return Err(CustomTableError::BadBounds {
+                    field: field.clone(),
+                    lower: *lower,
+                    upper: *upper,
+                });
+            }
+            prepare.push(
+                col(field.as_str())
+                    .fill_null(lit(0i64))
+                    .cast(DataType::Int64)
+                    .alias(VALUE),
+            );
+            Statistic::Sum {
+                lower: *lower,
+                upper: *upper,
+            }
+        }
+    };
+    let what = match &t.sum {
+        None => "People counted".to_string(),
+        Some((f, lo, hi)) => format!("Sum of {f} (each unit clipped to {lo}-{hi})"),
+    };
+    Ok(TableDef {
+        name: t.name.clone(),
+        title: format!("{what}, by {}", t.dimensions.join(", ")),
+        source: t.source,
+        classified,
+        parts: vec![Part {
+            label: String::new(),
+            prepare,
+            spec: MeasurementSpec {
+                dims,
+                statistic,
+                accounting,
+                open_keys_delta: None,
+            },
+        }],
     })
 }

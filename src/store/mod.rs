@@ -2,7 +2,7 @@
 //! Hive layout and the SQLite ledger of submissions, budgets and releases.
 //!
 //! ```text
-//! <store>/ledger.sqlite                              submissions, budget ledger
+//! <store>/ledger.sqlite                              submissions, budget ledger, agencies' token hashes
 //! <store>/raw/<submission>.<ext>                     the bytes received, untouched
 //! <store>/canonical/<kind>/agency=<slug>/quarter=<Q>/<submission>.parquet
 //! <store>/releases/<period>/<release>.parquet        differentially private tables
@@ -13,8 +13,10 @@
 //! afterwards, and a failure removes what was written. A rejected upload
 //! leaves nothing behind.
 
+mod agencies;
 mod submit;
 
+pub use agencies::{Agency, AgencyError, StoredAnswer, valid_slug};
 pub use submit::{Receipt, Submission, SubmitError, SubmitOutcome};
 
 use rusqlite::Connection;
@@ -91,6 +93,7 @@ impl Store {
         };
         let conn = store.connect()?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
         Ok(store)
     }

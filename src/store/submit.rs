@@ -98,33 +98,71 @@ impl Store {
         kind: ExtractKind,
         quarter: &str,
     ) -> Result<SubmitOutcome, SubmitError> {
+        let staged = self.staging_path(".upload");
+        std::fs::write(&staged, bytes).map_err(StoreError::io(&staged))?;
+        self.submit_staged(
+            &staged,
+            &hex_sha256(bytes),
+            file_name,
+            profile,
+            kind,
+            quarter,
+        )
+    }
+
+    /// Validate and store an extract already written under the store's `tmp/`
+    /// (an upload streamed to disk), whose SHA-256 the caller computed while
+    /// writing it. The staged file is consumed: moved into place or removed,
+    /// whatever the outcome.
+    pub fn submit_staged(
+        &self,
+        staged: &Path,
+        sha256: &str,
+        file_name: &str,
+        profile: &Profile,
+        kind: ExtractKind,
+        quarter: &str,
+    ) -> Result<SubmitOutcome, SubmitError> {
+        let discard = || {
+            let _ = std::fs::remove_file(staged);
+        };
         let quarter = quarter.to_uppercase();
         if crate::schema::parse_quarter(&quarter).is_none() {
+            discard();
             return Err(SubmitError::Ingest(IngestError::BadQuarter(quarter)));
         }
         let agency = profile.agency.slug.clone();
-        let sha256 = hex_sha256(bytes);
+        let sha256 = sha256.to_string();
+        let size = std::fs::metadata(staged)
+            .map_err(StoreError::io(staged))?
+            .len();
         let id = format!(
             "sub-{}",
             &hex_sha256(format!("{agency}|{}|{quarter}|{sha256}", kind.as_str()).as_bytes())[..16]
         );
         if let Some(existing) = self.submission(&id)? {
+            discard();
             return Ok(SubmitOutcome::AlreadyStored(existing));
         }
-        let section = profile
-            .section(kind)
-            .ok_or(SubmitError::Ingest(IngestError::NoSection {
+        let Some(section) = profile.section(kind) else {
+            discard();
+            return Err(SubmitError::Ingest(IngestError::NoSection {
                 profile: profile.path.clone(),
                 kind: kind.as_str(),
-            }))?;
+            }));
+        };
         let ext = match section.format {
             FileFormat::Csv => "csv",
             FileFormat::Xlsx => "xlsx",
             FileFormat::Parquet => "parquet",
         };
-        // Validate the very bytes that were hashed, from a staging copy.
-        let staged = self.staging_path(&format!(".{ext}"));
-        std::fs::write(&staged, bytes).map_err(StoreError::io(&staged))?;
+        // Validate the very bytes that were hashed, from the staging copy.
+        let named = staged.with_extension(ext);
+        std::fs::rename(staged, &named).map_err(|e| {
+            discard();
+            StoreError::io(staged)(e)
+        })?;
+        let staged = named.as_path();
         let cleanup = |paths: &[&Path]| {
             for p in paths {
                 let _ = std::fs::remove_file(p);
@@ -192,7 +230,7 @@ impl Store {
             kind,
             quarter: quarter.clone(),
             sha256,
-            bytes: bytes.len() as u64,
+            bytes: size,
             rows_accepted: report.rows_read,
             records: report.records,
             received_at: now(),
@@ -343,20 +381,25 @@ impl Store {
         Ok(matches!(by, Some(Some(_))))
     }
 
-    /// The canonical records of every current submission of `kind` for `quarter`,
-    /// with `agency` and `quarter` columns restored, and the submissions used.
+    /// The canonical records of every current submission of `kind` for `quarter`
+    /// (of the listed agencies only, if a list is given), with `agency` and
+    /// `quarter` columns restored, and the submissions used.
     pub fn canonical_records(
         &self,
         kind: ExtractKind,
         quarter: &str,
+        agencies: Option<&[String]>,
     ) -> Result<(LazyFrame, Vec<Receipt>), StoreError> {
         let conn = self.connect()?;
         let mut stmt = conn.prepare(&format!(
             "{SELECT} WHERE s.kind = ?1 AND s.quarter = ?2 AND s.superseded_by IS NULL ORDER BY s.agency"
         ))?;
-        let inputs: Vec<Receipt> = stmt
+        let mut inputs: Vec<Receipt> = stmt
             .query_map(params![kind.as_str(), quarter], row_to_receipt)?
             .collect::<Result<_, _>>()?;
+        if let Some(list) = agencies {
+            inputs.retain(|r| list.contains(&r.agency));
+        }
         let mut frames = Vec::new();
         for r in &inputs {
             let path: String = conn.query_row(

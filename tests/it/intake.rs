@@ -632,34 +632,3 @@ fn large_files_are_split_between_workers_and_nothing_is_lost() {
         Some(20)
     );
 }
-
-#[test]
-fn the_demo_builds_a_store_submits_the_sample_and_releases_every_quarter() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("demo");
-    let run = safecount(&repo(), &["demo", "--store", store.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("REJECTED bad/lakeshore-legal-clinic-2025Q2-bad.csv"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("What to do"),
-        "the rejected file's report is shown"
-    );
-    assert!(
-        !run.stdout.contains("Maria"),
-        "no identifying value is printed"
-    );
-    let releases: usize = std::fs::read_dir(store.join("releases"))
-        .unwrap()
-        .map(|q| std::fs::read_dir(q.unwrap().path()).unwrap().count())
-        .sum();
-    assert_eq!(releases, 8 * safecount::release::STANDARD.len());
-    assert!(
-        run.stdout
-            .contains("A person present in every period above has lost rho")
-    );
-}

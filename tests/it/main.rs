@@ -4,4 +4,6 @@ mod definitions;
 mod intake;
 mod pipeline;
 mod release;
+mod report;
+mod server;
 mod support;

@@ -73,7 +73,15 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
         );
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     }
-    let pipeline = repo().join("pipelines/quarterly-national.toml");
+    // The shipped pipeline, with its report written here rather than in the repository.
+    let reports = dir.path().join("reports");
+    let pipeline = write(
+        dir.path(),
+        "quarterly-national.toml",
+        std::fs::read_to_string(repo().join("pipelines/quarterly-national.toml"))
+            .unwrap()
+            .replace("reports/quarterly-national", reports.to_str().unwrap()),
+    );
     let p = pipeline.to_str().unwrap();
     // No budget yet: the run is refused with the budget exit code, and nothing is spent.
     assert_eq!(safecount(&repo(), &["run", p, "--store", s]).code, 75);
@@ -90,7 +98,7 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
     let dry = safecount(&repo(), &["run", p, "--dry-run", "--json", "--store", s]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     let v: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
-    assert_eq!(v["planned"].as_array().unwrap().len(), 7);
+    assert_eq!(v["planned"].as_array().unwrap().len(), 8);
     assert_eq!(v["budgets"][0]["spent_rho"], 0.0);
     let budget = || -> serde_json::Value {
         serde_json::from_str(&safecount(&repo(), &["budget", "--json", "--store", s]).stdout)
@@ -103,6 +111,7 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
     );
     let run = safecount(&repo(), &["run", p, "--json", "--store", s]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(reports.join("report.en.html").is_file() && reports.join("report.fr.html").is_file());
     let spent = budget()["periods"][0]["spent_rho"].as_f64().unwrap();
     assert!((spent - 0.5).abs() < 1e-9, "spent {spent}");
     let again = safecount(&repo(), &["run", p, "--json", "--store", s]);
@@ -148,15 +157,122 @@ fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
                 }
             }
         }
+        let item = &schema["properties"]["tables"]["items"]["properties"];
         for t in spec["tables"].as_array().unwrap() {
+            for key in t.as_table().unwrap().keys() {
+                assert!(item[key].is_object(), "{file}: tables.{key} is not in the schema");
+            }
             let name = t["table"].as_str().unwrap();
-            assert!(
-                schema["properties"]["tables"]["items"]["properties"]["table"]["enum"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|v| v == name)
-            );
+            let standard = item["table"]["examples"].as_array().unwrap().iter().any(|v| v == name);
+            assert!(standard || t.get("dimensions").is_some(), "{name}");
         }
     }
+}
+
+#[test]
+fn tables_of_your_own_are_checked_with_a_line_and_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = r#"
+name = "own"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.2
+[[tables]]
+table = "NAME"
+EXTRA
+"#;
+    let cases = [
+        ("nights_by_gender", "dimensions = [\"gendr\"]", "did you mean \"gender\""),
+        ("nights", "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_nights\"", "needs `value`"),
+        ("nights", "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_night\"\nupper = 92", "did you mean \"shelter_nights\""),
+        ("housing_outcome", "dimensions = [\"province\"]", "name of a standard table"),
+        ("x", "dimensions = [\"province\", \"turnaways\"]", "cannot be a dimension"),
+        ("x", "source = \"returns\"\ndimensions = [\"gender\"]", "cannot be a dimension of a returns table"),
+    ];
+    for (name, extra, expected) in cases {
+        let text = base.replace("NAME", name).replace("EXTRA", extra);
+        let path = write(dir.path(), "own.toml", &text);
+        let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+        assert_eq!(run.code, 78, "{text}\n{}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("own.toml:"), "{}", run.stderr);
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    // Budget per table: the tables with their own rho take it, the others share the rest by weight.
+    let text = r#"
+name = "own"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.5
+[[tables]]
+table = "definitions"
+rho = 0.2
+[[tables]]
+table = "nights_by_shelter"
+dimensions = ["shelter_type", "CC_279_01"]
+measure = "sum"
+value = "shelter_nights"
+upper = 92
+weight = 2
+[[tables]]
+table = "turnaways"
+"#;
+    let path = write(dir.path(), "own.toml", text);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rho: Vec<f64> = v["planned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["preview"]["rho"].as_f64().unwrap())
+        .collect();
+    for (got, want) in rho.iter().zip([0.2, 0.2, 0.1]) {
+        assert!((got - want).abs() < 1e-9, "{rho:?}");
+    }
+    assert_eq!(v["planned"][1]["preview"]["cells"], 11 * 3, "8 shelter types and 3 missing-data codes, by 3 memberships");
+    let no_total = text.replace("rho_per_period = 0.5", "interval_level = 0.9");
+    let path = write(dir.path(), "own.toml", no_total);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78);
+    assert!(run.stderr.contains("rho_per_period is needed"), "{}", run.stderr);
+}
+
+#[test]
+fn a_pipeline_can_release_some_agencies_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    let sample = repo().join("sample-data");
+    for (slug, ext) in [("maison-esperance", "csv"), ("prairie-haven", "xlsx")] {
+        let file = sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}"));
+        let profile = sample.join(format!("profiles/{slug}.toml"));
+        let r = safecount(
+            &repo(),
+            &["submit", file.to_str().unwrap(), "--profile", profile.to_str().unwrap(), "--quarter", "2025Q4", "--store", s],
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+    assert_eq!(safecount(&repo(), &["budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s]).code, 0);
+    let text = r#"
+name = "one-agency"
+[inputs]
+periods = ["2025Q4"]
+agencies = ["prairie-haven"]
+[privacy]
+rho_per_period = 0.1
+[[tables]]
+table = "housing_by_gender"
+dimensions = ["gender", "housing_outcome"]
+"#;
+    let path = write(dir.path(), "one.toml", text);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--json", "--store", s]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let set = safecount::report::data::ReleaseSet::load(&store.join("releases")).unwrap();
+    let r = set.get("housing_by_gender", "2025Q4").unwrap();
+    let inputs = r.provenance["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0]["agency"], "prairie-haven");
+    assert_eq!(r.provenance["request"]["agencies"][0], "prairie-haven");
 }

@@ -170,6 +170,8 @@ fn request(table: &str, rho: f64) -> ReleaseRequest {
         rho,
         accounting: Accounting::Zcdp,
         level: 0.95,
+        agencies: None,
+        custom: None,
     }
 }
 
@@ -355,7 +357,7 @@ fn submissions_are_idempotent_supersede_and_a_rejection_leaves_nothing() {
     assert_eq!(current.len(), 1);
     assert_eq!(store.submissions(None, true).unwrap().len(), 2);
     let (records, inputs) = store
-        .canonical_records(ExtractKind::Cases, "2025Q3")
+        .canonical_records(ExtractKind::Cases, "2025Q3", None)
         .unwrap();
     assert_eq!(inputs.len(), 1);
     assert_eq!(records.collect().unwrap().height() as u64, second.records);

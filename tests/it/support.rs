@@ -33,3 +33,33 @@ pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&path, bytes).expect("test file written");
     path
 }
+
+/// Flags for headless Chromium on a machine with no network (see the env notes).
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+];
+
+/// Debian's Chromium, if installed. With SAFECOUNT_REQUIRE_BROWSER=1 (set by `.ci/run`),
+/// a missing browser fails the test instead of skipping it.
+pub fn chromium() -> Option<PathBuf> {
+    let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+    if path.is_none() {
+        assert!(
+            std::env::var("SAFECOUNT_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "Chromium is required (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("skipped: Chromium is not installed (apt-get install chromium chromium-driver)");
+    }
+    path
+}

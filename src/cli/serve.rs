@@ -1,0 +1,45 @@
+//! `safecount serve`: the intake server for agencies' uploads.
+
+use super::{EXIT_CONFIG, EXIT_IO, EXIT_OK};
+use crate::server::{ServeConfig, ServerError, serve};
+use crate::store::Store;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The store directory (default: $SAFECOUNT_STORE, else ./safecount-data).
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Directory of agency profiles (*.toml); a profile's id is its file name without .toml.
+    #[arg(long, env = "SAFECOUNT_PROFILES", default_value = "profiles")]
+    pub profiles: PathBuf,
+    /// Address to listen on. Loopback by default; anything else should sit behind a TLS reverse proxy.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Largest upload accepted, in megabytes.
+    #[arg(long, default_value_t = 200)]
+    pub max_upload_mb: u64,
+    /// Requests per minute allowed per agency.
+    #[arg(long, default_value_t = 120)]
+    pub rate_per_minute: u32,
+}
+
+pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
+    let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
+    config.addr = args.addr;
+    config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
+    config.per_agency_per_minute = args.rate_per_minute;
+    match serve(&config) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
+            eprintln!("safecount serve: {e}\nGive the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles).");
+            Ok(EXIT_CONFIG)
+        }
+        Err(e) => {
+            eprintln!("safecount serve: {e}");
+            Ok(EXIT_IO)
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! Charts drawn with plotters: trend lines with interval bands, horizontal
+//! grouped bars with interval whiskers, and a heat map that marks cells too
+//! uncertain to colour. Each chart is drawn to SVG (inlined in the HTML)
+//! and to PNG with the DejaVu Sans font bundled in the binary, so no system
+//! font or fontconfig is needed.
+//!
+//! Colours are the Okabe–Ito palette, distinguishable with the common forms
+//! of colour blindness; lines also differ by marker shape, so no meaning is
+//! carried by colour alone.
+
+use super::data::Estimate;
+use super::i18n::Lang;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::Path;
+use std::sync::Once;
+
+const FONT: &str = "sans-serif";
+static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green,
+/// vermillion, reddish purple, sky blue, black, yellow.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+    RGBColor(240, 228, 66),
+];
+
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const TEXT: RGBColor = RGBColor(40, 40, 40);
+const UNCERTAIN: RGBColor = RGBColor(200, 200, 200);
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bundled fonts are valid TrueType; a failure here is a build defect.
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_REGULAR)
+            .unwrap_or_else(|_| panic!("bundled font DejaVuSans.ttf is unreadable"));
+        plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD)
+            .unwrap_or_else(|_| panic!("bundled font DejaVuSans-Bold.ttf is unreadable"));
+    });
+}
+
+/// How a chart's values read.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub enum Unit {
+    People,
+    Dollars,
+    Share,
+}
+
+impl Unit {
+    pub fn format(self, lang: Lang, v: f64) -> String {
+        match self {
+            Unit::People => lang.int(v),
+            Unit::Dollars => lang.dollars(v),
+            Unit::Share => lang.pct(v),
+        }
+    }
+
+    /// Axis ticks: compact for large amounts.
+    fn tick(self, lang: Lang, v: f64) -> String {
+        match self {
+            Unit::Dollars if v.abs() >= 1e6 => format!("{} M$", lang.dec(v / 1e6, 1)),
+            Unit::Dollars if v.abs() >= 1e3 => format!("{} k$", lang.int(v / 1e3)),
+            _ => self.format(lang, v),
+        }
+    }
+}
+
+/// One line or one set of bars.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Series {
+    pub name: String,
+    /// One per x label (line) or per category (bars); None where nothing was released.
+    pub points: Vec<Option<Estimate>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub enum Kind {
+    /// x labels are quarters; each series a line with its interval band.
+    Line,
+    /// x labels are categories; each series a bar with whiskers.
+    Bars,
+    /// x labels are columns, series are rows; values are shares, coloured unless too uncertain.
+    Heat { max_half_width: f64 },
+}
+
+/// A chart and the data behind it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub alt: String,
+    pub axis: String,
+    pub unit: Unit,
+    pub kind: Kind,
+    pub labels: Vec<String>,
+    pub series: Vec<Series>,
+}
+
+type Res = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+fn style(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&TEXT)
+}
+
+fn nice_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = lo.min(0.0);
+    let hi = if hi <= lo { lo + 1.0 } else { hi };
+    let pad = (hi - lo) * 0.06;
+    (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
+}
+
+impl Chart {
+    fn extent(&self) -> (f64, f64) {
+        let all = self.series.iter().flat_map(|s| s.points.iter().flatten());
+        let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), e| {
+            (lo.min(e.lo()), hi.max(e.hi()))
+        });
+        if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+    }
+
+    /// Pixel size of the drawing.
+    pub fn size(&self) -> (u32, u32) {
+        match self.kind {
+            Kind::Line => (900, 440),
+            Kind::Bars => {
+                let per = self.series.len() as u32 * 13 + 12;
+                (900, 90 + self.labels.len() as u32 * per + 20 * self.series.len() as u32)
+            }
+            Kind::Heat { .. } => (900, 110 + self.series.len() as u32 * 34),
+        }
+    }
+
+    /// The chart as an SVG document.
+    pub fn svg(&self, lang: Lang) -> Result<String, String> {
+        register_fonts();
+        let mut buf = String::new();
+        {
+            let root = SVGBackend::with_string(&mut buf, self.size()).into_drawing_area();
+            self.draw(&root, lang)?;
+            root.present().map_err(err)?;
+        }
+        Ok(buf)
+    }
+
+    /// The chart as a PNG file.
+    pub fn png(&self, lang: Lang, path: &Path) -> Res {
+        register_fonts();
+        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
+        self.draw(&root, lang)?;
+        root.present().map_err(err)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
+        root.fill(&WHITE).map_err(err)?;
+        match self.kind {
+            Kind::Line => self.draw_lines(root, lang),
+            Kind::Bars => self.draw_bars(root, lang),
+            Kind::Heat { max_half_width } => self.draw_heat(root, lang, max_half_width),
+        }
+    }
+
+    fn draw_lines<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
+        let n = self.labels.len().max(1) as f64;
+        let (lo, hi) = self.extent();
+        let (y0, y1) = nice_range(lo, hi);
+        let legend_rows = self.series.len().div_ceil(3) as i32;
+        let (plot, legend) = root.split_vertically(440 - 24 * legend_rows - 8);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(14)
+            .margin_right(24)
+            .x_label_area_size(34)
+            .y_label_area_size(86)
+            .build_cartesian_2d(-0.3..(n - 0.7), y0..y1)
+            .map_err(err)?;
+        let unit = self.unit;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(6)
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .y_desc(self.axis.as_str())
+            .axis_desc_style(style(14))
+            .label_style(style(13))
+            .y_label_formatter(&|v| unit.tick(lang, *v))
+            .draw()
+            .map_err(err)?;
+        for (i, label) in self.labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(i as f64, y0));
+            plot.draw(&Text::new(
+                label.clone(),
+                (x, y + 8),
+                style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))
+            .map_err(err)?;
+        }
+        for (s, series) in self.series.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            // Contiguous runs of released points: a gap in the data is a gap in the line.
+            let mut runs: Vec<Vec<(f64, Estimate)>> = vec![Vec::new()];
+            for (i, p) in series.points.iter().enumerate() {
+                match p {
+                    Some(e) => runs.last_mut().expect("one run").push((i as f64, *e)),
+                    None => runs.push(Vec::new()),
+                }
+            }
+            for run in runs.iter().filter(|r| !r.is_empty()) {
+                let mut band: Vec<(f64, f64)> = run.iter().map(|(x, e)| (*x, e.hi())).collect();
+                band.extend(run.iter().rev().map(|(x, e)| (*x, e.lo())));
+                if run.len() > 1 {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.16))))
+                        .map_err(err)?;
+                } else {
+                    let (x, e) = run[0];
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(x, e.lo()), (x, e.hi())],
+                            colour.stroke_width(2),
+                        )))
+                        .map_err(err)?;
+                }
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        run.iter().map(|(x, e)| (*x, e.value)).collect::<Vec<_>>(),
+                        colour.stroke_width(2),
+                    )))
+                    .map_err(err)?;
+                for (x, e) in run {
+                    let c = chart.backend_coord(&(*x, e.value));
+                    marker(&plot, s, c, colour)?;
+                }
+            }
+        }
+        draw_legend(&legend, &self.series, 3)
+    }
+
+    fn draw_bars<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
+        let (w, h) = self.size();
+        let (lo, hi) = self.extent();
+        let (x0, x1) = nice_range(lo, hi);
+        let rows = self.labels.len().max(1) as f64;
+        let k = self.series.len().max(1) as f64;
+        let legend_h = 20 * self.series.len().div_ceil(4) as i32 + 10;
+        let (plot, legend) = root.split_vertically(h as i32 - legend_h);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(10)
+            .margin_right(30)
+            .x_label_area_size(44)
+            .y_label_area_size(260)
+            .build_cartesian_2d(x0..x1, 0.0..rows)
+            .map_err(err)?;
+        let unit = self.unit;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(6)
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .x_desc(self.axis.as_str())
+            .axis_desc_style(style(14))
+            .label_style(style(13))
+            .x_label_formatter(&|v| unit.tick(lang, *v))
+            .draw()
+            .map_err(err)?;
+        let _ = w;
+        for (i, label) in self.labels.iter().enumerate() {
+            // First category at the top.
+            let y = rows - i as f64 - 0.5;
+            let (x, py) = chart.backend_coord(&(x0, y));
+            plot.draw(&Text::new(
+                label.clone(),
+                (x - 8, py),
+                style(13).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(err)?;
+            let band = 0.8 / k;
+            for (s, series) in self.series.iter().enumerate() {
+                let colour = PALETTE[s % PALETTE.len()];
+                let top = rows - i as f64 - 0.1 - s as f64 * band;
+                let bottom = top - band * 0.9;
+                let mid = (top + bottom) / 2.0;
+                match series.points.get(i).copied().flatten() {
+                    Some(e) => {
+                        chart
+                            .draw_series(std::iter::once(Rectangle::new(
+                                [(0.0, bottom), (e.value, top)],
+                                colour.filled(),
+                            )))
+                            .map_err(err)?;
+                        let whisker = BLACK.stroke_width(1);
+                        let cap = band * 0.25;
+                        chart
+                            .draw_series([
+                                PathElement::new(vec![(e.lo(), mid), (e.hi(), mid)], whisker),
+                                PathElement::new(
+                                    vec![(e.lo(), mid - cap), (e.lo(), mid + cap)],
+                                    whisker,
+                                ),
+                                PathElement::new(
+                                    vec![(e.hi(), mid - cap), (e.hi(), mid + cap)],
+                                    whisker,
+                                ),
+                            ])
+                            .map_err(err)?;
+                    }
+                    None => {
+                        let (px, py) = chart.backend_coord(&(0.0, mid));
+                        plot.draw(&Text::new(
+                            lang.t("no_data"),
+                            (px + 4, py),
+                            style(11).pos(Pos::new(HPos::Left, VPos::Center)),
+                        ))
+                        .map_err(err)?;
+                    }
+                }
+            }
+        }
+        draw_legend(&legend, &self.series, 4)
+    }
+
+    fn draw_heat<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        lang: Lang,
+        max_half_width: f64,
+    ) -> Res {
+        let cols = self.labels.len().max(1) as f64;
+        let rows = self.series.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(40)
+            .margin_right(20)
+            .margin_bottom(30)
+            .x_label_area_size(0)
+            .y_label_area_size(170)
+            .build_cartesian_2d(0.0..cols, 0.0..rows)
+            .map_err(err)?;
+        for (j, label) in self.labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(j as f64 + 0.5, rows));
+            root.draw(&Text::new(
+                label.clone(),
+                (x, y - 8),
+                style(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))
+            .map_err(err)?;
+        }
+        for (i, row) in self.series.iter().enumerate() {
+            let y = rows - i as f64 - 1.0;
+            let (x, py) = chart.backend_coord(&(0.0, y + 0.5));
+            root.draw(&Text::new(
+                row.name.clone(),
+                (x - 8, py),
+                style(13).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(err)?;
+            for (j, p) in row.points.iter().enumerate() {
+                let x = j as f64;
+                let cell = [(x + 0.03, y + 0.06), (x + 0.97, y + 0.94)];
+                let centre = chart.backend_coord(&(x + 0.5, y + 0.5));
+                let (fill, text, text_colour) = match p {
+                    Some(e) if e.half_width <= max_half_width => {
+                        let c = sequential(e.value);
+                        let dark = e.value > 0.55;
+                        (c, lang.pct(e.value), if dark { WHITE } else { BLACK })
+                    }
+                    Some(_) => (UNCERTAIN, "?".to_string(), BLACK),
+                    None => (WHITE, "–".to_string(), BLACK),
+                };
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(cell, fill.filled())))
+                    .map_err(err)?;
+                root.draw(&Text::new(
+                    text,
+                    centre,
+                    style(11)
+                        .color(&text_colour)
+                        .pos(Pos::new(HPos::Center, VPos::Center)),
+                ))
+                .map_err(err)?;
+            }
+        }
+        let (_, h) = self.size();
+        root.draw(&Text::new(
+            format!("? = {}", lang.t("too_uncertain")),
+            (180, h as i32 - 18),
+            style(12).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Marker shapes by series: circle, triangle, square, diamond, cross, repeated.
+fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: usize,
+    (x, y): (i32, i32),
+    colour: RGBColor,
+) -> Res {
+    let s: i32 = 4;
+    let fill = colour.filled();
+    match series % 5 {
+        0 => area.draw(&Circle::new((x, y), s as u32, fill)),
+        1 => area.draw(&Polygon::new(
+            vec![(x, y - s - 1), (x - s - 1, y + s), (x + s + 1, y + s)],
+            fill,
+        )),
+        2 => area.draw(&Rectangle::new([(x - s, y - s), (x + s, y + s)], fill)),
+        3 => area.draw(&Polygon::new(
+            vec![(x, y - s - 1), (x + s + 1, y), (x, y + s + 1), (x - s - 1, y)],
+            fill,
+        )),
+        _ => area.draw(&Cross::new((x, y), s as u32, colour.stroke_width(2))),
+    }
+    .map_err(err)
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    per_row: usize,
+) -> Res {
+    let (w, _) = area.dim_in_pixel();
+    let col_w = (w as i32 - 100) / per_row as i32;
+    for (s, item) in series.iter().enumerate() {
+        let colour = PALETTE[s % PALETTE.len()];
+        let x = 90 + (s % per_row) as i32 * col_w;
+        let y = 10 + (s / per_row) as i32 * 22;
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 24, y)],
+            colour.stroke_width(2),
+        ))
+        .map_err(err)?;
+        marker(area, s, (x + 12, y), colour)?;
+        area.draw(&Text::new(
+            item.name.clone(),
+            (x + 32, y),
+            style(13).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A colour-blind-safe sequential scale for a share in [0, 1] (viridis anchors).
+pub fn sequential(v: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [
+        (253, 231, 37),
+        (94, 201, 98),
+        (33, 145, 140),
+        (59, 82, 139),
+        (68, 1, 84),
+    ];
+    let t = v.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let i = (t.floor() as usize).min(STOPS.len() - 2);
+    let f = t - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(value: f64, half_width: f64) -> Option<Estimate> {
+        Some(Estimate { value, half_width })
+    }
+
+    #[test]
+    fn a_line_chart_draws_its_band_and_its_labels_in_svg_and_png() {
+        let chart = Chart {
+            id: "t".into(),
+            title: "t".into(),
+            alt: "t".into(),
+            axis: "People".into(),
+            unit: Unit::People,
+            kind: Kind::Line,
+            labels: vec!["2024 Q1".into(), "2024 Q2".into(), "2024 Q3".into()],
+            series: vec![Series {
+                name: "Everyone".into(),
+                points: vec![e(10.0, 2.0), None, e(14.0, 2.0)],
+            }],
+        };
+        let svg = chart.svg(Lang::En).unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("2024 Q3") && svg.contains("Everyone"));
+        assert!(svg.contains("<polyline") || svg.contains("<path"));
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("t.png");
+        chart.png(Lang::Fr, &png).unwrap();
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+    }
+
+    #[test]
+    fn the_sequential_scale_runs_light_to_dark() {
+        let lum = |c: RGBColor| 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
+        let steps: Vec<f64> = (0..=10).map(|i| lum(sequential(i as f64 / 10.0))).collect();
+        assert!(steps.windows(2).all(|w| w[0] > w[1]), "{steps:?}");
+    }
+}

@@ -1,0 +1,387 @@
+//! The released tables a report is drawn from: reading release files (and
+//! nothing else), looking cells up, and combining noisy estimates with
+//! honest intervals.
+//!
+//! Combining is post-processing of released values, so it costs no privacy
+//! (post-processing immunity: Dwork & Roth 2014, Prop. 2.1). Intervals of
+//! combinations are approximations stated in the report's methods: a sum of
+//! independently noised cells has a half-width of sqrt(sum h_i^2) (exact
+//! for Gaussian noise; for Laplace noise it is wider than the normal
+//! approximation of the sum, so conservative), and a ratio uses the delta
+//! method.
+
+use crate::release::PROVENANCE_KEY;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a safecount release: {reason}")]
+    NotRelease { path: PathBuf, reason: String },
+    #[error(
+        "no safecount release files (*.parquet with safecount provenance) were found under {0}: run a pipeline first (`safecount run PIPELINE`), then point `report` at the store's releases directory"
+    )]
+    Empty(PathBuf),
+}
+
+/// A noisy estimate and the half-width of its interval (at the release's level).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub half_width: f64,
+}
+
+impl Estimate {
+    pub fn lo(self) -> f64 {
+        self.value - self.half_width
+    }
+    pub fn hi(self) -> f64 {
+        self.value + self.half_width
+    }
+
+    /// Sum of independently noised estimates.
+    pub fn sum(items: impl IntoIterator<Item = Estimate>) -> Option<Estimate> {
+        let mut any = false;
+        let (mut v, mut h2) = (0.0, 0.0);
+        for e in items {
+            any = true;
+            v += e.value;
+            h2 += e.half_width * e.half_width;
+        }
+        any.then(|| Estimate {
+            value: v,
+            half_width: h2.sqrt(),
+        })
+    }
+
+    /// The difference later − earlier of two independent estimates.
+    pub fn change(earlier: Estimate, later: Estimate) -> Estimate {
+        Estimate {
+            value: later.value - earlier.value,
+            half_width: earlier.half_width.hypot(later.half_width),
+        }
+    }
+
+    /// Whether the interval excludes zero: a change the noise cannot explain.
+    pub fn excludes_zero(self) -> bool {
+        self.lo() > 0.0 || self.hi() < 0.0
+    }
+
+    /// part / (part + rest), for independent `part` and `rest` (delta method).
+    /// None when the denominator's interval reaches zero: the share is not estimable.
+    pub fn share(part: Estimate, rest: Estimate) -> Option<Estimate> {
+        let total = Estimate::sum([part, rest])?;
+        if total.lo() <= 0.0 {
+            return None;
+        }
+        let t2 = total.value * total.value;
+        let h = ((rest.value * part.half_width).powi(2) + (part.value * rest.half_width).powi(2))
+            .sqrt()
+            / t2;
+        Some(Estimate {
+            value: (part.value / total.value).clamp(0.0, 1.0),
+            half_width: h,
+        })
+    }
+
+    /// a / b for independent estimates (delta method); None when b's interval reaches zero.
+    pub fn ratio(a: Estimate, b: Estimate) -> Option<Estimate> {
+        if b.lo() <= 0.0 {
+            return None;
+        }
+        let r = a.value / b.value;
+        let rel = (a.half_width / b.value).hypot(r * b.half_width / b.value);
+        Some(Estimate {
+            value: r,
+            half_width: rel,
+        })
+    }
+
+    pub fn scale(self, k: f64) -> Estimate {
+        Estimate {
+            value: self.value * k,
+            half_width: self.half_width * k.abs(),
+        }
+    }
+}
+
+/// One released cell.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub part: String,
+    pub dims: BTreeMap<String, String>,
+    pub estimate: Estimate,
+}
+
+/// One release file, read whole.
+#[derive(Debug, Clone)]
+pub struct LoadedRelease {
+    pub table: String,
+    pub period: String,
+    pub file: PathBuf,
+    pub provenance: serde_json::Value,
+    pub cells: Vec<Cell>,
+    pub level: f64,
+}
+
+/// Every release under a directory; when a table and period were released
+/// more than once, the newest.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseSet {
+    pub releases: Vec<LoadedRelease>,
+}
+
+fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
+    let io = |source| DataError::Io {
+        path: dir.into(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            parquet_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_one(path: &Path) -> Result<Option<LoadedRelease>, DataError> {
+    let not = |reason: String| DataError::NotRelease {
+        path: path.into(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
+        path: path.into(),
+        source,
+    })?;
+    let mut reader = ParquetReader::new(file);
+    let provenance = reader
+        .get_metadata()
+        .map_err(|e| not(e.to_string()))?
+        .key_value_metadata()
+        .as_ref()
+        .and_then(|kv| {
+            kv.iter()
+                .find(|k| k.key == PROVENANCE_KEY)
+                .and_then(|k| k.value.clone())
+        });
+    let Some(provenance) = provenance else {
+        return Ok(None);
+    };
+    let provenance: serde_json::Value =
+        serde_json::from_str(&provenance).map_err(|e| not(e.to_string()))?;
+    let df = reader.finish().map_err(|e| not(e.to_string()))?;
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (Some(start), Some(end)) = (
+        names.iter().position(|n| n == "part"),
+        names.iter().position(|n| n == "statistic"),
+    ) else {
+        return Err(not("it has no part/statistic columns".into()));
+    };
+    let dims = &names[start + 1..end];
+    let text = |name: &str| -> Result<Vec<Option<String>>, DataError> {
+        let c = df
+            .column(name)
+            .and_then(|c| c.cast(&DataType::String))
+            .map_err(|e| not(e.to_string()))?;
+        let ca = c.str().map_err(|e| not(e.to_string()))?;
+        Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let number = |name: &str| -> Result<Vec<Option<f64>>, DataError> {
+        let c = df
+            .column(name)
+            .and_then(|c| c.cast(&DataType::Float64))
+            .map_err(|e| not(e.to_string()))?;
+        Ok(c.f64().map_err(|e| not(e.to_string()))?.into_iter().collect())
+    };
+    let parts = text("part")?;
+    let values = number("value")?;
+    let widths = number("ci_half_width")?;
+    let level = number("ci_level")?
+        .first()
+        .copied()
+        .flatten()
+        .unwrap_or(0.95);
+    let dim_values: Vec<Vec<Option<String>>> =
+        dims.iter().map(|d| text(d)).collect::<Result<_, _>>()?;
+    let mut cells = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let (Some(value), Some(half_width)) = (values[i], widths[i]) else {
+            continue;
+        };
+        cells.push(Cell {
+            part: parts[i].clone().unwrap_or_default(),
+            dims: dims
+                .iter()
+                .zip(&dim_values)
+                .map(|(d, v)| (d.clone(), v[i].clone().unwrap_or_default()))
+                .collect(),
+            estimate: Estimate { value, half_width },
+        });
+    }
+    let field = |k: &str| provenance[k].as_str().unwrap_or_default().to_string();
+    Ok(Some(LoadedRelease {
+        table: field("table"),
+        period: field("period"),
+        file: path.into(),
+        provenance,
+        cells,
+        level,
+    }))
+}
+
+impl ReleaseSet {
+    /// Read every release file under `dir` (recursively). Reads released tables only.
+    pub fn load(dir: &Path) -> Result<ReleaseSet, DataError> {
+        let mut files = Vec::new();
+        parquet_files(dir, &mut files)?;
+        let mut newest: BTreeMap<(String, String), LoadedRelease> = BTreeMap::new();
+        for f in files {
+            if let Some(r) = read_one(&f)? {
+                let key = (r.table.clone(), r.period.clone());
+                let created = |r: &LoadedRelease| {
+                    r.provenance["created_at"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                match newest.get(&key) {
+                    Some(old) if created(old) >= created(&r) => {}
+                    _ => {
+                        newest.insert(key, r);
+                    }
+                }
+            }
+        }
+        if newest.is_empty() {
+            return Err(DataError::Empty(dir.into()));
+        }
+        Ok(ReleaseSet {
+            releases: newest.into_values().collect(),
+        })
+    }
+
+    /// Exactly these release files (for a pipeline's own report).
+    pub fn from_files(files: &[PathBuf]) -> Result<ReleaseSet, DataError> {
+        let mut releases = Vec::new();
+        for f in files {
+            match read_one(f)? {
+                Some(r) => releases.push(r),
+                None => {
+                    return Err(DataError::NotRelease {
+                        path: f.clone(),
+                        reason: "it carries no safecount provenance".into(),
+                    });
+                }
+            }
+        }
+        Ok(ReleaseSet { releases })
+    }
+
+    /// Quarters with at least one release, in order.
+    pub fn periods(&self) -> Vec<String> {
+        let mut p: Vec<String> = self.releases.iter().map(|r| r.period.clone()).collect();
+        p.sort();
+        p.dedup();
+        p
+    }
+
+    pub fn get(&self, table: &str, period: &str) -> Option<&LoadedRelease> {
+        self.releases
+            .iter()
+            .find(|r| r.table == table && r.period == period)
+    }
+
+    pub fn has_table(&self, table: &str) -> bool {
+        self.releases.iter().any(|r| r.table == table)
+    }
+
+    /// Sum of the cells of `table` in `period` whose part is `part` (None: any) and
+    /// whose dimensions take one of the given values. None when the table was not released.
+    pub fn total(
+        &self,
+        table: &str,
+        period: &str,
+        part: Option<&str>,
+        filters: &[(&str, &[&str])],
+    ) -> Option<Estimate> {
+        let release = self.get(table, period)?;
+        let matching = release.cells.iter().filter(|c| {
+            part.is_none_or(|p| c.part == p)
+                && filters.iter().all(|(dim, allowed)| {
+                    c.dims
+                        .get(*dim)
+                        .is_some_and(|v| allowed.contains(&v.as_str()))
+                })
+        });
+        Some(Estimate::sum(matching.map(|c| c.estimate)).unwrap_or(Estimate {
+            value: 0.0,
+            half_width: 0.0,
+        }))
+    }
+
+    /// The distinct parts of a table, in release order.
+    pub fn parts(&self, table: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.releases.iter().filter(|r| r.table == table) {
+            for c in &r.cells {
+                if !out.contains(&c.part) {
+                    out.push(c.part.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(value: f64, half_width: f64) -> Estimate {
+        Estimate { value, half_width }
+    }
+
+    #[test]
+    fn sums_add_values_and_combine_widths_in_quadrature() {
+        let s = Estimate::sum([e(10.0, 3.0), e(5.0, 4.0)]).unwrap();
+        assert_eq!(s.value, 15.0);
+        assert!((s.half_width - 5.0).abs() < 1e-12);
+        assert!(Estimate::sum([]).is_none());
+    }
+
+    #[test]
+    fn a_change_is_reported_only_when_the_interval_excludes_zero() {
+        assert!(Estimate::change(e(100.0, 5.0), e(120.0, 5.0)).excludes_zero());
+        assert!(!Estimate::change(e(100.0, 10.0), e(110.0, 10.0)).excludes_zero());
+    }
+
+    #[test]
+    fn shares_and_ratios_refuse_denominators_that_may_be_zero() {
+        assert!(Estimate::share(e(1.0, 5.0), e(1.0, 5.0)).is_none());
+        let s = Estimate::share(e(25.0, 2.0), e(75.0, 2.0)).unwrap();
+        assert!((s.value - 0.25).abs() < 1e-12);
+        assert!(s.half_width > 0.0 && s.half_width < 0.05);
+        assert!(Estimate::ratio(e(10.0, 1.0), e(3.0, 4.0)).is_none());
+        let r = Estimate::ratio(e(100.0, 10.0), e(50.0, 0.0)).unwrap();
+        assert_eq!(r.value, 2.0);
+        assert!((r.half_width - 0.2).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,372 @@
+//! The report's words in English and French: every label, heading and
+//! sentence, the names of codes, and number formatting. A key missing in
+//! either language is a test failure, not a blank in a funder's report.
+
+use std::fmt::Write;
+
+/// Language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" | "english" => Some(Lang::En),
+            "fr" | "french" | "français" | "francais" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// A sentence or label by key; `{name}` placeholders are filled by [`Lang::fill`].
+    pub fn t(self, key: &str) -> &'static str {
+        match TEXT.iter().find(|(k, _, _)| *k == key) {
+            Some((_, en, fr)) => match self {
+                Lang::En => en,
+                Lang::Fr => fr,
+            },
+            None => panic!("report text key {key:?} is missing"),
+        }
+    }
+
+    /// A sentence with its `{placeholders}` filled.
+    pub fn fill(self, key: &str, args: &[(&str, String)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    /// The readable name of a code (province, status, category, ...).
+    pub fn code_label(self, code: &str) -> String {
+        match CODES.iter().find(|(k, _, _)| *k == code) {
+            Some((_, en, fr)) => match self {
+                Lang::En => en.to_string(),
+                Lang::Fr => fr.to_string(),
+            },
+            None => code.replace('_', " "),
+        }
+    }
+
+    /// A quarter as readers write it: "2025 Q3" / "T3 2025".
+    pub fn quarter(self, q: &str) -> String {
+        let (year, n) = q.split_once('Q').unwrap_or((q, ""));
+        match self {
+            Lang::En => format!("{year} Q{n}"),
+            Lang::Fr => format!("T{n} {year}"),
+        }
+    }
+
+    /// A whole number with thousands separators.
+    pub fn int(self, v: f64) -> String {
+        let n = v.round() as i64;
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self {
+            Lang::En => ",",
+            Lang::Fr => "\u{202f}",
+        };
+        let mut out = String::new();
+        if n < 0 {
+            out.push('\u{2212}');
+        }
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    /// A decimal number with `places` digits.
+    pub fn dec(self, v: f64, places: usize) -> String {
+        let s = format!("{:.*}", places, v.abs());
+        let s = match self {
+            Lang::En => s,
+            Lang::Fr => s.replace('.', ","),
+        };
+        if v < 0.0 { format!("\u{2212}{s}") } else { s }
+    }
+
+    /// A share in [0, 1] as a percentage.
+    pub fn pct(self, v: f64) -> String {
+        let s = self.dec(v * 100.0, if v.abs() < 0.1 { 1 } else { 0 });
+        match self {
+            Lang::En => format!("{s}%"),
+            Lang::Fr => format!("{s}\u{a0}%"),
+        }
+    }
+
+    /// An amount of dollars, rounded to the dollar.
+    pub fn dollars(self, v: f64) -> String {
+        match self {
+            Lang::En => format!("${}", self.int(v)),
+            Lang::Fr => format!("{}\u{a0}$", self.int(v)),
+        }
+    }
+
+    /// A list joined as prose: "a, b and c".
+    pub fn list(self, items: &[String]) -> String {
+        let and = self.t("and");
+        let mut out = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if i + 1 == items.len() { and } else { ", " });
+            }
+            let _ = write!(out, "{item}");
+        }
+        out
+    }
+}
+
+/// Sentences and labels: (key, English, French).
+pub const TEXT: &[(&str, &str, &str)] = &[
+    ("and", " and ", " et "),
+    ("report_title", "Trafficked persons served by Canadian agencies: housing, services, protection and funding", "Personnes victimes de traite servies par les organismes canadiens : logement, services, protection et financement"),
+    ("report_subtitle", "Differentially private statistics from the safecount collaborative, {first} to {last}", "Statistiques protégées par la confidentialité différentielle du collectif safecount, de {first} à {last}"),
+    ("generated", "Generated {date} from {n} released tables. Every number in this report comes from a released table; no record was read to write it.", "Produit le {date} à partir de {n} tableaux publiés. Chaque nombre de ce rapport provient d'un tableau publié; aucun dossier n'a été lu pour le rédiger."),
+    ("contents", "Contents", "Table des matières"),
+    ("key_findings", "Key findings", "Principaux constats"),
+    ("findings_intro", "A change is reported only where it is larger than the noise added to protect people can explain (the 95% intervals of the two quarters, combined). Other comparisons are called inconclusive: the data cannot tell whether anything changed.", "Un changement n'est signalé que s'il dépasse ce que le bruit ajouté pour protéger les personnes peut expliquer (intervalles à 95 % des deux trimestres, combinés). Les autres comparaisons sont dites non concluantes : les données ne permettent pas de savoir si quelque chose a changé."),
+    ("finding_rose", "{what} rose from {a} to {b} between {qa} and {qb} (a change of {d}, 95% interval ±{h}).", "{what} : hausse de {a} à {b} entre {qa} et {qb} (écart de {d}, intervalle à 95 % ±{h})."),
+    ("finding_fell", "{what} fell from {a} to {b} between {qa} and {qb} (a change of {d}, 95% interval ±{h}).", "{what} : baisse de {a} à {b} entre {qa} et {qb} (écart de {d}, intervalle à 95 % ±{h})."),
+    ("finding_inconclusive", "{what}: {a} in {qa} and {b} in {qb}; the difference is within the noise, so this is inconclusive.", "{what} : {a} au {qa} et {b} au {qb}; l'écart reste dans la marge du bruit, le résultat est donc non concluant."),
+    ("finding_inconclusive_many", "Unmet housing need in {places}: the change between {qa} and {qb} is within the noise (inconclusive).", "Besoins de logement non comblés en {places} : le changement entre {qa} et {qb} reste dans la marge du bruit (non concluant)."),
+    ("finding_definitions", "In {q}, the broadest definition ({wide}) counts {a} people and the narrowest ({narrow}) counts {b}: the choice of definition changes who is counted by a factor of about {f}.", "Au {q}, la définition la plus large ({wide}) compte {a} personnes et la plus étroite ({narrow}) en compte {b} : le choix de la définition change le nombre de personnes comptées d'un facteur d'environ {f}."),
+    ("finding_gap", "The largest service gap in {q} to {q2} is {service} in {province}: {rate} of people who needed it were waitlisted or found it unavailable (95% interval {lo} to {hi}).", "Le plus grand écart de services de {q} à {q2} touche {service} en {province} : {rate} des personnes qui en avaient besoin ont été mises en attente ou ne l'ont pas obtenu (intervalle à 95 % de {lo} à {hi})."),
+    ("what_people_served", "People served (all records)", "Personnes servies (tous les dossiers)"),
+    ("what_unmet_housing", "Unmet housing need in {province}", "Besoins de logement non comblés – {province}"),
+    ("what_turnaways", "People turned away for lack of capacity", "Personnes refusées faute de place"),
+    ("what_funding", "Total funding reported by agencies", "Financement total déclaré par les organismes"),
+    ("what_trp_issued", "Temporary Resident Permits issued or reissued", "Permis de séjour temporaire délivrés ou renouvelés"),
+    ("what_labour", "People exploited for labour (alone or with sexual exploitation)", "Personnes exploitées pour leur travail (seul ou avec exploitation sexuelle)"),
+    ("what_sexual", "People sexually exploited (alone or with labour exploitation)", "Personnes exploitées sexuellement (seul ou avec exploitation du travail)"),
+    ("sec_trends", "People served and the definitions that count them", "Personnes servies et définitions qui les comptent"),
+    ("sec_housing", "Housing", "Logement"),
+    ("sec_services", "Service gaps", "Écarts de services"),
+    ("sec_funding", "Funding", "Financement"),
+    ("sec_protection", "Protection", "Protection"),
+    ("sec_methods", "Methods", "Méthodologie"),
+    ("sec_provenance", "Provenance of every table", "Provenance de chaque tableau"),
+    ("chart_people_trend", "People served each quarter, and those meeting each definition", "Personnes servies chaque trimestre, et celles qui répondent à chaque définition"),
+    ("chart_people_trend_alt", "Line chart of the number of people served per quarter, nationally, with one line for all people and one per definition of trafficking; shaded bands show 95% intervals.", "Graphique linéaire du nombre de personnes servies par trimestre, à l'échelle nationale, avec une ligne pour l'ensemble et une par définition de la traite; les bandes ombrées montrent les intervalles à 95 %."),
+    ("chart_definitions", "The same quarters counted under each definition (people who meet it)", "Les mêmes trimestres comptés selon chaque définition (personnes qui y répondent)"),
+    ("chart_definitions_alt", "Grouped bar chart: for each of the last quarters, one bar per definition showing how many people meet it, with 95% interval whiskers.", "Diagramme à barres groupées : pour chacun des derniers trimestres, une barre par définition indiquant le nombre de personnes qui y répondent, avec des moustaches d'intervalle à 95 %."),
+    ("chart_indeterminate", "Share of people whose records cannot settle the definition (indeterminate)", "Part des personnes dont le dossier ne permet pas de trancher (indéterminé)"),
+    ("chart_indeterminate_alt", "Line chart of the share of people classed indeterminate under each definition, per quarter, with 95% interval bands.", "Graphique linéaire de la part des personnes classées indéterminées selon chaque définition, par trimestre, avec des bandes d'intervalle à 95 %."),
+    ("chart_housing_unmet", "People whose housing need went unmet, by province (five largest)", "Personnes dont le besoin de logement n'a pas été comblé, par province (les cinq plus touchées)"),
+    ("chart_housing_unmet_alt", "Line chart of unmet housing need per quarter for the five provinces with the most, with 95% interval bands; the table lists every province.", "Graphique linéaire des besoins de logement non comblés par trimestre pour les cinq provinces les plus touchées, avec des bandes d'intervalle à 95 %; le tableau donne toutes les provinces."),
+    ("chart_shelter", "Kind of shelter used (national)", "Type d'hébergement utilisé (national)"),
+    ("chart_shelter_alt", "Bar chart of the number of people by kind of shelter used, for the first and the last quarter, with 95% interval whiskers.", "Diagramme à barres du nombre de personnes par type d'hébergement, au premier et au dernier trimestre, avec des moustaches d'intervalle à 95 %."),
+    ("chart_turnaways", "Shelter beds at quarter end and people turned away for lack of capacity (national)", "Lits d'hébergement en fin de trimestre et personnes refusées faute de place (national)"),
+    ("chart_turnaways_alt", "Line chart comparing, per quarter, beds available and people turned away, with 95% interval bands.", "Graphique linéaire comparant, par trimestre, les lits disponibles et les personnes refusées, avec des bandes d'intervalle à 95 %."),
+    ("chart_gap_heat", "Service gap rate by category and province, all quarters pooled", "Taux d'écart de services par catégorie et province, tous trimestres confondus"),
+    ("chart_gap_heat_alt", "Heat map: rows are service categories, columns provinces; colour shows the share of people needing the service who were waitlisted or found it unavailable. Cells whose 95% interval is wider than ±15 points are hatched grey and marked too uncertain.", "Carte de chaleur : les lignes sont les catégories de services, les colonnes les provinces; la couleur montre la part des personnes ayant besoin du service qui ont été mises en attente ou ne l'ont pas obtenu. Les cases dont l'intervalle à 95 % dépasse ±15 points sont grisées et marquées trop incertaines."),
+    ("chart_needed_received", "Services needed and received, by category (national, last quarter)", "Services requis et reçus, par catégorie (national, dernier trimestre)"),
+    ("chart_needed_received_alt", "Grouped bar chart: for each service category, people who needed it and people who received it in the last quarter, with 95% interval whiskers.", "Diagramme à barres groupées : pour chaque catégorie de services, les personnes qui en avaient besoin et celles qui l'ont reçu au dernier trimestre, avec des moustaches d'intervalle à 95 %."),
+    ("chart_funding_source", "Funding received by source (national)", "Financement reçu par source (national)"),
+    ("chart_funding_source_alt", "Line chart of funding received per quarter from each source, in dollars, with 95% interval bands.", "Graphique linéaire du financement reçu par trimestre de chaque source, en dollars, avec des bandes d'intervalle à 95 %."),
+    ("chart_funding_person", "Funding per person served (national)", "Financement par personne servie (national)"),
+    ("chart_funding_person_alt", "Line chart of total funding divided by people served, per quarter, with a 95% interval band.", "Graphique linéaire du financement total divisé par le nombre de personnes servies, par trimestre, avec une bande d'intervalle à 95 %."),
+    ("chart_funding_term", "Share of funding by the term of each agency's largest agreement", "Part du financement selon la durée de la principale entente de chaque organisme"),
+    ("chart_funding_term_alt", "Line chart of the share of funding held by agencies whose largest agreement is one-time, annual or multi-year, per quarter, with 95% interval bands.", "Graphique linéaire de la part du financement des organismes dont la principale entente est ponctuelle, annuelle ou pluriannuelle, par trimestre, avec des bandes d'intervalle à 95 %."),
+    ("chart_trp", "Temporary Resident Permits: applied, issued and refused (national)", "Permis de séjour temporaire : demandés, délivrés et refusés (national)"),
+    ("chart_trp_alt", "Line chart of people with a TRP application pending, issued or reissued, and refused, per quarter, with 95% interval bands.", "Graphique linéaire des personnes dont la demande de PST est en cours, délivrée ou renouvelée, ou refusée, par trimestre, avec des bandes d'intervalle à 95 %."),
+    ("chart_exploitation", "Labour and sex trafficking (national)", "Traite à des fins de travail et d'exploitation sexuelle (national)"),
+    ("chart_exploitation_alt", "Line chart of people by form of exploitation (sexual only, labour only, both) per quarter, with 95% interval bands.", "Graphique linéaire des personnes selon la forme d'exploitation (sexuelle seulement, travail seulement, les deux) par trimestre, avec des bandes d'intervalle à 95 %."),
+    ("axis_people", "People", "Personnes"),
+    ("axis_share", "Share", "Part"),
+    ("axis_dollars", "Dollars", "Dollars"),
+    ("axis_dollars_per_person", "Dollars per person", "Dollars par personne"),
+    ("axis_count", "Number", "Nombre"),
+    ("axis_quarter", "Quarter", "Trimestre"),
+    ("series_all_people", "All people", "Toutes les personnes"),
+    ("series_beds", "Beds at quarter end", "Lits en fin de trimestre"),
+    ("series_turnaways", "People turned away", "Personnes refusées"),
+    ("series_needed", "Needed", "Requis"),
+    ("series_received", "Received", "Reçu"),
+    ("series_funding_per_person", "Funding per person served", "Financement par personne servie"),
+    ("series_trp_applied", "Application pending", "Demande en cours"),
+    ("series_trp_issued", "Issued or reissued", "Délivré ou renouvelé"),
+    ("series_trp_refused", "Refused", "Refusé"),
+    ("too_uncertain", "too uncertain", "trop incertain"),
+    ("no_data", "no data", "aucune donnée"),
+    ("data_table", "Data table", "Tableau de données"),
+    ("show_data", "Numbers behind this chart (value and 95% interval)", "Chiffres derrière ce graphique (valeur et intervalle à 95 %)"),
+    ("derived_from", "Derived from released tables: {tables}.", "Calculé à partir des tableaux publiés : {tables}."),
+    ("interval_col", "95% interval", "Intervalle à 95 %"),
+    ("estimate_col", "Estimate", "Estimation"),
+    ("missing_release", "This chart is missing because no release of the {tables} table was found.", "Ce graphique est absent parce qu'aucune publication du tableau {tables} n'a été trouvée."),
+    ("methods_dp_h", "What differential privacy promises here", "Ce que promet ici la confidentialité différentielle"),
+    ("methods_dp", "Every number in this report was computed by the OpenDP library with random noise added, calibrated so that the published tables would look almost the same whether or not any one person's records were included. Nobody — not a funder, a researcher or an attacker with other data — can learn from these tables whether a particular person was served. The price is that each number is an estimate: small counts in particular may be off by a few people, and may even be slightly negative.", "Chaque nombre de ce rapport a été calculé par la bibliothèque OpenDP avec l'ajout d'un bruit aléatoire, calibré pour que les tableaux publiés soient presque identiques que les dossiers d'une personne donnée y figurent ou non. Personne — bailleur de fonds, chercheur ou attaquant disposant d'autres données — ne peut apprendre de ces tableaux si une personne précise a été servie. En contrepartie, chaque nombre est une estimation : les petits effectifs surtout peuvent s'écarter de quelques personnes, et même être légèrement négatifs."),
+    ("methods_unit_h", "Who is protected", "Qui est protégé"),
+    ("methods_unit", "The privacy unit is the person served, identified within each agency by the agency's own pseudonymous key: all of one person's records in a quarter count as one contribution. For agency returns (funding, beds, turnaways) the unit is the agency, and those figures are only published for provinces or the whole country, never per agency. A person is counted at most once in each cell of each table; each person's shelter nights are clipped to 0–92 per quarter, and each agency's figures to the bounds stated with each table.", "L'unité de confidentialité est la personne servie, identifiée au sein de chaque organisme par la clé pseudonyme de l'organisme : tous les dossiers d'une personne pendant un trimestre comptent pour une seule contribution. Pour les rapports des organismes (financement, lits, refus), l'unité est l'organisme, et ces chiffres ne sont publiés que par province ou pour l'ensemble du pays, jamais par organisme. Une personne est comptée au plus une fois dans chaque case de chaque tableau; les nuits d'hébergement de chaque personne sont plafonnées à 0–92 par trimestre, et les chiffres de chaque organisme aux bornes indiquées avec chaque tableau."),
+    ("methods_budget_h", "The privacy budget spent", "Le budget de confidentialité dépensé"),
+    ("methods_budget", "Each quarter of data has its own budget, measured in zero-concentrated differential privacy (ρ). The tables in this report spent the amounts below. A person served in every quarter this report covers is protected by the sum: ρ = {rho}, which implies (ε, δ)-differential privacy with ε = {eps} at δ = 10⁻⁶.", "Chaque trimestre de données a son propre budget, mesuré en confidentialité différentielle à concentration nulle (ρ). Les tableaux de ce rapport ont dépensé les montants ci-dessous. Une personne servie à chaque trimestre couvert par ce rapport est protégée par la somme : ρ = {rho}, ce qui implique une confidentialité différentielle (ε, δ) avec ε = {eps} pour δ = 10⁻⁶."),
+    ("methods_budget_delta", "The citizenship table's list of countries is itself protected by a threshold, which adds δ = {delta} per quarter.", "La liste des pays du tableau de citoyenneté est elle-même protégée par un seuil, ce qui ajoute δ = {delta} par trimestre."),
+    ("methods_interval_h", "What an interval means", "Ce que signifie un intervalle"),
+    ("methods_interval", "Each estimate comes with a 95% interval: the range that contains the true value in at least 95 of 100 releases. Intervals reflect only the noise added for privacy, not errors in agencies' records, people missing from the data, or differences in how agencies record cases. Totals (for example, national figures) are sums of released provincial cells, and their intervals combine the cells' intervals; rates and shares are ratios of released numbers, with intervals from the usual approximation for a ratio. Where an interval is so wide that the estimate says little, the chart says so instead of showing a colour or a line.", "Chaque estimation est accompagnée d'un intervalle à 95 % : la plage qui contient la vraie valeur dans au moins 95 publications sur 100. Les intervalles ne reflètent que le bruit ajouté pour la confidentialité, pas les erreurs dans les dossiers des organismes, les personnes absentes des données ni les différences de pratiques d'enregistrement. Les totaux (par exemple nationaux) sont des sommes de cases provinciales publiées, et leurs intervalles combinent ceux des cases; les taux et les parts sont des rapports de nombres publiés, avec des intervalles tirés de l'approximation usuelle d'un rapport. Lorsqu'un intervalle est si large que l'estimation dit peu de chose, le graphique l'indique au lieu d'afficher une couleur ou une ligne."),
+    ("methods_definitions_h", "Definitions of trafficking", "Définitions de la traite"),
+    ("methods_definitions", "Each person's record is tested against several legal and service definitions (definitions version {version}). A record meets a definition, does not meet it, or is indeterminate when a field the definition needs was not collected. The definitions are:", "Le dossier de chaque personne est comparé à plusieurs définitions juridiques et de services (version des définitions {version}). Un dossier répond à une définition, n'y répond pas, ou est indéterminé lorsqu'un champ nécessaire à la définition n'a pas été recueilli. Les définitions sont :"),
+    ("methods_limits_h", "What this report cannot tell you", "Ce que ce rapport ne peut pas dire"),
+    ("methods_limits", "These figures describe people served by the participating agencies, not all trafficked persons in Canada: many are never identified or never seek services. Agencies joined, left or changed their records over time, so a change between quarters can reflect who reported rather than what happened.", "Ces chiffres décrivent les personnes servies par les organismes participants, et non toutes les personnes victimes de traite au Canada : beaucoup ne sont jamais repérées ou ne demandent jamais de services. Des organismes se sont joints, se sont retirés ou ont modifié leurs dossiers au fil du temps; un changement entre trimestres peut donc refléter qui a déclaré plutôt que ce qui s'est passé."),
+    ("budget_period", "Quarter of data", "Trimestre de données"),
+    ("budget_rho", "ρ spent", "ρ dépensé"),
+    ("budget_tables", "Tables", "Tableaux"),
+    ("prov_table", "Table", "Tableau"),
+    ("prov_period", "Quarter", "Trimestre"),
+    ("prov_release", "Release id", "Identifiant"),
+    ("prov_mechanism", "Mechanism", "Mécanisme"),
+    ("prov_rho", "ρ", "ρ"),
+    ("prov_inputs", "Input submissions", "Soumissions utilisées"),
+    ("prov_definitions", "Definitions version", "Version des définitions"),
+    ("prov_created", "Created", "Créé le"),
+    ("prov_intro", "Each table below is a Parquet file; its full provenance (request, input submissions and their SHA-256 checksums, privacy unit, bounds and budget) is stored in the file's metadata under the key safecount.provenance.", "Chaque tableau ci-dessous est un fichier Parquet; sa provenance complète (demande, soumissions utilisées et leurs sommes de contrôle SHA-256, unité de confidentialité, bornes et budget) est enregistrée dans les métadonnées du fichier sous la clé safecount.provenance."),
+    ("footer", "safecount {version}. Noise drawn by OpenDP {opendp}. Print this page to PDF from a browser for a paper copy.", "safecount {version}. Bruit tiré par OpenDP {opendp}. Imprimez cette page en PDF depuis un navigateur pour une copie papier."),
+    ("other_language", "Version française", "English version"),
+];
+
+/// Names of codes: (code, English, French).
+pub const CODES: &[(&str, &str, &str)] = &[
+    ("CA-AB", "Alberta", "Alberta"),
+    ("CA-BC", "British Columbia", "Colombie-Britannique"),
+    ("CA-MB", "Manitoba", "Manitoba"),
+    ("CA-NB", "New Brunswick", "Nouveau-Brunswick"),
+    ("CA-NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+    ("CA-NS", "Nova Scotia", "Nouvelle-Écosse"),
+    ("CA-NT", "Northwest Territories", "Territoires du Nord-Ouest"),
+    ("CA-NU", "Nunavut", "Nunavut"),
+    ("CA-ON", "Ontario", "Ontario"),
+    ("CA-PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
+    ("CA-QC", "Quebec", "Québec"),
+    ("CA-SK", "Saskatchewan", "Saskatchewan"),
+    ("CA-YT", "Yukon", "Yukon"),
+    ("not_collected", "Not collected", "Non recueilli"),
+    ("client_refused", "Client refused", "Refus de la personne"),
+    ("client_doesnt_know", "Client doesn't know", "La personne ne sait pas"),
+    ("meets", "Meets", "Répond"),
+    ("does_not_meet", "Does not meet", "Ne répond pas"),
+    ("indeterminate", "Indeterminate", "Indéterminé"),
+    ("legal", "Legal", "Juridique"),
+    ("immigration", "Immigration", "Immigration"),
+    ("health", "Health", "Santé"),
+    ("mental_health", "Mental health", "Santé mentale"),
+    ("counselling", "Counselling", "Counseling"),
+    ("interpretation", "Interpretation", "Interprétation"),
+    ("case_management", "Case management", "Gestion de cas"),
+    ("employment", "Employment", "Emploi"),
+    ("income_support", "Income support", "Soutien du revenu"),
+    ("education", "Education", "Éducation"),
+    ("childcare", "Childcare", "Garde d'enfants"),
+    ("repatriation", "Repatriation", "Rapatriement"),
+    ("victim_services", "Victim services", "Services aux victimes"),
+    ("housing", "Housing", "Logement"),
+    ("received", "Received", "Reçu"),
+    ("referred_out", "Referred out", "Orienté ailleurs"),
+    ("waitlisted", "Waitlisted", "En attente"),
+    ("not_available", "Not available", "Non disponible"),
+    ("declined", "Declined", "Refusé par la personne"),
+    ("vaw_shelter", "Violence-against-women shelter", "Maison d'hébergement (violence faite aux femmes)"),
+    ("general_shelter", "General shelter", "Refuge général"),
+    ("youth_shelter", "Youth shelter", "Refuge pour jeunes"),
+    ("trafficking_safe_house", "Trafficking safe house", "Maison sécuritaire (traite)"),
+    ("transitional_housing", "Transitional housing", "Logement de transition"),
+    ("hotel_voucher", "Hotel voucher", "Bon d'hôtel"),
+    ("host_home", "Host home", "Famille d'accueil"),
+    ("federal", "Federal", "Fédéral"),
+    ("provincial", "Provincial", "Provincial"),
+    ("municipal", "Municipal", "Municipal"),
+    ("foundation", "Foundation", "Fondation"),
+    ("private", "Private donations", "Dons privés"),
+    ("other", "Other", "Autre"),
+    ("one_time", "One-time", "Ponctuel"),
+    ("annual", "Annual", "Annuel"),
+    ("multi_year", "Multi-year", "Pluriannuel"),
+    ("sexual", "Sexual exploitation only", "Exploitation sexuelle seulement"),
+    ("labour", "Labour exploitation only", "Exploitation du travail seulement"),
+    ("both", "Both", "Les deux"),
+    ("AGENCY_LABEL", "Agency's own label", "Étiquette de l'organisme"),
+    ("CC_279_01", "Criminal Code s. 279.01", "Code criminel, art. 279.01"),
+    ("CC_279_011", "Criminal Code s. 279.011 (minors)", "Code criminel, art. 279.011 (mineurs)"),
+    ("IOM_ASSIST", "IOM assistance criteria", "Critères d'assistance de l'OIM"),
+    ("IRPA_118", "IRPA s. 118", "LIPR, art. 118"),
+    ("NGO_BROAD", "Service providers' broad definition", "Définition large des fournisseurs de services"),
+    ("PALERMO_3A", "Palermo Protocol art. 3(a)", "Protocole de Palerme, art. 3 a)"),
+    ("zcdp", "zCDP", "zCDP"),
+    ("pure", "pure DP", "DP pure"),
+    ("discrete_gaussian", "discrete Gaussian", "gaussien discret"),
+    ("discrete_laplace", "discrete Laplace", "Laplace discret"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages_and_the_same_placeholders() {
+        let placeholders = |s: &str| {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for (key, en, fr) in TEXT {
+            assert!(!en.is_empty() && !fr.is_empty(), "{key}");
+            assert_eq!(placeholders(en), placeholders(fr), "{key}");
+        }
+        let mut keys: Vec<_> = TEXT.iter().map(|(k, _, _)| k).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), TEXT.len(), "duplicate keys");
+    }
+
+    #[test]
+    fn numbers_follow_each_language() {
+        assert_eq!(Lang::En.int(1234567.0), "1,234,567");
+        assert_eq!(Lang::Fr.int(1234567.0), "1\u{202f}234\u{202f}567");
+        assert_eq!(Lang::En.int(-12.0), "\u{2212}12");
+        assert_eq!(Lang::Fr.dec(0.25, 2), "0,25");
+        assert_eq!(Lang::En.pct(0.126), "13%");
+        assert_eq!(Lang::Fr.quarter("2025Q3"), "T3 2025");
+        assert_eq!(Lang::En.list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    }
+
+    #[test]
+    fn every_code_a_chart_names_is_translated() {
+        use crate::schema::codes;
+        for list in [
+            &codes::PROVINCE,
+            &codes::SERVICE_CATEGORY,
+            &codes::SERVICE_STATUS,
+            &codes::SHELTER_TYPE,
+            &codes::FUNDING_SOURCE,
+            &codes::FUNDING_TERM,
+        ] {
+            for code in list.codes {
+                if *code == "none" {
+                    continue;
+                }
+                assert!(
+                    CODES.iter().any(|(c, _, _)| c == code),
+                    "{}: {code} has no label",
+                    list.name
+                );
+            }
+        }
+    }
+}

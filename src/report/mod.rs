@@ -1,0 +1,929 @@
+//! Trend reports for funders, drawn only from released (noisy) tables —
+//! never from records, and never spending budget. A report is one
+//! self-contained HTML file per language (charts inlined as SVG, CSS
+//! inline, no network at view time) plus each chart as SVG and PNG.
+//!
+//! Every number shown is a released cell or a stated combination of
+//! released cells (sums, shares, ratios; see [`data`]), and every chart of
+//! noisy values shows its intervals. Findings call a change only when its
+//! interval excludes zero; otherwise they say the comparison is inconclusive.
+
+pub mod charts;
+pub mod data;
+pub mod i18n;
+
+use charts::{Chart, Kind, Series, Unit};
+use data::{Estimate, ReleaseSet};
+use i18n::Lang;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+pub use data::DataError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("drawing the chart {chart} failed: {message}")]
+    Chart { chart: String, message: String },
+    #[error("the report template failed: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// The report files written for one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub lang: Lang,
+    pub html: PathBuf,
+    pub charts: usize,
+}
+
+const HOUSING_UNMET: &[&str] = &["unmet_no_capacity", "unmet_ineligible"];
+const SERVICE_GAP: &[&str] = &["waitlisted", "not_available"];
+const SERVICE_MET: &[&str] = &["received", "referred_out"];
+const SERVICE_NEEDED: &[&str] = &[
+    "received",
+    "referred_out",
+    "waitlisted",
+    "not_available",
+    "declined",
+    "client_doesnt_know",
+    "client_refused",
+    "not_collected",
+];
+/// A heat-map cell whose 95% half-width exceeds this share is shown as too uncertain.
+pub const HEAT_MAX_HALF_WIDTH: f64 = 0.15;
+
+#[derive(Debug, Serialize)]
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Figure {
+    id: String,
+    title: String,
+    alt: String,
+    svg: String,
+    png: String,
+    table: Table,
+    derived: String,
+    missing: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Section {
+    id: String,
+    heading: String,
+    figures: Vec<Figure>,
+}
+
+/// Everything a report shows, computed from a release set.
+struct Builder<'a> {
+    set: &'a ReleaseSet,
+    lang: Lang,
+    periods: Vec<String>,
+    quarters: Vec<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn total(
+        &self,
+        table: &str,
+        period: &str,
+        part: Option<&str>,
+        filters: &[(&str, &[&str])],
+    ) -> Option<Estimate> {
+        self.set.total(table, period, part, filters)
+    }
+
+    /// A series over every period.
+    fn over_time(&self, name: String, f: impl Fn(&str) -> Option<Estimate>) -> Series {
+        Series {
+            name,
+            points: self.periods.iter().map(|p| f(p)).collect(),
+        }
+    }
+
+    fn definitions(&self) -> Vec<String> {
+        self.set.parts("definitions")
+    }
+
+    fn people(&self, period: &str) -> Option<Estimate> {
+        let first = self.definitions().into_iter().next()?;
+        self.total("definitions", period, Some(&first), &[])
+    }
+
+    fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
+        Chart {
+            id: id.into(),
+            title: self.lang.t(&format!("chart_{id}")).into(),
+            alt: self.lang.t(&format!("chart_{id}_alt")).into(),
+            axis: self.lang.t(axis).into(),
+            unit,
+            kind: Kind::Line,
+            labels: self.quarters.clone(),
+            series,
+        }
+    }
+
+    fn provinces_with_people(&self) -> Vec<&'static str> {
+        crate::schema::codes::PROVINCE
+            .codes
+            .iter()
+            .copied()
+            .filter(|prov| {
+                let pooled = Estimate::sum(self.periods.iter().filter_map(|p| {
+                    let first = self.definitions().into_iter().next()?;
+                    self.total("definitions", p, Some(&first), &[("province", &[*prov])])
+                }));
+                pooled.is_some_and(|e| e.lo() > 0.0)
+            })
+            .collect()
+    }
+
+    fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
+        let pooled = |statuses: &[&str]| {
+            Estimate::sum(self.periods.iter().filter_map(|p| {
+                self.total(
+                    "services",
+                    p,
+                    Some(category),
+                    &[("province", &[province]), ("status", statuses)],
+                )
+            }))
+        };
+        Estimate::share(pooled(SERVICE_GAP)?, pooled(SERVICE_MET)?)
+    }
+
+    fn trends(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let defs = self.definitions();
+        let mut people = vec![self.over_time(lang.t("series_all_people").into(), |p| self.people(p))];
+        for d in &defs {
+            people.push(self.over_time(lang.code_label(d), |p| {
+                self.total("definitions", p, Some(d), &[("membership", &["meets"])])
+            }));
+        }
+        let recent: Vec<&String> = self.periods.iter().rev().take(4).rev().collect();
+        let compared = Chart {
+            id: "definitions".into(),
+            title: lang.t("chart_definitions").into(),
+            alt: lang.t("chart_definitions_alt").into(),
+            axis: lang.t("axis_people").into(),
+            unit: Unit::People,
+            kind: Kind::Bars,
+            labels: defs.iter().map(|d| lang.code_label(d)).collect(),
+            series: recent
+                .iter()
+                .map(|p| Series {
+                    name: lang.quarter(p),
+                    points: defs
+                        .iter()
+                        .map(|d| {
+                            self.total("definitions", p, Some(d), &[("membership", &["meets"])])
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        let indeterminate = defs
+            .iter()
+            .map(|d| {
+                self.over_time(lang.code_label(d), |p| {
+                    let ind = self.total(
+                        "definitions",
+                        p,
+                        Some(d),
+                        &[("membership", &["indeterminate"])],
+                    )?;
+                    let rest = self.total(
+                        "definitions",
+                        p,
+                        Some(d),
+                        &[("membership", &["meets", "does_not_meet"])],
+                    )?;
+                    Estimate::share(ind, rest)
+                })
+            })
+            .collect();
+        vec![
+            (
+                self.line("people_trend", "axis_people", Unit::People, people),
+                vec!["definitions"],
+            ),
+            (compared, vec!["definitions"]),
+            (
+                self.line("indeterminate", "axis_share", Unit::Share, indeterminate),
+                vec!["definitions"],
+            ),
+        ]
+    }
+
+    fn unmet_by_province(&self) -> Vec<Series> {
+        crate::schema::codes::PROVINCE
+            .codes
+            .iter()
+            .map(|prov| {
+                self.over_time(self.lang.code_label(prov), |p| {
+                    self.total(
+                        "housing_outcome",
+                        p,
+                        None,
+                        &[("province", &[*prov]), ("housing_outcome", HOUSING_UNMET)],
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn housing(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let mut unmet = self.unmet_by_province();
+        unmet.sort_by(|a, b| {
+            let sum = |s: &Series| s.points.iter().flatten().map(|e| e.value).sum::<f64>();
+            sum(b).total_cmp(&sum(a))
+        });
+        unmet.truncate(5);
+        let ends: Vec<&String> = match (self.periods.first(), self.periods.last()) {
+            (Some(a), Some(b)) if a != b => vec![a, b],
+            (Some(a), _) => vec![a],
+            _ => vec![],
+        };
+        let types: Vec<&str> = crate::schema::codes::SHELTER_TYPE
+            .codes
+            .iter()
+            .copied()
+            .filter(|t| *t != "none")
+            .collect();
+        let shelter = Chart {
+            id: "shelter".into(),
+            title: lang.t("chart_shelter").into(),
+            alt: lang.t("chart_shelter_alt").into(),
+            axis: lang.t("axis_people").into(),
+            unit: Unit::People,
+            kind: Kind::Bars,
+            labels: types.iter().map(|t| lang.code_label(t)).collect(),
+            series: ends
+                .iter()
+                .map(|p| Series {
+                    name: lang.quarter(p),
+                    points: types
+                        .iter()
+                        .map(|t| self.total("shelter_type", p, None, &[("shelter_type", &[*t])]))
+                        .collect(),
+                })
+                .collect(),
+        };
+        let capacity = vec![
+            self.over_time(lang.t("series_beds").into(), |p| self.total("beds", p, None, &[])),
+            self.over_time(lang.t("series_turnaways").into(), |p| {
+                self.total("turnaways", p, None, &[])
+            }),
+        ];
+        vec![
+            (
+                self.line("housing_unmet", "axis_people", Unit::People, unmet),
+                vec!["housing_outcome"],
+            ),
+            (shelter, vec!["shelter_type"]),
+            (
+                self.line("turnaways", "axis_count", Unit::People, capacity),
+                vec!["beds", "turnaways"],
+            ),
+        ]
+    }
+
+    fn services(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
+        let provinces = self.provinces_with_people();
+        let heat = Chart {
+            id: "gap_heat".into(),
+            title: lang.t("chart_gap_heat").into(),
+            alt: lang.t("chart_gap_heat_alt").into(),
+            axis: lang.t("axis_share").into(),
+            unit: Unit::Share,
+            kind: Kind::Heat {
+                max_half_width: HEAT_MAX_HALF_WIDTH,
+            },
+            labels: provinces
+                .iter()
+                .map(|p| p.trim_start_matches("CA-").to_string())
+                .collect(),
+            series: categories
+                .iter()
+                .map(|c| Series {
+                    name: lang.code_label(c),
+                    points: provinces.iter().map(|p| self.gap_rate(c, p)).collect(),
+                })
+                .collect(),
+        };
+        let last = self.periods.last().cloned().unwrap_or_default();
+        let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
+            categories
+                .iter()
+                .map(|c| self.total("services", &last, Some(c), &[("status", statuses)]))
+                .collect()
+        };
+        let needed = Chart {
+            id: "needed_received".into(),
+            title: lang.t("chart_needed_received").into(),
+            alt: lang.t("chart_needed_received_alt").into(),
+            axis: lang.t("axis_people").into(),
+            unit: Unit::People,
+            kind: Kind::Bars,
+            labels: categories.iter().map(|c| lang.code_label(c)).collect(),
+            series: vec![
+                Series {
+                    name: lang.t("series_needed").into(),
+                    points: by_status(SERVICE_NEEDED),
+                },
+                Series {
+                    name: lang.t("series_received").into(),
+                    points: by_status(&["received"]),
+                },
+            ],
+        };
+        vec![(heat, vec!["services", "definitions"]), (needed, vec!["services"])]
+    }
+
+    fn funding_total(&self, period: &str) -> Option<Estimate> {
+        Estimate::sum(
+            crate::schema::codes::FUNDING_SOURCE
+                .codes
+                .iter()
+                .map(|s| self.total("funding", period, Some(s), &[]))
+                .collect::<Option<Vec<_>>>()?,
+        )
+        .map(|e| e.scale(100.0))
+    }
+
+    fn funding(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let sources = crate::schema::codes::FUNDING_SOURCE
+            .codes
+            .iter()
+            .map(|s| {
+                self.over_time(lang.code_label(s), |p| {
+                    self.total("funding", p, Some(s), &[]).map(|e| e.scale(100.0))
+                })
+            })
+            .collect();
+        let per_person = vec![self.over_time(lang.t("series_funding_per_person").into(), |p| {
+            Estimate::ratio(self.funding_total(p)?, self.people(p)?)
+        })];
+        let terms = crate::schema::codes::FUNDING_TERM.codes;
+        let term_share = terms
+            .iter()
+            .map(|t| {
+                self.over_time(lang.code_label(t), |p| {
+                    let part = self.total("funding_term", p, None, &[("funding_term", &[*t])])?;
+                    let all = self.total("funding_term", p, None, &[])?;
+                    // The rest is every other released cell (other terms and missing codes).
+                    let rest = Estimate {
+                        value: all.value - part.value,
+                        half_width: (all.half_width.powi(2) - part.half_width.powi(2))
+                            .max(0.0)
+                            .sqrt(),
+                    };
+                    Estimate::share(part, rest)
+                })
+            })
+            .collect();
+        vec![
+            (
+                self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
+                vec!["funding"],
+            ),
+            (
+                self.line(
+                    "funding_person",
+                    "axis_dollars_per_person",
+                    Unit::Dollars,
+                    per_person,
+                ),
+                vec!["funding", "definitions"],
+            ),
+            (
+                self.line("funding_term", "axis_share", Unit::Share, term_share),
+                vec!["funding_term"],
+            ),
+        ]
+    }
+
+    fn protection(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let trp = |key: &str, codes: &'static [&'static str]| {
+            self.over_time(lang.t(key).into(), move |p| {
+                self.total("trp_status", p, None, &[("trp_status", codes)])
+            })
+        };
+        let trp_series = vec![
+            trp("series_trp_applied", &["applied"]),
+            trp("series_trp_issued", &["issued_initial", "reissued"]),
+            trp("series_trp_refused", &["refused"]),
+        ];
+        let exploitation = ["sexual", "labour", "both"]
+            .iter()
+            .map(|g| {
+                self.over_time(lang.code_label(g), |p| {
+                    self.total("exploitation", p, None, &[("exploitation_group", &[*g])])
+                })
+            })
+            .collect();
+        vec![
+            (
+                self.line("trp", "axis_people", Unit::People, trp_series),
+                vec!["trp_status"],
+            ),
+            (
+                self.line("exploitation", "axis_people", Unit::People, exploitation),
+                vec!["exploitation"],
+            ),
+        ]
+    }
+
+    /// A comparison of the first and last quarter of a series, as a sentence.
+    fn compare(&self, what: &str, series: &Series, unit: Unit) -> Option<(bool, String)> {
+        let lang = self.lang;
+        let first = series.points.iter().position(Option::is_some)?;
+        let last = series.points.iter().rposition(Option::is_some)?;
+        if first == last {
+            return None;
+        }
+        let (a, b) = (series.points[first]?, series.points[last]?);
+        let change = Estimate::change(a, b);
+        let args = [
+            ("what", what.to_string()),
+            ("a", unit.format(lang, a.value)),
+            ("b", unit.format(lang, b.value)),
+            ("qa", self.quarters[first].clone()),
+            ("qb", self.quarters[last].clone()),
+            ("d", unit.format(lang, change.value.abs())),
+            ("h", unit.format(lang, change.half_width)),
+        ];
+        let key = match (change.excludes_zero(), change.value > 0.0) {
+            (true, true) => "finding_rose",
+            (true, false) => "finding_fell",
+            (false, _) => "finding_inconclusive",
+        };
+        Some((change.excludes_zero(), lang.fill(key, &args)))
+    }
+
+    fn findings(&self) -> Vec<String> {
+        let lang = self.lang;
+        let mut out = Vec::new();
+        let people = self.over_time(String::new(), |p| self.people(p));
+        out.extend(self.compare(lang.t("what_people_served"), &people, Unit::People).map(|(_, s)| s));
+        // How much the definition changes who is counted, in the last quarter.
+        if let Some(last) = self.periods.last() {
+            let meets: Vec<(String, Estimate)> = self
+                .definitions()
+                .iter()
+                .filter_map(|d| {
+                    Some((
+                        d.clone(),
+                        self.total("definitions", last, Some(d), &[("membership", &["meets"])])?,
+                    ))
+                })
+                .collect();
+            let wide = meets.iter().max_by(|a, b| a.1.value.total_cmp(&b.1.value));
+            let narrow = meets.iter().min_by(|a, b| a.1.value.total_cmp(&b.1.value));
+            if let (Some(w), Some(n)) = (wide, narrow) {
+                if n.1.lo() > 0.0 && w.0 != n.0 {
+                    out.push(lang.fill(
+                        "finding_definitions",
+                        &[
+                            ("q", lang.quarter(last)),
+                            ("wide", lang.code_label(&w.0)),
+                            ("narrow", lang.code_label(&n.0)),
+                            ("a", lang.int(w.1.value)),
+                            ("b", lang.int(n.1.value)),
+                            ("f", lang.dec(w.1.value / n.1.value, 1)),
+                        ],
+                    ));
+                }
+            }
+        }
+        // Unmet housing need: every province with data; the changes the noise explains, together.
+        let mut inconclusive = Vec::new();
+        let mut span = None;
+        for series in self.unmet_by_province() {
+            if series.points.iter().flatten().all(|e| e.hi() < 1.0) {
+                continue;
+            }
+            let what = lang.fill("what_unmet_housing", &[("province", series.name.clone())]);
+            match self.compare(&what, &series, Unit::People) {
+                Some((true, sentence)) => out.push(sentence),
+                Some((false, _)) => inconclusive.push(series.name.clone()),
+                None => {}
+            }
+            span = Some(());
+        }
+        if span.is_some() && !inconclusive.is_empty() && self.quarters.len() > 1 {
+            out.push(lang.fill(
+                "finding_inconclusive_many",
+                &[
+                    ("places", lang.list(&inconclusive)),
+                    ("qa", self.quarters[0].clone()),
+                    ("qb", self.quarters[self.quarters.len() - 1].clone()),
+                ],
+            ));
+        }
+        let turnaways = self.over_time(String::new(), |p| self.total("turnaways", p, None, &[]));
+        out.extend(self.compare(lang.t("what_turnaways"), &turnaways, Unit::People).map(|(_, s)| s));
+        let funding = self.over_time(String::new(), |p| self.funding_total(p));
+        out.extend(self.compare(lang.t("what_funding"), &funding, Unit::Dollars).map(|(_, s)| s));
+        let issued = self.over_time(String::new(), |p| {
+            self.total("trp_status", p, None, &[("trp_status", &["issued_initial", "reissued"])])
+        });
+        out.extend(self.compare(lang.t("what_trp_issued"), &issued, Unit::People).map(|(_, s)| s));
+        for (key, groups) in [
+            ("what_labour", ["labour", "both"]),
+            ("what_sexual", ["sexual", "both"]),
+        ] {
+            let s = self.over_time(String::new(), |p| {
+                self.total("exploitation", p, None, &[("exploitation_group", &groups)])
+            });
+            out.extend(self.compare(lang.t(key), &s, Unit::People).map(|(_, s)| s));
+        }
+        // The largest service gap that the data can estimate.
+        let mut best: Option<(f64, String, String, Estimate)> = None;
+        for c in crate::schema::codes::SERVICE_CATEGORY.codes {
+            for p in self.provinces_with_people() {
+                if let Some(e) = self.gap_rate(c, p) {
+                    if e.half_width <= HEAT_MAX_HALF_WIDTH
+                        && best.as_ref().is_none_or(|b| e.value > b.0)
+                    {
+                        best = Some((e.value, c.to_string(), p.to_string(), e));
+                    }
+                }
+            }
+        }
+        if let (Some((_, c, p, e)), Some(first), Some(last)) =
+            (best, self.quarters.first(), self.quarters.last())
+        {
+            out.push(lang.fill(
+                "finding_gap",
+                &[
+                    ("q", first.clone()),
+                    ("q2", last.clone()),
+                    ("service", lang.code_label(&c).to_lowercase()),
+                    ("province", lang.code_label(&p)),
+                    ("rate", lang.pct(e.value)),
+                    ("lo", lang.pct(e.lo().max(0.0))),
+                    ("hi", lang.pct(e.hi().min(1.0))),
+                ],
+            ));
+        }
+        out
+    }
+}
+
+fn figure(
+    chart: &Chart,
+    tables: &[&str],
+    set: &ReleaseSet,
+    lang: Lang,
+    out: &Path,
+) -> Result<Figure, ReportError> {
+    let chart_err = |message: String| ReportError::Chart {
+        chart: chart.id.clone(),
+        message,
+    };
+    let missing: Vec<&str> = tables
+        .iter()
+        .copied()
+        .filter(|t| !set.has_table(t))
+        .collect();
+    let table_names = lang.list(&tables.iter().map(|t| t.to_string()).collect::<Vec<_>>());
+    let table = data_table(chart, lang);
+    if !missing.is_empty() {
+        return Ok(Figure {
+            id: chart.id.clone(),
+            title: chart.title.clone(),
+            alt: chart.alt.clone(),
+            svg: String::new(),
+            png: String::new(),
+            table,
+            derived: String::new(),
+            missing: Some(lang.fill("missing_release", &[("tables", missing.join(", "))])),
+        });
+    }
+    let svg = chart.svg(lang).map_err(chart_err)?;
+    let dir = out.join("charts").join(lang.code());
+    std::fs::create_dir_all(&dir).map_err(|source| ReportError::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    let svg_path = dir.join(format!("{}.svg", chart.id));
+    std::fs::write(&svg_path, &svg).map_err(|source| ReportError::Write {
+        path: svg_path,
+        source,
+    })?;
+    let png = dir.join(format!("{}.png", chart.id));
+    chart.png(lang, &png).map_err(chart_err)?;
+    // Inline: drop the XML prolog if any, and let the SVG scale with the page.
+    let (w, h) = chart.size();
+    let svg = svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-labelledby=\"{id}-alt\" viewBox=\"0 0 {w} {h}\" preserveAspectRatio=\"xMidYMid meet\" ",
+            id = chart.id
+        ),
+        1,
+    );
+    let svg = svg
+        .replacen(&format!("width=\"{w}\""), "width=\"100%\"", 1)
+        .replacen(&format!("height=\"{h}\""), "", 1);
+    let svg = svg.replacen(
+        '>',
+        &format!(
+            "><title id=\"{}-alt\">{}</title>",
+            chart.id,
+            html_escape(&chart.alt)
+        ),
+        1,
+    );
+    Ok(Figure {
+        id: chart.id.clone(),
+        title: chart.title.clone(),
+        alt: chart.alt.clone(),
+        svg,
+        png: format!("charts/{}/{}.png", lang.code(), chart.id),
+        table,
+        derived: lang.fill("derived_from", &[("tables", table_names)]),
+        missing: None,
+    })
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The numbers behind a chart: a row per x label (or per category), a column per series.
+fn data_table(chart: &Chart, lang: Lang) -> Table {
+    let cell = |e: Option<Estimate>| match e {
+        Some(e) => {
+            let shown = match chart.kind {
+                Kind::Heat { max_half_width } if e.half_width > max_half_width => {
+                    format!(" ({})", lang.t("too_uncertain"))
+                }
+                _ => String::new(),
+            };
+            format!(
+                "{} ({} – {}){shown}",
+                chart.unit.format(lang, e.value),
+                chart.unit.format(lang, clamp(chart.unit, e.lo())),
+                chart.unit.format(lang, clamp(chart.unit, e.hi())),
+            )
+        }
+        None => lang.t("no_data").to_string(),
+    };
+    let mut headers = vec![match chart.kind {
+        Kind::Line => lang.t("axis_quarter").to_string(),
+        _ => String::new(),
+    }];
+    match chart.kind {
+        Kind::Heat { .. } => {
+            headers.extend(chart.labels.iter().cloned());
+            let rows = chart
+                .series
+                .iter()
+                .map(|s| {
+                    std::iter::once(s.name.clone())
+                        .chain(s.points.iter().map(|p| cell(*p)))
+                        .collect()
+                })
+                .collect();
+            Table { headers, rows }
+        }
+        _ => {
+            headers.extend(chart.series.iter().map(|s| s.name.clone()));
+            let rows = chart
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    std::iter::once(label.clone())
+                        .chain(
+                            chart
+                                .series
+                                .iter()
+                                .map(|s| cell(s.points.get(i).copied().flatten())),
+                        )
+                        .collect()
+                })
+                .collect();
+            Table { headers, rows }
+        }
+    }
+}
+
+/// Shares cannot leave [0, 1]; counts may (noise), and are shown as released.
+fn clamp(unit: Unit, v: f64) -> f64 {
+    match unit {
+        Unit::Share => v.clamp(0.0, 1.0),
+        _ => v,
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct BudgetRow {
+    period: String,
+    rho: String,
+    tables: usize,
+}
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or(0.0)
+}
+
+/// Write the report for one language into `out`; reads released tables only.
+pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, ReportError> {
+    std::fs::create_dir_all(out).map_err(|source| ReportError::Write {
+        path: out.into(),
+        source,
+    })?;
+    let periods = set.periods();
+    let b = Builder {
+        set,
+        lang,
+        quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
+        periods: periods.clone(),
+    };
+    let mut sections = Vec::new();
+    let mut charts = 0;
+    for (id, heading, list) in [
+        ("trends", "sec_trends", b.trends()),
+        ("housing", "sec_housing", b.housing()),
+        ("services", "sec_services", b.services()),
+        ("funding", "sec_funding", b.funding()),
+        ("protection", "sec_protection", b.protection()),
+    ] {
+        let mut figures = Vec::new();
+        for (chart, tables) in &list {
+            let f = figure(chart, tables, set, lang, out)?;
+            charts += usize::from(f.missing.is_none());
+            figures.push(f);
+        }
+        sections.push(Section {
+            id: id.into(),
+            heading: lang.t(heading).into(),
+            figures,
+        });
+    }
+
+    // Budget: what the tables in this report spent, per quarter of data.
+    let mut budget = Vec::new();
+    let mut total_rho = 0.0;
+    let mut max_delta: f64 = 0.0;
+    for p in &periods {
+        let rel: Vec<_> = set.releases.iter().filter(|r| &r.period == p).collect();
+        let rho: f64 = rel.iter().map(|r| num(&r.provenance["rho"])).sum();
+        let delta: f64 = rel.iter().map(|r| num(&r.provenance["delta"])).sum();
+        max_delta = max_delta.max(delta);
+        total_rho += rho;
+        budget.push(BudgetRow {
+            period: lang.quarter(p),
+            rho: lang.dec(rho, 3),
+            tables: rel.len(),
+        });
+    }
+    let eps = crate::privacy::ledger::zcdp_to_epsilon(total_rho, 1e-6);
+    let defs_release = set.releases.iter().find(|r| r.table == "definitions");
+    let definitions_version = defs_release
+        .map(|r| {
+            r.provenance["definitions_version"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let definitions: Vec<(String, String)> = defs_release
+        .and_then(|r| r.provenance["definitions"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let name = d["name"].as_str().unwrap_or_default().to_string();
+            let title = match lang {
+                Lang::En => d["title"].as_str().unwrap_or_default().to_string(),
+                Lang::Fr => lang.code_label(&name),
+            };
+            (name, title)
+        })
+        .collect();
+
+    let mut provenance: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<_> = set.releases.iter().collect();
+    sorted.sort_by(|a, b| (&a.period, &a.table).cmp(&(&b.period, &b.table)));
+    for r in sorted {
+        let p = &r.provenance;
+        let mut mechanisms: Vec<String> = p["parts"]
+            .as_array()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .filter_map(|x| x["calibration"]["mechanism"].as_str())
+                    .map(|m| lang.code_label(m))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mechanisms.dedup();
+        let inputs = p["inputs"].as_array().map(|a| a.len()).unwrap_or(0);
+        provenance.push(vec![
+            r.table.clone(),
+            lang.quarter(&r.period),
+            p["release_id"].as_str().unwrap_or_default().to_string(),
+            mechanisms.join(", "),
+            lang.dec(num(&p["rho"]), 4),
+            inputs.to_string(),
+            if p["request"]["definitions_version"].is_null() {
+                "–".into()
+            } else {
+                p["definitions_version"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            },
+            p["created_at"].as_str().unwrap_or_default().to_string(),
+        ]);
+    }
+
+    let first = b.quarters.first().cloned().unwrap_or_default();
+    let last = b.quarters.last().cloned().unwrap_or_default();
+    let other = match lang {
+        Lang::En => Lang::Fr,
+        Lang::Fr => Lang::En,
+    };
+    let t = |k: &str| lang.t(k);
+    let context = minijinja::context! {
+        lang => lang.code(),
+        title => t("report_title"),
+        subtitle => lang.fill("report_subtitle", &[("first", first), ("last", last)]),
+        generated => lang.fill("generated", &[
+            ("date", crate::store::now().chars().take(10).collect::<String>()),
+            ("n", set.releases.len().to_string()),
+        ]),
+        other_href => format!("report.{}.html", other.code()),
+        other_label => t("other_language"),
+        findings => b.findings(),
+        sections => sections,
+        budget => budget,
+        cumulative => lang.fill("methods_budget", &[
+            ("rho", lang.dec(total_rho, 3)),
+            ("eps", lang.dec(eps, 2)),
+        ]),
+        delta_note => (max_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{max_delta:.0e}"))])),
+        definitions_intro => lang.fill("methods_definitions", &[("version", definitions_version)]),
+        definitions => definitions,
+        provenance => provenance,
+        prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created"].map(t),
+        footer => lang.fill("footer", &[("version", env!("CARGO_PKG_VERSION").into()), ("opendp", "0.16.0".into())]),
+        t => minijinja::context! {
+            contents => t("contents"),
+            key_findings => t("key_findings"),
+            findings_intro => t("findings_intro"),
+            show_data => t("show_data"),
+            sec_methods => t("sec_methods"),
+            sec_provenance => t("sec_provenance"),
+            methods_dp_h => t("methods_dp_h"),
+            methods_dp => t("methods_dp"),
+            methods_unit_h => t("methods_unit_h"),
+            methods_unit => t("methods_unit"),
+            methods_budget_h => t("methods_budget_h"),
+            methods_interval_h => t("methods_interval_h"),
+            methods_interval => t("methods_interval"),
+            methods_definitions_h => t("methods_definitions_h"),
+            methods_limits_h => t("methods_limits_h"),
+            methods_limits => t("methods_limits"),
+            budget_period => t("budget_period"),
+            budget_rho => t("budget_rho"),
+            budget_tables => t("budget_tables"),
+            prov_intro => t("prov_intro"),
+        },
+    };
+    let mut env = minijinja::Environment::new();
+    env.add_template("report.html", include_str!("template.html"))?;
+    let html = env.get_template("report.html")?.render(context)?;
+    let path = out.join(format!("report.{}.html", lang.code()));
+    std::fs::write(&path, html).map_err(|source| ReportError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Written {
+        lang,
+        html: path,
+        charts,
+    })
+}

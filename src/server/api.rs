@@ -1,0 +1,462 @@
+//! The JSON API: multipart POST or raw-body PUT of an extract, the agency's
+//! own receipts and profiles, and the OpenAPI description. Errors are
+//! `application/problem+json`.
+
+use super::upload::{self, StagedFile};
+use super::{AppState, Problem, authenticate, bearer};
+use crate::schema::ExtractKind;
+use crate::store::{StoredAnswer, SubmitError, SubmitOutcome};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route(
+            "/api/v1/agencies/{slug}/submissions",
+            get(list).post(post_multipart),
+        )
+        .route(
+            "/api/v1/agencies/{slug}/submissions/{quarter}/{kind}",
+            put(put_raw),
+        )
+        .route("/api/v1/agencies/{slug}/profiles", get(profiles))
+        .route("/healthz", get(|| async { "ok" }))
+}
+
+async fn openapi() -> Response {
+    let mut r = super::openapi::document().to_string().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn json(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// The token's agency, which must be the one in the path.
+fn own_agency(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    slug: &str,
+) -> Result<String, Problem> {
+    let agency = authenticate(state, bearer(headers), addr.ip())?;
+    if agency != slug {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "other-agency",
+            "Not your agency",
+            "This token belongs to another agency: a token submits and lists only for its own agency.",
+        ));
+    }
+    Ok(agency)
+}
+
+pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
+    match kind {
+        "cases" | "" => Ok(ExtractKind::Cases),
+        "returns" => Ok(ExtractKind::Returns),
+        _ => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-kind",
+            "Unknown kind of extract",
+            "The kind must be \"cases\" (case records) or \"returns\" (the agency's quarterly return).",
+        )),
+    }
+}
+
+pub(super) fn check_quarter(quarter: &str) -> Result<String, Problem> {
+    let q = quarter.trim().to_uppercase();
+    if crate::schema::parse_quarter(&q).is_none() {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-quarter",
+            "The quarter is not valid",
+            "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
+        ));
+    }
+    Ok(q)
+}
+
+/// A client's file name, for messages only: never used as a path.
+pub(super) fn display_name(name: Option<&str>) -> String {
+    let base = name
+        .unwrap_or("upload")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("upload");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(120)
+        .collect();
+    if clean.is_empty() {
+        "upload".into()
+    } else {
+        clean
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match v.to_str() {
+        Ok(s) if !s.is_empty() && s.len() <= 200 => Ok(Some(s.trim_matches('"').to_string())),
+        _ => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-idempotency-key",
+            "Idempotency-Key not usable",
+            "The Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is typical).",
+        )),
+    }
+}
+
+/// What a stored, repeated or refused upload answers: (status, JSON body).
+pub(super) enum Outcome {
+    Stored(crate::store::Receipt),
+    Already(crate::store::Receipt),
+    Rejected(Box<crate::ingest::Report>),
+}
+
+/// Validate and store a staged upload through the same code as `safecount submit`.
+pub(super) async fn submit(
+    state: &AppState,
+    agency: &str,
+    profile_id: Option<&str>,
+    kind: ExtractKind,
+    quarter: &str,
+    file_name: &str,
+    staged: StagedFile,
+) -> Result<Outcome, Problem> {
+    let (_, profile) = state.profile_for(agency, profile_id)?;
+    let store = state.0.store.clone();
+    let (sha, name, quarter) = (staged.sha256.clone(), file_name.to_string(), quarter.to_string());
+    let path = staged.keep();
+    let result = tokio::task::spawn_blocking(move || {
+        store.submit_staged(&path, &sha, &name, &profile, kind, &quarter)
+    })
+    .await
+    .map_err(|_| Problem::internal("Checking the file failed"))?;
+    match result {
+        Ok(SubmitOutcome::Stored(r)) => Ok(Outcome::Stored(r)),
+        Ok(SubmitOutcome::AlreadyStored(r)) => Ok(Outcome::Already(r)),
+        Ok(SubmitOutcome::Rejected(report)) => Ok(Outcome::Rejected(report)),
+        Err(SubmitError::Ingest(e)) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable",
+            "The file could not be read",
+            &format!("{e}. Nothing was stored."),
+        )),
+        Err(SubmitError::TooLarge(_)) => Err(upload::too_large(state.0.max_upload)),
+        Err(SubmitError::MissingInput(_) | SubmitError::Store(_)) => {
+            Err(Problem::internal("The file could not be stored"))
+        }
+    }
+}
+
+fn receipt_json(r: &crate::store::Receipt, already: bool) -> serde_json::Value {
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    v["already_stored"] = serde_json::json!(already);
+    v["verify"] = serde_json::json!(
+        "Compare sha256 with `sha256sum FILE` (Linux, macOS) or `Get-FileHash FILE` (Windows PowerShell)."
+    );
+    v
+}
+
+fn answer_of(outcome: Result<Outcome, Problem>) -> (StatusCode, serde_json::Value) {
+    match outcome {
+        Ok(Outcome::Stored(r)) => (StatusCode::CREATED, receipt_json(&r, false)),
+        Ok(Outcome::Already(r)) => (StatusCode::OK, receipt_json(&r, true)),
+        Ok(Outcome::Rejected(report)) => {
+            let report: serde_json::Value =
+                serde_json::from_str(&report.to_json()).unwrap_or_default();
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-extract",
+                "The file was not accepted",
+                "The file has problems listed in `report`; nothing was stored. Fix them in your system's export and upload again.",
+            );
+            p.extra = Some(serde_json::json!({ "report": report }));
+            (p.status, p.body())
+        }
+        Err(p) => (p.status, p.body()),
+    }
+}
+
+fn respond(status: StatusCode, body: &serde_json::Value, replayed: bool) -> Response {
+    let mut r = if status.is_success() {
+        json(status, body)
+    } else {
+        let mut r = (status, body.to_string()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        r
+    };
+    if replayed {
+        r.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    r
+}
+
+/// Store an upload honouring an idempotency key: the same key with the same
+/// request answers as the first time; with a different request, it is refused.
+async fn store_with_key(
+    state: &AppState,
+    agency: &str,
+    profile_id: Option<&str>,
+    kind: ExtractKind,
+    quarter: &str,
+    file_name: &str,
+    staged: StagedFile,
+    key: Option<String>,
+) -> Response {
+    let request_sha = hex::encode(Sha256::digest(
+        format!(
+            "{}|{quarter}|{}|{}",
+            kind.as_str(),
+            profile_id.unwrap_or(""),
+            staged.sha256
+        )
+        .as_bytes(),
+    ));
+    if let Some(key) = &key {
+        match state.0.store.idempotent_answer(agency, key) {
+            Ok(Some(stored)) if stored.request_sha256 == request_sha => {
+                let body = serde_json::from_str(&stored.body).unwrap_or_default();
+                let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+                return respond(status, &body, true);
+            }
+            Ok(Some(_)) => {
+                return Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency-key-reused",
+                    "Idempotency-Key already used",
+                    "This Idempotency-Key was used for a different upload. Use a new key for a new file.",
+                )
+                .into_response();
+            }
+            Ok(None) => {}
+            Err(_) => return Problem::internal("The upload register could not be read").into_response(),
+        }
+    }
+    let (status, body) = answer_of(
+        submit(state, agency, profile_id, kind, quarter, file_name, staged).await,
+    );
+    if let Some(key) = key.filter(|_| !status.is_server_error()) {
+        let first = state.0.store.remember_answer(
+            agency,
+            &key,
+            &StoredAnswer {
+                request_sha256: request_sha,
+                status: status.as_u16(),
+                body: body.to_string(),
+            },
+        );
+        if let Ok(first) = first {
+            if first.body != body.to_string() {
+                let b = serde_json::from_str(&first.body).unwrap_or_default();
+                return respond(
+                    StatusCode::from_u16(first.status).unwrap_or(status),
+                    &b,
+                    true,
+                );
+            }
+        }
+    }
+    respond(status, &body, false)
+}
+
+#[derive(serde::Deserialize)]
+struct PutQuery {
+    profile: Option<String>,
+    filename: Option<String>,
+}
+
+async fn put_raw(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((slug, quarter, kind)): Path<(String, String, String)>,
+    Query(q): Query<PutQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let checked = (|| {
+        let agency = own_agency(&state, &headers, addr, &slug)?;
+        let kind = parse_kind(&kind)?;
+        let quarter = check_quarter(&quarter)?;
+        let key = idempotency_key(&headers)?;
+        Ok::<_, Problem>((agency, kind, quarter, key))
+    })();
+    let (agency, kind, quarter, key) = match checked {
+        Ok(c) => c,
+        Err(p) => return p.into_response(),
+    };
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > state.0.max_upload {
+            return upload::too_large(state.0.max_upload).into_response();
+        }
+    }
+    let staged = match upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await {
+        Ok(s) => s,
+        Err(p) => return p.into_response(),
+    };
+    let name = display_name(q.filename.as_deref());
+    store_with_key(
+        &state,
+        &agency,
+        q.profile.as_deref(),
+        kind,
+        &quarter,
+        &name,
+        staged,
+        key,
+    )
+    .await
+}
+
+async fn post_multipart(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let agency = match own_agency(&state, &headers, addr, &slug) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    let key = match idempotency_key(&headers) {
+        Ok(k) => k,
+        Err(p) => return p.into_response(),
+    };
+    let (mut profile, mut kind, mut quarter) = (None, String::new(), String::new());
+    let mut file: Option<(StagedFile, String)> = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let p = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    upload::too_large(state.0.max_upload)
+                } else {
+                    Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad-form",
+                        "The form could not be read",
+                        "Send multipart/form-data with the fields quarter, kind, profile (optional) and file.",
+                    )
+                };
+                return p.into_response();
+            }
+        };
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let name = display_name(field.file_name());
+                match upload::stage(&state.0.store, field, state.0.max_upload).await {
+                    Ok(s) => file = Some((s, name)),
+                    Err(p) => return p.into_response(),
+                }
+            }
+            other => {
+                let other = other.to_string();
+                let text = field.text().await.unwrap_or_default();
+                match other.as_str() {
+                    "profile" => profile = Some(text),
+                    "kind" => kind = text,
+                    "quarter" => quarter = text,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let Some((staged, name)) = file else {
+        return Problem::new(
+            StatusCode::BAD_REQUEST,
+            "no-file",
+            "No file",
+            "The form has no `file` field: attach the extract.",
+        )
+        .into_response();
+    };
+    let (kind, quarter) = match parse_kind(&kind).and_then(|k| Ok((k, check_quarter(&quarter)?))) {
+        Ok(x) => x,
+        Err(p) => return p.into_response(),
+    };
+    store_with_key(
+        &state,
+        &agency,
+        profile.as_deref(),
+        kind,
+        &quarter,
+        &name,
+        staged,
+        key,
+    )
+    .await
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let agency = match own_agency(&state, &headers, addr, &slug) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    match state.0.store.submissions(Some(&agency), true) {
+        Ok(list) => json(StatusCode::OK, &serde_json::json!({ "agency": agency, "submissions": list })),
+        Err(_) => Problem::internal("The receipts could not be read").into_response(),
+    }
+}
+
+async fn profiles(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let agency = match own_agency(&state, &headers, addr, &slug) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    let list: Vec<serde_json::Value> = state
+        .profiles_of(&agency)
+        .into_iter()
+        .map(|(id, p)| {
+            let mut kinds = Vec::new();
+            if p.cases.is_some() {
+                kinds.push("cases");
+            }
+            if p.returns.is_some() {
+                kinds.push("returns");
+            }
+            serde_json::json!({ "id": id, "name": p.agency.name, "kinds": kinds })
+        })
+        .collect();
+    json(StatusCode::OK, &serde_json::json!({ "agency": agency, "profiles": list }))
+}

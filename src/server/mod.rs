@@ -1,0 +1,420 @@
+//! The intake server (`safecount serve`): agencies upload their quarterly
+//! extracts from a browser page or over a small JSON API. Uploads stream to
+//! the store's `tmp/` under a size limit while being hashed, then go through
+//! the same validation and atomic storage as `safecount submit`.
+//!
+//! What it never does: return records, canonical rows or another agency's
+//! submissions; log a token or a file's contents; choose a file name from
+//! the request. Tokens are compared by hash in constant time
+//! ([`Store::authenticate`]); requests are rate-limited per agency, and
+//! failed authentications per client address. TLS is left to a reverse proxy.
+
+mod api;
+mod openapi;
+mod pages;
+mod upload;
+
+use crate::ingest::Profile;
+use crate::store::{Store, StoreError};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Default upload size limit: 200 MB.
+pub const DEFAULT_MAX_UPLOAD: u64 = 200 * 1024 * 1024;
+/// How long a checked upload waits for the worker to confirm it.
+const PENDING_TTL: Duration = Duration::from_secs(30 * 60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the profiles directory {path}: {source}")]
+    Profiles {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the profile {path} cannot be used: {message}")]
+    Profile { path: PathBuf, message: String },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub store: PathBuf,
+    pub profiles: PathBuf,
+    pub addr: SocketAddr,
+    pub max_upload_bytes: u64,
+    /// Requests per minute allowed per agency.
+    pub per_agency_per_minute: u32,
+    /// Failed authentications per minute allowed per client address.
+    pub auth_failures_per_minute: u32,
+}
+
+impl ServeConfig {
+    pub fn new(store: PathBuf, profiles: PathBuf) -> ServeConfig {
+        ServeConfig {
+            store,
+            profiles,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD,
+            per_agency_per_minute: 120,
+            auth_failures_per_minute: 20,
+        }
+    }
+}
+
+/// A checked upload waiting for the worker's confirmation.
+struct Pending {
+    path: PathBuf,
+    sha256: String,
+    agency: String,
+    profile: String,
+    kind: crate::schema::ExtractKind,
+    quarter: String,
+    file_name: String,
+    created: Instant,
+}
+
+pub(crate) struct Inner {
+    store: Store,
+    /// Profiles by id (file stem).
+    profiles: BTreeMap<String, Profile>,
+    max_upload: u64,
+    per_agency: DefaultKeyedRateLimiter<String>,
+    auth_failures: DefaultKeyedRateLimiter<IpAddr>,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"))
+}
+
+impl AppState {
+    pub fn new(config: &ServeConfig) -> Result<AppState, ServerError> {
+        let store = Store::open(&config.store)?;
+        let profiles = load_profiles(&config.profiles)?;
+        Ok(AppState(Arc::new(Inner {
+            store,
+            profiles,
+            max_upload: config.max_upload_bytes,
+            per_agency: RateLimiter::keyed(per_minute(config.per_agency_per_minute)),
+            auth_failures: RateLimiter::keyed(per_minute(config.auth_failures_per_minute)),
+            pending: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    /// The profiles an agency may use, by id.
+    fn profiles_of(&self, agency: &str) -> Vec<(&String, &Profile)> {
+        self.0
+            .profiles
+            .iter()
+            .filter(|(_, p)| p.agency.slug == agency)
+            .collect()
+    }
+
+    /// The profile an agency asked for (or its only one), checked to be its own.
+    fn profile_for(&self, agency: &str, id: Option<&str>) -> Result<(String, Profile), Problem> {
+        let own = self.profiles_of(agency);
+        match id.filter(|s| !s.is_empty()) {
+            Some(id) => own
+                .into_iter()
+                .find(|(k, _)| k.as_str() == id)
+                .map(|(k, p)| (k.clone(), p.clone()))
+                .ok_or_else(|| {
+                    Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "unknown-profile",
+                        "Unknown profile",
+                        "Your agency has no profile by that name. Leave the profile empty to use your agency's profile, or ask the collaborative which profiles are set up for you.",
+                    )
+                }),
+            None => match own.as_slice() {
+                [(k, p)] => Ok(((*k).clone(), (*p).clone())),
+                [] => Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "no-profile",
+                    "No profile for your agency",
+                    "The server has no profile for your agency yet, so it cannot read your file. Ask the collaborative to install your agency's profile.",
+                )),
+                _ => Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "choose-profile",
+                    "Choose a profile",
+                    "Your agency has several profiles: say which one this file uses.",
+                )),
+            },
+        }
+    }
+
+    /// Forget checked uploads nobody confirmed, and their files.
+    fn sweep_pending(&self) {
+        let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|_, p| {
+            let keep = p.created.elapsed() < PENDING_TTL;
+            if !keep {
+                let _ = std::fs::remove_file(&p.path);
+            }
+            keep
+        });
+    }
+}
+
+/// Agency profiles: every `*.toml` in the directory, keyed by file stem.
+pub fn load_profiles(dir: &Path) -> Result<BTreeMap<String, Profile>, ServerError> {
+    let mut out = BTreeMap::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| ServerError::Profiles {
+        path: dir.into(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let profile = Profile::load(&path).map_err(|e| ServerError::Profile {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            out.insert(id, profile);
+        }
+    }
+    Ok(out)
+}
+
+/// An error answer: `application/problem+json` (RFC 9457) for the API.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    pub extra: Option<serde_json::Value>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, title: &'static str, detail: &str) -> Self {
+        Problem {
+            status,
+            code,
+            title,
+            detail: detail.into(),
+            extra: None,
+        }
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "type": format!("urn:safecount:problem:{}", self.code),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let (Some(extra), Some(obj)) = (&self.extra, v.as_object_mut()) {
+            if let Some(e) = extra.as_object() {
+                for (k, x) in e {
+                    obj.insert(k.clone(), x.clone());
+                }
+            }
+        }
+        v
+    }
+
+    fn internal(what: &str) -> Problem {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The server could not finish",
+            &format!("{what}. Nothing was stored; try again later, and tell the collaborative if it keeps happening."),
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut r = (self.status, self.body().to_string()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"safecount\""),
+            );
+        }
+        r
+    }
+}
+
+/// Check a token: the agency it belongs to, or a problem. Failed attempts
+/// are rate-limited per client address; successful ones per agency.
+fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<String, Problem> {
+    let refuse = |detail: &str| {
+        if state.0.auth_failures.check_key(&ip).is_err() {
+            return Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many attempts",
+                "Too many failed attempts from your address. Wait a minute and try again.",
+            );
+        }
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Token missing or not valid",
+            detail,
+        )
+    };
+    let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Err(refuse(
+            "Send your agency's upload token (Authorization: Bearer <token>). The collaborative gives each agency its token.",
+        ));
+    };
+    let agency = state
+        .0
+        .store
+        .authenticate(token)
+        .map_err(|_| Problem::internal("The agency register could not be read"))?
+        .ok_or_else(|| {
+            refuse("This token is not valid: it may be mistyped or revoked. Ask the collaborative for a new one.")
+        })?;
+    if state.0.per_agency.check_key(&agency).is_err() {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            "Your agency has sent too many requests this minute. Wait a minute and try again.",
+        ));
+    }
+    Ok(agency)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+}
+
+/// Security headers on every answer, and a one-line access log (method,
+/// path, status, time) that never includes a query, a header or a body.
+async fn harden(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    eprintln!(
+        "{} {} {} {}ms",
+        method,
+        path,
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+/// The server's routes.
+pub fn router(state: AppState) -> Router {
+    let limit = state.0.max_upload as usize + 1024 * 1024;
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(harden))
+        .with_state(state)
+}
+
+/// Serve on an already bound listener until `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            sweeper.sweep_pending();
+        }
+    });
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Run the server until Ctrl-C.
+pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
+    let state = AppState::new(config)?;
+    upload::clean_stale_staging(&state.0.store);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "safecount serve: http://{addr}/  (store {}, {} profiles, uploads up to {} MB); Ctrl-C stops",
+            config.store.display(),
+            state.0.profiles.len(),
+            config.max_upload_bytes / (1024 * 1024)
+        );
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "safecount serve: listening beyond this machine. Put it behind a TLS reverse proxy (see the README): tokens must never travel over plain HTTP."
+            );
+        }
+        serve_on(listener, state, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok::<(), ServerError>(())
+    })
+}

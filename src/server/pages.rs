@@ -1,0 +1,360 @@
+//! The upload pages: plain HTML forms that work without JavaScript. A worker
+//! picks the file, profile, kind and quarter; sees the validation report
+//! before confirming; gets a receipt with the SHA-256 to compare; and can
+//! list their own agency's receipts.
+
+use super::api::{Outcome, check_quarter, display_name, parse_kind, submit};
+use super::upload::{self, StagedFile};
+use super::{AppState, Pending, Problem, authenticate};
+use crate::schema::ExtractKind;
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Multipart, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use rand::TryRngCore;
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(upload_page))
+        .route("/upload", axum::routing::post(check))
+        .route("/upload/confirm", axum::routing::post(confirm))
+        .route("/receipts", get(receipts_form).post(receipts))
+        .route("/static/style.css", get(css))
+        .route("/static/upload.js", get(js))
+}
+
+fn templates() -> &'static minijinja::Environment<'static> {
+    static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        for (name, text) in [
+            ("layout.html", include_str!("assets/layout.html")),
+            ("upload.html", include_str!("assets/upload.html")),
+            ("check.html", include_str!("assets/check.html")),
+            ("receipt.html", include_str!("assets/receipt.html")),
+            ("receipts.html", include_str!("assets/receipts.html")),
+        ] {
+            env.add_template(name, text)
+                .unwrap_or_else(|e| panic!("page template {name}: {e}"));
+        }
+        env
+    })
+}
+
+fn page(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    match templates()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "page failed").into_response(),
+    }
+}
+
+fn asset(body: &'static str, mime: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    r
+}
+
+async fn css() -> Response {
+    asset(include_str!("assets/style.css"), "text/css; charset=utf-8")
+}
+
+async fn js() -> Response {
+    asset(include_str!("assets/upload.js"), "text/javascript; charset=utf-8")
+}
+
+fn upload_form(state: &AppState, error: Option<&Problem>, quarter: &str) -> Response {
+    let status = error.map(|p| p.status).unwrap_or(StatusCode::OK);
+    page(
+        status,
+        "upload.html",
+        minijinja::context! {
+            title => "Upload an extract",
+            max_mb => state.0.max_upload / (1024 * 1024),
+            quarter => quarter,
+            error => error.map(|p| minijinja::context! { title => p.title, detail => p.detail.clone() }),
+        },
+    )
+}
+
+async fn upload_page(State(state): State<AppState>) -> Response {
+    upload_form(&state, None, "")
+}
+
+fn kind_words(kind: ExtractKind) -> (&'static str, &'static str) {
+    match kind {
+        ExtractKind::Cases => ("case records", "people"),
+        ExtractKind::Returns => ("quarterly return", "quarterly returns"),
+    }
+}
+
+fn random_id() -> String {
+    let mut b = [0u8; 16];
+    let _ = rand::rngs::OsRng.try_fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Step 1: receive the file, check it without storing it, show the report.
+async fn check(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut form: Multipart,
+) -> Response {
+    let mut fields = std::collections::HashMap::new();
+    let mut file: Option<(StagedFile, String)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                if field.name() == Some("file") {
+                    let name = display_name(field.file_name());
+                    match upload::stage(&state.0.store, field, state.0.max_upload).await {
+                        Ok(s) => file = Some((s, name)),
+                        Err(p) => return upload_form(&state, Some(&p), ""),
+                    }
+                } else {
+                    let name = field.name().unwrap_or_default().to_string();
+                    let text = field.text().await.unwrap_or_default();
+                    fields.insert(name, text);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let p = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    upload::too_large(state.0.max_upload)
+                } else {
+                    Problem::new(StatusCode::BAD_REQUEST, "bad-form", "The upload did not arrive whole", "Please choose the file and try again.")
+                };
+                return upload_form(&state, Some(&p), "");
+            }
+        }
+    }
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let quarter_given = get("quarter").to_string();
+    let checked = (|| {
+        let agency = authenticate(&state, Some(get("token")), addr.ip())?;
+        let kind = parse_kind(get("kind"))?;
+        let quarter = check_quarter(get("quarter"))?;
+        let (profile_id, profile) = state.profile_for(&agency, Some(get("profile")))?;
+        let Some((staged, name)) = file else {
+            return Err(Problem::new(StatusCode::BAD_REQUEST, "no-file", "No file chosen", "Choose the file to upload."));
+        };
+        Ok((agency, kind, quarter, profile_id, profile, staged, name))
+    })();
+    let (agency, kind, quarter, profile_id, profile, staged, name) = match checked {
+        Ok(c) => c,
+        Err(p) => return upload_form(&state, Some(&p), &quarter_given),
+    };
+    if profile.section(kind).is_none() {
+        let p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "no-section",
+            "This profile cannot read that kind of file",
+            &format!("The profile {profile_id} has no [{}] section. Choose the other kind, or ask the collaborative to extend your profile.", kind.as_str()),
+        );
+        return upload_form(&state, Some(&p), &quarter_given);
+    }
+    // Validate without storing: the same check `safecount validate` makes.
+    let path = staged.path().to_path_buf();
+    let (prof, q) = (profile.clone(), quarter.clone());
+    let validated = tokio::task::spawn_blocking(move || {
+        let options = crate::ingest::IngestOptions {
+            kind,
+            quarter: Some(q),
+            ..Default::default()
+        };
+        crate::ingest::validate_file(&path, &prof, &options)
+    })
+    .await;
+    let mut report = match validated {
+        Ok(Ok(outcome)) => outcome.report,
+        Ok(Err(e)) => {
+            let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unreadable", "The file could not be read", &format!("{e}. Nothing was stored."));
+            return upload_form(&state, Some(&p), &quarter_given);
+        }
+        Err(_) => return upload_form(&state, Some(&Problem::internal("Checking the file failed")), &quarter_given),
+    };
+    report.file = name.clone();
+    let (kind_label, unit) = kind_words(kind);
+    let pending = if report.valid {
+        let id = random_id();
+        let sha256 = staged.sha256.clone();
+        let entry = Pending {
+            path: staged.keep(),
+            sha256,
+            agency: agency.clone(),
+            profile: profile_id,
+            kind,
+            quarter: quarter.clone(),
+            file_name: name.clone(),
+            created: Instant::now(),
+        };
+        state
+            .0
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.clone(), entry);
+        id
+    } else {
+        // A refused file is removed now (the staged file is dropped).
+        String::new()
+    };
+    page(
+        if report.valid { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY },
+        "check.html",
+        minijinja::context! {
+            title => if report.valid { "Check passed" } else { "Not accepted" },
+            valid => report.valid,
+            rows => report.rows_read,
+            records => report.records,
+            unit => unit,
+            file => name,
+            quarter => quarter,
+            kind_label => kind_label,
+            sha256 => fields_sha(&state, &pending),
+            report => report.to_text(),
+            pending => pending,
+            token => get("token"),
+        },
+    )
+}
+
+fn fields_sha(state: &AppState, pending: &str) -> String {
+    state
+        .0
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(pending)
+        .map(|p| p.sha256.clone())
+        .unwrap_or_else(|| "(not kept: the file was refused)".into())
+}
+
+#[derive(serde::Deserialize)]
+struct ConfirmForm {
+    pending: String,
+    token: String,
+}
+
+/// Step 2: store the checked file and show the receipt.
+async fn confirm(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<ConfirmForm>,
+) -> Response {
+    let agency = match authenticate(&state, Some(&f.token), addr.ip()) {
+        Ok(a) => a,
+        Err(p) => return upload_form(&state, Some(&p), ""),
+    };
+    let entry = {
+        let mut pending = state.0.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match pending.get(&f.pending) {
+            Some(p) if p.agency == agency => pending.remove(&f.pending),
+            _ => None,
+        }
+    };
+    let Some(entry) = entry else {
+        let p = Problem::new(
+            StatusCode::GONE,
+            "expired",
+            "This check has expired",
+            "Checked files wait 30 minutes for confirmation. Nothing was stored: please upload the file again.",
+        );
+        return upload_form(&state, Some(&p), "");
+    };
+    let staged = StagedFile::adopt(entry.path, entry.sha256);
+    let (kind_label, unit) = kind_words(entry.kind);
+    match submit(
+        &state,
+        &agency,
+        Some(&entry.profile),
+        entry.kind,
+        &entry.quarter,
+        &entry.file_name,
+        staged,
+    )
+    .await
+    {
+        Ok(outcome @ (Outcome::Stored(_) | Outcome::Already(_))) => {
+            let (r, already) = match outcome {
+                Outcome::Stored(r) => (r, false),
+                Outcome::Already(r) => (r, true),
+                Outcome::Rejected(_) => unreachable!("matched above"),
+            };
+            page(
+                StatusCode::OK,
+                "receipt.html",
+                minijinja::context! {
+                    title => "Receipt",
+                    already => already,
+                    r => r,
+                    kind_label => kind_label,
+                    unit => unit,
+                    file => entry.file_name,
+                },
+            )
+        }
+        Ok(Outcome::Rejected(_)) => {
+            let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-extract", "The file was not accepted", "Upload it again to see the report.");
+            upload_form(&state, Some(&p), "")
+        }
+        Err(p) => upload_form(&state, Some(&p), ""),
+    }
+}
+
+fn receipts_page(error: Option<&Problem>, list: Option<(String, Vec<crate::store::Receipt>, Vec<String>)>) -> Response {
+    let status = error.map(|p| p.status).unwrap_or(StatusCode::OK);
+    let (agency, list, superseded) = match list {
+        Some((a, l, s)) => (a, Some(l), s),
+        None => (String::new(), None, Vec::new()),
+    };
+    page(
+        status,
+        "receipts.html",
+        minijinja::context! {
+            title => "Your receipts",
+            error => error.map(|p| minijinja::context! { title => p.title, detail => p.detail.clone() }),
+            agency => agency,
+            list => list,
+            superseded => superseded,
+        },
+    )
+}
+
+async fn receipts_form() -> Response {
+    receipts_page(None, None)
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    token: String,
+}
+
+async fn receipts(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let agency = match authenticate(&state, Some(&f.token), addr.ip()) {
+        Ok(a) => a,
+        Err(p) => return receipts_page(Some(&p), None),
+    };
+    match state.0.store.submissions(Some(&agency), true) {
+        Ok(list) => {
+            let superseded = list
+                .iter()
+                .filter(|r| state.0.store.is_superseded(&r.submission_id).unwrap_or(false))
+                .map(|r| r.submission_id.clone())
+                .collect();
+            receipts_page(None, Some((agency, list, superseded)))
+        }
+        Err(_) => receipts_page(Some(&Problem::internal("The receipts could not be read")), None),
+    }
+}

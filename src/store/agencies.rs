@@ -1,0 +1,261 @@
+//! Agencies allowed to upload, and their tokens. A token is shown once, when
+//! it is made; the store keeps only its SHA-256. A token names its agency
+//! (`sc1.<slug>.<secret>`) so the server finds the one stored hash to
+//! compare, and compares it in constant time.
+//!
+//! Also here: the `Idempotency-Key` record of answered uploads, so a client
+//! retrying a request gets the first answer again.
+
+use super::{Store, StoreError, now};
+use rand::TryRngCore;
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub(super) const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS agencies (
+    slug        TEXT PRIMARY KEY,
+    token_sha256 TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+    agency       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_sha256 TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (agency, key)
+);
+"#;
+
+const PREFIX: &str = "sc1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgencyError {
+    #[error(
+        "\"{0}\" is not a valid agency slug: use 2-40 lowercase letters, digits and hyphens, starting with a letter"
+    )]
+    BadSlug(String),
+    #[error("the agency {0} already has a token; revoke it first (safecount agency revoke {0})")]
+    Exists(String),
+    #[error("there is no active agency {0}")]
+    Unknown(String),
+    #[error("the system's random number generator failed: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for AgencyError {
+    fn from(e: rusqlite::Error) -> Self {
+        AgencyError::Store(StoreError::Sql(e))
+    }
+}
+
+/// Whether a slug is acceptable: `[a-z][a-z0-9-]{1,39}`.
+pub fn valid_slug(slug: &str) -> bool {
+    let b = slug.as_bytes();
+    (2..=40).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// An active agency, as listed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Agency {
+    pub slug: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// An answer stored under an idempotency key.
+#[derive(Debug, Clone)]
+pub struct StoredAnswer {
+    pub request_sha256: String,
+    pub status: u16,
+    pub body: String,
+}
+
+impl Store {
+    /// Register an agency and return its new token (shown once; only its hash is kept).
+    pub fn add_agency(&self, slug: &str) -> Result<String, AgencyError> {
+        if !valid_slug(slug) {
+            return Err(AgencyError::BadSlug(slug.into()));
+        }
+        let mut secret = [0u8; 32];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut secret)
+            .map_err(|e| AgencyError::Random(e.to_string()))?;
+        let token = format!("{PREFIX}.{slug}.{}", hex::encode(secret));
+        let conn = self.connect()?;
+        let active: Option<Option<String>> = conn
+            .query_row(
+                "SELECT revoked_at FROM agencies WHERE slug = ?1",
+                params![slug],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match active {
+            Some(None) => return Err(AgencyError::Exists(slug.into())),
+            Some(Some(_)) => {
+                conn.execute(
+                    "UPDATE agencies SET token_sha256 = ?2, created_at = ?3, revoked_at = NULL WHERE slug = ?1",
+                    params![slug, token_hash(&token), now()],
+                )?;
+            }
+            None => {
+                conn.execute(
+                    "INSERT INTO agencies (slug, token_sha256, created_at) VALUES (?1, ?2, ?3)",
+                    params![slug, token_hash(&token), now()],
+                )?;
+            }
+        }
+        Ok(token)
+    }
+
+    /// Revoke an agency's token: it stops working at once.
+    pub fn revoke_agency(&self, slug: &str) -> Result<(), AgencyError> {
+        let n = self.connect()?.execute(
+            "UPDATE agencies SET revoked_at = ?2 WHERE slug = ?1 AND revoked_at IS NULL",
+            params![slug, now()],
+        )?;
+        if n == 0 {
+            return Err(AgencyError::Unknown(slug.into()));
+        }
+        Ok(())
+    }
+
+    pub fn agencies(&self) -> Result<Vec<Agency>, AgencyError> {
+        let conn = self.connect()?;
+        let mut stmt =
+            conn.prepare("SELECT slug, created_at, revoked_at FROM agencies ORDER BY slug")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Agency {
+                    slug: r.get(0)?,
+                    created_at: r.get(1)?,
+                    revoked_at: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// The agency a token belongs to, if it is a current token. Compares the
+    /// token's hash with the stored one in constant time.
+    pub fn authenticate(&self, token: &str) -> Result<Option<String>, AgencyError> {
+        let mut parts = token.trim().splitn(3, '.');
+        let (Some(PREFIX), Some(slug), Some(_)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Ok(None);
+        };
+        if !valid_slug(slug) {
+            return Ok(None);
+        }
+        let stored: Option<String> = self
+            .connect()?
+            .query_row(
+                "SELECT token_sha256 FROM agencies WHERE slug = ?1 AND revoked_at IS NULL",
+                params![slug],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // Compare even when the agency is unknown, so timing does not tell which slugs exist.
+        let expected = stored.clone().unwrap_or_else(|| "0".repeat(64));
+        let given = token_hash(token.trim());
+        let same: bool = given.as_bytes().ct_eq(expected.as_bytes()).into();
+        Ok((same && stored.is_some()).then(|| slug.to_string()))
+    }
+
+    /// The answer stored for an agency's idempotency key, if any.
+    pub fn idempotent_answer(
+        &self,
+        agency: &str,
+        key: &str,
+    ) -> Result<Option<StoredAnswer>, AgencyError> {
+        Ok(self
+            .connect()?
+            .query_row(
+                "SELECT request_sha256, status, body FROM idempotency WHERE agency = ?1 AND key = ?2",
+                params![agency, key],
+                |r| {
+                    Ok(StoredAnswer {
+                        request_sha256: r.get(0)?,
+                        status: r.get::<_, i64>(1)? as u16,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Remember the answer to an idempotency key (the first answer wins).
+    pub fn remember_answer(
+        &self,
+        agency: &str,
+        key: &str,
+        answer: &StoredAnswer,
+    ) -> Result<StoredAnswer, AgencyError> {
+        let conn = self.connect()?;
+        conn.execute(
+            "INSERT OR IGNORE INTO idempotency (agency, key, request_sha256, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![agency, key, answer.request_sha256, answer.status as i64, answer.body, now()],
+        )?;
+        Ok(self
+            .idempotent_answer(agency, key)?
+            .unwrap_or_else(|| answer.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_works_for_its_agency_only_until_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let token = store.add_agency("maison-aurore").unwrap();
+        assert!(token.starts_with("sc1.maison-aurore."));
+        assert_eq!(
+            store.authenticate(&token).unwrap().as_deref(),
+            Some("maison-aurore")
+        );
+        let forged = token.replace("sc1.maison-aurore.", "sc1.other-agency.");
+        assert_eq!(store.authenticate(&forged).unwrap(), None);
+        let mut wrong = token.clone();
+        wrong.pop();
+        wrong.push('x');
+        assert_eq!(store.authenticate(&wrong).unwrap(), None);
+        assert!(matches!(
+            store.add_agency("maison-aurore"),
+            Err(AgencyError::Exists(_))
+        ));
+        store.revoke_agency("maison-aurore").unwrap();
+        assert_eq!(store.authenticate(&token).unwrap(), None);
+        let renewed = store.add_agency("maison-aurore").unwrap();
+        assert_ne!(renewed, token);
+        assert!(store.authenticate(&renewed).unwrap().is_some());
+        // Only the hash is stored.
+        let conn = store.connect().unwrap();
+        let stored: String = conn
+            .query_row("SELECT token_sha256 FROM agencies", [], |r| r.get(0))
+            .unwrap();
+        assert!(!stored.contains(&renewed) && stored.len() == 64);
+    }
+
+    #[test]
+    fn slugs_are_checked() {
+        assert!(valid_slug("maison-aurore"));
+        assert!(!valid_slug("../etc"));
+        assert!(!valid_slug("A"));
+        assert!(!valid_slug("x"));
+    }
+}

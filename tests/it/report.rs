@@ -1,0 +1,191 @@
+//! The demo and the funders' report: built from releases only, in English and
+//! French, self-contained, with intervals, and readable in a real browser.
+
+use crate::support::{repo, safecount};
+use safecount::report::data::ReleaseSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// One demo run shared by the tests here: (store, report dir, stdout).
+fn demo() -> &'static (PathBuf, PathBuf, String) {
+    static DEMO: OnceLock<(PathBuf, PathBuf, String)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let store = dir.join("store");
+        let report = dir.join("report");
+        let run = safecount(
+            &repo(),
+            &[
+                "demo",
+                "--store",
+                store.to_str().unwrap(),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        (store, report, run.stdout)
+    })
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_demo_submits_the_sample_releases_every_quarter_and_writes_the_report() {
+    let (store, report, stdout) = demo();
+    assert!(
+        stdout.contains("REJECTED bad/lakeshore-legal-clinic-2025Q2-bad.csv"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("What to do"), "the rejected file's report is shown");
+    assert!(!stdout.contains("Maria"), "no identifying value is printed");
+    let releases: usize = std::fs::read_dir(store.join("releases"))
+        .unwrap()
+        .map(|q| std::fs::read_dir(q.unwrap().path()).unwrap().count())
+        .sum();
+    assert_eq!(releases, 8 * safecount::release::STANDARD.len());
+    assert!(stdout.contains("A person present in every period above has lost rho"));
+    for lang in ["en", "fr"] {
+        assert!(report.join(format!("report.{lang}.html")).is_file());
+    }
+    // Processed copies keep the raw noisy value beside the processed one, and add national rows.
+    let csv = read(&report.join("tables/2025Q4/housing_outcome.csv"));
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("value") && header.contains("value_processed") && header.contains("derived"));
+    assert!(csv.lines().any(|l| l.contains(",CA,")), "national rows added");
+}
+
+#[test]
+fn the_report_is_self_contained_translated_and_has_a_table_and_intervals_for_every_chart() {
+    let (_, report, _) = demo();
+    let en = read(&report.join("report.en.html"));
+    let fr = read(&report.join("report.fr.html"));
+    for html in [&en, &fr] {
+        // Nothing is fetched at view time.
+        for needle in ["src=\"http", "href=\"http", "<link", "<script", "url(http"] {
+            assert!(!html.contains(needle), "external resource: {needle}");
+        }
+        let figures = html.matches("<figure").count();
+        assert!(figures >= 12, "{figures} figures");
+        assert_eq!(html.matches("<figure").count(), html.matches("<table>").count(), "a table per chart");
+        assert_eq!(
+            html.matches("<svg").count(),
+            figures,
+            "every chart drawn (none missing a release)"
+        );
+        assert!(html.contains("@media print"));
+        // Every chart's SVG carries its alt text as an accessible title.
+        assert_eq!(html.matches("role=\"img\"").count(), figures);
+    }
+    assert!(en.contains("Key findings") && en.contains("What differential privacy promises here"));
+    assert!(fr.contains("Principaux constats") && fr.contains("Ce que promet ici la confidentialité différentielle"));
+    assert!(!fr.contains("Key findings") && !fr.contains("People served each quarter"));
+    // Findings either name a change larger than the noise or say it is inconclusive.
+    assert!(en.contains("inconclusive") || en.contains(" rose from ") || en.contains(" fell from "));
+    // Every chart is also a PNG drawn with the bundled font.
+    for lang in ["en", "fr"] {
+        let pngs: Vec<_> = std::fs::read_dir(report.join("charts").join(lang))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .collect();
+        assert!(pngs.len() >= 12);
+        for p in pngs {
+            let bytes = std::fs::read(&p).unwrap();
+            assert_eq!(&bytes[1..4], b"PNG", "{}", p.display());
+            assert!(bytes.len() > 5_000, "{} looks empty", p.display());
+        }
+    }
+}
+
+#[test]
+fn the_report_shows_only_released_numbers() {
+    let (store, report, _) = demo();
+    let set = ReleaseSet::load(&store.join("releases")).unwrap();
+    let en = read(&report.join("report.en.html"));
+    // The people-per-definition series is the sum of released provincial cells; each appears in its table.
+    let def = set.parts("definitions")[0].clone();
+    for period in set.periods() {
+        let meets = set
+            .total("definitions", &period, Some(&def), &[("membership", &["meets"])])
+            .unwrap();
+        let shown = safecount::report::i18n::Lang::En.int(meets.value);
+        assert!(en.contains(&shown), "{period}: {shown} not in the report");
+    }
+}
+
+#[test]
+fn report_redraws_from_releases_without_records_or_budget() {
+    let (store, _, _) = demo();
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of the releases only: no records, no ledger anywhere near.
+    let releases = dir.path().join("releases");
+    for q in std::fs::read_dir(store.join("releases")).unwrap() {
+        let q = q.unwrap().path();
+        let to = releases.join(q.file_name().unwrap());
+        std::fs::create_dir_all(&to).unwrap();
+        for f in std::fs::read_dir(&q).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let budget_before = safecount(&repo(), &["budget", "--json", "--store", store.to_str().unwrap()]).stdout;
+    let out = dir.path().join("out");
+    let run = safecount(
+        &repo(),
+        &["report", releases.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "fr"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(out.join("report.fr.html").is_file());
+    assert!(!out.join("report.en.html").exists());
+    let budget_after = safecount(&repo(), &["budget", "--json", "--store", store.to_str().unwrap()]).stdout;
+    assert_eq!(budget_before, budget_after, "a report spends nothing");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = safecount(&repo(), &["report", empty.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 66);
+    assert!(run.stderr.contains("no safecount release files"), "{}", run.stderr);
+    let run = safecount(&repo(), &["report", releases.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "de"]);
+    assert_eq!(run.code, 2);
+}
+
+/// Headless Chromium renders the report to PNG and PDF. `.ci/run` installs
+/// Chromium and sets SAFECOUNT_REQUIRE_BROWSER=1, so there this cannot be skipped.
+#[test]
+fn the_report_renders_in_headless_chromium() {
+    let Some(chromium) = crate::support::chromium() else {
+        return;
+    };
+    let (_, report, _) = demo();
+    let shots = report.join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for lang in ["en", "fr"] {
+        let html = report.join(format!("report.{lang}.html"));
+        let png = shots.join(format!("report.{lang}.png"));
+        let pdf = shots.join(format!("report.{lang}.pdf"));
+        let profile = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new(&chromium)
+            .args(crate::support::CHROMIUM_FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("--window-size=1200,4000")
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(png.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
+        assert!(std::fs::metadata(&png).unwrap().len() > 50_000, "the page rendered");
+        let status = std::process::Command::new(&chromium)
+            .args(crate::support::CHROMIUM_FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg("--no-pdf-header-footer")
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+    }
+}

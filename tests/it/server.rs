@@ -1,0 +1,540 @@
+//! The intake server: the API's refusals, limits and idempotency, concurrent
+//! uploads, `submit --server`, and the upload page driven in headless Chromium.
+
+use crate::support::{repo, safecount};
+use safecount::server::{AppState, ServeConfig, serve_on};
+use safecount::store::Store;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const SAMPLE_AGENCIES: &[&str] = &[
+    "maison-esperance",
+    "coastal-workers-centre",
+    "lakeshore-legal-clinic",
+];
+
+struct TestServer {
+    base: String,
+    rt: tokio::runtime::Runtime,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    dir: tempfile::TempDir,
+    tokens: BTreeMap<String, String>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestServer {
+    fn store(&self) -> Store {
+        Store::open(&self.dir.path().join("store")).unwrap()
+    }
+
+    fn token(&self, slug: &str) -> &str {
+        &self.tokens[slug]
+    }
+
+    /// Files left in the store's staging directory.
+    fn staging_files(&self) -> usize {
+        std::fs::read_dir(self.dir.path().join("store/tmp"))
+            .unwrap()
+            .count()
+    }
+}
+
+/// Sample agencies keep their own profiles; other slugs get a copy of Maison Espérance's.
+fn start(agencies: &[&str], max_upload: u64) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    let sample = repo().join("sample-data/profiles");
+    for slug in agencies {
+        let text = if SAMPLE_AGENCIES.contains(slug) {
+            std::fs::read_to_string(sample.join(format!("{slug}.toml"))).unwrap()
+        } else {
+            std::fs::read_to_string(sample.join("maison-esperance.toml"))
+                .unwrap()
+                .replace("slug = \"maison-esperance\"", &format!("slug = \"{slug}\""))
+        };
+        std::fs::write(profiles.join(format!("{slug}.toml")), text).unwrap();
+    }
+    let store_dir = dir.path().join("store");
+    let store = Store::open(&store_dir).unwrap();
+    let tokens = agencies
+        .iter()
+        .map(|s| (s.to_string(), store.add_agency(s).unwrap()))
+        .collect();
+    let mut config = ServeConfig::new(store_dir, profiles);
+    config.max_upload_bytes = max_upload;
+    let state = AppState::new(&config).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    rt.spawn(serve_on(listener, state, async {
+        let _ = rx.await;
+    }));
+    TestServer {
+        base,
+        rt,
+        stop: Some(tx),
+        dir,
+        tokens,
+    }
+}
+
+fn sample_extract(slug: &str, quarter: &str) -> PathBuf {
+    let ext = match slug {
+        "coastal-workers-centre" => "parquet",
+        _ => "csv",
+    };
+    repo().join(format!("sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"))
+}
+
+fn sha256(path: &Path) -> String {
+    hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    replayed: bool,
+    body: serde_json::Value,
+}
+
+async fn put(
+    base: &str,
+    slug: &str,
+    quarter: &str,
+    token: Option<&str>,
+    bytes: Vec<u8>,
+    key: Option<&str>,
+) -> Answer {
+    let mut req = reqwest::Client::new()
+        .put(format!(
+            "{base}/api/v1/agencies/{slug}/submissions/{quarter}/cases"
+        ))
+        .body(bytes);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    answer(req.send().await.unwrap()).await
+}
+
+async fn answer(r: reqwest::Response) -> Answer {
+    let status = r.status().as_u16();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let replayed = r.headers().get("idempotent-replayed").is_some();
+    let text = r.text().await.unwrap();
+    Answer {
+        status,
+        content_type,
+        replayed,
+        body: serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    }
+}
+
+#[test]
+fn uploads_need_the_agencys_own_valid_token() {
+    let server = start(&["maison-esperance", "coastal-workers-centre"], 10 << 20);
+    let file = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    let base = server.base.clone();
+    let own = server.token("maison-esperance").to_string();
+    let other = server.token("coastal-workers-centre").to_string();
+    server.rt.block_on(async {
+        let none = put(&base, "maison-esperance", "2025Q4", None, file.clone(), None).await;
+        assert_eq!(none.status, 401);
+        assert_eq!(none.content_type, "application/problem+json");
+        assert_eq!(none.body["status"], 401);
+        let mut wrong = own.clone();
+        wrong.replace_range(wrong.len() - 4.., "0000");
+        let wrong = put(&base, "maison-esperance", "2025Q4", Some(&wrong), file.clone(), None).await;
+        assert_eq!(wrong.status, 401);
+        let garbage = put(&base, "maison-esperance", "2025Q4", Some("letmein"), file.clone(), None).await;
+        assert_eq!(garbage.status, 401);
+        let elsewhere = put(&base, "maison-esperance", "2025Q4", Some(&other), file.clone(), None).await;
+        assert_eq!(elsewhere.status, 403, "{}", elsewhere.body);
+        let list = answer(
+            reqwest::Client::new()
+                .get(format!("{base}/api/v1/agencies/maison-esperance/submissions"))
+                .bearer_auth(&other)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(list.status, 403);
+    });
+    assert!(server.store().submissions(None, true).unwrap().is_empty());
+    assert_eq!(server.staging_files(), 0);
+    // A revoked token stops working.
+    server.store().revoke_agency("maison-esperance").unwrap();
+    let revoked = server.rt.block_on(put(&base, "maison-esperance", "2025Q4", Some(&own), file, None));
+    assert_eq!(revoked.status, 401);
+}
+
+#[test]
+fn an_oversized_body_is_refused_and_leaves_nothing() {
+    let server = start(&["maison-esperance"], 256 * 1024);
+    let big = vec![b'a'; 600 * 1024];
+    let token = server.token("maison-esperance").to_string();
+    let base = server.base.clone();
+    let (declared, streamed) = server.rt.block_on(async {
+        let declared = put(&base, "maison-esperance", "2025Q4", Some(&token), big.clone(), None).await;
+        // Without a Content-Length, the limit is enforced while streaming.
+        let stream = futures_util::stream::iter(
+            big.chunks(16 * 1024)
+                .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+                .collect::<Vec<_>>(),
+        );
+        let streamed = reqwest::Client::new()
+            .put(format!("{base}/api/v1/agencies/maison-esperance/submissions/2025Q4/cases"))
+            .bearer_auth(&token)
+            .body(reqwest::Body::wrap_stream(stream))
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        (declared, streamed)
+    });
+    assert_eq!(declared.status, 413);
+    assert_eq!(declared.content_type, "application/problem+json");
+    if let Ok(status) = streamed {
+        assert_eq!(status, 413);
+    }
+    assert!(server.store().submissions(None, true).unwrap().is_empty());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(server.staging_files(), 0, "nothing left behind");
+}
+
+#[test]
+fn a_file_with_identifiers_is_refused_without_echoing_them() {
+    let server = start(&["lakeshore-legal-clinic"], 10 << 20);
+    let bad = std::fs::read(repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv")).unwrap();
+    let token = server.token("lakeshore-legal-clinic").to_string();
+    let a = server.rt.block_on(put(&server.base, "lakeshore-legal-clinic", "2025Q2", Some(&token), bad, None));
+    assert_eq!(a.status, 422);
+    assert_eq!(a.content_type, "application/problem+json");
+    let ids = a.body["report"]["identifiers"].as_array().unwrap();
+    assert!(!ids.is_empty());
+    let text = a.body.to_string();
+    for value in ["Maria", "Santos", "416-555-0100", "M5J 3M8", "Client arrived"] {
+        assert!(!text.contains(value), "the answer repeats {value}");
+    }
+    assert!(server.store().submissions(None, true).unwrap().is_empty());
+    assert_eq!(server.staging_files(), 0);
+}
+
+#[test]
+fn an_idempotency_key_replays_the_first_answer_and_refuses_other_bytes() {
+    let server = start(&["maison-esperance"], 10 << 20);
+    let q3 = std::fs::read(sample_extract("maison-esperance", "2025Q3")).unwrap();
+    let q4 = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    let token = server.token("maison-esperance").to_string();
+    let base = server.base.clone();
+    server.rt.block_on(async {
+        let first = put(&base, "maison-esperance", "2025Q3", Some(&token), q3.clone(), Some("key-1")).await;
+        assert_eq!(first.status, 201, "{}", first.body);
+        assert!(!first.replayed);
+        let again = put(&base, "maison-esperance", "2025Q3", Some(&token), q3.clone(), Some("key-1")).await;
+        assert_eq!(again.status, 201);
+        assert!(again.replayed);
+        assert_eq!(again.body, first.body, "the same receipt");
+        let other = put(&base, "maison-esperance", "2025Q3", Some(&token), q4.clone(), Some("key-1")).await;
+        assert_eq!(other.status, 422);
+        assert_eq!(other.body["type"], "urn:safecount:problem:idempotency-key-reused");
+        // The same bytes without a key: the same receipt, marked already stored, nothing new.
+        let plain = put(&base, "maison-esperance", "2025Q3", Some(&token), q3, None).await;
+        assert_eq!(plain.status, 200);
+        assert_eq!(plain.body["already_stored"], true);
+        assert_eq!(plain.body["submission_id"], first.body["submission_id"]);
+    });
+    assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
+}
+
+#[test]
+fn fifty_concurrent_uploads_from_ten_agencies_are_all_stored_once() {
+    let agencies: Vec<String> = (1..=10).map(|i| format!("agency-{i:02}")).collect();
+    let refs: Vec<&str> = agencies.iter().map(String::as_str).collect();
+    let server = start(&refs, 10 << 20);
+    let quarters = ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"];
+    let base = server.base.clone();
+    let mut jobs = Vec::new();
+    for a in &agencies {
+        for q in quarters {
+            let file = sample_extract("maison-esperance", q);
+            jobs.push((a.clone(), q, server.token(a).to_string(), std::fs::read(&file).unwrap(), sha256(&file)));
+        }
+    }
+    let answers = server.rt.block_on(async {
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|(a, q, t, bytes, sha)| {
+                let base = base.clone();
+                tokio::spawn(async move {
+                    let r = put(&base, &a, q, Some(&t), bytes, None).await;
+                    (a, q, sha, r)
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap());
+        }
+        out
+    });
+    let mut ids = std::collections::BTreeSet::new();
+    for (agency, quarter, sha, a) in &answers {
+        assert_eq!(a.status, 201, "{agency} {quarter}: {}", a.body);
+        assert_eq!(a.body["agency"], agency.as_str());
+        assert_eq!(a.body["sha256"], sha.as_str());
+        ids.insert(a.body["submission_id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 50, "no duplicate receipt");
+    let stored = server.store().submissions(None, false).unwrap();
+    assert_eq!(stored.len(), 50, "none lost, none duplicated");
+    assert_eq!(server.staging_files(), 0);
+}
+
+#[test]
+fn multipart_uploads_receipts_and_the_openapi_description() {
+    let server = start(&["maison-esperance", "coastal-workers-centre"], 10 << 20);
+    let file = sample_extract("maison-esperance", "2025Q4");
+    let bytes = std::fs::read(&file).unwrap();
+    let token = server.token("maison-esperance").to_string();
+    let other = server.token("coastal-workers-centre").to_string();
+    let base = server.base.clone();
+    server.rt.block_on(async {
+        // A multipart form as a browser or curl -F sends it, with a hostile file name.
+        let boundary = "----safecount-test-boundary";
+        let mut form = Vec::new();
+        for (name, value) in [("quarter", "2025q4"), ("kind", "cases")] {
+            form.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+        }
+        form.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../etc/passwd\"\r\nContent-Type: text/csv\r\n\r\n").bytes());
+        form.extend(&bytes);
+        form.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let a = answer(
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/agencies/maison-esperance/submissions"))
+                .bearer_auth(&token)
+                .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                .body(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        assert_eq!(a.body["quarter"], "2025Q4");
+        let list = answer(
+            reqwest::Client::new()
+                .get(format!("{base}/api/v1/agencies/maison-esperance/submissions"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(list.status, 200);
+        assert_eq!(list.body["submissions"].as_array().unwrap().len(), 1);
+        let theirs = answer(
+            reqwest::Client::new()
+                .get(format!("{base}/api/v1/agencies/coastal-workers-centre/submissions"))
+                .bearer_auth(&other)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(theirs.body["submissions"].as_array().unwrap().len(), 0, "another agency sees none of them");
+        let doc = answer(reqwest::get(format!("{base}/api/v1/openapi.json")).await.unwrap()).await;
+        assert_eq!(doc.status, 200);
+        assert_eq!(doc.body["openapi"], "3.1.0");
+        assert!(doc.body["paths"]["/api/v1/agencies/{slug}/submissions/{quarter}/{kind}"]["put"].is_object());
+        let page = reqwest::get(format!("{base}/")).await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("default-src 'self'"));
+        assert!(page.text().await.unwrap().contains("<form method=\"post\" action=\"/upload\""));
+    });
+    // The server chose the stored names: nothing was written outside the store.
+    let store = server.dir.path().join("store");
+    for entry in walk(server.dir.path()) {
+        assert!(
+            entry.starts_with(&store) || entry.starts_with(server.dir.path().join("profiles")),
+            "{}",
+            entry.display()
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn submit_server_uploads_through_the_api_and_checks_the_receipt() {
+    let server = start(&["maison-esperance"], 10 << 20);
+    let file = sample_extract("maison-esperance", "2025Q2");
+    let profile = repo().join("sample-data/profiles/maison-esperance.toml");
+    let args = [
+        "submit",
+        file.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--quarter",
+        "2025Q2",
+        "--server",
+        &server.base,
+        "--token",
+        server.token("maison-esperance"),
+    ];
+    let run = safecount(&repo(), &args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(&sha256(&file)), "{}", run.stdout);
+    assert!(run.stdout.contains("verified"), "{}", run.stdout);
+    let again = safecount(&repo(), &args);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("Already stored"), "{}", again.stdout);
+    let mut wrong = args.to_vec();
+    wrong[9] = "sc1.maison-esperance.nope";
+    assert_eq!(safecount(&repo(), &wrong).code, 2);
+    assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
+}
+
+/// The upload page, as an agency worker uses it, in headless Chromium driven
+/// through ChromeDriver (WebDriver over HTTP).
+#[test]
+fn the_upload_page_works_in_headless_chromium() {
+    let Some(chromium) = crate::support::chromium() else {
+        return;
+    };
+    let driver_bin = PathBuf::from("/usr/bin/chromedriver");
+    assert!(driver_bin.is_file(), "chromedriver is installed with chromium (chromium-driver)");
+    let server = start(&["maison-esperance"], 10 << 20);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut driver = std::process::Command::new(&driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let file = sample_extract("maison-esperance", "2025Q1");
+    let expected = sha256(&file);
+    let token = server.token("maison-esperance").to_string();
+    let base = server.base.clone();
+    let profile_dir = tempfile::tempdir().unwrap();
+    let result = server.rt.block_on(async {
+        let wd = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if http.get(format!("{wd}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let mut args: Vec<String> = crate::support::CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile_dir.path().display()));
+        args.push("--window-size=1100,1400".into());
+        let session: serde_json::Value = http
+            .post(format!("{wd}/session"))
+            .json(&serde_json::json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {"binary": chromium, "args": args}}}}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let sid = session["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("no session: {session}"))?
+            .to_string();
+        let s = format!("{wd}/session/{sid}");
+        let call = |method: reqwest::Method, path: String, body: serde_json::Value| {
+            let http = http.clone();
+            async move {
+                let mut req = http.request(method, path);
+                if !body.is_null() {
+                    req = req.json(&body);
+                }
+                let v: serde_json::Value = req.send().await?.json().await?;
+                anyhow::Ok(v["value"].clone())
+            }
+        };
+        let find = |css: &'static str| {
+            let call = &call;
+            let s = s.clone();
+            async move {
+                for _ in 0..50 {
+                    let v = call(reqwest::Method::POST, format!("{s}/element"), serde_json::json!({"using": "css selector", "value": css})).await?;
+                    if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()) {
+                        return anyhow::Ok(id.to_string());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                anyhow::bail!("no element {css}")
+            }
+        };
+        call(reqwest::Method::POST, format!("{s}/url"), serde_json::json!({"url": format!("{base}/")})).await?;
+        let token_el = find("#token").await?;
+        call(reqwest::Method::POST, format!("{s}/element/{token_el}/value"), serde_json::json!({"text": token})).await?;
+        let quarter_el = find("#quarter").await?;
+        call(reqwest::Method::POST, format!("{s}/element/{quarter_el}/value"), serde_json::json!({"text": "2025Q1"})).await?;
+        let file_el = find("#file").await?;
+        call(reqwest::Method::POST, format!("{s}/element/{file_el}/value"), serde_json::json!({"text": file.to_str().unwrap()})).await?;
+        let check = find("#check").await?;
+        call(reqwest::Method::POST, format!("{s}/element/{check}/click"), serde_json::json!({})).await?;
+        let confirm = find("#confirm").await?;
+        let sha_el = find("#sha256").await?;
+        let shown = call(reqwest::Method::GET, format!("{s}/element/{sha_el}/text"), serde_json::Value::Null).await?;
+        let report = find("pre.report").await?;
+        let report_text = call(reqwest::Method::GET, format!("{s}/element/{report}/text"), serde_json::Value::Null).await?;
+        call(reqwest::Method::POST, format!("{s}/element/{confirm}/click"), serde_json::json!({})).await?;
+        let receipt = find("#receipt").await?;
+        let receipt_text = call(reqwest::Method::GET, format!("{s}/element/{receipt}/text"), serde_json::Value::Null).await?;
+        let source = call(reqwest::Method::GET, format!("{s}/source"), serde_json::Value::Null).await?;
+        let _ = http.delete(&s).send().await;
+        anyhow::Ok((shown, report_text, receipt_text, source))
+    });
+    let _ = driver.kill();
+    let _ = driver.wait();
+    let (shown, report_text, receipt_text, _source) = result.unwrap();
+    assert_eq!(shown.as_str().unwrap(), expected, "the check page shows the file's SHA-256");
+    assert!(report_text.as_str().unwrap().contains("OK: the file is valid"), "{report_text}");
+    let receipt_text = receipt_text.as_str().unwrap();
+    assert!(receipt_text.contains(&expected), "{receipt_text}");
+    assert!(receipt_text.contains("2025Q1"), "{receipt_text}");
+    let stored = server.store().submissions(Some("maison-esperance"), true).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].sha256, expected);
+    assert_eq!(server.staging_files(), 0);
+}
