@@ -153,7 +153,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
     }
     let written = crate::pipeline::write_report(&spec, &released, args.report.as_deref())?;
-    writeln!(out, "4. Writing the funders' report from those releases only")?;
+    writeln!(
+        out,
+        "4. Writing the funders' report from those releases only"
+    )?;
     for w in &written {
         writeln!(out, "   {}  ({} charts)", w.html.display(), w.charts)?;
     }

@@ -34,7 +34,9 @@ pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
-            eprintln!("safecount serve: {e}\nGive the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles).");
+            eprintln!(
+                "safecount serve: {e}\nGive the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles)."
+            );
             Ok(EXIT_CONFIG)
         }
         Err(e) => {

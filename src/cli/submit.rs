@@ -152,17 +152,24 @@ mod remote {
 
     pub fn submit(args: &Args, server: &str, out: &mut dyn Write) -> anyhow::Result<i32> {
         let Some(token) = args.token.clone().filter(|t| !t.trim().is_empty()) else {
-            eprintln!("safecount submit --server: give the agency's upload token with --token or SAFECOUNT_TOKEN");
+            eprintln!(
+                "safecount submit --server: give the agency's upload token with --token or SAFECOUNT_TOKEN"
+            );
             return Ok(EXIT_USAGE);
         };
         let Some(slug) = token.trim().split('.').nth(1).map(str::to_string) else {
-            eprintln!("safecount submit --server: that does not look like a safecount upload token (sc1.<agency>.<secret>)");
+            eprintln!(
+                "safecount submit --server: that does not look like a safecount upload token (sc1.<agency>.<secret>)"
+            );
             return Ok(EXIT_USAGE);
         };
         let sha = match sha256_of(&args.file) {
             Ok(s) => s,
             Err(_) => {
-                eprintln!("safecount submit: the file {} does not exist or cannot be opened", args.file.display());
+                eprintln!(
+                    "safecount submit: the file {} does not exist or cannot be opened",
+                    args.file.display()
+                );
                 return Ok(EXIT_NO_INPUT);
             }
         };
@@ -223,7 +230,9 @@ mod remote {
                 print_receipt(out, &receipt, already, &args.file.display().to_string())?;
             }
             if receipt.sha256 != sha {
-                eprintln!("safecount submit: WARNING: the server's SHA-256 differs from this file's ({sha}); the file changed or was damaged in transit. Submit it again.");
+                eprintln!(
+                    "safecount submit: WARNING: the server's SHA-256 differs from this file's ({sha}); the file changed or was damaged in transit. Submit it again."
+                );
                 return Ok(EXIT_IO);
             }
             if !args.json {

@@ -6,8 +6,8 @@
 use crate::classify::DefinitionSet;
 use crate::privacy::{Accounting, ledger};
 use crate::release::{self, CustomTable, Preview, ReleaseError, ReleaseRequest, STANDARD};
-use crate::schema::ExtractKind;
 use crate::report::{self, Written, i18n::Lang};
+use crate::schema::ExtractKind;
 use crate::store::Store;
 use crate::text::closest;
 use serde::{Deserialize, Serialize};
@@ -318,7 +318,9 @@ impl PipelineSpec {
                 if Lang::parse(l).is_none() {
                     return Err(invalid(
                         line_of("languages"),
-                        format!("report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""),
+                        format!(
+                            "report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""
+                        ),
                     ));
                 }
             }
@@ -347,38 +349,61 @@ impl PipelineSpec {
                         ),
                     ));
                 }
-                if t.source.is_some() || t.measure.is_some() || t.value.is_some() || t.lower.is_some() || t.upper.is_some() {
+                if t.source.is_some()
+                    || t.measure.is_some()
+                    || t.value.is_some()
+                    || t.lower.is_some()
+                    || t.upper.is_some()
+                {
                     return Err(invalid(
                         line,
-                        format!("{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)", t.table),
+                        format!(
+                            "{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)",
+                            t.table
+                        ),
                     ));
                 }
             } else {
                 if STANDARD.contains(&t.table.as_str()) {
                     return Err(invalid(
                         line,
-                        format!("\"{}\" is the name of a standard table: give your own table another name", t.table),
+                        format!(
+                            "\"{}\" is the name of a standard table: give your own table another name",
+                            t.table
+                        ),
                     ));
                 }
                 if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
-                    return Err(invalid(line_of("source"), "source must be \"cases\" or \"returns\"".into()));
+                    return Err(invalid(
+                        line_of("source"),
+                        "source must be \"cases\" or \"returns\"".into(),
+                    ));
                 }
                 match t.measure.as_deref() {
                     None | Some("count") => {
                         if t.value.is_some() {
-                            return Err(invalid(line_of("value"), format!("{}: `value` needs measure = \"sum\"", t.table)));
+                            return Err(invalid(
+                                line_of("value"),
+                                format!("{}: `value` needs measure = \"sum\"", t.table),
+                            ));
                         }
                     }
                     Some("sum") => {
                         if t.value.is_none() || t.upper.is_none() {
                             return Err(invalid(
                                 line_of("measure"),
-                                format!("{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to", t.table),
+                                format!(
+                                    "{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to",
+                                    t.table
+                                ),
                             ));
                         }
                     }
                     Some(other) => {
-                        return Err(invalid(line_of("measure"), format!("measure \"{other}\" is unknown: use \"count\" or \"sum\"")));
+                        return Err(invalid(
+                            line_of("measure"),
+                            format!("measure \"{other}\" is unknown: use \"count\" or \"sum\""),
+                        ));
                     }
                 }
             }
@@ -390,7 +415,10 @@ impl PipelineSpec {
             }
             if let Some(rho) = t.rho {
                 if !(rho.is_finite() && rho > 0.0) {
-                    return Err(invalid(line, format!("the rho of {} must be positive", t.table)));
+                    return Err(invalid(
+                        line,
+                        format!("the rho of {} must be positive", t.table),
+                    ));
                 }
             }
         }
@@ -406,7 +434,9 @@ impl PipelineSpec {
             Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
                 return Err(invalid(
                     line_of("rho_per_period"),
-                    format!("the tables' own rho add up to {explicit}, leaving nothing of rho_per_period = {total} for the others"),
+                    format!(
+                        "the tables' own rho add up to {explicit}, leaving nothing of rho_per_period = {total} for the others"
+                    ),
                 ));
             }
             _ => {}
@@ -417,7 +447,10 @@ impl PipelineSpec {
             for t in &spec.tables {
                 if let Some(c) = t.custom() {
                     if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
-                        return Err(invalid(line_of(&format!("\"{}\"", t.table)), format!("the table {}: {e}", t.table)));
+                        return Err(invalid(
+                            line_of(&format!("\"{}\"", t.table)),
+                            format!("the table {}: {e}", t.table),
+                        ));
                     }
                 }
             }
@@ -628,7 +661,15 @@ fn processed(
     if !(national_totals && names.iter().any(|n| n == "province")) {
         return base.collect();
     }
-    let summed = ["province", "value", "value_processed", "ci_half_width", "noise_scale", "mechanism", "derived"];
+    let summed = [
+        "province",
+        "value",
+        "value_processed",
+        "ci_half_width",
+        "noise_scale",
+        "mechanism",
+        "derived",
+    ];
     let keys: Vec<Expr> = names
         .iter()
         .filter(|n| !summed.contains(&n.as_str()))
@@ -665,9 +706,5 @@ fn processed(
         .iter()
         .map(|(n, dt)| col(n.clone()).cast(dt.clone()))
         .collect();
-    concat(
-        [base, national.select(aligned)],
-        UnionArgs::default(),
-    )?
-    .collect()
+    concat([base, national.select(aligned)], UnionArgs::default())?.collect()
 }

@@ -89,16 +89,11 @@ pub struct Preview {
 }
 
 /// The table a request asks for: standard by name, or the request's custom table.
-fn table_for(
-    req: &ReleaseRequest,
-    defs: &DefinitionSet,
-) -> Result<TableDef, ReleaseError> {
+fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, ReleaseError> {
     match &req.custom {
-        Some(c) => tables::custom(c, defs, req.accounting).map_err(|source| {
-            ReleaseError::Custom {
-                table: c.name.clone(),
-                source,
-            }
+        Some(c) => tables::custom(c, defs, req.accounting).map_err(|source| ReleaseError::Custom {
+            table: c.name.clone(),
+            source,
         }),
         None => tables::table(&req.table, defs, req.accounting)
             .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone())),
@@ -249,7 +244,7 @@ fn release_inner(
         "accounting": req.accounting,
         "level": req.level,
         "definitions_version": if table.classified { Some(defs.version.clone()) } else { None },
-        "table_version": 1,
+        "table_version": 2,
     });
     // Keys added later appear only when used, so earlier requests keep their ids.
     if let Some(a) = &req.agencies {

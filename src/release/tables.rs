@@ -291,7 +291,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             }],
         ),
         "funding" => (
-            "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$500,000 per source), by source and province",
+            "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$250,000 per source and quarter), by source and province",
             ExtractKind::Returns,
             false,
             codes::FUNDING_SOURCE
@@ -301,13 +301,13 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     returns_sum(
                         src,
                         col(format!("funding_{src}_cents").as_str()).floor_div(lit(10_000i64)),
-                        5_000,
+                        2_500,
                     )
                 })
                 .collect(),
         ),
         "funding_term" => (
-            "Total funding, in hundreds of dollars (each agency clipped to $0-$3,000,000), by the term of the agency's largest agreement (national)",
+            "Total funding, in hundreds of dollars (each agency clipped to $0-$1,000,000 a quarter), by the term of the agency's largest agreement (national)",
             ExtractKind::Returns,
             false,
             vec![Part {
@@ -332,13 +332,13 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     vec![("funding_term".into(), keys(&codes::FUNDING_TERM))],
                     Statistic::Sum {
                         lower: 0,
-                        upper: 30_000,
+                        upper: 10_000,
                     },
                 ),
             }],
         ),
         "beds" => (
-            "Shelter beds at quarter end (each agency clipped to 0-500), by province",
+            "Shelter beds at quarter end (each agency clipped to 0-200), by province",
             ExtractKind::Returns,
             false,
             vec![returns_sum(
@@ -350,14 +350,14 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     .map(|t| col(format!("beds_{t}").as_str()).fill_null(lit(0i64)))
                     .reduce(|a, b| a + b)
                     .expect("shelter types"),
-                500,
+                200,
             )],
         ),
         "turnaways" => (
-            "People turned away for lack of capacity (each agency clipped to 0-2,000), by province",
+            "People turned away for lack of capacity (each agency clipped to 0-300 a quarter), by province",
             ExtractKind::Returns,
             false,
-            vec![returns_sum("", col("turnaways"), 2_000)],
+            vec![returns_sum("", col("turnaways"), 300)],
         ),
         _ => return None,
     };
@@ -386,7 +386,9 @@ pub struct CustomTable {
 /// Why a custom table cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CustomTableError {
-    #[error("\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}")]
+    #[error(
+        "\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}"
+    )]
     BadDimension {
         field: String,
         kind: &'static str,
@@ -401,8 +403,14 @@ pub enum CustomTableError {
         hint: String,
         fields: String,
     },
-    #[error("the bounds of the sum of {field} must satisfy 0 <= lower < upper (got {lower}..{upper})")]
-    BadBounds { field: String, lower: i64, upper: i64 },
+    #[error(
+        "the bounds of the sum of {field} must satisfy 0 <= lower < upper (got {lower}..{upper})"
+    )]
+    BadBounds {
+        field: String,
+        lower: i64,
+        upper: i64,
+    },
     #[error("a table needs at least one dimension")]
     NoDimension,
 }
@@ -453,13 +461,22 @@ pub fn custom(
         if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
             dims.push((name.to_string(), k.clone()));
             prepare.push(code_dim(name));
-        } else if let Some(def) = defs.definitions.iter().find(|x| &x.name == d).filter(|_| cases) {
+        } else if let Some(def) = defs
+            .definitions
+            .iter()
+            .find(|x| &x.name == d)
+            .filter(|_| cases)
+        {
             classified = true;
             dims.push((
                 def.name.clone(),
                 MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
             ));
-            prepare.push(col(def.name.as_str()).cast(DataType::String).alias(def.name.as_str()));
+            prepare.push(
+                col(def.name.as_str())
+                    .cast(DataType::String)
+                    .alias(def.name.as_str()),
+            );
         } else {
             let names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
             let mut candidates: Vec<&str> = names.clone();
@@ -473,7 +490,11 @@ pub fn custom(
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
                     .unwrap_or_default(),
                 fields: names.join(", "),
-                defs: if cases { ", or a definition's name for its membership" } else { "" },
+                defs: if cases {
+                    ", or a definition's name for its membership"
+                } else {
+                    ""
+                },
             });
         }
     }

@@ -104,6 +104,8 @@ pub struct Chart {
     pub kind: Kind,
     pub labels: Vec<String>,
     pub series: Vec<Series>,
+    /// Series shown in the data table only (e.g. provinces beyond the five drawn).
+    pub table_only: Vec<Series>,
 }
 
 type Res = Result<(), String>;
@@ -138,7 +140,10 @@ impl Chart {
             Kind::Line => (900, 440),
             Kind::Bars => {
                 let per = self.series.len() as u32 * 13 + 12;
-                (900, 90 + self.labels.len() as u32 * per + 20 * self.series.len() as u32)
+                (
+                    900,
+                    90 + self.labels.len() as u32 * per + 20 * self.series.len() as u32,
+                )
             }
             Kind::Heat { .. } => (900, 110 + self.series.len() as u32 * 34),
         }
@@ -423,7 +428,12 @@ fn marker<DB: DrawingBackend>(
         )),
         2 => area.draw(&Rectangle::new([(x - s, y - s), (x + s, y + s)], fill)),
         3 => area.draw(&Polygon::new(
-            vec![(x, y - s - 1), (x + s + 1, y), (x, y + s + 1), (x - s - 1, y)],
+            vec![
+                (x, y - s - 1),
+                (x + s + 1, y),
+                (x, y + s + 1),
+                (x - s - 1, y),
+            ],
             fill,
         )),
         _ => area.draw(&Cross::new((x, y), s as u32, colour.stroke_width(2))),
@@ -497,6 +507,7 @@ mod tests {
                 name: "Everyone".into(),
                 points: vec![e(10.0, 2.0), None, e(14.0, 2.0)],
             }],
+            table_only: Vec::new(),
         };
         let svg = chart.svg(Lang::En).unwrap();
         assert!(svg.starts_with("<svg"));

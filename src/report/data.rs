@@ -209,7 +209,10 @@ fn read_one(path: &Path) -> Result<Option<LoadedRelease>, DataError> {
             .column(name)
             .and_then(|c| c.cast(&DataType::Float64))
             .map_err(|e| not(e.to_string()))?;
-        Ok(c.f64().map_err(|e| not(e.to_string()))?.into_iter().collect())
+        Ok(c.f64()
+            .map_err(|e| not(e.to_string()))?
+            .into_iter()
+            .collect())
     };
     let parts = text("part")?;
     let values = number("value")?;
@@ -331,10 +334,12 @@ impl ReleaseSet {
                         .is_some_and(|v| allowed.contains(&v.as_str()))
                 })
         });
-        Some(Estimate::sum(matching.map(|c| c.estimate)).unwrap_or(Estimate {
-            value: 0.0,
-            half_width: 0.0,
-        }))
+        Some(
+            Estimate::sum(matching.map(|c| c.estimate)).unwrap_or(Estimate {
+                value: 0.0,
+                half_width: 0.0,
+            }),
+        )
     }
 
     /// The distinct parts of a table, in release order.

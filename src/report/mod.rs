@@ -90,6 +90,8 @@ struct Builder<'a> {
     lang: Lang,
     periods: Vec<String>,
     quarters: Vec<String>,
+    /// Provinces where the participating agencies served people (from released counts).
+    provinces: Vec<&'static str>,
 }
 
 impl<'a> Builder<'a> {
@@ -101,6 +103,30 @@ impl<'a> Builder<'a> {
         filters: &[(&str, &[&str])],
     ) -> Option<Estimate> {
         self.set.total(table, period, part, filters)
+    }
+
+    /// A national figure: the sum over the provinces where agencies served people.
+    /// Cells of other provinces are noise around zero; adding them would only widen
+    /// the interval. Tables without a province dimension are summed whole.
+    fn national(
+        &self,
+        table: &str,
+        period: &str,
+        part: Option<&str>,
+        filters: &[(&str, &[&str])],
+    ) -> Option<Estimate> {
+        let by_province = self
+            .set
+            .get(table, period)?
+            .cells
+            .first()
+            .is_some_and(|c| c.dims.contains_key("province"));
+        if !by_province || self.provinces.is_empty() {
+            return self.total(table, period, part, filters);
+        }
+        let mut f = filters.to_vec();
+        f.push(("province", &self.provinces));
+        self.total(table, period, part, &f)
     }
 
     /// A series over every period.
@@ -117,7 +143,7 @@ impl<'a> Builder<'a> {
 
     fn people(&self, period: &str) -> Option<Estimate> {
         let first = self.definitions().into_iter().next()?;
-        self.total("definitions", period, Some(&first), &[])
+        self.national("definitions", period, Some(&first), &[])
     }
 
     fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
@@ -130,18 +156,22 @@ impl<'a> Builder<'a> {
             kind: Kind::Line,
             labels: self.quarters.clone(),
             series,
+            table_only: Vec::new(),
         }
     }
 
-    fn provinces_with_people(&self) -> Vec<&'static str> {
+    /// Provinces whose people count, pooled over the quarters, is clearly above zero.
+    fn provinces_with_people(set: &ReleaseSet, periods: &[String]) -> Vec<&'static str> {
+        let Some(first) = set.parts("definitions").into_iter().next() else {
+            return Vec::new();
+        };
         crate::schema::codes::PROVINCE
             .codes
             .iter()
             .copied()
             .filter(|prov| {
-                let pooled = Estimate::sum(self.periods.iter().filter_map(|p| {
-                    let first = self.definitions().into_iter().next()?;
-                    self.total("definitions", p, Some(&first), &[("province", &[*prov])])
+                let pooled = Estimate::sum(periods.iter().filter_map(|p| {
+                    set.total("definitions", p, Some(&first), &[("province", &[*prov])])
                 }));
                 pooled.is_some_and(|e| e.lo() > 0.0)
             })
@@ -165,10 +195,11 @@ impl<'a> Builder<'a> {
     fn trends(&self) -> Vec<(Chart, Vec<&'static str>)> {
         let lang = self.lang;
         let defs = self.definitions();
-        let mut people = vec![self.over_time(lang.t("series_all_people").into(), |p| self.people(p))];
+        let mut people =
+            vec![self.over_time(lang.t("series_all_people").into(), |p| self.people(p))];
         for d in &defs {
             people.push(self.over_time(lang.code_label(d), |p| {
-                self.total("definitions", p, Some(d), &[("membership", &["meets"])])
+                self.national("definitions", p, Some(d), &[("membership", &["meets"])])
             }));
         }
         let recent: Vec<&String> = self.periods.iter().rev().take(4).rev().collect();
@@ -187,23 +218,24 @@ impl<'a> Builder<'a> {
                     points: defs
                         .iter()
                         .map(|d| {
-                            self.total("definitions", p, Some(d), &[("membership", &["meets"])])
+                            self.national("definitions", p, Some(d), &[("membership", &["meets"])])
                         })
                         .collect(),
                 })
                 .collect(),
+            table_only: Vec::new(),
         };
         let indeterminate = defs
             .iter()
             .map(|d| {
                 self.over_time(lang.code_label(d), |p| {
-                    let ind = self.total(
+                    let ind = self.national(
                         "definitions",
                         p,
                         Some(d),
                         &[("membership", &["indeterminate"])],
                     )?;
-                    let rest = self.total(
+                    let rest = self.national(
                         "definitions",
                         p,
                         Some(d),
@@ -227,8 +259,7 @@ impl<'a> Builder<'a> {
     }
 
     fn unmet_by_province(&self) -> Vec<Series> {
-        crate::schema::codes::PROVINCE
-            .codes
+        self.provinces
             .iter()
             .map(|prov| {
                 self.over_time(self.lang.code_label(prov), |p| {
@@ -250,7 +281,7 @@ impl<'a> Builder<'a> {
             let sum = |s: &Series| s.points.iter().flatten().map(|e| e.value).sum::<f64>();
             sum(b).total_cmp(&sum(a))
         });
-        unmet.truncate(5);
+        let rest = unmet.split_off(unmet.len().min(5));
         let ends: Vec<&String> = match (self.periods.first(), self.periods.last()) {
             (Some(a), Some(b)) if a != b => vec![a, b],
             (Some(a), _) => vec![a],
@@ -276,20 +307,26 @@ impl<'a> Builder<'a> {
                     name: lang.quarter(p),
                     points: types
                         .iter()
-                        .map(|t| self.total("shelter_type", p, None, &[("shelter_type", &[*t])]))
+                        .map(|t| self.national("shelter_type", p, None, &[("shelter_type", &[*t])]))
                         .collect(),
                 })
                 .collect(),
+            table_only: Vec::new(),
         };
         let capacity = vec![
-            self.over_time(lang.t("series_beds").into(), |p| self.total("beds", p, None, &[])),
+            self.over_time(lang.t("series_beds").into(), |p| {
+                self.national("beds", p, None, &[])
+            }),
             self.over_time(lang.t("series_turnaways").into(), |p| {
-                self.total("turnaways", p, None, &[])
+                self.national("turnaways", p, None, &[])
             }),
         ];
         vec![
             (
-                self.line("housing_unmet", "axis_people", Unit::People, unmet),
+                Chart {
+                    table_only: rest,
+                    ..self.line("housing_unmet", "axis_people", Unit::People, unmet)
+                },
                 vec!["housing_outcome"],
             ),
             (shelter, vec!["shelter_type"]),
@@ -303,7 +340,7 @@ impl<'a> Builder<'a> {
     fn services(&self) -> Vec<(Chart, Vec<&'static str>)> {
         let lang = self.lang;
         let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
-        let provinces = self.provinces_with_people();
+        let provinces = self.provinces.clone();
         let heat = Chart {
             id: "gap_heat".into(),
             title: lang.t("chart_gap_heat").into(),
@@ -324,12 +361,13 @@ impl<'a> Builder<'a> {
                     points: provinces.iter().map(|p| self.gap_rate(c, p)).collect(),
                 })
                 .collect(),
+            table_only: Vec::new(),
         };
         let last = self.periods.last().cloned().unwrap_or_default();
         let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
             categories
                 .iter()
-                .map(|c| self.total("services", &last, Some(c), &[("status", statuses)]))
+                .map(|c| self.national("services", &last, Some(c), &[("status", statuses)]))
                 .collect()
         };
         let needed = Chart {
@@ -350,8 +388,12 @@ impl<'a> Builder<'a> {
                     points: by_status(&["received"]),
                 },
             ],
+            table_only: Vec::new(),
         };
-        vec![(heat, vec!["services", "definitions"]), (needed, vec!["services"])]
+        vec![
+            (heat, vec!["services", "definitions"]),
+            (needed, vec!["services"]),
+        ]
     }
 
     fn funding_total(&self, period: &str) -> Option<Estimate> {
@@ -359,7 +401,7 @@ impl<'a> Builder<'a> {
             crate::schema::codes::FUNDING_SOURCE
                 .codes
                 .iter()
-                .map(|s| self.total("funding", period, Some(s), &[]))
+                .map(|s| self.national("funding", period, Some(s), &[]))
                 .collect::<Option<Vec<_>>>()?,
         )
         .map(|e| e.scale(100.0))
@@ -372,13 +414,16 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|s| {
                 self.over_time(lang.code_label(s), |p| {
-                    self.total("funding", p, Some(s), &[]).map(|e| e.scale(100.0))
+                    self.national("funding", p, Some(s), &[])
+                        .map(|e| e.scale(100.0))
                 })
             })
             .collect();
-        let per_person = vec![self.over_time(lang.t("series_funding_per_person").into(), |p| {
-            Estimate::ratio(self.funding_total(p)?, self.people(p)?)
-        })];
+        let per_person = vec![
+            self.over_time(lang.t("series_funding_per_person").into(), |p| {
+                Estimate::ratio(self.funding_total(p)?, self.people(p)?)
+            }),
+        ];
         let terms = crate::schema::codes::FUNDING_TERM.codes;
         let term_share = terms
             .iter()
@@ -422,7 +467,7 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let trp = |key: &str, codes: &'static [&'static str]| {
             self.over_time(lang.t(key).into(), move |p| {
-                self.total("trp_status", p, None, &[("trp_status", codes)])
+                self.national("trp_status", p, None, &[("trp_status", codes)])
             })
         };
         let trp_series = vec![
@@ -434,7 +479,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|g| {
                 self.over_time(lang.code_label(g), |p| {
-                    self.total("exploitation", p, None, &[("exploitation_group", &[*g])])
+                    self.national("exploitation", p, None, &[("exploitation_group", &[*g])])
                 })
             })
             .collect();
@@ -459,6 +504,18 @@ impl<'a> Builder<'a> {
             return None;
         }
         let (a, b) = (series.points[first]?, series.points[last]?);
+        if a.half_width >= a.value.abs().max(1.0) || b.half_width >= b.value.abs().max(1.0) {
+            return Some((
+                false,
+                lang.fill(
+                    "finding_too_uncertain",
+                    &[
+                        ("what", what.to_string()),
+                        ("h", unit.format(lang, a.half_width.max(b.half_width))),
+                    ],
+                ),
+            ));
+        }
         let change = Estimate::change(a, b);
         let args = [
             ("what", what.to_string()),
@@ -481,7 +538,10 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let mut out = Vec::new();
         let people = self.over_time(String::new(), |p| self.people(p));
-        out.extend(self.compare(lang.t("what_people_served"), &people, Unit::People).map(|(_, s)| s));
+        out.extend(
+            self.compare(lang.t("what_people_served"), &people, Unit::People)
+                .map(|(_, s)| s),
+        );
         // How much the definition changes who is counted, in the last quarter.
         if let Some(last) = self.periods.last() {
             let meets: Vec<(String, Estimate)> = self
@@ -490,7 +550,7 @@ impl<'a> Builder<'a> {
                 .filter_map(|d| {
                     Some((
                         d.clone(),
-                        self.total("definitions", last, Some(d), &[("membership", &["meets"])])?,
+                        self.national("definitions", last, Some(d), &[("membership", &["meets"])])?,
                     ))
                 })
                 .collect();
@@ -537,27 +597,41 @@ impl<'a> Builder<'a> {
                 ],
             ));
         }
-        let turnaways = self.over_time(String::new(), |p| self.total("turnaways", p, None, &[]));
-        out.extend(self.compare(lang.t("what_turnaways"), &turnaways, Unit::People).map(|(_, s)| s));
+        let turnaways = self.over_time(String::new(), |p| self.national("turnaways", p, None, &[]));
+        out.extend(
+            self.compare(lang.t("what_turnaways"), &turnaways, Unit::People)
+                .map(|(_, s)| s),
+        );
         let funding = self.over_time(String::new(), |p| self.funding_total(p));
-        out.extend(self.compare(lang.t("what_funding"), &funding, Unit::Dollars).map(|(_, s)| s));
+        out.extend(
+            self.compare(lang.t("what_funding"), &funding, Unit::Dollars)
+                .map(|(_, s)| s),
+        );
         let issued = self.over_time(String::new(), |p| {
-            self.total("trp_status", p, None, &[("trp_status", &["issued_initial", "reissued"])])
+            self.national(
+                "trp_status",
+                p,
+                None,
+                &[("trp_status", &["issued_initial", "reissued"])],
+            )
         });
-        out.extend(self.compare(lang.t("what_trp_issued"), &issued, Unit::People).map(|(_, s)| s));
+        out.extend(
+            self.compare(lang.t("what_trp_issued"), &issued, Unit::People)
+                .map(|(_, s)| s),
+        );
         for (key, groups) in [
             ("what_labour", ["labour", "both"]),
             ("what_sexual", ["sexual", "both"]),
         ] {
             let s = self.over_time(String::new(), |p| {
-                self.total("exploitation", p, None, &[("exploitation_group", &groups)])
+                self.national("exploitation", p, None, &[("exploitation_group", &groups)])
             });
             out.extend(self.compare(lang.t(key), &s, Unit::People).map(|(_, s)| s));
         }
         // The largest service gap that the data can estimate.
         let mut best: Option<(f64, String, String, Estimate)> = None;
         for c in crate::schema::codes::SERVICE_CATEGORY.codes {
-            for p in self.provinces_with_people() {
+            for p in self.provinces.iter().copied() {
                 if let Some(e) = self.gap_rate(c, p) {
                     if e.half_width <= HEAT_MAX_HALF_WIDTH
                         && best.as_ref().is_none_or(|b| e.value > b.0)
@@ -709,19 +783,15 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
             Table { headers, rows }
         }
         _ => {
-            headers.extend(chart.series.iter().map(|s| s.name.clone()));
+            let all: Vec<&Series> = chart.series.iter().chain(&chart.table_only).collect();
+            headers.extend(all.iter().map(|s| s.name.clone()));
             let rows = chart
                 .labels
                 .iter()
                 .enumerate()
                 .map(|(i, label)| {
                     std::iter::once(label.clone())
-                        .chain(
-                            chart
-                                .series
-                                .iter()
-                                .map(|s| cell(s.points.get(i).copied().flatten())),
-                        )
+                        .chain(all.iter().map(|s| cell(s.points.get(i).copied().flatten())))
                         .collect()
                 })
                 .collect();
@@ -760,6 +830,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         set,
         lang,
         quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
+        provinces: Builder::provinces_with_people(set, &periods),
         periods: periods.clone(),
     };
     let mut sections = Vec::new();

@@ -100,11 +100,7 @@ pub(super) fn display_name(name: Option<&str>) -> String {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or("upload");
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     if clean.is_empty() {
         "upload".into()
     } else {
@@ -144,9 +140,13 @@ pub(super) async fn submit(
     file_name: &str,
     staged: StagedFile,
 ) -> Result<Outcome, Problem> {
-    let (_, profile) = state.profile_for(agency, profile_id)?;
+    let (id, profile) = state.profile_for(agency, profile_id)?;
     let store = state.0.store.clone();
-    let (sha, name, quarter) = (staged.sha256.clone(), file_name.to_string(), quarter.to_string());
+    let (sha, name, quarter) = (
+        staged.sha256.clone(),
+        file_name.to_string(),
+        quarter.to_string(),
+    );
     let path = staged.keep();
     let result = tokio::task::spawn_blocking(move || {
         store.submit_staged(&path, &sha, &name, &profile, kind, &quarter)
@@ -156,7 +156,10 @@ pub(super) async fn submit(
     match result {
         Ok(SubmitOutcome::Stored(r)) => Ok(Outcome::Stored(r)),
         Ok(SubmitOutcome::AlreadyStored(r)) => Ok(Outcome::Already(r)),
-        Ok(SubmitOutcome::Rejected(report)) => Ok(Outcome::Rejected(report)),
+        Ok(SubmitOutcome::Rejected(mut report)) => {
+            report.profile = id;
+            Ok(Outcome::Rejected(report))
+        }
         Err(SubmitError::Ingest(e)) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unreadable",
@@ -255,12 +258,13 @@ async fn store_with_key(
                 .into_response();
             }
             Ok(None) => {}
-            Err(_) => return Problem::internal("The upload register could not be read").into_response(),
+            Err(_) => {
+                return Problem::internal("The upload register could not be read").into_response();
+            }
         }
     }
-    let (status, body) = answer_of(
-        submit(state, agency, profile_id, kind, quarter, file_name, staged).await,
-    );
+    let (status, body) =
+        answer_of(submit(state, agency, profile_id, kind, quarter, file_name, staged).await);
     if let Some(key) = key.filter(|_| !status.is_server_error()) {
         let first = state.0.store.remember_answer(
             agency,
@@ -319,10 +323,11 @@ async fn put_raw(
             return upload::too_large(state.0.max_upload).into_response();
         }
     }
-    let staged = match upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await {
-        Ok(s) => s,
-        Err(p) => return p.into_response(),
-    };
+    let staged =
+        match upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await {
+            Ok(s) => s,
+            Err(p) => return p.into_response(),
+        };
     let name = display_name(q.filename.as_deref());
     store_with_key(
         &state,
@@ -429,7 +434,10 @@ async fn list(
         Err(p) => return p.into_response(),
     };
     match state.0.store.submissions(Some(&agency), true) {
-        Ok(list) => json(StatusCode::OK, &serde_json::json!({ "agency": agency, "submissions": list })),
+        Ok(list) => json(
+            StatusCode::OK,
+            &serde_json::json!({ "agency": agency, "submissions": list }),
+        ),
         Err(_) => Problem::internal("The receipts could not be read").into_response(),
     }
 }
@@ -458,5 +466,8 @@ async fn profiles(
             serde_json::json!({ "id": id, "name": p.agency.name, "kinds": kinds })
         })
         .collect();
-    json(StatusCode::OK, &serde_json::json!({ "agency": agency, "profiles": list }))
+    json(
+        StatusCode::OK,
+        &serde_json::json!({ "agency": agency, "profiles": list }),
+    )
 }

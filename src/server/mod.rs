@@ -247,7 +247,9 @@ impl Problem {
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "The server could not finish",
-            &format!("{what}. Nothing was stored; try again later, and tell the collaborative if it keeps happening."),
+            &format!(
+                "{what}. Nothing was stored; try again later, and tell the collaborative if it keeps happening."
+            ),
         )
     }
 }

@@ -46,10 +46,7 @@ fn templates() -> &'static minijinja::Environment<'static> {
 }
 
 fn page(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
-    match templates()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
-    {
+    match templates().get_template(name).and_then(|t| t.render(ctx)) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "page failed").into_response(),
     }
@@ -67,7 +64,10 @@ async fn css() -> Response {
 }
 
 async fn js() -> Response {
-    asset(include_str!("assets/upload.js"), "text/javascript; charset=utf-8")
+    asset(
+        include_str!("assets/upload.js"),
+        "text/javascript; charset=utf-8",
+    )
 }
 
 fn upload_form(state: &AppState, error: Option<&Problem>, quarter: &str) -> Response {
@@ -129,7 +129,12 @@ async fn check(
                 let p = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     upload::too_large(state.0.max_upload)
                 } else {
-                    Problem::new(StatusCode::BAD_REQUEST, "bad-form", "The upload did not arrive whole", "Please choose the file and try again.")
+                    Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad-form",
+                        "The upload did not arrive whole",
+                        "Please choose the file and try again.",
+                    )
                 };
                 return upload_form(&state, Some(&p), "");
             }
@@ -143,7 +148,12 @@ async fn check(
         let quarter = check_quarter(get("quarter"))?;
         let (profile_id, profile) = state.profile_for(&agency, Some(get("profile")))?;
         let Some((staged, name)) = file else {
-            return Err(Problem::new(StatusCode::BAD_REQUEST, "no-file", "No file chosen", "Choose the file to upload."));
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "no-file",
+                "No file chosen",
+                "Choose the file to upload.",
+            ));
         };
         Ok((agency, kind, quarter, profile_id, profile, staged, name))
     })();
@@ -156,7 +166,10 @@ async fn check(
             StatusCode::BAD_REQUEST,
             "no-section",
             "This profile cannot read that kind of file",
-            &format!("The profile {profile_id} has no [{}] section. Choose the other kind, or ask the collaborative to extend your profile.", kind.as_str()),
+            &format!(
+                "The profile {profile_id} has no [{}] section. Choose the other kind, or ask the collaborative to extend your profile.",
+                kind.as_str()
+            ),
         );
         return upload_form(&state, Some(&p), &quarter_given);
     }
@@ -175,12 +188,25 @@ async fn check(
     let mut report = match validated {
         Ok(Ok(outcome)) => outcome.report,
         Ok(Err(e)) => {
-            let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unreadable", "The file could not be read", &format!("{e}. Nothing was stored."));
+            let p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable",
+                "The file could not be read",
+                &format!("{e}. Nothing was stored."),
+            );
             return upload_form(&state, Some(&p), &quarter_given);
         }
-        Err(_) => return upload_form(&state, Some(&Problem::internal("Checking the file failed")), &quarter_given),
+        Err(_) => {
+            return upload_form(
+                &state,
+                Some(&Problem::internal("Checking the file failed")),
+                &quarter_given,
+            );
+        }
     };
     report.file = name.clone();
+    // The profile by its id: the server's paths are nobody's business.
+    report.profile = profile_id.clone();
     let (kind_label, unit) = kind_words(kind);
     let pending = if report.valid {
         let id = random_id();
@@ -207,7 +233,11 @@ async fn check(
         String::new()
     };
     page(
-        if report.valid { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY },
+        if report.valid {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
         "check.html",
         minijinja::context! {
             title => if report.valid { "Check passed" } else { "Not accepted" },
@@ -302,14 +332,22 @@ async fn confirm(
             )
         }
         Ok(Outcome::Rejected(_)) => {
-            let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-extract", "The file was not accepted", "Upload it again to see the report.");
+            let p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-extract",
+                "The file was not accepted",
+                "Upload it again to see the report.",
+            );
             upload_form(&state, Some(&p), "")
         }
         Err(p) => upload_form(&state, Some(&p), ""),
     }
 }
 
-fn receipts_page(error: Option<&Problem>, list: Option<(String, Vec<crate::store::Receipt>, Vec<String>)>) -> Response {
+fn receipts_page(
+    error: Option<&Problem>,
+    list: Option<(String, Vec<crate::store::Receipt>, Vec<String>)>,
+) -> Response {
     let status = error.map(|p| p.status).unwrap_or(StatusCode::OK);
     let (agency, list, superseded) = match list {
         Some((a, l, s)) => (a, Some(l), s),
@@ -350,11 +388,20 @@ async fn receipts(
         Ok(list) => {
             let superseded = list
                 .iter()
-                .filter(|r| state.0.store.is_superseded(&r.submission_id).unwrap_or(false))
+                .filter(|r| {
+                    state
+                        .0
+                        .store
+                        .is_superseded(&r.submission_id)
+                        .unwrap_or(false)
+                })
                 .map(|r| r.submission_id.clone())
                 .collect();
             receipts_page(None, Some((agency, list, superseded)))
         }
-        Err(_) => receipts_page(Some(&Problem::internal("The receipts could not be read")), None),
+        Err(_) => receipts_page(
+            Some(&Problem::internal("The receipts could not be read")),
+            None,
+        ),
     }
 }

@@ -20,7 +20,9 @@ pub struct StagedFile {
 
 impl StagedFile {
     pub fn path(&self) -> &Path {
-        self.path.as_deref().expect("staged file present until kept")
+        self.path
+            .as_deref()
+            .expect("staged file present until kept")
     }
 
     /// Take charge of a staged file again (a checked upload being confirmed).

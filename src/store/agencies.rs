@@ -152,8 +152,7 @@ impl Store {
     /// token's hash with the stored one in constant time.
     pub fn authenticate(&self, token: &str) -> Result<Option<String>, AgencyError> {
         let mut parts = token.trim().splitn(3, '.');
-        let (Some(PREFIX), Some(slug), Some(_)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(PREFIX), Some(slug), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
             return Ok(None);
         };
         if !valid_slug(slug) {

@@ -160,10 +160,17 @@ fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
         let item = &schema["properties"]["tables"]["items"]["properties"];
         for t in spec["tables"].as_array().unwrap() {
             for key in t.as_table().unwrap().keys() {
-                assert!(item[key].is_object(), "{file}: tables.{key} is not in the schema");
+                assert!(
+                    item[key].is_object(),
+                    "{file}: tables.{key} is not in the schema"
+                );
             }
             let name = t["table"].as_str().unwrap();
-            let standard = item["table"]["examples"].as_array().unwrap().iter().any(|v| v == name);
+            let standard = item["table"]["examples"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v == name);
             assert!(standard || t.get("dimensions").is_some(), "{name}");
         }
     }
@@ -183,12 +190,36 @@ table = "NAME"
 EXTRA
 "#;
     let cases = [
-        ("nights_by_gender", "dimensions = [\"gendr\"]", "did you mean \"gender\""),
-        ("nights", "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_nights\"", "needs `value`"),
-        ("nights", "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_night\"\nupper = 92", "did you mean \"shelter_nights\""),
-        ("housing_outcome", "dimensions = [\"province\"]", "name of a standard table"),
-        ("x", "dimensions = [\"province\", \"turnaways\"]", "cannot be a dimension"),
-        ("x", "source = \"returns\"\ndimensions = [\"gender\"]", "cannot be a dimension of a returns table"),
+        (
+            "nights_by_gender",
+            "dimensions = [\"gendr\"]",
+            "did you mean \"gender\"",
+        ),
+        (
+            "nights",
+            "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_nights\"",
+            "needs `value`",
+        ),
+        (
+            "nights",
+            "dimensions = [\"province\"]\nmeasure = \"sum\"\nvalue = \"shelter_night\"\nupper = 92",
+            "did you mean \"shelter_nights\"",
+        ),
+        (
+            "housing_outcome",
+            "dimensions = [\"province\"]",
+            "name of a standard table",
+        ),
+        (
+            "x",
+            "dimensions = [\"province\", \"turnaways\"]",
+            "cannot be a dimension",
+        ),
+        (
+            "x",
+            "source = \"returns\"\ndimensions = [\"gender\"]",
+            "cannot be a dimension of a returns table",
+        ),
     ];
     for (name, extra, expected) in cases {
         let text = base.replace("NAME", name).replace("EXTRA", extra);
@@ -219,7 +250,10 @@ weight = 2
 table = "turnaways"
 "#;
     let path = write(dir.path(), "own.toml", text);
-    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run", "--json"]);
+    let run = safecount(
+        &repo(),
+        &["run", path.to_str().unwrap(), "--dry-run", "--json"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let rho: Vec<f64> = v["planned"]
@@ -231,12 +265,20 @@ table = "turnaways"
     for (got, want) in rho.iter().zip([0.2, 0.2, 0.1]) {
         assert!((got - want).abs() < 1e-9, "{rho:?}");
     }
-    assert_eq!(v["planned"][1]["preview"]["cells"], 11 * 3, "8 shelter types and 3 missing-data codes, by 3 memberships");
+    assert_eq!(
+        v["planned"][1]["preview"]["cells"],
+        11 * 3,
+        "8 shelter types and 3 missing-data codes, by 3 memberships"
+    );
     let no_total = text.replace("rho_per_period = 0.5", "interval_level = 0.9");
     let path = write(dir.path(), "own.toml", no_total);
     let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(run.code, 78);
-    assert!(run.stderr.contains("rho_per_period is needed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rho_per_period is needed"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -250,11 +292,29 @@ fn a_pipeline_can_release_some_agencies_only() {
         let profile = sample.join(format!("profiles/{slug}.toml"));
         let r = safecount(
             &repo(),
-            &["submit", file.to_str().unwrap(), "--profile", profile.to_str().unwrap(), "--quarter", "2025Q4", "--store", s],
+            &[
+                "submit",
+                file.to_str().unwrap(),
+                "--profile",
+                profile.to_str().unwrap(),
+                "--quarter",
+                "2025Q4",
+                "--store",
+                s,
+            ],
         );
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     }
-    assert_eq!(safecount(&repo(), &["budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s]).code, 0);
+    assert_eq!(
+        safecount(
+            &repo(),
+            &[
+                "budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s
+            ]
+        )
+        .code,
+        0
+    );
     let text = r#"
 name = "one-agency"
 [inputs]
@@ -267,7 +327,10 @@ table = "housing_by_gender"
 dimensions = ["gender", "housing_outcome"]
 "#;
     let path = write(dir.path(), "one.toml", text);
-    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--json", "--store", s]);
+    let run = safecount(
+        &repo(),
+        &["run", path.to_str().unwrap(), "--json", "--store", s],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let set = safecount::report::data::ReleaseSet::load(&store.join("releases")).unwrap();
     let r = set.get("housing_by_gender", "2025Q4").unwrap();

@@ -39,7 +39,10 @@ fn the_demo_submits_the_sample_releases_every_quarter_and_writes_the_report() {
         stdout.contains("REJECTED bad/lakeshore-legal-clinic-2025Q2-bad.csv"),
         "{stdout}"
     );
-    assert!(stdout.contains("What to do"), "the rejected file's report is shown");
+    assert!(
+        stdout.contains("What to do"),
+        "the rejected file's report is shown"
+    );
     assert!(!stdout.contains("Maria"), "no identifying value is printed");
     let releases: usize = std::fs::read_dir(store.join("releases"))
         .unwrap()
@@ -53,8 +56,15 @@ fn the_demo_submits_the_sample_releases_every_quarter_and_writes_the_report() {
     // Processed copies keep the raw noisy value beside the processed one, and add national rows.
     let csv = read(&report.join("tables/2025Q4/housing_outcome.csv"));
     let header = csv.lines().next().unwrap();
-    assert!(header.contains("value") && header.contains("value_processed") && header.contains("derived"));
-    assert!(csv.lines().any(|l| l.contains(",CA,")), "national rows added");
+    assert!(
+        header.contains("value")
+            && header.contains("value_processed")
+            && header.contains("derived")
+    );
+    assert!(
+        csv.lines().any(|l| l.contains(",CA,")),
+        "national rows added"
+    );
 }
 
 #[test]
@@ -69,7 +79,11 @@ fn the_report_is_self_contained_translated_and_has_a_table_and_intervals_for_eve
         }
         let figures = html.matches("<figure").count();
         assert!(figures >= 12, "{figures} figures");
-        assert_eq!(html.matches("<figure").count(), html.matches("<table>").count(), "a table per chart");
+        assert_eq!(
+            html.matches("<figure").count(),
+            html.matches("<table>").count(),
+            "a table per chart"
+        );
         assert_eq!(
             html.matches("<svg").count(),
             figures,
@@ -80,10 +94,15 @@ fn the_report_is_self_contained_translated_and_has_a_table_and_intervals_for_eve
         assert_eq!(html.matches("role=\"img\"").count(), figures);
     }
     assert!(en.contains("Key findings") && en.contains("What differential privacy promises here"));
-    assert!(fr.contains("Principaux constats") && fr.contains("Ce que promet ici la confidentialité différentielle"));
+    assert!(
+        fr.contains("Principaux constats")
+            && fr.contains("Ce que promet ici la confidentialité différentielle")
+    );
     assert!(!fr.contains("Key findings") && !fr.contains("People served each quarter"));
     // Findings either name a change larger than the noise or say it is inconclusive.
-    assert!(en.contains("inconclusive") || en.contains(" rose from ") || en.contains(" fell from "));
+    assert!(
+        en.contains("inconclusive") || en.contains(" rose from ") || en.contains(" fell from ")
+    );
     // Every chart is also a PNG drawn with the bundled font.
     for lang in ["en", "fr"] {
         let pngs: Vec<_> = std::fs::read_dir(report.join("charts").join(lang))
@@ -105,14 +124,28 @@ fn the_report_shows_only_released_numbers() {
     let (store, report, _) = demo();
     let set = ReleaseSet::load(&store.join("releases")).unwrap();
     let en = read(&report.join("report.en.html"));
-    // The people-per-definition series is the sum of released provincial cells; each appears in its table.
-    let def = set.parts("definitions")[0].clone();
+    // Unmet housing need in Quebec is the sum of two released cells; each quarter's appears in its table.
     for period in set.periods() {
-        let meets = set
-            .total("definitions", &period, Some(&def), &[("membership", &["meets"])])
+        let unmet = set
+            .total(
+                "housing_outcome",
+                &period,
+                None,
+                &[
+                    ("province", &["CA-QC"]),
+                    (
+                        "housing_outcome",
+                        &["unmet_no_capacity", "unmet_ineligible"],
+                    ),
+                ],
+            )
             .unwrap();
-        let shown = safecount::report::i18n::Lang::En.int(meets.value);
-        assert!(en.contains(&shown), "{period}: {shown} not in the report");
+        let shown = safecount::report::i18n::Lang::En.int(unmet.value);
+        let lo = safecount::report::i18n::Lang::En.int(unmet.lo());
+        assert!(
+            en.contains(&format!("{shown} ({lo} – ")),
+            "{period}: {shown} not in the report"
+        );
     }
 }
 
@@ -131,23 +164,60 @@ fn report_redraws_from_releases_without_records_or_budget() {
             std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
         }
     }
-    let budget_before = safecount(&repo(), &["budget", "--json", "--store", store.to_str().unwrap()]).stdout;
+    let budget_before = safecount(
+        &repo(),
+        &["budget", "--json", "--store", store.to_str().unwrap()],
+    )
+    .stdout;
     let out = dir.path().join("out");
     let run = safecount(
         &repo(),
-        &["report", releases.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "fr"],
+        &[
+            "report",
+            releases.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "fr",
+        ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(out.join("report.fr.html").is_file());
     assert!(!out.join("report.en.html").exists());
-    let budget_after = safecount(&repo(), &["budget", "--json", "--store", store.to_str().unwrap()]).stdout;
+    let budget_after = safecount(
+        &repo(),
+        &["budget", "--json", "--store", store.to_str().unwrap()],
+    )
+    .stdout;
     assert_eq!(budget_before, budget_after, "a report spends nothing");
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = safecount(&repo(), &["report", empty.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = safecount(
+        &repo(),
+        &[
+            "report",
+            empty.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 66);
-    assert!(run.stderr.contains("no safecount release files"), "{}", run.stderr);
-    let run = safecount(&repo(), &["report", releases.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "de"]);
+    assert!(
+        run.stderr.contains("no safecount release files"),
+        "{}",
+        run.stderr
+    );
+    let run = safecount(
+        &repo(),
+        &[
+            "report",
+            releases.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "de",
+        ],
+    );
     assert_eq!(run.code, 2);
 }
 
@@ -175,7 +245,10 @@ fn the_report_renders_in_headless_chromium() {
             .output()
             .unwrap();
         assert!(png.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
-        assert!(std::fs::metadata(&png).unwrap().len() > 50_000, "the page rendered");
+        assert!(
+            std::fs::metadata(&png).unwrap().len() > 50_000,
+            "the page rendered"
+        );
         let status = std::process::Command::new(&chromium)
             .args(crate::support::CHROMIUM_FLAGS)
             .arg(format!("--user-data-dir={}", profile.path().display()))

@@ -99,7 +99,9 @@ fn sample_extract(slug: &str, quarter: &str) -> PathBuf {
         "coastal-workers-centre" => "parquet",
         _ => "csv",
     };
-    repo().join(format!("sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"))
+    repo().join(format!(
+        "sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"
+    ))
 }
 
 fn sha256(path: &Path) -> String {
@@ -160,21 +162,55 @@ fn uploads_need_the_agencys_own_valid_token() {
     let own = server.token("maison-esperance").to_string();
     let other = server.token("coastal-workers-centre").to_string();
     server.rt.block_on(async {
-        let none = put(&base, "maison-esperance", "2025Q4", None, file.clone(), None).await;
+        let none = put(
+            &base,
+            "maison-esperance",
+            "2025Q4",
+            None,
+            file.clone(),
+            None,
+        )
+        .await;
         assert_eq!(none.status, 401);
         assert_eq!(none.content_type, "application/problem+json");
         assert_eq!(none.body["status"], 401);
         let mut wrong = own.clone();
         wrong.replace_range(wrong.len() - 4.., "0000");
-        let wrong = put(&base, "maison-esperance", "2025Q4", Some(&wrong), file.clone(), None).await;
+        let wrong = put(
+            &base,
+            "maison-esperance",
+            "2025Q4",
+            Some(&wrong),
+            file.clone(),
+            None,
+        )
+        .await;
         assert_eq!(wrong.status, 401);
-        let garbage = put(&base, "maison-esperance", "2025Q4", Some("letmein"), file.clone(), None).await;
+        let garbage = put(
+            &base,
+            "maison-esperance",
+            "2025Q4",
+            Some("letmein"),
+            file.clone(),
+            None,
+        )
+        .await;
         assert_eq!(garbage.status, 401);
-        let elsewhere = put(&base, "maison-esperance", "2025Q4", Some(&other), file.clone(), None).await;
+        let elsewhere = put(
+            &base,
+            "maison-esperance",
+            "2025Q4",
+            Some(&other),
+            file.clone(),
+            None,
+        )
+        .await;
         assert_eq!(elsewhere.status, 403, "{}", elsewhere.body);
         let list = answer(
             reqwest::Client::new()
-                .get(format!("{base}/api/v1/agencies/maison-esperance/submissions"))
+                .get(format!(
+                    "{base}/api/v1/agencies/maison-esperance/submissions"
+                ))
                 .bearer_auth(&other)
                 .send()
                 .await
@@ -187,7 +223,14 @@ fn uploads_need_the_agencys_own_valid_token() {
     assert_eq!(server.staging_files(), 0);
     // A revoked token stops working.
     server.store().revoke_agency("maison-esperance").unwrap();
-    let revoked = server.rt.block_on(put(&base, "maison-esperance", "2025Q4", Some(&own), file, None));
+    let revoked = server.rt.block_on(put(
+        &base,
+        "maison-esperance",
+        "2025Q4",
+        Some(&own),
+        file,
+        None,
+    ));
     assert_eq!(revoked.status, 401);
 }
 
@@ -198,7 +241,15 @@ fn an_oversized_body_is_refused_and_leaves_nothing() {
     let token = server.token("maison-esperance").to_string();
     let base = server.base.clone();
     let (declared, streamed) = server.rt.block_on(async {
-        let declared = put(&base, "maison-esperance", "2025Q4", Some(&token), big.clone(), None).await;
+        let declared = put(
+            &base,
+            "maison-esperance",
+            "2025Q4",
+            Some(&token),
+            big.clone(),
+            None,
+        )
+        .await;
         // Without a Content-Length, the limit is enforced while streaming.
         let stream = futures_util::stream::iter(
             big.chunks(16 * 1024)
@@ -206,7 +257,9 @@ fn an_oversized_body_is_refused_and_leaves_nothing() {
                 .collect::<Vec<_>>(),
         );
         let streamed = reqwest::Client::new()
-            .put(format!("{base}/api/v1/agencies/maison-esperance/submissions/2025Q4/cases"))
+            .put(format!(
+                "{base}/api/v1/agencies/maison-esperance/submissions/2025Q4/cases"
+            ))
             .bearer_auth(&token)
             .body(reqwest::Body::wrap_stream(stream))
             .send()
@@ -227,15 +280,29 @@ fn an_oversized_body_is_refused_and_leaves_nothing() {
 #[test]
 fn a_file_with_identifiers_is_refused_without_echoing_them() {
     let server = start(&["lakeshore-legal-clinic"], 10 << 20);
-    let bad = std::fs::read(repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv")).unwrap();
+    let bad = std::fs::read(repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv"))
+        .unwrap();
     let token = server.token("lakeshore-legal-clinic").to_string();
-    let a = server.rt.block_on(put(&server.base, "lakeshore-legal-clinic", "2025Q2", Some(&token), bad, None));
+    let a = server.rt.block_on(put(
+        &server.base,
+        "lakeshore-legal-clinic",
+        "2025Q2",
+        Some(&token),
+        bad,
+        None,
+    ));
     assert_eq!(a.status, 422);
     assert_eq!(a.content_type, "application/problem+json");
     let ids = a.body["report"]["identifiers"].as_array().unwrap();
     assert!(!ids.is_empty());
     let text = a.body.to_string();
-    for value in ["Maria", "Santos", "416-555-0100", "M5J 3M8", "Client arrived"] {
+    for value in [
+        "Maria",
+        "Santos",
+        "416-555-0100",
+        "M5J 3M8",
+        "Client arrived",
+    ] {
         assert!(!text.contains(value), "the answer repeats {value}");
     }
     assert!(server.store().submissions(None, true).unwrap().is_empty());
@@ -250,16 +317,43 @@ fn an_idempotency_key_replays_the_first_answer_and_refuses_other_bytes() {
     let token = server.token("maison-esperance").to_string();
     let base = server.base.clone();
     server.rt.block_on(async {
-        let first = put(&base, "maison-esperance", "2025Q3", Some(&token), q3.clone(), Some("key-1")).await;
+        let first = put(
+            &base,
+            "maison-esperance",
+            "2025Q3",
+            Some(&token),
+            q3.clone(),
+            Some("key-1"),
+        )
+        .await;
         assert_eq!(first.status, 201, "{}", first.body);
         assert!(!first.replayed);
-        let again = put(&base, "maison-esperance", "2025Q3", Some(&token), q3.clone(), Some("key-1")).await;
+        let again = put(
+            &base,
+            "maison-esperance",
+            "2025Q3",
+            Some(&token),
+            q3.clone(),
+            Some("key-1"),
+        )
+        .await;
         assert_eq!(again.status, 201);
         assert!(again.replayed);
         assert_eq!(again.body, first.body, "the same receipt");
-        let other = put(&base, "maison-esperance", "2025Q3", Some(&token), q4.clone(), Some("key-1")).await;
+        let other = put(
+            &base,
+            "maison-esperance",
+            "2025Q3",
+            Some(&token),
+            q4.clone(),
+            Some("key-1"),
+        )
+        .await;
         assert_eq!(other.status, 422);
-        assert_eq!(other.body["type"], "urn:safecount:problem:idempotency-key-reused");
+        assert_eq!(
+            other.body["type"],
+            "urn:safecount:problem:idempotency-key-reused"
+        );
         // The same bytes without a key: the same receipt, marked already stored, nothing new.
         let plain = put(&base, "maison-esperance", "2025Q3", Some(&token), q3, None).await;
         assert_eq!(plain.status, 200);
@@ -280,7 +374,13 @@ fn fifty_concurrent_uploads_from_ten_agencies_are_all_stored_once() {
     for a in &agencies {
         for q in quarters {
             let file = sample_extract("maison-esperance", q);
-            jobs.push((a.clone(), q, server.token(a).to_string(), std::fs::read(&file).unwrap(), sha256(&file)));
+            jobs.push((
+                a.clone(),
+                q,
+                server.token(a).to_string(),
+                std::fs::read(&file).unwrap(),
+                sha256(&file),
+            ));
         }
     }
     let answers = server.rt.block_on(async {
@@ -436,7 +536,10 @@ fn the_upload_page_works_in_headless_chromium() {
         return;
     };
     let driver_bin = PathBuf::from("/usr/bin/chromedriver");
-    assert!(driver_bin.is_file(), "chromedriver is installed with chromium (chromium-driver)");
+    assert!(
+        driver_bin.is_file(),
+        "chromedriver is installed with chromium (chromium-driver)"
+    );
     let server = start(&["maison-esperance"], 10 << 20);
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -462,7 +565,10 @@ fn the_upload_page_works_in_headless_chromium() {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let mut args: Vec<String> = crate::support::CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+        let mut args: Vec<String> = crate::support::CHROMIUM_FLAGS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         args.push(format!("--user-data-dir={}", profile_dir.path().display()));
         args.push("--window-size=1100,1400".into());
         let session: serde_json::Value = http
@@ -495,8 +601,17 @@ fn the_upload_page_works_in_headless_chromium() {
             let s = s.clone();
             async move {
                 for _ in 0..50 {
-                    let v = call(reqwest::Method::POST, format!("{s}/element"), serde_json::json!({"using": "css selector", "value": css})).await?;
-                    if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()) {
+                    let v = call(
+                        reqwest::Method::POST,
+                        format!("{s}/element"),
+                        serde_json::json!({"using": "css selector", "value": css}),
+                    )
+                    .await?;
+                    if let Some(id) = v
+                        .as_object()
+                        .and_then(|o| o.values().next())
+                        .and_then(|x| x.as_str())
+                    {
                         return anyhow::Ok(id.to_string());
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -504,36 +619,99 @@ fn the_upload_page_works_in_headless_chromium() {
                 anyhow::bail!("no element {css}")
             }
         };
-        call(reqwest::Method::POST, format!("{s}/url"), serde_json::json!({"url": format!("{base}/")})).await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/url"),
+            serde_json::json!({"url": format!("{base}/")}),
+        )
+        .await?;
         let token_el = find("#token").await?;
-        call(reqwest::Method::POST, format!("{s}/element/{token_el}/value"), serde_json::json!({"text": token})).await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/element/{token_el}/value"),
+            serde_json::json!({"text": token}),
+        )
+        .await?;
         let quarter_el = find("#quarter").await?;
-        call(reqwest::Method::POST, format!("{s}/element/{quarter_el}/value"), serde_json::json!({"text": "2025Q1"})).await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/element/{quarter_el}/value"),
+            serde_json::json!({"text": "2025Q1"}),
+        )
+        .await?;
         let file_el = find("#file").await?;
-        call(reqwest::Method::POST, format!("{s}/element/{file_el}/value"), serde_json::json!({"text": file.to_str().unwrap()})).await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/element/{file_el}/value"),
+            serde_json::json!({"text": file.to_str().unwrap()}),
+        )
+        .await?;
         let check = find("#check").await?;
-        call(reqwest::Method::POST, format!("{s}/element/{check}/click"), serde_json::json!({})).await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/element/{check}/click"),
+            serde_json::json!({}),
+        )
+        .await?;
         let confirm = find("#confirm").await?;
         let sha_el = find("#sha256").await?;
-        let shown = call(reqwest::Method::GET, format!("{s}/element/{sha_el}/text"), serde_json::Value::Null).await?;
+        let shown = call(
+            reqwest::Method::GET,
+            format!("{s}/element/{sha_el}/text"),
+            serde_json::Value::Null,
+        )
+        .await?;
         let report = find("pre.report").await?;
-        let report_text = call(reqwest::Method::GET, format!("{s}/element/{report}/text"), serde_json::Value::Null).await?;
-        call(reqwest::Method::POST, format!("{s}/element/{confirm}/click"), serde_json::json!({})).await?;
+        let report_text = call(
+            reqwest::Method::GET,
+            format!("{s}/element/{report}/text"),
+            serde_json::Value::Null,
+        )
+        .await?;
+        call(
+            reqwest::Method::POST,
+            format!("{s}/element/{confirm}/click"),
+            serde_json::json!({}),
+        )
+        .await?;
         let receipt = find("#receipt").await?;
-        let receipt_text = call(reqwest::Method::GET, format!("{s}/element/{receipt}/text"), serde_json::Value::Null).await?;
-        let source = call(reqwest::Method::GET, format!("{s}/source"), serde_json::Value::Null).await?;
+        let receipt_text = call(
+            reqwest::Method::GET,
+            format!("{s}/element/{receipt}/text"),
+            serde_json::Value::Null,
+        )
+        .await?;
+        let source = call(
+            reqwest::Method::GET,
+            format!("{s}/source"),
+            serde_json::Value::Null,
+        )
+        .await?;
         let _ = http.delete(&s).send().await;
         anyhow::Ok((shown, report_text, receipt_text, source))
     });
     let _ = driver.kill();
     let _ = driver.wait();
     let (shown, report_text, receipt_text, _source) = result.unwrap();
-    assert_eq!(shown.as_str().unwrap(), expected, "the check page shows the file's SHA-256");
-    assert!(report_text.as_str().unwrap().contains("OK: the file is valid"), "{report_text}");
+    assert_eq!(
+        shown.as_str().unwrap(),
+        expected,
+        "the check page shows the file's SHA-256"
+    );
+    assert!(
+        report_text
+            .as_str()
+            .unwrap()
+            .contains("OK: the file is valid"),
+        "{report_text}"
+    );
     let receipt_text = receipt_text.as_str().unwrap();
     assert!(receipt_text.contains(&expected), "{receipt_text}");
     assert!(receipt_text.contains("2025Q1"), "{receipt_text}");
-    let stored = server.store().submissions(Some("maison-esperance"), true).unwrap();
+    let stored = server
+        .store()
+        .submissions(Some("maison-esperance"), true)
+        .unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].sha256, expected);
     assert_eq!(server.staging_files(), 0);
