@@ -193,10 +193,11 @@ pub fn exact_cells(
     Ok(concat(frames, UnionArgs::default())?.collect()?)
 }
 
-fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
-    let file = std::fs::File::open(path).map_err(StoreError::io(path))?;
-    let mut reader = ParquetReader::new(file);
-    let provenance = reader
+/// The provenance JSON text a release file carries in its Parquet metadata, if any.
+pub fn provenance_text(
+    reader: &mut ParquetReader<std::fs::File>,
+) -> Result<Option<String>, PolarsError> {
+    Ok(reader
         .get_metadata()?
         .key_value_metadata()
         .as_ref()
@@ -204,7 +205,13 @@ fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value)
             kv.iter()
                 .find(|k| k.key == PROVENANCE_KEY)
                 .and_then(|k| k.value.clone())
-        })
+        }))
+}
+
+fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
+    let file = std::fs::File::open(path).map_err(StoreError::io(path))?;
+    let mut reader = ParquetReader::new(file);
+    let provenance = provenance_text(&mut reader)?
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default();
     Ok((reader.finish()?, provenance))

@@ -10,7 +10,7 @@
 //! approximation of the sum, so conservative), and a ratio uses the delta
 //! method.
 
-use crate::release::PROVENANCE_KEY;
+use crate::release::provenance_text;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -168,16 +168,7 @@ fn read_one(path: &Path) -> Result<Option<LoadedRelease>, DataError> {
         source,
     })?;
     let mut reader = ParquetReader::new(file);
-    let provenance = reader
-        .get_metadata()
-        .map_err(|e| not(e.to_string()))?
-        .key_value_metadata()
-        .as_ref()
-        .and_then(|kv| {
-            kv.iter()
-                .find(|k| k.key == PROVENANCE_KEY)
-                .and_then(|k| k.value.clone())
-        });
+    let provenance = provenance_text(&mut reader).map_err(|e| not(e.to_string()))?;
     let Some(provenance) = provenance else {
         return Ok(None);
     };

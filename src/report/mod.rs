@@ -146,18 +146,32 @@ impl<'a> Builder<'a> {
         self.national("definitions", period, Some(&first), &[])
     }
 
-    fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
+    /// A chart whose title and alt text are the `chart_<id>` and `chart_<id>_alt` texts.
+    fn chart(
+        &self,
+        id: &str,
+        axis: &str,
+        unit: Unit,
+        kind: Kind,
+        labels: Vec<String>,
+        series: Vec<Series>,
+    ) -> Chart {
         Chart {
             id: id.into(),
             title: self.lang.t(&format!("chart_{id}")).into(),
             alt: self.lang.t(&format!("chart_{id}_alt")).into(),
             axis: self.lang.t(axis).into(),
             unit,
-            kind: Kind::Line,
-            labels: self.quarters.clone(),
+            kind,
+            labels,
             series,
             table_only: Vec::new(),
         }
+    }
+
+    /// A trend over the report's quarters.
+    fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
+        self.chart(id, axis, unit, Kind::Line, self.quarters.clone(), series)
     }
 
     /// Provinces whose people count, pooled over the quarters, is clearly above zero.
@@ -203,15 +217,13 @@ impl<'a> Builder<'a> {
             }));
         }
         let recent: Vec<&String> = self.periods.iter().rev().take(4).rev().collect();
-        let compared = Chart {
-            id: "definitions".into(),
-            title: lang.t("chart_definitions").into(),
-            alt: lang.t("chart_definitions_alt").into(),
-            axis: lang.t("axis_people").into(),
-            unit: Unit::People,
-            kind: Kind::Bars,
-            labels: defs.iter().map(|d| lang.code_label(d)).collect(),
-            series: recent
+        let compared = self.chart(
+            "definitions",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            defs.iter().map(|d| lang.code_label(d)).collect(),
+            recent
                 .iter()
                 .map(|p| Series {
                     name: lang.quarter(p),
@@ -223,8 +235,7 @@ impl<'a> Builder<'a> {
                         .collect(),
                 })
                 .collect(),
-            table_only: Vec::new(),
-        };
+        );
         let indeterminate = defs
             .iter()
             .map(|d| {
@@ -293,16 +304,13 @@ impl<'a> Builder<'a> {
             .copied()
             .filter(|t| *t != "none")
             .collect();
-        let shelter = Chart {
-            id: "shelter".into(),
-            title: lang.t("chart_shelter").into(),
-            alt: lang.t("chart_shelter_alt").into(),
-            axis: lang.t("axis_people").into(),
-            unit: Unit::People,
-            kind: Kind::Bars,
-            labels: types.iter().map(|t| lang.code_label(t)).collect(),
-            series: ends
-                .iter()
+        let shelter = self.chart(
+            "shelter",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            types.iter().map(|t| lang.code_label(t)).collect(),
+            ends.iter()
                 .map(|p| Series {
                     name: lang.quarter(p),
                     points: types
@@ -311,8 +319,7 @@ impl<'a> Builder<'a> {
                         .collect(),
                 })
                 .collect(),
-            table_only: Vec::new(),
-        };
+        );
         let capacity = vec![
             self.over_time(lang.t("series_beds").into(), |p| {
                 self.national("beds", p, None, &[])
@@ -341,28 +348,25 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
         let provinces = self.provinces.clone();
-        let heat = Chart {
-            id: "gap_heat".into(),
-            title: lang.t("chart_gap_heat").into(),
-            alt: lang.t("chart_gap_heat_alt").into(),
-            axis: lang.t("axis_share").into(),
-            unit: Unit::Share,
-            kind: Kind::Heat {
+        let heat = self.chart(
+            "gap_heat",
+            "axis_share",
+            Unit::Share,
+            Kind::Heat {
                 max_half_width: HEAT_MAX_HALF_WIDTH,
             },
-            labels: provinces
+            provinces
                 .iter()
                 .map(|p| p.trim_start_matches("CA-").to_string())
                 .collect(),
-            series: categories
+            categories
                 .iter()
                 .map(|c| Series {
                     name: lang.code_label(c),
                     points: provinces.iter().map(|p| self.gap_rate(c, p)).collect(),
                 })
                 .collect(),
-            table_only: Vec::new(),
-        };
+        );
         let last = self.periods.last().cloned().unwrap_or_default();
         let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
             categories
@@ -370,15 +374,13 @@ impl<'a> Builder<'a> {
                 .map(|c| self.national("services", &last, Some(c), &[("status", statuses)]))
                 .collect()
         };
-        let needed = Chart {
-            id: "needed_received".into(),
-            title: lang.t("chart_needed_received").into(),
-            alt: lang.t("chart_needed_received_alt").into(),
-            axis: lang.t("axis_people").into(),
-            unit: Unit::People,
-            kind: Kind::Bars,
-            labels: categories.iter().map(|c| lang.code_label(c)).collect(),
-            series: vec![
+        let needed = self.chart(
+            "needed_received",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            categories.iter().map(|c| lang.code_label(c)).collect(),
+            vec![
                 Series {
                     name: lang.t("series_needed").into(),
                     points: by_status(SERVICE_NEEDED),
@@ -388,8 +390,7 @@ impl<'a> Builder<'a> {
                     points: by_status(&["received"]),
                 },
             ],
-            table_only: Vec::new(),
-        };
+        );
         vec![
             (heat, vec!["services", "definitions"]),
             (needed, vec!["services"]),

@@ -289,6 +289,19 @@ async fn store_with_key(
     respond(status, &body, false)
 }
 
+/// Discard up to `cap` bytes of a request body.
+async fn drain(body: Body, cap: u64) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut seen = 0u64;
+    while let Some(Ok(chunk)) = stream.next().await {
+        seen += chunk.len() as u64;
+        if seen > cap {
+            break;
+        }
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct PutQuery {
     profile: Option<String>,
@@ -312,7 +325,12 @@ async fn put_raw(
     })();
     let (agency, kind, quarter, key) = match checked {
         Ok(c) => c,
-        Err(p) => return p.into_response(),
+        Err(p) => {
+            // Read (and drop) a small body before answering, so a client still
+            // sending it sees the answer rather than a reset connection.
+            drain(body, 4 << 20).await;
+            return p.into_response();
+        }
     };
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
@@ -320,6 +338,7 @@ async fn put_raw(
         .and_then(|v| v.parse::<u64>().ok())
     {
         if len > state.0.max_upload {
+            drain(body, 4 << 20).await;
             return upload::too_large(state.0.max_upload).into_response();
         }
     }
@@ -347,7 +366,7 @@ async fn post_multipart(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
     let agency = match own_agency(&state, &headers, addr, &slug) {
         Ok(a) => a,
@@ -357,46 +376,16 @@ async fn post_multipart(
         Ok(k) => k,
         Err(p) => return p.into_response(),
     };
-    let (mut profile, mut kind, mut quarter) = (None, String::new(), String::new());
-    let mut file: Option<(StagedFile, String)> = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let p = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    upload::too_large(state.0.max_upload)
-                } else {
-                    Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad-form",
-                        "The form could not be read",
-                        "Send multipart/form-data with the fields quarter, kind, profile (optional) and file.",
-                    )
-                };
-                return p.into_response();
-            }
-        };
-        match field.name().unwrap_or_default() {
-            "file" => {
-                let name = display_name(field.file_name());
-                match upload::stage(&state.0.store, field, state.0.max_upload).await {
-                    Ok(s) => file = Some((s, name)),
-                    Err(p) => return p.into_response(),
-                }
-            }
-            other => {
-                let other = other.to_string();
-                let text = field.text().await.unwrap_or_default();
-                match other.as_str() {
-                    "profile" => profile = Some(text),
-                    "kind" => kind = text,
-                    "quarter" => quarter = text,
-                    _ => {}
-                }
-            }
-        }
-    }
+    let form = match upload::read_form(&state.0.store, form, state.0.max_upload).await {
+        Ok(f) => f,
+        Err(p) => return p.into_response(),
+    };
+    let (kind, quarter) = (
+        form.get("kind").to_string(),
+        form.get("quarter").to_string(),
+    );
+    let profile = form.fields.get("profile").cloned();
+    let file = form.file;
     let Some((staged, name)) = file else {
         return Problem::new(
             StatusCode::BAD_REQUEST,

@@ -3,7 +3,7 @@
 //! before confirming; gets a receipt with the SHA-256 to compare; and can
 //! list their own agency's receipts.
 
-use super::api::{Outcome, check_quarter, display_name, parse_kind, submit};
+use super::api::{Outcome, check_quarter, parse_kind, submit};
 use super::upload::{self, StagedFile};
 use super::{AppState, Pending, Problem, authenticate};
 use crate::schema::ExtractKind;
@@ -105,41 +105,13 @@ fn random_id() -> String {
 async fn check(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
-    let mut fields = std::collections::HashMap::new();
-    let mut file: Option<(StagedFile, String)> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => {
-                if field.name() == Some("file") {
-                    let name = display_name(field.file_name());
-                    match upload::stage(&state.0.store, field, state.0.max_upload).await {
-                        Ok(s) => file = Some((s, name)),
-                        Err(p) => return upload_form(&state, Some(&p), ""),
-                    }
-                } else {
-                    let name = field.name().unwrap_or_default().to_string();
-                    let text = field.text().await.unwrap_or_default();
-                    fields.insert(name, text);
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                let p = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    upload::too_large(state.0.max_upload)
-                } else {
-                    Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad-form",
-                        "The upload did not arrive whole",
-                        "Please choose the file and try again.",
-                    )
-                };
-                return upload_form(&state, Some(&p), "");
-            }
-        }
-    }
+    let form = match upload::read_form(&state.0.store, form, state.0.max_upload).await {
+        Ok(f) => f,
+        Err(p) => return upload_form(&state, Some(&p), ""),
+    };
+    let (fields, file) = (form.fields, form.file);
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let quarter_given = get("quarter").to_string();
     let checked = (|| {

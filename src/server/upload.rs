@@ -116,3 +116,53 @@ pub fn clean_stale_staging(store: &Store) {
         }
     }
 }
+
+/// A multipart upload form: its text fields and its `file`, staged.
+pub struct UploadForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<(StagedFile, String)>,
+}
+
+impl UploadForm {
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// Read a multipart form, streaming its `file` field to staging under the limit.
+pub async fn read_form(
+    store: &Store,
+    mut form: axum::extract::Multipart,
+    limit: u64,
+) -> Result<UploadForm, Problem> {
+    let mut out = UploadForm {
+        fields: Default::default(),
+        file: None,
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok(out),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
+            Err(_) => {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad-form",
+                    "The upload did not arrive whole",
+                    "Send multipart/form-data with the fields quarter, kind, profile (optional) and file, and try again.",
+                ));
+            }
+        };
+        if field.name() == Some("file") {
+            let name = super::api::display_name(field.file_name());
+            out.file = Some((stage(store, field, limit).await?, name));
+        } else {
+            let name = field.name().unwrap_or_default().to_string();
+            let text = field.text().await.unwrap_or_default();
+            out.fields.insert(name, text);
+        }
+    }
+}

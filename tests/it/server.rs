@@ -524,7 +524,8 @@ fn submit_server_uploads_through_the_api_and_checks_the_receipt() {
     assert!(again.stdout.contains("Already stored"), "{}", again.stdout);
     let mut wrong = args.to_vec();
     wrong[9] = "sc1.maison-esperance.nope";
-    assert_eq!(safecount(&repo(), &wrong).code, 2);
+    let refused = safecount(&repo(), &wrong);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
     assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
 }
 
