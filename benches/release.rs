@@ -18,6 +18,44 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Write every part's prepared frame and its spec for the OpenDP-Python comparator.
+fn export(
+    store: &Store,
+    defs: &DefinitionSet,
+    tables: &[&str],
+    period: &str,
+    dir: &std::path::Path,
+) {
+    use polars::prelude::*;
+    std::fs::create_dir_all(dir).unwrap();
+    let mut manifest = Vec::new();
+    for table in tables {
+        let parts = release::prepared_parts(store, defs, table, period).unwrap();
+        let n = parts.len();
+        for (i, (label, mut df, spec)) in parts.into_iter().enumerate() {
+            let file = format!("{table}-{i}.parquet");
+            ParquetWriter::new(std::fs::File::create(dir.join(&file)).unwrap())
+                .finish(&mut df)
+                .unwrap();
+            manifest.push(serde_json::json!({
+                "table": table, "part": label, "file": file, "parts_in_table": n,
+                "dims": spec.dims.iter().map(|(d, k)| serde_json::json!({"name": d, "keys": k})).collect::<Vec<_>>(),
+                "statistic": spec.statistic,
+            }));
+        }
+    }
+    std::fs::write(
+        dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    eprintln!(
+        "exported {} prepared parts to {}",
+        manifest.len(),
+        dir.display()
+    );
+}
+
 fn main() {
     let n: usize = std::env::args()
         .skip(1)
@@ -52,6 +90,9 @@ fn main() {
         .copied()
         .filter(|t| *t != "citizenship")
         .collect();
+    if let Some(dir) = std::env::var_os("SAFECOUNT_BENCH_EXPORT") {
+        export(&store, &defs, &tables, period, std::path::Path::new(&dir));
+    }
     let (mut dp, mut plain) = (Vec::new(), Vec::new());
     for run in 0..3 {
         let t = Instant::now();

@@ -7,13 +7,17 @@
 //! The plan given to OpenDP is
 //!
 //! ```text
-//! filter(int_range(0, len()).over([id]) < 1)      -- at most one row per unit
+//! group_by([id]).agg([first(dim)..])              -- counts: at most one row per unit
+//! | filter(int_range(0, len()).over([id]) < 1)      -- sums: the same bound, as a filter
 //!   .group_by(dims).agg([len().dp().noise() | col(v).dp().sum((lo, hi))])
 //!   .join(public_keys, dims, Right)                -- every cell, empty ones too
 //! ```
 //!
-//! Privacy argument: the truncation is OpenDP's recognised per-identifier
-//! bound (at most one row per unit, hence one cell per unit), so under
+//! Privacy argument: both truncations are recognised by OpenDP 0.16
+//! (`make_stable_lazyframe::truncate`: `match_group_by_truncation`, a
+//! group-by whose only key is the identifier, bounds each identifier to one
+//! row; `match_truncation_predicate`, the per-identifier row-number filter,
+//! bounds it to k = 1 row), so at most one row and hence one cell per unit. Under
 //! `SymmetricIdDistance` a unit changes one count by at most 1 and one clipped
 //! sum by at most max(|lo|, |hi|). OpenDP calibrates the discrete Gaussian
 //! (zCDP, Canonne, Kamath & Steinke 2020, "The Discrete Gaussian for
@@ -99,7 +103,12 @@ pub enum MeasureError {
 }
 
 fn odp<T>(r: opendp::error::Fallible<T>) -> Result<T, MeasureError> {
-    r.map_err(|e| MeasureError::OpenDp(e.to_string()))
+    r.map_err(|e| {
+        MeasureError::OpenDp(match &e.message {
+            Some(m) => format!("{}: {m}", e.variant),
+            None => e.to_string(),
+        })
+    })
 }
 
 impl MeasurementSpec {
@@ -149,12 +158,27 @@ impl MeasurementSpec {
     }
 
     /// The truncation every plan starts with: at most one row per unit.
+    ///
+    /// Counts use OpenDP's group-by truncation (`group_by([id]).agg(first..)`,
+    /// one output row per identifier), a hash group-by. Sums use the filter
+    /// truncation (`int_range(0, len()).over([id]) < 1`), because OpenDP's
+    /// clipped sum needs the frame's `max_length` margin, which a group-by
+    /// truncation on the identifier does not carry over; that window costs
+    /// about 1.8 s per million units in polars 0.52 (see BENCHMARKS.md).
     pub fn truncate(&self, frame: LazyFrame) -> LazyFrame {
-        frame.filter(
-            int_range(lit(0), len(), 1, DataType::Int64)
-                .over([col(UNIT)])
-                .lt(lit(1)),
-        )
+        match self.statistic {
+            Statistic::Count => frame.group_by([col(UNIT)]).agg(
+                self.dim_names()
+                    .iter()
+                    .map(|d| col(*d).first())
+                    .collect::<Vec<_>>(),
+            ),
+            Statistic::Sum { .. } => frame.filter(
+                int_range(lit(0), len(), 1, DataType::Int64)
+                    .over([col(UNIT)])
+                    .lt(lit(1)),
+            ),
+        }
     }
 
     /// The same group-by without noise: what the measurement estimates (for tests and benchmarks only).

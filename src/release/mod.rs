@@ -151,6 +151,7 @@ fn prepared(
     table: &TableDef,
     period: &str,
     agencies: Option<&[String]>,
+    unit: bool,
 ) -> Result<(LazyFrame, Vec<crate::store::Receipt>), ReleaseError> {
     let (records, inputs) = store.canonical_records(table.source, period, agencies)?;
     if inputs.is_empty() {
@@ -161,6 +162,11 @@ fn prepared(
     }
     let records = if table.classified {
         classify(records, defs)
+    } else {
+        records
+    };
+    let records = if unit {
+        tables::with_unit(records, table.source)
     } else {
         records
     };
@@ -179,14 +185,16 @@ pub fn exact_cells(
 ) -> Result<DataFrame, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let (records, _) = prepared(store, defs, &table, period, None)?;
+    // Plain polars needs no privacy unit: every part's first column is the unit, left out.
+    let (records, _) = prepared(store, defs, &table, period, None, truncate)?;
     let mut frames = Vec::new();
     for part in &table.parts {
-        let prepared = records.clone().select(part.prepare.clone());
         let df = if truncate {
-            part.spec.exact(prepared)?
+            part.spec
+                .exact(records.clone().select(part.prepare.clone()))?
         } else {
-            part.spec.plain(prepared)?
+            part.spec
+                .plain(records.clone().select(part.prepare[1..].to_vec()))?
         };
         frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
     }
@@ -206,6 +214,30 @@ pub fn provenance_text(
                 .find(|k| k.key == PROVENANCE_KEY)
                 .and_then(|k| k.value.clone())
         }))
+}
+
+/// Every part of a standard table as OpenDP would receive it (the prepared
+/// frame: unit, dimensions, value) with its measurement spec. For the
+/// cross-language benchmark only (`benches/release.rs` exports them for
+/// `benches/release_opendp.py`); never released.
+#[doc(hidden)]
+pub fn prepared_parts(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_name: &str,
+    period: &str,
+) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
+    let table = tables::table(table_name, defs, Accounting::Zcdp)
+        .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
+    let (records, _) = prepared(store, defs, &table, period, None, true)?;
+    table
+        .parts
+        .iter()
+        .map(|p| {
+            let df = records.clone().select(p.prepare.clone()).collect()?;
+            Ok((p.label.clone(), df, p.spec.clone()))
+        })
+        .collect()
 }
 
 fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
@@ -243,7 +275,14 @@ fn release_inner(
     crash_after_debit: bool,
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
-    let (records, inputs) = prepared(store, defs, &table, &req.period, req.agencies.as_deref())?;
+    let (records, inputs) = prepared(
+        store,
+        defs,
+        &table,
+        &req.period,
+        req.agencies.as_deref(),
+        true,
+    )?;
     let mut request = serde_json::json!({
         "table": req.table,
         "period": req.period,

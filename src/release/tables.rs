@@ -13,7 +13,7 @@ use polars::prelude::*;
 pub struct Part {
     /// What this part is about: a definition, a service category, a funding source, or "" .
     pub label: String,
-    /// Select expressions producing the prepared frame: unit, dims, (value).
+    /// Select expressions producing the prepared frame: unit (always first), dims, (value).
     pub prepare: Vec<Expr>,
     pub spec: MeasurementSpec,
 }
@@ -57,8 +57,24 @@ fn keys(list: &CodeList) -> Vec<String> {
         .collect()
 }
 
+/// The privacy unit of a record: the person (agency + person key) for case
+/// records, the agency for returns. Added once to a table's records by
+/// [`with_unit`]; every part then selects it.
+pub fn unit_of(source: ExtractKind) -> Expr {
+    match source {
+        ExtractKind::Cases => concat_str([col("agency"), col("person_key")], ":", true),
+        ExtractKind::Returns => col("agency"),
+    }
+    .alias(UNIT)
+}
+
+/// The records of a table with their privacy-unit column.
+pub fn with_unit(records: LazyFrame, source: ExtractKind) -> LazyFrame {
+    records.with_column(unit_of(source))
+}
+
 fn person_unit() -> Expr {
-    concat_str([col("agency"), col("person_key")], ":", true).alias(UNIT)
+    col(UNIT)
 }
 
 fn code_dim(field: &str) -> Expr {
@@ -120,7 +136,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
     let returns_sum = |label: &str, value: Expr, upper: i64| Part {
         label: label.to_string(),
         prepare: vec![
-            col("agency").alias(UNIT),
+            col(UNIT),
             code_dim("province"),
             value
                 .fill_null(lit(0i64))
@@ -313,7 +329,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             vec![Part {
                 label: String::new(),
                 prepare: vec![
-                    col("agency").alias(UNIT),
+                    col(UNIT),
                     code_dim("funding_term"),
                     codes::FUNDING_SOURCE
                         .codes
@@ -453,8 +469,7 @@ pub fn custom(
     let cases = t.source == ExtractKind::Cases;
     let mut dims = Vec::new();
     let mut prepare = vec![match t.source {
-        ExtractKind::Cases => person_unit(),
-        ExtractKind::Returns => col("agency").alias(UNIT),
+        ExtractKind::Cases | ExtractKind::Returns => col(UNIT),
     }];
     let mut classified = false;
     for d in &t.dimensions {
