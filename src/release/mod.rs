@@ -356,7 +356,17 @@ fn release_inner(
     // Draw the noise: once per part.
     let mut frames = Vec::new();
     for (part, (measurement, cal)) in table.parts.iter().zip(&built) {
+        let started = std::time::Instant::now();
         let noisy = measurement.release(records.clone().select(part.prepare.clone()))?;
+        if std::env::var_os("SAFECOUNT_TRACE").is_some() {
+            eprintln!(
+                "release {} {} part {:?}: {:.3} s",
+                req.period,
+                req.table,
+                part.label,
+                started.elapsed().as_secs_f64()
+            );
+        }
         let statistic = match part.spec.statistic {
             Statistic::Count => "count",
             Statistic::Sum { .. } => "sum",
