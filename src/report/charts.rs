@@ -252,7 +252,7 @@ impl Chart {
                 }
             }
         }
-        draw_legend(&legend, &self.series, 3)
+        draw_legend(&legend, &self.series, 3, false)
     }
 
     fn draw_bars<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
@@ -337,7 +337,7 @@ impl Chart {
                 }
             }
         }
-        draw_legend(&legend, &self.series, 4)
+        draw_legend(&legend, &self.series, 4, true)
     }
 
     fn draw_heat<DB: DrawingBackend>(
@@ -445,6 +445,7 @@ fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[Series],
     per_row: usize,
+    bars: bool,
 ) -> Res {
     let (w, _) = area.dim_in_pixel();
     let col_w = (w as i32 - 100) / per_row as i32;
@@ -452,12 +453,20 @@ fn draw_legend<DB: DrawingBackend>(
         let colour = PALETTE[s % PALETTE.len()];
         let x = 90 + (s % per_row) as i32 * col_w;
         let y = 10 + (s / per_row) as i32 * 22;
-        area.draw(&PathElement::new(
-            vec![(x, y), (x + 24, y)],
-            colour.stroke_width(2),
-        ))
-        .map_err(err)?;
-        marker(area, s, (x + 12, y), colour)?;
+        if bars {
+            area.draw(&Rectangle::new(
+                [(x + 4, y - 7), (x + 20, y + 7)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+        } else {
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + 24, y)],
+                colour.stroke_width(2),
+            ))
+            .map_err(err)?;
+            marker(area, s, (x + 12, y), colour)?;
+        }
         area.draw(&Text::new(
             item.name.clone(),
             (x + 32, y),
