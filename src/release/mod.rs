@@ -170,8 +170,22 @@ fn prepared(
     } else {
         records
     };
-    // Read (and classify) once; every part of the table then works in memory.
-    Ok((records.collect()?.lazy(), inputs))
+    // Read (and classify) once, only the columns the table's parts use; every
+    // part then works in memory.
+    let mut records = records;
+    let available = records.collect_schema()?;
+    let mut needed: Vec<PlSmallStr> = Vec::new();
+    for part in &table.parts {
+        for e in &part.prepare {
+            for name in e.clone().meta().root_names() {
+                if available.contains(&name) && !needed.contains(&name) {
+                    needed.push(name);
+                }
+            }
+        }
+    }
+    let needed: Vec<Expr> = needed.into_iter().map(col).collect();
+    Ok((records.select(needed).collect()?.lazy(), inputs))
 }
 
 /// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
