@@ -609,8 +609,7 @@ fn the_upload_page_works_in_headless_chromium() {
                     )
                     .await?;
                     if let Some(id) = v
-                        .as_object()
-                        .and_then(|o| o.values().next())
+                        .get("element-6066-11e4-a52e-4f735466cecf")
                         .and_then(|x| x.as_str())
                     {
                         return anyhow::Ok(id.to_string());
@@ -716,4 +715,34 @@ fn the_upload_page_works_in_headless_chromium() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].sha256, expected);
     assert_eq!(server.staging_files(), 0);
+}
+
+#[test]
+fn an_interrupted_upload_leaves_nothing_behind() {
+    use std::io::Write;
+    let server = start(&["maison-esperance"], 10 << 20);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let token = server.token("maison-esperance").to_string();
+    // A client that promises 1 MB, sends a tenth of it and goes away (raw bytes:
+    // no HTTP client library lets a request be cut off on purpose).
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: 1048576\r\n\r\n"
+    )
+    .unwrap();
+    stream.write_all(&vec![b'a'; 100 * 1024]).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(stream);
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        left = server.staging_files();
+        if left == 0 {
+            break;
+        }
+    }
+    assert_eq!(left, 0, "the partial upload was removed");
+    assert!(server.store().submissions(None, true).unwrap().is_empty());
 }
