@@ -129,5 +129,10 @@ fn main() {
         tables.len(),
         d / p
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    // SAFECOUNT_BENCH_KEEP=1 keeps the store, to time `safecount release` on it alone.
+    if std::env::var_os("SAFECOUNT_BENCH_KEEP").is_some() {
+        eprintln!("store kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

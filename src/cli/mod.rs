@@ -119,6 +119,13 @@ where
     };
     match result {
         Ok(code) => code,
+        // The reader went away (e.g. `| head`): not an error worth reporting.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            EXIT_OK
+        }
         Err(e) => {
             eprintln!("safecount: {e:#}");
             EXIT_SOFTWARE
