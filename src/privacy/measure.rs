@@ -83,6 +83,30 @@ pub struct Calibration {
     pub half_width: f64,
 }
 
+/// Replace a text unit column (`agency:person_key`, or the agency) by a 64-bit
+/// id, so that the per-unit truncation groups by an integer instead of hashing
+/// the text again in every measurement. Ids come from a fixed-key hash of the
+/// text. Two units sharing an id (probability about n²/2⁶⁵; 3·10⁻⁸ for a
+/// million units) would be truncated together to one row: a count could lose
+/// one person, but no person could contribute more than one row, so the
+/// privacy argument is unchanged.
+pub fn with_unit_ids(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let Ok(column) = df.column(UNIT) else {
+        return Ok(df);
+    };
+    let Ok(text) = column.str() else {
+        return Ok(df);
+    };
+    let ids: UInt64Chunked = text
+        .into_iter()
+        .map(|v| Some(hasher.hash_one(v.unwrap_or_default())))
+        .collect();
+    df.with_column(ids.with_name(UNIT.into()).into_series())?;
+    Ok(df)
+}
+
 /// One measurement: the prepared frame's schema, its dimensions with public key sets, and a statistic.
 #[derive(Debug, Clone)]
 pub struct MeasurementSpec {
@@ -143,7 +167,7 @@ impl MeasurementSpec {
     }
 
     fn domain(&self) -> Result<LazyFrameDomain, MeasureError> {
-        let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<String>::default())];
+        let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<u64>::default())];
         for d in self.dim_names() {
             series.push(SeriesDomain::new(d, AtomDomain::<String>::default()));
         }
@@ -223,7 +247,7 @@ impl MeasurementSpec {
     }
 
     fn domain_schema(&self) -> Schema {
-        let mut fields = vec![Field::new(UNIT.into(), DataType::String)];
+        let mut fields = vec![Field::new(UNIT.into(), DataType::UInt64)];
         for d in self.dim_names() {
             fields.push(Field::new(d.into(), DataType::String));
         }
@@ -391,6 +415,10 @@ impl Built {
 
     /// Run the measurement on the prepared frame: draws the noise. Returns dims + `value`.
     pub fn release(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
+        let mut frame = frame;
+        if frame.collect_schema()?.get(UNIT) == Some(&DataType::String) {
+            frame = with_unit_ids(frame.collect()?)?.lazy();
+        }
         let once = match self {
             Built::Zcdp(m) => odp(m.invoke(&frame))?,
             Built::Pure(m) => odp(m.invoke(&frame))?,

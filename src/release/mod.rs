@@ -185,7 +185,8 @@ fn prepared(
         }
     }
     let needed: Vec<Expr> = needed.into_iter().map(col).collect();
-    Ok((records.select(needed).collect()?.lazy(), inputs))
+    let records = crate::privacy::measure::with_unit_ids(records.select(needed).collect()?)?;
+    Ok((records.lazy(), inputs))
 }
 
 /// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
