@@ -466,4 +466,50 @@ mod timing {
             );
         }
     }
+
+    /// Where one count measurement's time goes over a million units.
+    #[test]
+    #[ignore = "timing probe, run by hand"]
+    fn one_count_measurement_phases() {
+        let n = 1_000_000usize;
+        let provinces = ["CA-ON", "CA-QC", "CA-BC", "CA-AB", "not_collected"];
+        let memberships = ["meets", "does_not_meet", "indeterminate"];
+        let df = df!(
+            UNIT => (0..n as u64).map(|i| i.wrapping_mul(0x9E3779B97F4A7C15)).collect::<Vec<_>>(),
+            "province" => (0..n).map(|i| provinces[i % 5]).collect::<Vec<_>>(),
+            "membership" => (0..n).map(|i| memberships[i % 3]).collect::<Vec<_>>()
+        )
+        .unwrap();
+        let spec = MeasurementSpec {
+            dims: vec![
+                ("province".into(), provinces.map(String::from).to_vec()),
+                ("membership".into(), memberships.map(String::from).to_vec()),
+            ],
+            statistic: Statistic::Count,
+            accounting: Accounting::Zcdp,
+            open_keys_delta: None,
+        };
+        let time = |what: &str, f: &dyn Fn()| {
+            let t = std::time::Instant::now();
+            f();
+            eprintln!("{what}: {:?}", t.elapsed());
+        };
+        time("group-by truncation alone", &|| {
+            spec.truncate(df.clone().lazy()).collect().unwrap();
+        });
+        time("truncation + group-by dims", &|| {
+            spec.truncate(df.clone().lazy())
+                .group_by([col("province"), col("membership")])
+                .agg([len()])
+                .collect()
+                .unwrap();
+        });
+        time("plain group-by dims + keys", &|| {
+            spec.plain(df.clone().lazy()).unwrap();
+        });
+        let (built, _) = spec.calibrate(0.01, 0.05).unwrap();
+        time("calibrated OpenDP release", &|| {
+            built.release(df.clone().lazy()).unwrap();
+        });
+    }
 }
