@@ -29,7 +29,7 @@
 //! loss of one unit; we search the scale so that it equals the share of the
 //! budget given to the measurement.
 
-use opendp::domains::{AtomDomain, LazyFrameDomain, Margin, SeriesDomain};
+use opendp::domains::{AtomDomain, EnumDomain, LazyFrameDomain, Margin, SeriesDomain};
 use opendp::measurements::make_private_lazyframe;
 use opendp::measures::{Approximate, MaxDivergence, ZeroConcentratedDivergence};
 use opendp::metrics::{FrameDistance, SymmetricIdDistance};
@@ -107,6 +107,33 @@ pub fn with_unit_ids(mut df: DataFrame) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
+/// Cast dimension columns to their `Enum` types (a value outside the public keys
+/// becomes null and, like any group outside the keys, is not released).
+fn encode(frame: LazyFrame, enums: &[(String, DataType)]) -> LazyFrame {
+    if enums.is_empty() {
+        return frame;
+    }
+    frame.with_columns(
+        enums
+            .iter()
+            .map(|(d, t)| col(d.as_str()).cast(t.clone()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Dimension columns back to text, as released.
+fn decode(frame: LazyFrame, enums: &[(String, DataType)]) -> LazyFrame {
+    if enums.is_empty() {
+        return frame;
+    }
+    frame.with_columns(
+        enums
+            .iter()
+            .map(|(d, _)| col(d.as_str()).cast(DataType::String))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// One measurement: the prepared frame's schema, its dimensions with public key sets, and a statistic.
 #[derive(Debug, Clone)]
 pub struct MeasurementSpec {
@@ -163,13 +190,36 @@ impl MeasurementSpec {
                 )
             })
             .collect();
-        Ok(DataFrame::new(columns)?)
+        let keys = DataFrame::new(columns)?;
+        Ok(encode(keys.lazy(), &self.enum_dims()).collect()?)
+    }
+
+    /// The dimensions OpenDP sees as `Enum`s over their public keys: all of them,
+    /// except for an open key set (whose groups come from the data).
+    fn enum_dims(&self) -> Vec<(String, DataType)> {
+        if self.open_keys_delta.is_some() {
+            return Vec::new();
+        }
+        self.dims
+            .iter()
+            .map(|(d, keys)| {
+                let categories = FrozenCategories::new(keys.iter().map(String::as_str))
+                    .expect("public keys are distinct");
+                (d.clone(), DataType::from_frozen_categories(categories))
+            })
+            .collect()
     }
 
     fn domain(&self) -> Result<LazyFrameDomain, MeasureError> {
         let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<u64>::default())];
-        for d in self.dim_names() {
-            series.push(SeriesDomain::new(d, AtomDomain::<String>::default()));
+        let enums = self.enum_dims();
+        for (d, keys) in &self.dims {
+            if enums.is_empty() {
+                series.push(SeriesDomain::new(d, AtomDomain::<String>::default()));
+            } else {
+                let categories = Series::new(d.as_str().into(), keys.clone());
+                series.push(SeriesDomain::new(d, odp(EnumDomain::new(categories))?));
+            }
         }
         if matches!(self.statistic, Statistic::Sum { .. }) {
             series.push(SeriesDomain::new(VALUE, AtomDomain::<i64>::default()));
@@ -220,12 +270,16 @@ impl MeasurementSpec {
             }
         };
         let keys = self.public_keys()?.lazy();
-        Ok(frame
-            .group_by(dims.clone())
-            .agg([agg])
-            .join(keys, dims.clone(), dims, JoinType::Right.into())
-            .with_column(col("value").fill_null(lit(0i64)))
-            .collect()?)
+        let enums = self.enum_dims();
+        Ok(decode(
+            encode(frame, &enums)
+                .group_by(dims.clone())
+                .agg([agg])
+                .join(keys, dims.clone(), dims, JoinType::Right.into())
+                .with_column(col("value").fill_null(lit(0i64))),
+            &enums,
+        )
+        .collect()?)
     }
 
     fn plan(&self) -> Result<LazyFrame, MeasureError> {
@@ -248,8 +302,14 @@ impl MeasurementSpec {
 
     fn domain_schema(&self) -> Schema {
         let mut fields = vec![Field::new(UNIT.into(), DataType::UInt64)];
-        for d in self.dim_names() {
-            fields.push(Field::new(d.into(), DataType::String));
+        let enums = self.enum_dims();
+        for (d, _) in &self.dims {
+            let dtype = enums
+                .iter()
+                .find(|(n, _)| n == d)
+                .map(|(_, t)| t.clone())
+                .unwrap_or(DataType::String);
+            fields.push(Field::new(d.as_str().into(), dtype));
         }
         if matches!(self.statistic, Statistic::Sum { .. }) {
             fields.push(Field::new(VALUE.into(), DataType::Int64));
@@ -264,6 +324,22 @@ impl MeasurementSpec {
         scale: f64,
         threshold: Option<u32>,
     ) -> Result<(Built, f64, Option<f64>), MeasureError> {
+        let (measurement, loss, delta) = self.build_measurement(scale, threshold)?;
+        Ok((
+            Built {
+                measurement,
+                enums: self.enum_dims(),
+            },
+            loss,
+            delta,
+        ))
+    }
+
+    fn build_measurement(
+        &self,
+        scale: f64,
+        threshold: Option<u32>,
+    ) -> Result<(Meas, f64, Option<f64>), MeasureError> {
         let domain = self.domain()?;
         let metric = FrameDistance(SymmetricIdDistance {
             identifier: col(UNIT),
@@ -281,7 +357,7 @@ impl MeasurementSpec {
                     threshold,
                 ))?;
                 let (loss, delta) = odp(m.map(&1u32.into()))?;
-                (Built::Thresholded(m), loss, Some(delta))
+                (Meas::Thresholded(m), loss, Some(delta))
             }
             (Accounting::Pure, Some(_)) => {
                 return Err(MeasureError::OpenDp(
@@ -298,7 +374,7 @@ impl MeasurementSpec {
                     None,
                 ))?;
                 let loss = odp(m.map(&1u32.into()))?;
-                (Built::Zcdp(m), loss, None)
+                (Meas::Zcdp(m), loss, None)
             }
             (Accounting::Pure, None) => {
                 let m = odp(make_private_lazyframe(
@@ -310,7 +386,7 @@ impl MeasurementSpec {
                     None,
                 ))?;
                 let loss = odp(m.map(&1u32.into()))?;
-                (Built::Pure(m), loss, None)
+                (Meas::Pure(m), loss, None)
             }
         })
     }
@@ -369,8 +445,14 @@ impl MeasurementSpec {
     }
 }
 
-/// A built OpenDP measurement.
-pub enum Built {
+/// A built OpenDP measurement, with the dimension types its input must have.
+pub struct Built {
+    measurement: Meas,
+    /// Dimensions given to OpenDP as `Enum`s over their public keys (none for open key sets).
+    enums: Vec<(String, DataType)>,
+}
+
+enum Meas {
     Zcdp(
         opendp::core::Measurement<
             LazyFrameDomain,
@@ -400,10 +482,10 @@ pub enum Built {
 impl Built {
     /// (scale, half-width of the 1-alpha interval) from OpenDP's accuracy summary.
     fn summary(&self, alpha: f64) -> Result<(f64, f64), MeasureError> {
-        let df = match self {
-            Built::Zcdp(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
-            Built::Pure(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
-            Built::Thresholded(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+        let df = match &self.measurement {
+            Meas::Zcdp(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+            Meas::Pure(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
+            Meas::Thresholded(m) => odp(summarize_polars_measurement(m.clone(), Some(alpha)))?,
         };
         let scale = df.column("scale")?.f64()?.get(0).unwrap_or(f64::NAN);
         let accuracy = df.column("accuracy")?.f64()?.get(0).unwrap_or(f64::NAN);
@@ -419,14 +501,14 @@ impl Built {
         if frame.collect_schema()?.get(UNIT) == Some(&DataType::String) {
             frame = with_unit_ids(frame.collect()?)?.lazy();
         }
-        let once = match self {
-            Built::Zcdp(m) => odp(m.invoke(&frame))?,
-            Built::Pure(m) => odp(m.invoke(&frame))?,
-            Built::Thresholded(m) => odp(m.invoke(&frame))?,
+        let frame = encode(frame, &self.enums);
+        let once = match &self.measurement {
+            Meas::Zcdp(m) => odp(m.invoke(&frame))?,
+            Meas::Pure(m) => odp(m.invoke(&frame))?,
+            Meas::Thresholded(m) => odp(m.invoke(&frame))?,
         };
         let df = odp(once.collect())?;
-        Ok(df
-            .lazy()
+        Ok(decode(df.lazy(), &self.enums)
             .with_column(col("value").cast(DataType::Int64))
             .collect()?)
     }
