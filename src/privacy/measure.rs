@@ -4,6 +4,9 @@
 //! A prepared frame has one row per privacy unit (a person, identified by
 //! agency and person key; or an agency for quarterly returns), the
 //! dimension columns (text codes) and, for sums, one integer value column.
+//! Before OpenDP sees it, the unit becomes a 64-bit id ([`with_unit_ids`])
+//! and each dimension an `Enum` over its public keys (row-wise, 1-stable);
+//! released cells carry the dimensions as text again.
 //! The plan given to OpenDP is
 //!
 //! ```text
