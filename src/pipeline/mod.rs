@@ -576,8 +576,8 @@ pub fn write_report(
     let Some(r) = &spec.report else {
         return Ok(Vec::new());
     };
-    let files: Vec<PathBuf> = released.iter().map(|r| r.path.clone()).collect();
-    let set = report::data::ReleaseSet::from_files(&files).map_err(report::ReportError::from)?;
+    let set =
+        report::data::ReleaseSet::from_released(released).map_err(report::ReportError::from)?;
     let out = out_override.unwrap_or(&r.out);
     let mut written = Vec::new();
     for l in &r.languages {

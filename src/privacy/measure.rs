@@ -455,31 +455,18 @@ pub struct Built {
     enums: Vec<(String, DataType)>,
 }
 
+/// An OpenDP measurement of a frame under the person-level metric, in measure `M`.
+type FrameMeasurement<M> = opendp::core::Measurement<
+    LazyFrameDomain,
+    FrameDistance<SymmetricIdDistance>,
+    M,
+    opendp::polars::OnceFrame,
+>;
+
 enum Meas {
-    Zcdp(
-        opendp::core::Measurement<
-            LazyFrameDomain,
-            FrameDistance<SymmetricIdDistance>,
-            ZeroConcentratedDivergence,
-            opendp::polars::OnceFrame,
-        >,
-    ),
-    Pure(
-        opendp::core::Measurement<
-            LazyFrameDomain,
-            FrameDistance<SymmetricIdDistance>,
-            MaxDivergence,
-            opendp::polars::OnceFrame,
-        >,
-    ),
-    Thresholded(
-        opendp::core::Measurement<
-            LazyFrameDomain,
-            FrameDistance<SymmetricIdDistance>,
-            Approximate<ZeroConcentratedDivergence>,
-            opendp::polars::OnceFrame,
-        >,
-    ),
+    Zcdp(FrameMeasurement<ZeroConcentratedDivergence>),
+    Pure(FrameMeasurement<MaxDivergence>),
+    Thresholded(FrameMeasurement<Approximate<ZeroConcentratedDivergence>>),
 }
 
 impl Built {

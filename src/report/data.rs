@@ -175,70 +175,85 @@ fn read_one(path: &Path) -> Result<Option<LoadedRelease>, DataError> {
     let provenance: serde_json::Value =
         serde_json::from_str(&provenance).map_err(|e| not(e.to_string()))?;
     let df = reader.finish().map_err(|e| not(e.to_string()))?;
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let (Some(start), Some(end)) = (
-        names.iter().position(|n| n == "part"),
-        names.iter().position(|n| n == "statistic"),
-    ) else {
-        return Err(not("it has no part/statistic columns".into()));
-    };
-    let dims = &names[start + 1..end];
-    let text = |name: &str| -> Result<Vec<Option<String>>, DataError> {
-        let c = df
-            .column(name)
-            .and_then(|c| c.cast(&DataType::String))
-            .map_err(|e| not(e.to_string()))?;
-        let ca = c.str().map_err(|e| not(e.to_string()))?;
-        Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
-    };
-    let number = |name: &str| -> Result<Vec<Option<f64>>, DataError> {
-        let c = df
-            .column(name)
-            .and_then(|c| c.cast(&DataType::Float64))
-            .map_err(|e| not(e.to_string()))?;
-        Ok(c.f64()
-            .map_err(|e| not(e.to_string()))?
-            .into_iter()
-            .collect())
-    };
-    let parts = text("part")?;
-    let values = number("value")?;
-    let widths = number("ci_half_width")?;
-    let level = number("ci_level")?
-        .first()
-        .copied()
-        .flatten()
-        .unwrap_or(0.95);
-    let dim_values: Vec<Vec<Option<String>>> =
-        dims.iter().map(|d| text(d)).collect::<Result<_, _>>()?;
-    let mut cells = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let (Some(value), Some(half_width)) = (values[i], widths[i]) else {
-            continue;
+    LoadedRelease::from_frame(path, provenance, &df).map(Some)
+}
+
+impl LoadedRelease {
+    /// A release from its cells and provenance (as read from its file, or just written).
+    pub fn from_frame(
+        path: &Path,
+        provenance: serde_json::Value,
+        df: &DataFrame,
+    ) -> Result<LoadedRelease, DataError> {
+        let not = |reason: String| DataError::NotRelease {
+            path: path.into(),
+            reason,
         };
-        cells.push(Cell {
-            part: parts[i].clone().unwrap_or_default(),
-            dims: dims
-                .iter()
-                .zip(&dim_values)
-                .map(|(d, v)| (d.clone(), v[i].clone().unwrap_or_default()))
-                .collect(),
-            estimate: Estimate { value, half_width },
-        });
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (Some(start), Some(end)) = (
+            names.iter().position(|n| n == "part"),
+            names.iter().position(|n| n == "statistic"),
+        ) else {
+            return Err(not("it has no part/statistic columns".into()));
+        };
+        let dims = &names[start + 1..end];
+        let text = |name: &str| -> Result<Vec<Option<String>>, DataError> {
+            let c = df
+                .column(name)
+                .and_then(|c| c.cast(&DataType::String))
+                .map_err(|e| not(e.to_string()))?;
+            let ca = c.str().map_err(|e| not(e.to_string()))?;
+            Ok(ca.into_iter().map(|v| v.map(str::to_string)).collect())
+        };
+        let number = |name: &str| -> Result<Vec<Option<f64>>, DataError> {
+            let c = df
+                .column(name)
+                .and_then(|c| c.cast(&DataType::Float64))
+                .map_err(|e| not(e.to_string()))?;
+            Ok(c.f64()
+                .map_err(|e| not(e.to_string()))?
+                .into_iter()
+                .collect())
+        };
+        let parts = text("part")?;
+        let values = number("value")?;
+        let widths = number("ci_half_width")?;
+        let level = number("ci_level")?
+            .first()
+            .copied()
+            .flatten()
+            .unwrap_or(0.95);
+        let dim_values: Vec<Vec<Option<String>>> =
+            dims.iter().map(|d| text(d)).collect::<Result<_, _>>()?;
+        let mut cells = Vec::with_capacity(df.height());
+        for i in 0..df.height() {
+            let (Some(value), Some(half_width)) = (values[i], widths[i]) else {
+                continue;
+            };
+            cells.push(Cell {
+                part: parts[i].clone().unwrap_or_default(),
+                dims: dims
+                    .iter()
+                    .zip(&dim_values)
+                    .map(|(d, v)| (d.clone(), v[i].clone().unwrap_or_default()))
+                    .collect(),
+                estimate: Estimate { value, half_width },
+            });
+        }
+        let field = |k: &str| provenance[k].as_str().unwrap_or_default().to_string();
+        Ok(LoadedRelease {
+            table: field("table"),
+            period: field("period"),
+            file: path.into(),
+            provenance,
+            cells,
+            level,
+        })
     }
-    let field = |k: &str| provenance[k].as_str().unwrap_or_default().to_string();
-    Ok(Some(LoadedRelease {
-        table: field("table"),
-        period: field("period"),
-        file: path.into(),
-        provenance,
-        cells,
-        level,
-    }))
 }
 
 impl ReleaseSet {
@@ -272,20 +287,12 @@ impl ReleaseSet {
         })
     }
 
-    /// Exactly these release files (for a pipeline's own report).
-    pub fn from_files(files: &[PathBuf]) -> Result<ReleaseSet, DataError> {
-        let mut releases = Vec::new();
-        for f in files {
-            match read_one(f)? {
-                Some(r) => releases.push(r),
-                None => {
-                    return Err(DataError::NotRelease {
-                        path: f.clone(),
-                        reason: "it carries no safecount provenance".into(),
-                    });
-                }
-            }
-        }
+    /// Exactly these releases, as a run returned them (for a pipeline's own report).
+    pub fn from_released(released: &[crate::release::Released]) -> Result<ReleaseSet, DataError> {
+        let releases = released
+            .iter()
+            .map(|r| LoadedRelease::from_frame(&r.path, r.provenance.clone(), &r.cells))
+            .collect::<Result<_, _>>()?;
         Ok(ReleaseSet { releases })
     }
 

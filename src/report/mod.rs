@@ -92,19 +92,11 @@ struct Builder<'a> {
     quarters: Vec<String>,
     /// Provinces where the participating agencies served people (from released counts).
     provinces: Vec<&'static str>,
+    /// The definitions in the `definitions` table, in release order.
+    definitions: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
-    fn total(
-        &self,
-        table: &str,
-        period: &str,
-        part: Option<&str>,
-        filters: &[(&str, &[&str])],
-    ) -> Option<Estimate> {
-        self.set.total(table, period, part, filters)
-    }
-
     /// A national figure: the sum over the provinces where agencies served people.
     /// Cells of other provinces are noise around zero; adding them would only widen
     /// the interval. Tables without a province dimension are summed whole.
@@ -122,11 +114,11 @@ impl<'a> Builder<'a> {
             .first()
             .is_some_and(|c| c.dims.contains_key("province"));
         if !by_province || self.provinces.is_empty() {
-            return self.total(table, period, part, filters);
+            return self.set.total(table, period, part, filters);
         }
         let mut f = filters.to_vec();
         f.push(("province", &self.provinces));
-        self.total(table, period, part, &f)
+        self.set.total(table, period, part, &f)
     }
 
     /// A series over every period.
@@ -137,13 +129,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn definitions(&self) -> Vec<String> {
-        self.set.parts("definitions")
-    }
-
     fn people(&self, period: &str) -> Option<Estimate> {
-        let first = self.definitions().into_iter().next()?;
-        self.national("definitions", period, Some(&first), &[])
+        let first = self.definitions.first()?;
+        self.national("definitions", period, Some(first), &[])
     }
 
     /// A chart whose title and alt text are the `chart_<id>` and `chart_<id>_alt` texts.
@@ -175,8 +163,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Provinces whose people count, pooled over the quarters, is clearly above zero.
-    fn provinces_with_people(set: &ReleaseSet, periods: &[String]) -> Vec<&'static str> {
-        let Some(first) = set.parts("definitions").into_iter().next() else {
+    fn provinces_with_people(
+        set: &ReleaseSet,
+        periods: &[String],
+        definitions: &[String],
+    ) -> Vec<&'static str> {
+        let Some(first) = definitions.first() else {
             return Vec::new();
         };
         crate::schema::codes::PROVINCE
@@ -185,7 +177,7 @@ impl<'a> Builder<'a> {
             .copied()
             .filter(|prov| {
                 let pooled = Estimate::sum(periods.iter().filter_map(|p| {
-                    set.total("definitions", p, Some(&first), &[("province", &[*prov])])
+                    set.total("definitions", p, Some(first), &[("province", &[*prov])])
                 }));
                 pooled.is_some_and(|e| e.lo() > 0.0)
             })
@@ -195,7 +187,7 @@ impl<'a> Builder<'a> {
     fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
         let pooled = |statuses: &[&str]| {
             Estimate::sum(self.periods.iter().filter_map(|p| {
-                self.total(
+                self.set.total(
                     "services",
                     p,
                     Some(category),
@@ -208,10 +200,10 @@ impl<'a> Builder<'a> {
 
     fn trends(&self) -> Vec<(Chart, Vec<&'static str>)> {
         let lang = self.lang;
-        let defs = self.definitions();
+        let defs = &self.definitions;
         let mut people =
             vec![self.over_time(lang.t("series_all_people").into(), |p| self.people(p))];
-        for d in &defs {
+        for d in defs {
             people.push(self.over_time(lang.code_label(d), |p| {
                 self.national("definitions", p, Some(d), &[("membership", &["meets"])])
             }));
@@ -274,7 +266,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|prov| {
                 self.over_time(self.lang.code_label(prov), |p| {
-                    self.total(
+                    self.set.total(
                         "housing_outcome",
                         p,
                         None,
@@ -430,8 +422,10 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|t| {
                 self.over_time(lang.code_label(t), |p| {
-                    let part = self.total("funding_term", p, None, &[("funding_term", &[*t])])?;
-                    let all = self.total("funding_term", p, None, &[])?;
+                    let part =
+                        self.set
+                            .total("funding_term", p, None, &[("funding_term", &[*t])])?;
+                    let all = self.set.total("funding_term", p, None, &[])?;
                     // The rest is every other released cell (other terms and missing codes).
                     let rest = Estimate {
                         value: all.value - part.value,
@@ -546,7 +540,7 @@ impl<'a> Builder<'a> {
         // How much the definition changes who is counted, in the last quarter.
         if let Some(last) = self.periods.last() {
             let meets: Vec<(String, Estimate)> = self
-                .definitions()
+                .definitions
                 .iter()
                 .filter_map(|d| {
                     Some((
@@ -575,7 +569,6 @@ impl<'a> Builder<'a> {
         }
         // Unmet housing need: every province with data; the changes the noise explains, together.
         let mut inconclusive = Vec::new();
-        let mut span = None;
         for series in self.unmet_by_province() {
             if series.points.iter().flatten().all(|e| e.hi() < 1.0) {
                 continue;
@@ -586,9 +579,8 @@ impl<'a> Builder<'a> {
                 Some((false, _)) => inconclusive.push(series.name.clone()),
                 None => {}
             }
-            span = Some(());
         }
-        if span.is_some() && !inconclusive.is_empty() && self.quarters.len() > 1 {
+        if !inconclusive.is_empty() && self.quarters.len() > 1 {
             out.push(lang.fill(
                 "finding_inconclusive_many",
                 &[
@@ -827,12 +819,14 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         source,
     })?;
     let periods = set.periods();
+    let definitions = set.parts("definitions");
     let b = Builder {
         set,
         lang,
         quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
-        provinces: Builder::provinces_with_people(set, &periods),
+        provinces: Builder::provinces_with_people(set, &periods, &definitions),
         periods: periods.clone(),
+        definitions,
     };
     let mut sections = Vec::new();
     let mut charts = 0;

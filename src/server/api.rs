@@ -315,13 +315,20 @@ async fn put_raw(
     Query(q): Query<PutQuery>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
+) -> Result<Response, Problem> {
     let checked = (|| {
         let agency = own_agency(&state, &headers, addr, &slug)?;
         let kind = parse_kind(&kind)?;
         let quarter = check_quarter(&quarter)?;
         let key = idempotency_key(&headers)?;
-        Ok::<_, Problem>((agency, kind, quarter, key))
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > state.0.max_upload) {
+            return Err(upload::too_large(state.0.max_upload));
+        }
+        Ok((agency, kind, quarter, key))
     })();
     let (agency, kind, quarter, key) = match checked {
         Ok(c) => c,
@@ -329,26 +336,12 @@ async fn put_raw(
             // Read (and drop) a small body before answering, so a client still
             // sending it sees the answer rather than a reset connection.
             drain(body, 4 << 20).await;
-            return p.into_response();
+            return Err(p);
         }
     };
-    if let Some(len) = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        if len > state.0.max_upload {
-            drain(body, 4 << 20).await;
-            return upload::too_large(state.0.max_upload).into_response();
-        }
-    }
-    let staged =
-        match upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await {
-            Ok(s) => s,
-            Err(p) => return p.into_response(),
-        };
+    let staged = upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await?;
     let name = display_name(q.filename.as_deref());
-    store_with_key(
+    Ok(store_with_key(
         &state,
         &agency,
         q.profile.as_deref(),
@@ -358,7 +351,7 @@ async fn put_raw(
         staged,
         key,
     )
-    .await
+    .await)
 }
 
 async fn post_multipart(
@@ -367,39 +360,25 @@ async fn post_multipart(
     Path(slug): Path<String>,
     headers: HeaderMap,
     form: Multipart,
-) -> Response {
-    let agency = match own_agency(&state, &headers, addr, &slug) {
-        Ok(a) => a,
-        Err(p) => return p.into_response(),
-    };
-    let key = match idempotency_key(&headers) {
-        Ok(k) => k,
-        Err(p) => return p.into_response(),
-    };
-    let form = match upload::read_form(&state.0.store, form, state.0.max_upload).await {
-        Ok(f) => f,
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let agency = own_agency(&state, &headers, addr, &slug)?;
+    let key = idempotency_key(&headers)?;
+    let form = upload::read_form(&state.0.store, form, state.0.max_upload).await?;
     let (kind, quarter) = (
-        form.get("kind").to_string(),
-        form.get("quarter").to_string(),
+        parse_kind(form.get("kind")),
+        check_quarter(form.get("quarter")),
     );
     let profile = form.fields.get("profile").cloned();
-    let file = form.file;
-    let Some((staged, name)) = file else {
-        return Problem::new(
+    let Some((staged, name)) = form.file else {
+        return Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "no-file",
             "No file",
             "The form has no `file` field: attach the extract.",
-        )
-        .into_response();
+        ));
     };
-    let (kind, quarter) = match parse_kind(&kind).and_then(|k| Ok((k, check_quarter(&quarter)?))) {
-        Ok(x) => x,
-        Err(p) => return p.into_response(),
-    };
-    store_with_key(
+    let (kind, quarter) = (kind?, quarter?);
+    Ok(store_with_key(
         &state,
         &agency,
         profile.as_deref(),
@@ -409,7 +388,7 @@ async fn post_multipart(
         staged,
         key,
     )
-    .await
+    .await)
 }
 
 async fn list(
@@ -417,18 +396,17 @@ async fn list(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let agency = match own_agency(&state, &headers, addr, &slug) {
-        Ok(a) => a,
-        Err(p) => return p.into_response(),
-    };
-    match state.0.store.submissions(Some(&agency), true) {
-        Ok(list) => json(
-            StatusCode::OK,
-            &serde_json::json!({ "agency": agency, "submissions": list }),
-        ),
-        Err(_) => Problem::internal("The receipts could not be read").into_response(),
-    }
+) -> Result<Response, Problem> {
+    let agency = own_agency(&state, &headers, addr, &slug)?;
+    let list = state
+        .0
+        .store
+        .submissions(Some(&agency), true)
+        .map_err(|_| Problem::internal("The receipts could not be read"))?;
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({ "agency": agency, "submissions": list }),
+    ))
 }
 
 async fn profiles(
@@ -436,11 +414,8 @@ async fn profiles(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let agency = match own_agency(&state, &headers, addr, &slug) {
-        Ok(a) => a,
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let agency = own_agency(&state, &headers, addr, &slug)?;
     let list: Vec<serde_json::Value> = state
         .profiles_of(&agency)
         .into_iter()
@@ -455,8 +430,8 @@ async fn profiles(
             serde_json::json!({ "id": id, "name": p.agency.name, "kinds": kinds })
         })
         .collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         &serde_json::json!({ "agency": agency, "profiles": list }),
-    )
+    ))
 }

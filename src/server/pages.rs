@@ -180,6 +180,11 @@ async fn check(
     // The profile by its id: the server's paths are nobody's business.
     report.profile = profile_id.clone();
     let (kind_label, unit) = kind_words(kind);
+    let sha256 = if report.valid {
+        staged.sha256.clone()
+    } else {
+        "(not kept: the file was refused)".to_string()
+    };
     let pending = if report.valid {
         let id = random_id();
         let sha256 = staged.sha256.clone();
@@ -220,23 +225,12 @@ async fn check(
             file => name,
             quarter => quarter,
             kind_label => kind_label,
-            sha256 => fields_sha(&state, &pending),
+            sha256 => sha256,
             report => report.to_text(),
             pending => pending,
             token => get("token"),
         },
     )
-}
-
-fn fields_sha(state: &AppState, pending: &str) -> String {
-    state
-        .0
-        .pending
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(pending)
-        .map(|p| p.sha256.clone())
-        .unwrap_or_else(|| "(not kept: the file was refused)".into())
 }
 
 #[derive(serde::Deserialize)]

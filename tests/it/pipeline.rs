@@ -1,6 +1,6 @@
 //! Pipelines: the spec's checks, the dry run that spends nothing, runs, reruns and budget refusals.
 
-use crate::support::{repo, safecount, write};
+use crate::support::{repo, safecount, submit_sample, write};
 
 #[test]
 fn a_misspelt_key_is_refused_with_the_line_and_a_suggestion() {
@@ -34,44 +34,12 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let s = store.to_str().unwrap();
-    let sample = repo().join("sample-data");
     for (slug, ext) in [
         ("maison-esperance", "csv"),
         ("coastal-workers-centre", "parquet"),
     ] {
-        let file = sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}"));
-        let profile = sample.join(format!("profiles/{slug}.toml"));
-        let r = safecount(
-            &repo(),
-            &[
-                "submit",
-                file.to_str().unwrap(),
-                "--profile",
-                profile.to_str().unwrap(),
-                "--quarter",
-                "2025Q4",
-                "--store",
-                s,
-            ],
-        );
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        let ret = sample.join(format!("returns/{slug}/{slug}-returns-2025Q4.{ext}"));
-        let r = safecount(
-            &repo(),
-            &[
-                "submit",
-                ret.to_str().unwrap(),
-                "--profile",
-                profile.to_str().unwrap(),
-                "--quarter",
-                "2025Q4",
-                "--kind",
-                "returns",
-                "--store",
-                s,
-            ],
-        );
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        submit_sample(&store, slug, ext, "cases");
+        submit_sample(&store, slug, ext, "returns");
     }
     // The shipped pipeline, with its report written here rather than in the repository.
     let reports = dir.path().join("reports");
@@ -286,24 +254,8 @@ fn a_pipeline_can_release_some_agencies_only() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let s = store.to_str().unwrap();
-    let sample = repo().join("sample-data");
     for (slug, ext) in [("maison-esperance", "csv"), ("prairie-haven", "xlsx")] {
-        let file = sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}"));
-        let profile = sample.join(format!("profiles/{slug}.toml"));
-        let r = safecount(
-            &repo(),
-            &[
-                "submit",
-                file.to_str().unwrap(),
-                "--profile",
-                profile.to_str().unwrap(),
-                "--quarter",
-                "2025Q4",
-                "--store",
-                s,
-            ],
-        );
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        submit_sample(&store, slug, ext, "cases");
     }
     assert_eq!(
         safecount(

@@ -63,3 +63,30 @@ pub fn chromium() -> Option<PathBuf> {
     }
     path
 }
+
+/// Submit one committed sample file (`kind` "cases" or "returns") of an agency
+/// for 2025Q4 through the binary, into the store at `store`; asserts it is stored.
+pub fn submit_sample(store: &Path, slug: &str, ext: &str, kind: &str) {
+    let sample = repo().join("sample-data");
+    let file = match kind {
+        "returns" => sample.join(format!("returns/{slug}/{slug}-returns-2025Q4.{ext}")),
+        _ => sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}")),
+    };
+    let profile = sample.join(format!("profiles/{slug}.toml"));
+    let r = safecount(
+        &repo(),
+        &[
+            "submit",
+            file.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+            "--quarter",
+            "2025Q4",
+            "--kind",
+            kind,
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
