@@ -14,7 +14,7 @@ pub mod tables;
 use crate::classify::{DefinitionSet, classify};
 use crate::privacy::ledger::{self, Debit, LedgerError};
 use crate::privacy::measure::{Built, MeasureError};
-use crate::privacy::{Accounting, Calibration, Statistic};
+use crate::privacy::{Accounting, Calibration, MeasurementSpec, Statistic};
 use crate::store::{Store, StoreError};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
@@ -100,6 +100,18 @@ fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, Rel
     }
 }
 
+/// With `SAFECOUNT_TRACE` set, print how long a phase of a release took.
+fn trace(req: &ReleaseRequest, phase: &str, started: std::time::Instant) {
+    if std::env::var_os("SAFECOUNT_TRACE").is_some() {
+        eprintln!(
+            "release {} {} {phase}: {:.3} s",
+            req.period,
+            req.table,
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 fn sha_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -115,11 +127,22 @@ fn calibrate(
         Accounting::Pure => (2.0 * share).sqrt(),
     };
     let alpha = 1.0 - req.level;
-    table
-        .parts
-        .iter()
-        .map(|p| Ok(p.spec.calibrate(target, alpha)?))
-        .collect()
+    // Parts with the same spec (the 7 definitions, the 12 service categories)
+    // get the same measurement: calibrate each distinct spec once.
+    let mut done: Vec<(&MeasurementSpec, (Built, Calibration))> = Vec::new();
+    let mut built = Vec::with_capacity(table.parts.len());
+    for part in &table.parts {
+        let measurement = match done.iter().find(|(spec, _)| *spec == &part.spec) {
+            Some((_, m)) => m.clone(),
+            None => {
+                let m = part.spec.calibrate(target, alpha)?;
+                done.push((&part.spec, m.clone()));
+                m
+            }
+        };
+        built.push(measurement);
+    }
+    Ok(built)
 }
 
 /// What a request would cost and how accurate it would be: spends nothing, reads no data.
@@ -165,16 +188,15 @@ fn prepared(
     } else {
         records
     };
-    let records = if unit {
-        tables::with_unit(records, table.source)
-    } else {
-        records
-    };
     // Read (and classify) once, only the columns the table's parts use; every
     // part then works in memory.
     let mut records = records;
     let available = records.collect_schema()?;
     let mut needed: Vec<PlSmallStr> = Vec::new();
+    let unit_columns = tables::unit_columns(table.source);
+    if unit {
+        needed.extend(unit_columns.iter().map(|c| PlSmallStr::from(*c)));
+    }
     for part in &table.parts {
         for e in &part.prepare {
             for name in e.clone().meta().root_names() {
@@ -185,7 +207,16 @@ fn prepared(
         }
     }
     let needed: Vec<Expr> = needed.into_iter().map(col).collect();
-    let records = crate::privacy::measure::with_unit_ids(records.select(needed).collect()?)?;
+    let records = records.select(needed).collect()?;
+    let records = if unit {
+        crate::privacy::measure::with_grouped_unit_ids(
+            records,
+            unit_columns[0],
+            unit_columns.get(1).copied(),
+        )?
+    } else {
+        records
+    };
     Ok((records.lazy(), inputs))
 }
 
@@ -290,6 +321,7 @@ fn release_inner(
     crash_after_debit: bool,
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
+    let started = std::time::Instant::now();
     let (records, inputs) = prepared(
         store,
         defs,
@@ -298,6 +330,7 @@ fn release_inner(
         req.agencies.as_deref(),
         true,
     )?;
+    trace(req, "read and prepare", started);
     let mut request = serde_json::json!({
         "table": req.table,
         "period": req.period,
@@ -330,7 +363,10 @@ fn release_inner(
     );
 
     // Calibrate (no data read), then debit before any noise is drawn.
+    let started = std::time::Instant::now();
     let built = calibrate(&table, req)?;
+    trace(req, "calibrate", started);
+    let started = std::time::Instant::now();
     let rho: f64 = built.iter().map(|(_, c)| c.rho).sum();
     let epsilon = match req.accounting {
         Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
@@ -364,6 +400,7 @@ fn release_inner(
         Debit::Pending => 0.0,
         Debit::Debited => rho,
     };
+    trace(req, "debit", started);
     if crash_after_debit {
         return Err(ReleaseError::SimulatedCrash);
     }
@@ -373,15 +410,7 @@ fn release_inner(
     for (part, (measurement, cal)) in table.parts.iter().zip(&built) {
         let started = std::time::Instant::now();
         let noisy = measurement.release(records.clone().select(part.prepare.clone()))?;
-        if std::env::var_os("SAFECOUNT_TRACE").is_some() {
-            eprintln!(
-                "release {} {} part {:?}: {:.3} s",
-                req.period,
-                req.table,
-                part.label,
-                started.elapsed().as_secs_f64()
-            );
-        }
+        trace(req, &format!("part {:?}", part.label), started);
         let statistic = match part.spec.statistic {
             Statistic::Count => "count",
             Statistic::Sum { .. } => "sum",
@@ -451,6 +480,7 @@ fn release_inner(
         "safecount_version": env!("CARGO_PKG_VERSION"),
         "created_at": crate::store::now(),
     });
+    let started = std::time::Instant::now();
     let dir = store.release_dir(&req.period);
     let path = dir.join(format!("{id}.parquet"));
     let staged = store.staging_path(".parquet");
@@ -471,6 +501,7 @@ fn release_inner(
         .to_string_lossy()
         .replace('\\', "/");
     ledger::complete(&mut conn, &req.period, &id, &rel, &sha_hex(&bytes))?;
+    trace(req, "write and complete", started);
     Ok(Released {
         id,
         table: req.table.clone(),

@@ -57,20 +57,15 @@ fn keys(list: &CodeList) -> Vec<String> {
         .collect()
 }
 
-/// The privacy unit of a record: the person (agency + person key) for case
-/// records, the agency for returns. Added once to a table's records by
-/// [`with_unit`]; every part then selects it.
-pub fn unit_of(source: ExtractKind) -> Expr {
+/// The columns that identify a record's privacy unit: the person (agency and
+/// person key) for case records, the agency for returns. Their 64-bit id is
+/// added once to a table's records as the unit column
+/// ([`crate::privacy::measure::with_grouped_unit_ids`]); every part then selects it.
+pub fn unit_columns(source: ExtractKind) -> &'static [&'static str] {
     match source {
-        ExtractKind::Cases => concat_str([col("agency"), col("person_key")], ":", true),
-        ExtractKind::Returns => col("agency"),
+        ExtractKind::Cases => &["agency", "person_key"],
+        ExtractKind::Returns => &["agency"],
     }
-    .alias(UNIT)
-}
-
-/// The records of a table with their privacy-unit column.
-pub fn with_unit(records: LazyFrame, source: ExtractKind) -> LazyFrame {
-    records.with_column(unit_of(source))
 }
 
 fn person_unit() -> Expr {

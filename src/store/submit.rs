@@ -190,7 +190,13 @@ impl Store {
             }
         };
         // Canonical records: the partition columns live in the path (Hive layout).
-        let mut records = records.drop_many(["agency", "quarter"]);
+        let mut records = match in_unit_order(records.drop_many(["agency", "quarter"])) {
+            Ok(df) => df,
+            Err(e) => {
+                cleanup(&[&staged]);
+                return Err(SubmitError::Store(StoreError::Parquet(e.to_string())));
+            }
+        };
         let canonical = self.canonical_path(kind, &agency, &quarter, &id);
         let staged_parquet = self.staging_path(".parquet");
         let written = std::fs::File::create(&staged_parquet)
@@ -272,7 +278,8 @@ impl Store {
         let id = format!("sub-import-{}", &sha256[..12]);
         let path = self.canonical_path(kind, agency, quarter, &id);
         let staged = self.staging_path(".parquet");
-        let mut body = records.drop_many(["agency", "quarter"]);
+        let mut body = in_unit_order(records.drop_many(["agency", "quarter"]))
+            .map_err(|e| StoreError::Parquet(e.to_string()))?;
         let file = std::fs::File::create(&staged).map_err(StoreError::io(&staged))?;
         ParquetWriter::new(file)
             .finish(&mut body)
@@ -428,6 +435,16 @@ impl Store {
         };
         Ok((lf, inputs))
     }
+}
+
+/// Canonical case records sorted by person key, so that a release finds each
+/// agency's units in order and numbers them in one pass
+/// (`privacy::measure::with_grouped_unit_ids`, which checks the order).
+fn in_unit_order(records: DataFrame) -> PolarsResult<DataFrame> {
+    if records.column("person_key").is_err() {
+        return Ok(records);
+    }
+    records.sort(["person_key"], SortMultipleOptions::default())
 }
 
 #[derive(Debug, thiserror::Error)]
