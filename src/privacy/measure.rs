@@ -110,93 +110,91 @@ pub fn with_unit_ids(mut df: DataFrame) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
-/// Add the unit id column to records identified by `block` (the agency) and,
-/// within a block, by `within` (the person key; none for agency returns).
+/// Number the privacy units of a batch of agencies' records: add the unit id
+/// column and return the records in (agency, person key) order, with the
+/// next free id.
 ///
-/// The store keeps each agency's records in one block, sorted by person key
-/// (see `Store::submit`), so equal units are adjacent and the id can simply
-/// count runs: exact (no collisions), ascending, and flagged as sorted so
-/// that every measurement's group-by truncation takes polars' sorted fast
-/// path (a linear scan instead of a hash table: 126 → 27 ms per measurement
-/// over a million units). The layout is checked, not trusted: if a block
-/// reappears or keys go down within one, the ids are a hash of the unit
-/// ([`with_unit_ids`]) and the frame is sorted by them. Either way two rows
-/// of one unit get one id, which is all the truncation's privacy argument
-/// needs; row order carries no privacy meaning (OpenDP's metrics are
-/// symmetric).
-pub fn with_grouped_unit_ids(
-    mut df: DataFrame,
+/// The store writes each agency's records sorted by person key
+/// (`Store::submit`) and lists agencies in order; records found out of order
+/// are sorted here. Equal (agency, person key) pairs are then adjacent, so
+/// counting runs gives every person exactly one id — exact, no collisions —
+/// and `offset` (the previous batch's next free id) keeps batches apart.
+/// With `key = None` (agency returns) the agency is the unit. The ids are
+/// ascending over a whole table, so every measurement's group-by truncation
+/// takes polars' sorted fast path (a linear scan instead of a hash table:
+/// 126 → 27 ms per measurement over a million units). Row order carries no
+/// privacy meaning: OpenDP's metrics are symmetric.
+pub fn with_unit_numbers(
+    df: DataFrame,
     block: &str,
-    within: Option<&str>,
-) -> PolarsResult<DataFrame> {
-    let blocks = df.column(block)?.as_materialized_series().str()?.clone();
-    let keys = match within {
-        Some(w) => Some(df.column(w)?.as_materialized_series().str()?.clone()),
-        None => None,
+    key: Option<&str>,
+    offset: u64,
+) -> PolarsResult<(DataFrame, u64)> {
+    let mut df = df;
+    let columns = |df: &DataFrame| -> PolarsResult<(StringChunked, Option<StringChunked>)> {
+        let blocks = df.column(block)?.as_materialized_series().str()?.clone();
+        let keys = match key {
+            Some(k) => Some(df.column(k)?.as_materialized_series().str()?.clone()),
+            None => None,
+        };
+        Ok((blocks, keys))
     };
-    if let Some(ids) = run_ids(&blocks, keys.as_ref()) {
-        let mut ids = UInt64Chunked::from_vec(UNIT.into(), ids).into_series();
-        ids.set_sorted_flag(polars::series::IsSorted::Ascending);
-        df.with_column(ids)?;
-        return Ok(df);
+    // Walk the (block, key) pairs; `on_change(i)` is called where row i starts a new unit.
+    fn walk(
+        blocks: &StringChunked,
+        keys: Option<&StringChunked>,
+        mut on_step: impl FnMut(std::cmp::Ordering) -> bool,
+    ) {
+        let mut keys = keys.map(|k| k.into_iter());
+        let mut previous: Option<(&str, &str)> = None;
+        for b in blocks {
+            let b = b.unwrap_or_default();
+            let k = match keys.as_mut() {
+                Some(it) => it.next().flatten().unwrap_or_default(),
+                None => "",
+            };
+            let order = match previous {
+                None => std::cmp::Ordering::Equal,
+                Some(p) => (b, k).cmp(&p),
+            };
+            if !on_step(order) {
+                return;
+            }
+            previous = Some((b, k));
+        }
     }
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let hasher = BuildHasherDefault::<DefaultHasher>::default();
-    let ids: UInt64Chunked = match &keys {
-        Some(keys) => blocks
-            .into_iter()
-            .zip(keys)
-            .map(|(b, k)| Some(hasher.hash_one((b.unwrap_or_default(), k.unwrap_or_default()))))
-            .collect(),
-        None => blocks
-            .into_iter()
-            .map(|b| Some(hasher.hash_one(b.unwrap_or_default())))
-            .collect(),
-    };
-    df.with_column(ids.with_name(UNIT.into()).into_series())?;
-    df.sort(
-        [UNIT],
-        SortMultipleOptions::default().with_multithreaded(true),
-    )
+    let (blocks, keys) = columns(&df)?;
+    let mut in_order = true;
+    walk(&blocks, keys.as_ref(), |o| {
+        in_order = o != std::cmp::Ordering::Less;
+        in_order
+    });
+    if !in_order {
+        let by: Vec<&str> = std::iter::once(block).chain(key).collect();
+        df = df.sort(by, SortMultipleOptions::default().with_multithreaded(true))?;
+    }
+    let (blocks, keys) = columns(&df)?;
+    let mut ids = Vec::with_capacity(df.height());
+    let mut id = offset;
+    walk(&blocks, keys.as_ref(), |o| {
+        if o == std::cmp::Ordering::Greater {
+            id += 1;
+        }
+        ids.push(id);
+        true
+    });
+    let next = ids.last().map_or(offset, |last| last + 1);
+    df.with_column(UInt64Chunked::from_vec(UNIT.into(), ids).into_series())?;
+    Ok((df, next))
 }
 
-/// Run numbers of (block, key) if every block is contiguous and keys never
-/// decrease within a block; `None` otherwise.
-fn run_ids(blocks: &StringChunked, keys: Option<&StringChunked>) -> Option<Vec<u64>> {
-    let mut ids = Vec::with_capacity(blocks.len());
-    let mut seen = std::collections::HashSet::new();
-    let mut previous: Option<(&str, &str)> = None;
-    let mut id = 0u64;
-    let mut keys_iter = keys.map(|k| k.into_iter());
-    for b in blocks {
-        let b = b.unwrap_or_default();
-        let k = match keys_iter.as_mut() {
-            Some(it) => it.next().flatten().unwrap_or_default(),
-            None => "",
-        };
-        match previous {
-            Some((pb, pk)) if pb == b => {
-                if k < pk {
-                    return None;
-                }
-                if k != pk {
-                    id += 1;
-                }
-            }
-            Some(_) => {
-                if !seen.insert(b) {
-                    return None;
-                }
-                id += 1;
-            }
-            None => {
-                seen.insert(b);
-            }
-        }
-        previous = Some((b, k));
-        ids.push(id);
-    }
-    Some(ids)
+/// Mark a unit column built by [`with_unit_numbers`] over agencies in turn as ascending.
+pub fn flag_units_sorted(df: &mut DataFrame) -> PolarsResult<()> {
+    let mut units = df.column(UNIT)?.as_materialized_series().clone();
+    debug_assert!(units.u64()?.into_no_null_iter().is_sorted());
+    units.set_sorted_flag(polars::series::IsSorted::Ascending);
+    df.with_column(units)?;
+    Ok(())
 }
 
 /// Cast dimension columns to their `Enum` types (a value outside the public keys
@@ -288,7 +286,7 @@ impl MeasurementSpec {
 
     /// The dimensions OpenDP sees as `Enum`s over their public keys: all of them,
     /// except for an open key set (whose groups come from the data).
-    fn enum_dims(&self) -> Vec<(String, DataType)> {
+    pub fn enum_dims(&self) -> Vec<(String, DataType)> {
         if self.open_keys_delta.is_some() {
             return Vec::new();
         }
@@ -594,11 +592,6 @@ impl Built {
 mod tests {
     use super::*;
 
-    fn ids_of(blocks: &[&str], keys: &[&str]) -> DataFrame {
-        let df = df!("agency" => blocks, "person_key" => keys).unwrap();
-        with_grouped_unit_ids(df, "agency", Some("person_key")).unwrap()
-    }
-
     fn ids(df: &DataFrame) -> Vec<u64> {
         df.column(UNIT)
             .unwrap()
@@ -608,49 +601,54 @@ mod tests {
             .collect()
     }
 
-    /// Rows of one unit share an id and rows of different units do not.
+    /// Rows of one person share an id and rows of different people do not.
     fn assert_ids_identify_units(df: &DataFrame) {
         let ids = ids(df);
         let agency = df.column("agency").unwrap().str().unwrap();
         let key = df.column("person_key").unwrap().str().unwrap();
         for i in 0..df.height() {
             for j in 0..df.height() {
-                let same_unit = agency.get(i) == agency.get(j) && key.get(i) == key.get(j);
-                assert_eq!(same_unit, ids[i] == ids[j], "rows {i} and {j}");
+                let same = agency.get(i) == agency.get(j) && key.get(i) == key.get(j);
+                assert_eq!(same, ids[i] == ids[j], "rows {i} and {j}");
             }
         }
     }
 
     #[test]
-    fn units_in_store_order_are_numbered_by_runs_and_flagged_sorted() {
-        let df = ids_of(&["a", "a", "a", "b", "b"], &["k1", "k1", "k2", "k1", "k3"]);
-        assert_eq!(ids(&df), [0, 0, 1, 2, 3]);
+    fn people_are_numbered_by_runs_of_person_key_and_agencies_apart() {
+        let mut frames = Vec::new();
+        let mut next = 0;
+        // The second agency's records are out of order: they are sorted first.
+        for (agency, keys) in [
+            ("a", vec!["k1", "k1", "k2"]),
+            ("b", vec!["k3", "k1", "k3", "k1"]),
+        ] {
+            let df = df!("agency" => vec![agency; keys.len()], "person_key" => keys).unwrap();
+            let (df, after) = with_unit_numbers(df, "agency", Some("person_key"), next).unwrap();
+            next = after;
+            frames.push(df);
+        }
+        let mut all = frames[0].vstack(&frames[1]).unwrap();
+        assert_eq!(ids(&all), [0, 0, 1, 2, 2, 3, 3]);
+        assert_eq!(next, 4);
+        assert_ids_identify_units(&all);
+        flag_units_sorted(&mut all).unwrap();
         assert_eq!(
-            df.column(UNIT).unwrap().is_sorted_flag(),
+            all.column(UNIT).unwrap().is_sorted_flag(),
             polars::series::IsSorted::Ascending
         );
-        assert_ids_identify_units(&df);
     }
 
     #[test]
-    fn units_out_of_order_are_hashed_and_sorted() {
-        // A block that reappears, and keys going down within a block.
-        for (blocks, keys) in [
-            (vec!["a", "b", "a"], vec!["k1", "k1", "k1"]),
-            (vec!["a", "a", "a"], vec!["k2", "k1", "k2"]),
-        ] {
-            let df = ids_of(&blocks, &keys);
-            assert_ids_identify_units(&df);
-            let ids = ids(&df);
-            assert!(ids.windows(2).all(|w| w[0] <= w[1]), "sorted by id");
-        }
-    }
-
-    #[test]
-    fn agencies_alone_are_units_for_returns() {
-        let df = df!("agency" => ["a", "b", "c"]).unwrap();
-        let df = with_grouped_unit_ids(df, "agency", None).unwrap();
-        assert_eq!(ids(&df), [0, 1, 2]);
+    fn an_agency_is_one_unit_in_its_returns() {
+        let df = df!("agency" => ["a", "a"]).unwrap();
+        let (df, next) = with_unit_numbers(df, "agency", None, 7).unwrap();
+        assert_eq!(ids(&df), [7, 7]);
+        assert_eq!(next, 8);
+        let df = df!("agency" => ["b", "a", "b"]).unwrap();
+        let (df, next) = with_unit_numbers(df, "agency", None, 0).unwrap();
+        assert_eq!(ids(&df), [0, 1, 1]);
+        assert_eq!(next, 2);
     }
 }
 

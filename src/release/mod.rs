@@ -13,7 +13,7 @@ pub mod tables;
 
 use crate::classify::{DefinitionSet, classify};
 use crate::privacy::ledger::{self, Debit, LedgerError};
-use crate::privacy::measure::{Built, MeasureError};
+use crate::privacy::measure::{Built, MeasureError, UNIT};
 use crate::privacy::{Accounting, Calibration, MeasurementSpec, Statistic};
 use crate::store::{Store, StoreError};
 use polars::prelude::*;
@@ -168,35 +168,79 @@ pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, Re
     })
 }
 
+/// Records read per batch while preparing a table (a batch is one or more
+/// whole agencies): bounds the memory the text columns take, however many
+/// records the period holds.
+const BATCH_RECORDS: u64 = 2_000_000;
+
+/// A table's records as its parts need them: the unit id (ascending), and for
+/// each part its dimensions — already the `Enum`s OpenDP receives — and
+/// value, under per-part column names ([`part_column`]). No text is kept, so
+/// a part costs a few bytes per record.
+struct Prepared {
+    frame: DataFrame,
+    inputs: Vec<crate::store::Receipt>,
+}
+
+fn part_column(part: usize, name: &str) -> String {
+    format!("{part}/{name}")
+}
+
+/// The output names of a part's prepared columns after the unit.
+fn part_outputs(part: &tables::Part) -> Vec<PlSmallStr> {
+    part.prepare[1..]
+        .iter()
+        .map(|e| {
+            e.clone()
+                .meta()
+                .output_name()
+                .expect("prepared columns are named")
+        })
+        .collect()
+}
+
+impl Prepared {
+    /// The frame part `i`'s measurement receives: unit, dimensions, (value).
+    fn part(&self, table: &TableDef, i: usize) -> LazyFrame {
+        let columns: Vec<Expr> = std::iter::once(col(UNIT))
+            .chain(
+                part_outputs(&table.parts[i])
+                    .iter()
+                    .map(|n| col(part_column(i, n)).alias(n.clone())),
+            )
+            .collect();
+        self.frame.clone().lazy().select(columns)
+    }
+}
+
+/// Read a table's records batch by batch (only the columns its parts use,
+/// classified if it needs the definitions), number the units, and keep each
+/// part's prepared columns. Every preparation is row-wise, so this is a
+/// 1-stable step before OpenDP.
 fn prepared(
     store: &Store,
     defs: &DefinitionSet,
     table: &TableDef,
     period: &str,
     agencies: Option<&[String]>,
-    unit: bool,
-) -> Result<(LazyFrame, Vec<crate::store::Receipt>), ReleaseError> {
-    let (records, inputs) = store.canonical_records(table.source, period, agencies)?;
-    if inputs.is_empty() {
+) -> Result<Prepared, ReleaseError> {
+    let submissions = store.canonical_submissions(table.source, period, agencies)?;
+    if submissions.is_empty() {
         return Err(ReleaseError::NoInputs {
             kind: table.source.as_str(),
             period: period.into(),
         });
     }
-    let records = if table.classified {
-        classify(records, defs)
-    } else {
-        records
+    let read = |lf: LazyFrame| {
+        if table.classified {
+            classify(lf, defs)
+        } else {
+            lf
+        }
     };
-    // Read (and classify) once, only the columns the table's parts use; every
-    // part then works in memory.
-    let mut records = records;
-    let available = records.collect_schema()?;
-    let mut needed: Vec<PlSmallStr> = Vec::new();
+    let available = read(submissions[0].1.clone()).collect_schema()?;
     let unit_columns = tables::unit_columns(table.source);
-    if unit {
-        needed.extend(unit_columns.iter().map(|c| PlSmallStr::from(*c)));
-    }
+    let mut needed: Vec<PlSmallStr> = unit_columns.iter().map(|c| PlSmallStr::from(*c)).collect();
     for part in &table.parts {
         for e in &part.prepare {
             for name in e.clone().meta().root_names() {
@@ -207,17 +251,82 @@ fn prepared(
         }
     }
     let needed: Vec<Expr> = needed.into_iter().map(col).collect();
-    let records = records.select(needed).collect()?;
-    let records = if unit {
-        crate::privacy::measure::with_grouped_unit_ids(
+    let mut kept = vec![col(UNIT)];
+    for (i, part) in table.parts.iter().enumerate() {
+        let enums = part.spec.enum_dims();
+        for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
+            let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
+                Some((_, dtype)) => e.clone().cast(dtype.clone()),
+                None => e.clone(),
+            };
+            kept.push(e.alias(part_column(i, &name)));
+        }
+    }
+
+    let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
+    let mut in_batch = 0u64;
+    let mut inputs = Vec::new();
+    for (receipt, lf) in submissions {
+        if in_batch >= BATCH_RECORDS {
+            batches.push(Vec::new());
+            in_batch = 0;
+        }
+        in_batch += receipt.records;
+        batches
+            .last_mut()
+            .expect("one batch at least")
+            .push(read(lf).select(needed.clone()));
+        inputs.push(receipt);
+    }
+    let mut frames = Vec::new();
+    let mut next = 0u64;
+    for batch in batches {
+        let records = concat(batch, UnionArgs::default())?.collect()?;
+        let (records, after) = crate::privacy::measure::with_unit_numbers(
             records,
             unit_columns[0],
             unit_columns.get(1).copied(),
-        )?
+            next,
+        )?;
+        next = after;
+        frames.push(records.lazy().select(kept.clone()).collect()?);
+    }
+    let mut frame = frames.remove(0);
+    for f in &frames {
+        frame.vstack_mut(f)?;
+    }
+    frame.rechunk_mut();
+    crate::privacy::measure::flag_units_sorted(&mut frame)?;
+    Ok(Prepared { frame, inputs })
+}
+
+/// A table's records with the columns its parts use, read and classified at
+/// once, without a unit: what plain polars would group (benchmark comparator).
+fn plain_records(
+    store: &Store,
+    defs: &DefinitionSet,
+    table: &TableDef,
+    period: &str,
+) -> Result<LazyFrame, ReleaseError> {
+    let (records, _) = store.canonical_records(table.source, period, None)?;
+    let mut records = if table.classified {
+        classify(records, defs)
     } else {
         records
     };
-    Ok((records.lazy(), inputs))
+    let available = records.collect_schema()?;
+    let mut needed: Vec<PlSmallStr> = Vec::new();
+    for part in &table.parts {
+        for e in &part.prepare[1..] {
+            for name in e.clone().meta().root_names() {
+                if available.contains(&name) && !needed.contains(&name) {
+                    needed.push(name);
+                }
+            }
+        }
+    }
+    let needed: Vec<Expr> = needed.into_iter().map(col).collect();
+    Ok(records.select(needed).collect()?.lazy())
 }
 
 /// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
@@ -231,18 +340,22 @@ pub fn exact_cells(
 ) -> Result<DataFrame, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    // Plain polars needs no privacy unit: every part's first column is the unit, left out.
-    let (records, _) = prepared(store, defs, &table, period, None, truncate)?;
     let mut frames = Vec::new();
-    for part in &table.parts {
-        let df = if truncate {
-            part.spec
-                .exact(records.clone().select(part.prepare.clone()))?
-        } else {
-            part.spec
-                .plain(records.clone().select(part.prepare[1..].to_vec()))?
-        };
-        frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
+    if truncate {
+        let prepared = prepared(store, defs, &table, period, None)?;
+        for (i, part) in table.parts.iter().enumerate() {
+            let df = part.spec.exact(prepared.part(&table, i))?;
+            frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
+        }
+    } else {
+        // Plain polars needs no privacy unit: every part's first column is the unit, left out.
+        let records = plain_records(store, defs, &table, period)?;
+        for part in &table.parts {
+            let df = part
+                .spec
+                .plain(records.clone().select(part.prepare[1..].to_vec()))?;
+            frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
+        }
     }
     Ok(concat(frames, UnionArgs::default())?.collect()?)
 }
@@ -275,12 +388,20 @@ pub fn prepared_parts(
 ) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let (records, _) = prepared(store, defs, &table, period, None, true)?;
+    let prepared = prepared(store, defs, &table, period, None)?;
     table
         .parts
         .iter()
-        .map(|p| {
-            let df = records.clone().select(p.prepare.clone()).collect()?;
+        .enumerate()
+        .map(|(i, p)| {
+            // As text, which the Python comparator reads.
+            let text: Vec<Expr> = p
+                .spec
+                .enum_dims()
+                .iter()
+                .map(|(d, _)| col(d.as_str()).cast(DataType::String))
+                .collect();
+            let df = prepared.part(&table, i).with_columns(text).collect()?;
             Ok((p.label.clone(), df, p.spec.clone()))
         })
         .collect()
@@ -322,14 +443,8 @@ fn release_inner(
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
     let started = std::time::Instant::now();
-    let (records, inputs) = prepared(
-        store,
-        defs,
-        &table,
-        &req.period,
-        req.agencies.as_deref(),
-        true,
-    )?;
+    let prepared = prepared(store, defs, &table, &req.period, req.agencies.as_deref())?;
+    let inputs = &prepared.inputs;
     trace(req, "read and prepare", started);
     let mut request = serde_json::json!({
         "table": req.table,
@@ -407,9 +522,9 @@ fn release_inner(
 
     // Draw the noise: once per part.
     let mut frames = Vec::new();
-    for (part, (measurement, cal)) in table.parts.iter().zip(&built) {
+    for (i, (part, (measurement, cal))) in table.parts.iter().zip(&built).enumerate() {
         let started = std::time::Instant::now();
-        let noisy = measurement.release(records.clone().select(part.prepare.clone()))?;
+        let noisy = measurement.release(prepared.part(&table, i))?;
         trace(req, &format!("part {:?}", part.label), started);
         let statistic = match part.spec.statistic {
             Statistic::Count => "count",

@@ -389,14 +389,16 @@ impl Store {
     }
 
     /// The canonical records of every current submission of `kind` for `quarter`
-    /// (of the listed agencies only, if a list is given), with `agency` and
-    /// `quarter` columns restored, and the submissions used.
-    pub fn canonical_records(
+    /// (of the listed agencies only, if a list is given), one lazy frame per
+    /// submission in agency order, each with `agency` and `quarter` columns
+    /// restored and the columns in canonical order. An agency has at most one
+    /// current submission per quarter, so each agency's records are one frame.
+    pub fn canonical_submissions(
         &self,
         kind: ExtractKind,
         quarter: &str,
         agencies: Option<&[String]>,
-    ) -> Result<(LazyFrame, Vec<Receipt>), StoreError> {
+    ) -> Result<Vec<(Receipt, LazyFrame)>, StoreError> {
         let conn = self.connect()?;
         let mut stmt = conn.prepare(&format!(
             "{SELECT} WHERE s.kind = ?1 AND s.quarter = ?2 AND s.superseded_by IS NULL ORDER BY s.agency"
@@ -407,8 +409,10 @@ impl Store {
         if let Some(list) = agencies {
             inputs.retain(|r| list.contains(&r.agency));
         }
+        let schema = crate::schema::canonical_schema(kind);
+        let order: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
         let mut frames = Vec::new();
-        for r in &inputs {
+        for r in inputs {
             let path: String = conn.query_row(
                 "SELECT canonical_path FROM submissions WHERE id = ?1",
                 params![r.submission_id],
@@ -421,17 +425,29 @@ impl Store {
                     .with_columns([
                         lit(r.agency.clone()).alias("agency"),
                         lit(r.quarter.clone()).alias("quarter"),
-                    ]);
-            frames.push(lf);
+                    ])
+                    .select(order.clone());
+            frames.push((r, lf));
         }
-        let schema = crate::schema::canonical_schema(kind);
-        let order: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
+        Ok(frames)
+    }
+
+    /// The canonical records of every current submission of `kind` for `quarter`
+    /// as one lazy frame (see [`Store::canonical_submissions`]), and the submissions used.
+    pub fn canonical_records(
+        &self,
+        kind: ExtractKind,
+        quarter: &str,
+        agencies: Option<&[String]>,
+    ) -> Result<(LazyFrame, Vec<Receipt>), StoreError> {
+        let (inputs, frames): (Vec<Receipt>, Vec<LazyFrame>) = self
+            .canonical_submissions(kind, quarter, agencies)?
+            .into_iter()
+            .unzip();
         let lf = if frames.is_empty() {
-            DataFrame::empty_with_schema(&schema).lazy()
+            DataFrame::empty_with_schema(&crate::schema::canonical_schema(kind)).lazy()
         } else {
-            concat(frames, UnionArgs::default())
-                .map_err(|e| StoreError::Parquet(e.to_string()))?
-                .select(order)
+            concat(frames, UnionArgs::default()).map_err(|e| StoreError::Parquet(e.to_string()))?
         };
         Ok((lf, inputs))
     }
@@ -439,7 +455,7 @@ impl Store {
 
 /// Canonical case records sorted by person key, so that a release finds each
 /// agency's units in order and numbers them in one pass
-/// (`privacy::measure::with_grouped_unit_ids`, which checks the order).
+/// (`privacy::measure::with_unit_numbers`, which checks the order).
 fn in_unit_order(records: DataFrame) -> PolarsResult<DataFrame> {
     if records.column("person_key").is_err() {
         return Ok(records);
