@@ -4,7 +4,7 @@
 //! A prepared frame has one row per privacy unit (a person, identified by
 //! agency and person key; or an agency for quarterly returns), the
 //! dimension columns (text codes) and, for sums, one integer value column.
-//! Before OpenDP sees it, the unit becomes a 64-bit id ([`with_unit_ids`])
+//! Before OpenDP sees it, the unit becomes a 32-bit id ([`with_unit_numbers`])
 //! and each dimension an `Enum` over its public keys (row-wise, 1-stable);
 //! released cells carry the dimensions as text again.
 //! The plan given to OpenDP is
@@ -86,30 +86,6 @@ pub struct Calibration {
     pub half_width: f64,
 }
 
-/// Replace a text unit column (`agency:person_key`, or the agency) by a 64-bit
-/// id, so that the per-unit truncation groups by an integer instead of hashing
-/// the text again in every measurement. Ids come from a fixed-key hash of the
-/// text. Two units sharing an id (probability about n²/2⁶⁵; 3·10⁻⁸ for a
-/// million units) would be truncated together to one row: a count could lose
-/// one person, but no person could contribute more than one row, so the
-/// privacy argument is unchanged.
-pub fn with_unit_ids(mut df: DataFrame) -> PolarsResult<DataFrame> {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let hasher = BuildHasherDefault::<DefaultHasher>::default();
-    let Ok(column) = df.column(UNIT) else {
-        return Ok(df);
-    };
-    let Ok(text) = column.str() else {
-        return Ok(df);
-    };
-    let ids: UInt64Chunked = text
-        .into_iter()
-        .map(|v| Some(hasher.hash_one(v.unwrap_or_default())))
-        .collect();
-    df.with_column(ids.with_name(UNIT.into()).into_series())?;
-    Ok(df)
-}
-
 /// Number the privacy units of a batch of agencies' records: add the unit id
 /// column and return the records in (agency, person key) order, with the
 /// next free id.
@@ -128,8 +104,8 @@ pub fn with_unit_numbers(
     df: DataFrame,
     block: &str,
     key: Option<&str>,
-    offset: u64,
-) -> PolarsResult<(DataFrame, u64)> {
+    offset: u32,
+) -> PolarsResult<(DataFrame, u32)> {
     let mut df = df;
     let columns = |df: &DataFrame| -> PolarsResult<(StringChunked, Option<StringChunked>)> {
         let blocks = df.column(block)?.as_materialized_series().str()?.clone();
@@ -176,29 +152,38 @@ pub fn with_unit_numbers(
     let (blocks, keys) = columns(&df)?;
     let mut ids = Vec::with_capacity(df.height());
     let mut id = offset;
+    let mut overflow = false;
     walk(&blocks, keys.as_ref(), |o| {
         if o == std::cmp::Ordering::Greater {
-            id += 1;
+            match id.checked_add(1) {
+                Some(next) => id = next,
+                None => overflow = true,
+            }
         }
         ids.push(id);
-        true
+        !overflow
     });
-    let next = ids.last().map_or(offset, |last| last + 1);
-    df.with_column(UInt64Chunked::from_vec(UNIT.into(), ids).into_series())?;
+    let next = ids.last().map_or(Some(offset), |last| last.checked_add(1));
+    let Some(next) = next.filter(|_| !overflow) else {
+        polars_bail!(ComputeError: "more than {} privacy units in one table", u32::MAX);
+    };
+    df.with_column(UInt32Chunked::from_vec(UNIT.into(), ids).into_series())?;
     Ok((df, next))
 }
 
 /// Mark a unit column built by [`with_unit_numbers`] over agencies in turn as ascending.
 pub fn flag_units_sorted(df: &mut DataFrame) -> PolarsResult<()> {
     let mut units = df.column(UNIT)?.as_materialized_series().clone();
-    debug_assert!(units.u64()?.into_no_null_iter().is_sorted());
+    debug_assert!(units.u32()?.into_no_null_iter().is_sorted());
     units.set_sorted_flag(polars::series::IsSorted::Ascending);
     df.with_column(units)?;
     Ok(())
 }
 
-/// Cast dimension columns to their `Enum` types (a value outside the public keys
-/// becomes null and, like any group outside the keys, is not released).
+/// Cast dimension columns to their `Enum` types. A value outside the key list
+/// becomes null: with public keys its group is not released; an open key set
+/// would release it, thresholded like any group, as an empty value (intake
+/// accepts listed codes only, so this does not arise from the store).
 fn encode(frame: LazyFrame, enums: &[(String, DataType)]) -> LazyFrame {
     if enums.is_empty() {
         return frame;
@@ -284,12 +269,11 @@ impl MeasurementSpec {
         Ok(encode(keys.lazy(), &self.enum_dims()).collect()?)
     }
 
-    /// The dimensions OpenDP sees as `Enum`s over their public keys: all of them,
-    /// except for an open key set (whose groups come from the data).
+    /// The dimensions OpenDP sees as `Enum`s over their key lists. For an open
+    /// key set (citizenship) the list is public too; what stays private is
+    /// which of its keys occur, so its groups are still released only through
+    /// OpenDP's threshold, never joined with the list.
     pub fn enum_dims(&self) -> Vec<(String, DataType)> {
-        if self.open_keys_delta.is_some() {
-            return Vec::new();
-        }
         self.dims
             .iter()
             .map(|(d, keys)| {
@@ -301,15 +285,10 @@ impl MeasurementSpec {
     }
 
     fn domain(&self) -> Result<LazyFrameDomain, MeasureError> {
-        let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<u64>::default())];
-        let enums = self.enum_dims();
+        let mut series = vec![SeriesDomain::new(UNIT, AtomDomain::<u32>::default())];
         for (d, keys) in &self.dims {
-            if enums.is_empty() {
-                series.push(SeriesDomain::new(d, AtomDomain::<String>::default()));
-            } else {
-                let categories = Series::new(d.as_str().into(), keys.clone());
-                series.push(SeriesDomain::new(d, odp(EnumDomain::new(categories))?));
-            }
+            let categories = Series::new(d.as_str().into(), keys.clone());
+            series.push(SeriesDomain::new(d, odp(EnumDomain::new(categories))?));
         }
         if matches!(self.statistic, Statistic::Sum { .. }) {
             series.push(SeriesDomain::new(VALUE, AtomDomain::<i64>::default()));
@@ -386,15 +365,9 @@ impl MeasurementSpec {
     }
 
     fn domain_schema(&self) -> Schema {
-        let mut fields = vec![Field::new(UNIT.into(), DataType::UInt64)];
-        let enums = self.enum_dims();
-        for (d, _) in &self.dims {
-            let dtype = enums
-                .iter()
-                .find(|(n, _)| n == d)
-                .map(|(_, t)| t.clone())
-                .unwrap_or(DataType::String);
-            fields.push(Field::new(d.as_str().into(), dtype));
+        let mut fields = vec![Field::new(UNIT.into(), DataType::UInt32)];
+        for (d, dtype) in self.enum_dims() {
+            fields.push(Field::new(d.into(), dtype));
         }
         if matches!(self.statistic, Statistic::Sum { .. }) {
             fields.push(Field::new(VALUE.into(), DataType::Int64));
@@ -573,7 +546,10 @@ impl Built {
     pub fn release(&self, frame: LazyFrame) -> Result<DataFrame, MeasureError> {
         let mut frame = frame;
         if frame.collect_schema()?.get(UNIT) == Some(&DataType::String) {
-            frame = with_unit_ids(frame.collect()?)?.lazy();
+            // A text unit (tests build frames by hand): number it like the store's.
+            let (mut numbered, _) = with_unit_numbers(frame.collect()?, UNIT, None, 0)?;
+            flag_units_sorted(&mut numbered)?;
+            frame = numbered.lazy();
         }
         let frame = encode(frame, &self.enums);
         let once = match &self.measurement {
@@ -592,10 +568,10 @@ impl Built {
 mod tests {
     use super::*;
 
-    fn ids(df: &DataFrame) -> Vec<u64> {
+    fn ids(df: &DataFrame) -> Vec<u32> {
         df.column(UNIT)
             .unwrap()
-            .u64()
+            .u32()
             .unwrap()
             .into_no_null_iter()
             .collect()
@@ -656,37 +632,6 @@ mod tests {
 mod timing {
     use super::*;
 
-    #[test]
-    #[ignore = "timing probe, run by hand"]
-    fn truncation_window_cost() {
-        let n = 1_000_000;
-        let s: Vec<String> = (0..n).map(|i| format!("agency:{i:016x}")).collect();
-        let u: Vec<u64> = (0..n as u64)
-            .map(|i| i.wrapping_mul(0x9E3779B97F4A7C15))
-            .collect();
-        let df = df!("s" => s, "u" => u, "g" => vec!["a"; n]).unwrap();
-        for key in ["s", "u"] {
-            let t = std::time::Instant::now();
-            let out = df
-                .clone()
-                .lazy()
-                .filter(
-                    int_range(lit(0), len(), 1, DataType::Int64)
-                        .over([col(key)])
-                        .lt(lit(1)),
-                )
-                .group_by([col("g")])
-                .agg([len()])
-                .collect()
-                .unwrap();
-            eprintln!(
-                "{key}: truncate + group_by {:?} ({} groups)",
-                t.elapsed(),
-                out.height()
-            );
-        }
-    }
-
     /// Where one count measurement's time goes over a million units.
     #[test]
     #[ignore = "timing probe, run by hand"]
@@ -695,7 +640,7 @@ mod timing {
         let provinces = ["CA-ON", "CA-QC", "CA-BC", "CA-AB", "not_collected"];
         let memberships = ["meets", "does_not_meet", "indeterminate"];
         let df = df!(
-            UNIT => (0..n as u64).map(|i| i.wrapping_mul(0x9E3779B97F4A7C15)).collect::<Vec<_>>(),
+            UNIT => (0..n as u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect::<Vec<_>>(),
             "province" => (0..n).map(|i| provinces[i % 5]).collect::<Vec<_>>(),
             "membership" => (0..n).map(|i| memberships[i % 3]).collect::<Vec<_>>()
         )

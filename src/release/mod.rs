@@ -171,19 +171,17 @@ pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, Re
 /// Records read per batch while preparing a table (a batch is one or more
 /// whole agencies): bounds the memory the text columns take, however many
 /// records the period holds.
-const BATCH_RECORDS: u64 = 2_000_000;
+const BATCH_RECORDS: u64 = 1_000_000;
 
 /// A table's records as its parts need them: the unit id (ascending), and for
 /// each part its dimensions — already the `Enum`s OpenDP receives — and
-/// value, under per-part column names ([`part_column`]). No text is kept, so
-/// a part costs a few bytes per record.
+/// value. No text is kept, and a column several parts share (the province)
+/// is kept once, so a part costs a byte or two per record.
 struct Prepared {
     frame: DataFrame,
+    /// Per part, its columns in `frame` and the names the part gives them.
+    parts: Vec<Vec<(PlSmallStr, PlSmallStr)>>,
     inputs: Vec<crate::store::Receipt>,
-}
-
-fn part_column(part: usize, name: &str) -> String {
-    format!("{part}/{name}")
 }
 
 /// The output names of a part's prepared columns after the unit.
@@ -201,12 +199,12 @@ fn part_outputs(part: &tables::Part) -> Vec<PlSmallStr> {
 
 impl Prepared {
     /// The frame part `i`'s measurement receives: unit, dimensions, (value).
-    fn part(&self, table: &TableDef, i: usize) -> LazyFrame {
+    fn part(&self, i: usize) -> LazyFrame {
         let columns: Vec<Expr> = std::iter::once(col(UNIT))
             .chain(
-                part_outputs(&table.parts[i])
+                self.parts[i]
                     .iter()
-                    .map(|n| col(part_column(i, n)).alias(n.clone())),
+                    .map(|(column, name)| col(column.clone()).alias(name.clone())),
             )
             .collect();
         self.frame.clone().lazy().select(columns)
@@ -251,17 +249,32 @@ fn prepared(
         }
     }
     let needed: Vec<Expr> = needed.into_iter().map(col).collect();
-    let mut kept = vec![col(UNIT)];
-    for (i, part) in table.parts.iter().enumerate() {
+    // Each part's columns, encoded as OpenDP receives them; identical ones once.
+    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
+    let mut parts = Vec::new();
+    for part in &table.parts {
         let enums = part.spec.enum_dims();
+        let mut columns = Vec::new();
         for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
             let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
                 Some((_, dtype)) => e.clone().cast(dtype.clone()),
                 None => e.clone(),
             };
-            kept.push(e.alias(part_column(i, &name)));
+            let column = match kept.iter().find(|(k, _)| *k == e) {
+                Some((_, column)) => column.clone(),
+                None => {
+                    let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
+                    kept.push((e, column.clone()));
+                    column
+                }
+            };
+            columns.push((column, name));
         }
+        parts.push(columns);
     }
+    let kept: Vec<Expr> = std::iter::once(col(UNIT))
+        .chain(kept.into_iter().map(|(e, column)| e.alias(column)))
+        .collect();
 
     let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
     let mut in_batch = 0u64;
@@ -279,7 +292,7 @@ fn prepared(
         inputs.push(receipt);
     }
     let mut frames = Vec::new();
-    let mut next = 0u64;
+    let mut next = 0u32;
     for batch in batches {
         let records = concat(batch, UnionArgs::default())?.collect()?;
         let (records, after) = crate::privacy::measure::with_unit_numbers(
@@ -291,13 +304,33 @@ fn prepared(
         next = after;
         frames.push(records.lazy().select(kept.clone()).collect()?);
     }
-    let mut frame = frames.remove(0);
-    for f in &frames {
-        frame.vstack_mut(f)?;
-    }
-    frame.rechunk_mut();
+    let mut frame = one_chunk_per_column(frames)?;
     crate::privacy::measure::flag_units_sorted(&mut frame)?;
-    Ok(Prepared { frame, inputs })
+    Ok(Prepared {
+        frame,
+        parts,
+        inputs,
+    })
+}
+
+/// Stack frames of the same schema into one with a single chunk per column
+/// (what polars' sorted group-by takes), one column at a time, so that the
+/// copy costs at most one column's memory on top of the frames.
+fn one_chunk_per_column(mut frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let names = frames[0].get_column_names_owned();
+    let mut columns = Vec::with_capacity(names.len());
+    for name in names {
+        let mut pieces = frames.iter_mut().map(|f| f.drop_in_place(&name));
+        let mut whole = pieces
+            .next()
+            .expect("one frame at least")?
+            .take_materialized_series();
+        for piece in pieces {
+            whole.append_owned(piece?.take_materialized_series())?;
+        }
+        columns.push(whole.rechunk().into_column());
+    }
+    DataFrame::new(columns)
 }
 
 /// A table's records with the columns its parts use, read and classified at
@@ -344,7 +377,7 @@ pub fn exact_cells(
     if truncate {
         let prepared = prepared(store, defs, &table, period, None)?;
         for (i, part) in table.parts.iter().enumerate() {
-            let df = part.spec.exact(prepared.part(&table, i))?;
+            let df = part.spec.exact(prepared.part(i))?;
             frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
         }
     } else {
@@ -401,7 +434,7 @@ pub fn prepared_parts(
                 .iter()
                 .map(|(d, _)| col(d.as_str()).cast(DataType::String))
                 .collect();
-            let df = prepared.part(&table, i).with_columns(text).collect()?;
+            let df = prepared.part(i).with_columns(text).collect()?;
             Ok((p.label.clone(), df, p.spec.clone()))
         })
         .collect()
@@ -524,7 +557,7 @@ fn release_inner(
     let mut frames = Vec::new();
     for (i, (part, (measurement, cal))) in table.parts.iter().zip(&built).enumerate() {
         let started = std::time::Instant::now();
-        let noisy = measurement.release(prepared.part(&table, i))?;
+        let noisy = measurement.release(prepared.part(i))?;
         trace(req, &format!("part {:?}", part.label), started);
         let statistic = match part.spec.statistic {
             Statistic::Count => "count",

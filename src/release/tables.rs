@@ -58,7 +58,7 @@ fn keys(list: &CodeList) -> Vec<String> {
 }
 
 /// The columns that identify a record's privacy unit: the person (agency and
-/// person key) for case records, the agency for returns. Their 64-bit id is
+/// person key) for case records, the agency for returns. Their 32-bit id is
 /// added once to a table's records as the unit column
 /// ([`crate::privacy::measure::with_unit_numbers`]); every part then selects it.
 pub fn unit_columns(source: ExtractKind) -> &'static [&'static str] {

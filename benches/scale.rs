@@ -1,0 +1,135 @@
+//! Benchmark: end to end at scale. N synthetic canonical records (default
+//! 100,000,000) are stored as agencies of at most 1,000,000 records each
+//! (one Parquet file per agency, as submissions are), with 200 agency
+//! returns; then every standard table of the quarter is released through
+//! OpenDP, and the funders' report is drawn from the releases. Prints each
+//! phase's time and the process's peak memory (VmHWM); the target is 8 GB at
+//! 100M records. `cargo bench --bench scale [-- ROWS]`; with
+//! `SAFECOUNT_BENCH_STORE=DIR` the store is kept in DIR and reused by the next
+//! run (which then only releases and reports). Figures go in
+//! BENCHMARKS.md. The store takes about 2 GB of disk per 100M records.
+
+use safecount::classify::DefinitionSet;
+use safecount::privacy::Accounting;
+use safecount::privacy::ledger;
+use safecount::release::{self, ReleaseRequest, STANDARD};
+use safecount::report::{self, data::ReleaseSet, i18n::Lang};
+use safecount::sample::synthetic::{canonical_cases, canonical_returns};
+use safecount::schema::ExtractKind;
+use safecount::store::Store;
+use std::time::Instant;
+
+const PER_AGENCY: usize = 1_000_000;
+
+/// Peak resident memory of this process so far, in GB (Linux).
+fn peak_gb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1e6)
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000_000);
+    let period = "2025Q3";
+    // SAFECOUNT_BENCH_STORE=DIR keeps the generated store in DIR and, when DIR
+    // already holds one, releases from it without generating again.
+    let (dir, keep) = match std::env::var_os("SAFECOUNT_BENCH_STORE") {
+        Some(d) => (std::path::PathBuf::from(d), true),
+        None => (
+            std::env::temp_dir().join(format!("safecount-bench-scale-{}", std::process::id())),
+            false,
+        ),
+    };
+    let reuse = dir.join("ledger.sqlite").exists();
+    let store = Store::open(&dir).unwrap();
+
+    let t = Instant::now();
+    let mut stored = if reuse { n } else { 0 };
+    let mut agency = 0;
+    while stored < n {
+        let rows = PER_AGENCY.min(n - stored);
+        let mut cases = canonical_cases(rows, 50, period, 7 + agency as u64).unwrap();
+        store
+            .import_canonical(
+                &mut cases,
+                &format!("synthetic-{agency:04}"),
+                ExtractKind::Cases,
+                period,
+            )
+            .unwrap();
+        stored += rows;
+        agency += 1;
+    }
+    if !reuse {
+        let returns = canonical_returns(200, period, 7).unwrap();
+        for i in 0..returns.height() {
+            let mut row = returns.slice(i as i64, 1);
+            store
+                .import_canonical(
+                    &mut row,
+                    &format!("agency-{i:03}"),
+                    ExtractKind::Returns,
+                    period,
+                )
+                .unwrap();
+        }
+        eprintln!(
+            "generated and stored {n} records ({agency} agencies) and 200 returns in {:.1} s; peak {:.2} GB",
+            t.elapsed().as_secs_f64(),
+            peak_gb()
+        );
+    }
+
+    // A budget share not asked before, so that every run computes (and spends) anew.
+    let rho = 0.05 + 1e-6 * std::process::id() as f64;
+    ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();
+    let defs = DefinitionSet::embedded();
+    let t = Instant::now();
+    let mut released = Vec::new();
+    for table in STANDARD {
+        let started = Instant::now();
+        let req = ReleaseRequest {
+            table: table.to_string(),
+            period: period.into(),
+            rho,
+            accounting: Accounting::Zcdp,
+            level: 0.95,
+            agencies: None,
+            custom: None,
+        };
+        released.push(release::release(&store, &defs, &req).unwrap());
+        eprintln!(
+            "  {table}: {:.1} s; peak so far {:.2} GB",
+            started.elapsed().as_secs_f64(),
+            peak_gb()
+        );
+    }
+    eprintln!(
+        "released {} tables over {n} records in {:.1} s; peak {:.2} GB",
+        released.len(),
+        t.elapsed().as_secs_f64(),
+        peak_gb()
+    );
+
+    let t = Instant::now();
+    let set = ReleaseSet::from_released(&released).unwrap();
+    let out = dir.join("report");
+    report::write(&set, &out, Lang::En).unwrap();
+    eprintln!(
+        "report written in {:.1} s; peak {:.2} GB",
+        t.elapsed().as_secs_f64(),
+        peak_gb()
+    );
+    eprintln!("end to end at {n} records: peak memory {:.2} GB", peak_gb());
+    if keep {
+        eprintln!("store kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
