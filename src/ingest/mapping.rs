@@ -52,8 +52,14 @@ pub struct CodeMapper {
     pub list: &'static CodeList,
     fold: bool,
     map: HashMap<String, Mapped>,
+    /// The first spellings met, looked up by comparison before hashing: a
+    /// column of codes rarely has more than a handful.
+    first_seen: Vec<(Box<str>, Option<Mapped>)>,
     cache: HashMap<String, Option<Mapped>>,
 }
+
+/// How many spellings [`CodeMapper`] compares before it hashes.
+const FIRST_SEEN: usize = 12;
 
 fn static_code(list: &'static CodeList, code: &str) -> Option<&'static str> {
     list.codes
@@ -106,12 +112,16 @@ impl CodeMapper {
             list,
             fold: fold_values,
             map,
+            first_seen: Vec::new(),
             cache: HashMap::default(),
         }
     }
 
     /// Map one (non-empty) cell or item; None when it is not a known spelling.
     pub fn map(&mut self, raw: &str) -> Option<Mapped> {
+        if let Some((_, hit)) = self.first_seen.iter().find(|(k, _)| **k == *raw) {
+            return *hit;
+        }
         if let Some(hit) = self.cache.get(raw) {
             return *hit;
         }
@@ -121,7 +131,9 @@ impl CodeMapper {
             raw.trim().to_string()
         };
         let hit = self.map.get(&key).copied();
-        if self.cache.len() < 50_000 {
+        if self.first_seen.len() < FIRST_SEEN {
+            self.first_seen.push((raw.into(), hit));
+        } else if self.cache.len() < 50_000 {
             self.cache.insert(raw.to_string(), hit);
         }
         hit

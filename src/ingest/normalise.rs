@@ -174,11 +174,12 @@ impl CodeColumn {
     const NULL: u8 = u8::MAX;
 
     fn index(&mut self, code: &'static str) -> u8 {
-        if let Some(i) = self
-            .table
-            .iter()
-            .position(|c| std::ptr::eq(*c, code) || *c == code)
-        {
+        // By address first: codes come from the code lists, so this almost
+        // always finds it without comparing any text.
+        if let Some(i) = self.table.iter().position(|c| std::ptr::eq(*c, code)) {
+            return i as u8;
+        }
+        if let Some(i) = self.table.iter().position(|c| *c == code) {
             return i as u8;
         }
         self.table.push(code);
@@ -199,12 +200,27 @@ impl CodeColumn {
 
     fn into_column(self, name: &str) -> Column {
         let CodeColumn { values, table } = self;
-        let ca: StringChunked = values
-            .iter()
-            .map(|i| (*i != Self::NULL).then(|| table[*i as usize]))
-            .collect();
-        ca.with_name(name.into()).into_column()
+        dictionary_column(name, &table, values.iter().map(|i| (*i != Self::NULL).then_some(*i as IdxSize)))
     }
+}
+
+/// A text column from a table of distinct values and one index per row: the
+/// rows are gathered from a small array of the values, so they share its
+/// bytes (16-byte views) instead of copying every value longer than 12 bytes.
+fn dictionary_column<S: AsRef<str>>(
+    name: &str,
+    table: &[S],
+    rows: impl Iterator<Item = Option<IdxSize>>,
+) -> Column {
+    let indices: IdxCa = rows.collect();
+    if table.is_empty() {
+        return Column::full_null(name.into(), indices.len(), &DataType::String);
+    }
+    let values = StringChunked::from_iter_values(name.into(), table.iter().map(AsRef::as_ref));
+    values
+        .take(&indices)
+        .expect("indices come from the table")
+        .into_column()
 }
 
 /// A text column with few distinct values (agency, quarter, FSA), interned.
@@ -216,17 +232,29 @@ struct InternColumn {
 }
 
 impl InternColumn {
-    fn push(&mut self, value: Option<String>) {
+    fn intern(&mut self, v: String) -> u32 {
+        match self.index.get(&v) {
+            Some(i) => *i,
+            None => {
+                let i = self.table.len() as u32;
+                self.index.insert(v.clone(), i);
+                self.table.push(v);
+                i
+            }
+        }
+    }
+
+    /// Push one row's value; looked up without allocating, and the previous
+    /// row's value (the common case: agency, quarter) without hashing.
+    fn push(&mut self, value: Option<&str>) {
         let i = match value {
             None => u32::MAX,
-            Some(v) => match self.index.get(&v) {
-                Some(i) => *i,
-                None => {
-                    let i = self.table.len() as u32;
-                    self.index.insert(v.clone(), i);
-                    self.table.push(v);
-                    i
-                }
+            Some(v) => match self.values.last() {
+                Some(&last) if last != u32::MAX && self.table[last as usize] == v => last,
+                _ => match self.index.get(v) {
+                    Some(i) => *i,
+                    None => self.intern(v.to_string()),
+                },
             },
         };
         self.values.push(i);
@@ -234,11 +262,7 @@ impl InternColumn {
 
     fn into_column(self, name: &str) -> Column {
         let InternColumn { values, table, .. } = self;
-        let ca: StringChunked = values
-            .iter()
-            .map(|i| (*i != u32::MAX).then(|| table[*i as usize].as_str()))
-            .collect();
-        ca.with_name(name.into()).into_column()
+        dictionary_column(name, &table, values.iter().map(|i| (*i != u32::MAX).then_some(*i as IdxSize)))
     }
 }
 
@@ -273,9 +297,12 @@ impl CodeColumn {
 impl InternColumn {
     fn append(&mut self, other: InternColumn) {
         let InternColumn { values, table, .. } = other;
-        for i in values {
-            self.push((i != u32::MAX).then(|| table[i as usize].clone()));
-        }
+        let remap: Vec<u32> = table.into_iter().map(|v| self.intern(v)).collect();
+        self.values.extend(
+            values
+                .into_iter()
+                .map(|i| if i == u32::MAX { i } else { remap[i as usize] }),
+        );
     }
 }
 
@@ -1166,7 +1193,7 @@ impl<'p> Pass<'p> {
                     out.push(value);
                 }
                 (_, Builder::Text(out)) if name == "agency" => {
-                    out.push(Some(self.profile.agency.slug.clone()))
+                    out.push(Some(&self.profile.agency.slug))
                 }
                 (source, Builder::Text(out)) if name == "quarter" => {
                     let from_column = match source {
@@ -1196,8 +1223,8 @@ impl<'p> Pass<'p> {
                             report.error(Some(row), None, Some(name), "constraint-error", format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
                         }
                     }
-                    row_quarter = q.clone();
-                    out.push(q);
+                    out.push(q.as_deref());
+                    row_quarter = q;
                 }
                 (source, Builder::Text(out)) if name == "fsa" => {
                     let value = match source {
@@ -1221,7 +1248,7 @@ impl<'p> Pass<'p> {
                         }
                         _ => derived.fsa.clone(),
                     };
-                    out.push(value);
+                    out.push(value.as_deref());
                 }
                 (Source::Text { .. } | Source::Default, Builder::Text(out)) => out.push(None),
                 (source, Builder::Codes(out)) => {
