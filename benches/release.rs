@@ -8,10 +8,12 @@ use safecount::classify::DefinitionSet;
 use safecount::privacy::Accounting;
 use safecount::privacy::ledger;
 use safecount::release::{self, ReleaseRequest, STANDARD};
-use safecount::sample::synthetic::{canonical_cases, canonical_returns};
+use safecount::sample::synthetic::canonical_cases;
 use safecount::schema::ExtractKind;
 use safecount::store::Store;
 use std::time::Instant;
+
+mod support;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -70,18 +72,7 @@ fn main() {
         .import_canonical(&mut cases, "synthetic", ExtractKind::Cases, period)
         .unwrap();
     drop(cases);
-    let returns = canonical_returns(200, period, 7).unwrap();
-    for i in 0..returns.height() {
-        let mut row = returns.slice(i as i64, 1);
-        store
-            .import_canonical(
-                &mut row,
-                &format!("agency-{i:03}"),
-                ExtractKind::Returns,
-                period,
-            )
-            .unwrap();
-    }
+    support::store_returns(&store, period, 200);
     eprintln!("stored {n} records and 200 returns in {:.2?}", t.elapsed());
     ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();
     let defs = DefinitionSet::embedded();

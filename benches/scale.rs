@@ -14,10 +14,12 @@ use safecount::privacy::Accounting;
 use safecount::privacy::ledger;
 use safecount::release::{self, ReleaseRequest, STANDARD};
 use safecount::report::{self, data::ReleaseSet, i18n::Lang};
-use safecount::sample::synthetic::{canonical_cases, canonical_returns};
+use safecount::sample::synthetic::canonical_cases;
 use safecount::schema::ExtractKind;
 use safecount::store::Store;
 use std::time::Instant;
+
+mod support;
 
 const PER_AGENCY: usize = 1_000_000;
 
@@ -67,18 +69,7 @@ fn main() {
         agency += 1;
     }
     if !reuse {
-        let returns = canonical_returns(200, period, 7).unwrap();
-        for i in 0..returns.height() {
-            let mut row = returns.slice(i as i64, 1);
-            store
-                .import_canonical(
-                    &mut row,
-                    &format!("agency-{i:03}"),
-                    ExtractKind::Returns,
-                    period,
-                )
-                .unwrap();
-        }
+        support::store_returns(&store, period, 200);
         eprintln!(
             "generated and stored {n} records ({agency} agencies) and 200 returns in {:.1} s; peak {:.2} GB",
             t.elapsed().as_secs_f64(),

@@ -200,7 +200,13 @@ impl CodeColumn {
 
     fn into_column(self, name: &str) -> Column {
         let CodeColumn { values, table } = self;
-        dictionary_column(name, &table, values.iter().map(|i| (*i != Self::NULL).then_some(*i as IdxSize)))
+        dictionary_column(
+            name,
+            &table,
+            values
+                .iter()
+                .map(|i| (*i != Self::NULL).then_some(*i as IdxSize)),
+        )
     }
 }
 
@@ -262,7 +268,13 @@ impl InternColumn {
 
     fn into_column(self, name: &str) -> Column {
         let InternColumn { values, table, .. } = self;
-        dictionary_column(name, &table, values.iter().map(|i| (*i != u32::MAX).then_some(*i as IdxSize)))
+        dictionary_column(
+            name,
+            &table,
+            values
+                .iter()
+                .map(|i| (*i != u32::MAX).then_some(*i as IdxSize)),
+        )
     }
 }
 
