@@ -1,15 +1,14 @@
-//! Benchmark: release the 12 standard tables of one quarter over N synthetic
-//! canonical records (default 1,000,000) and 200 agency returns, against the
-//! same group-bys in plain polars without DP, in one run so the ratio holds on
-//! a noisy machine. `cargo bench --bench release [-- ROWS]`; peak memory with
-//! `benches/release.sh`. Figures go in BENCHMARKS.md.
+//! Benchmark: release the standard tables of one quarter (citizenship left
+//! out) over N synthetic canonical records (default 1,000,000, stored as
+//! agencies of at most 1M records) and 200 agency returns, against the same
+//! group-bys in plain polars without DP, in one run so the ratio holds on a
+//! noisy machine. `cargo bench --bench release [-- ROWS]`; peak memory with
+//! GNU time (`/usr/bin/time -v`). Figures go in BENCHMARKS.md.
 
 use safecount::classify::DefinitionSet;
 use safecount::privacy::Accounting;
 use safecount::privacy::ledger;
 use safecount::release::{self, ReleaseRequest, STANDARD};
-use safecount::sample::synthetic::canonical_cases;
-use safecount::schema::ExtractKind;
 use safecount::store::Store;
 use std::time::Instant;
 
@@ -67,11 +66,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("safecount-bench-release-{}", std::process::id()));
     let store = Store::open(&dir).unwrap();
     let t = Instant::now();
-    let mut cases = canonical_cases(n, 50, period, 7).unwrap();
-    store
-        .import_canonical(&mut cases, "synthetic", ExtractKind::Cases, period)
-        .unwrap();
-    drop(cases);
+    support::store_cases(&store, period, n);
     support::store_returns(&store, period, 200);
     eprintln!("stored {n} records and 200 returns in {:.2?}", t.elapsed());
     ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();

@@ -14,14 +14,10 @@ use safecount::privacy::Accounting;
 use safecount::privacy::ledger;
 use safecount::release::{self, ReleaseRequest, STANDARD};
 use safecount::report::{self, data::ReleaseSet, i18n::Lang};
-use safecount::sample::synthetic::canonical_cases;
-use safecount::schema::ExtractKind;
 use safecount::store::Store;
 use std::time::Instant;
 
 mod support;
-
-const PER_AGENCY: usize = 1_000_000;
 
 /// Peak resident memory of this process so far, in GB (Linux).
 fn peak_gb() -> f64 {
@@ -52,26 +48,15 @@ fn main() {
     let store = Store::open(&dir).unwrap();
 
     let t = Instant::now();
-    let mut stored = if reuse { n } else { 0 };
-    let mut agency = 0;
-    while stored < n {
-        let rows = PER_AGENCY.min(n - stored);
-        let mut cases = canonical_cases(rows, 50, period, 7 + agency as u64).unwrap();
-        store
-            .import_canonical(
-                &mut cases,
-                &format!("synthetic-{agency:04}"),
-                ExtractKind::Cases,
-                period,
-            )
-            .unwrap();
-        stored += rows;
-        agency += 1;
-    }
+    let agencies = if reuse {
+        0
+    } else {
+        support::store_cases(&store, period, n)
+    };
     if !reuse {
         support::store_returns(&store, period, 200);
         eprintln!(
-            "generated and stored {n} records ({agency} agencies) and 200 returns in {:.1} s; peak {:.2} GB",
+            "generated and stored {n} records ({agencies} agencies) and 200 returns in {:.1} s; peak {:.2} GB",
             t.elapsed().as_secs_f64(),
             peak_gb()
         );

@@ -1,6 +1,7 @@
-//! What the benchmarks share: synthetic agency returns stored as submissions are.
+//! What the benchmarks share: synthetic case records and agency returns,
+//! stored as submissions are.
 
-use safecount::sample::synthetic::canonical_returns;
+use safecount::sample::synthetic::{canonical_cases, canonical_returns};
 use safecount::schema::ExtractKind;
 use safecount::store::Store;
 
@@ -19,4 +20,30 @@ pub fn store_returns(store: &Store, period: &str, agencies: usize) {
             )
             .unwrap();
     }
+}
+
+/// Records per synthetic agency: an upload is at most 1 GiB, about 3.5M
+/// rows of a wide extract, so no real agency sends more in one file.
+pub const PER_AGENCY: usize = 1_000_000;
+
+/// Store `n` synthetic case records as agencies of at most [`PER_AGENCY`]
+/// records (`synthetic-0000`, ...), one submission each, generated one
+/// agency at a time; returns how many agencies.
+pub fn store_cases(store: &Store, period: &str, n: usize) -> usize {
+    let (mut stored, mut agency) = (0, 0);
+    while stored < n {
+        let rows = PER_AGENCY.min(n - stored);
+        let mut cases = canonical_cases(rows, 50, period, 7 + agency as u64).unwrap();
+        store
+            .import_canonical(
+                &mut cases,
+                &format!("synthetic-{agency:04}"),
+                ExtractKind::Cases,
+                period,
+            )
+            .unwrap();
+        stored += rows;
+        agency += 1;
+    }
+    agency
 }
