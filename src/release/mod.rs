@@ -173,14 +173,16 @@ pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, Re
 /// records the period holds.
 const BATCH_RECORDS: u64 = 1_000_000;
 
+/// A part's columns in the prepared frame, with the names the part gives them.
+type PartColumns = Vec<(PlSmallStr, PlSmallStr)>;
+
 /// A table's records as its parts need them: the unit id (ascending), and for
 /// each part its dimensions — already the `Enum`s OpenDP receives — and
 /// value. No text is kept, and a column several parts share (the province)
 /// is kept once, so a part costs a byte or two per record.
 struct Prepared {
     frame: DataFrame,
-    /// Per part, its columns in `frame` and the names the part gives them.
-    parts: Vec<Vec<(PlSmallStr, PlSmallStr)>>,
+    parts: Vec<PartColumns>,
     inputs: Vec<crate::store::Receipt>,
 }
 
@@ -238,43 +240,8 @@ fn prepared(
     };
     let available = read(submissions[0].1.clone()).collect_schema()?;
     let unit_columns = tables::unit_columns(table.source);
-    let mut needed: Vec<PlSmallStr> = unit_columns.iter().map(|c| PlSmallStr::from(*c)).collect();
-    for part in &table.parts {
-        for e in &part.prepare {
-            for name in e.clone().meta().root_names() {
-                if available.contains(&name) && !needed.contains(&name) {
-                    needed.push(name);
-                }
-            }
-        }
-    }
-    let needed: Vec<Expr> = needed.into_iter().map(col).collect();
-    // Each part's columns, encoded as OpenDP receives them; identical ones once.
-    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
-    let mut parts = Vec::new();
-    for part in &table.parts {
-        let enums = part.spec.enum_dims();
-        let mut columns = Vec::new();
-        for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
-            let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
-                Some((_, dtype)) => e.clone().cast(dtype.clone()),
-                None => e.clone(),
-            };
-            let column = match kept.iter().find(|(k, _)| *k == e) {
-                Some((_, column)) => column.clone(),
-                None => {
-                    let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
-                    kept.push((e, column.clone()));
-                    column
-                }
-            };
-            columns.push((column, name));
-        }
-        parts.push(columns);
-    }
-    let kept: Vec<Expr> = std::iter::once(col(UNIT))
-        .chain(kept.into_iter().map(|(e, column)| e.alias(column)))
-        .collect();
+    let needed = needed_columns(table, &available, unit_columns);
+    let (kept, parts) = part_columns(table);
 
     let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
     let mut in_batch = 0u64;
@@ -313,6 +280,53 @@ fn prepared(
     })
 }
 
+/// The columns of the records a table's parts read, after `first`.
+fn needed_columns(table: &TableDef, available: &Schema, first: &[&str]) -> Vec<Expr> {
+    let mut needed: Vec<PlSmallStr> = first.iter().map(|c| PlSmallStr::from(*c)).collect();
+    for part in &table.parts {
+        for e in &part.prepare[1..] {
+            for name in e.clone().meta().root_names() {
+                if available.contains(&name) && !needed.contains(&name) {
+                    needed.push(name);
+                }
+            }
+        }
+    }
+    needed.into_iter().map(col).collect()
+}
+
+/// The expressions that reduce records to every part's prepared columns
+/// (encoded as OpenDP receives them; identical ones once, named `i/name`),
+/// after the unit; and per part, its columns with the names it gives them.
+fn part_columns(table: &TableDef) -> (Vec<Expr>, Vec<PartColumns>) {
+    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
+    let mut parts = Vec::new();
+    for part in &table.parts {
+        let enums = part.spec.enum_dims();
+        let mut columns = Vec::new();
+        for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
+            let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
+                Some((_, dtype)) => e.clone().cast(dtype.clone()),
+                None => e.clone(),
+            };
+            let column = match kept.iter().find(|(k, _)| *k == e) {
+                Some((_, column)) => column.clone(),
+                None => {
+                    let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
+                    kept.push((e, column.clone()));
+                    column
+                }
+            };
+            columns.push((column, name));
+        }
+        parts.push(columns);
+    }
+    let kept = std::iter::once(col(UNIT))
+        .chain(kept.into_iter().map(|(e, column)| e.alias(column)))
+        .collect();
+    (kept, parts)
+}
+
 /// Stack frames of the same schema into one with a single chunk per column
 /// (what polars' sorted group-by takes), one column at a time, so that the
 /// copy costs at most one column's memory on top of the frames.
@@ -348,17 +362,7 @@ fn plain_records(
         records
     };
     let available = records.collect_schema()?;
-    let mut needed: Vec<PlSmallStr> = Vec::new();
-    for part in &table.parts {
-        for e in &part.prepare[1..] {
-            for name in e.clone().meta().root_names() {
-                if available.contains(&name) && !needed.contains(&name) {
-                    needed.push(name);
-                }
-            }
-        }
-    }
-    let needed: Vec<Expr> = needed.into_iter().map(col).collect();
+    let needed = needed_columns(table, &available, &[]);
     Ok(records.select(needed).collect()?.lazy())
 }
 
@@ -386,7 +390,7 @@ pub fn exact_cells(
         for part in &table.parts {
             let df = part
                 .spec
-                .plain(records.clone().select(part.prepare[1..].to_vec()))?;
+                .plain(records.clone().select(&part.prepare[1..]))?;
             frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
         }
     }
