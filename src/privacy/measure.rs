@@ -106,69 +106,58 @@ pub fn with_unit_numbers(
     key: Option<&str>,
     offset: u32,
 ) -> PolarsResult<(DataFrame, u32)> {
-    let mut df = df;
-    let columns = |df: &DataFrame| -> PolarsResult<(StringChunked, Option<StringChunked>)> {
-        let blocks = df.column(block)?.as_materialized_series().str()?.clone();
-        let keys = match key {
-            Some(k) => Some(df.column(k)?.as_materialized_series().str()?.clone()),
-            None => None,
-        };
-        Ok((blocks, keys))
+    let (df, starts) = match unit_starts(&df, block, key)? {
+        Some(starts) => (df, starts),
+        None => {
+            let by: Vec<&str> = std::iter::once(block).chain(key).collect();
+            let df = df.sort(by, SortMultipleOptions::default().with_multithreaded(true))?;
+            let starts = unit_starts(&df, block, key)?.expect("sorted by block and key");
+            (df, starts)
+        }
     };
-    // Walk the (block, key) pairs; `on_change(i)` is called where row i starts a new unit.
-    fn walk(
-        blocks: &StringChunked,
-        keys: Option<&StringChunked>,
-        mut on_step: impl FnMut(std::cmp::Ordering) -> bool,
-    ) {
-        let mut keys = keys.map(|k| k.into_iter());
-        let mut previous: Option<(&str, &str)> = None;
-        for b in blocks {
-            let b = b.unwrap_or_default();
-            let k = match keys.as_mut() {
-                Some(it) => it.next().flatten().unwrap_or_default(),
-                None => "",
-            };
-            let order = match previous {
-                None => std::cmp::Ordering::Equal,
-                Some(p) => (b, k).cmp(&p),
-            };
-            if !on_step(order) {
-                return;
-            }
-            previous = Some((b, k));
-        }
-    }
-    let (blocks, keys) = columns(&df)?;
-    let mut in_order = true;
-    walk(&blocks, keys.as_ref(), |o| {
-        in_order = o != std::cmp::Ordering::Less;
-        in_order
-    });
-    if !in_order {
-        let by: Vec<&str> = std::iter::once(block).chain(key).collect();
-        df = df.sort(by, SortMultipleOptions::default().with_multithreaded(true))?;
-    }
-    let (blocks, keys) = columns(&df)?;
-    let mut ids = Vec::with_capacity(df.height());
-    let mut id = offset;
-    let mut overflow = false;
-    walk(&blocks, keys.as_ref(), |o| {
-        if o == std::cmp::Ordering::Greater {
-            match id.checked_add(1) {
-                Some(next) => id = next,
-                None => overflow = true,
-            }
-        }
-        ids.push(id);
-        !overflow
-    });
-    let next = ids.last().map_or(Some(offset), |last| last.checked_add(1));
-    let Some(next) = next.filter(|_| !overflow) else {
+    let units = starts.iter().filter(|s| **s).count() as u64;
+    let Some(next) = u32::try_from(u64::from(offset) + units).ok() else {
         polars_bail!(ComputeError: "more than {} privacy units in one table", u32::MAX);
     };
+    // `next_id` counts the units met so far; the first row starts one, so its id is `offset`.
+    let ids: Vec<u32> = starts
+        .iter()
+        .scan(offset, |next_id, start| {
+            *next_id += u32::from(*start);
+            Some(*next_id - 1)
+        })
+        .collect();
+    let mut df = df;
     df.with_column(UInt32Chunked::from_vec(UNIT.into(), ids).into_series())?;
     Ok((df, next))
+}
+
+/// For each row, whether it starts a new unit, i.e. a (block, key) pair
+/// different from the previous row's; `None` if the pairs ever go down
+/// (the rows are not in order).
+fn unit_starts(df: &DataFrame, block: &str, key: Option<&str>) -> PolarsResult<Option<Vec<bool>>> {
+    let blocks = df.column(block)?.as_materialized_series().str()?;
+    let keys = match key {
+        Some(k) => Some(df.column(k)?.as_materialized_series().str()?),
+        None => None,
+    };
+    let mut keys = keys.map(|k| k.into_iter());
+    let mut previous: Option<(&str, &str)> = None;
+    let mut starts = Vec::with_capacity(df.height());
+    for b in blocks {
+        let b = b.unwrap_or_default();
+        let k = match keys.as_mut() {
+            Some(it) => it.next().flatten().unwrap_or_default(),
+            None => "",
+        };
+        match previous.map(|p| (b, k).cmp(&p)) {
+            Some(std::cmp::Ordering::Less) => return Ok(None),
+            Some(std::cmp::Ordering::Equal) => starts.push(false),
+            _ => starts.push(true),
+        }
+        previous = Some((b, k));
+    }
+    Ok(Some(starts))
 }
 
 /// Mark a unit column built by [`with_unit_numbers`] over agencies in turn as ascending.
