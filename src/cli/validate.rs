@@ -60,7 +60,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         quarter: args.quarter.clone(),
         read: ReadOptions {
             sheet: args.sheet.clone(),
-            max_bytes: None,
+            ..Default::default()
         },
     };
     let outcome = match validate_file(&args.file, &profile, &options) {

@@ -394,6 +394,10 @@ impl ColumnScan {
             return;
         }
         self.non_empty += 1;
+        // Pseudonyms (mostly distinct, so never in the cache) are settled without hashing.
+        if is_opaque_token(value) {
+            return;
+        }
         let hit = match self.cache.get(value) {
             Some(hit) => *hit,
             None => {

@@ -4,7 +4,8 @@
 //! profile's spellings, the canonical codes themselves (with `_` read as a
 //! space, so "debt bondage" is `debt_bondage`), the missing-data codes, and for
 //! tri-states the usual yes/no spellings in English and French. Lookups are
-//! cached per distinct cell, so a million rows cost a hash lookup each.
+//! cached per distinct cell: a cell of up to 16 bytes (nearly every code) is
+//! found again by its bytes in a small table, without hashing its text.
 
 use super::profile::fold;
 use crate::schema::{CodeList, codes};
@@ -46,20 +47,65 @@ const TRI_DEFAULTS: &[(&str, &str)] = &[
     ("refus", "client_refused"),
 ];
 
+/// A mapped cell: what it maps to, and the code's position in the field's
+/// list (None for a missing-data code and for "none of the codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub mapped: Mapped,
+    pub index: Option<u8>,
+}
+
+impl Hit {
+    /// A missing-data code (unknown, not collected, refused...).
+    pub fn is_missing(&self) -> bool {
+        self.index.is_none() && self.mapped != Mapped::NoneOf
+    }
+}
+
 /// Maps cells of one field.
 #[derive(Debug, Clone)]
 pub struct CodeMapper {
     pub list: &'static CodeList,
     fold: bool,
     map: HashMap<String, Mapped>,
-    /// The first spellings met, looked up by comparison before hashing: a
-    /// column of codes rarely has more than a handful.
-    first_seen: Vec<(Box<str>, Option<Mapped>)>,
-    cache: HashMap<String, Option<Mapped>>,
+    /// Cells of up to 16 bytes already met, found by their bytes without
+    /// hashing or comparing text (open addressing, a few probes at most).
+    recent: Box<[RecentCell; RECENT_SLOTS]>,
+    /// What the cells in `recent` map to (a cell holds an index here, to keep the table small).
+    recent_hits: Vec<Option<Hit>>,
+    /// Longer cells already met.
+    cache: HashMap<String, Option<Hit>>,
 }
 
-/// How many spellings [`CodeMapper`] compares before it hashes.
-const FIRST_SEEN: usize = 12;
+const RECENT_SLOTS: usize = 64;
+const RECENT_PROBES: usize = 8;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct RecentCell {
+    key: (u64, u64),
+    /// 0: the slot is empty (cells looked up are never empty).
+    len: u8,
+    hit: u8,
+}
+
+/// A cell of 1 to 16 bytes as two words that, with its length, identify it:
+/// the first and last 8 bytes (overlapping), or for shorter cells the first
+/// and last 4, or bytes 0, len/2 and len-1, which together cover every byte.
+fn short_key(bytes: &[u8]) -> Option<(u64, u64)> {
+    let n = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let half =
+        |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as u64;
+    match n {
+        1..=3 => Some((
+            bytes[0] as u64 | (bytes[n / 2] as u64) << 8 | (bytes[n - 1] as u64) << 16,
+            0,
+        )),
+        4..=7 => Some((half(0) | half(n - 4) << 32, 0)),
+        8..=16 => Some((word(0), word(n - 8))),
+        _ => None,
+    }
+}
 
 fn static_code(list: &'static CodeList, code: &str) -> Option<&'static str> {
     list.codes
@@ -112,31 +158,64 @@ impl CodeMapper {
             list,
             fold: fold_values,
             map,
-            first_seen: Vec::new(),
+            recent: Box::new([RecentCell::default(); RECENT_SLOTS]),
+            recent_hits: Vec::new(),
             cache: HashMap::default(),
         }
     }
 
     /// Map one (non-empty) cell or item; None when it is not a known spelling.
     pub fn map(&mut self, raw: &str) -> Option<Mapped> {
-        if let Some((_, hit)) = self.first_seen.iter().find(|(k, _)| **k == *raw) {
-            return *hit;
+        self.lookup(raw).map(|hit| hit.mapped)
+    }
+
+    /// Map one (non-empty) cell or item, with the code's position in the list.
+    pub fn lookup(&mut self, raw: &str) -> Option<Hit> {
+        if let Some(key) = short_key(raw.as_bytes()) {
+            let hash = (key.0 ^ key.1.rotate_left(29) ^ raw.len() as u64)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut slot = (hash >> 58) as usize % RECENT_SLOTS;
+            for _ in 0..RECENT_PROBES {
+                let cell = self.recent[slot];
+                if cell.len as usize == raw.len() && cell.key == key {
+                    return self.recent_hits[cell.hit as usize];
+                }
+                if cell.len == 0 && self.recent_hits.len() < 256 {
+                    let hit = self.resolve(raw);
+                    self.recent[slot] = RecentCell {
+                        key,
+                        len: raw.len() as u8,
+                        hit: self.recent_hits.len() as u8,
+                    };
+                    self.recent_hits.push(hit);
+                    return hit;
+                }
+                slot = (slot + 1) % RECENT_SLOTS;
+            }
         }
+        // A long cell, or a column with many spellings: the hashed cache.
         if let Some(hit) = self.cache.get(raw) {
             return *hit;
         }
+        let hit = self.resolve(raw);
+        if self.cache.len() < 50_000 {
+            self.cache.insert(raw.to_string(), hit);
+        }
+        hit
+    }
+
+    fn resolve(&self, raw: &str) -> Option<Hit> {
         let key = if self.fold {
             fold(raw)
         } else {
             raw.trim().to_string()
         };
-        let hit = self.map.get(&key).copied();
-        if self.first_seen.len() < FIRST_SEEN {
-            self.first_seen.push((raw.into(), hit));
-        } else if self.cache.len() < 50_000 {
-            self.cache.insert(raw.to_string(), hit);
-        }
-        hit
+        let mapped = *self.map.get(&key)?;
+        let index = match mapped {
+            Mapped::Code(c) => self.list.index(c).map(|i| i as u8),
+            Mapped::NoneOf => None,
+        };
+        Some(Hit { mapped, index })
     }
 
     /// Closest canonical code to an unknown spelling, to suggest a profile
@@ -195,6 +274,21 @@ mod tests {
         assert_eq!(m.map("not_collected"), Some(Mapped::Code("not_collected")));
         assert_eq!(m.map("W"), None);
         assert_eq!(m.suggest("Wom"), Some("woman"));
+    }
+
+    #[test]
+    fn spellings_alike_in_their_first_bytes_stay_apart() {
+        let values = BTreeMap::from([
+            ("Category W".to_string(), "woman".to_string()),
+            ("Category M".to_string(), "man".to_string()),
+        ]);
+        let mut m = CodeMapper::new(&codes::GENDER, &values, false, false);
+        for _ in 0..3 {
+            assert_eq!(m.map("Category W"), Some(Mapped::Code("woman")));
+            assert_eq!(m.map("Category M"), Some(Mapped::Code("man")));
+            assert_eq!(m.map("Category X"), None);
+            assert_eq!(m.map("Category"), None);
+        }
     }
 
     #[test]

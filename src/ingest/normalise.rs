@@ -8,14 +8,17 @@
 //! in one polars group-by (sets united, services combined, nights summed).
 
 use super::guard::{self, ColumnScan, Finding, IdentifierKind};
-use super::mapping::{CodeMapper, Mapped};
+use super::mapping::{CodeMapper, Hit, Mapped};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
-use super::read::{self, ReadError, ReadOptions, RowSource};
+use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
 use super::report::{IdentifierReport, Report, UnknownCode};
 use crate::schema::{
     ExtractKind, FieldDef, FieldKind, codes, fields, format_quarter, parse_quarter,
 };
 use polars::prelude::*;
+use polars_arrow::array::{BooleanArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -107,7 +110,11 @@ pub fn validate_file(
         source.headers(),
         &mut report,
     );
-    if let Err(e) = pass.run(source.as_mut(), &mut report) {
+    let threads = options
+        .read
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if let Err(e) = pass.run(source.as_mut(), threads, &mut report) {
         report.error(None, None, None, e.code(), e.to_string());
     }
     lap("rows read");
@@ -168,22 +175,31 @@ enum Source {
 struct CodeColumn {
     values: Vec<u8>,
     table: Vec<&'static str>,
+    /// The index of a code by its address, for the codes met recently
+    /// (direct-mapped: one slot per address hash).
+    recent: [(usize, usize, u8); 16],
 }
 
 impl CodeColumn {
     const NULL: u8 = u8::MAX;
 
     fn index(&mut self, code: &'static str) -> u8 {
-        // By address first: codes come from the code lists, so this almost
-        // always finds it without comparing any text.
-        if let Some(i) = self.table.iter().position(|c| std::ptr::eq(*c, code)) {
-            return i as u8;
+        // Codes come from the code lists, so their address identifies them.
+        let key = (code.as_ptr() as usize, code.len());
+        let slot = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize;
+        let (address, len, i) = self.recent[slot];
+        if (address, len) == key {
+            return i;
         }
-        if let Some(i) = self.table.iter().position(|c| *c == code) {
-            return i as u8;
-        }
-        self.table.push(code);
-        (self.table.len() - 1) as u8
+        let i = match self.table.iter().position(|c| *c == code) {
+            Some(i) => i as u8,
+            None => {
+                self.table.push(code);
+                (self.table.len() - 1) as u8
+            }
+        };
+        self.recent[slot] = (key.0, key.1, i);
+        i
     }
 
     fn push(&mut self, code: Option<&'static str>) {
@@ -199,34 +215,94 @@ impl CodeColumn {
     }
 
     fn into_column(self, name: &str) -> Column {
-        let CodeColumn { values, table } = self;
-        dictionary_column(
-            name,
-            &table,
-            values
-                .iter()
-                .map(|i| (*i != Self::NULL).then_some(*i as IdxSize)),
-        )
+        dictionary_column(name, &self.table, &self.values, Self::NULL)
     }
 }
 
-/// A text column from a table of distinct values and one index per row: the
-/// rows are gathered from a small array of the values, so they share its
-/// bytes (16-byte views) instead of copying every value longer than 12 bytes.
-fn dictionary_column<S: AsRef<str>>(
+/// A text column from a table of distinct values and one index per row
+/// (`null` where the row has no value): the rows are gathered from a small
+/// array of the values, so they share its bytes (16-byte views) instead of
+/// copying every value longer than 12 bytes.
+fn dictionary_column<S: AsRef<str>, I: Copy + PartialEq + Into<u64>>(
     name: &str,
     table: &[S],
-    rows: impl Iterator<Item = Option<IdxSize>>,
+    rows: &[I],
+    null: I,
 ) -> Column {
-    let indices: IdxCa = rows.collect();
     if table.is_empty() {
-        return Column::full_null(name.into(), indices.len(), &DataType::String);
+        return Column::full_null(name.into(), rows.len(), &DataType::String);
     }
+    let indices: Vec<IdxSize> = rows
+        .iter()
+        .map(|i| {
+            if *i == null {
+                0
+            } else {
+                (*i).into() as IdxSize
+            }
+        })
+        .collect();
+    let validity = rows
+        .contains(&null)
+        .then(|| Bitmap::from_iter(rows.iter().map(|i| *i != null)));
+    let indices = IdxCa::with_chunk(
+        PlSmallStr::EMPTY,
+        PrimitiveArray::new(
+            IDX_DTYPE.to_arrow(CompatLevel::newest()),
+            indices.into(),
+            validity,
+        ),
+    );
     let values = StringChunked::from_iter_values(name.into(), table.iter().map(AsRef::as_ref));
     values
         .take(&indices)
         .expect("indices come from the table")
         .into_column()
+}
+
+/// The boolean columns of one field (the codes of a set, or the services
+/// needed) being built: a word per row, a bit per code, for the values and for
+/// whether each is known.
+#[derive(Default)]
+struct MaskColumns {
+    present: Vec<u32>,
+    known: Vec<u32>,
+}
+
+impl MaskColumns {
+    fn push(&mut self, present: u32, known: u32) {
+        self.present.push(present);
+        self.known.push(known);
+    }
+
+    /// Column `i` of `names` from bit `i`.
+    fn into_columns(self, names: impl Iterator<Item = String>) -> Vec<Column> {
+        names
+            .enumerate()
+            .map(|(i, name)| {
+                let bit = |words: &[u32]| Bitmap::from_iter(words.iter().map(|w| w >> i & 1 == 1));
+                let validity = bit(&self.known);
+                let validity = (validity.unset_bits() > 0).then_some(validity);
+                let array = BooleanArray::new(ArrowDataType::Boolean, bit(&self.present), validity);
+                BooleanChunked::with_chunk(name.into(), array).into_column()
+            })
+            .collect()
+    }
+}
+
+/// The person keys: distinct per person, their bytes copied once into the column's buffers.
+#[derive(Default)]
+struct KeyColumn(MutableBinaryViewArray<str>);
+
+impl KeyColumn {
+    fn push(&mut self, key: Option<&str>) {
+        self.0.push(key);
+    }
+
+    fn into_column(self, name: &str) -> Column {
+        let keys: Utf8ViewArray = self.0.into();
+        StringChunked::with_chunk(name.into(), keys).into_column()
+    }
 }
 
 /// A text column with few distinct values (agency, quarter, FSA), interned.
@@ -267,97 +343,37 @@ impl InternColumn {
     }
 
     fn into_column(self, name: &str) -> Column {
-        let InternColumn { values, table, .. } = self;
-        dictionary_column(
-            name,
-            &table,
-            values
-                .iter()
-                .map(|i| (*i != u32::MAX).then_some(*i as IdxSize)),
-        )
+        dictionary_column(name, &self.table, &self.values, u32::MAX)
     }
 }
 
 /// Column values being built, one entry per accepted row.
 enum Builder {
     Codes(CodeColumn),
-    /// The person key: distinct per person, kept as strings.
-    Keys(Vec<Option<String>>),
+    Keys(KeyColumn),
     Text(InternColumn),
-    Bools(Vec<Vec<Option<bool>>>),
+    Bools(MaskColumns),
     Services {
-        needed: Vec<Vec<Option<bool>>>,
+        needed: MaskColumns,
         status: Vec<CodeColumn>,
     },
     Ints(Vec<Option<i64>>),
     Floats(Vec<Option<f64>>),
 }
 
-impl CodeColumn {
-    fn append(&mut self, other: CodeColumn) {
-        let remap: Vec<u8> = other.table.iter().map(|c| self.index(c)).collect();
-        self.values.extend(other.values.iter().map(|i| {
-            if *i == Self::NULL {
-                Self::NULL
-            } else {
-                remap[*i as usize]
-            }
-        }));
-    }
-}
-
-impl InternColumn {
-    fn append(&mut self, other: InternColumn) {
-        let InternColumn { values, table, .. } = other;
-        let remap: Vec<u32> = table.into_iter().map(|v| self.intern(v)).collect();
-        self.values.extend(
-            values
-                .into_iter()
-                .map(|i| if i == u32::MAX { i } else { remap[i as usize] }),
-        );
-    }
-}
-
 impl Builder {
     fn empty_like(&self) -> Builder {
         match self {
             Builder::Codes(_) => Builder::Codes(CodeColumn::default()),
-            Builder::Keys(_) => Builder::Keys(Vec::new()),
+            Builder::Keys(_) => Builder::Keys(KeyColumn::default()),
             Builder::Text(_) => Builder::Text(InternColumn::default()),
-            Builder::Bools(v) => Builder::Bools(vec![Vec::new(); v.len()]),
-            Builder::Services { needed, .. } => Builder::Services {
-                needed: vec![Vec::new(); needed.len()],
-                status: (0..needed.len()).map(|_| CodeColumn::default()).collect(),
+            Builder::Bools(_) => Builder::Bools(MaskColumns::default()),
+            Builder::Services { status, .. } => Builder::Services {
+                needed: MaskColumns::default(),
+                status: (0..status.len()).map(|_| CodeColumn::default()).collect(),
             },
             Builder::Ints(_) => Builder::Ints(Vec::new()),
             Builder::Floats(_) => Builder::Floats(Vec::new()),
-        }
-    }
-
-    fn append(&mut self, other: Builder) {
-        match (self, other) {
-            (Builder::Codes(a), Builder::Codes(b)) => a.append(b),
-            (Builder::Keys(a), Builder::Keys(b)) => a.extend(b),
-            (Builder::Text(a), Builder::Text(b)) => a.append(b),
-            (Builder::Bools(a), Builder::Bools(b)) => {
-                a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y))
-            }
-            (
-                Builder::Services {
-                    needed: an,
-                    status: as_,
-                },
-                Builder::Services {
-                    needed: bn,
-                    status: bs,
-                },
-            ) => {
-                an.iter_mut().zip(bn).for_each(|(x, y)| x.extend(y));
-                as_.iter_mut().zip(bs).for_each(|(x, y)| x.append(y));
-            }
-            (Builder::Ints(a), Builder::Ints(b)) => a.extend(b),
-            (Builder::Floats(a), Builder::Floats(b)) => a.extend(b),
-            _ => unreachable!("forked plans have the same builders"),
         }
     }
 }
@@ -407,10 +423,14 @@ struct Pass<'p> {
     scans: Vec<(usize, ColumnScan)>,
     header_findings: Vec<(usize, IdentifierKind, u64, Vec<u64>)>,
     unknown: HashMap<(usize, usize, String), UnknownTally>,
-    /// Hashes of (person key, quarter) seen, to know whether rows must be merged.
+    /// The builders of the forks that read later shares of the file, in file
+    /// order; each becomes its own chunk of the canonical columns.
+    shares: Vec<Vec<Builder>>,
+    /// Hashes of the quarters of a return seen, to refuse a second row for one.
     keys_seen: PlHashSet<u64>,
+    /// Hashes of (person key, quarter) of every case row, to know whether rows must be merged.
+    key_hashes: Vec<u64>,
     key_hasher: PlRandomState,
-    duplicates: bool,
     rows_accepted: usize,
     birth_year_without_quarter: bool,
 }
@@ -445,6 +465,16 @@ fn split_items<'a>(raw: &'a str, sep: &'a str) -> Box<dyn Iterator<Item = &'a st
     }
 }
 
+/// `cell` without surrounding white space; most cells have none, and a cell
+/// whose first and last bytes are ASCII letters or digits is returned without
+/// decoding any character.
+fn trimmed(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
 fn looks_like_formula(cell: &str) -> bool {
     let mut chars = cell.chars();
     match chars.next() {
@@ -464,6 +494,9 @@ fn is_pseudonym(key: &str) -> bool {
 }
 
 fn parse_int(raw: &str) -> Option<i64> {
+    if raw.len() < 19 && !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.parse().ok();
+    }
     let cleaned: String = raw
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | ','))
@@ -645,13 +678,13 @@ impl<'p> Pass<'p> {
             };
             let builder = match def.kind {
                 FieldKind::Code(_) => Builder::Codes(CodeColumn::default()),
-                FieldKind::PersonKey => Builder::Keys(Vec::new()),
+                FieldKind::PersonKey => Builder::Keys(KeyColumn::default()),
                 FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
                     Builder::Text(InternColumn::default())
                 }
-                FieldKind::Set(list) => Builder::Bools(vec![Vec::new(); list.codes.len()]),
+                FieldKind::Set(_) => Builder::Bools(MaskColumns::default()),
                 FieldKind::Services => Builder::Services {
-                    needed: vec![Vec::new(); codes::SERVICE_CATEGORY.codes.len()],
+                    needed: MaskColumns::default(),
                     status: (0..codes::SERVICE_CATEGORY.codes.len())
                         .map(|_| CodeColumn::default())
                         .collect(),
@@ -719,9 +752,10 @@ impl<'p> Pass<'p> {
             scans,
             header_findings,
             unknown: HashMap::new(),
+            shares: Vec::new(),
             keys_seen: PlHashSet::default(),
+            key_hashes: Vec::new(),
             key_hasher: PlRandomState::default(),
-            duplicates: false,
             rows_accepted: 0,
             birth_year_without_quarter: false,
         }
@@ -849,85 +883,85 @@ impl<'p> Pass<'p> {
         }
     }
 
-    /// Read every row. Case extracts are processed by two workers (this pass
-    /// and a fork of it) on alternate batches of rows while this thread parses;
-    /// the fork is merged back at the end. Returns are small and done in order.
-    fn run(&mut self, source: &mut dyn RowSource, report: &mut Report) -> Result<(), ReadError> {
-        if self.kind == ExtractKind::Returns {
-            let mut record = csv::StringRecord::new();
-            while let Some(row) = source.next_row(&mut record)? {
-                self.process(row, &record, report);
-            }
-            return Ok(());
-        }
-        const BATCH: usize = 4096;
-        let mut fork = self.fork();
-        let mut fork_report = Report::new(String::new(), String::new(), String::new(), self.kind);
-        type Batch = Vec<(u64, csv::StringRecord)>;
-        let (tx_a, rx_a) = std::sync::mpsc::sync_channel::<Batch>(4);
-        let (tx_b, rx_b) = std::sync::mpsc::sync_channel::<Batch>(4);
-        // Processed batches come back to be refilled, so records are allocated once.
-        let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
-        let back_b = back_tx.clone();
-        let report_a = &mut *report;
-        let result = std::thread::scope(|scope| {
-            let this = &mut *self;
-            let worker_a = scope.spawn(move || {
-                for batch in rx_a {
-                    for (row, record) in &batch {
-                        this.process(*row, record, report_a);
-                    }
-                    let _ = back_tx.send(batch);
-                }
-            });
-            let (fork, fork_report) = (&mut fork, &mut fork_report);
-            let worker_b = scope.spawn(move || {
-                for batch in rx_b {
-                    for (row, record) in &batch {
-                        fork.process(*row, record, fork_report);
-                    }
-                    let _ = back_b.send(batch);
-                }
-            });
-            let senders = [tx_a, tx_b];
-            let mut which = 0;
-            let mut spare: Vec<csv::StringRecord> = Vec::new();
-            let mut batch: Batch = Vec::with_capacity(BATCH);
-            let result = loop {
-                if spare.is_empty() {
-                    if let Ok(done) = back_rx.try_recv() {
-                        spare.extend(done.into_iter().map(|(_, r)| r));
-                    }
-                }
-                let mut record = spare.pop().unwrap_or_default();
-                match source.next_row(&mut record) {
-                    Ok(Some(row)) => {
-                        batch.push((row, record));
-                        if batch.len() == BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            // A worker only stops early by panicking; the join below reports it.
-                            let _ = senders[which].send(full);
-                            which ^= 1;
-                        }
-                    }
-                    Ok(None) => break Ok(()),
-                    Err(e) => break Err(e),
-                }
-            };
-            if !batch.is_empty() {
-                let _ = senders[which].send(batch);
-            }
-            drop(senders);
-            worker_a.join().expect("intake worker");
-            worker_b.join().expect("intake worker");
-            result
+    /// Read every row. A large CSV extract is read in shares, one thread
+    /// each, every share by a fork of this pass; the forks are merged back in
+    /// file order, so the result is that of one pass through the file.
+    fn run(
+        &mut self,
+        source: &mut dyn RowSource,
+        threads: usize,
+        report: &mut Report,
+    ) -> Result<(), ReadError> {
+        // Returns are small, and a second row for a quarter is refused as it is met.
+        let shares = match self.kind {
+            ExtractKind::Cases => source.shares(threads),
+            ExtractKind::Returns => None,
+        };
+        let Some(shares) = shares else {
+            return self.read_rows(source, report);
+        };
+        let kind = self.kind;
+        let fresh_report = || Report::new(String::new(), String::new(), String::new(), kind);
+        let read: Vec<_> = std::thread::scope(|scope| {
+            let workers: Vec<_> = shares
+                .into_iter()
+                .map(|mut share| {
+                    let (mut pass, mut share_report) = (self.fork(), fresh_report());
+                    scope.spawn(move || {
+                        let result = pass.read_share(&mut share, &mut share_report);
+                        (pass, share_report, result, share)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("intake worker"))
+                .collect()
         });
-        self.absorb(fork, fork_report, report);
-        result
+        // Keep a share only if it began where the share before it ended; a
+        // split inside a quoted cell means reading that share again from there.
+        let mut next_start = Some(0);
+        for (mut pass, mut share_report, mut result, share) in read {
+            let Some(start) = next_start else { break };
+            if start != share.start() {
+                let mut again = share.restart_at(start);
+                (pass, share_report) = (self.fork(), fresh_report());
+                result = pass.read_share(&mut again, &mut share_report);
+                next_start = again.reached();
+            } else {
+                next_start = share.reached();
+            }
+            self.absorb(pass, share_report, report);
+            result?;
+        }
+        if report.rows_read == 0 {
+            return Err(ReadError::NoRows);
+        }
+        Ok(())
+    }
+
+    fn read_rows(
+        &mut self,
+        source: &mut dyn RowSource,
+        report: &mut Report,
+    ) -> Result<(), ReadError> {
+        let mut record = csv::StringRecord::new();
+        while let Some(row) = source.next_row(&mut record)? {
+            self.process(row, &Cells::Record(&record), report);
+        }
+        Ok(())
+    }
+
+    fn read_share(&mut self, share: &mut Share, report: &mut Report) -> Result<(), ReadError> {
+        let mut record = csv::StringRecord::new();
+        while let Some((row, cells)) = share.next_cells(&mut record)? {
+            self.process(row, &cells, report);
+        }
+        Ok(())
     }
 
     /// One row: identifier scan, shape check, then the fields.
-    fn process(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) {
+    fn process(&mut self, row: u64, record: &Cells, report: &mut Report) {
         report.rows_read += 1;
         for (i, scan) in self.scans.iter_mut() {
             if let Some(cell) = record.get(*i) {
@@ -996,9 +1030,10 @@ impl<'p> Pass<'p> {
                 .map(|(i, k, _, _)| (*i, *k, 0, Vec::new()))
                 .collect(),
             unknown: HashMap::new(),
+            shares: Vec::new(),
             keys_seen: PlHashSet::default(),
+            key_hashes: Vec::new(),
             key_hasher: self.key_hasher.clone(),
-            duplicates: false,
             rows_accepted: 0,
             birth_year_without_quarter: false,
         }
@@ -1006,9 +1041,9 @@ impl<'p> Pass<'p> {
 
     /// Merge a fork's rows and findings into this pass, and its report into `report`.
     fn absorb(&mut self, other: Pass<'p>, other_report: Report, report: &mut Report) {
-        for (mine, theirs) in self.plans.iter_mut().zip(other.plans) {
-            mine.builder.append(theirs.builder);
-        }
+        self.shares
+            .push(other.plans.into_iter().map(|p| p.builder).collect());
+        self.shares.extend(other.shares);
         for ((_, mine), (_, theirs)) in self.scans.iter_mut().zip(other.scans) {
             mine.merge(theirs);
         }
@@ -1028,9 +1063,8 @@ impl<'p> Pass<'p> {
             mine.rows.sort_unstable();
             mine.rows.truncate(5);
         }
-        let shared = other.keys_seen.iter().any(|k| self.keys_seen.contains(k));
         self.keys_seen.extend(other.keys_seen);
-        self.duplicates |= other.duplicates || shared;
+        self.key_hashes.extend(other.key_hashes);
         self.rows_accepted += other.rows_accepted;
         self.birth_year_without_quarter |= other.birth_year_without_quarter;
         report.absorb(other_report);
@@ -1038,13 +1072,13 @@ impl<'p> Pass<'p> {
 
     fn cell<'r>(
         &self,
-        record: &'r csv::StringRecord,
+        record: &Cells<'r>,
         col: usize,
         row: u64,
         field: &str,
         report: &mut Report,
     ) -> &'r str {
-        let raw = record.get(col).unwrap_or("").trim();
+        let raw = trimmed(record.get(col).unwrap_or(""));
         if looks_like_formula(raw) {
             report.error(
                 Some(row),
@@ -1072,7 +1106,7 @@ impl<'p> Pass<'p> {
         }
     }
 
-    fn derive(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) -> Derived {
+    fn derive(&mut self, row: u64, record: &Cells, report: &mut Report) -> Derived {
         let mut d = Derived::default();
         // Quarter: a quarter column (read with the fields), a date, or the submission's quarter.
         if let Some(col) = self.gz.date {
@@ -1179,9 +1213,9 @@ impl<'p> Pass<'p> {
         d
     }
 
-    fn row(&mut self, row: u64, record: &csv::StringRecord, report: &mut Report) {
-        let derived = self.derive(row, record, report);
-        let mut row_quarter: Option<String> = derived.quarter.clone();
+    fn row(&mut self, row: u64, record: &Cells, report: &mut Report) {
+        let mut derived = self.derive(row, record, report);
+        let mut row_quarter: Option<Cow<str>> = derived.quarter.take().map(Cow::Owned);
         let mut row_province: Option<&'static str> = None;
         let mut plans = std::mem::take(&mut self.plans);
         for (fi, plan) in plans.iter_mut().enumerate() {
@@ -1190,8 +1224,8 @@ impl<'p> Pass<'p> {
                 (_, Builder::Keys(out)) => {
                     let value = self
                         .person_key
-                        .map(|col| self.cell(record, col, row, name, report).to_string());
-                    match value.as_deref() {
+                        .map(|col| self.cell(record, col, row, name, report));
+                    match value {
                         Some("") => report.error(Some(row), self.person_key.map(|c| self.labels[c].as_str()), Some(name), "constraint-error", "the person key is empty; every row needs the agency's pseudonym for the person".into()),
                         Some(k) if !is_pseudonym(k) => report.error(
                             Some(row),
@@ -1212,7 +1246,9 @@ impl<'p> Pass<'p> {
                         Source::Text { col } => {
                             let raw = self.cell(record, *col, row, name, report);
                             match parse_quarter(raw) {
-                                Some((y, q)) => Some(format_quarter(y, q)),
+                                // Already as safecount writes it (upper-case Q): kept as is.
+                                Some(_) if raw.as_bytes()[4] == b'Q' => Some(Cow::Borrowed(raw)),
+                                Some((y, q)) => Some(Cow::Owned(format_quarter(y, q))),
                                 None => {
                                     report.error(
                                         Some(row),
@@ -1228,10 +1264,10 @@ impl<'p> Pass<'p> {
                         _ => None,
                     };
                     let q = from_column
-                        .or(row_quarter.clone())
-                        .or(self.quarter_option.clone());
+                        .or(row_quarter.take())
+                        .or_else(|| self.quarter_option.clone().map(Cow::Owned));
                     if let (Some(given), Some(q)) = (&self.quarter_option, &q) {
-                        if given != q {
+                        if given.as_str() != q.as_ref() {
                             report.error(Some(row), None, Some(name), "constraint-error", format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
                         }
                     }
@@ -1241,7 +1277,15 @@ impl<'p> Pass<'p> {
                 (source, Builder::Text(out)) if name == "fsa" => {
                     let value = match source {
                         Source::Text { col } => {
-                            let raw = self.cell(record, *col, row, name, report).to_uppercase();
+                            let raw = self.cell(record, *col, row, name, report);
+                            let raw: Cow<str> = if raw
+                                .bytes()
+                                .any(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit())
+                            {
+                                Cow::Owned(raw.to_uppercase())
+                            } else {
+                                Cow::Borrowed(raw)
+                            };
                             if raw.is_empty() {
                                 None
                             } else if codes::is_fsa(&raw) {
@@ -1258,7 +1302,7 @@ impl<'p> Pass<'p> {
                                 None
                             }
                         }
-                        _ => derived.fsa.clone(),
+                        _ => derived.fsa.clone().map(Cow::Owned),
                     };
                     out.push(value.as_deref());
                 }
@@ -1298,27 +1342,22 @@ impl<'p> Pass<'p> {
                     out.push(Some(code));
                 }
                 (source, Builder::Bools(out)) => {
-                    // None = unknown set; Some(bits) = known set.
-                    // Fixed-size scratch: no allocation per row (code lists have at most 32 codes).
-                    let mut bits: Option<[bool; 32]> = None;
+                    // The codes present, one bit each; the set is unknown unless some item is known.
+                    let mut present = 0u32;
+                    let mut any_known = false;
                     match source {
                         Source::Set { col, sep, mapper } => {
                             let raw = self.cell(record, *col, row, name, report);
-                            let mut known = [false; 32];
-                            let mut any_known = false;
-                            for item in split_items(raw, sep)
-                                .map(str::trim)
-                                .filter(|s| !s.is_empty())
+                            for item in split_items(raw, sep).map(trimmed).filter(|s| !s.is_empty())
                             {
-                                match mapper.map(item) {
-                                    Some(Mapped::Code(c)) if codes::MISSING.contains(c) => {}
-                                    Some(Mapped::Code(c)) => {
+                                match mapper.lookup(item) {
+                                    Some(hit) if hit.is_missing() => {}
+                                    Some(hit) => {
                                         any_known = true;
-                                        if let Some(i) = mapper.list.index(c) {
-                                            known[i] = true;
+                                        if let Some(i) = hit.index {
+                                            present |= 1 << i;
                                         }
                                     }
-                                    Some(Mapped::NoneOf) => any_known = true,
                                     None => {
                                         any_known = true;
                                         let (col, item) = (*col, item.to_string());
@@ -1326,13 +1365,8 @@ impl<'p> Pass<'p> {
                                     }
                                 }
                             }
-                            if any_known {
-                                bits = Some(known);
-                            }
                         }
                         Source::Flags { cols } => {
-                            let mut known = [false; 32];
-                            let mut any_known = false;
                             for (col, code) in cols.iter() {
                                 let raw = self.cell(record, *col, row, name, report);
                                 if raw.is_empty() {
@@ -1340,7 +1374,7 @@ impl<'p> Pass<'p> {
                                 }
                                 let f = fold(raw);
                                 if self.truthy.contains(&f) {
-                                    known[*code] = true;
+                                    present |= 1 << *code;
                                     any_known = true;
                                 } else if self.falsy.contains(&f) {
                                     any_known = true;
@@ -1348,40 +1382,39 @@ impl<'p> Pass<'p> {
                                     report.error(Some(row), Some(&self.labels[*col]), Some(name), "type-error", format!("a flag column holds yes/no: use one of {} or {} (or set `truthy` / `falsy` in the profile)", self.truthy.join(", "), self.falsy.join(", ")));
                                 }
                             }
-                            if any_known {
-                                bits = Some(known);
-                            }
                         }
                         _ => {}
                     }
-                    for (i, column) in out.iter_mut().enumerate() {
-                        column.push(bits.as_ref().map(|b| b[i]));
-                    }
+                    let known = if any_known { u32::MAX } else { 0 };
+                    out.push(present, known);
                 }
                 (source, Builder::Services { needed, status }) => {
-                    let n = needed.len();
-                    let mut need: [Option<bool>; 16] = [None; 16];
+                    let n = status.len();
+                    // Needed: one bit per category, and whether it is known (all are, unless a cell says the need is unknown).
+                    let (mut need, mut known) = (0u32, 0u32);
                     let mut stat: [Option<&'static str>; 16] = [None; 16];
                     match source {
                         Source::ServicesWide {
                             cols,
                             status: mapper,
                         } => {
-                            for v in need.iter_mut().take(n) {
-                                *v = Some(false);
-                            }
+                            known = u32::MAX;
                             for (col, cat) in cols.iter() {
                                 let raw = self.cell(record, *col, row, name, report);
                                 if raw.is_empty() {
                                     continue;
                                 }
-                                match mapper.map(raw) {
-                                    Some(Mapped::NoneOf) => {}
-                                    Some(Mapped::Code(c)) if codes::MISSING.contains(c) => {
-                                        need[*cat] = None
-                                    }
-                                    Some(Mapped::Code(c)) => {
-                                        need[*cat] = Some(true);
+                                match mapper.lookup(raw) {
+                                    Some(Hit {
+                                        mapped: Mapped::NoneOf,
+                                        ..
+                                    }) => {}
+                                    Some(hit) if hit.is_missing() => known &= !(1 << *cat),
+                                    Some(Hit {
+                                        mapped: Mapped::Code(c),
+                                        ..
+                                    }) => {
+                                        need |= 1 << *cat;
                                         stat[*cat] = Some(c);
                                     }
                                     None => {
@@ -1397,9 +1430,7 @@ impl<'p> Pass<'p> {
                             cat,
                             status: mapper,
                         } => {
-                            for v in need.iter_mut().take(n) {
-                                *v = Some(false);
-                            }
+                            known = u32::MAX;
                             let raw_cat = self.cell(record, *cat_col, row, name, report);
                             let raw_status = self.cell(record, *status_col, row, name, report);
                             if !raw_cat.is_empty() {
@@ -1422,15 +1453,15 @@ impl<'p> Pass<'p> {
                                     }
                                 };
                                 if let Some(c) = c {
-                                    need[c] = Some(true);
+                                    need |= 1 << c;
                                     stat[c] = s.filter(|s| !codes::MISSING.contains(s));
                                 }
                             }
                         }
                         _ => {}
                     }
+                    needed.push(need, known);
                     for i in 0..n {
-                        needed[i].push(need[i]);
                         status[i].push(stat[i]);
                     }
                 }
@@ -1555,18 +1586,22 @@ impl<'p> Pass<'p> {
         if let Some(key) = key {
             use std::hash::BuildHasher;
             let hash = self.key_hasher.hash_one((key, row_quarter.as_deref()));
-            if !self.keys_seen.insert(hash) {
-                if self.kind == ExtractKind::Returns {
-                    report.error(
-                        Some(row),
-                        None,
-                        Some("quarter"),
-                        "constraint-error",
-                        "a second row for the same quarter: a return has one row per quarter"
-                            .into(),
-                    );
+            match self.kind {
+                // Found by sorting once all rows are read: a set of a million
+                // hashes would cost a cache miss per row.
+                ExtractKind::Cases => self.key_hashes.push(hash),
+                ExtractKind::Returns => {
+                    if !self.keys_seen.insert(hash) {
+                        report.error(
+                            Some(row),
+                            None,
+                            Some("quarter"),
+                            "constraint-error",
+                            "a second row for the same quarter: a return has one row per quarter"
+                                .into(),
+                        );
+                    }
                 }
-                self.duplicates = true;
             }
         }
         self.rows_accepted += 1;
@@ -1575,11 +1610,12 @@ impl<'p> Pass<'p> {
     fn finish(self, report: &mut Report) -> Option<DataFrame> {
         let Pass {
             plans,
+            shares,
             scans,
             header_findings,
             unknown,
             labels,
-            duplicates,
+            mut key_hashes,
             kind,
             birth_year_without_quarter,
             ..
@@ -1686,7 +1722,26 @@ impl<'p> Pass<'p> {
         if report.rows_read == 0 {
             return None;
         }
-        let df = build_frame(plans).ok()?;
+        let defs: Vec<&FieldDef> = plans.iter().map(|p| p.def).collect();
+        let builders: Vec<Vec<Builder>> =
+            std::iter::once(plans.into_iter().map(|p| p.builder).collect())
+                .chain(shares)
+                .collect();
+        // Every share's columns at once: the services field alone is a quarter of the work.
+        let frames: Vec<PolarsResult<DataFrame>> = {
+            use rayon::prelude::*;
+            builders
+                .into_par_iter()
+                .map(|b| build_frame(&defs, b))
+                .collect()
+        };
+        let mut frames = frames.into_iter();
+        let mut df = frames.next()?.ok()?;
+        for frame in frames {
+            df.vstack_mut_owned(frame.ok()?).ok()?;
+        }
+        key_hashes.sort_unstable();
+        let duplicates = key_hashes.windows(2).any(|w| w[0] == w[1]);
         let df = if duplicates && kind == ExtractKind::Cases {
             merge_people(df, report)
         } else {
@@ -1707,39 +1762,39 @@ impl<'p> Pass<'p> {
     }
 }
 
-/// Turn the builders into the canonical frame, building columns in parallel.
-fn build_frame(plans: Vec<FieldPlan>) -> PolarsResult<DataFrame> {
+/// Turn the builders of `defs` into canonical columns, built in parallel.
+fn build_frame(defs: &[&FieldDef], builders: Vec<Builder>) -> PolarsResult<DataFrame> {
     use rayon::prelude::*;
-    let columns: Vec<Vec<Column>> = plans
-        .into_par_iter()
-        .map(|plan| {
-            let name = plan.def.name;
-            match plan.builder {
+    let columns: Vec<Vec<Column>> = defs
+        .par_iter()
+        .zip(builders)
+        .map(|(def, builder)| {
+            let name = def.name;
+            match builder {
                 Builder::Codes(v) => vec![v.into_column(name)],
-                Builder::Keys(v) => vec![Column::new(name.into(), v)],
+                Builder::Keys(v) => vec![v.into_column(name)],
                 Builder::Text(v) => vec![v.into_column(name)],
                 Builder::Ints(v) => vec![Column::new(name.into(), v)],
                 Builder::Floats(v) => vec![Column::new(name.into(), v)],
                 Builder::Bools(v) => {
-                    let list = plan.def.code_list().expect("set field has a code list");
-                    list.codes
+                    let list = def.code_list().expect("set field has a code list");
+                    v.into_columns(list.codes.iter().map(|code| fields::set_column(name, code)))
+                }
+                Builder::Services { needed, status } => {
+                    let categories = codes::SERVICE_CATEGORY.codes;
+                    let needed = needed
+                        .into_columns(categories.iter().map(|c| fields::service_columns(c).0));
+                    let status = categories
                         .iter()
-                        .zip(v)
-                        .map(|(code, values)| {
-                            Column::new(fields::set_column(name, code).into(), values)
-                        })
+                        .zip(status)
+                        .map(|(c, s)| s.into_column(&fields::service_columns(c).1));
+                    // Each category's two columns side by side, as the canonical schema orders them.
+                    needed
+                        .into_iter()
+                        .zip(status)
+                        .flat_map(|(n, s)| [n, s])
                         .collect()
                 }
-                Builder::Services { needed, status } => codes::SERVICE_CATEGORY
-                    .codes
-                    .iter()
-                    .zip(needed)
-                    .zip(status)
-                    .flat_map(|((cat, n), s)| {
-                        let (nc, sc) = fields::service_columns(cat);
-                        [Column::new(nc.into(), n), s.into_column(&sc)]
-                    })
-                    .collect(),
             }
         })
         .collect();

@@ -575,60 +575,102 @@ fn schema_prints_a_table_schema_per_kind() {
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 
-#[test]
-fn large_files_are_split_between_workers_and_nothing_is_lost() {
-    // More rows than two batches, with findings in the second half.
-    let dir = tempfile::tempdir().unwrap();
+/// A file of more than three shares' worth of rows, one per line or (`quoted`)
+/// each with a line break inside a quoted cell, with findings spread through it.
+fn large_extract(quoted: bool) -> (String, u64) {
+    let rows: u64 = 260_000;
     let mut body = String::from(
         "key,gender,means,x_sex,x_labour,nights,service,status,age,date,postal,extra\n",
     );
-    let rows = 20_000;
     for i in 0..rows {
-        let key = if i == 15_000 {
-            "aaaaaaaa00000003".to_string()
-        } else {
-            format!("aaaaaaaa{i:08}")
+        let key = match i {
+            150_000 => "aaaaaaaa00000003".to_string(),
+            _ => format!("aaaaaaaa{i:08}"),
         };
-        let gender = if i == 12_345 { "Fem" } else { "F" };
-        let extra = if i == 19_999 {
+        let gender = match i {
+            12_345 => "Fem",
+            150_000 => "M",
+            _ => "F",
+        };
+        let means = if quoted {
+            "\"threats;\r\ndebt\""
+        } else {
+            "threats;debt"
+        };
+        let extra = if i == rows - 1 {
             "someone@example.org"
         } else {
             ""
         };
-        let nights = if i == 3 || i == 15_000 { "10" } else { "" };
+        let nights = if i == 3 || i == 150_000 { "10" } else { "" };
         body.push_str(&format!(
-            "{key},{gender},threats,1,0,{nights},,,30,2025-01-10,,{extra}\n"
+            "{key},{gender},{means},1,0,{nights},,,30,2025-01-10,,{extra}\r\n"
         ));
     }
-    let outcome = validate(dir.path(), "big.csv", &body);
-    let report = &outcome.report;
-    assert_eq!(report.rows_read, rows);
-    assert_eq!(
-        report.records,
-        rows - 1,
-        "the person on rows 5 and 15,002 is merged"
-    );
-    let u = &report.unknown_codes[0];
-    assert_eq!((u.count, u.rows.clone()), (1, vec![12_347]));
-    let email = report
-        .identifiers
-        .iter()
-        .find(|f| f.kind == IdentifierKind::Email)
-        .expect("email found");
-    assert_eq!(email.rows, vec![20_001]);
-    let df = outcome.records.unwrap();
-    let merged = df
-        .lazy()
-        .filter(col("person_key").eq(lit("aaaaaaaa00000003")))
-        .collect()
-        .unwrap();
-    assert_eq!(
-        merged
-            .column("shelter_nights")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .get(0),
-        Some(20)
-    );
+    (body, rows)
+}
+
+#[test]
+fn large_files_are_read_in_shares_as_one_reader_would() {
+    let dir = tempfile::tempdir().unwrap();
+    for quoted in [false, true] {
+        let (body, rows) = large_extract(quoted);
+        assert!(body.len() > 3 * safecount::ingest::read::SHARE_MIN_BYTES);
+        let file = write(dir.path(), "big.csv", &body);
+        let line_of = |i: u64| if quoted { 2 + 2 * i } else { 2 + i };
+        for threads in [1, 3] {
+            let options = IngestOptions {
+                read: ReadOptions {
+                    threads: Some(threads),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let outcome = validate_file(&file, &profile(dir.path()), &options).unwrap();
+            let report = &outcome.report;
+            let what = format!("quoted: {quoted}, threads: {threads}");
+            assert_eq!(report.rows_read, rows, "{what}");
+            assert_eq!(
+                report.records,
+                rows - 1,
+                "the person on rows 4 and 150,001 is merged ({what})"
+            );
+            let u = &report.unknown_codes[0];
+            assert_eq!(
+                (u.count, u.rows.clone()),
+                (1, vec![line_of(12_345)]),
+                "{what}"
+            );
+            let email = report
+                .identifiers
+                .iter()
+                .find(|f| f.kind == IdentifierKind::Email)
+                .expect("email found");
+            assert_eq!(email.rows, vec![line_of(rows - 1)], "{what}");
+            let df = outcome.records.unwrap();
+            let merged = df
+                .lazy()
+                .filter(col("person_key").eq(lit("aaaaaaaa00000003")))
+                .collect()
+                .unwrap();
+            let nights = merged
+                .column("shelter_nights")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .get(0);
+            assert_eq!(nights, Some(20), "{what}");
+            // The later row (in a later share) gives the last known gender.
+            assert_eq!(
+                string_at(&merged, "gender", 0).as_deref(),
+                Some("man"),
+                "{what}"
+            );
+            assert_eq!(
+                bool_at(&merged, "means__debt_bondage", 0),
+                Some(true),
+                "{what}"
+            );
+        }
+    }
 }

@@ -13,7 +13,7 @@ mod xlsx;
 use super::profile::{Encoding, ExtractProfile, FileFormat};
 use std::path::{Path, PathBuf};
 
-pub use csv::decode_text;
+pub use csv::{SHARE_MIN_BYTES, Share, decode_text};
 
 /// Largest extract accepted by default (1 GiB). Split larger extracts by quarter.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
@@ -65,10 +65,39 @@ impl ReadError {
     }
 }
 
-/// One data row: its number as the file shows it, and its cells.
-pub struct Row<'a> {
-    pub number: u64,
-    pub cells: &'a ::csv::StringRecord,
+/// One row's cells as a reader gives them: a record of the `csv` crate, or
+/// a line of quote-free text with the offset where each of its cells ends.
+#[derive(Clone, Copy)]
+pub enum Cells<'a> {
+    Record(&'a ::csv::StringRecord),
+    Line { text: &'a str, ends: &'a [usize] },
+}
+
+impl<'a> Cells<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Record(record) => record.len(),
+            Cells::Line { ends, .. } => ends.len(),
+        }
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            Cells::Record(record) => record.get(i),
+            Cells::Line { text, ends } => {
+                let start = match i {
+                    0 => 0,
+                    _ => ends.get(i - 1)? + 1,
+                };
+                text.get(start..*ends.get(i)?)
+            }
+        }
+    }
+
+    /// A line with nothing on it, which is not a row (Excel often adds one at the end).
+    pub fn is_blank(&self) -> bool {
+        self.len() == 1 && self.get(0).is_none_or(|c| c.trim().is_empty())
+    }
 }
 
 /// A table being read row by row.
@@ -77,6 +106,11 @@ pub trait RowSource {
     fn headers(&self) -> &[String];
     /// Read the next row into `record`; returns its row number, or None at the end.
     fn next_row(&mut self, record: &mut ::csv::StringRecord) -> Result<Option<u64>, ReadError>;
+    /// The rows in up to `n` consecutive shares to read on separate threads,
+    /// before any row is read; None when the format or size does not allow it.
+    fn shares(&self, _n: usize) -> Option<Vec<Share>> {
+        None
+    }
 }
 
 /// Options that the command line may add to the profile.
@@ -84,6 +118,8 @@ pub trait RowSource {
 pub struct ReadOptions {
     pub sheet: Option<String>,
     pub max_bytes: Option<u64>,
+    /// How many threads read a large CSV extract (default: one per core).
+    pub threads: Option<usize>,
 }
 
 /// Open `path` as the profile's format says.
