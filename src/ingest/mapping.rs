@@ -47,12 +47,19 @@ const TRI_DEFAULTS: &[(&str, &str)] = &[
     ("refus", "client_refused"),
 ];
 
-/// A mapped cell: what it maps to, and the code's position in the field's
-/// list (None for a missing-data code and for "none of the codes").
+/// A mapped cell: what it maps to, the code's position in the field's list
+/// (None for a missing-data code and for "none of the codes"), and its
+/// position in the list followed by the missing-data codes ([`code_slots`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub mapped: Mapped,
     pub index: Option<u8>,
+    pub slot: u8,
+}
+
+/// The codes a field's cells can map to: its list, then the missing-data codes.
+pub fn code_slots(list: &'static CodeList) -> impl Iterator<Item = &'static str> {
+    list.codes.iter().chain(codes::MISSING.codes).copied()
 }
 
 impl Hit {
@@ -211,11 +218,20 @@ impl CodeMapper {
             raw.trim().to_string()
         };
         let mapped = *self.map.get(&key)?;
-        let index = match mapped {
-            Mapped::Code(c) => self.list.index(c).map(|i| i as u8),
-            Mapped::NoneOf => None,
+        let (index, slot) = match mapped {
+            Mapped::Code(c) => (
+                self.list.index(c).map(|i| i as u8),
+                code_slots(self.list)
+                    .position(|s| s == c)
+                    .map_or(u8::MAX, |i| i as u8),
+            ),
+            Mapped::NoneOf => (None, u8::MAX),
         };
-        Some(Hit { mapped, index })
+        Some(Hit {
+            mapped,
+            index,
+            slot,
+        })
     }
 
     /// Closest canonical code to an unknown spelling, to suggest a profile
@@ -288,6 +304,19 @@ mod tests {
             assert_eq!(m.map("Category M"), Some(Mapped::Code("man")));
             assert_eq!(m.map("Category X"), None);
             assert_eq!(m.map("Category"), None);
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_slot_below_the_null_byte() {
+        for list in codes::ALL {
+            assert!(code_slots(list).count() < u8::MAX as usize, "{}", list.name);
+        }
+        let mut m = CodeMapper::new(&codes::GENDER, &BTreeMap::new(), true, false);
+        let slots: Vec<&str> = code_slots(&codes::GENDER).collect();
+        for spelling in ["woman", "not collected", "unknown"] {
+            let hit = m.lookup(spelling).unwrap();
+            assert_eq!(Mapped::Code(slots[hit.slot as usize]), hit.mapped);
         }
     }
 

@@ -8,12 +8,12 @@
 //! in one polars group-by (sets united, services combined, nights summed).
 
 use super::guard::{self, ColumnScan, Finding, IdentifierKind};
-use super::mapping::{CodeMapper, Hit, Mapped};
+use super::mapping::{CodeMapper, Hit, Mapped, code_slots};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
 use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
 use super::report::{IdentifierReport, Report, UnknownCode};
 use crate::schema::{
-    ExtractKind, FieldDef, FieldKind, codes, fields, format_quarter, parse_quarter,
+    CodeList, ExtractKind, FieldDef, FieldKind, codes, fields, format_quarter, parse_quarter,
 };
 use polars::prelude::*;
 use polars_arrow::array::{BooleanArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray};
@@ -175,6 +175,8 @@ enum Source {
 struct CodeColumn {
     values: Vec<u8>,
     table: Vec<&'static str>,
+    /// The list whose [`code_slots`] begin `table`, so a mapper's hit is pushed as is.
+    list: Option<&'static CodeList>,
     /// The index of a code by its address, for the codes met recently
     /// (direct-mapped: one slot per address hash).
     recent: [(usize, usize, u8); 16],
@@ -182,6 +184,26 @@ struct CodeColumn {
 
 impl CodeColumn {
     const NULL: u8 = u8::MAX;
+
+    fn for_list(list: &'static CodeList) -> Self {
+        CodeColumn {
+            table: code_slots(list).collect(),
+            list: Some(list),
+            ..Default::default()
+        }
+    }
+
+    /// Push a code mapped by a mapper of `list`.
+    fn push_hit(&mut self, list: &'static CodeList, code: &'static str, slot: u8) {
+        match self.list {
+            Some(mine)
+                if slot != Self::NULL && (std::ptr::eq(mine, list) || mine.name == list.name) =>
+            {
+                self.values.push(slot)
+            }
+            _ => self.push(Some(code)),
+        }
+    }
 
     fn index(&mut self, code: &'static str) -> u8 {
         // Codes come from the code lists, so their address identifies them.
@@ -364,13 +386,19 @@ enum Builder {
 impl Builder {
     fn empty_like(&self) -> Builder {
         match self {
-            Builder::Codes(_) => Builder::Codes(CodeColumn::default()),
+            Builder::Codes(c) => Builder::Codes(CodeColumn {
+                table: c.list.map(|l| code_slots(l).collect()).unwrap_or_default(),
+                list: c.list,
+                ..Default::default()
+            }),
             Builder::Keys(_) => Builder::Keys(KeyColumn::default()),
             Builder::Text(_) => Builder::Text(InternColumn::default()),
             Builder::Bools(_) => Builder::Bools(MaskColumns::default()),
             Builder::Services { status, .. } => Builder::Services {
                 needed: MaskColumns::default(),
-                status: (0..status.len()).map(|_| CodeColumn::default()).collect(),
+                status: (0..status.len())
+                    .map(|_| CodeColumn::for_list(&codes::SERVICE_STATUS))
+                    .collect(),
             },
             Builder::Ints(_) => Builder::Ints(Vec::new()),
             Builder::Floats(_) => Builder::Floats(Vec::new()),
@@ -677,7 +705,7 @@ impl<'p> Pass<'p> {
                 Self::source_for(def, mapping, fold_values, &mut resolve, report)
             };
             let builder = match def.kind {
-                FieldKind::Code(_) => Builder::Codes(CodeColumn::default()),
+                FieldKind::Code(list) => Builder::Codes(CodeColumn::for_list(list)),
                 FieldKind::PersonKey => Builder::Keys(KeyColumn::default()),
                 FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
                     Builder::Text(InternColumn::default())
@@ -686,7 +714,7 @@ impl<'p> Pass<'p> {
                 FieldKind::Services => Builder::Services {
                     needed: MaskColumns::default(),
                     status: (0..codes::SERVICE_CATEGORY.codes.len())
-                        .map(|_| CodeColumn::default())
+                        .map(|_| CodeColumn::for_list(&codes::SERVICE_STATUS))
                         .collect(),
                 },
                 FieldKind::Count { .. } | FieldKind::Cents => Builder::Ints(Vec::new()),
@@ -1313,33 +1341,41 @@ impl<'p> Pass<'p> {
                         "minor_at_recruitment" => derived.minor,
                         _ => None,
                     };
-                    let code = if let Some(v) = derived_value {
-                        v
+                    // The code, and the mapper's hit for it when there is one.
+                    let (code, hit) = if let Some(v) = derived_value {
+                        (v, None)
                     } else {
                         match source {
-                            Source::Constant(c) => c,
+                            Source::Constant(c) => (*c, None),
                             Source::Code { col, mapper, empty } => {
                                 let raw = self.cell(record, *col, row, name, report);
                                 if raw.is_empty() {
-                                    empty
+                                    (*empty, None)
                                 } else {
-                                    match mapper.map(raw) {
-                                        Some(Mapped::Code(c)) => c,
+                                    match mapper.lookup(raw) {
+                                        Some(Hit {
+                                            mapped: Mapped::Code(c),
+                                            slot,
+                                            ..
+                                        }) => (c, Some((mapper.list, slot))),
                                         _ => {
                                             let col = *col;
                                             self.tally_unknown(fi, col, raw, row);
-                                            "not_collected"
+                                            ("not_collected", None)
                                         }
                                     }
                                 }
                             }
-                            _ => "not_collected",
+                            _ => ("not_collected", None),
                         }
                     };
                     if name == "province" {
                         row_province = Some(code);
                     }
-                    out.push(Some(code));
+                    match hit {
+                        Some((list, slot)) => out.push_hit(list, code, slot),
+                        None => out.push(Some(code)),
+                    }
                 }
                 (source, Builder::Bools(out)) => {
                     // The codes present, one bit each; the set is unknown unless some item is known.
@@ -1392,7 +1428,8 @@ impl<'p> Pass<'p> {
                     let n = status.len();
                     // Needed: one bit per category, and whether it is known (all are, unless a cell says the need is unknown).
                     let (mut need, mut known) = (0u32, 0u32);
-                    let mut stat: [Option<&'static str>; 16] = [None; 16];
+                    // Each category's status, with its slot when a mapper gave it.
+                    let mut stat: [Option<(&'static str, u8)>; 16] = [None; 16];
                     match source {
                         Source::ServicesWide {
                             cols,
@@ -1412,10 +1449,11 @@ impl<'p> Pass<'p> {
                                     Some(hit) if hit.is_missing() => known &= !(1 << *cat),
                                     Some(Hit {
                                         mapped: Mapped::Code(c),
+                                        slot,
                                         ..
                                     }) => {
                                         need |= 1 << *cat;
-                                        stat[*cat] = Some(c);
+                                        stat[*cat] = Some((c, slot));
                                     }
                                     None => {
                                         let col = *col;
@@ -1454,7 +1492,9 @@ impl<'p> Pass<'p> {
                                 };
                                 if let Some(c) = c {
                                     need |= 1 << c;
-                                    stat[c] = s.filter(|s| !codes::MISSING.contains(s));
+                                    stat[c] = s
+                                        .filter(|s| !codes::MISSING.contains(s))
+                                        .map(|s| (s, CodeColumn::NULL));
                                 }
                             }
                         }
@@ -1462,7 +1502,12 @@ impl<'p> Pass<'p> {
                     }
                     needed.push(need, known);
                     for i in 0..n {
-                        status[i].push(stat[i]);
+                        match stat[i] {
+                            Some((code, slot)) => {
+                                status[i].push_hit(&codes::SERVICE_STATUS, code, slot)
+                            }
+                            None => status[i].push(None),
+                        }
                     }
                 }
                 (source, Builder::Ints(out)) => {

@@ -402,7 +402,12 @@ impl CsvSource {
                     return Ok(None);
                 }
             }
-            if !self.cells(record)?.is_blank() {
+            // (Only a row of one cell can be blank: most rows are not looked at twice.)
+            let one_cell = match self.parser {
+                Parser::Csv(_) => record.len() == 1,
+                Parser::QuoteFree { .. } => self.ends.len() == 1,
+            };
+            if !one_cell || !self.cells(record)?.is_blank() {
                 self.rows_seen += 1;
                 break line;
             }
