@@ -484,12 +484,29 @@ fn label_of(i: usize, header: &str) -> String {
     }
 }
 
-/// Items of a multi-value cell (a one-character separator splits without a searcher).
-fn split_items<'a>(raw: &'a str, sep: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+/// Items of a multi-value cell, split by `sep` (by a `char` when it is one:
+/// a search for one byte, and no allocation per cell).
+enum Items<'a> {
+    ByChar(std::str::Split<'a, char>),
+    ByText(std::str::Split<'a, &'a str>),
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Items::ByChar(items) => items.next(),
+            Items::ByText(items) => items.next(),
+        }
+    }
+}
+
+fn split_items<'a>(raw: &'a str, sep: &'a str) -> Items<'a> {
     let mut chars = sep.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) => Box::new(raw.split(c)),
-        _ => Box::new(raw.split(sep)),
+        (Some(c), None) => Items::ByChar(raw.split(c)),
+        _ => Items::ByText(raw.split(sep)),
     }
 }
 

@@ -138,6 +138,21 @@ pub fn decode_text(bytes: Vec<u8>, encoding: Encoding) -> Result<Vec<u8>, ReadEr
     }
 }
 
+/// Whether `bytes` is UTF-8 text; a large file is checked in halves on two
+/// threads (split after a line feed, which is never inside a character).
+fn is_utf8(bytes: &[u8]) -> bool {
+    let middle = bytes.len() / 2;
+    let split = match memchr::memchr(b'\n', &bytes[middle..]) {
+        Some(at) if bytes.len() >= SHARE_MIN_BYTES => middle + at + 1,
+        _ => return std::str::from_utf8(bytes).is_ok(),
+    };
+    let (head, tail) = bytes.split_at(split);
+    std::thread::scope(|scope| {
+        let tail = scope.spawn(|| std::str::from_utf8(tail).is_ok());
+        std::str::from_utf8(head).is_ok() && tail.join().unwrap_or(false)
+    })
+}
+
 /// The delimiter used in the header line (the most frequent candidate outside quotes).
 fn sniff_delimiter(text: &[u8]) -> u8 {
     let mut counts = [0usize; 4];
@@ -192,7 +207,7 @@ impl CsvSource {
         let wants_utf8 = bom || encoding != Encoding::Windows1252;
         if !utf16 && wants_utf8 {
             let offset = if bom { 3 } else { 0 };
-            if std::str::from_utf8(&map[offset..]).is_ok() {
+            if is_utf8(&map[offset..]) {
                 return Self::from_text(Text::Mapped(map, offset), delimiter);
             }
         }
@@ -647,6 +662,15 @@ mod tests {
         assert!(!is_quote_free(b"a,b\r1,2\r"));
         assert!(!is_quote_free(b"a,b\n1,\"2\"\n"));
         assert!(is_quote_free(b"a,b\r\n1,2\r\n"));
+    }
+
+    #[test]
+    fn large_text_is_checked_as_utf8_in_halves() {
+        let mut text = "é,ü\n".repeat(SHARE_MIN_BYTES / 3).into_bytes();
+        assert!(is_utf8(&text));
+        let last = text.len() - 2;
+        text[last] = 0xC3; // a character cut short in the second half
+        assert!(!is_utf8(&text));
     }
 
     #[test]
