@@ -4,8 +4,11 @@
 //!
 //! The pass is streaming: rows are read once, each cell is mapped through a
 //! cached [`CodeMapper`] and pushed into a column builder; nothing but the
-//! canonical values is kept. Several rows of one person are merged afterwards
-//! in one polars group-by (sets united, services combined, nights summed).
+//! canonical values is kept. A large CSV file is read in shares, one thread
+//! each, by forks of the pass merged back in file order (see `read::csv` for
+//! why the result is that of one reader). Several rows of one person are
+//! merged afterwards in one polars group-by (sets united, services combined,
+//! nights summed, other codes the last known value in file order).
 
 use super::guard::{self, ColumnScan, Finding, IdentifierKind};
 use super::mapping::{CodeMapper, Hit, Mapped, code_slots};
