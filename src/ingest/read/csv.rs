@@ -618,6 +618,15 @@ mod tests {
         out
     }
 
+    /// Cut into 2 to 24 shares (so at many places), `text` reads as one reader reads it.
+    fn assert_shares_read_as_one_reader(text: &str, rows_expected: usize) {
+        let (_, expected) = rows(text.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(expected.len(), rows_expected);
+        for n in 2..=24 {
+            assert_eq!(rows_by_shares(text.as_bytes(), n), expected, "{n} shares");
+        }
+    }
+
     #[test]
     fn shares_read_the_rows_of_one_reader_even_when_split_inside_a_quoted_cell() {
         let mut text = String::from("key,acts,n\r\n");
@@ -629,11 +638,7 @@ mod tests {
                 _ => text.push_str(&format!("k{i},\"\n\n\n\",{i}\n")),
             }
         }
-        let (_, expected) = rows(text.as_bytes(), Encoding::Auto).unwrap();
-        assert_eq!(expected.len(), 40);
-        for n in 2..=24 {
-            assert_eq!(rows_by_shares(text.as_bytes(), n), expected, "{n} shares");
-        }
+        assert_shares_read_as_one_reader(&text, 40);
     }
 
     #[test]
@@ -649,12 +654,8 @@ mod tests {
             }
         }
         text.push_str("last;row;without line end");
-        let (_, expected) = rows(text.as_bytes(), Encoding::Auto).unwrap();
-        assert_eq!(expected.len(), 61);
         assert!(is_quote_free(text.as_bytes()));
-        for n in 2..=24 {
-            assert_eq!(rows_by_shares(text.as_bytes(), n), expected, "{n} shares");
-        }
+        assert_shares_read_as_one_reader(&text, 61);
     }
 
     #[test]
