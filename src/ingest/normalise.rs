@@ -454,15 +454,18 @@ struct Pass<'p> {
     scans: Vec<(usize, ColumnScan)>,
     header_findings: Vec<(usize, IdentifierKind, u64, Vec<u64>)>,
     unknown: HashMap<(usize, usize, String), UnknownTally>,
-    /// The builders of the forks that read later shares of the file, in file
-    /// order; each becomes its own chunk of the canonical columns.
-    shares: Vec<Vec<Builder>>,
+    /// Canonical columns already built from rows read (by this pass or by
+    /// forks that read later shares of the file), in file order; each is its
+    /// own chunk of the canonical frame.
+    built: Vec<PolarsResult<DataFrame>>,
     /// Hashes of the quarters of a return seen, to refuse a second row for one.
     keys_seen: PlHashSet<u64>,
     /// Hashes of (person key, quarter) of every case row, to know whether rows must be merged.
     key_hashes: Vec<u64>,
     key_hasher: PlRandomState,
     rows_accepted: usize,
+    /// How many of them are in `built`.
+    rows_built: usize,
     birth_year_without_quarter: bool,
 }
 
@@ -800,11 +803,12 @@ impl<'p> Pass<'p> {
             scans,
             header_findings,
             unknown: HashMap::new(),
-            shares: Vec::new(),
+            built: Vec::new(),
             keys_seen: PlHashSet::default(),
             key_hashes: Vec::new(),
             key_hasher: PlRandomState::default(),
             rows_accepted: 0,
+            rows_built: 0,
             birth_year_without_quarter: false,
         }
     }
@@ -931,9 +935,10 @@ impl<'p> Pass<'p> {
         }
     }
 
-    /// Read every row. A large CSV extract is read in shares, one thread
-    /// each, every share by a fork of this pass; the forks are merged back in
-    /// file order, so the result is that of one pass through the file.
+    /// Read every row. A large CSV extract is read in shares by `threads`
+    /// workers, every share by a fork of this pass that also builds its
+    /// columns; the forks are merged back in file order, so the result is
+    /// that of one pass through the file.
     fn run(
         &mut self,
         source: &mut dyn RowSource,
@@ -942,7 +947,9 @@ impl<'p> Pass<'p> {
     ) -> Result<(), ReadError> {
         // Returns are small, and a second row for a quarter is refused as it is met.
         let shares = match self.kind {
-            ExtractKind::Cases => source.shares(threads),
+            // A few shares per thread, so that a thread that finishes early takes another.
+            ExtractKind::Cases if threads > 1 => source.shares(threads * 4),
+            ExtractKind::Cases => None,
             ExtractKind::Returns => None,
         };
         let Some(shares) = shares else {
@@ -950,22 +957,41 @@ impl<'p> Pass<'p> {
         };
         let kind = self.kind;
         let fresh_report = || Report::new(String::new(), String::new(), String::new(), kind);
-        let read: Vec<_> = std::thread::scope(|scope| {
-            let workers: Vec<_> = shares
-                .into_iter()
-                .map(|mut share| {
-                    let (mut pass, mut share_report) = (self.fork(), fresh_report());
-                    scope.spawn(move || {
-                        let result = pass.read_share(&mut share, &mut share_report);
-                        (pass, share_report, result, share)
+        // Each worker takes the next share still to read, reads it with a fork
+        // of this pass and builds its columns, so fast and slow cores even out
+        // and the columns of early shares are built while later ones are read.
+        let count = shares.len();
+        let queue = std::sync::Mutex::new(shares.into_iter().enumerate());
+        let this = &*self;
+        let mut read: Vec<_> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(count))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let next = queue.lock().map(|mut q| q.next());
+                            let Ok(Some((i, mut share))) = next else {
+                                break;
+                            };
+                            let (mut pass, mut share_report) = (this.fork(), fresh_report());
+                            let result = pass.read_share(&mut share, &mut share_report);
+                            share.release();
+                            pass.build_read_rows();
+                            done.push((i, pass, share_report, result, share));
+                        }
+                        done
                     })
                 })
                 .collect();
             workers
                 .into_iter()
-                .map(|w| w.join().expect("intake worker"))
+                .flat_map(|w| w.join().expect("intake worker"))
                 .collect()
         });
+        read.sort_by_key(|(i, ..)| *i);
+        let read = read
+            .into_iter()
+            .map(|(_, pass, rep, result, share)| (pass, rep, result, share));
         // Keep a share only if it began where the share before it ended; a
         // split inside a quoted cell means reading that share again from there.
         let mut next_start = Some(0);
@@ -975,6 +1001,7 @@ impl<'p> Pass<'p> {
                 let mut again = share.restart_at(start);
                 (pass, share_report) = (self.fork(), fresh_report());
                 result = pass.read_share(&mut again, &mut share_report);
+                pass.build_read_rows();
                 next_start = again.reached();
             } else {
                 next_start = share.reached();
@@ -998,6 +1025,24 @@ impl<'p> Pass<'p> {
             self.process(row, &Cells::Record(&record), report);
         }
         Ok(())
+    }
+
+    /// Build the columns of the rows read so far, and start new builders.
+    fn build_read_rows(&mut self) {
+        if self.rows_accepted == self.rows_built {
+            return;
+        }
+        let defs: Vec<&FieldDef> = self.plans.iter().map(|p| p.def).collect();
+        let builders = self
+            .plans
+            .iter_mut()
+            .map(|p| {
+                let empty = p.builder.empty_like();
+                std::mem::replace(&mut p.builder, empty)
+            })
+            .collect();
+        self.built.push(build_frame(&defs, builders));
+        self.rows_built = self.rows_accepted;
     }
 
     fn read_share(&mut self, share: &mut Share, report: &mut Report) -> Result<(), ReadError> {
@@ -1078,20 +1123,23 @@ impl<'p> Pass<'p> {
                 .map(|(i, k, _, _)| (*i, *k, 0, Vec::new()))
                 .collect(),
             unknown: HashMap::new(),
-            shares: Vec::new(),
+            built: Vec::new(),
             keys_seen: PlHashSet::default(),
             key_hashes: Vec::new(),
             key_hasher: self.key_hasher.clone(),
             rows_accepted: 0,
+            rows_built: 0,
             birth_year_without_quarter: false,
         }
     }
 
     /// Merge a fork's rows and findings into this pass, and its report into `report`.
     fn absorb(&mut self, other: Pass<'p>, other_report: Report, report: &mut Report) {
-        self.shares
-            .push(other.plans.into_iter().map(|p| p.builder).collect());
-        self.shares.extend(other.shares);
+        let mut other = other;
+        other.build_read_rows();
+        self.build_read_rows();
+        self.built.append(&mut other.built);
+        self.rows_built += other.rows_built;
         for ((_, mine), (_, theirs)) in self.scans.iter_mut().zip(other.scans) {
             mine.merge(theirs);
         }
@@ -1672,10 +1720,11 @@ impl<'p> Pass<'p> {
         self.rows_accepted += 1;
     }
 
-    fn finish(self, report: &mut Report) -> Option<DataFrame> {
+    fn finish(mut self, report: &mut Report) -> Option<DataFrame> {
+        self.build_read_rows();
         let Pass {
             plans,
-            shares,
+            built,
             scans,
             header_findings,
             unknown,
@@ -1787,21 +1836,14 @@ impl<'p> Pass<'p> {
         if report.rows_read == 0 {
             return None;
         }
-        let defs: Vec<&FieldDef> = plans.iter().map(|p| p.def).collect();
-        let builders: Vec<Vec<Builder>> =
-            std::iter::once(plans.into_iter().map(|p| p.builder).collect())
-                .chain(shares)
-                .collect();
-        // Every share's columns at once: the services field alone is a quarter of the work.
-        let frames: Vec<PolarsResult<DataFrame>> = {
-            use rayon::prelude::*;
-            builders
-                .into_par_iter()
-                .map(|b| build_frame(&defs, b))
-                .collect()
+        let mut frames = built.into_iter();
+        let mut df = match frames.next() {
+            Some(frame) => frame.ok()?,
+            None => {
+                let defs: Vec<&FieldDef> = plans.iter().map(|p| p.def).collect();
+                build_frame(&defs, plans.into_iter().map(|p| p.builder).collect()).ok()?
+            }
         };
-        let mut frames = frames.into_iter();
-        let mut df = frames.next()?.ok()?;
         for frame in frames {
             df.vstack_mut_owned(frame.ok()?).ok()?;
         }

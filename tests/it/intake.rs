@@ -618,7 +618,7 @@ fn large_files_are_read_in_shares_as_one_reader_would() {
         assert!(body.len() > 3 * safecount::ingest::read::SHARE_MIN_BYTES);
         let file = write(dir.path(), "big.csv", &body);
         let line_of = |i: u64| if quoted { 2 + 2 * i } else { 2 + i };
-        for threads in [1, 3] {
+        for threads in [1, 2, 3] {
             let options = IngestOptions {
                 read: ReadOptions {
                     threads: Some(threads),

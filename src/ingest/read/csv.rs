@@ -334,6 +334,26 @@ impl CsvSource {
         self.reached
     }
 
+    /// Let the system drop the pages of the file this share has read (a
+    /// large extract is not kept in memory while its columns are built). They
+    /// are read from the file again should anything touch them later.
+    pub fn release(&self) {
+        if let Text::Mapped(map, offset) = &*self.text {
+            let end = self.reached.unwrap_or(map.len() - offset);
+            let len = end.saturating_sub(self.from);
+            // SAFETY: the map is a shared, read-only mapping of a file; after
+            // MADV_DONTNEED its pages are read from the file again on access,
+            // with the same bytes, so no reference into the map is invalidated.
+            let _ = unsafe {
+                map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    offset + self.from,
+                    len,
+                )
+            };
+        }
+    }
+
     /// The same share read again from `from`, a known row start.
     pub fn restart_at(&self, from: usize) -> Share {
         let mut share = Self::reader(Arc::clone(&self.text), self.delimiter, from, self.until);
