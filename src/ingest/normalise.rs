@@ -389,11 +389,9 @@ enum Builder {
 impl Builder {
     fn empty_like(&self) -> Builder {
         match self {
-            Builder::Codes(c) => Builder::Codes(CodeColumn {
-                table: c.list.map(|l| code_slots(l).collect()).unwrap_or_default(),
-                list: c.list,
-                ..Default::default()
-            }),
+            Builder::Codes(c) => {
+                Builder::Codes(c.list.map(CodeColumn::for_list).unwrap_or_default())
+            }
             Builder::Keys(_) => Builder::Keys(KeyColumn::default()),
             Builder::Text(_) => Builder::Text(InternColumn::default()),
             Builder::Bools(_) => Builder::Bools(MaskColumns::default()),
@@ -946,17 +944,14 @@ impl<'p> Pass<'p> {
         report: &mut Report,
     ) -> Result<(), ReadError> {
         // Returns are small, and a second row for a quarter is refused as it is met.
+        // A few shares per thread, so that a thread that finishes early takes another.
         let shares = match self.kind {
-            // A few shares per thread, so that a thread that finishes early takes another.
             ExtractKind::Cases if threads > 1 => source.shares(threads * 4),
-            ExtractKind::Cases => None,
-            ExtractKind::Returns => None,
+            _ => None,
         };
         let Some(shares) = shares else {
             return self.read_rows(source, report);
         };
-        let kind = self.kind;
-        let fresh_report = || Report::new(String::new(), String::new(), String::new(), kind);
         // Each worker takes the next share still to read, reads it with a fork
         // of this pass and builds its columns, so fast and slow cores even out
         // and the columns of early shares are built while later ones are read.
@@ -973,10 +968,7 @@ impl<'p> Pass<'p> {
                             let Ok(Some((i, mut share))) = next else {
                                 break;
                             };
-                            let (mut pass, mut share_report) = (this.fork(), fresh_report());
-                            let result = pass.read_share(&mut share, &mut share_report);
-                            share.release();
-                            pass.build_read_rows();
+                            let (pass, share_report, result) = this.read_share_alone(&mut share);
                             done.push((i, pass, share_report, result, share));
                         }
                         done
@@ -989,19 +981,14 @@ impl<'p> Pass<'p> {
                 .collect()
         });
         read.sort_by_key(|(i, ..)| *i);
-        let read = read
-            .into_iter()
-            .map(|(_, pass, rep, result, share)| (pass, rep, result, share));
         // Keep a share only if it began where the share before it ended; a
         // split inside a quoted cell means reading that share again from there.
         let mut next_start = Some(0);
-        for (mut pass, mut share_report, mut result, share) in read {
+        for (_, mut pass, mut share_report, mut result, share) in read {
             let Some(start) = next_start else { break };
             if start != share.start() {
                 let mut again = share.restart_at(start);
-                (pass, share_report) = (self.fork(), fresh_report());
-                result = pass.read_share(&mut again, &mut share_report);
-                pass.build_read_rows();
+                (pass, share_report, result) = self.read_share_alone(&mut again);
                 next_start = again.reached();
             } else {
                 next_start = share.reached();
@@ -1043,6 +1030,17 @@ impl<'p> Pass<'p> {
             .collect();
         self.built.push(build_frame(&defs, builders));
         self.rows_built = self.rows_accepted;
+    }
+
+    /// Read one share with a fork of this pass, free the file's pages it
+    /// read, and build its columns.
+    fn read_share_alone(&self, share: &mut Share) -> (Pass<'p>, Report, Result<(), ReadError>) {
+        let mut pass = self.fork();
+        let mut report = Report::new(String::new(), String::new(), String::new(), self.kind);
+        let result = pass.read_share(share, &mut report);
+        share.release();
+        pass.build_read_rows();
+        (pass, report, result)
     }
 
     fn read_share(&mut self, share: &mut Share, report: &mut Report) -> Result<(), ReadError> {
@@ -1134,8 +1132,7 @@ impl<'p> Pass<'p> {
     }
 
     /// Merge a fork's rows and findings into this pass, and its report into `report`.
-    fn absorb(&mut self, other: Pass<'p>, other_report: Report, report: &mut Report) {
-        let mut other = other;
+    fn absorb(&mut self, mut other: Pass<'p>, other_report: Report, report: &mut Report) {
         other.build_read_rows();
         self.build_read_rows();
         self.built.append(&mut other.built);

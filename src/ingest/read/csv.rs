@@ -63,7 +63,7 @@ pub struct CsvSource {
     reached: Option<usize>,
     /// The quote-free parser's last row: where it lies in this reader's
     /// text, and where each of its cells ends (offsets in the row).
-    line: std::ops::Range<usize>,
+    row_span: std::ops::Range<usize>,
     ends: Vec<usize>,
 }
 
@@ -274,7 +274,7 @@ impl CsvSource {
             from,
             until,
             reached: None,
-            line: 0..0,
+            row_span: 0..0,
             ends: Vec::new(),
         }
     }
@@ -422,7 +422,14 @@ impl CsvSource {
                     line,
                 } => {
                     let text = &(*self.text).as_ref()[self.from..];
-                    read_quote_free(reader, after, line, text, &mut self.line, &mut self.ends)?
+                    read_quote_free(
+                        reader,
+                        after,
+                        line,
+                        text,
+                        &mut self.row_span,
+                        &mut self.ends,
+                    )?
                 }
             };
             let Some((start, line)) = read else {
@@ -455,7 +462,7 @@ impl CsvSource {
         Ok(match self.parser {
             Parser::Csv(_) => Cells::Record(record),
             Parser::QuoteFree { line, .. } => {
-                let bytes = &(*self.text).as_ref()[self.from..][self.line.clone()];
+                let bytes = &(*self.text).as_ref()[self.from..][self.row_span.clone()];
                 let text = std::str::from_utf8(bytes).map_err(|_| ReadError::Csv {
                     line,
                     reason: "text that is not valid UTF-8".into(),
