@@ -70,6 +70,8 @@ fn main() {
     support::store_returns(&store, period, 200);
     eprintln!("stored {n} records and 200 returns in {:.2?}", t.elapsed());
     ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();
+    let agencies = ledger::ledger_key(ledger::Scope::Agency, period);
+    ledger::set_budget(&mut store.connect().unwrap(), &agencies, 1e9, "benchmark").unwrap();
     let defs = DefinitionSet::embedded();
     let tables: Vec<&str> = STANDARD
         .iter()

@@ -65,6 +65,8 @@ fn main() {
     // A budget share not asked before, so that every run computes (and spends) anew.
     let rho = 0.05 + 1e-6 * std::process::id() as f64;
     ledger::set_budget(&mut store.connect().unwrap(), period, 1e9, "benchmark").unwrap();
+    let agencies = ledger::ledger_key(ledger::Scope::Agency, period);
+    ledger::set_budget(&mut store.connect().unwrap(), &agencies, 1e9, "benchmark").unwrap();
     let defs = DefinitionSet::embedded();
     let t = Instant::now();
     let mut released = Vec::new();

@@ -114,16 +114,22 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             return Ok(super::EXIT_CONFIG);
         }
     };
-    let rho = spec.rho_per_period();
+    let rho = spec.rho_per_period(ledger::Scope::Person);
+    let agency_rho = spec.rho_per_period(ledger::Scope::Agency);
     writeln!(
         out,
-        "2. Setting a privacy budget of rho = {rho} for each of {} quarters of data",
+        "2. Setting a privacy budget of rho = {rho} per person for each of {} quarters of data\n   (and rho = {agency_rho} per agency for the agencies' returns, a separate budget)",
         spec.inputs.periods.len()
     )?;
     let mut conn = store.connect()?;
     for q in &spec.inputs.periods {
         ledger::set_budget(&mut conn, q, rho, "demo")?;
+        if agency_rho > 0.0 {
+            let key = ledger::ledger_key(ledger::Scope::Agency, q);
+            ledger::set_budget(&mut conn, &key, agency_rho, "demo")?;
+        }
     }
+    crate::release::claim::publish_statement(&store, &conn)?;
     writeln!(
         out,
         "3. Running {} through OpenDP: {} tables for each quarter",

@@ -19,9 +19,13 @@ pub struct Args {
     /// A standard table (definitions, services, housing_outcome, ...), or `all`.
     #[arg(long, default_value = "all")]
     pub table: String,
-    /// Budget to spend in rho (zCDP), shared equally by the tables released.
+    /// Budget to spend in rho (zCDP) per person, shared equally by the case-record tables released.
     #[arg(long)]
     pub rho: f64,
+    /// Budget to spend per agency, shared equally by the returns tables released
+    /// (funding, funding_term, beds, turnaways); default: --rho.
+    #[arg(long)]
+    pub agency_rho: Option<f64>,
     /// Pure DP with the discrete Laplace instead of zCDP with the discrete Gaussian.
     #[arg(long)]
     pub pure: bool,
@@ -36,6 +40,21 @@ pub struct Args {
     /// Directory of definition files (default ./definitions or the built-in copy).
     #[arg(long)]
     pub definitions: Option<PathBuf>,
+}
+
+/// Whether a release error means "not now, for budget reasons" (exit 75): the
+/// budget would be exceeded or is not set, the lifetime cap would be crossed,
+/// or another process is drawing the same release.
+pub fn exit_is_budget(e: &ReleaseError) -> bool {
+    use crate::privacy::ledger::LedgerError;
+    matches!(
+        e,
+        ReleaseError::Ledger(
+            LedgerError::Overspend { .. }
+                | LedgerError::NoBudget { .. }
+                | LedgerError::Lifetime { .. }
+        ) | ReleaseError::InProgress { .. }
+    )
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -60,7 +79,26 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     } else {
         Accounting::Zcdp
     };
-    let share = args.rho / tables.len() as f64;
+    let agency_rho = args.agency_rho.unwrap_or(args.rho);
+    if !(agency_rho.is_finite() && agency_rho > 0.0) {
+        eprintln!("safecount release: --agency-rho must be a positive number");
+        return Ok(EXIT_USAGE);
+    }
+    let returns = |t: &str| crate::release::tables::RETURNS_TABLES.contains(&t);
+    let (n_returns, n_cases) =
+        tables.iter().fold(
+            (0, 0),
+            |(r, c), t| {
+                if returns(t) { (r + 1, c) } else { (r, c + 1) }
+            },
+        );
+    let share = |t: &str| {
+        if returns(t) {
+            agency_rho / n_returns as f64
+        } else {
+            args.rho / n_cases as f64
+        }
+    };
     let period = args.period.to_uppercase();
     let store = if args.dry_run {
         None
@@ -71,7 +109,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         let req = ReleaseRequest {
             table: table.clone(),
             period: period.clone(),
-            rho: share,
+            rho: share(&table),
             accounting,
             level: args.level,
             agencies: None,
@@ -115,11 +153,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 if r.reserved { " (re-served)" } else { "" },
                 r.path.display()
             )?,
-            Err(ReleaseError::Ledger(
-                e @ crate::privacy::ledger::LedgerError::Overspend { .. },
-            ))
-            | Err(ReleaseError::Ledger(e @ crate::privacy::ledger::LedgerError::NoBudget { .. })) =>
-            {
+            Err(e) if exit_is_budget(&e) => {
                 eprintln!("safecount release: {e}");
                 return Ok(EXIT_BUDGET);
             }

@@ -4,7 +4,7 @@
 use super::release::EXIT_BUDGET;
 use super::{EXIT_CONFIG, EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK};
 use crate::pipeline::{self, PipelineError, PipelineSpec};
-use crate::privacy::ledger::LedgerError;
+use crate::privacy::ledger::{LedgerError, Scope};
 use crate::release::ReleaseError;
 use crate::store::Store;
 use std::io::Write;
@@ -28,10 +28,12 @@ fn exit_for(e: &PipelineError) -> i32 {
     match e {
         PipelineError::Read { .. } => EXIT_NO_INPUT,
         PipelineError::Invalid { .. } | PipelineError::Definitions(_) => EXIT_CONFIG,
-        PipelineError::Ledger(LedgerError::Overspend { .. } | LedgerError::NoBudget { .. })
-        | PipelineError::Release(ReleaseError::Ledger(
-            LedgerError::Overspend { .. } | LedgerError::NoBudget { .. },
-        )) => EXIT_BUDGET,
+        PipelineError::Ledger(
+            LedgerError::Overspend { .. }
+            | LedgerError::NoBudget { .. }
+            | LedgerError::Lifetime { .. },
+        ) => EXIT_BUDGET,
+        PipelineError::Release(r) if super::release::exit_is_budget(r) => EXIT_BUDGET,
         PipelineError::Release(ReleaseError::NoInputs { .. }) => EXIT_DATA,
         _ => EXIT_IO,
     }
@@ -96,23 +98,54 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         writeln!(out)?;
         for period in &spec.inputs.periods {
-            let needed: f64 = planned
-                .iter()
-                .filter(|p| &p.period == period)
-                .map(|p| p.preview.rho)
-                .sum();
-            match budgets.iter().find(|b| &b.period == period) {
-                Some(b) => writeln!(
-                    out,
-                    "{period}: needs rho {needed:.4}; {:.4} of {:.4} remains",
-                    b.remaining_rho, b.budget_rho
-                )?,
-                None => writeln!(
-                    out,
-                    "{period}: needs rho {needed:.4}; no budget set yet (safecount budget set --period {period} --rho R)"
-                )?,
+            for (scope, flag, whose) in [
+                (Scope::Person, "--rho", "per person"),
+                (Scope::Agency, "--agency-rho", "per agency (returns)"),
+            ] {
+                let mine: Vec<_> = planned
+                    .iter()
+                    .filter(|p| &p.period == period && p.scope == scope)
+                    .collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let needed: f64 = mine.iter().map(|p| p.preview.rho).sum();
+                match budgets
+                    .iter()
+                    .find(|b| &b.period == period && b.scope == scope)
+                {
+                    Some(b) => writeln!(
+                        out,
+                        "{period}: needs rho {needed:.4} {whose}; {:.4} of {:.4} remains{}",
+                        b.remaining_rho,
+                        b.budget_rho,
+                        if needed > b.remaining_rho + 1e-12 {
+                            " — NOT ENOUGH"
+                        } else {
+                            ""
+                        }
+                    )?,
+                    None => writeln!(
+                        out,
+                        "{period}: needs rho {needed:.4} {whose}; no budget set yet (safecount budget set --period {period} {flag} R)"
+                    )?,
+                }
             }
         }
+        let person: f64 = planned
+            .iter()
+            .filter(|p| p.scope == Scope::Person)
+            .map(|p| p.preview.rho)
+            .sum();
+        writeln!(
+            out,
+            "A person present in every quarter of this run would lose rho = {person:.4} more (at most: re-served releases cost nothing),\nthat is epsilon = {:.3} at delta = {:.0e} for this run alone.",
+            crate::privacy::ledger::zcdp_to_epsilon(
+                person,
+                crate::privacy::ledger::CONVERSION_DELTA
+            ),
+            crate::privacy::ledger::CONVERSION_DELTA,
+        )?;
         writeln!(
             out,
             "Half-widths are for the stated interval level ({:.0}%).",

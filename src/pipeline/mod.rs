@@ -4,7 +4,8 @@
 //! spent, no data read) or run.
 
 use crate::classify::DefinitionSet;
-use crate::privacy::{Accounting, ledger};
+use crate::privacy::Accounting;
+use crate::privacy::ledger::{self, Scope};
 use crate::release::{self, CustomTable, Preview, ReleaseError, ReleaseRequest, STANDARD};
 use crate::report::{self, Written, i18n::Lang};
 use crate::schema::ExtractKind;
@@ -75,9 +76,23 @@ pub struct PrivacySpec {
     /// rho (zCDP) to spend on each period: tables with their own `rho` take it,
     /// the rest is shared by the other tables by weight. May be left out when every table has `rho`.
     pub rho_per_period: Option<f64>,
+    /// rho spent on each period's agency-unit tables (the returns: funding,
+    /// beds, turnaways), from the agencies' own budget (`agency:<period>` in
+    /// the ledger), shared by weight like `rho_per_period`. Default: `rho_per_period`.
+    pub agency_rho_per_period: Option<f64>,
     /// Level of the published intervals.
     #[serde(default = "default_level")]
     pub interval_level: f64,
+}
+
+impl PrivacySpec {
+    /// The rho per period shared in a scope, if given.
+    fn total(&self, scope: Scope) -> Option<f64> {
+        match scope {
+            Scope::Person => self.rho_per_period,
+            Scope::Agency => self.agency_rho_per_period.or(self.rho_per_period),
+        }
+    }
 }
 
 fn default_accounting() -> String {
@@ -113,6 +128,19 @@ pub struct TableSpec {
 }
 
 impl TableSpec {
+    /// Whose budget the table draws on: agencies' for returns tables, persons' otherwise.
+    pub fn scope(&self) -> Scope {
+        let returns = match &self.dimensions {
+            Some(_) => self.source.as_deref() == Some("returns"),
+            None => release::tables::RETURNS_TABLES.contains(&self.table.as_str()),
+        };
+        if returns {
+            Scope::Agency
+        } else {
+            Scope::Person
+        }
+    }
+
     /// The custom table this entry defines, if it has dimensions.
     pub fn custom(&self) -> Option<CustomTable> {
         let dims = self.dimensions.clone()?;
@@ -212,6 +240,7 @@ pub fn json_schema() -> serde_json::Value {
                 "properties": {
                     "accounting": {"enum": ["zcdp", "pure"], "default": "zcdp"},
                     "rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter: tables with their own rho take it, the rest is shared by weight. Needed unless every table has rho."},
+                    "agency_rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter's agency-unit tables (returns: funding, beds, turnaways), from the agencies' own budget; default: rho_per_period."},
                     "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95}
                 }
             },
@@ -422,24 +451,42 @@ impl PipelineSpec {
                 }
             }
         }
-        let explicit: f64 = spec.tables.iter().filter_map(|t| t.rho).sum();
-        let weighted = spec.tables.iter().filter(|t| t.rho.is_none()).count();
-        match spec.privacy.rho_per_period {
-            None if weighted > 0 => {
+        if let Some(rho) = spec.privacy.agency_rho_per_period {
+            if !(rho.is_finite() && rho > 0.0) {
                 return Err(invalid(
-                    line_of("[privacy]"),
-                    "privacy.rho_per_period is needed to share the budget among the tables without their own rho".into(),
+                    line_of("agency_rho_per_period"),
+                    "privacy.agency_rho_per_period must be a positive number".into(),
                 ));
             }
-            Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
-                return Err(invalid(
-                    line_of("rho_per_period"),
-                    format!(
-                        "the tables' own rho add up to {explicit}, leaving nothing of rho_per_period = {total} for the others"
-                    ),
-                ));
+        }
+        for scope in [Scope::Person, Scope::Agency] {
+            let key = match scope {
+                Scope::Person => "rho_per_period",
+                Scope::Agency => "agency_rho_per_period",
+            };
+            let tables: Vec<&TableSpec> =
+                spec.tables.iter().filter(|t| t.scope() == scope).collect();
+            let explicit: f64 = tables.iter().filter_map(|t| t.rho).sum();
+            let weighted = tables.iter().filter(|t| t.rho.is_none()).count();
+            match spec.privacy.total(scope) {
+                None if weighted > 0 => {
+                    return Err(invalid(
+                        line_of("[privacy]"),
+                        format!(
+                            "privacy.{key} is needed to share the budget among the tables without their own rho"
+                        ),
+                    ));
+                }
+                Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
+                    return Err(invalid(
+                        line_of(key),
+                        format!(
+                            "the tables' own rho add up to {explicit}, leaving nothing of {key} = {total} for the others"
+                        ),
+                    ));
+                }
+                _ => {}
             }
-            _ => {}
         }
         // Custom tables: check dimensions and summed fields against the schema and definitions.
         if spec.tables.iter().any(|t| t.dimensions.is_some()) {
@@ -466,23 +513,28 @@ impl PipelineSpec {
         }
     }
 
+    /// The rho a table takes of its scope's budget in each period.
+    fn table_rho(&self, t: &TableSpec) -> f64 {
+        if let Some(rho) = t.rho {
+            return rho;
+        }
+        let scope = t.scope();
+        let peers = self.tables.iter().filter(|p| p.scope() == scope);
+        let explicit: f64 = peers.clone().filter_map(|p| p.rho).sum();
+        let weights: f64 = peers.filter(|p| p.rho.is_none()).map(|p| p.weight).sum();
+        let shared = self.privacy.total(scope).unwrap_or(explicit) - explicit;
+        shared * t.weight / weights
+    }
+
     /// Every (period, table) request the pipeline makes.
     pub fn requests(&self) -> Vec<ReleaseRequest> {
-        let explicit: f64 = self.tables.iter().filter_map(|t| t.rho).sum();
-        let weights: f64 = self
-            .tables
-            .iter()
-            .filter(|t| t.rho.is_none())
-            .map(|t| t.weight)
-            .sum();
-        let shared = self.privacy.rho_per_period.unwrap_or(explicit) - explicit;
         let mut out = Vec::new();
         for period in &self.inputs.periods {
             for t in &self.tables {
                 out.push(ReleaseRequest {
                     table: t.table.clone(),
                     period: period.to_uppercase(),
-                    rho: t.rho.unwrap_or_else(|| shared * t.weight / weights),
+                    rho: self.table_rho(t),
                     accounting: self.accounting(),
                     level: self.privacy.interval_level,
                     agencies: self.inputs.agencies.clone(),
@@ -493,11 +545,24 @@ impl PipelineSpec {
         out
     }
 
-    /// rho the pipeline spends on each period.
-    pub fn rho_per_period(&self) -> f64 {
-        self.privacy
-            .rho_per_period
-            .unwrap_or_else(|| self.tables.iter().filter_map(|t| t.rho).sum())
+    /// rho the pipeline spends on each period in a scope (0 when it has no table there).
+    pub fn rho_per_period(&self, scope: Scope) -> f64 {
+        let mut tables = self.tables.iter().filter(|t| t.scope() == scope).peekable();
+        if tables.peek().is_none() {
+            return 0.0;
+        }
+        // Tables sharing by weight take the whole of the scope's total.
+        match self.privacy.total(scope) {
+            Some(total)
+                if self
+                    .tables
+                    .iter()
+                    .any(|t| t.scope() == scope && t.rho.is_none()) =>
+            {
+                total
+            }
+            _ => tables.filter_map(|t| t.rho).sum(),
+        }
     }
 
     pub fn definitions(&self) -> Result<DefinitionSet, PipelineError> {
@@ -522,6 +587,8 @@ impl PipelineSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedRelease {
     pub period: String,
+    /// Whose budget it draws on.
+    pub scope: Scope,
     pub preview: Preview,
 }
 
@@ -532,9 +599,10 @@ pub fn dry_run(
 ) -> Result<(Vec<PlannedRelease>, Vec<ledger::PeriodBudget>), PipelineError> {
     let defs = spec.definitions()?;
     let mut planned = Vec::new();
-    for req in spec.requests() {
+    for (req, t) in spec.requests().into_iter().zip(spec.tables.iter().cycle()) {
         planned.push(PlannedRelease {
             period: req.period.clone(),
+            scope: t.scope(),
             preview: release::preview(&defs, &req)?,
         });
     }

@@ -10,9 +10,18 @@
 //! compose by addition (ibid., Lemma 1.7), so a person present in several
 //! periods has lost the sum of those periods' spend.
 //!
+//! Budgets have scopes, kept apart by the ledger key of their events:
+//! - a quarter (`2025Q3`): person-level releases of that quarter's case records;
+//! - `agency:2025Q3`: agency-unit releases of that quarter's returns, which
+//!   describe agencies, not people, and say nothing about a person;
+//! - `lifetime`: a cap on the person-level loss of someone present in every
+//!   quarter (the sum of the quarters' spend), checked at every person debit.
+//!
 //! Every debit runs in one `BEGIN IMMEDIATE` transaction (SQLite's writer
 //! lock): read budget and spend, refuse or append. Concurrent runs therefore
-//! serialise and can never overspend. Triggers refuse UPDATE and DELETE, and
+//! serialise and can never overspend. Which process may draw the noise of a
+//! debited release is decided by the release's claim lock (`release::claim`),
+//! not here; each claim is recorded in `release_claims` (nonce, process). Triggers refuse UPDATE and DELETE, and
 //! each event carries the SHA-256 of the previous one, so `verify` detects an
 //! edit made behind SQLite's back.
 
@@ -23,6 +32,40 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 
 /// Relative slack when comparing sums of floating-point rho.
 const TOLERANCE: f64 = 1e-12;
+
+/// Ledger key of the lifetime cap on a person's loss over every quarter.
+pub const LIFETIME: &str = "lifetime";
+/// Prefix of the ledger keys of agency-unit budgets (`agency:2025Q3`).
+const AGENCY_PREFIX: &str = "agency:";
+
+/// Whose privacy a budget protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// A person (agency + person key) in the case records of one quarter.
+    Person,
+    /// An agency, in its quarterly returns of one quarter.
+    Agency,
+}
+
+/// The ledger key of a quarter's budget in a scope.
+pub fn ledger_key(scope: Scope, period: &str) -> String {
+    match scope {
+        Scope::Person => period.to_string(),
+        Scope::Agency => format!("{AGENCY_PREFIX}{period}"),
+    }
+}
+
+/// The scope and quarter of a ledger key (None for the lifetime cap).
+pub fn parse_key(key: &str) -> Option<(Scope, &str)> {
+    if key == LIFETIME {
+        None
+    } else if let Some(p) = key.strip_prefix(AGENCY_PREFIX) {
+        Some((Scope::Agency, p))
+    } else {
+        Some((Scope::Person, key))
+    }
+}
 
 pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -44,22 +87,37 @@ CREATE TRIGGER IF NOT EXISTS budget_ledger_no_update BEFORE UPDATE ON budget_led
 BEGIN SELECT RAISE(ABORT, 'the budget ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS budget_ledger_no_delete BEFORE DELETE ON budget_ledger
 BEGIN SELECT RAISE(ABORT, 'the budget ledger is append-only'); END;
+CREATE TABLE IF NOT EXISTS release_claims (
+    seq        INTEGER PRIMARY KEY,
+    release_id TEXT NOT NULL,
+    nonce      TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    outcome    TEXT NOT NULL
+);
 "#,
     )
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error(
-        "no budget is set for {period}: the collaborative sets one with `safecount budget set --period {period} --rho R`"
-    )]
-    NoBudget { period: String },
+    #[error("no budget is set for {what}: the collaborative sets one with `{how}`")]
+    NoBudget { what: String, how: String },
     #[error(
         "refused: this release needs rho = {requested:.6} of {period}'s budget, but {spent:.6} of {budget:.6} is spent and only {remaining:.6} remains"
     )]
     Overspend {
         period: String,
         budget: f64,
+        spent: f64,
+        requested: f64,
+        remaining: f64,
+    },
+    #[error(
+        "refused: this release needs rho = {requested:.6}, and a person present in every quarter has already lost {spent:.6} of the lifetime cap of {cap:.6} (only {remaining:.6} remains); raise the cap with `safecount budget set --lifetime-rho X` only if the collaborative agrees"
+    )]
+    Lifetime {
+        cap: f64,
         spent: f64,
         requested: f64,
         remaining: f64,
@@ -155,10 +213,13 @@ fn new_event(
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PeriodBudget {
     pub period: String,
+    pub scope: Scope,
     pub budget_rho: f64,
     pub spent_rho: f64,
     pub remaining_rho: f64,
     pub releases: u64,
+    /// Sum of the deltas of the releases' thresholds (open key sets); 0 when none.
+    pub threshold_delta: f64,
 }
 
 fn budget_of(conn: &Connection, period: &str) -> Result<Option<f64>, LedgerError> {
@@ -206,18 +267,42 @@ pub fn set_budget(
     Ok(e)
 }
 
+/// Set (or change) the lifetime cap: the most rho a person present in every
+/// quarter may lose over all of them.
+pub fn set_lifetime(conn: &mut Connection, rho: f64, note: &str) -> Result<Event, LedgerError> {
+    set_budget(conn, LIFETIME, rho, note)
+}
+
+/// The lifetime cap, if one is set.
+pub fn lifetime_cap(conn: &Connection) -> Result<Option<f64>, LedgerError> {
+    budget_of(conn, LIFETIME)
+}
+
+/// rho lost by a person present in every quarter: the sum of every person-level debit.
+pub fn lifetime_spent(conn: &Connection) -> Result<f64, LedgerError> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(rho), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
+        params![LIFETIME],
+        |r| r.get(0),
+    )?)
+}
+
 /// How a debit request ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Debit {
     /// Newly debited: compute and write the release, then `complete` it.
-    Debited,
-    /// Debited earlier and never completed (a crash): compute and write it now; nothing more is spent.
-    Pending,
+    /// `head` is the hash of the debit event (the ledger's head at the debit).
+    Debited { head: String },
+    /// Debited earlier and never completed (a crash): finish the staged draw if
+    /// one was written, else draw now; nothing more is spent.
+    Pending { head: String },
     /// Debited and completed earlier: re-serve the stored file (path, sha256); nothing is spent.
     Complete { path: String, sha256: String },
 }
 
-/// Debit `rho` for `release_id` from `period`'s budget, in one transaction, before any noise is drawn.
+/// Debit `rho` for `release_id` from the budget under ledger key `period`
+/// (see [`ledger_key`]), in one transaction, before any noise is drawn. A
+/// person-level debit is also checked against the lifetime cap.
 pub fn debit(
     conn: &mut Connection,
     period: &str,
@@ -245,19 +330,25 @@ pub fn debit(
             sha256: v["sha256"].as_str().unwrap_or_default().to_string(),
         });
     }
-    let debited: bool = tx
+    let debited: Option<String> = tx
         .query_row(
-            "SELECT 1 FROM budget_ledger WHERE event = 'debit' AND release_id = ?1",
+            "SELECT hash FROM budget_ledger WHERE event = 'debit' AND release_id = ?1",
             params![release_id],
-            |_| Ok(()),
+            |r| r.get(0),
         )
-        .optional()?
-        .is_some();
-    if debited {
-        return Ok(Debit::Pending);
+        .optional()?;
+    if let Some(head) = debited {
+        return Ok(Debit::Pending { head });
     }
-    let budget = budget_of(&tx, period)?.ok_or_else(|| LedgerError::NoBudget {
-        period: period.into(),
+    let budget = budget_of(&tx, period)?.ok_or_else(|| match parse_key(period) {
+        Some((Scope::Agency, q)) => LedgerError::NoBudget {
+            what: format!("the agencies' returns of {q}"),
+            how: format!("safecount budget set --period {q} --agency-rho R"),
+        },
+        _ => LedgerError::NoBudget {
+            what: period.into(),
+            how: format!("safecount budget set --period {period} --rho R"),
+        },
     })?;
     let spent = spent_of(&tx, period)?;
     if spent + rho > budget * (1.0 + TOLERANCE) {
@@ -269,7 +360,20 @@ pub fn debit(
             remaining: (budget - spent).max(0.0),
         });
     }
-    append(
+    if matches!(parse_key(period), Some((Scope::Person, _))) {
+        if let Some(cap) = lifetime_cap(&tx)? {
+            let lost = lifetime_spent(&tx)?;
+            if lost + rho > cap * (1.0 + TOLERANCE) {
+                return Err(LedgerError::Lifetime {
+                    cap,
+                    spent: lost,
+                    requested: rho,
+                    remaining: (cap - lost).max(0.0),
+                });
+            }
+        }
+    }
+    let event = append(
         &tx,
         new_event(
             "debit",
@@ -282,7 +386,34 @@ pub fn debit(
         ),
     )?;
     tx.commit()?;
-    Ok(Debit::Debited)
+    Ok(Debit::Debited { head: event.hash })
+}
+
+/// Record that a process (its `nonce` and pid) claimed a debited release, and how it ended
+/// (`drawn`, `finished_staged`, `redrawn`, `served`).
+pub fn record_claim(
+    conn: &Connection,
+    release_id: &str,
+    nonce: &str,
+    outcome: &str,
+) -> Result<(), LedgerError> {
+    conn.execute(
+        "INSERT INTO release_claims (release_id, nonce, pid, at, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![release_id, nonce, std::process::id(), crate::store::now(), outcome],
+    )?;
+    Ok(())
+}
+
+/// The hash of the newest event: what a release file records as the ledger's head.
+pub fn head(conn: &Connection) -> Result<String, LedgerError> {
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM budget_ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| GENESIS.into()))
 }
 
 /// Record that a debited release was written.
@@ -313,26 +444,32 @@ pub fn complete(
 /// Budget, spend and releases of every period with a budget or a debit.
 pub fn status(conn: &Connection) -> Result<Vec<PeriodBudget>, LedgerError> {
     let mut stmt = conn.prepare("SELECT DISTINCT period FROM budget_ledger ORDER BY period")?;
-    let periods: Vec<String> = stmt
+    let keys: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    for period in periods {
-        let budget = budget_of(conn, &period)?.unwrap_or(0.0);
-        let spent = spent_of(conn, &period)?;
-        let releases: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM budget_ledger WHERE event = 'debit' AND period = ?1",
-            params![period],
-            |r| r.get(0),
+    for key in keys {
+        let Some((scope, period)) = parse_key(&key) else {
+            continue;
+        };
+        let budget = budget_of(conn, &key)?.unwrap_or(0.0);
+        let spent = spent_of(conn, &key)?;
+        let (releases, threshold_delta): (i64, f64) = conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(delta), 0.0) FROM budget_ledger WHERE event = 'debit' AND period = ?1",
+            params![key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         out.push(PeriodBudget {
-            period,
+            period: period.to_string(),
+            scope,
             budget_rho: budget,
             spent_rho: spent,
             remaining_rho: (budget - spent).max(0.0),
             releases: releases as u64,
+            threshold_delta,
         });
     }
+    out.sort_by(|a, b| (a.scope as u8, &a.period).cmp(&(b.scope as u8, &b.period)));
     Ok(out)
 }
 
@@ -380,10 +517,135 @@ pub fn verify(conn: &Connection) -> Result<usize, LedgerError> {
     Ok(events.len())
 }
 
-/// The (epsilon, delta)-DP guarantee implied by rho-zCDP: epsilon = rho + 2 sqrt(rho ln(1/delta))
-/// (Bun & Steinke 2016, Prop. 1.3). For reporting only; budgets are kept in rho.
+/// delta at which cumulative zCDP loss is also stated as (epsilon, delta)-DP.
+pub const CONVERSION_DELTA: f64 = 1e-6;
+
+/// The (epsilon, delta)-DP guarantee implied by rho-zCDP, by OpenDP's own
+/// conversion (`make_zCDP_to_approxDP`: the optimal conversion of Canonne,
+/// Kamath & Steinke 2020, Prop. 7 / Asoodeh et al. 2021, tighter than Bun &
+/// Steinke 2016's epsilon = rho + 2 sqrt(rho ln(1/delta))). For reporting
+/// only; budgets are kept in rho. 0 for rho = 0.
 pub fn zcdp_to_epsilon(rho: f64, delta: f64) -> f64 {
-    rho + 2.0 * (rho * (1.0 / delta).ln()).sqrt()
+    use opendp::combinators::ConcentratedMeasure;
+    use opendp::measures::ZeroConcentratedDivergence;
+    if rho <= 0.0 {
+        return 0.0;
+    }
+    <ZeroConcentratedDivergence as ConcentratedMeasure>::convert(rho)
+        .and_then(|profile| profile.epsilon(delta))
+        .unwrap_or_else(|_| rho + 2.0 * (rho * (1.0 / delta).ln()).sqrt())
+}
+
+/// What the ledger says in total: the public statement of what was spent,
+/// written beside the releases (`releases/ledger.json`) and read by reports.
+/// Every debit counts: releases on superseded inputs, custom tables, agency
+/// subsets and re-runs at other levels alike.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Statement {
+    /// Budgets and spend per quarter and scope.
+    pub periods: Vec<StatementPeriod>,
+    /// rho lost by a person present in every quarter (sum of the person-level spend).
+    pub person_rho: f64,
+    /// The same as (epsilon, delta)-DP: delta = the conversion's delta plus every threshold's delta.
+    pub person_epsilon: f64,
+    pub person_delta: f64,
+    /// The lifetime cap on `person_rho`, if set.
+    pub lifetime_cap: Option<f64>,
+    /// Hash of the ledger's newest event when the statement was made.
+    pub head: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatementPeriod {
+    pub period: String,
+    pub scope: Scope,
+    pub budget_rho: f64,
+    pub spent_rho: f64,
+    pub threshold_delta: f64,
+    pub releases: u64,
+}
+
+/// The ledger's totals as a [`Statement`].
+pub fn statement(conn: &Connection) -> Result<Statement, LedgerError> {
+    let periods = status(conn)?;
+    let person_rho = lifetime_spent(conn)?;
+    let thresholds: f64 = periods
+        .iter()
+        .filter(|p| p.scope == Scope::Person)
+        .map(|p| p.threshold_delta)
+        .sum();
+    Ok(Statement {
+        periods: periods
+            .into_iter()
+            .map(|p| StatementPeriod {
+                period: p.period,
+                scope: p.scope,
+                budget_rho: p.budget_rho,
+                spent_rho: p.spent_rho,
+                threshold_delta: p.threshold_delta,
+                releases: p.releases,
+            })
+            .collect(),
+        person_rho,
+        person_epsilon: zcdp_to_epsilon(person_rho, CONVERSION_DELTA),
+        person_delta: if person_rho > 0.0 {
+            CONVERSION_DELTA + thresholds
+        } else {
+            thresholds
+        },
+        lifetime_cap: lifetime_cap(conn)?,
+        head: head(conn)?,
+        at: crate::store::now(),
+    })
+}
+
+/// The completed releases: (release id, ledger key, path, sha256).
+pub fn completed(conn: &Connection) -> Result<Vec<(String, String, String, String)>, LedgerError> {
+    let mut stmt = conn.prepare(
+        "SELECT release_id, period, detail FROM budget_ledger WHERE event = 'complete' ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, key, detail) = row?;
+        let v: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
+        out.push((
+            id,
+            key,
+            v["path"].as_str().unwrap_or_default().to_string(),
+            v["sha256"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Debits never completed: (release id, ledger key, hash of the debit event).
+pub fn pending(conn: &Connection) -> Result<Vec<(String, String, String)>, LedgerError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.release_id, d.period, d.hash FROM budget_ledger d WHERE d.event = 'debit'
+         AND NOT EXISTS (SELECT 1 FROM budget_ledger c WHERE c.event = 'complete' AND c.release_id = d.release_id)
+         ORDER BY d.seq",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The hash of a release's debit event, if it was debited.
+pub fn debit_hash(conn: &Connection, release_id: &str) -> Result<Option<String>, LedgerError> {
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM budget_ledger WHERE event = 'debit' AND release_id = ?1",
+            params![release_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 #[cfg(test)]
@@ -412,75 +674,69 @@ mod tests {
             Err(LedgerError::NoBudget { .. })
         ));
         set_budget(&mut c, "2025Q1", 0.25, "").unwrap();
-        assert_eq!(
+        let mut d = |id: &str, rho: f64| {
             debit(
                 &mut c,
                 "2025Q1",
-                "r1",
-                0.1,
+                id,
+                rho,
                 None,
                 None,
-                &serde_json::json!({})
+                &serde_json::json!({}),
             )
-            .unwrap(),
-            Debit::Debited
-        );
-        assert_eq!(
-            debit(
-                &mut c,
-                "2025Q1",
-                "r1",
-                0.1,
-                None,
-                None,
-                &serde_json::json!({})
-            )
-            .unwrap(),
-            Debit::Pending
-        );
+        };
+        assert!(matches!(d("r1", 0.1).unwrap(), Debit::Debited { .. }));
+        assert!(matches!(d("r1", 0.1).unwrap(), Debit::Pending { .. }));
+        drop(d);
         complete(&mut c, "2025Q1", "r1", "releases/x.parquet", "abc").unwrap();
-        assert!(matches!(
+        let mut d = |id: &str, rho: f64| {
             debit(
                 &mut c,
                 "2025Q1",
-                "r1",
-                0.1,
+                id,
+                rho,
                 None,
                 None,
-                &serde_json::json!({})
+                &serde_json::json!({}),
             )
-            .unwrap(),
-            Debit::Complete { .. }
-        ));
-        assert_eq!(
-            debit(
-                &mut c,
-                "2025Q1",
-                "r2",
-                0.15,
-                None,
-                None,
-                &serde_json::json!({})
-            )
-            .unwrap(),
-            Debit::Debited
-        );
-        let err = debit(
-            &mut c,
-            "2025Q1",
-            "r3",
-            0.01,
-            None,
-            None,
-            &serde_json::json!({}),
-        )
-        .unwrap_err();
+        };
+        assert!(matches!(d("r1", 0.1).unwrap(), Debit::Complete { .. }));
+        assert!(matches!(d("r2", 0.15).unwrap(), Debit::Debited { .. }));
+        let err = d("r3", 0.01).unwrap_err();
         assert!(matches!(err, LedgerError::Overspend { .. }), "{err}");
         assert!(err.to_string().contains("0.250000"), "{err}");
         let s = status(&c).unwrap();
         assert_eq!(s[0].releases, 2);
         assert!((s[0].spent_rho - 0.25).abs() < 1e-12);
         assert_eq!(verify(&c).unwrap(), 4);
+    }
+
+    #[test]
+    fn a_lifetime_cap_bounds_the_sum_over_quarters_and_agency_budgets_stand_apart() {
+        let mut c = conn();
+        for q in ["2025Q1", "2025Q2"] {
+            set_budget(&mut c, q, 1.0, "").unwrap();
+        }
+        set_budget(&mut c, &ledger_key(Scope::Agency, "2025Q1"), 5.0, "").unwrap();
+        set_lifetime(&mut c, 0.5, "").unwrap();
+        let j = serde_json::json!({});
+        debit(&mut c, "2025Q1", "a", 0.3, None, Some(1e-9), &j).unwrap();
+        let err = debit(&mut c, "2025Q2", "b", 0.3, None, None, &j).unwrap_err();
+        assert!(matches!(err, LedgerError::Lifetime { .. }), "{err}");
+        // Agency-unit releases do not count against a person's lifetime loss.
+        debit(&mut c, "agency:2025Q1", "c", 3.0, None, None, &j).unwrap();
+        debit(&mut c, "2025Q2", "d", 0.2, None, None, &j).unwrap();
+        let st = statement(&c).unwrap();
+        assert!((st.person_rho - 0.5).abs() < 1e-12);
+        assert!((st.person_delta - (CONVERSION_DELTA + 1e-9)).abs() < 1e-15);
+        assert_eq!(st.lifetime_cap, Some(0.5));
+        let agency = st
+            .periods
+            .iter()
+            .find(|p| p.scope == Scope::Agency)
+            .unwrap();
+        assert_eq!((agency.period.as_str(), agency.spent_rho), ("2025Q1", 3.0));
+        assert_eq!(st.periods.len(), 3, "the lifetime cap is not a period");
     }
 
     #[test]
@@ -515,8 +771,14 @@ mod tests {
     }
 
     #[test]
-    fn zcdp_converts_to_approximate_dp() {
-        let eps = zcdp_to_epsilon(0.5, 1e-6);
-        assert!((eps - (0.5 + 2.0 * (0.5f64 * 1e6f64.ln()).sqrt())).abs() < 1e-12);
+    fn zcdp_converts_to_approximate_dp_more_tightly_than_bun_and_steinke() {
+        let loose = |rho: f64| rho + 2.0 * (rho * 1e6f64.ln()).sqrt();
+        for rho in [0.01, 0.5, 4.0] {
+            let eps = zcdp_to_epsilon(rho, 1e-6);
+            assert!(eps > 0.0 && eps < loose(rho), "rho {rho}: {eps}");
+            // The conversion is exact: at that epsilon, delta(epsilon) is 1e-6.
+            assert!(eps > 0.8 * loose(rho), "rho {rho}: {eps}");
+        }
+        assert_eq!(zcdp_to_epsilon(0.0, 1e-6), 0.0);
     }
 }

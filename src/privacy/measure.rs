@@ -45,8 +45,10 @@ pub const UNIT: &str = "__unit";
 /// Column holding the value to sum in a prepared frame.
 pub const VALUE: &str = "__value";
 
-/// Public upper bound on rows per cell, for OpenDP's overflow checks on sums.
-const MAX_ROWS_PER_CELL: u32 = 1_000_000_000;
+/// Public upper bound on rows per cell (and per frame), for OpenDP's overflow
+/// checks on sums. OpenDP takes it as given: a release checks the frame's
+/// height against it before the debit (`release`), so it is never false.
+pub const MAX_ROWS_PER_CELL: u32 = 1_000_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,10 +162,18 @@ fn unit_starts(df: &DataFrame, block: &str, key: Option<&str>) -> PolarsResult<O
     Ok(Some(starts))
 }
 
-/// Mark a unit column built by [`with_unit_numbers`] over agencies in turn as ascending.
+/// Mark a unit column built by [`with_unit_numbers`] over agencies in turn as
+/// ascending, after checking that it is (one linear pass, in every build).
+/// Polars trusts the flag: a group-by on a column flagged sorted that is not
+/// would split one unit's rows into several groups, and OpenDP's truncation
+/// to one row per unit would then keep several — a sensitivity larger than
+/// the one the noise is calibrated to. So the check is not optional.
 pub fn flag_units_sorted(df: &mut DataFrame) -> PolarsResult<()> {
     let mut units = df.column(UNIT)?.as_materialized_series().clone();
-    debug_assert!(units.u32()?.into_no_null_iter().is_sorted());
+    let ids = units.u32()?;
+    if ids.null_count() > 0 || !ids.into_no_null_iter().is_sorted() {
+        polars_bail!(ComputeError: "the privacy-unit column is not in ascending order; refusing to release");
+    }
     units.set_sorted_flag(polars::series::IsSorted::Ascending);
     df.with_column(units)?;
     Ok(())
@@ -213,8 +223,30 @@ pub struct MeasurementSpec {
 pub enum MeasureError {
     #[error("OpenDP refused the measurement: {0}")]
     OpenDp(String),
+    #[error(
+        "the noise could not be calibrated to the budget share (rho or epsilon {target}): the closest loss OpenDP reports is {reached}; refusing rather than spending more"
+    )]
+    Calibration { target: f64, reached: f64 },
     #[error("polars failed: {0}")]
     Polars(#[from] PolarsError),
+}
+
+/// Half-width of the inclusive interval `value ± h` that holds the true value
+/// with probability at least `level`, for noise of `scale` from `mechanism`
+/// (`discrete_gaussian` or `discrete_laplace`), by OpenDP's accuracy
+/// functions (see [`Built::summary`]). The level is post-processing: a
+/// release stores its scale, and any level's half-width follows from it.
+pub fn half_width(mechanism: &str, scale: f64, level: f64) -> Result<f64, MeasureError> {
+    let alpha = 1.0 - level;
+    let accuracy = match mechanism {
+        "discrete_laplace" => odp(opendp::accuracy::discrete_laplacian_scale_to_accuracy(
+            scale, alpha,
+        ))?,
+        _ => odp(opendp::accuracy::discrete_gaussian_scale_to_accuracy(
+            scale, alpha,
+        ))?,
+    };
+    Ok((accuracy - 1.0).max(0.0))
 }
 
 fn odp<T>(r: opendp::error::Fallible<T>) -> Result<T, MeasureError> {
@@ -465,7 +497,13 @@ impl MeasurementSpec {
                     continue;
                 }
             }
-            if loss <= target || attempt > 80 {
+            if loss > target && attempt > 80 {
+                return Err(MeasureError::Calibration {
+                    target,
+                    reached: loss,
+                });
+            }
+            if loss <= target {
                 let summary = built.summary(alpha)?;
                 let rho = match self.accounting {
                     Accounting::Zcdp => loss,
@@ -602,6 +640,23 @@ mod tests {
             all.column(UNIT).unwrap().is_sorted_flag(),
             polars::series::IsSorted::Ascending
         );
+    }
+
+    #[test]
+    fn a_unit_column_out_of_order_is_refused_in_every_build() {
+        let mut df = df!(UNIT => [0u32, 2, 1]).unwrap();
+        assert!(flag_units_sorted(&mut df).is_err());
+        let mut df = df!(UNIT => [0u32, 0, 1]).unwrap();
+        flag_units_sorted(&mut df).unwrap();
+    }
+
+    #[test]
+    fn half_widths_follow_from_the_stored_scale_at_any_level() {
+        let h95 = half_width("discrete_gaussian", 10.0, 0.95).unwrap();
+        let h90 = half_width("discrete_gaussian", 10.0, 0.90).unwrap();
+        assert!((h95 - 19.6).abs() < 1.5, "{h95}");
+        assert!(h90 < h95);
+        assert!(half_width("discrete_laplace", 10.0, 0.95).unwrap() > h95);
     }
 
     #[test]

@@ -3,16 +3,24 @@
 //! per-cell noise facts and the provenance in the file's key-value metadata.
 //!
 //! A release's id is derived from the request (table, period, budget share,
-//! accounting, interval level, definitions version) and from the inputs (the
-//! current submissions and their SHA-256s). Asking again for the same id
-//! re-serves the stored file and spends nothing; a release debited but never
-//! written (a crash) is computed and written by the next request, without a
+//! accounting, definitions version) and from a keyed digest of the inputs (the
+//! current submissions and their SHA-256s, under the store's secret). Asking
+//! again for the same id re-serves the stored file and spends nothing; the
+//! interval level is not part of it, since half-widths follow from the
+//! stored noise scale. One process draws a release's noise, once per debit
+//! (see [`claim`]); a release debited but never written (a crash) is finished
+//! by the next request, with the staged bytes if there are any, without a
 //! second debit. Only a changed request or changed inputs spend.
+//!
+//! Published files carry only noisy values and public facts: the table, the
+//! period, the definitions, the budget, the submission ids and keyed digests
+//! (never an input's plain SHA-256), the noise scales and the ledger's head.
 
+pub mod claim;
 pub mod tables;
 
 use crate::classify::{DefinitionSet, classify};
-use crate::privacy::ledger::{self, Debit, LedgerError};
+use crate::privacy::ledger::{self, Debit, LedgerError, Scope};
 use crate::privacy::measure::{Built, MeasureError, UNIT};
 use crate::privacy::{Accounting, Calibration, MeasurementSpec, Statistic};
 use crate::store::{Store, StoreError};
@@ -62,8 +70,18 @@ pub enum ReleaseError {
     Polars(#[from] PolarsError),
     #[error("the stored release {path} does not match the checksum in the ledger; it was altered")]
     Altered { path: String },
-    #[error("stopped after the debit (simulated crash)")]
-    SimulatedCrash,
+    #[error(
+        "release {id} is being drawn by another process and did not finish in time; run the same command again later (it will re-serve that release and spend nothing)"
+    )]
+    InProgress { id: String },
+    #[error(
+        "{path} is a release file the ledger does not know: the ledger was emptied or recreated beside existing releases. Restore the store's ledger.sqlite; nothing was spent"
+    )]
+    UnknownRelease { path: String },
+    #[error(
+        "the period holds {rows} records, more than the {max} the privacy calibration assumes; split the release by agency (inputs.agencies)"
+    )]
+    TooManyRows { rows: usize, max: u32 },
 }
 
 /// A release, new or re-served.
@@ -444,7 +462,9 @@ pub fn prepared_parts(
         .collect()
 }
 
-fn read_release(path: &std::path::Path) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
+pub(crate) fn read_release(
+    path: &std::path::Path,
+) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
     let file = std::fs::File::open(path).map_err(StoreError::io(path))?;
     let mut reader = ParquetReader::new(file);
     let provenance = provenance_text(&mut reader)?
@@ -459,38 +479,67 @@ pub fn release(
     defs: &DefinitionSet,
     req: &ReleaseRequest,
 ) -> Result<Released, ReleaseError> {
-    release_inner(store, defs, req, false)
+    claim::check_ledger_knows_releases(store, &store.connect()?)?;
+    claim::sweep(store)?;
+    let released = release_inner(store, defs, req)?;
+    claim::sweep(store)?;
+    Ok(released)
 }
 
-/// Debit a release and stop before drawing noise, as a crash would. For tests of recovery only.
-#[doc(hidden)]
-pub fn debit_then_crash(
-    store: &Store,
-    defs: &DefinitionSet,
-    req: &ReleaseRequest,
-) -> Result<(), ReleaseError> {
-    release_inner(store, defs, req, true).map(|_| ())
+/// The scope whose budget a table draws on: the person for case records, the agency for returns.
+pub fn scope_of(source: crate::schema::ExtractKind) -> Scope {
+    match source {
+        crate::schema::ExtractKind::Cases => Scope::Person,
+        crate::schema::ExtractKind::Returns => Scope::Agency,
+    }
+}
+
+/// The cells with half-widths at `level`, from each cell's stored noise scale.
+fn at_level(mut cells: DataFrame, level: f64) -> Result<DataFrame, ReleaseError> {
+    let mechanisms = cells.column("mechanism")?.str()?.clone();
+    let scales = cells.column("noise_scale")?.f64()?.clone();
+    let widths: Vec<Option<f64>> = mechanisms
+        .into_iter()
+        .zip(scales.into_iter())
+        .map(|(m, s)| match (m, s) {
+            (Some(m), Some(s)) => crate::privacy::measure::half_width(m, s, level).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<_, _>>()?;
+    cells.with_column(Column::new("ci_half_width".into(), widths))?;
+    cells.with_column(Column::new("ci_level".into(), vec![level; cells.height()]))?;
+    Ok(cells)
 }
 
 fn release_inner(
     store: &Store,
     defs: &DefinitionSet,
     req: &ReleaseRequest,
-    crash_after_debit: bool,
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
     let started = std::time::Instant::now();
     let prepared = prepared(store, defs, &table, &req.period, req.agencies.as_deref())?;
     let inputs = &prepared.inputs;
     trace(req, "read and prepare", started);
+    // The domain's public bound on rows (OpenDP's overflow checks on sums
+    // assume it). Checked before the debit; a refusal says only that the
+    // period holds over a billion records.
+    let max = crate::privacy::measure::MAX_ROWS_PER_CELL;
+    if prepared.frame.height() as u64 > u64::from(max) {
+        return Err(ReleaseError::TooManyRows {
+            rows: prepared.frame.height(),
+            max,
+        });
+    }
+    // The interval level is not part of the request: it changes only the
+    // printed half-widths, which follow from the stored noise scale.
     let mut request = serde_json::json!({
         "table": req.table,
         "period": req.period,
         "rho": req.rho,
         "accounting": req.accounting,
-        "level": req.level,
         "definitions_version": if table.classified { Some(defs.version.clone()) } else { None },
-        "table_version": 2,
+        "table_version": 3,
     });
     // Keys added later appear only when used, so earlier requests keep their ids.
     if let Some(a) = &req.agencies {
@@ -500,15 +549,27 @@ fn release_inner(
         request["custom"] = serde_json::json!(c);
     }
     let request_hash = sha_hex(request.to_string().as_bytes());
-    let input_list: Vec<serde_json::Value> = inputs
+    // The inputs' plain SHA-256s stay in the ledger; what is published (the
+    // list, its digest, and the id derived from it) is keyed by the store's secret.
+    let private_inputs: Vec<serde_json::Value> = inputs
         .iter()
         .map(|r| serde_json::json!({"submission_id": r.submission_id, "agency": r.agency, "sha256": r.sha256}))
         .collect();
-    let inputs_hash = sha_hex(
-        serde_json::Value::Array(input_list.clone())
+    let inputs_hash = store.keyed_digest(
+        serde_json::Value::Array(private_inputs)
             .to_string()
             .as_bytes(),
-    );
+    )?;
+    let input_list: Vec<serde_json::Value> = inputs
+        .iter()
+        .map(|r| {
+            Ok(serde_json::json!({
+                "submission_id": r.submission_id,
+                "agency": r.agency,
+                "digest": store.keyed_digest(r.sha256.as_bytes())?,
+            }))
+        })
+        .collect::<Result<_, StoreError>>()?;
     let id = format!(
         "rel-{}",
         &sha_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
@@ -528,34 +589,56 @@ fn release_inner(
         .iter()
         .filter_map(|(_, c)| c.delta)
         .reduce(|a, b| a + b);
+    let scope = scope_of(table.source);
+    let key = ledger::ledger_key(scope, &req.period);
+    let rel = claim::relative_path(&req.period, &id);
+    let full = store.root().join(&rel);
+
+    // One process at a time per release id: the others wait here, then find it complete.
+    let claim = claim::Claim::acquire(store, &id)?;
     let mut conn = store.connect()?;
-    let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash});
-    let spent = match ledger::debit(&mut conn, &req.period, &id, rho, epsilon, delta, &detail)? {
-        Debit::Complete { path, sha256 } => {
-            let full = store.root().join(&path);
-            let bytes = std::fs::read(&full).map_err(StoreError::io(&full))?;
-            if sha_hex(&bytes) != sha256 {
-                return Err(ReleaseError::Altered { path });
-            }
-            let (cells, provenance) = read_release(&full)?;
-            return Ok(Released {
-                id,
-                table: req.table.clone(),
-                period: req.period.clone(),
-                path: full,
-                spent_rho: 0.0,
-                reserved: true,
-                cells,
-                provenance,
-            });
+    let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash, "nonce": claim.nonce, "pid": std::process::id()});
+    let re_served = |outcome: &str, sha256: &str, conn: &rusqlite::Connection| {
+        if !full.is_file() && !claim::publish_staged(store, &id, &rel, sha256)? {
+            return Err(ReleaseError::Altered { path: rel.clone() });
         }
-        Debit::Pending => 0.0,
-        Debit::Debited => rho,
+        if claim::sha_file(&full)? != sha256 {
+            return Err(ReleaseError::Altered { path: rel.clone() });
+        }
+        ledger::record_claim(conn, &id, &claim.nonce, outcome)?;
+        let (cells, provenance) = read_release(&full)?;
+        Ok::<_, ReleaseError>(Released {
+            id: id.clone(),
+            table: req.table.clone(),
+            period: req.period.clone(),
+            path: full.clone(),
+            spent_rho: 0.0,
+            reserved: true,
+            cells: at_level(cells, req.level)?,
+            provenance,
+        })
+    };
+    let (spent, head) = match ledger::debit(&mut conn, &key, &id, rho, epsilon, delta, &detail)? {
+        Debit::Complete { sha256, .. } => return re_served("served", &sha256, &conn),
+        Debit::Pending { head } => {
+            // A crash after the debit. A staged whole draw is finished with exactly its bytes.
+            if let Some((_, sha256)) = claim::finish_staged(store, &mut conn, &id)? {
+                claim::publish_statement(store, &conn)?;
+                return re_served("finished_staged", &sha256, &conn);
+            }
+            // Nothing whole was staged: no value of the lost draw was ever
+            // observable (see `claim`), so one new draw is allowed, unpaid.
+            let _ = std::fs::remove_file(claim::partial_path(store, &id));
+            ledger::record_claim(&conn, &id, &claim.nonce, "redrawn")?;
+            (0.0, head)
+        }
+        Debit::Debited { head } => {
+            ledger::record_claim(&conn, &id, &claim.nonce, "drawn")?;
+            (rho, head)
+        }
     };
     trace(req, "debit", started);
-    if crash_after_debit {
-        return Err(ReleaseError::SimulatedCrash);
-    }
+    claim::failpoint("after-debit");
 
     // Draw the noise: once per part.
     let mut frames = Vec::new();
@@ -613,7 +696,7 @@ fn release_inner(
         "request": request,
         "request_hash": request_hash,
         "inputs": input_list,
-        "inputs_hash": inputs_hash,
+        "inputs_digest": inputs_hash,
         "definitions_version": defs.version,
         "definitions": if table.classified {
             defs.definitions.iter().map(|d| serde_json::json!({"name": d.name, "title": d.title, "version": d.version})).collect::<Vec<_>>()
@@ -622,22 +705,22 @@ fn release_inner(
             crate::schema::ExtractKind::Cases => "person (agency + person_key), per period of data",
             crate::schema::ExtractKind::Returns => "agency, per period of data",
         },
+        "budget_scope": scope,
         "contribution_bounds": bounds,
         "accounting": req.accounting,
         "rho": rho,
         "epsilon": epsilon,
         "delta": delta,
         "parts": table.parts.iter().zip(&built).map(|(p, (_, c))| serde_json::json!({"part": p.label, "calibration": c})).collect::<Vec<_>>(),
+        "ledger_head": head,
         "opendp_version": "0.16.0",
         "safecount_version": env!("CARGO_PKG_VERSION"),
         "created_at": crate::store::now(),
     });
     let started = std::time::Instant::now();
-    let dir = store.release_dir(&req.period);
-    let path = dir.join(format!("{id}.parquet"));
-    let staged = store.staging_path(".parquet");
+    let partial = claim::partial_path(store, &id);
     {
-        let file = std::fs::File::create(&staged).map_err(StoreError::io(&staged))?;
+        let file = std::fs::File::create(&partial).map_err(StoreError::io(&partial))?;
         ParquetWriter::new(file)
             .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
                 PROVENANCE_KEY.to_string(),
@@ -645,20 +728,21 @@ fn release_inner(
             )])))
             .finish(&mut cells)?;
     }
-    store.publish(&staged, &path)?;
-    let bytes = std::fs::read(&path).map_err(StoreError::io(&path))?;
-    let rel = path
-        .strip_prefix(store.root())
-        .unwrap_or(&path)
-        .to_string_lossy()
-        .replace('\\', "/");
-    ledger::complete(&mut conn, &req.period, &id, &rel, &sha_hex(&bytes))?;
+    let drawn = claim::drawn_path(store, &id);
+    store.publish(&partial, &drawn)?;
+    claim::failpoint("after-stage");
+    let sha256 = claim::sha_file(&drawn)?;
+    ledger::complete(&mut conn, &key, &id, &rel, &sha256)?;
+    claim::failpoint("after-complete");
+    claim::publish_staged(store, &id, &rel, &sha256)?;
+    claim::publish_statement(store, &conn)?;
     trace(req, "write and complete", started);
+    drop(claim);
     Ok(Released {
         id,
         table: req.table.clone(),
         period: req.period.clone(),
-        path,
+        path: full,
         spent_rho: spent,
         reserved: false,
         cells,

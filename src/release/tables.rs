@@ -46,6 +46,10 @@ pub const STANDARD: &[&str] = &[
     "turnaways",
 ];
 
+/// The standard tables of agencies' quarterly returns (the agency is the unit);
+/// every other standard table is of case records (the person is the unit).
+pub const RETURNS_TABLES: &[&str] = &["funding", "funding_term", "beds", "turnaways"];
+
 /// delta allowed for a table over an open key set (OpenDP's threshold).
 pub const OPEN_KEYS_DELTA: f64 = 1e-7;
 

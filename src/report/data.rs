@@ -73,11 +73,19 @@ impl Estimate {
         self.lo() > 0.0 || self.hi() < 0.0
     }
 
+    /// Whether a ratio with this denominator is shown: the value is at least
+    /// three times its half-width. Below that the delta method's linear
+    /// approximation breaks down (the ratio's distribution is skewed and its
+    /// interval misleads), and near zero the ratio is not estimable at all.
+    pub fn is_safe_denominator(self) -> bool {
+        self.value > 0.0 && self.value >= 3.0 * self.half_width
+    }
+
     /// part / (part + rest), for independent `part` and `rest` (delta method).
-    /// None when the denominator's interval reaches zero: the share is not estimable.
+    /// None unless the denominator [`is_safe_denominator`](Self::is_safe_denominator).
     pub fn share(part: Estimate, rest: Estimate) -> Option<Estimate> {
         let total = Estimate::sum([part, rest])?;
-        if total.lo() <= 0.0 {
+        if !total.is_safe_denominator() {
             return None;
         }
         let t2 = total.value * total.value;
@@ -90,9 +98,9 @@ impl Estimate {
         })
     }
 
-    /// a / b for independent estimates (delta method); None when b's interval reaches zero.
+    /// a / b for independent estimates (delta method); None unless b [`is_safe_denominator`](Self::is_safe_denominator).
     pub fn ratio(a: Estimate, b: Estimate) -> Option<Estimate> {
-        if b.lo() <= 0.0 {
+        if !b.is_safe_denominator() {
             return None;
         }
         let r = a.value / b.value;
@@ -109,6 +117,38 @@ impl Estimate {
             half_width: self.half_width * k.abs(),
         }
     }
+}
+
+/// Two-sided p-value of "the true change is zero" for a change whose
+/// half-width is given at `level`, under the normal approximation of the
+/// noise (the discrete Gaussian's; conservative for sums of several cells).
+pub fn two_sided_p(change: Estimate, level: f64) -> f64 {
+    use statrs::function::erf::{erf_inv, erfc};
+    let z_level = std::f64::consts::SQRT_2 * erf_inv(level);
+    if change.half_width <= 0.0 {
+        return if change.value == 0.0 { 1.0 } else { 0.0 };
+    }
+    let sd = change.half_width / z_level;
+    erfc((change.value / sd).abs() / std::f64::consts::SQRT_2)
+}
+
+/// The Benjamini–Hochberg step-up procedure (Benjamini & Hochberg 1995,
+/// "Controlling the false discovery rate", JRSS B 57(1)): with the m p-values
+/// sorted, reject the k smallest, where k is the largest rank with
+/// p_(k) <= k q / m. Returns, per p-value in the given order, whether it is rejected.
+pub fn benjamini_hochberg(p: &[f64], q: f64) -> Vec<bool> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let k = (1..=m)
+        .rev()
+        .find(|&k| p[order[k - 1]] <= k as f64 * q / m as f64)
+        .unwrap_or(0);
+    let mut rejected = vec![false; m];
+    for &i in &order[..k] {
+        rejected[i] = true;
+    }
+    rejected
 }
 
 /// One released cell.
@@ -135,6 +175,15 @@ pub struct LoadedRelease {
 #[derive(Debug, Clone, Default)]
 pub struct ReleaseSet {
     pub releases: Vec<LoadedRelease>,
+    /// The budget ledger's public statement found beside the releases
+    /// (`ledger.json`): every debit, not only these releases'.
+    pub statement: Option<crate::privacy::ledger::Statement>,
+}
+
+/// The ledger statement in `dir`, if there is a readable one.
+fn statement_in(dir: &Path) -> Option<crate::privacy::ledger::Statement> {
+    let text = std::fs::read_to_string(dir.join(crate::release::claim::STATEMENT_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
 }
 
 fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
@@ -284,6 +333,7 @@ impl ReleaseSet {
         }
         Ok(ReleaseSet {
             releases: newest.into_values().collect(),
+            statement: statement_in(dir),
         })
     }
 
@@ -292,8 +342,16 @@ impl ReleaseSet {
         let releases = released
             .iter()
             .map(|r| LoadedRelease::from_frame(&r.path, r.provenance.clone(), &r.cells))
-            .collect::<Result<_, _>>()?;
-        Ok(ReleaseSet { releases })
+            .collect::<Result<Vec<_>, _>>()?;
+        // Release files live at releases/<period>/<id>.parquet; the statement at releases/.
+        let statement = released
+            .first()
+            .and_then(|r| r.path.parent()?.parent())
+            .and_then(statement_in);
+        Ok(ReleaseSet {
+            releases,
+            statement,
+        })
     }
 
     /// Quarters with at least one release, in order.
@@ -377,12 +435,39 @@ mod tests {
     }
 
     #[test]
+    fn benjamini_hochberg_rejects_the_known_set() {
+        // m = 8, q = 0.05: thresholds k * 0.00625. Only the two smallest pass,
+        // though five are below 0.05 on their own.
+        let p = [0.041, 0.001, 0.205, 0.039, 0.008, 0.042, 0.061, 0.074];
+        assert_eq!(
+            benjamini_hochberg(&p, 0.05),
+            [false, true, false, false, true, false, false, false]
+        );
+        // Step-up: a p-value above its own threshold is rejected when a larger rank passes.
+        let p = [0.01, 0.04, 0.03, 0.005];
+        assert_eq!(benjamini_hochberg(&p, 0.05), [true; 4]);
+        assert!(benjamini_hochberg(&[], 0.05).is_empty());
+    }
+
+    #[test]
+    fn p_values_match_the_interval_level() {
+        // A change whose 95% interval just reaches zero has p = 0.05.
+        let p = two_sided_p(e(10.0, 10.0), 0.95);
+        assert!((p - 0.05).abs() < 1e-6, "{p}");
+        assert!(two_sided_p(e(30.0, 10.0), 0.95) < 1e-6);
+        assert!((two_sided_p(e(0.0, 10.0), 0.95) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn shares_and_ratios_refuse_denominators_that_may_be_zero() {
         assert!(Estimate::share(e(1.0, 5.0), e(1.0, 5.0)).is_none());
         let s = Estimate::share(e(25.0, 2.0), e(75.0, 2.0)).unwrap();
         assert!((s.value - 0.25).abs() < 1e-12);
         assert!(s.half_width > 0.0 && s.half_width < 0.05);
         assert!(Estimate::ratio(e(10.0, 1.0), e(3.0, 4.0)).is_none());
+        // A denominator must be at least three times its half-width.
+        assert!(Estimate::ratio(e(10.0, 1.0), e(20.0, 7.0)).is_none());
+        assert!(Estimate::ratio(e(10.0, 1.0), e(21.0, 7.0)).is_some());
         let r = Estimate::ratio(e(100.0, 10.0), e(50.0, 0.0)).unwrap();
         assert_eq!(r.value, 2.0);
         assert!((r.half_width - 0.2).abs() < 1e-12);

@@ -153,8 +153,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("key_findings", "Key findings", "Principaux constats"),
     (
         "findings_intro",
-        "A change is reported only where it is larger than the noise added to protect people can explain (the 95% intervals of the two quarters, combined). Other comparisons are called inconclusive: the data cannot tell whether anything changed.",
-        "Un changement n'est signalé que s'il dépasse ce que le bruit ajouté pour protéger les personnes peut expliquer (intervalles à 95 % des deux trimestres, combinés). Les autres comparaisons sont dites non concluantes : les données ne permettent pas de savoir si quelque chose a changé.",
+        "A change is reported only where it is larger than the noise added to protect people can explain. Because this report makes many comparisons at once, the calls are corrected for multiple comparisons (Benjamini–Hochberg, false discovery rate 5%): among the changes reported, at most about 1 in 20 is expected to be a fluke of the noise. Other comparisons are called inconclusive: the data cannot tell whether anything changed. A rate or ratio is shown only where its denominator is at least three times its own margin of error.",
+        "Un changement n'est signalé que s'il dépasse ce que le bruit ajouté pour protéger les personnes peut expliquer. Comme ce rapport fait de nombreuses comparaisons à la fois, les constats sont corrigés pour les comparaisons multiples (Benjamini–Hochberg, taux de fausses découvertes de 5 %) : parmi les changements signalés, on s'attend à ce qu'au plus environ 1 sur 20 soit un effet du bruit. Les autres comparaisons sont dites non concluantes : les données ne permettent pas de savoir si quelque chose a changé. Un taux ou un rapport n'est affiché que si son dénominateur vaut au moins trois fois sa propre marge d'erreur.",
     ),
     (
         "finding_rose",
@@ -437,14 +437,14 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "methods_dp",
-        "Every number in this report was computed by the OpenDP library with random noise added, calibrated so that the published tables would look almost the same whether or not any one person's records were included. Nobody — not a funder, a researcher or an attacker with other data — can learn from these tables whether a particular person was served. The price is that each number is an estimate: small counts in particular may be off by a few people, and may even be slightly negative.",
-        "Chaque nombre de ce rapport a été calculé par la bibliothèque OpenDP avec l'ajout d'un bruit aléatoire, calibré pour que les tableaux publiés soient presque identiques que les dossiers d'une personne donnée y figurent ou non. Personne — bailleur de fonds, chercheur ou attaquant disposant d'autres données — ne peut apprendre de ces tableaux si une personne précise a été servie. En contrepartie, chaque nombre est une estimation : les petits effectifs surtout peuvent s'écarter de quelques personnes, et même être légèrement négatifs.",
+        "Every number in this report was computed by the OpenDP library with random noise added, calibrated so that each published table would come out almost the same whether or not any one person's records of one quarter at one agency were included. In plain words, with the ε and δ given below: whatever else an observer knows, seeing these tables changes their odds that a given person is in the data by at most a factor of e^ε, except with probability δ. This is a limit, not an absolute: with the budget spent here, ε is several units, so the protection is real but finite, and it weakens as more quarters are released. The price of the protection is that each number is an estimate: small counts in particular may be off by a few people, and may even be slightly negative.",
+        "Chaque nombre de ce rapport a été calculé par la bibliothèque OpenDP avec l'ajout d'un bruit aléatoire, calibré pour que chaque tableau publié soit presque identique que les dossiers d'une personne donnée pour un trimestre dans un organisme y figurent ou non. Concrètement, avec les ε et δ indiqués plus bas : quoi qu'un observateur sache par ailleurs, voir ces tableaux change ses chances de deviner qu'une personne donnée figure dans les données d'un facteur au plus e^ε, sauf avec une probabilité δ. C'est une limite, pas un absolu : avec le budget dépensé ici, ε vaut plusieurs unités; la protection est réelle mais finie, et elle s'affaiblit à mesure que des trimestres sont publiés. En contrepartie, chaque nombre est une estimation : les petits effectifs surtout peuvent s'écarter de quelques personnes, et même être légèrement négatifs.",
     ),
     ("methods_unit_h", "Who is protected", "Qui est protégé"),
     (
         "methods_unit",
-        "The privacy unit is the person served, identified within each agency by the agency's own pseudonymous key: all of one person's records in a quarter count as one contribution. For agency returns (funding, beds, turnaways) the unit is the agency, and those figures are only published for provinces or the whole country, never per agency. A person is counted at most once in each cell of each table; each person's shelter nights are clipped to 0–92 per quarter, and each agency's figures to the bounds stated with each table.",
-        "L'unité de confidentialité est la personne servie, identifiée au sein de chaque organisme par la clé pseudonyme de l'organisme : tous les dossiers d'une personne pendant un trimestre comptent pour une seule contribution. Pour les rapports des organismes (financement, lits, refus), l'unité est l'organisme, et ces chiffres ne sont publiés que par province ou pour l'ensemble du pays, jamais par organisme. Une personne est comptée au plus une fois dans chaque case de chaque tableau; les nuits d'hébergement de chaque personne sont plafonnées à 0–92 par trimestre, et les chiffres de chaque organisme aux bornes indiquées avec chaque tableau.",
+        "The privacy unit is the person served, identified within each agency by the agency's own pseudonymous key. Two datasets are neighbours when they differ by adding or removing all of one person's records of one quarter at one agency; changing a person's records counts as removing and adding, so twice the loss. A person served by k agencies, each with its own key for them, counts as k people: their loss is k² times the figures below. Agency returns (funding, beds, turnaways) describe agencies, not people: they draw on a separate budget per agency, and the guarantee stated here for people says nothing about agencies. A person is counted at most once in each cell of each table; each person's shelter nights are clipped to 0–92 per quarter, and each agency's figures to the bounds stated with each table.",
+        "L'unité de confidentialité est la personne servie, identifiée au sein de chaque organisme par la clé pseudonyme de l'organisme. Deux jeux de données sont voisins lorsqu'ils diffèrent par l'ajout ou le retrait de tous les dossiers d'une personne pour un trimestre dans un organisme; modifier les dossiers d'une personne compte comme un retrait et un ajout, donc une perte double. Une personne servie par k organismes, chacun ayant sa propre clé pour elle, compte pour k personnes : sa perte vaut k² fois les chiffres ci-dessous. Les rapports des organismes (financement, lits, refus) décrivent des organismes, pas des personnes : ils puisent dans un budget distinct par organisme, et la garantie énoncée ici pour les personnes ne dit rien des organismes. Une personne est comptée au plus une fois dans chaque case de chaque tableau; les nuits d'hébergement de chaque personne sont plafonnées à 0–92 par trimestre, et les chiffres de chaque organisme aux bornes indiquées avec chaque tableau.",
     ),
     (
         "methods_budget_h",
@@ -453,13 +453,13 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "methods_budget",
-        "Each quarter of data has its own budget, measured in zero-concentrated differential privacy (ρ). The tables in this report spent the amounts below. A person served in every quarter this report covers is protected by the sum: ρ = {rho}, which implies (ε, δ)-differential privacy with ε = {eps} at δ = 10⁻⁶.",
-        "Chaque trimestre de données a son propre budget, mesuré en confidentialité différentielle à concentration nulle (ρ). Les tableaux de ce rapport ont dépensé les montants ci-dessous. Une personne servie à chaque trimestre couvert par ce rapport est protégée par la somme : ρ = {rho}, ce qui implique une confidentialité différentielle (ε, δ) avec ε = {eps} pour δ = 10⁻⁶.",
+        "Each quarter of data has its own budget, measured in zero-concentrated differential privacy (ρ). The amounts below come from the budget ledger and count every release ever made from each quarter, not only the tables in this report. A person served in every quarter released so far has lost the sum: ρ = {rho}, which implies (ε, δ)-differential privacy with ε = {eps} at δ = {delta} (OpenDP's conversion; δ includes the thresholds' share).",
+        "Chaque trimestre de données a son propre budget, mesuré en confidentialité différentielle à concentration nulle (ρ). Les montants ci-dessous proviennent du registre du budget et comptent toutes les publications jamais faites à partir de chaque trimestre, pas seulement les tableaux de ce rapport. Une personne servie à chaque trimestre publié jusqu'ici a perdu la somme : ρ = {rho}, ce qui implique une confidentialité différentielle (ε, δ) avec ε = {eps} pour δ = {delta} (conversion d'OpenDP; δ inclut la part des seuils).",
     ),
     (
         "methods_budget_delta",
-        "The citizenship table's list of countries is itself protected by a threshold, which adds δ = {delta} per quarter.",
-        "La liste des pays du tableau de citoyenneté est elle-même protégée par un seuil, ce qui ajoute δ = {delta} par trimestre.",
+        "The citizenship table's list of countries is itself protected by a threshold, which adds δ = {delta} in all.",
+        "La liste des pays du tableau de citoyenneté est elle-même protégée par un seuil, ce qui ajoute δ = {delta} au total.",
     ),
     (
         "methods_interval_h",
@@ -492,6 +492,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Ces chiffres décrivent les personnes servies par les organismes participants, et non toutes les personnes victimes de traite au Canada : beaucoup ne sont jamais repérées ou ne demandent jamais de services. Des organismes se sont joints, se sont retirés ou ont modifié leurs dossiers au fil du temps; un changement entre trimestres peut donc refléter qui a déclaré plutôt que ce qui s'est passé.",
     ),
     ("budget_period", "Quarter of data", "Trimestre de données"),
+    (
+        "methods_budget_files_only",
+        "The budget ledger's statement was not found beside these release files, so the amounts below add up only the releases this report reads; other releases from the same quarters, if any, are not counted.",
+        "La déclaration du registre du budget est introuvable à côté de ces fichiers; les montants ci-dessous n'additionnent donc que les publications lues par ce rapport, sans les autres publications éventuelles des mêmes trimestres.",
+    ),
+    (
+        "methods_budget_agency",
+        "Agencies' returns drew on their own budget: ρ = {rho} per agency in all quarters together.",
+        "Les rapports des organismes ont puisé dans leur propre budget : ρ = {rho} par organisme pour l'ensemble des trimestres.",
+    ),
     ("budget_rho", "ρ spent", "ρ dépensé"),
     ("budget_tables", "Tables", "Tableaux"),
     ("prov_table", "Table", "Tableau"),

@@ -85,9 +85,29 @@ struct Section {
 }
 
 /// Everything a report shows, computed from a release set.
+/// The false discovery rate at which the report's findings call changes.
+const FALSE_DISCOVERY_RATE: f64 = 0.05;
+
+/// A first-to-last-quarter comparison of one series.
+struct Comparison {
+    what: String,
+    unit: Unit,
+    a: Estimate,
+    b: Estimate,
+    first: usize,
+    last: usize,
+    change: Estimate,
+    /// Two-sided p-value of "no change".
+    p: f64,
+    /// An end point's interval is as wide as its value: not compared.
+    too_uncertain: bool,
+}
+
 struct Builder<'a> {
     set: &'a ReleaseSet,
     lang: Lang,
+    /// Interval level of the releases (their half-widths' level).
+    level: f64,
     periods: Vec<String>,
     quarters: Vec<String>,
     /// Provinces where the participating agencies served people (from released counts).
@@ -490,52 +510,80 @@ impl<'a> Builder<'a> {
         ]
     }
 
-    /// A comparison of the first and last quarter of a series, as a sentence.
-    fn compare(&self, what: &str, series: &Series, unit: Unit) -> Option<(bool, String)> {
-        let lang = self.lang;
+    /// A comparison of the first and last quarter of a series; rendered later,
+    /// once every comparison of the report is known (see [`Builder::findings`]).
+    fn compare(&self, what: &str, series: &Series, unit: Unit) -> Option<Comparison> {
         let first = series.points.iter().position(Option::is_some)?;
         let last = series.points.iter().rposition(Option::is_some)?;
         if first == last {
             return None;
         }
         let (a, b) = (series.points[first]?, series.points[last]?);
-        if a.half_width >= a.value.abs().max(1.0) || b.half_width >= b.value.abs().max(1.0) {
-            return Some((
-                false,
-                lang.fill(
-                    "finding_too_uncertain",
-                    &[
-                        ("what", what.to_string()),
-                        ("h", unit.format(lang, a.half_width.max(b.half_width))),
-                    ],
-                ),
-            ));
-        }
+        let too_uncertain =
+            a.half_width >= a.value.abs().max(1.0) || b.half_width >= b.value.abs().max(1.0);
         let change = Estimate::change(a, b);
+        Some(Comparison {
+            what: what.to_string(),
+            unit,
+            a,
+            b,
+            first,
+            last,
+            change,
+            p: data::two_sided_p(change, self.level),
+            too_uncertain,
+        })
+    }
+
+    /// A comparison as a sentence, given whether the multiple-comparison
+    /// procedure called it a change.
+    fn sentence(&self, c: &Comparison, changed: bool) -> String {
+        let lang = self.lang;
+        if c.too_uncertain {
+            return lang.fill(
+                "finding_too_uncertain",
+                &[
+                    ("what", c.what.clone()),
+                    ("h", c.unit.format(lang, c.a.half_width.max(c.b.half_width))),
+                ],
+            );
+        }
         let args = [
-            ("what", what.to_string()),
-            ("a", unit.format(lang, a.value)),
-            ("b", unit.format(lang, b.value)),
-            ("qa", self.quarters[first].clone()),
-            ("qb", self.quarters[last].clone()),
-            ("d", unit.format(lang, change.value.abs())),
-            ("h", unit.format(lang, change.half_width)),
+            ("what", c.what.clone()),
+            ("a", c.unit.format(lang, c.a.value)),
+            ("b", c.unit.format(lang, c.b.value)),
+            ("qa", self.quarters[c.first].clone()),
+            ("qb", self.quarters[c.last].clone()),
+            ("d", c.unit.format(lang, c.change.value.abs())),
+            ("h", c.unit.format(lang, c.change.half_width)),
         ];
-        let key = match (change.excludes_zero(), change.value > 0.0) {
+        let key = match (changed, c.change.value > 0.0) {
             (true, true) => "finding_rose",
             (true, false) => "finding_fell",
             (false, _) => "finding_inconclusive",
         };
-        Some((change.excludes_zero(), lang.fill(key, &args)))
+        lang.fill(key, &args)
     }
 
+    /// The key findings. Every comparison of a first and last quarter in the
+    /// report is tested together: a change is called only when the
+    /// Benjamini–Hochberg procedure at a false discovery rate of 5% rejects
+    /// "no change" (Benjamini & Hochberg 1995), so that calling many
+    /// comparisons at once does not turn noise into findings.
     fn findings(&self) -> Vec<String> {
         let lang = self.lang;
-        let mut out = Vec::new();
+        enum Entry {
+            Text(String),
+            Compared(Comparison),
+            /// Unmet housing need in one province: summarised with the others when inconclusive.
+            Housing(String, Comparison),
+            HousingSummary,
+        }
+        let mut entries = Vec::new();
         let people = self.over_time(String::new(), |p| self.people(p));
-        out.extend(
+        entries.extend(
             self.compare(lang.t("what_people_served"), &people, Unit::People)
-                .map(|(_, s)| s),
+                .map(Entry::Compared),
         );
         // How much the definition changes who is counted, in the last quarter.
         if let Some(last) = self.periods.last() {
@@ -552,8 +600,8 @@ impl<'a> Builder<'a> {
             let wide = meets.iter().max_by(|a, b| a.1.value.total_cmp(&b.1.value));
             let narrow = meets.iter().min_by(|a, b| a.1.value.total_cmp(&b.1.value));
             if let (Some(w), Some(n)) = (wide, narrow) {
-                if n.1.lo() > 0.0 && w.0 != n.0 {
-                    out.push(lang.fill(
+                if n.1.is_safe_denominator() && w.0 != n.0 {
+                    entries.push(Entry::Text(lang.fill(
                         "finding_definitions",
                         &[
                             ("q", lang.quarter(last)),
@@ -563,42 +611,30 @@ impl<'a> Builder<'a> {
                             ("b", lang.int(n.1.value)),
                             ("f", lang.dec(w.1.value / n.1.value, 1)),
                         ],
-                    ));
+                    )));
                 }
             }
         }
-        // Unmet housing need: every province with data; the changes the noise explains, together.
-        let mut inconclusive = Vec::new();
+        // Unmet housing need: every province with data; the inconclusive ones together.
         for series in self.unmet_by_province() {
             if series.points.iter().flatten().all(|e| e.hi() < 1.0) {
                 continue;
             }
             let what = lang.fill("what_unmet_housing", &[("province", series.name.clone())]);
-            match self.compare(&what, &series, Unit::People) {
-                Some((true, sentence)) => out.push(sentence),
-                Some((false, _)) => inconclusive.push(series.name.clone()),
-                None => {}
+            if let Some(c) = self.compare(&what, &series, Unit::People) {
+                entries.push(Entry::Housing(series.name.clone(), c));
             }
         }
-        if !inconclusive.is_empty() && self.quarters.len() > 1 {
-            out.push(lang.fill(
-                "finding_inconclusive_many",
-                &[
-                    ("places", lang.list(&inconclusive)),
-                    ("qa", self.quarters[0].clone()),
-                    ("qb", self.quarters[self.quarters.len() - 1].clone()),
-                ],
-            ));
-        }
+        entries.push(Entry::HousingSummary);
         let turnaways = self.over_time(String::new(), |p| self.national("turnaways", p, None, &[]));
-        out.extend(
+        entries.extend(
             self.compare(lang.t("what_turnaways"), &turnaways, Unit::People)
-                .map(|(_, s)| s),
+                .map(Entry::Compared),
         );
         let funding = self.over_time(String::new(), |p| self.funding_total(p));
-        out.extend(
+        entries.extend(
             self.compare(lang.t("what_funding"), &funding, Unit::Dollars)
-                .map(|(_, s)| s),
+                .map(Entry::Compared),
         );
         let issued = self.over_time(String::new(), |p| {
             self.national(
@@ -608,9 +644,9 @@ impl<'a> Builder<'a> {
                 &[("trp_status", &["issued_initial", "reissued"])],
             )
         });
-        out.extend(
+        entries.extend(
             self.compare(lang.t("what_trp_issued"), &issued, Unit::People)
-                .map(|(_, s)| s),
+                .map(Entry::Compared),
         );
         for (key, groups) in [
             ("what_labour", ["labour", "both"]),
@@ -619,7 +655,49 @@ impl<'a> Builder<'a> {
             let s = self.over_time(String::new(), |p| {
                 self.national("exploitation", p, None, &[("exploitation_group", &groups)])
             });
-            out.extend(self.compare(lang.t(key), &s, Unit::People).map(|(_, s)| s));
+            entries.extend(
+                self.compare(lang.t(key), &s, Unit::People)
+                    .map(Entry::Compared),
+            );
+        }
+
+        // Every testable comparison, corrected together.
+        let tested: Vec<&Comparison> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Compared(c) | Entry::Housing(_, c) if !c.too_uncertain => Some(c),
+                _ => None,
+            })
+            .collect();
+        let p: Vec<f64> = tested.iter().map(|c| c.p).collect();
+        let calls = data::benjamini_hochberg(&p, FALSE_DISCOVERY_RATE);
+        let changed = |c: &Comparison| {
+            tested
+                .iter()
+                .position(|t| std::ptr::eq(*t, c))
+                .is_some_and(|i| calls[i])
+        };
+        let mut inconclusive = Vec::new();
+        let mut out = Vec::new();
+        for e in &entries {
+            match e {
+                Entry::Text(t) => out.push(t.clone()),
+                Entry::Compared(c) => out.push(self.sentence(c, changed(c))),
+                Entry::Housing(_, c) if changed(c) => out.push(self.sentence(c, true)),
+                Entry::Housing(name, _) => inconclusive.push(name.clone()),
+                Entry::HousingSummary => {
+                    if !inconclusive.is_empty() && self.quarters.len() > 1 {
+                        out.push(lang.fill(
+                            "finding_inconclusive_many",
+                            &[
+                                ("places", lang.list(&inconclusive)),
+                                ("qa", self.quarters[0].clone()),
+                                ("qb", self.quarters[self.quarters.len() - 1].clone()),
+                            ],
+                        ));
+                    }
+                }
+            }
         }
         // The largest service gap that the data can estimate.
         let mut best: Option<(f64, String, String, Estimate)> = None;
@@ -823,6 +901,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     let b = Builder {
         set,
         lang,
+        level: set.releases.first().map(|r| r.level).unwrap_or(0.95),
         quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
         provinces: Builder::provinces_with_people(set, &periods, &definitions),
         periods: periods.clone(),
@@ -850,23 +929,69 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         });
     }
 
-    // Budget: what the tables in this report spent, per quarter of data.
+    // Budget: from the ledger's statement beside the releases (every debit
+    // counts), else only what the releases read here spent, said as such.
     let mut budget = Vec::new();
-    let mut total_rho = 0.0;
-    let mut max_delta: f64 = 0.0;
-    for p in &periods {
-        let rel: Vec<_> = set.releases.iter().filter(|r| &r.period == p).collect();
-        let rho: f64 = rel.iter().map(|r| num(&r.provenance["rho"])).sum();
-        let delta: f64 = rel.iter().map(|r| num(&r.provenance["delta"])).sum();
-        max_delta = max_delta.max(delta);
-        total_rho += rho;
-        budget.push(BudgetRow {
-            period: lang.quarter(p),
-            rho: lang.dec(rho, 3),
-            tables: rel.len(),
-        });
-    }
-    let eps = crate::privacy::ledger::zcdp_to_epsilon(total_rho, 1e-6);
+    let (total_rho, eps, delta, threshold_delta, agency_rho) =
+        match &set.statement {
+            Some(st) => {
+                for p in st.periods.iter().filter(|p| {
+                    p.scope == crate::privacy::ledger::Scope::Person && p.spent_rho > 0.0
+                }) {
+                    budget.push(BudgetRow {
+                        period: lang.quarter(&p.period),
+                        rho: lang.dec(p.spent_rho, 3),
+                        tables: p.releases as usize,
+                    });
+                }
+                let agency: f64 = st
+                    .periods
+                    .iter()
+                    .filter(|p| p.scope == crate::privacy::ledger::Scope::Agency)
+                    .map(|p| p.spent_rho)
+                    .sum();
+                (
+                    st.person_rho,
+                    st.person_epsilon,
+                    st.person_delta,
+                    (st.person_delta - crate::privacy::ledger::CONVERSION_DELTA).max(0.0),
+                    agency,
+                )
+            }
+            None => {
+                let mut total = 0.0;
+                let mut thresholds = 0.0;
+                let mut agency = 0.0;
+                for p in &periods {
+                    let (person, agencies): (Vec<&data::LoadedRelease>, Vec<_>) = set
+                        .releases
+                        .iter()
+                        .filter(|r| &r.period == p)
+                        .partition(|r| r.provenance["budget_scope"] != "agency");
+                    let rho: f64 = person.iter().map(|r| num(&r.provenance["rho"])).sum();
+                    agency += agencies
+                        .iter()
+                        .map(|r| num(&r.provenance["rho"]))
+                        .sum::<f64>();
+                    thresholds += person
+                        .iter()
+                        .map(|r| num(&r.provenance["delta"]))
+                        .sum::<f64>();
+                    total += rho;
+                    budget.push(BudgetRow {
+                        period: lang.quarter(p),
+                        rho: lang.dec(rho, 3),
+                        tables: person.len(),
+                    });
+                }
+                let delta = crate::privacy::ledger::CONVERSION_DELTA + thresholds;
+                let eps = crate::privacy::ledger::zcdp_to_epsilon(
+                    total,
+                    crate::privacy::ledger::CONVERSION_DELTA,
+                );
+                (total, eps, delta, thresholds, agency)
+            }
+        };
     let defs_release = set.releases.iter().find(|r| r.table == "definitions");
     let definitions_version = defs_release
         .map(|r| {
@@ -949,8 +1074,11 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         cumulative => lang.fill("methods_budget", &[
             ("rho", lang.dec(total_rho, 3)),
             ("eps", lang.dec(eps, 2)),
+            ("delta", format!("{delta:.1e}")),
         ]),
-        delta_note => (max_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{max_delta:.0e}"))])),
+        delta_note => (threshold_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{threshold_delta:.1e}"))])),
+        budget_source_note => set.statement.is_none().then(|| t("methods_budget_files_only")),
+        agency_note => (agency_rho > 0.0).then(|| lang.fill("methods_budget_agency", &[("rho", lang.dec(agency_rho, 3))])),
         definitions_intro => lang.fill("methods_definitions", &[("version", definitions_version)]),
         definitions => definitions,
         provenance => provenance,

@@ -7,7 +7,14 @@
 //! <store>/canonical/<kind>/agency=<slug>/quarter=<Q>/<submission>.parquet
 //! <store>/releases/<period>/<release>.parquet        differentially private tables
 //! <store>/tmp/                                       staging; never read
+//! <store>/locks/<release>.lock                       held while a release is drawn (see `release`)
+//! <store>/secret.key                                 32 random bytes, 0600: the key of published digests
 //! ```
+//!
+//! Published files never carry a plain hash of an input: a SHA-256 of a small
+//! file can be checked against guesses of its contents. They carry
+//! [`Store::keyed_digest`]s instead (HMAC-SHA-256 under the store's secret),
+//! which nobody without the secret can compute or test.
 //! Writes are atomic: a file is written under `tmp/`, fsynced and renamed into
 //! place; the ledger rows that make it visible are written in one transaction
 //! afterwards, and a failure removes what was written. A rejected upload
@@ -84,7 +91,7 @@ impl Store {
 
     /// Open (creating if needed) the store at `root`.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        for dir in ["raw", "canonical", "releases", "tmp"] {
+        for dir in ["raw", "canonical", "releases", "tmp", "locks"] {
             let d = root.join(dir);
             std::fs::create_dir_all(&d).map_err(StoreError::io(&d))?;
         }
@@ -95,7 +102,64 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
+        store.secret()?;
         Ok(store)
+    }
+
+    /// The store's secret key, created on first use (32 bytes from the OS's
+    /// CSPRNG, written once, readable by the owner only).
+    fn secret(&self) -> Result<Vec<u8>, StoreError> {
+        let path = self.root.join("secret.key");
+        match std::fs::read(&path) {
+            Ok(key) if key.len() == 32 => return Ok(key),
+            Ok(_) => {
+                return Err(StoreError::Io {
+                    path,
+                    source: std::io::Error::other("the store's secret key is not 32 bytes"),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::Io { path, source: e }),
+        }
+        let mut key = vec![0u8; 32];
+        rand::fill(&mut key[..]);
+        let staged = self.staging_path(".key");
+        {
+            use std::io::Write;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(&staged).map_err(StoreError::io(&staged))?;
+            f.write_all(&key).map_err(StoreError::io(&staged))?;
+        }
+        // Two processes creating the key at once: the first link wins, both use it.
+        match std::fs::hard_link(&staged, &path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&staged);
+                Ok(key)
+            }
+            Err(_) => {
+                let _ = std::fs::remove_file(&staged);
+                std::fs::read(&path).map_err(StoreError::io(&path))
+            }
+        }
+    }
+
+    /// HMAC-SHA-256 of `bytes` under the store's secret, as hex: a digest that
+    /// can be published, since without the secret it cannot be computed from a
+    /// guess of the input (unlike a plain SHA-256).
+    pub fn keyed_digest(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.secret()?)
+            .expect("HMAC takes a key of any length");
+        mac.update(bytes);
+        Ok(hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// The lock file a release is drawn under.
+    pub fn lock_path(&self, release_id: &str) -> PathBuf {
+        self.root.join("locks").join(format!("{release_id}.lock"))
     }
 
     pub fn root(&self) -> &Path {

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per capability.
 
 mod definitions;
+mod guarantee;
 mod intake;
 mod pipeline;
 mod release;

@@ -57,7 +57,16 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
         safecount(
             &repo(),
             &[
-                "budget", "set", "--period", "2025Q4", "--rho", "0.6", "--store", s
+                "budget",
+                "set",
+                "--period",
+                "2025Q4",
+                "--rho",
+                "0.6",
+                "--agency-rho",
+                "0.6",
+                "--store",
+                s
             ]
         )
         .code,
@@ -197,13 +206,15 @@ EXTRA
         assert!(run.stderr.contains("own.toml:"), "{}", run.stderr);
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }
-    // Budget per table: the tables with their own rho take it, the others share the rest by weight.
+    // Budget per table: the tables with their own rho take it, the others share the rest by
+    // weight, within each scope (the returns table draws on the agencies' budget).
     let text = r#"
 name = "own"
 [inputs]
 periods = ["2025Q4"]
 [privacy]
 rho_per_period = 0.5
+agency_rho_per_period = 0.1
 [[tables]]
 table = "definitions"
 rho = 0.2
@@ -230,7 +241,8 @@ table = "turnaways"
         .iter()
         .map(|p| p["preview"]["rho"].as_f64().unwrap())
         .collect();
-    for (got, want) in rho.iter().zip([0.2, 0.2, 0.1]) {
+    assert_eq!(rho.len(), 3);
+    for (got, want) in rho.iter().zip([0.2, 0.3, 0.1]) {
         assert!((got - want).abs() < 1e-9, "{rho:?}");
     }
     assert_eq!(

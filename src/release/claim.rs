@@ -1,0 +1,350 @@
+//! One draw per debit: the claim on a release id, the staged draw, crash
+//! recovery, the sweep of stale staging files, and the checks that tie
+//! release files to the ledger.
+//!
+//! A release's noise is drawn by the one process holding its claim: an
+//! exclusive advisory lock on `locks/<release>.lock` (`flock`), which the
+//! operating system releases when that process exits, crash or not. A second
+//! request for the same id waits for the lock; by then the release is
+//! complete and is re-served, so it never draws. A draw goes through
+//!
+//! ```text
+//! tmp/draw-<id>.partial  --fsync, rename-->  tmp/draw-<id>.drawn
+//!   --ledger `complete` (path, SHA-256)-->  releases/<period>/<id>.parquet
+//! ```
+//!
+//! so a file is visible in `releases/` (where reports and processed tables
+//! read) only after the ledger marks it complete. Recovery, under the claim:
+//! - complete in the ledger but not in `releases/`: publish the staged
+//!   `.drawn` file whose SHA-256 the ledger recorded (the same bytes);
+//! - debited, not complete, a `.drawn` file staged: complete and publish
+//!   exactly those bytes;
+//! - debited, not complete, nothing staged (or only a `.partial`): draw
+//!   again, without a second debit. This is safe because no noisy value of
+//!   the first draw was ever observable: `tmp/` is never read by any command,
+//!   is not served, and a `.partial` file is deleted unread; the only other
+//!   copy lived in the memory of the process that died. The guarantee is
+//!   the composition of what was *released*, and nothing was (NIST SP
+//!   800-226 §4; the hazard is averaging two released draws).
+//!
+//! The claim lock works for processes sharing one store directory on one
+//! machine (or a file system with working `flock`), which is how the store
+//! is designed to be used.
+
+use super::ReleaseError;
+use crate::privacy::ledger;
+use crate::store::{Store, StoreError};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a request waits for another process drawing the same release
+/// (`SAFECOUNT_CLAIM_WAIT_SECS`), before answering "in progress".
+const DEFAULT_WAIT: Duration = Duration::from_secs(600);
+
+/// An exclusive claim on one release id, held until dropped (or the process ends).
+pub struct Claim {
+    _file: File,
+    pub nonce: String,
+}
+
+impl Claim {
+    /// Take the claim on `id`, waiting while another process holds it.
+    pub fn acquire(store: &Store, id: &str) -> Result<Claim, ReleaseError> {
+        let wait = std::env::var("SAFECOUNT_CLAIM_WAIT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_WAIT);
+        let started = Instant::now();
+        loop {
+            if let Some(claim) = Claim::try_acquire(store, id)? {
+                return Ok(claim);
+            }
+            if started.elapsed() >= wait {
+                return Err(ReleaseError::InProgress { id: id.into() });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Take the claim on `id` if nobody holds it.
+    pub fn try_acquire(store: &Store, id: &str) -> Result<Option<Claim>, ReleaseError> {
+        let path = store.lock_path(id);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(StoreError::io(&path))?;
+        match file.try_lock() {
+            Ok(()) => {
+                let nonce: u128 = rand::random();
+                Ok(Some(Claim {
+                    _file: file,
+                    nonce: format!("{nonce:032x}"),
+                }))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io { path, source: e }.into()),
+        }
+    }
+}
+
+/// Where a draw of `id` is written before it is complete.
+pub fn partial_path(store: &Store, id: &str) -> PathBuf {
+    store.root().join("tmp").join(format!("draw-{id}.partial"))
+}
+
+/// Where a whole, fsynced draw of `id` waits for the ledger's `complete`.
+pub fn drawn_path(store: &Store, id: &str) -> PathBuf {
+    store.root().join("tmp").join(format!("draw-{id}.drawn"))
+}
+
+/// The published path of `id`, relative to the store (as the ledger records it).
+pub fn relative_path(period: &str, id: &str) -> String {
+    format!("releases/{period}/{id}.parquet")
+}
+
+/// Stop here if `SAFECOUNT_FAILPOINT` names this point: the process aborts as
+/// a crash would (no destructors, no unwinding). For the crash tests only.
+pub fn failpoint(name: &str) {
+    if std::env::var("SAFECOUNT_FAILPOINT").as_deref() == Ok(name) {
+        eprintln!("safecount: failpoint {name}: aborting");
+        std::process::abort();
+    }
+}
+
+pub fn sha_file(path: &Path) -> Result<String, StoreError> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).map_err(StoreError::io(path))?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// Publish a staged draw whose SHA-256 the ledger recorded. Returns whether it was there.
+pub fn publish_staged(
+    store: &Store,
+    id: &str,
+    rel: &str,
+    sha256: &str,
+) -> Result<bool, ReleaseError> {
+    let drawn = drawn_path(store, id);
+    if !drawn.is_file() {
+        return Ok(false);
+    }
+    if sha_file(&drawn)? != sha256 {
+        return Err(ReleaseError::Altered { path: rel.into() });
+    }
+    store.publish(&drawn, &store.root().join(rel))?;
+    Ok(true)
+}
+
+/// Remove stale draws of releases nobody is drawing: `.partial` files are
+/// deleted unread; a `.drawn` file of a release the ledger completed and
+/// that is published is deleted; one of a debited, uncompleted release is
+/// completed and published (the same bytes a rerun would serve). Runs before
+/// and after every release.
+pub fn sweep(store: &Store) -> Result<(), ReleaseError> {
+    let tmp = store.root().join("tmp");
+    let Ok(entries) = std::fs::read_dir(&tmp) else {
+        return Ok(());
+    };
+    let mut conn = store.connect()?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("draw-") else {
+            continue;
+        };
+        let (id, partial) = match (rest.strip_suffix(".partial"), rest.strip_suffix(".drawn")) {
+            (Some(id), _) => (id.to_string(), true),
+            (_, Some(id)) => (id.to_string(), false),
+            _ => continue,
+        };
+        let Some(_claim) = Claim::try_acquire(store, &id)? else {
+            continue;
+        };
+        if partial {
+            let _ = std::fs::remove_file(entry.path());
+            continue;
+        }
+        finish_staged(store, &mut conn, &id)?;
+    }
+    Ok(())
+}
+
+/// Under the claim on `id`: bring a staged `.drawn` file to its end — publish
+/// it if the ledger completed it, complete and publish it if the ledger only
+/// debited it, delete it if it is already published. Returns the published
+/// path and SHA-256 when it was finished.
+pub fn finish_staged(
+    store: &Store,
+    conn: &mut rusqlite::Connection,
+    id: &str,
+) -> Result<Option<(String, String)>, ReleaseError> {
+    let drawn = drawn_path(store, id);
+    if !drawn.is_file() {
+        return Ok(None);
+    }
+    if let Some((_, _, rel, sha)) = ledger::completed(conn)?.into_iter().find(|c| c.0 == id) {
+        let published = store.root().join(&rel);
+        if published.is_file() && sha_file(&published)? == sha {
+            let _ = std::fs::remove_file(&drawn);
+        } else {
+            publish_staged(store, id, &rel, &sha)?;
+        }
+        return Ok(Some((rel, sha)));
+    }
+    let Some((_, key, _)) = ledger::pending(conn)?.into_iter().find(|p| p.0 == id) else {
+        // Never debited: cannot have come from a release; not ours to publish.
+        let _ = std::fs::remove_file(&drawn);
+        return Ok(None);
+    };
+    let period = ledger::parse_key(&key).map(|(_, p)| p).unwrap_or(&key);
+    let rel = relative_path(period, id);
+    let sha = sha_file(&drawn)?;
+    ledger::complete(conn, &key, id, &rel, &sha)?;
+    publish_staged(store, id, &rel, &sha)?;
+    Ok(Some((rel, sha)))
+}
+
+/// Write the ledger's public statement (`releases/ledger.json`): what was
+/// spent per quarter and scope and in total. Budgets and spend are public by
+/// design; reports read their totals from here.
+pub fn publish_statement(store: &Store, conn: &rusqlite::Connection) -> Result<(), ReleaseError> {
+    let statement = ledger::statement(conn)?;
+    let text = serde_json::to_string_pretty(&statement).expect("a statement serialises");
+    store.write_atomic(
+        &store.root().join("releases").join(STATEMENT_FILE),
+        text.as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// File name of the ledger's public statement beside the releases.
+pub const STATEMENT_FILE: &str = "ledger.json";
+
+fn release_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            release_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            out.push(path);
+        }
+    }
+}
+
+/// Refuse to debit against a ledger that does not know the release files
+/// beside it: an empty or recreated ledger would forget what was spent.
+pub fn check_ledger_knows_releases(
+    store: &Store,
+    conn: &rusqlite::Connection,
+) -> Result<(), ReleaseError> {
+    let mut files = Vec::new();
+    release_files(&store.root().join("releases"), &mut files);
+    if files.is_empty() {
+        return Ok(());
+    }
+    let completed: std::collections::HashSet<String> =
+        ledger::completed(conn)?.into_iter().map(|c| c.0).collect();
+    for f in files {
+        let id = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !completed.contains(&id) {
+            return Err(ReleaseError::UnknownRelease {
+                path: f
+                    .strip_prefix(store.root())
+                    .unwrap_or(&f)
+                    .display()
+                    .to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What `budget --verify` found beyond the hash chain.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct FileCheck {
+    pub release_files: usize,
+    /// Problems that break the guarantee's record: altered, unknown or missing files.
+    pub problems: Vec<String>,
+    /// Work left over from a crash that the next release finishes (pending debits, staged draws).
+    pub leftovers: Vec<String>,
+}
+
+/// Check every release file against its ledger row (SHA-256) and the head
+/// its provenance recorded (the hash of its debit event), every completed
+/// release against its file, and list pending debits and staging leftovers.
+pub fn verify_files(store: &Store, conn: &rusqlite::Connection) -> Result<FileCheck, ReleaseError> {
+    let mut check = FileCheck::default();
+    let completed = ledger::completed(conn)?;
+    let mut files = Vec::new();
+    release_files(&store.root().join("releases"), &mut files);
+    check.release_files = files.len();
+    for f in &files {
+        let rel = f
+            .strip_prefix(store.root())
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let id = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(row) = completed.iter().find(|c| c.0 == id) else {
+            check.problems.push(format!(
+                "{rel}: no completed release of this id in the ledger"
+            ));
+            continue;
+        };
+        if row.2 != rel {
+            check
+                .problems
+                .push(format!("{rel}: the ledger completed it at {}", row.2));
+        }
+        if sha_file(f)? != row.3 {
+            check.problems.push(format!(
+                "{rel}: its SHA-256 differs from the ledger's: it was altered"
+            ));
+            continue;
+        }
+        let provenance = super::read_release(f).map(|(_, p)| p).unwrap_or_default();
+        let recorded = provenance["ledger_head"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match ledger::debit_hash(conn, &id)? {
+            Some(h) if h == recorded => {}
+            _ => check.problems.push(format!(
+                "{rel}: the ledger head in its provenance is not its debit event"
+            )),
+        }
+    }
+    for (id, _, rel, _) in &completed {
+        if !store.root().join(rel).is_file() && !drawn_path(store, id).is_file() {
+            check.problems.push(format!(
+                "{rel}: completed in the ledger but the file is missing"
+            ));
+        }
+    }
+    for (id, key, _) in ledger::pending(conn)? {
+        check.leftovers.push(format!(
+            "release {id} of {key}: debited, not yet written (the next request for it finishes it)"
+        ));
+    }
+    if let Ok(entries) = std::fs::read_dir(store.root().join("tmp")) {
+        for e in entries.flatten() {
+            check.leftovers.push(format!(
+                "tmp/{}: staging file left over",
+                e.file_name().to_string_lossy()
+            ));
+        }
+    }
+    Ok(check)
+}
