@@ -121,6 +121,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             eprintln!("safecount submit: {e}");
             Ok(match e {
                 crate::store::SubmitError::MissingInput(_) => EXIT_NO_INPUT,
+                crate::store::SubmitError::Ingest(crate::ingest::IngestError::NoSection {
+                    ..
+                }) => super::EXIT_CONFIG,
                 crate::store::SubmitError::Ingest(_) => EXIT_USAGE,
                 crate::store::SubmitError::TooLarge(_) => EXIT_DATA,
                 crate::store::SubmitError::Store(_) => EXIT_IO,

@@ -69,7 +69,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             eprintln!("safecount validate: {e}");
             return Ok(match e {
                 IngestError::MissingInput(_) => EXIT_NO_INPUT,
-                IngestError::NoSection { .. } | IngestError::BadQuarter(_) => EXIT_USAGE,
+                // The profile cannot read this kind of extract: the profile is what to fix.
+                IngestError::NoSection { .. } => EXIT_CONFIG,
+                IngestError::BadQuarter(_) => EXIT_USAGE,
             });
         }
     };

@@ -222,6 +222,30 @@ fn word_count(value: &str) -> usize {
         .count()
 }
 
+/// Whether an unknown spelling may be shown back in a report: it looks like a
+/// code, not like something about a person. Short (at most 40 characters and
+/// 3 words), no identifier pattern, and not shaped like a name ("Bob
+/// Tremblay": capitalised words) unless it is close to a canonical code
+/// (`near_code`, e.g. "Forced Labour"). When in doubt, withhold.
+pub fn looks_like_code(value: &str, near_code: bool) -> bool {
+    let value = value.trim();
+    if value.chars().count() > 40 || value.split_whitespace().count() > 3 {
+        return false;
+    }
+    if detect(value).is_some() || value.contains('@') {
+        return false;
+    }
+    if value.chars().filter(char::is_ascii_digit).count() > 4 {
+        return false;
+    }
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
+    };
+    let name_shaped = words.len() >= 2 && words.iter().all(capitalised);
+    !name_shaped || near_code
+}
+
 /// Classify one value: the identifier kind it looks like, and whether that
 /// match alone is enough to reject (high precision).
 pub fn detect(value: &str) -> Option<(IdentifierKind, bool)> {
@@ -454,6 +478,24 @@ impl ColumnScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_code_like_spellings_are_shown_back() {
+        for code in ["Got it", "Waitlist", "F", "Femme", "2", "N/A", "sex work"] {
+            assert!(looks_like_code(code, false), "{code}");
+        }
+        assert!(looks_like_code("Forced Labour", true));
+        for person in [
+            "Bob Tremblay",
+            "Marie-Claude Roy",
+            "bob@example.org",
+            "514-555-0199",
+            "she came to us after leaving the farm in june",
+            "H2X 1Y4",
+        ] {
+            assert!(!looks_like_code(person, false), "{person}");
+        }
+    }
     use IdentifierKind::*;
 
     fn kind(v: &str) -> Option<IdentifierKind> {

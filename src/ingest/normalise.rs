@@ -15,6 +15,9 @@ use super::mapping::{CodeMapper, Hit, Mapped, code_slots};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
 use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
 use super::report::{IdentifierReport, Report, UnknownCode};
+
+/// Most unknown spellings listed in a report; the rest are counted.
+const MAX_UNKNOWN_LISTED: usize = 50;
 use crate::schema::{
     CodeList, ExtractKind, FieldDef, FieldKind, codes, fields, format_quarter, parse_quarter,
 };
@@ -554,6 +557,18 @@ fn parse_int(raw: &str) -> Option<i64> {
     cleaned.parse().ok()
 }
 
+/// Whether a cell is written as a number (digits with separators, a
+/// currency sign, a decimal point), whatever its size: one that does not
+/// parse is then too large, not "not a number".
+fn is_numeral(raw: &str) -> bool {
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    digits > 0
+        && raw.trim().chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | ',' | '.' | '$' | '-')
+        })
+}
+
 /// Dollars ("12,500.50", "12 500,50 $", "$1,200") to integer cents.
 fn parse_dollars(raw: &str) -> Option<i64> {
     let mut s: String = raw
@@ -584,12 +599,39 @@ fn parse_dollars(raw: &str) -> Option<i64> {
         .checked_add(if whole < 0 { -frac } else { frac })
 }
 
-fn parse_date(raw: &str, format: &str) -> Option<chrono::NaiveDate> {
+/// Why a date cell could not be read.
+#[derive(Debug, PartialEq)]
+enum DateProblem {
+    /// Written in the expected shape, but no such day exists (30 February).
+    NoSuchDay,
+    /// Not in the profile's format (nor ISO).
+    Format,
+}
+
+fn parse_date(raw: &str, format: &str) -> Result<chrono::NaiveDate, DateProblem> {
+    use chrono::format::ParseErrorKind;
     let raw = raw.trim();
     let raw = raw.split(['T', ' ']).next().unwrap_or(raw);
-    chrono::NaiveDate::parse_from_str(raw, format)
-        .ok()
-        .or_else(|| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+    let mut no_such_day = false;
+    for f in [format, "%Y-%m-%d"] {
+        match chrono::NaiveDate::parse_from_str(raw, f) {
+            Ok(d) => return Ok(d),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ParseErrorKind::OutOfRange | ParseErrorKind::Impossible
+                ) =>
+            {
+                no_such_day = true
+            }
+            Err(_) => {}
+        }
+    }
+    Err(if no_such_day {
+        DateProblem::NoSuchDay
+    } else {
+        DateProblem::Format
+    })
 }
 
 fn quarter_of(date: chrono::NaiveDate) -> String {
@@ -1215,8 +1257,15 @@ impl<'p> Pass<'p> {
                 );
             } else {
                 match parse_date(raw, &self.gz.date_format) {
-                    Some(date) => d.quarter = Some(quarter_of(date)),
-                    None => report.error(
+                    Ok(date) => d.quarter = Some(quarter_of(date)),
+                    Err(DateProblem::NoSuchDay) => report.error(
+                        Some(row),
+                        Some(&self.labels[col]),
+                        Some("quarter"),
+                        "constraint-error",
+                        "this day does not exist in the calendar (for example 30 February or 31 April): check the day and the month".into(),
+                    ),
+                    Err(DateProblem::Format) => report.error(
                         Some(row),
                         Some(&self.labels[col]),
                         Some("quarter"),
@@ -1612,6 +1661,16 @@ impl<'p> Pass<'p> {
                                         None
                                     }
                                     Some(v) => Some(v),
+                                    None if is_numeral(raw) => {
+                                        report.error(
+                                            Some(row),
+                                            Some(&self.labels[*col]),
+                                            Some(name),
+                                            "constraint-error",
+                                            "this number is far too large to be right; check the cell (a pasted identifier or a number in the wrong column?)".into(),
+                                        );
+                                        None
+                                    }
                                     None => {
                                         let unit = if *dollars {
                                             "an amount in dollars (e.g. 12500.00)"
@@ -1808,19 +1867,28 @@ impl<'p> Pass<'p> {
                 .entry("unknown-code")
                 .and_modify(|n| *n += tally.count)
                 .or_insert(tally.count);
+            if report.unknown_codes.len() >= MAX_UNKNOWN_LISTED {
+                report.unknown_codes_not_listed += 1;
+                continue;
+            }
             let suggestion = mapper.and_then(|m| m.suggest(&value));
             let allowed: Vec<&'static str> = mapper
                 .map(|m| m.list.codes.to_vec())
                 .unwrap_or_else(|| list.codes.to_vec());
+            // Shown only when it looks like a code; anything else might be a
+            // name or a note typed into the wrong column, and is withheld.
+            let shown = guard::looks_like_code(&value, suggestion.is_some()).then_some(value);
             report.unknown_codes.push(UnknownCode {
                 field: plan.def.name.to_string(),
                 column: labels[col].clone(),
-                profile_line: Some(format!(
-                    "\"{}\" = \"{}\"",
-                    value.replace('"', "\\\""),
-                    suggestion.unwrap_or("<one of the allowed codes>")
-                )),
-                value: Some(value),
+                profile_line: shown.as_ref().map(|value| {
+                    format!(
+                        "\"{}\" = \"{}\"",
+                        value.replace('"', "\\\""),
+                        suggestion.unwrap_or("<one of the allowed codes>")
+                    )
+                }),
+                value: shown,
                 count: tally.count,
                 rows: tally.rows,
                 profile_table: table,
@@ -2061,5 +2129,27 @@ mod tests {
             quarter_of(parse_date("2025-01-01T10:00", "%d/%m/%Y").unwrap()),
             "2025Q1"
         );
+    }
+
+    #[test]
+    fn an_impossible_day_is_not_called_a_format_problem() {
+        assert_eq!(
+            parse_date("2025-02-30", "%Y-%m-%d"),
+            Err(DateProblem::NoSuchDay)
+        );
+        assert_eq!(
+            parse_date("31/04/2025", "%d/%m/%Y"),
+            Err(DateProblem::NoSuchDay)
+        );
+        assert_eq!(parse_date("Feb 3rd", "%d/%m/%Y"), Err(DateProblem::Format));
+    }
+
+    #[test]
+    fn a_number_too_large_is_still_a_number() {
+        assert!(parse_int("123456789012345678901234").is_none());
+        assert!(is_numeral("123456789012345678901234"));
+        assert!(is_numeral("$1,000,000,000,000,000,000,000.00"));
+        assert!(!is_numeral("twelve"));
+        assert!(!is_numeral("12 beds"));
     }
 }

@@ -67,6 +67,8 @@ pub struct Report {
     pub errors: Vec<ReportError>,
     pub error_counts: BTreeMap<&'static str, u64>,
     pub unknown_codes: Vec<UnknownCode>,
+    /// Further unknown spellings beyond the ones listed (the list is capped).
+    pub unknown_codes_not_listed: u64,
     pub generalised: Vec<String>,
     pub ignored_columns: Vec<String>,
     pub warnings: Vec<String>,
@@ -86,6 +88,7 @@ impl Report {
             errors: Vec::new(),
             error_counts: BTreeMap::new(),
             unknown_codes: Vec::new(),
+            unknown_codes_not_listed: 0,
             generalised: Vec::new(),
             ignored_columns: Vec::new(),
             warnings: Vec::new(),
@@ -234,7 +237,7 @@ impl Report {
             for u in &self.unknown_codes {
                 let value = match &u.value {
                     Some(v) => format!("\"{v}\""),
-                    None => "a value (withheld: it may identify a person)".to_string(),
+                    None => "a value that looks like personal information (not shown)".to_string(),
                 };
                 let _ = writeln!(
                     out,
@@ -259,6 +262,13 @@ impl Report {
                         let _ = writeln!(out, "     Allowed codes: {}", u.allowed.join(", "));
                     }
                 }
+            }
+            if self.unknown_codes_not_listed > 0 {
+                let _ = writeln!(
+                    out,
+                    "   ... and {} more unknown spellings, not listed: check that the columns are the ones the profile names",
+                    self.unknown_codes_not_listed
+                );
             }
         }
         if !self.generalised.is_empty() {

@@ -106,14 +106,7 @@ pub fn relative_path(period: &str, id: &str) -> String {
     format!("releases/{period}/{id}.parquet")
 }
 
-/// Stop here if `SAFECOUNT_FAILPOINT` names this point: the process aborts as
-/// a crash would (no destructors, no unwinding). For the crash tests only.
-pub fn failpoint(name: &str) {
-    if std::env::var("SAFECOUNT_FAILPOINT").as_deref() == Ok(name) {
-        eprintln!("safecount: failpoint {name}: aborting");
-        std::process::abort();
-    }
-}
+pub use crate::store::failpoint;
 
 pub fn sha_file(path: &Path) -> Result<String, StoreError> {
     use sha2::{Digest, Sha256};

@@ -5,9 +5,10 @@
 use super::upload::{self, StagedFile};
 use super::{AppState, Problem, authenticate, bearer};
 use crate::schema::ExtractKind;
-use crate::store::{StoredAnswer, SubmitError, SubmitOutcome};
+use crate::store::{KeyClaim, SubmitError, SubmitOutcome};
 use axum::Router;
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -67,6 +68,16 @@ fn own_agency(
     Ok(agency)
 }
 
+/// A body that is not multipart/form-data (or has no boundary).
+pub(super) fn not_multipart() -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "bad-form",
+        "Not a multipart form",
+        "Send the upload as multipart/form-data (with its boundary), or PUT the file's bytes to /api/v1/agencies/{slug}/submissions/{quarter}/{kind}.",
+    )
+}
+
 pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
     match kind {
         "cases" | "" => Ok(ExtractKind::Cases),
@@ -113,7 +124,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
         return Ok(None);
     };
     match v.to_str() {
-        Ok(s) if !s.is_empty() && s.len() <= 200 => Ok(Some(s.trim_matches('"').to_string())),
+        Ok(s) if !s.trim_matches('"').trim().is_empty() && s.len() <= 200 => {
+            Ok(Some(s.trim_matches('"').to_string()))
+        }
         _ => Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "bad-idempotency-key",
@@ -141,15 +154,15 @@ pub(super) async fn submit(
     staged: StagedFile,
 ) -> Result<Outcome, Problem> {
     let (id, profile) = state.profile_for(agency, profile_id)?;
+    let _permit = state.check_permit().await?;
     let store = state.0.store.clone();
     let (sha, name, quarter) = (
         staged.sha256.clone(),
         file_name.to_string(),
         quarter.to_string(),
     );
-    let path = staged.keep();
     let result = tokio::task::spawn_blocking(move || {
-        store.submit_staged(&path, &sha, &name, &profile, kind, &quarter)
+        store.submit_staged(staged.staged, &sha, &name, &profile, kind, &quarter)
     })
     .await
     .map_err(|_| Problem::internal("Checking the file failed"))?;
@@ -220,8 +233,29 @@ fn respond(status: StatusCode, body: &serde_json::Value, replayed: bool) -> Resp
     r
 }
 
-/// Store an upload honouring an idempotency key: the same key with the same
-/// request answers as the first time; with a different request, it is refused.
+/// What is kept under an idempotency key: the status and the receipt, or for
+/// a refusal only a short problem — never the validation report, which names
+/// columns and rows of the file.
+fn answer_to_keep(status: StatusCode, body: &serde_json::Value) -> String {
+    if status.is_success() {
+        return body.to_string();
+    }
+    let mut kept = body.clone();
+    if let Some(o) = kept.as_object_mut() {
+        o.remove("report");
+        o.insert(
+            "detail".into(),
+            serde_json::json!("This upload was refused the first time it was sent; send it again without the Idempotency-Key (or with a new one) to see the report."),
+        );
+    }
+    kept.to_string()
+}
+
+/// Store an upload honouring an idempotency key. The key is claimed (with
+/// the request's hash) before anything is validated, so two requests with
+/// one key cannot both be processed: the same request while the first is
+/// under way gets 409, a different request 422, and the same request after
+/// the first finished gets the first answer again.
 async fn store_with_key(
     state: &AppState,
     agency: &str,
@@ -242,13 +276,27 @@ async fn store_with_key(
         .as_bytes(),
     ));
     if let Some(key) = &key {
-        match state.0.store.idempotent_answer(agency, key) {
-            Ok(Some(stored)) if stored.request_sha256 == request_sha => {
+        match state
+            .0
+            .store
+            .claim_idempotency_key(agency, key, &request_sha)
+        {
+            Ok(KeyClaim::Claimed) => {}
+            Ok(KeyClaim::Answered(stored)) => {
                 let body = serde_json::from_str(&stored.body).unwrap_or_default();
                 let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
                 return respond(status, &body, true);
             }
-            Ok(Some(_)) => {
+            Ok(KeyClaim::InProgress) => {
+                return Problem::new(
+                    StatusCode::CONFLICT,
+                    "idempotency-key-in-progress",
+                    "This upload is already being processed",
+                    "An upload with this Idempotency-Key is being checked right now. Wait for its answer, or ask again in a minute: you will get the same answer.",
+                )
+                .into_response();
+            }
+            Ok(KeyClaim::OtherRequest) => {
                 return Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "idempotency-key-reused",
@@ -257,7 +305,6 @@ async fn store_with_key(
                 )
                 .into_response();
             }
-            Ok(None) => {}
             Err(_) => {
                 return Problem::internal("The upload register could not be read").into_response();
             }
@@ -265,25 +312,20 @@ async fn store_with_key(
     }
     let (status, body) =
         answer_of(submit(state, agency, profile_id, kind, quarter, file_name, staged).await);
-    if let Some(key) = key.filter(|_| !status.is_server_error()) {
-        let first = state.0.store.remember_answer(
-            agency,
-            &key,
-            &StoredAnswer {
-                request_sha256: request_sha,
-                status: status.as_u16(),
-                body: body.to_string(),
-            },
-        );
-        if let Ok(first) = first {
-            if first.body != body.to_string() {
-                let b = serde_json::from_str(&first.body).unwrap_or_default();
-                return respond(
-                    StatusCode::from_u16(first.status).unwrap_or(status),
-                    &b,
-                    true,
-                );
-            }
+    if let Some(key) = key {
+        // A failure on the server's side (or a busy server) may be retried with the same key.
+        let kept = if status.is_server_error() {
+            state.0.store.release_idempotency_key(agency, &key)
+        } else {
+            state.0.store.answer_idempotency_key(
+                agency,
+                &key,
+                status.as_u16(),
+                &answer_to_keep(status, &body),
+            )
+        };
+        if kept.is_err() {
+            return Problem::internal("The upload register could not be written").into_response();
         }
     }
     respond(status, &body, false)
@@ -359,11 +401,12 @@ async fn post_multipart(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, Problem> {
     let agency = own_agency(&state, &headers, addr, &slug)?;
     let key = idempotency_key(&headers)?;
-    let form = upload::read_form(&state.0.store, form, state.0.max_upload).await?;
+    let form = form.map_err(|_| not_multipart())?;
+    let form = upload::read_form(&state.0.store, form, state.0.max_upload, |_| Ok(())).await?;
     let (kind, quarter) = (
         parse_kind(form.get("kind")),
         check_quarter(form.get("quarter")),

@@ -8,6 +8,13 @@
 //! the request. Tokens are compared by hash in constant time
 //! ([`Store::authenticate`]); requests are rate-limited per agency, and
 //! failed authentications per client address. TLS is left to a reverse proxy.
+//!
+//! What it bounds, so that no client can exhaust it for the others: the
+//! connections it holds ([`MAX_CONNECTIONS`]), how long a client may take to
+//! send a request's headers or sit idle ([`HEADER_TIMEOUT`]) and between two
+//! pieces of a body ([`BODY_CHUNK_TIMEOUT`]), the size of uploads and of form
+//! fields, and how many files are validated at once
+//! (`--max-concurrent-checks`; the others are told to retry, 503).
 
 mod api;
 mod openapi;
@@ -31,6 +38,19 @@ use std::time::{Duration, Instant};
 
 /// Default upload size limit: 200 MB.
 pub const DEFAULT_MAX_UPLOAD: u64 = 200 * 1024 * 1024;
+/// Most connections held open at once; further ones are closed at once.
+pub const MAX_CONNECTIONS: usize = 2_048;
+/// Longest a client may take to send a request's headers, or stay idle
+/// between requests on one connection.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest a client may pause while sending a body.
+pub const BODY_CHUNK_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest body of the small forms (confirm, receipts).
+pub const SMALL_FORM_BYTES: usize = 16 * 1024;
+/// How long an upload waits for a validation slot before it is told to retry.
+pub const CHECK_WAIT: Duration = Duration::from_secs(10);
+/// Seconds a client is told to wait when every validation slot is busy.
+pub const BUSY_RETRY_SECS: u64 = 20;
 /// How long a checked upload waits for the worker to confirm it.
 const PENDING_TTL: Duration = Duration::from_secs(30 * 60);
 
@@ -65,6 +85,8 @@ pub struct ServeConfig {
     pub per_agency_per_minute: u32,
     /// Failed authentications per minute allowed per client address.
     pub auth_failures_per_minute: u32,
+    /// Files validated at once; a further upload is asked to retry (503).
+    pub max_concurrent_checks: usize,
 }
 
 impl ServeConfig {
@@ -76,14 +98,15 @@ impl ServeConfig {
             max_upload_bytes: DEFAULT_MAX_UPLOAD,
             per_agency_per_minute: 120,
             auth_failures_per_minute: 20,
+            max_concurrent_checks: 2,
         }
     }
 }
 
 /// A checked upload waiting for the worker's confirmation.
 struct Pending {
-    path: PathBuf,
-    sha256: String,
+    /// The staged upload (removed when the entry is dropped).
+    file: upload::StagedFile,
     agency: String,
     profile: String,
     kind: crate::schema::ExtractKind,
@@ -100,6 +123,8 @@ pub(crate) struct Inner {
     per_agency: DefaultKeyedRateLimiter<String>,
     auth_failures: DefaultKeyedRateLimiter<IpAddr>,
     pending: Mutex<HashMap<String, Pending>>,
+    /// One permit per validation under way.
+    checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// Shared state of the server.
@@ -121,7 +146,27 @@ impl AppState {
             per_agency: RateLimiter::keyed(per_minute(config.per_agency_per_minute)),
             auth_failures: RateLimiter::keyed(per_minute(config.auth_failures_per_minute)),
             pending: Mutex::new(HashMap::new()),
+            checks: Arc::new(tokio::sync::Semaphore::new(
+                config.max_concurrent_checks.max(1),
+            )),
         })))
+    }
+
+    /// A validation slot, waiting up to [`CHECK_WAIT`] for one, else "busy,
+    /// retry later" (503 with Retry-After).
+    async fn check_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Problem> {
+        let waited =
+            tokio::time::timeout(CHECK_WAIT, Arc::clone(&self.0.checks).acquire_owned()).await;
+        waited.ok().and_then(Result::ok).ok_or_else(|| {
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is busy",
+                &format!(
+                    "Other files are being checked right now. Nothing was stored: send the file again in {BUSY_RETRY_SECS} seconds."
+                ),
+            )
+        })
     }
 
     /// The profiles an agency may use, by id.
@@ -170,13 +215,7 @@ impl AppState {
     /// Forget checked uploads nobody confirmed, and their files.
     fn sweep_pending(&self) {
         let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
-        pending.retain(|_, p| {
-            let keep = p.created.elapsed() < PENDING_TTL;
-            if !keep {
-                let _ = std::fs::remove_file(&p.path);
-            }
-            keep
-        });
+        pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
     }
 }
 
@@ -261,6 +300,10 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECS));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -339,7 +382,7 @@ async fn harden(request: Request, next: Next) -> Response {
         ("cache-control", "no-store"),
         (
             "content-security-policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
         ),
     ] {
         h.insert(name, HeaderValue::from_static(value));
@@ -354,43 +397,88 @@ async fn harden(request: Request, next: Next) -> Response {
     response
 }
 
-/// The server's routes.
+/// The server's routes. Upload routes take up to the upload limit; every
+/// other route only a small form.
 pub fn router(state: AppState) -> Router {
     let limit = state.0.max_upload as usize + 1024 * 1024;
     Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .layer(DefaultBodyLimit::max(limit))
+        .merge(
+            pages::upload_routes()
+                .merge(api::routes())
+                .layer(DefaultBodyLimit::max(limit)),
+        )
+        .merge(pages::routes().layer(DefaultBodyLimit::max(SMALL_FORM_BYTES)))
         .layer(middleware::from_fn(harden))
         .with_state(state)
 }
 
 /// Serve on an already bound listener until `shutdown` completes.
+///
+/// Connections are served by hyper directly (rather than `axum::serve`) to
+/// set what axum's server leaves out: a timer for the header timeout, which
+/// also closes idle keep-alive connections, and a cap on connections.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
     let sweeper = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             sweeper.sweep_pending();
+            let store = sweeper.0.store.clone();
+            let _ = tokio::task::spawn_blocking(move || store.sweep_staging()).await;
         }
     });
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let app = router(state);
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(64 * 1024);
+    let http = Arc::new(http);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of descriptors or a connection reset before accept: go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let app = app.clone();
+        let http = Arc::clone(&http);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(addr));
+                    app.clone().oneshot(request)
+                },
+            );
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            drop(permit);
+        });
+    }
 }
 
 /// Run the server until Ctrl-C.
 pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
     let state = AppState::new(config)?;
-    upload::clean_stale_staging(&state.0.store);
+    state.0.store.sweep_staging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -4,10 +4,11 @@
 //! list their own agency's receipts.
 
 use super::api::{Outcome, check_quarter, parse_kind, submit};
-use super::upload::{self, StagedFile};
+use super::upload;
 use super::{AppState, Pending, Problem, authenticate};
 use crate::schema::ExtractKind;
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{ConnectInfo, Form, Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -17,10 +18,15 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+/// The page route that receives a file (the upload size limit applies).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/upload", axum::routing::post(check))
+}
+
+/// The other page routes (small forms only).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(upload_page))
-        .route("/upload", axum::routing::post(check))
         .route("/upload/confirm", axum::routing::post(confirm))
         .route("/receipts", get(receipts_form).post(receipts))
         .route("/static/style.css", get(css))
@@ -105,9 +111,22 @@ fn random_id() -> String {
 async fn check(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = match upload::read_form(&state.0.store, form, state.0.max_upload).await {
+    let form = match form {
+        Ok(f) => f,
+        Err(_) => return upload_form(&state, Some(&super::api::not_multipart()), ""),
+    };
+    // The token comes ahead of the file (the page puts it first): nothing
+    // of the file is read or staged unless it is valid.
+    let mut authenticated: Option<String> = None;
+    let form = match upload::read_form(&state.0.store, form, state.0.max_upload, |fields| {
+        let token = fields.get("token").map(String::as_str);
+        authenticated = Some(authenticate(&state, token, addr.ip())?);
+        Ok(())
+    })
+    .await
+    {
         Ok(f) => f,
         Err(p) => return upload_form(&state, Some(&p), ""),
     };
@@ -115,7 +134,10 @@ async fn check(
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let quarter_given = get("quarter").to_string();
     let checked = (|| {
-        let agency = authenticate(&state, Some(get("token")), addr.ip())?;
+        let agency = match authenticated.take() {
+            Some(a) => a,
+            None => authenticate(&state, Some(get("token")), addr.ip())?,
+        };
         let kind = parse_kind(get("kind"))?;
         let quarter = check_quarter(get("quarter"))?;
         let (profile_id, profile) = state.profile_for(&agency, Some(get("profile")))?;
@@ -146,6 +168,10 @@ async fn check(
         return upload_form(&state, Some(&p), &quarter_given);
     }
     // Validate without storing: the same check `safecount validate` makes.
+    let _permit = match state.check_permit().await {
+        Ok(p) => p,
+        Err(p) => return upload_form(&state, Some(&p), &quarter_given),
+    };
     let path = staged.path().to_path_buf();
     let (prof, q) = (profile.clone(), quarter.clone());
     let validated = tokio::task::spawn_blocking(move || {
@@ -187,10 +213,8 @@ async fn check(
     };
     let pending = if report.valid {
         let id = random_id();
-        let sha256 = staged.sha256.clone();
         let entry = Pending {
-            path: staged.keep(),
-            sha256,
+            file: staged,
             agency: agency.clone(),
             profile: profile_id,
             kind,
@@ -228,34 +252,27 @@ async fn check(
             sha256 => sha256,
             report => report.to_text(),
             pending => pending,
-            token => get("token"),
         },
     )
 }
 
+/// The confirmation carries only the check's pending id: a single-use,
+/// random 128-bit id the server bound to the agency whose token passed the
+/// check, valid for 30 minutes. The token is never put into a page.
 #[derive(serde::Deserialize)]
 struct ConfirmForm {
     pending: String,
-    token: String,
 }
 
 /// Step 2: store the checked file and show the receipt.
-async fn confirm(
-    State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Form(f): Form<ConfirmForm>,
-) -> Response {
-    let agency = match authenticate(&state, Some(&f.token), addr.ip()) {
-        Ok(a) => a,
-        Err(p) => return upload_form(&state, Some(&p), ""),
-    };
-    let entry = {
-        let mut pending = state.0.pending.lock().unwrap_or_else(|e| e.into_inner());
-        match pending.get(&f.pending) {
-            Some(p) if p.agency == agency => pending.remove(&f.pending),
-            _ => None,
-        }
-    };
+async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> Response {
+    let entry = state
+        .0
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&f.pending);
+    let agency = entry.as_ref().map(|e| e.agency.clone()).unwrap_or_default();
     let Some(entry) = entry else {
         let p = Problem::new(
             StatusCode::GONE,
@@ -265,7 +282,7 @@ async fn confirm(
         );
         return upload_form(&state, Some(&p), "");
     };
-    let staged = StagedFile::adopt(entry.path, entry.sha256);
+    let staged = entry.file;
     let (kind_label, unit) = kind_words(entry.kind);
     match submit(
         &state,

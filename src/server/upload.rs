@@ -8,44 +8,20 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tokio::io::AsyncWriteExt;
 
-/// A file under `tmp/` that is removed when dropped, unless kept.
+/// An upload staged under `tmp/`: locked while held, removed when dropped
+/// (see [`crate::store::Staged`]), with the SHA-256 of its bytes.
 pub struct StagedFile {
-    path: Option<PathBuf>,
+    pub staged: crate::store::Staged,
     pub sha256: String,
     pub bytes: u64,
 }
 
 impl StagedFile {
     pub fn path(&self) -> &Path {
-        self.path
-            .as_deref()
-            .expect("staged file present until kept")
-    }
-
-    /// Take charge of a staged file again (a checked upload being confirmed).
-    pub fn adopt(path: PathBuf, sha256: String) -> StagedFile {
-        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        StagedFile {
-            path: Some(path),
-            sha256,
-            bytes,
-        }
-    }
-
-    /// Hand the file on (to the store or the pending list); it is no longer removed on drop.
-    pub fn keep(mut self) -> PathBuf {
-        self.path.take().expect("staged file present until kept")
-    }
-}
-
-impl Drop for StagedFile {
-    fn drop(&mut self) {
-        if let Some(p) = self.path.take() {
-            let _ = std::fs::remove_file(p);
-        }
+        self.staged.path()
     }
 }
 
@@ -61,31 +37,53 @@ pub fn too_large(limit: u64) -> Problem {
     )
 }
 
-/// Stream `body` to a new file under the store's `tmp/`, hashing it, refusing more than `limit` bytes.
+fn interrupted() -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "upload-interrupted",
+        "The upload was interrupted",
+        "The file did not arrive whole. Nothing was stored; please upload it again.",
+    )
+}
+
+fn stalled() -> Problem {
+    Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "upload-stalled",
+        "The upload stalled",
+        &format!(
+            "No data arrived for {} seconds, so the upload was stopped. Nothing was stored; please upload the file again.",
+            super::BODY_CHUNK_TIMEOUT.as_secs()
+        ),
+    )
+}
+
+/// Stream `body` to a new file under the store's `tmp/`, hashing it,
+/// refusing more than `limit` bytes or a pause longer than
+/// [`super::BODY_CHUNK_TIMEOUT`]. On any failure the file is removed.
 pub async fn stage<S, E>(store: &Store, body: S, limit: u64) -> Result<StagedFile, Problem>
 where
     S: Stream<Item = Result<Bytes, E>>,
     E: std::fmt::Display,
 {
     let mut body = std::pin::pin!(body);
-    let path = store.staging_path(".upload");
+    let io = |_| Problem::internal("The upload could not be written to disk");
+    let staged = store
+        .stage(None, ".upload")
+        .map_err(|_| Problem::internal("The upload could not be written to disk"))?;
+    let mut file = tokio::fs::File::from_std(staged.file().try_clone().map_err(io)?);
     let mut staged = StagedFile {
-        path: Some(path.clone()),
+        staged,
         sha256: String::new(),
         bytes: 0,
     };
-    let io = |_| Problem::internal("The upload could not be written to disk");
-    let mut file = tokio::fs::File::create(&path).await.map_err(io)?;
     let mut hasher = Sha256::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|_| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                "upload-interrupted",
-                "The upload was interrupted",
-                "The file did not arrive whole. Nothing was stored; please upload it again.",
-            )
-        })?;
+    loop {
+        let chunk = match tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, body.next()).await {
+            Err(_) => return Err(stalled()),
+            Ok(None) => break,
+            Ok(Some(chunk)) => chunk.map_err(|_| interrupted())?,
+        };
         staged.bytes += chunk.len() as u64;
         if staged.bytes > limit {
             return Err(too_large(limit));
@@ -97,24 +95,6 @@ where
     file.sync_all().await.map_err(io)?;
     staged.sha256 = hex::encode(hasher.finalize());
     Ok(staged)
-}
-
-/// Remove staging files left by a crash (older than an hour).
-pub fn clean_stale_staging(store: &Store) {
-    let Ok(entries) = std::fs::read_dir(store.root().join("tmp")) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// A multipart upload form: its text fields and its `file`, staged.
@@ -132,37 +112,69 @@ impl UploadForm {
     }
 }
 
-/// Read a multipart form, streaming its `file` field to staging under the limit.
+/// Most bytes of a form's text field (token, quarter, kind, profile).
+pub const MAX_FIELD_BYTES: usize = 4 * 1024;
+
+fn bad_form() -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "bad-form",
+        "The upload did not arrive whole",
+        "Send multipart/form-data with the fields quarter, kind, profile (optional) and file, and try again.",
+    )
+}
+
+/// Read a multipart form, streaming its `file` field to staging under the
+/// limit. `authorize` sees the text fields read so far when the file begins:
+/// unless it agrees (for the page, a valid token sent ahead of the file),
+/// nothing of the file is read or written.
 pub async fn read_form(
     store: &Store,
     mut form: axum::extract::Multipart,
     limit: u64,
+    mut authorize: impl FnMut(&std::collections::HashMap<String, String>) -> Result<(), Problem>,
 ) -> Result<UploadForm, Problem> {
     let mut out = UploadForm {
         fields: Default::default(),
         file: None,
     };
     loop {
-        let field = match form.next_field().await {
+        let next = tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, form.next_field())
+            .await
+            .map_err(|_| stalled())?;
+        let mut field = match next {
             Ok(Some(f)) => f,
             Ok(None) => return Ok(out),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
-            Err(_) => {
-                return Err(Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad-form",
-                    "The upload did not arrive whole",
-                    "Send multipart/form-data with the fields quarter, kind, profile (optional) and file, and try again.",
-                ));
-            }
+            Err(_) => return Err(bad_form()),
         };
         if field.name() == Some("file") {
+            authorize(&out.fields)?;
             let name = super::api::display_name(field.file_name());
             out.file = Some((stage(store, field, limit).await?, name));
         } else {
-            let name = field.name().unwrap_or_default().to_string();
-            let text = field.text().await.unwrap_or_default();
-            out.fields.insert(name, text);
+            let name: String = field.name().unwrap_or_default().chars().take(64).collect();
+            let mut text = Vec::new();
+            loop {
+                let chunk = tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, field.chunk())
+                    .await
+                    .map_err(|_| stalled())?
+                    .map_err(|_| bad_form())?;
+                let Some(chunk) = chunk else { break };
+                text.extend_from_slice(&chunk);
+                if text.len() > MAX_FIELD_BYTES {
+                    return Err(Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "field-too-large",
+                        "A form field is too long",
+                        &format!(
+                            "The field {name} is longer than {MAX_FIELD_BYTES} bytes. Only the file may be large; check what was pasted into the form."
+                        ),
+                    ));
+                }
+            }
+            out.fields
+                .insert(name, String::from_utf8_lossy(&text).into_owned());
         }
     }
 }

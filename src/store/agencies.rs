@@ -173,14 +173,22 @@ impl Store {
         Ok((same && stored.is_some()).then(|| slug.to_string()))
     }
 
-    /// The answer stored for an agency's idempotency key, if any.
-    pub fn idempotent_answer(
+    /// Claim an agency's idempotency key for a request (by the request's
+    /// hash), in one transaction, before the upload is processed. Keys older
+    /// than [`IDEMPOTENCY_TTL_HOURS`] are forgotten first.
+    pub fn claim_idempotency_key(
         &self,
         agency: &str,
         key: &str,
-    ) -> Result<Option<StoredAnswer>, AgencyError> {
-        Ok(self
-            .connect()?
+        request_sha256: &str,
+    ) -> Result<KeyClaim, AgencyError> {
+        let mut conn = self.connect()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "DELETE FROM idempotency WHERE created_at < ?1",
+            params![super::hours_ago(IDEMPOTENCY_TTL_HOURS)],
+        )?;
+        let found: Option<StoredAnswer> = tx
             .query_row(
                 "SELECT request_sha256, status, body FROM idempotency WHERE agency = ?1 AND key = ?2",
                 params![agency, key],
@@ -192,25 +200,63 @@ impl Store {
                     })
                 },
             )
-            .optional()?)
+            .optional()?;
+        let claim = match found {
+            None => {
+                tx.execute(
+                    "INSERT INTO idempotency (agency, key, request_sha256, status, body, created_at) VALUES (?1, ?2, ?3, 0, '', ?4)",
+                    params![agency, key, request_sha256, now()],
+                )?;
+                KeyClaim::Claimed
+            }
+            Some(a) if a.request_sha256 != request_sha256 => KeyClaim::OtherRequest,
+            Some(a) if a.status == 0 => KeyClaim::InProgress,
+            Some(a) => KeyClaim::Answered(a),
+        };
+        tx.commit()?;
+        Ok(claim)
     }
 
-    /// Remember the answer to an idempotency key (the first answer wins).
-    pub fn remember_answer(
+    /// Record the answer to a claimed key: its status and a body that holds
+    /// a receipt or a short problem, never a validation report.
+    pub fn answer_idempotency_key(
         &self,
         agency: &str,
         key: &str,
-        answer: &StoredAnswer,
-    ) -> Result<StoredAnswer, AgencyError> {
-        let conn = self.connect()?;
-        conn.execute(
-            "INSERT OR IGNORE INTO idempotency (agency, key, request_sha256, status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![agency, key, answer.request_sha256, answer.status as i64, answer.body, now()],
+        status: u16,
+        body: &str,
+    ) -> Result<(), AgencyError> {
+        self.connect()?.execute(
+            "UPDATE idempotency SET status = ?3, body = ?4 WHERE agency = ?1 AND key = ?2",
+            params![agency, key, status as i64, body],
         )?;
-        Ok(self
-            .idempotent_answer(agency, key)?
-            .unwrap_or_else(|| answer.clone()))
+        Ok(())
     }
+
+    /// Give a claimed key up (the request failed on the server's side: it may be retried).
+    pub fn release_idempotency_key(&self, agency: &str, key: &str) -> Result<(), AgencyError> {
+        self.connect()?.execute(
+            "DELETE FROM idempotency WHERE agency = ?1 AND key = ?2 AND status = 0",
+            params![agency, key],
+        )?;
+        Ok(())
+    }
+}
+
+/// How long an idempotency key is remembered.
+pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
+
+/// What claiming an idempotency key found.
+#[derive(Debug, Clone)]
+pub enum KeyClaim {
+    /// New: this request processes the upload, then answers the key.
+    Claimed,
+    /// The same request is being processed by another connection.
+    InProgress,
+    /// The key was used for a different upload.
+    OtherRequest,
+    /// The same request was answered: replay this answer.
+    Answered(StoredAnswer),
 }
 
 #[cfg(test)]

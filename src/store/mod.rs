@@ -23,7 +23,7 @@
 mod agencies;
 mod submit;
 
-pub use agencies::{Agency, AgencyError, StoredAnswer, valid_slug};
+pub use agencies::{Agency, AgencyError, KeyClaim, StoredAnswer, valid_slug};
 pub use submit::{Receipt, Submission, SubmitError, SubmitOutcome};
 
 use rusqlite::Connection;
@@ -95,6 +95,13 @@ impl Store {
             let d = root.join(dir);
             std::fs::create_dir_all(&d).map_err(StoreError::io(&d))?;
         }
+        // The store holds what agencies sent: readable by its owner only.
+        #[cfg(unix)]
+        for dir in ["", "raw", "canonical", "tmp"] {
+            use std::os::unix::fs::PermissionsExt;
+            let d = root.join(dir);
+            let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700));
+        }
         let store = Store {
             root: root.to_path_buf(),
         };
@@ -102,7 +109,15 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
+        #[cfg(unix)]
+        for file in ["ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(root.join(file), std::fs::Permissions::from_mode(0o600));
+        }
         store.secret()?;
+        // What a killed command left in tmp/ goes now (a live one's files are locked).
+        store.sweep_staging();
         Ok(store)
     }
 
@@ -123,26 +138,22 @@ impl Store {
         }
         let mut key = vec![0u8; 32];
         rand::fill(&mut key[..]);
-        let staged = self.staging_path(".key");
+        let staged = self.stage(None, ".key")?;
         {
             use std::io::Write;
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut f = options.open(&staged).map_err(StoreError::io(&staged))?;
-            f.write_all(&key).map_err(StoreError::io(&staged))?;
+            staged
+                .file()
+                .write_all(&key)
+                .map_err(StoreError::io(staged.path()))?;
+            staged
+                .file()
+                .sync_all()
+                .map_err(StoreError::io(staged.path()))?;
         }
         // Two processes creating the key at once: the first link wins, both use it.
-        match std::fs::hard_link(&staged, &path) {
-            Ok(()) => {
-                let _ = std::fs::remove_file(&staged);
-                Ok(key)
-            }
-            Err(_) => {
-                let _ = std::fs::remove_file(&staged);
-                std::fs::read(&path).map_err(StoreError::io(&path))
-            }
+        match std::fs::hard_link(staged.path(), &path) {
+            Ok(()) => Ok(key),
+            Err(_) => std::fs::read(&path).map_err(StoreError::io(&path)),
         }
     }
 
@@ -182,6 +193,85 @@ impl Store {
         self.root.join("tmp").join(format!("{n:016x}{suffix}"))
     }
 
+    /// A new staging file under `tmp/` named `name` (or a random name
+    /// ending in `suffix` when `name` is None), created empty, owner-only,
+    /// and locked for as long as the guard lives (see [`Staged`]).
+    pub fn stage(&self, name: Option<&str>, suffix: &str) -> Result<Staged, StoreError> {
+        let path = match name {
+            Some(n) => self.root.join("tmp").join(n),
+            None => self.staging_path(suffix),
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(StoreError::io(&path))?;
+        file.lock().map_err(StoreError::io(&path))?;
+        Ok(Staged {
+            path: Some(path),
+            file: Some(file),
+        })
+    }
+
+    /// Remove what crashed or killed processes left under `tmp/`: every
+    /// staging file nobody holds the lock of (a live writer holds it; the
+    /// system releases it when the writer dies). A canonical file or raw copy
+    /// whose submission the ledger already records is moved into place
+    /// instead (the process died between the ledger row and the rename).
+    /// Draws of releases (`draw-*`) are left to the release's own sweep.
+    /// Returns how many files were removed or adopted.
+    pub fn sweep_staging(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(self.root.join("tmp")) else {
+            return 0;
+        };
+        let mut swept = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("draw-") {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(file) = std::fs::File::options().write(true).open(&path) else {
+                continue;
+            };
+            if file.try_lock().is_err() {
+                continue;
+            }
+            if !self.adopt_staged(&name, &path) {
+                let _ = std::fs::remove_file(&path);
+            }
+            swept += 1;
+        }
+        swept
+    }
+
+    /// Move a staged canonical file or raw copy (`canonical-<id>.parquet`,
+    /// `raw-<id>.<ext>`) into place when the ledger records its submission
+    /// and the file is not there yet. Returns whether it was adopted.
+    fn adopt_staged(&self, name: &str, path: &Path) -> bool {
+        let (id, raw) = match (name.strip_prefix("canonical-"), name.strip_prefix("raw-")) {
+            (Some(rest), _) => (rest.trim_end_matches(".parquet"), false),
+            (_, Some(rest)) => (rest.split('.').next().unwrap_or(rest), true),
+            _ => return false,
+        };
+        let Ok(conn) = self.connect() else {
+            return false;
+        };
+        let column = if raw { "raw_path" } else { "canonical_path" };
+        let target: Option<String> = conn
+            .query_row(
+                &format!("SELECT {column} FROM submissions WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten();
+        match target.map(|t| self.root.join(t)) {
+            Some(dest) if !dest.exists() => self.publish(path, &dest).is_ok(),
+            _ => false,
+        }
+    }
+
     /// Move a fully written staging file into place: fsync the file, rename, fsync the directory.
     pub fn publish(&self, staged: &Path, dest: &Path) -> Result<(), StoreError> {
         let file = std::fs::File::open(staged).map_err(StoreError::io(staged))?;
@@ -200,11 +290,13 @@ impl Store {
 
     /// Write bytes atomically to `dest`.
     pub fn write_atomic(&self, dest: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        let staged = self.staging_path(".part");
-        std::fs::write(&staged, bytes).map_err(StoreError::io(&staged))?;
-        self.publish(&staged, dest).inspect_err(|_| {
-            let _ = std::fs::remove_file(&staged);
-        })
+        use std::io::Write;
+        let staged = self.stage(None, ".part")?;
+        staged
+            .file()
+            .write_all(bytes)
+            .map_err(StoreError::io(staged.path()))?;
+        staged.publish(self, dest)
     }
 
     /// Canonical file of a submission.
@@ -228,12 +320,85 @@ impl Store {
     }
 }
 
+/// A staging file under `tmp/`: locked (an exclusive `flock`) while the guard
+/// lives, so that [`Store::sweep_staging`] never removes a file a live process
+/// is writing, and removed when the guard is dropped unless it was kept or
+/// moved into place. A killed process leaves its file unlocked; the next
+/// command's sweep removes it.
+#[derive(Debug)]
+pub struct Staged {
+    path: Option<PathBuf>,
+    file: Option<std::fs::File>,
+}
+
+impl Staged {
+    pub fn path(&self) -> &Path {
+        self.path
+            .as_deref()
+            .expect("a staged file has a path until kept")
+    }
+
+    /// The open, locked file.
+    pub fn file(&self) -> &std::fs::File {
+        self.file
+            .as_ref()
+            .expect("a staged file is open until kept")
+    }
+
+    /// Rename the file within `tmp/` (the lock goes with it).
+    pub fn rename(&mut self, to: PathBuf) -> Result<(), StoreError> {
+        std::fs::rename(self.path(), &to).map_err(StoreError::io(&to))?;
+        self.path = Some(to);
+        Ok(())
+    }
+
+    /// Move the file into place (fsync, rename, fsync the directory); the
+    /// guard is spent. If that fails the file is left, unlocked, for the
+    /// sweep to adopt or remove.
+    pub fn publish(mut self, store: &Store, dest: &Path) -> Result<(), StoreError> {
+        let path = self
+            .path
+            .take()
+            .expect("a staged file has a path until kept");
+        store.publish(&path, dest)
+    }
+
+    /// Leave the file where it is, unlocked, for the sweep to adopt or remove.
+    pub fn abandon(mut self) {
+        self.path = None;
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(p) = self.path.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Stop here if `SAFECOUNT_FAILPOINT` names this point: the process aborts as
+/// a crash would (no destructors, no unwinding, locks released by the
+/// system). For the crash tests and the kill benchmark only.
+pub fn failpoint(name: &str) {
+    if std::env::var("SAFECOUNT_FAILPOINT").as_deref() == Ok(name) {
+        eprintln!("safecount: failpoint {name}: aborting");
+        std::process::abort();
+    }
+}
+
 /// Now, as an RFC 3339 UTC timestamp.
 pub fn now() -> String {
+    hours_ago(0)
+}
+
+/// `hours` before now, as an RFC 3339 UTC timestamp (comparable as text with [`now`]).
+pub fn hours_ago(hours: i64) -> String {
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+        .unwrap_or(0)
+        - hours * 3_600_000;
     chrono::DateTime::from_timestamp_millis(millis)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()

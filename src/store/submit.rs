@@ -98,10 +98,14 @@ impl Store {
         kind: ExtractKind,
         quarter: &str,
     ) -> Result<SubmitOutcome, SubmitError> {
-        let staged = self.staging_path(".upload");
-        std::fs::write(&staged, bytes).map_err(StoreError::io(&staged))?;
+        use std::io::Write;
+        let staged = self.stage(None, ".upload")?;
+        staged
+            .file()
+            .write_all(bytes)
+            .map_err(StoreError::io(staged.path()))?;
         self.submit_staged(
-            &staged,
+            staged,
             &hex_sha256(bytes),
             file_name,
             profile,
@@ -113,28 +117,34 @@ impl Store {
     /// Validate and store an extract already written under the store's `tmp/`
     /// (an upload streamed to disk), whose SHA-256 the caller computed while
     /// writing it. The staged file is consumed: moved into place or removed,
-    /// whatever the outcome.
+    /// whatever the outcome (its guard removes it on every early return).
+    ///
+    /// The canonical file and the raw copy become visible together with their
+    /// ledger row: both are written under `tmp/` first, the row is recorded,
+    /// and only then are they renamed into place. A crash before the row
+    /// leaves only unlocked staging files, which the next command's sweep
+    /// removes; a crash after it leaves staged files the sweep moves into
+    /// place ([`Store::sweep_staging`]). No canonical file exists without
+    /// its row.
     pub fn submit_staged(
         &self,
-        staged: &Path,
+        mut staged: super::Staged,
         sha256: &str,
         file_name: &str,
         profile: &Profile,
         kind: ExtractKind,
         quarter: &str,
     ) -> Result<SubmitOutcome, SubmitError> {
-        let discard = || {
-            let _ = std::fs::remove_file(staged);
-        };
         let quarter = quarter.to_uppercase();
         if crate::schema::parse_quarter(&quarter).is_none() {
-            discard();
             return Err(SubmitError::Ingest(IngestError::BadQuarter(quarter)));
         }
         let agency = profile.agency.slug.clone();
         let sha256 = sha256.to_string();
-        let size = std::fs::metadata(staged)
-            .map_err(StoreError::io(staged))?
+        let size = staged
+            .file()
+            .metadata()
+            .map_err(StoreError::io(staged.path()))?
             .len();
         // The id is published in releases' provenance, so it is keyed: a plain
         // hash of the file's SHA-256 could be checked against guesses of the file.
@@ -145,11 +155,9 @@ impl Store {
             )?[..16]
         );
         if let Some(existing) = self.submission_of_bytes(&agency, kind, &quarter, &sha256)? {
-            discard();
             return Ok(SubmitOutcome::AlreadyStored(existing));
         }
         let Some(section) = profile.section(kind) else {
-            discard();
             return Err(SubmitError::Ingest(IngestError::NoSection {
                 profile: profile.path.clone(),
                 kind: kind.as_str(),
@@ -160,80 +168,35 @@ impl Store {
             FileFormat::Xlsx => "xlsx",
             FileFormat::Parquet => "parquet",
         };
-        // Validate the very bytes that were hashed, from the staging copy.
-        let named = staged.with_extension(ext);
-        std::fs::rename(staged, &named).map_err(|e| {
-            discard();
-            StoreError::io(staged)(e)
-        })?;
-        let staged = named.as_path();
-        let cleanup = |paths: &[&Path]| {
-            for p in paths {
-                let _ = std::fs::remove_file(p);
-            }
-        };
+        // Validate the very bytes that were hashed, from the staging copy,
+        // named for the sweep in case the process dies from here on.
+        staged.rename(self.root().join("tmp").join(format!("raw-{id}.{ext}")))?;
         let options = IngestOptions {
             kind,
             quarter: Some(quarter.clone()),
             ..Default::default()
         };
-        let outcome = match validate_file(&staged, profile, &options) {
-            Ok(o) => o,
-            Err(e) => {
-                cleanup(&[&staged]);
-                return Err(SubmitError::Ingest(e));
-            }
-        };
+        let outcome =
+            validate_file(staged.path(), profile, &options).map_err(SubmitError::Ingest)?;
         let mut report = outcome.report;
         report.file = file_name.to_string();
         let records = match (report.valid, outcome.records) {
             (true, Some(df)) => df,
-            _ => {
-                cleanup(&[&staged]);
-                return Ok(SubmitOutcome::Rejected(Box::new(report)));
-            }
+            _ => return Ok(SubmitOutcome::Rejected(Box::new(report))),
         };
         // Canonical records: the partition columns live in the path (Hive layout).
-        let mut records = match in_unit_order(records.drop_many(["agency", "quarter"])) {
-            Ok(df) => df,
-            Err(e) => {
-                cleanup(&[&staged]);
-                return Err(SubmitError::Store(StoreError::Parquet(e.to_string())));
-            }
-        };
+        let mut records = in_unit_order(records.drop_many(["agency", "quarter"]))
+            .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
         let canonical = self.canonical_path(kind, &agency, &quarter, &id);
-        let staged_parquet = self.staging_path(".parquet");
-        let written = std::fs::File::create(&staged_parquet)
-            .map_err(|e| {
-                SubmitError::Store(StoreError::Io {
-                    path: staged_parquet.clone(),
-                    source: e,
-                })
-            })
-            .and_then(|f| {
-                ParquetWriter::new(f)
-                    .finish(&mut records)
-                    .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))
-            });
-        if let Err(e) = written.and_then(|_| {
-            self.publish(&staged_parquet, &canonical)
-                .map_err(SubmitError::Store)
-        }) {
-            cleanup(&[&staged, &staged_parquet]);
-            return Err(e);
-        }
+        let parquet = self.stage(Some(&format!("canonical-{id}.parquet")), "")?;
+        ParquetWriter::new(parquet.file())
+            .finish(&mut records)
+            .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
         // The raw copy is kept unless intake generalised finer quasi-identifiers out of it.
-        let raw_path = if report.generalised.is_empty() {
-            let raw = self.root().join("raw").join(format!("{id}.{ext}"));
-            if let Err(e) = self.publish(&staged, &raw) {
-                cleanup(&[&staged, &canonical]);
-                return Err(SubmitError::Store(e));
-            }
-            Some(raw)
-        } else {
-            cleanup(&[&staged]);
-            None
-        };
+        let raw = report
+            .generalised
+            .is_empty()
+            .then(|| self.root().join("raw").join(format!("{id}.{ext}")));
         let receipt = Receipt {
             submission_id: id.clone(),
             agency: agency.clone(),
@@ -245,25 +208,28 @@ impl Store {
             records: report.records,
             received_at: now(),
             supersedes: None,
-            raw_kept: raw_path.is_some(),
+            raw_kept: raw.is_some(),
         };
-        match self.record(&receipt, file_name, raw_path.as_deref(), &canonical) {
-            Ok(supersedes) => Ok(SubmitOutcome::Stored(Receipt {
-                supersedes,
-                ..receipt
-            })),
+        let supersedes = match self.record(&receipt, file_name, raw.as_deref(), &canonical) {
+            Ok(s) => s,
             Err(e) => {
                 // Someone stored the same bytes concurrently: that is the receipt.
                 if let Ok(Some(existing)) = self.submission(&id) {
                     return Ok(SubmitOutcome::AlreadyStored(existing));
                 }
-                cleanup(&[&canonical]);
-                if let Some(raw) = &raw_path {
-                    cleanup(&[raw]);
-                }
-                Err(SubmitError::Store(e))
+                return Err(SubmitError::Store(e));
             }
+        };
+        super::failpoint("submit-after-record");
+        parquet.publish(self, &canonical)?;
+        match raw {
+            Some(raw) => staged.publish(self, &raw)?,
+            None => drop(staged),
         }
+        Ok(SubmitOutcome::Stored(Receipt {
+            supersedes,
+            ..receipt
+        }))
     }
 
     /// Store already-canonical records as a submission, skipping intake. For

@@ -48,6 +48,9 @@ impl AsRef<[u8]> for Tail {
 pub const SHARE_MIN_BYTES: usize = 4 << 20;
 
 /// A CSV file, or one share of its rows.
+/// Longest column name accepted (bytes).
+pub const MAX_HEADER_BYTES: usize = 200;
+
 pub struct CsvSource {
     parser: Parser,
     text: Arc<Text>,
@@ -189,6 +192,8 @@ impl CsvSource {
     }
 
     /// Open a file: UTF-8 text is parsed straight from a memory map; other encodings are decoded.
+    /// Refuses more than [`super::MAX_COLUMNS`] columns or a column name over
+    /// [`MAX_HEADER_BYTES`].
     pub fn open(
         path: &std::path::Path,
         encoding: Encoding,
@@ -228,6 +233,27 @@ impl CsvSource {
             unreachable!("a whole file is read by the csv crate")
         };
         let headers = reader.headers().map_err(|e| csv_error(&e, 0))?;
+        if headers.len() > super::MAX_COLUMNS {
+            return Err(ReadError::Limit {
+                what: "columns",
+                limit: super::MAX_COLUMNS as u64,
+            });
+        }
+        // A quote opened in the header and never closed swallows the rows
+        // below it into one "column name": say so, rather than report the
+        // columns that then seem to be missing.
+        if headers.iter().any(|h| h.contains(['\n', '\r'])) {
+            return Err(ReadError::Csv {
+                line: 1,
+                reason: "a quote (\") in the header row is never closed".into(),
+            });
+        }
+        if headers.iter().any(|h| h.len() > MAX_HEADER_BYTES) {
+            return Err(ReadError::Limit {
+                what: "characters in a column name",
+                limit: MAX_HEADER_BYTES as u64,
+            });
+        }
         source.headers = headers.iter().map(|h| h.trim().to_string()).collect();
         if source.headers.iter().all(String::is_empty) {
             return Err(ReadError::NoHeader);

@@ -17,6 +17,9 @@ pub use csv::{SHARE_MIN_BYTES, Share, decode_text};
 
 /// Largest extract accepted by default (1 GiB). Split larger extracts by quarter.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+/// Most columns an extract may have, in any format (the canonical schema has
+/// about 40; agencies' own layouts a few dozen more).
+pub const MAX_COLUMNS: usize = 1_000;
 
 /// Why a file could not be read as an extract at all.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,10 @@ pub enum ReadError {
     Xlsx(String),
     #[error("the Parquet file cannot be read ({0})")]
     Parquet(String),
+    #[error(
+        "the file has more {what} than safecount reads (at most {limit}); check that this is the right file, or split it"
+    )]
+    Limit { what: &'static str, limit: u64 },
 }
 
 impl ReadError {
@@ -55,7 +62,7 @@ impl ReadError {
         match self {
             ReadError::Missing(_) => "source-error",
             ReadError::Empty | ReadError::NoRows => "empty-file",
-            ReadError::TooLarge { .. } => "size-error",
+            ReadError::TooLarge { .. } | ReadError::Limit { .. } => "size-error",
             ReadError::Binary { .. } | ReadError::Xlsx(_) | ReadError::Parquet(_) => "format-error",
             ReadError::Encoding { .. } => "encoding-error",
             ReadError::NoHeader => "blank-header",
@@ -180,10 +187,36 @@ fn sniff_binary(bytes: &[u8]) -> Option<String> {
     if bytes.starts_with(b"%PDF") {
         return Some(": it is a PDF; export the data as CSV or .xlsx".into());
     }
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some(
+            ": it is UTF-32 text, which safecount does not read; save it again as \"CSV UTF-8\""
+                .into(),
+        );
+    }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    (!utf16 && head.contains(&0))
-        .then(|| ": it contains binary data; export the data as CSV".into())
+    if utf16 || !head.contains(&0) {
+        return None;
+    }
+    // Plain text saved as UTF-16 without its byte-order mark: every other byte is 0.
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    if half > 0 && (zeros_at(0) * 10 > half * 8 || zeros_at(1) * 10 > half * 8) {
+        return Some(
+            ": it looks like UTF-16 (\"Unicode\") text without its byte-order mark; save it again as \"CSV UTF-8\"".into(),
+        );
+    }
+    let at = memchr::memchr(0, bytes).unwrap_or(0);
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+    Some(format!(
+        ": it contains a NUL byte (binary data) on line {line}; remove it, or export the data again as CSV"
+    ))
 }
 
 impl Encoding {

@@ -1,6 +1,9 @@
 //! Parquet extracts through polars' reader. Every column is cast to text so
 //! that the validator sees Parquet cells exactly as it sees CSV cells; row
 //! numbers count data rows from 1.
+//!
+//! The file's own metadata is checked before any column is decompressed: a
+//! few kilobytes of Parquet can declare gigabytes of repeated values.
 
 use super::{ReadError, RowSource};
 use polars::prelude::*;
@@ -13,12 +16,49 @@ pub struct ParquetSource {
     len: usize,
 }
 
+/// Most rows a Parquet extract may hold (5 million).
+pub const MAX_ROWS: usize = 5_000_000;
+/// Most bytes its columns may take once decompressed (512 MiB).
+pub const MAX_INFLATED_BYTES: u64 = 512 << 20;
+
+/// Rows, columns and decompressed size from the footer, within the limits.
+fn check_metadata(reader: &mut ParquetReader<std::fs::File>) -> Result<(), ReadError> {
+    let meta = reader
+        .get_metadata()
+        .map_err(|e| ReadError::Parquet(short(&e)))?;
+    if meta.num_rows > MAX_ROWS {
+        return Err(ReadError::Limit {
+            what: "rows",
+            limit: MAX_ROWS as u64,
+        });
+    }
+    if meta.schema().columns().len() > super::MAX_COLUMNS {
+        return Err(ReadError::Limit {
+            what: "columns",
+            limit: super::MAX_COLUMNS as u64,
+        });
+    }
+    let inflated: u64 = meta
+        .row_groups
+        .iter()
+        .flat_map(|g| g.parquet_columns())
+        .map(|c| c.uncompressed_size().max(0) as u64)
+        .fold(0u64, u64::saturating_add);
+    if inflated > MAX_INFLATED_BYTES {
+        return Err(ReadError::Limit {
+            what: "bytes once the columns are decompressed",
+            limit: MAX_INFLATED_BYTES,
+        });
+    }
+    Ok(())
+}
+
 impl ParquetSource {
     pub fn open(path: &Path) -> Result<Self, ReadError> {
         let file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
-        let df = ParquetReader::new(file)
-            .finish()
-            .map_err(|e| ReadError::Parquet(short(&e)))?;
+        let mut reader = ParquetReader::new(file);
+        check_metadata(&mut reader)?;
+        let df = reader.finish().map_err(|e| ReadError::Parquet(short(&e)))?;
         if df.height() == 0 {
             return Err(ReadError::NoRows);
         }
