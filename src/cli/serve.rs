@@ -24,6 +24,9 @@ pub struct Args {
     /// Requests per minute allowed per agency.
     #[arg(long, default_value_t = 120)]
     pub rate_per_minute: u32,
+    /// Files validated at once; further uploads wait up to 10 s, then are asked to retry (503).
+    #[arg(long, default_value_t = 2)]
+    pub max_concurrent_checks: usize,
 }
 
 pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -31,6 +34,7 @@ pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
     config.addr = args.addr;
     config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
     config.per_agency_per_minute = args.rate_per_minute;
+    config.max_concurrent_checks = args.max_concurrent_checks;
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {

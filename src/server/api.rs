@@ -381,7 +381,12 @@ async fn put_raw(
             return Err(p);
         }
     };
-    let staged = upload::stage(&state.0.store, body.into_data_stream(), state.0.max_upload).await?;
+    let staged = upload::stage(
+        &state.0.store,
+        body.into_data_stream(),
+        state.upload_limits(),
+    )
+    .await?;
     let name = display_name(q.filename.as_deref());
     Ok(store_with_key(
         &state,
@@ -406,7 +411,7 @@ async fn post_multipart(
     let agency = own_agency(&state, &headers, addr, &slug)?;
     let key = idempotency_key(&headers)?;
     let form = form.map_err(|_| not_multipart())?;
-    let form = upload::read_form(&state.0.store, form, state.0.max_upload, |_| Ok(())).await?;
+    let form = upload::read_form(&state.0.store, form, state.upload_limits(), |_| Ok(())).await?;
     let (kind, quarter) = (
         parse_kind(form.get("kind")),
         check_quarter(form.get("quarter")),

@@ -87,6 +87,10 @@ pub struct ServeConfig {
     pub auth_failures_per_minute: u32,
     /// Files validated at once; a further upload is asked to retry (503).
     pub max_concurrent_checks: usize,
+    /// Longest wait for a request's headers, or idle between requests.
+    pub header_timeout: Duration,
+    /// Longest pause while a body is being sent.
+    pub body_pause: Duration,
 }
 
 impl ServeConfig {
@@ -99,6 +103,8 @@ impl ServeConfig {
             per_agency_per_minute: 120,
             auth_failures_per_minute: 20,
             max_concurrent_checks: 2,
+            header_timeout: HEADER_TIMEOUT,
+            body_pause: BODY_CHUNK_TIMEOUT,
         }
     }
 }
@@ -125,6 +131,8 @@ pub(crate) struct Inner {
     pending: Mutex<HashMap<String, Pending>>,
     /// One permit per validation under way.
     checks: Arc<tokio::sync::Semaphore>,
+    header_timeout: Duration,
+    body_pause: Duration,
 }
 
 /// Shared state of the server.
@@ -149,6 +157,8 @@ impl AppState {
             checks: Arc::new(tokio::sync::Semaphore::new(
                 config.max_concurrent_checks.max(1),
             )),
+            header_timeout: config.header_timeout,
+            body_pause: config.body_pause,
         })))
     }
 
@@ -167,6 +177,14 @@ impl AppState {
                 ),
             )
         })
+    }
+
+    /// What an upload may send: its size and its longest pause.
+    fn upload_limits(&self) -> upload::Limits {
+        upload::Limits {
+            max_bytes: self.0.max_upload,
+            pause: self.0.body_pause,
+        }
     }
 
     /// The profiles an agency may use, by id.
@@ -434,11 +452,12 @@ pub async fn serve_on(
             let _ = tokio::task::spawn_blocking(move || store.sweep_staging()).await;
         }
     });
+    let header_timeout = state.0.header_timeout;
     let app = router(state);
     let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .max_buf_size(64 * 1024);
     let http = Arc::new(http);
     let mut shutdown = std::pin::pin!(shutdown);

@@ -120,7 +120,7 @@ async fn check(
     // The token comes ahead of the file (the page puts it first): nothing
     // of the file is read or staged unless it is valid.
     let mut authenticated: Option<String> = None;
-    let form = match upload::read_form(&state.0.store, form, state.0.max_upload, |fields| {
+    let form = match upload::read_form(&state.0.store, form, state.upload_limits(), |fields| {
         let token = fields.get("token").map(String::as_str);
         authenticated = Some(authenticate(&state, token, addr.ip())?);
         Ok(())

@@ -46,22 +46,30 @@ fn interrupted() -> Problem {
     )
 }
 
-fn stalled() -> Problem {
+/// What an upload may send.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: u64,
+    /// Longest pause between two pieces of the body.
+    pub pause: std::time::Duration,
+}
+
+fn stalled(limits: Limits) -> Problem {
     Problem::new(
         StatusCode::REQUEST_TIMEOUT,
         "upload-stalled",
         "The upload stalled",
         &format!(
             "No data arrived for {} seconds, so the upload was stopped. Nothing was stored; please upload the file again.",
-            super::BODY_CHUNK_TIMEOUT.as_secs()
+            limits.pause.as_secs()
         ),
     )
 }
 
 /// Stream `body` to a new file under the store's `tmp/`, hashing it,
-/// refusing more than `limit` bytes or a pause longer than
-/// [`super::BODY_CHUNK_TIMEOUT`]. On any failure the file is removed.
-pub async fn stage<S, E>(store: &Store, body: S, limit: u64) -> Result<StagedFile, Problem>
+/// refusing more than `limits.max_bytes` or a pause longer than
+/// `limits.pause`. On any failure the file is removed.
+pub async fn stage<S, E>(store: &Store, body: S, limits: Limits) -> Result<StagedFile, Problem>
 where
     S: Stream<Item = Result<Bytes, E>>,
     E: std::fmt::Display,
@@ -79,14 +87,14 @@ where
     };
     let mut hasher = Sha256::new();
     loop {
-        let chunk = match tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, body.next()).await {
-            Err(_) => return Err(stalled()),
+        let chunk = match tokio::time::timeout(limits.pause, body.next()).await {
+            Err(_) => return Err(stalled(limits)),
             Ok(None) => break,
             Ok(Some(chunk)) => chunk.map_err(|_| interrupted())?,
         };
         staged.bytes += chunk.len() as u64;
-        if staged.bytes > limit {
-            return Err(too_large(limit));
+        if staged.bytes > limits.max_bytes {
+            return Err(too_large(limits.max_bytes));
         }
         hasher.update(&chunk);
         file.write_all(&chunk).await.map_err(io)?;
@@ -131,7 +139,7 @@ fn bad_form() -> Problem {
 pub async fn read_form(
     store: &Store,
     mut form: axum::extract::Multipart,
-    limit: u64,
+    limits: Limits,
     mut authorize: impl FnMut(&std::collections::HashMap<String, String>) -> Result<(), Problem>,
 ) -> Result<UploadForm, Problem> {
     let mut out = UploadForm {
@@ -139,26 +147,28 @@ pub async fn read_form(
         file: None,
     };
     loop {
-        let next = tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, form.next_field())
+        let next = tokio::time::timeout(limits.pause, form.next_field())
             .await
-            .map_err(|_| stalled())?;
+            .map_err(|_| stalled(limits))?;
         let mut field = match next {
             Ok(Some(f)) => f,
             Ok(None) => return Ok(out),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(limit)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large(limits.max_bytes));
+            }
             Err(_) => return Err(bad_form()),
         };
         if field.name() == Some("file") {
             authorize(&out.fields)?;
             let name = super::api::display_name(field.file_name());
-            out.file = Some((stage(store, field, limit).await?, name));
+            out.file = Some((stage(store, field, limits).await?, name));
         } else {
             let name: String = field.name().unwrap_or_default().chars().take(64).collect();
             let mut text = Vec::new();
             loop {
-                let chunk = tokio::time::timeout(super::BODY_CHUNK_TIMEOUT, field.chunk())
+                let chunk = tokio::time::timeout(limits.pause, field.chunk())
                     .await
-                    .map_err(|_| stalled())?
+                    .map_err(|_| stalled(limits))?
                     .map_err(|_| bad_form())?;
                 let Some(chunk) = chunk else { break };
                 text.extend_from_slice(&chunk);

@@ -2,6 +2,7 @@
 
 mod definitions;
 mod guarantee;
+mod hostile;
 mod intake;
 mod pipeline;
 mod release;

@@ -49,6 +49,15 @@ impl TestServer {
 
 /// Sample agencies keep their own profiles; other slugs get a copy of Maison Espérance's.
 fn start(agencies: &[&str], max_upload: u64) -> TestServer {
+    start_with(agencies, max_upload, |_| {})
+}
+
+/// The same, with the configuration adjusted (e.g. short timeouts).
+fn start_with(
+    agencies: &[&str],
+    max_upload: u64,
+    adjust: impl FnOnce(&mut ServeConfig),
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let profiles = dir.path().join("profiles");
     std::fs::create_dir_all(&profiles).unwrap();
@@ -71,6 +80,7 @@ fn start(agencies: &[&str], max_upload: u64) -> TestServer {
         .collect();
     let mut config = ServeConfig::new(store_dir, profiles);
     config.max_upload_bytes = max_upload;
+    adjust(&mut config);
     let state = AppState::new(&config).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
@@ -731,4 +741,163 @@ fn an_interrupted_upload_leaves_nothing_behind() {
     }
     assert_eq!(left, 0, "the partial upload was removed");
     assert!(server.store().submissions(None, true).unwrap().is_empty());
+}
+
+/// The status code of the answer on a raw connection, reading at most `wait`.
+fn status_of(stream: &mut std::net::TcpStream, wait: std::time::Duration) -> Option<u16> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    let line = String::from_utf8_lossy(&head);
+    line.split_whitespace().nth(1).and_then(|s| s.parse().ok())
+}
+
+#[test]
+fn an_unauthenticated_form_upload_stages_nothing_and_small_forms_stay_small() {
+    use std::io::Write;
+    let server = start(&["maison-esperance"], 50 << 20);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // A bad token, then a file that keeps coming: the refusal must come
+    // before any of the file is written.
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /upload HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 20971520\r\n\r\n--XyZ\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nsc1.maison-esperance.not-the-token\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .unwrap();
+    stream.write_all(&vec![b'a'; 256 * 1024]).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        server.staging_files(),
+        0,
+        "nothing staged before the token is checked"
+    );
+    assert_eq!(
+        status_of(&mut stream, std::time::Duration::from_secs(5)),
+        Some(401)
+    );
+    drop(stream);
+    assert_eq!(server.staging_files(), 0);
+    // The receipts and confirm forms take small bodies only.
+    let base = server.base.clone();
+    server.rt.block_on(async {
+        let big = format!("token={}", "a".repeat(200 * 1024));
+        for path in ["/receipts", "/upload/confirm"] {
+            let r = reqwest::Client::new()
+                .post(format!("{base}{path}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(big.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 413, "{path}");
+        }
+        // A multipart body without a boundary is a problem document, not text/plain.
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{base}/api/v1/agencies/maison-esperance/submissions"
+            ))
+            .bearer_auth(server.token("maison-esperance"))
+            .header("content-type", "multipart/form-data")
+            .body("nothing")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+        assert_eq!(
+            r.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json"
+        );
+    });
+}
+
+#[test]
+fn slow_clients_are_dropped_and_idle_connections_do_not_block_others() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let server = start_with(&["maison-esperance"], 10 << 20, |c| {
+        c.header_timeout = Duration::from_secs(1);
+        c.body_pause = Duration::from_secs(1);
+    });
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Headers that never end (slowloris): closed after the header timeout.
+    let started = Instant::now();
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    write!(slow, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nX-Slow: 1").unwrap();
+    let _ = status_of(&mut slow, Duration::from_secs(10));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "closed after {:?}",
+        started.elapsed()
+    );
+    // A body that stalls: refused (408), and its staging file removed.
+    let token = server.token("maison-esperance").to_string();
+    let mut stalled = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stalled,
+        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: 1048576\r\n\r\n"
+    )
+    .unwrap();
+    stalled.write_all(&vec![b'a'; 10 * 1024]).unwrap();
+    assert_eq!(status_of(&mut stalled, Duration::from_secs(5)), Some(408));
+    assert_eq!(server.staging_files(), 0);
+    // A thousand idle connections: /healthz still answers at once.
+    let idle: Vec<_> = (0..1000)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    let started = Instant::now();
+    let mut probe = std::net::TcpStream::connect(&addr).unwrap();
+    write!(probe, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    assert_eq!(status_of(&mut probe, Duration::from_secs(5)), Some(200));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(idle);
+}
+
+#[test]
+fn six_concurrent_uses_of_one_idempotency_key_store_one_file() {
+    let server = start(&["maison-esperance"], 10 << 20);
+    let file = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    let base = server.base.clone();
+    let token = server.token("maison-esperance").to_string();
+    let answers = server.rt.block_on(async {
+        let uploads = (0..6).map(|i| {
+            // Six different files (the same rows, more blank lines at the end).
+            let mut bytes = file.clone();
+            bytes.extend(std::iter::repeat_n(b'\n', i));
+            let (base, token) = (base.clone(), token.clone());
+            async move {
+                put(
+                    &base,
+                    "maison-esperance",
+                    "2025Q4",
+                    Some(&token),
+                    bytes,
+                    Some("one-key-for-six"),
+                )
+                .await
+            }
+        });
+        futures_util::future::join_all(uploads).await
+    });
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [201, 409, 422].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(answers.iter().all(|a| !a.replayed));
+    assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
+    assert_eq!(server.staging_files(), 0);
 }

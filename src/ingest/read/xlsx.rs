@@ -49,9 +49,9 @@ fn cell_text(cell: &Data) -> String {
 pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
 /// Most entries in a workbook's zip.
 pub const MAX_ENTRIES: usize = 10_000;
-/// Most non-empty cells read from a sheet (10 million): a larger extract is
+/// Most non-empty cells read from a sheet (5 million): a larger extract is
 /// better sent as CSV, which is read in parallel and in bounded memory.
-pub const MAX_CELLS: u64 = 10_000_000;
+pub const MAX_CELLS: u64 = 5_000_000;
 
 fn cell_ref_text(cell: &DataRef<'_>) -> String {
     match cell {
@@ -166,6 +166,30 @@ fn lay_out(cells: Vec<(u32, String)>, min_width: usize) -> Vec<String> {
     out
 }
 
+thread_local! {
+    /// Set while this thread runs calamine under `catch_unwind`.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into `None` without the panic message and
+/// backtrace on standard error (which would only alarm an agency worker:
+/// the refusal says what is wrong). Other threads' panics are reported as before.
+fn quietly_catching_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(false));
+    result.ok()
+}
+
 impl XlsxSource {
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<Self, ReadError> {
         let mut magic = [0u8; 4];
@@ -182,13 +206,11 @@ impl XlsxSource {
         check_zip(path)?;
         // Last resort: calamine panics on some damaged workbooks; nothing of
         // ours is shared with it, so unwinding out of it leaves no broken state.
-        let rows =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_cells(path, sheet)))
-                .unwrap_or_else(|_| {
-                    Err(ReadError::Xlsx(
-                        "it is damaged (its parts do not fit together)".into(),
-                    ))
-                })?;
+        let rows = quietly_catching_panics(|| read_cells(path, sheet)).unwrap_or_else(|| {
+            Err(ReadError::Xlsx(
+                "it is damaged: its parts do not fit together".into(),
+            ))
+        })?;
         let mut rows = rows.into_iter();
         let headers: Vec<String> = match rows.next() {
             Some((_, cells)) => lay_out(cells, 0)
