@@ -52,7 +52,9 @@ impl Default for IngestOptions {
 pub enum IngestError {
     #[error("the file {0} does not exist or cannot be opened")]
     MissingInput(PathBuf),
-    #[error("the profile {profile} has no [{kind}] section, so it cannot read {kind} extracts")]
+    #[error(
+        "the profile {profile} has no [{kind}] section, so it cannot read {kind} extracts: add that section to the profile (see the README), or check that this file is the kind you meant (--kind cases or --kind returns)"
+    )]
     NoSection {
         profile: PathBuf,
         kind: &'static str,

@@ -331,6 +331,11 @@ pub fn verify_files(store: &Store, conn: &rusqlite::Connection) -> Result<FileCh
             "release {id} of {key}: debited, not yet written (the next request for it finishes it)"
         ));
     }
+    for orphan in store.orphans()? {
+        check.leftovers.push(format!(
+            "{orphan}: no submission names this file (a leftover; safecount never reads it, but other tools reading the directory would): remove it"
+        ));
+    }
     if let Ok(entries) = std::fs::read_dir(store.root().join("tmp")) {
         for e in entries.flatten() {
             check.leftovers.push(format!(

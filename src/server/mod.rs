@@ -448,6 +448,11 @@ pub async fn serve_on(
         loop {
             tick.tick().await;
             sweeper.sweep_pending();
+            // Forget rate-limit state of agencies and addresses not seen lately.
+            sweeper.0.per_agency.retain_recent();
+            sweeper.0.per_agency.shrink_to_fit();
+            sweeper.0.auth_failures.retain_recent();
+            sweeper.0.auth_failures.shrink_to_fit();
             let store = sweeper.0.store.clone();
             let _ = tokio::task::spawn_blocking(move || store.sweep_staging()).await;
         }

@@ -245,6 +245,46 @@ impl Store {
         swept
     }
 
+    /// Canonical files and raw copies that no submission row names (left by
+    /// a crash of an older version, or put there by hand), relative to the store.
+    pub fn orphans(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.connect()?;
+        let mut known = std::collections::HashSet::new();
+        let mut stmt = conn.prepare("SELECT canonical_path, raw_path FROM submissions")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (canonical, raw) = row?;
+            known.insert(canonical);
+            known.extend(raw);
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![self.root.join("canonical"), self.root.join("raw")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&self.root)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !known.contains(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Move a staged canonical file or raw copy (`canonical-<id>.parquet`,
     /// `raw-<id>.<ext>`) into place when the ledger records its submission
     /// and the file is not there yet. Returns whether it was adopted.

@@ -2,7 +2,7 @@
 //! and crashes, totals from the ledger, the lifetime cap, the interval level
 //! outside a release's identity, and a ledger that must know its releases.
 
-use crate::support::{repo, safecount, submit_sample};
+use crate::support::{files_under, repo, safecount, submit_sample};
 use safecount::classify::DefinitionSet;
 use safecount::ingest::Profile;
 use safecount::privacy::Accounting;
@@ -62,21 +62,6 @@ fn sha(path: &Path) -> String {
     hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
         std::fs::read(path).unwrap(),
     ))
-}
-
-fn files_in(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_in(&p, suffix));
-            } else if p.to_string_lossy().ends_with(suffix) {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn verify(store: &Path) -> crate::support::Run {
@@ -358,4 +343,12 @@ fn a_recreated_ledger_beside_release_files_is_refused_and_altered_files_are_foun
     assert!(!refused.status.success());
     assert!(stderr.contains("the ledger does not know"), "{stderr}");
     assert_eq!(debits(&store), 0, "nothing was spent");
+}
+
+/// The files under `dir` whose names end with `suffix`.
+fn files_in(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect()
 }

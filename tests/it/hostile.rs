@@ -3,7 +3,7 @@
 //! Every one must be refused in plain words — no panic, no abort — without
 //! echoing any value planted in it, in bounded memory.
 
-use crate::support::{repo, write};
+use crate::support::{files_under, repo, write};
 use polars::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -197,6 +197,16 @@ fn corpus(dir: &Path) -> Vec<Case> {
         says: "column name",
     });
 
+    // One cell of 2 MB (a pasted document): refused, and not echoed.
+    let huge = format!("{}Zebulon", "x".repeat(2 << 20));
+    cases.push(Case {
+        name: "a 2 MB cell",
+        file: write(dir, "cell.csv", canonical_csv(&huge)),
+        profile: canonical.clone(),
+        planted: vec!["Zebulon"],
+        says: "one row",
+    });
+
     let utf16: Vec<u8> = canonical_csv("woman")
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
@@ -346,6 +356,28 @@ fn every_hostile_file_is_refused_clearly_without_echo_or_crash_in_bounded_memory
 }
 
 #[test]
+fn a_profile_without_the_section_is_a_profile_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write(
+        dir.path(),
+        "returns-only.toml",
+        "[agency]\nslug = \"only-returns\"\nname = \"Only Returns\"\nprovince = \"CA-MB\"\n\n[returns]\nformat = \"csv\"\n\n[returns.fields.funding_federal_cents]\ncolumn = \"Federal $\"\nunit = \"dollars\"\n",
+    );
+    let file = write(dir.path(), "x.csv", "a,b\n1,2\n");
+    let run = crate::support::safecount(
+        dir.path(),
+        &[
+            "validate",
+            file.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("no [cases] section"), "{}", run.stderr);
+}
+
+#[test]
 fn a_killed_submit_leaves_nothing_the_next_command_does_not_remove() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
@@ -379,24 +411,98 @@ fn a_killed_submit_leaves_nothing_the_next_command_does_not_remove() {
     );
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
     assert_eq!(std::fs::read_dir(store.join("tmp")).unwrap().count(), 0);
-    let canonical: Vec<_> = walk(&store.join("canonical"));
+    let canonical: Vec<_> = files_under(&store.join("canonical"));
     assert_eq!(canonical.len(), 1, "{canonical:?}");
     // The same bytes again: the stored receipt, nothing new.
     let again = submit(None);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("Already stored"));
-    assert_eq!(walk(&store.join("canonical")).len(), 1);
+    assert_eq!(files_under(&store.join("canonical")).len(), 1);
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
+/// Fuzzing of the profile mapper: random extracts in the canonical layout,
+/// their coded cells drawn from codes, near-codes, junk and values that look
+/// like people (names, e-mail addresses, phone numbers), never panic, and the
+/// report never shows a person-like value. `SAFECOUNT_FUZZ_SECS` (default 2)
+/// sets how long; `benches/fuzz.sh` runs it for ten minutes.
+#[test]
+fn fuzz_the_mapper_never_panics_or_shows_a_person() {
+    use rand::Rng;
+    use safecount::ingest::{IngestOptions, Profile, validate_file};
+    const CODED: &[&str] = &[
+        "gender",
+        "province",
+        "immigration_status",
+        "housing_need",
+        "means",
+    ];
+    const CELLS: &[&str] = &[
+        "woman",
+        "man",
+        "CA-ON",
+        "CA-QC",
+        "not_collected",
+        "Woman",
+        "wom an",
+        "",
+        "?",
+        "N/A",
+        "1",
+        "yes",
+        "debt_bondage;deception",
+        "threats; debt",
+        "Femme",
+        "étudiant",
+    ];
+    const PEOPLE: &[&str] = &[
+        "Marie Tremblay",
+        "Jean-Luc Gagnon",
+        "Ahmed Khan",
+        "maria.santos@example.org",
+        "514-555-0199",
+        "(416) 555 0123",
+        "Santos, Maria",
+        "Olu Adeyemi",
+    ];
+    let seconds: u64 = std::env::var("SAFECOUNT_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let dir = tempfile::tempdir().unwrap();
+    let profile = Profile::canonical("fuzz-agency", None);
+    let options = IngestOptions {
+        quarter: Some("2025Q4".into()),
+        ..Default::default()
+    };
+    let mut rng = rand::rng();
+    let mut cases = 0u64;
+    while std::time::Instant::now() < deadline {
+        cases += 1;
+        let mut text = format!("person_key,quarter,{}\n", CODED.join(","));
+        let mut planted = Vec::new();
+        for r in 0..rng.random_range(1..30) {
+            text.push_str(&format!("aaaaaaaaaaaa{r:04},2025Q4"));
+            for _ in CODED {
+                let cell = if rng.random_bool(0.1) {
+                    let p = PEOPLE[rng.random_range(0..PEOPLE.len())];
+                    planted.push(p);
+                    p
+                } else {
+                    CELLS[rng.random_range(0..CELLS.len())]
+                };
+                text.push_str(&format!(",\"{cell}\""));
+            }
+            text.push('\n');
+        }
+        let file = write(dir.path(), "fuzz.csv", &text);
+        let outcome = std::panic::catch_unwind(|| validate_file(&file, &profile, &options))
+            .unwrap_or_else(|_| panic!("the mapper panicked on {text:?}"));
+        let Ok(outcome) = outcome else { continue };
+        let shown = format!("{}{}", outcome.report.to_text(), outcome.report.to_json());
+        for p in &planted {
+            assert!(!shown.contains(p), "{p:?} shown for {text:?}:\n{shown}");
         }
     }
-    out
+    eprintln!("fuzz_the_mapper_never_panics_or_shows_a_person: {cases} extracts in {seconds} s");
 }

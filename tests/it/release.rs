@@ -120,6 +120,78 @@ fn noise_follows_the_discrete_gaussian_and_95_percent_intervals_cover() {
     );
 }
 
+/// Counts are released signed: an empty cell's noisy count is unbiased and
+/// spreads like the noise, not max(0, noise). 250 releases of a 20-cell table
+/// with 3 cells occupied (5, 50 and 1 people).
+#[test]
+fn empty_cells_are_unbiased_and_intervals_cover_every_cell() {
+    let g: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+    let f: Vec<String> = ["w", "x", "y", "z"].map(String::from).to_vec();
+    let spec = MeasurementSpec {
+        dims: vec![("g".into(), g.clone()), ("f".into(), f.clone())],
+        statistic: Statistic::Count,
+        accounting: Accounting::Zcdp,
+        open_keys_delta: None,
+    };
+    let rho = 0.001; // sigma = 1/sqrt(2 rho) = 22.4
+    let (built, cal) = spec.calibrate(rho, 0.05).unwrap();
+    let sigma = cal.scale;
+    let occupied = [(("a", "x"), 5usize), (("b", "y"), 50), (("c", "z"), 1)];
+    let (mut ids, mut gs, mut fs) = (Vec::new(), Vec::new(), Vec::new());
+    for ((gv, fv), n) in occupied {
+        for i in 0..n {
+            ids.push(format!("{gv}{fv}-{i:04}"));
+            gs.push(gv);
+            fs.push(fv);
+        }
+    }
+    let frame = df!(UNIT => ids, "g" => gs, "f" => fs).unwrap().lazy();
+    let truth = |gv: &str, fv: &str| {
+        occupied
+            .iter()
+            .find(|((a, b), _)| *a == gv && *b == fv)
+            .map(|(_, n)| *n as i64)
+            .unwrap_or(0)
+    };
+    let (mut empty, mut covered, mut cells) = (Vec::new(), 0usize, 0usize);
+    for _ in 0..250 {
+        let df = built.release(frame.clone()).unwrap();
+        assert_eq!(df.height(), 20, "every public cell is released");
+        let gcol = df.column("g").unwrap().str().unwrap().clone();
+        let fcol = df.column("f").unwrap().str().unwrap().clone();
+        let values = df.column("value").unwrap().i64().unwrap().clone();
+        for i in 0..df.height() {
+            let t = truth(gcol.get(i).unwrap(), fcol.get(i).unwrap());
+            let noise = values.get(i).unwrap() - t;
+            cells += 1;
+            covered += usize::from((noise.abs() as f64) <= cal.half_width);
+            if t == 0 {
+                empty.push(noise as f64);
+            }
+        }
+    }
+    let n = empty.len() as f64;
+    let mean = empty.iter().sum::<f64>() / n;
+    let sd = (empty.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    assert!(
+        mean.abs() < 4.0 * sigma / n.sqrt(),
+        "empty cells average {mean:.2} (sigma {sigma:.1}, {n} draws)"
+    );
+    assert!(
+        (sd / sigma - 1.0).abs() < 0.05,
+        "empty cells spread {sd:.2}, the noise scale is {sigma:.2}"
+    );
+    assert!(
+        empty.iter().any(|x| *x < 0.0),
+        "negative noisy counts are kept"
+    );
+    let coverage = covered as f64 / cells as f64;
+    assert!(
+        (coverage - 0.95).abs() <= 0.015,
+        "intervals covered {coverage:.4} of {cells} cells"
+    );
+}
+
 #[test]
 fn a_person_with_fifty_records_moves_a_count_by_at_most_one() {
     let spec = one_cell(Statistic::Count);

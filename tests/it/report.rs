@@ -1,7 +1,7 @@
 //! The demo and the funders' report: built from releases only, in English and
 //! French, self-contained, with intervals, and readable in a real browser.
 
-use crate::support::{repo, safecount};
+use crate::support::{files_under, repo, safecount};
 use safecount::report::data::ReleaseSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,20 +26,6 @@ fn demo() -> &'static (PathBuf, PathBuf, String) {
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
         (store, report, run.stdout)
     })
-}
-
-/// Every file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

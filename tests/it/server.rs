@@ -1,7 +1,7 @@
 //! The intake server: the API's refusals, limits and idempotency, concurrent
 //! uploads, `submit --server`, and the upload page driven in headless Chromium.
 
-use crate::support::{repo, safecount};
+use crate::support::{files_under, repo, safecount};
 use safecount::server::{AppState, ServeConfig, serve_on};
 use safecount::store::Store;
 use sha2::{Digest, Sha256};
@@ -486,26 +486,13 @@ fn multipart_uploads_receipts_and_the_openapi_description() {
     });
     // The server chose the stored names: nothing was written outside the store.
     let store = server.dir.path().join("store");
-    for entry in walk(server.dir.path()) {
+    for entry in files_under(server.dir.path()) {
         assert!(
             entry.starts_with(&store) || entry.starts_with(server.dir.path().join("profiles")),
             "{}",
             entry.display()
         );
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

@@ -50,6 +50,9 @@ pub const SHARE_MIN_BYTES: usize = 4 << 20;
 /// A CSV file, or one share of its rows.
 /// Longest column name accepted (bytes).
 pub const MAX_HEADER_BYTES: usize = 200;
+/// Longest row accepted (bytes of its cells): no cell of an extract needs
+/// more, and a quote left open can otherwise swallow a whole file into one cell.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
 
 pub struct CsvSource {
     parser: Parser,
@@ -271,7 +274,10 @@ impl CsvSource {
             from,
         });
         let share = from > 0 || until.is_some();
-        let parser = if share && is_quote_free(&bytes[from..until.unwrap_or(bytes.len())]) {
+        // A share re-read from where the one before it stopped may start past
+        // its own end (a quoted cell ran over the whole share): it is empty.
+        let end = until.unwrap_or(bytes.len()).max(from);
+        let parser = if share && is_quote_free(&bytes[from..end]) {
             Parser::QuoteFree {
                 reader: simd_csv::ZeroCopyReaderBuilder::new()
                     .delimiter(delimiter)
@@ -299,7 +305,8 @@ impl CsvSource {
             lines_before: line - 1,
             from,
             until,
-            reached: None,
+            // Past its own end already: nothing to read, and the next row starts here.
+            reached: until.filter(|u| from >= *u).map(|_| from),
             row_span: 0..0,
             ends: Vec::new(),
         }
@@ -469,6 +476,16 @@ impl CsvSource {
                     self.reached = Some(self.from + start);
                     return Ok(None);
                 }
+            }
+            let row_bytes = match self.parser {
+                Parser::Csv(_) => record.as_slice().len(),
+                Parser::QuoteFree { .. } => self.row_span.len(),
+            };
+            if row_bytes > MAX_ROW_BYTES {
+                return Err(ReadError::Limit {
+                    what: "characters in one row (a note or an unclosed quote?)",
+                    limit: MAX_ROW_BYTES as u64,
+                });
             }
             // (Only a row of one cell can be blank: most rows are not looked at twice.)
             let one_cell = match self.parser {
@@ -651,7 +668,10 @@ mod tests {
     /// if it starts where the one before it stopped, else it is read again from there.
     fn rows_by_shares(text: &[u8], n: usize) -> Vec<(u64, Vec<String>)> {
         let whole = CsvSource::new(text.to_vec(), Encoding::Auto, "auto").unwrap();
-        let shares = whole.split(n, 1).expect("the text is split");
+        // A text that cannot be cut (no row start after the header) is read whole, as intake does.
+        let Some(shares) = whole.split(n, 1) else {
+            return rows(text, Encoding::Auto).unwrap().1;
+        };
         let mut out = Vec::new();
         let mut next_start = Some(0);
         for share in shares {
@@ -731,6 +751,68 @@ mod tests {
     fn small_files_are_not_split() {
         let source = CsvSource::new(b"a,b\n1,2\n3,4\n".to_vec(), Encoding::Auto, "auto").unwrap();
         assert!(source.split(2, SHARE_MIN_BYTES).is_none());
+    }
+
+    /// A random text made of the pieces that matter to a CSV reader: cells,
+    /// delimiters, quotes (doubled or not), CR, LF, blank lines, accents.
+    pub(crate) fn random_csv(rng: &mut impl rand::Rng, pieces: usize) -> String {
+        const PIECES: &[&str] = &[
+            "a", "bc", "k1", ",", ",", ";", "\"", "\"\"", "\n", "\r\n", "\r", " ", "é", "\n\n",
+            "\"x\ny\"", "12", "\t",
+        ];
+        let mut text = String::from("key,acts,n\n");
+        for _ in 0..pieces {
+            text.push_str(PIECES[rng.random_range(0..PIECES.len())]);
+        }
+        text
+    }
+
+    /// Fuzzing of the share reader: random texts never panic, and wherever a
+    /// whole-file reader reads them, every split into shares reads the same
+    /// rows with the same numbers. `SAFECOUNT_FUZZ_SECS` (default 2) sets how
+    /// long; `benches/fuzz.sh` runs it for ten minutes.
+    #[test]
+    fn fuzz_shares_read_as_one_reader() {
+        use rand::Rng;
+        let seconds: u64 = std::env::var("SAFECOUNT_FUZZ_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(2);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        let mut rng = rand::rng();
+        let mut cases = 0u64;
+        while std::time::Instant::now() < deadline {
+            let pieces = rng.random_range(1..400);
+            let text = random_csv(&mut rng, pieces);
+            cases += 1;
+            let whole = std::panic::catch_unwind(|| rows(text.as_bytes(), Encoding::Auto));
+            let Ok(whole) = whole else {
+                panic!("the reader panicked on {text:?}");
+            };
+            let Ok((_, expected)) = whole else { continue };
+            for n in [2, 3, 5, 8] {
+                let got = std::panic::catch_unwind(|| rows_by_shares(text.as_bytes(), n));
+                match got {
+                    Ok(got) => assert_eq!(got, expected, "{n} shares of {text:?}"),
+                    Err(_) => panic!("the shares panicked ({n}) on {text:?}"),
+                }
+            }
+        }
+        eprintln!("fuzz_shares_read_as_one_reader: {cases} texts in {seconds} s");
+    }
+
+    /// What fuzzing found: a share re-read from past its own end (the share
+    /// before it ran over it inside a quoted cell) panicked, and then read a
+    /// row of the next share with the wrong parser.
+    #[test]
+    fn a_share_overrun_by_a_quoted_cell_is_empty() {
+        let panicked = "key,acts,n\n,;a,\"\t\r\n12\n\n\"\"\r\nk1 \n\n\t\r\n \"\"x\ny\"\r\n\r\n12  12a\"x\ny\"bc";
+        let (_, expected) = rows(panicked.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(rows_by_shares(panicked.as_bytes(), 5), expected);
+        let misread = "key,acts,n\n\"x\ny\"\n\n\"abc\n\n";
+        let (_, expected) = rows(misread.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(expected[1].1, ["abc\n\n"]);
+        assert_eq!(rows_by_shares(misread.as_bytes(), 3), expected);
     }
 
     #[test]
