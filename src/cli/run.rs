@@ -78,22 +78,25 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
         writeln!(
             out,
-            "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9} {:>10}  {:>8}",
-            "period", "table", "parts", "cells", "mechanism", "scale", "±half", "rho"
+            "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9} {:>10}  {:>8}  {}",
+            "period", "table", "parts", "cells", "mechanism", "scale", "±half", "rho", "asked"
         )?;
         for p in &planned {
             let c = &p.preview.parts[0].1;
             writeln!(
                 out,
-                "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9.2} {:>10.1}  {:>8.4}",
+                "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9.2} {:>10.1}  {:>8.4}  {}",
                 p.period,
                 p.preview.table,
                 p.preview.parts.len(),
                 p.preview.cells,
                 c.mechanism,
                 c.scale,
-                c.half_width,
-                p.preview.rho
+                p.widest_half_width,
+                p.preview.rho,
+                p.target_half_width
+                    .map(|t| format!("±{t} (rho solved)"))
+                    .unwrap_or_default()
             )?;
         }
         writeln!(out)?;
@@ -120,9 +123,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                         b.remaining_rho,
                         b.budget_rho,
                         if needed > b.remaining_rho + 1e-12 {
-                            " — NOT ENOUGH"
+                            format!(" — NOT ENOUGH: short by {:.4}", needed - b.remaining_rho)
                         } else {
-                            ""
+                            String::new()
                         }
                     )?,
                     None => writeln!(
@@ -148,7 +151,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
         writeln!(
             out,
-            "Half-widths are for the stated interval level ({:.0}%).",
+            "±half is the widest cell's interval half-width at the stated level ({:.0}%).",
             spec.privacy.interval_level * 100.0
         )?;
         return Ok(EXIT_OK);

@@ -114,6 +114,11 @@ pub struct TableSpec {
     pub weight: f64,
     /// Exactly this much rho per period for this table (instead of a weight).
     pub rho: Option<f64>,
+    /// The accuracy the table needs instead of a share: every cell's interval
+    /// half-width at most this (people, or the summed unit), at the pipeline's
+    /// interval level. The least rho that gives it is solved for when the
+    /// pipeline is loaded (and then acts as the table's `rho`).
+    pub half_width: Option<f64>,
     /// A table of your own: its dimensions (coded fields, or definition names for membership).
     pub dimensions: Option<Vec<String>>,
     /// For a table of your own: "cases" (default; the person is the unit) or "returns" (the agency is).
@@ -252,6 +257,7 @@ pub fn json_schema() -> serde_json::Value {
                         "table": {"type": "string", "description": "A standard table, or a name of your own for a table with `dimensions`.", "examples": tables},
                         "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "Share of the period's rho, relative to the other tables without their own rho."},
                         "rho": {"type": "number", "exclusiveMinimum": 0, "description": "Exactly this rho per period for this table."},
+                        "half_width": {"type": "number", "exclusiveMinimum": 0, "description": "The accuracy needed instead of a share: every cell's interval half-width at most this; the least rho giving it is solved for."},
                         "dimensions": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "A table of your own: coded fields (e.g. province, gender, housing_outcome) or definition names (their membership)."},
                         "source": {"enum": ["cases", "returns"], "default": "cases"},
                         "measure": {"enum": ["count", "sum"], "default": "count"},
@@ -298,7 +304,7 @@ impl PipelineSpec {
             line,
             message,
         };
-        let spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
+        let mut spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
             let (line, message) = crate::text::toml_error(&text, &e);
             invalid(line, message)
         })?;
@@ -451,6 +457,42 @@ impl PipelineSpec {
                 }
             }
         }
+        // Accuracy-first tables: solve for the rho that gives the half-width asked for.
+        if spec.tables.iter().any(|t| t.half_width.is_some()) {
+            let defs = spec.definitions()?;
+            for i in 0..spec.tables.len() {
+                let Some(target) = spec.tables[i].half_width else {
+                    continue;
+                };
+                let name = spec.tables[i].table.clone();
+                let line = line_of("half_width");
+                if !(target.is_finite() && target > 0.0) {
+                    return Err(invalid(
+                        line,
+                        format!("the half_width of {name} must be a positive number"),
+                    ));
+                }
+                if spec.tables[i].rho.is_some() {
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "{name} has both rho and half_width: give one (the rho is solved from the half-width)"
+                        ),
+                    ));
+                }
+                match spec.rho_for_half_width(&spec.tables[i], target, &defs)? {
+                    Some(rho) => spec.tables[i].rho = Some(rho),
+                    None => {
+                        return Err(invalid(
+                            line,
+                            format!(
+                                "no reasonable budget gives {name} a half-width of ±{target}: it would need rho > {MAX_RHO_FOR_TARGET} for one quarter. Ask for a wider half-width, or pool quarters"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         if let Some(rho) = spec.privacy.agency_rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(invalid(
@@ -478,10 +520,21 @@ impl PipelineSpec {
                     ));
                 }
                 Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
+                    let solved = tables.iter().any(|t| t.half_width.is_some());
                     return Err(invalid(
                         line_of(key),
                         format!(
-                            "the tables' own rho add up to {explicit}, leaving nothing of {key} = {total} for the others"
+                            "the tables' own rho{} add up to {explicit:.6}, leaving nothing of {key} = {total} for the others{}",
+                            if solved {
+                                " (with those solved from half_width)"
+                            } else {
+                                ""
+                            },
+                            if solved {
+                                ": raise the budget or ask for wider half-widths"
+                            } else {
+                                ""
+                            }
                         ),
                     ));
                 }
@@ -511,6 +564,57 @@ impl PipelineSpec {
         } else {
             Accounting::Zcdp
         }
+    }
+
+    /// The least rho (to within 2%) at which every cell of `t` has an interval
+    /// half-width of at most `target` at the pipeline's level; None when even
+    /// [`MAX_RHO_FOR_TARGET`] does not give it. Calibration only: reads no data.
+    fn rho_for_half_width(
+        &self,
+        t: &TableSpec,
+        target: f64,
+        defs: &DefinitionSet,
+    ) -> Result<Option<f64>, PipelineError> {
+        let widest = |rho: f64| -> Result<f64, PipelineError> {
+            let req = ReleaseRequest {
+                table: t.table.clone(),
+                period: self.inputs.periods[0].to_uppercase(),
+                rho,
+                accounting: self.accounting(),
+                level: self.privacy.interval_level,
+                agencies: None,
+                custom: t.custom(),
+            };
+            let preview = release::preview(defs, &req)?;
+            Ok(preview
+                .parts
+                .iter()
+                .map(|(_, c)| c.half_width)
+                .fold(0.0, f64::max))
+        };
+        // The noise scale, hence the half-width, goes as 1/sqrt(rho) under
+        // both accountings (pure: epsilon = sqrt(2 rho)): one probe gives the
+        // answer up to the integer rounding of discrete intervals, which the
+        // steps below settle.
+        let probe = widest(1.0)?;
+        let mut rho = if probe > 0.0 {
+            (probe / target).powi(2).max(1e-9)
+        } else {
+            1.0
+        };
+        let mut steps = 0;
+        while widest(rho)? > target {
+            rho *= 1.02;
+            steps += 1;
+            if rho > MAX_RHO_FOR_TARGET || steps > 400 {
+                return Ok(None);
+            }
+        }
+        while steps < 400 && widest(rho / 1.02)? <= target {
+            rho /= 1.02;
+            steps += 1;
+        }
+        Ok((rho <= MAX_RHO_FOR_TARGET).then_some(rho))
     }
 
     /// The rho a table takes of its scope's budget in each period.
@@ -583,12 +687,20 @@ impl PipelineSpec {
     }
 }
 
+/// The most rho one table may need per quarter to meet a `half_width`:
+/// beyond it (epsilon over 20 for that table alone) a target is refused.
+pub const MAX_RHO_FOR_TARGET: f64 = 10.0;
+
 /// One line of a dry run.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedRelease {
     pub period: String,
     /// Whose budget it draws on.
     pub scope: Scope,
+    /// The half-width the table asked for, if it gave one.
+    pub target_half_width: Option<f64>,
+    /// The widest interval half-width of any of its cells.
+    pub widest_half_width: f64,
     pub preview: Preview,
 }
 
@@ -600,10 +712,17 @@ pub fn dry_run(
     let defs = spec.definitions()?;
     let mut planned = Vec::new();
     for (req, t) in spec.requests().into_iter().zip(spec.tables.iter().cycle()) {
+        let preview = release::preview(&defs, &req)?;
         planned.push(PlannedRelease {
             period: req.period.clone(),
             scope: t.scope(),
-            preview: release::preview(&defs, &req)?,
+            target_half_width: t.half_width,
+            widest_half_width: preview
+                .parts
+                .iter()
+                .map(|(_, c)| c.half_width)
+                .fold(0.0, f64::max),
+            preview,
         });
     }
     let budgets = match store {

@@ -303,3 +303,85 @@ dimensions = ["gender", "housing_outcome"]
     assert_eq!(inputs[0]["agency"], "prairie-haven");
     assert_eq!(r.provenance["request"]["agencies"][0], "prairie-haven");
 }
+
+#[test]
+fn a_table_may_ask_for_its_accuracy_and_gets_the_least_rho_that_gives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"
+name = "accuracy-first"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.5
+[[tables]]
+table = "definitions"
+half_width = 10
+[[tables]]
+table = "housing_outcome"
+"#;
+    let path = write(dir.path(), "acc.toml", text);
+    let run = safecount(
+        &repo(),
+        &["run", path.to_str().unwrap(), "--dry-run", "--json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let planned = &v["planned"][0];
+    assert_eq!(planned["target_half_width"], 10.0);
+    let widest = planned["widest_half_width"].as_f64().unwrap();
+    assert!(widest <= 10.0, "{widest}");
+    let rho = planned["preview"]["rho"].as_f64().unwrap();
+    // The least such rho: a little less gives a wider interval.
+    let defs = safecount::classify::DefinitionSet::embedded();
+    let less = safecount::release::preview(
+        &defs,
+        &safecount::release::ReleaseRequest {
+            table: "definitions".into(),
+            period: "2025Q4".into(),
+            rho: rho / 1.05,
+            accounting: safecount::privacy::Accounting::Zcdp,
+            level: 0.95,
+            agencies: None,
+            custom: None,
+        },
+    )
+    .unwrap();
+    assert!(less.parts.iter().any(|(_, c)| c.half_width > 10.0));
+    // The other table shares what is left of the quarter's budget.
+    let other = v["planned"][1]["preview"]["rho"].as_f64().unwrap();
+    assert!((rho + other - 0.5).abs() < 1e-9);
+    let human = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        human.stdout.contains("±10 (rho solved)"),
+        "{}",
+        human.stdout
+    );
+
+    // Targets the budget cannot pay for, or no reasonable budget can reach: refused with the line.
+    for (table_text, expected) in [
+        (
+            text.replace("half_width = 10", "half_width = 2"),
+            "raise the budget or ask for wider half-widths",
+        ),
+        (
+            text.replace(
+                "table = \"definitions\"\nhalf_width = 10",
+                "table = \"shelter_nights\"\nhalf_width = 1",
+            ),
+            "no reasonable budget",
+        ),
+        (
+            text.replace("half_width = 10", "half_width = 10\nrho = 0.1"),
+            "both rho and half_width",
+        ),
+    ] {
+        let path = write(dir.path(), "bad.toml", &table_text);
+        let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+        assert_eq!(run.code, 78, "{table_text}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("bad.toml:") && run.stderr.contains(expected),
+            "{expected}: {}",
+            run.stderr
+        );
+    }
+}
