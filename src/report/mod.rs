@@ -809,6 +809,53 @@ fn figure(
     })
 }
 
+/// A chart's numbers as `report.json` holds them: one entry per shown point,
+/// with its series, label, value, interval, and whether the report calls it
+/// too uncertain.
+fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> serde_json::Value {
+    let unit = match chart.unit {
+        Unit::People => "people",
+        Unit::Dollars => "dollars",
+        Unit::Share => "share",
+    };
+    let points: Vec<serde_json::Value> = chart
+        .series
+        .iter()
+        .chain(&chart.table_only)
+        .flat_map(|series| {
+            chart
+                .labels
+                .iter()
+                .zip(&series.points)
+                .filter_map(move |(label, point)| {
+                    let e = (*point)?;
+                    let too_uncertain = match chart.kind {
+                        Kind::Heat { max_half_width } => e.half_width > max_half_width,
+                        _ => e.half_width >= e.value.abs().max(1.0),
+                    };
+                    Some(serde_json::json!({
+                        "series": series.name,
+                        "label": label,
+                        "value": e.value,
+                        "half_width": e.half_width,
+                        "lo": clamp(chart.unit, e.lo()),
+                        "hi": clamp(chart.unit, e.hi()),
+                        "too_uncertain": too_uncertain,
+                    }))
+                })
+        })
+        .collect();
+    serde_json::json!({
+        "section": section,
+        "chart": chart.id,
+        "title": chart.title,
+        "unit": unit,
+        "from_tables": tables,
+        "missing": missing,
+        "points": points,
+    })
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -909,6 +956,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     };
     let mut sections = Vec::new();
     let mut charts = 0;
+    let mut figures_json = Vec::new();
     for (id, heading, list) in [
         ("trends", "sec_trends", b.trends()),
         ("housing", "sec_housing", b.housing()),
@@ -920,6 +968,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         for (chart, tables) in &list {
             let f = figure(chart, tables, set, lang, out)?;
             charts += usize::from(f.missing.is_none());
+            figures_json.push(figure_json(chart, tables, id, f.missing.is_some()));
             figures.push(f);
         }
         sections.push(Section {
@@ -1051,6 +1100,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         ]);
     }
 
+    let findings = b.findings();
     let first = b.quarters.first().cloned().unwrap_or_default();
     let last = b.quarters.last().cloned().unwrap_or_default();
     let other = match lang {
@@ -1068,7 +1118,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         ]),
         other_href => format!("report.{}.html", other.code()),
         other_label => t("other_language"),
-        findings => b.findings(),
+        findings => findings.clone(),
         sections => sections,
         budget => budget,
         cumulative => lang.fill("methods_budget", &[
@@ -1113,6 +1163,33 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     let path = out.join(format!("report.{}.html", lang.code()));
     std::fs::write(&path, html).map_err(|source| ReportError::Write {
         path: path.clone(),
+        source,
+    })?;
+    // The same figures for analysts and scripts: every number the report
+    // shows, with its interval, flags and the releases it came from.
+    let json = serde_json::json!({
+        "language": lang.code(),
+        "interval_level": b.level,
+        "quarters": periods,
+        "findings": findings,
+        "figures": figures_json,
+        "budget": set.statement,
+        "releases": set.releases.iter().map(|r| serde_json::json!({
+            "release_id": r.provenance["release_id"],
+            "table": r.table,
+            "period": r.period,
+        })).collect::<Vec<_>>(),
+    });
+    let json_path = out.join(match lang {
+        Lang::En => "report.json".to_string(),
+        other => format!("report.{}.json", other.code()),
+    });
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&json).expect("report figures serialise"),
+    )
+    .map_err(|source| ReportError::Write {
+        path: json_path.clone(),
         source,
     })?;
     Ok(Written {

@@ -302,3 +302,45 @@ fn the_report_renders_in_headless_chromium() {
         assert!(bytes.starts_with(b"%PDF"));
     }
 }
+
+#[test]
+fn report_json_holds_every_figure_with_its_interval_and_sources() {
+    let (_, report, _) = demo();
+    let v: serde_json::Value = serde_json::from_str(&read(&report.join("report.json"))).unwrap();
+    let figures = v["figures"].as_array().unwrap();
+    assert!(figures.len() >= 10, "{} figures", figures.len());
+    let mut points = 0;
+    for f in figures {
+        assert!(f["from_tables"].as_array().is_some_and(|t| !t.is_empty()));
+        for p in f["points"].as_array().unwrap() {
+            points += 1;
+            let (value, h) = (
+                p["value"].as_f64().unwrap(),
+                p["half_width"].as_f64().unwrap(),
+            );
+            assert!(h >= 0.0 && value.is_finite(), "{p}");
+            if f["unit"] != "share" {
+                assert!(
+                    (p["lo"].as_f64().unwrap() - (value - h)).abs() < 1e-9,
+                    "{p}"
+                );
+            }
+            assert!(p["too_uncertain"].is_boolean());
+        }
+    }
+    assert!(points > 100, "{points} points");
+    assert_eq!(
+        v["releases"].as_array().unwrap().len(),
+        8 * safecount::release::STANDARD.len()
+    );
+    assert!(v["budget"]["person_rho"].as_f64().unwrap() > 0.0);
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    // The French report's figures sit beside it, with the same numbers.
+    let fr: serde_json::Value =
+        serde_json::from_str(&read(&report.join("report.fr.json"))).unwrap();
+    assert_eq!(fr["figures"].as_array().unwrap().len(), figures.len());
+    assert_eq!(
+        fr["figures"][0]["points"][0]["value"],
+        figures[0]["points"][0]["value"]
+    );
+}
