@@ -225,7 +225,7 @@ fn word_count(value: &str) -> usize {
 /// Whether an unknown spelling may be shown back in a report: it looks like a
 /// code, not like something about a person. Short (at most 40 characters and
 /// 3 words), no identifier pattern, and not shaped like a name ("Bob
-/// Tremblay": capitalised words) unless it is close to a canonical code
+/// Tremblay": capitalised words; or one common given name, "Maria") unless it is close to a canonical code
 /// (`near_code`, e.g. "Forced Labour"). When in doubt, withhold.
 pub fn looks_like_code(value: &str, near_code: bool) -> bool {
     let value = value.trim();
@@ -242,7 +242,8 @@ pub fn looks_like_code(value: &str, near_code: bool) -> bool {
     let capitalised = |w: &&str| {
         w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
     };
-    let name_shaped = words.len() >= 2 && words.iter().all(capitalised);
+    let name_shaped = (words.len() >= 2 && words.iter().all(capitalised))
+        || (words.len() == 1 && GIVEN_NAMES.contains(fold(words[0]).as_str()));
     !name_shaped || near_code
 }
 
@@ -486,6 +487,7 @@ mod tests {
         }
         assert!(looks_like_code("Forced Labour", true));
         for person in [
+            "Maria",
             "Bob Tremblay",
             "Marie-Claude Roy",
             "bob@example.org",
