@@ -285,12 +285,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Move a staged canonical file or raw copy (`canonical-<id>.parquet`,
-    /// `raw-<id>.<ext>`) into place when the ledger records its submission
+    /// Move a staged canonical file or raw copy (`canonical-<id>.<n>.parquet`,
+    /// `raw-<id>.<n>.<ext>`) into place when the ledger records its submission
     /// and the file is not there yet. Returns whether it was adopted.
     fn adopt_staged(&self, name: &str, path: &Path) -> bool {
         let (id, raw) = match (name.strip_prefix("canonical-"), name.strip_prefix("raw-")) {
-            (Some(rest), _) => (rest.trim_end_matches(".parquet"), false),
+            (Some(rest), _) => (rest.split('.').next().unwrap_or(rest), false),
             (_, Some(rest)) => (rest.split('.').next().unwrap_or(rest), true),
             _ => return false,
         };

@@ -170,7 +170,13 @@ impl Store {
         };
         // Validate the very bytes that were hashed, from the staging copy,
         // named for the sweep in case the process dies from here on.
-        staged.rename(self.root().join("tmp").join(format!("raw-{id}.{ext}")))?;
+        // (The random part keeps two concurrent uploads of the same bytes apart.)
+        let nonce: u32 = rand::random();
+        staged.rename(
+            self.root()
+                .join("tmp")
+                .join(format!("raw-{id}.{nonce:08x}.{ext}")),
+        )?;
         let options = IngestOptions {
             kind,
             quarter: Some(quarter.clone()),
@@ -188,7 +194,7 @@ impl Store {
         let mut records = in_unit_order(records.drop_many(["agency", "quarter"]))
             .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
         let canonical = self.canonical_path(kind, &agency, &quarter, &id);
-        let parquet = self.stage(Some(&format!("canonical-{id}.parquet")), "")?;
+        let parquet = self.stage(Some(&format!("canonical-{id}.{nonce:08x}.parquet")), "")?;
         ParquetWriter::new(parquet.file())
             .finish(&mut records)
             .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;

@@ -506,3 +506,49 @@ fn fuzz_the_mapper_never_panics_or_shows_a_person() {
     }
     eprintln!("fuzz_the_mapper_never_panics_or_shows_a_person: {cases} extracts in {seconds} s");
 }
+
+#[test]
+fn six_concurrent_submits_of_the_same_bytes_store_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let extract = repo()
+        .join("sample-data/extracts/lakeshore-legal-clinic/lakeshore-legal-clinic-2025Q4.csv");
+    let profile = repo().join("sample-data/profiles/lakeshore-legal-clinic.toml");
+    let running: Vec<_> = (0..6)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
+                .args([
+                    "submit",
+                    extract.to_str().unwrap(),
+                    "--profile",
+                    profile.to_str().unwrap(),
+                    "--quarter",
+                    "2025Q4",
+                    "--store",
+                    store.to_str().unwrap(),
+                ])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<String> = running
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success());
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect();
+    assert_eq!(outputs.iter().filter(|o| o.contains("Stored.")).count(), 1);
+    let s = safecount::store::Store::open(&store).unwrap();
+    let stored = s.submissions(None, true).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(files_under(&store.join("tmp")).len(), 0);
+    // The canonical file once, and the raw copy once if it is kept.
+    assert_eq!(files_under(&store.join("canonical")).len(), 1);
+    assert_eq!(
+        files_under(&store.join("raw")).len(),
+        usize::from(stored[0].raw_kept)
+    );
+}

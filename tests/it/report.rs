@@ -321,7 +321,8 @@ fn report_json_holds_every_figure_with_its_interval_and_sources() {
             assert!(h >= 0.0 && value.is_finite(), "{p}");
             if f["unit"] != "share" {
                 assert!(
-                    (p["lo"].as_f64().unwrap() - (value - h)).abs() < 1e-9,
+                    (p["lo"].as_f64().unwrap() - (value - h)).abs()
+                        < 1e-9 * value.abs().max(h).max(1.0),
                     "{p}"
                 );
             }
