@@ -125,11 +125,25 @@ fn nice_range(lo: f64, hi: f64) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
 
+/// What is drawn and printed for an estimate: (value, low, high). People,
+/// dollars and beds cannot be negative, so a negative noisy value is shown as
+/// 0 and its interval is cut at 0 (a share at [0, 1]): the true value lies in
+/// the cut interval whenever it lies in the whole one, so coverage is kept.
+/// Display only: totals, changes and findings use the unclamped values.
+pub fn shown(unit: Unit, e: Estimate) -> (f64, f64, f64) {
+    let cut = |v: f64| match unit {
+        Unit::Share => v.clamp(0.0, 1.0),
+        Unit::People | Unit::Dollars => v.max(0.0),
+    };
+    (cut(e.value), cut(e.lo()), cut(e.hi()))
+}
+
 impl Chart {
     fn extent(&self) -> (f64, f64) {
         let all = self.series.iter().flat_map(|s| s.points.iter().flatten());
         let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), e| {
-            (lo.min(e.lo()), hi.max(e.hi()))
+            let (_, l, h) = shown(self.unit, *e);
+            (lo.min(l), hi.max(h))
         });
         if lo > hi { (0.0, 1.0) } else { (lo, hi) }
     }
@@ -224,9 +238,13 @@ impl Chart {
                     None => runs.push(Vec::new()),
                 }
             }
+            let unit = self.unit;
+            let lo = |e: &Estimate| shown(unit, *e).1;
+            let hi = |e: &Estimate| shown(unit, *e).2;
+            let value = |e: &Estimate| shown(unit, *e).0;
             for run in runs.iter().filter(|r| !r.is_empty()) {
-                let mut band: Vec<(f64, f64)> = run.iter().map(|(x, e)| (*x, e.hi())).collect();
-                band.extend(run.iter().rev().map(|(x, e)| (*x, e.lo())));
+                let mut band: Vec<(f64, f64)> = run.iter().map(|(x, e)| (*x, hi(e))).collect();
+                band.extend(run.iter().rev().map(|(x, e)| (*x, lo(e))));
                 if run.len() > 1 {
                     chart
                         .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.16))))
@@ -235,19 +253,19 @@ impl Chart {
                     let (x, e) = run[0];
                     chart
                         .draw_series(std::iter::once(PathElement::new(
-                            vec![(x, e.lo()), (x, e.hi())],
+                            vec![(x, lo(&e)), (x, hi(&e))],
                             colour.stroke_width(2),
                         )))
                         .map_err(err)?;
                 }
                 chart
                     .draw_series(std::iter::once(PathElement::new(
-                        run.iter().map(|(x, e)| (*x, e.value)).collect::<Vec<_>>(),
+                        run.iter().map(|(x, e)| (*x, value(e))).collect::<Vec<_>>(),
                         colour.stroke_width(2),
                     )))
                     .map_err(err)?;
                 for (x, e) in run {
-                    let c = chart.backend_coord(&(*x, e.value));
+                    let c = chart.backend_coord(&(*x, value(e)));
                     marker(&plot, s, c, colour)?;
                 }
             }
@@ -303,9 +321,10 @@ impl Chart {
                 let mid = (top + bottom) / 2.0;
                 match series.points.get(i).copied().flatten() {
                     Some(e) => {
+                        let (value, lo, hi) = shown(self.unit, e);
                         chart
                             .draw_series(std::iter::once(Rectangle::new(
-                                [(0.0, bottom), (e.value, top)],
+                                [(0.0, bottom), (value, top)],
                                 colour.filled(),
                             )))
                             .map_err(err)?;
@@ -313,15 +332,9 @@ impl Chart {
                         let cap = band * 0.25;
                         chart
                             .draw_series([
-                                PathElement::new(vec![(e.lo(), mid), (e.hi(), mid)], whisker),
-                                PathElement::new(
-                                    vec![(e.lo(), mid - cap), (e.lo(), mid + cap)],
-                                    whisker,
-                                ),
-                                PathElement::new(
-                                    vec![(e.hi(), mid - cap), (e.hi(), mid + cap)],
-                                    whisker,
-                                ),
+                                PathElement::new(vec![(lo, mid), (hi, mid)], whisker),
+                                PathElement::new(vec![(lo, mid - cap), (lo, mid + cap)], whisker),
+                                PathElement::new(vec![(hi, mid - cap), (hi, mid + cap)], whisker),
                             ])
                             .map_err(err)?;
                     }

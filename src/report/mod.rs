@@ -833,13 +833,15 @@ fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> 
                         Kind::Heat { max_half_width } => e.half_width > max_half_width,
                         _ => e.half_width >= e.value.abs().max(1.0),
                     };
+                    let (shown, lo, hi) = charts::shown(chart.unit, e);
                     Some(serde_json::json!({
                         "series": series.name,
                         "label": label,
                         "value": e.value,
                         "half_width": e.half_width,
-                        "lo": clamp(chart.unit, e.lo()),
-                        "hi": clamp(chart.unit, e.hi()),
+                        "shown": shown,
+                        "lo": lo,
+                        "hi": hi,
                         "too_uncertain": too_uncertain,
                     }))
                 })
@@ -873,11 +875,12 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
                 }
                 _ => String::new(),
             };
+            let (value, lo, hi) = charts::shown(chart.unit, e);
             format!(
                 "{} ({} – {}){shown}",
-                chart.unit.format(lang, e.value),
-                chart.unit.format(lang, clamp(chart.unit, e.lo())),
-                chart.unit.format(lang, clamp(chart.unit, e.hi())),
+                chart.unit.format(lang, value),
+                chart.unit.format(lang, lo),
+                chart.unit.format(lang, hi),
             )
         }
         None => lang.t("no_data").to_string(),
@@ -919,12 +922,6 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
 }
 
 /// Shares cannot leave [0, 1]; counts may (noise), and are shown as released.
-fn clamp(unit: Unit, v: f64) -> f64 {
-    match unit {
-        Unit::Share => v.clamp(0.0, 1.0),
-        _ => v,
-    }
-}
 
 #[derive(Debug, Serialize)]
 struct BudgetRow {

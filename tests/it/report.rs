@@ -175,8 +175,9 @@ fn the_report_shows_only_released_numbers() {
                 ],
             )
             .unwrap();
-        let shown = safecount::report::i18n::Lang::En.int(unmet.value);
-        let lo = safecount::report::i18n::Lang::En.int(unmet.lo());
+        // As shown: a count and its interval cut at zero.
+        let shown = safecount::report::i18n::Lang::En.int(unmet.value.max(0.0));
+        let lo = safecount::report::i18n::Lang::En.int(unmet.lo().max(0.0));
         assert!(
             en.contains(&format!("{shown} ({lo} – ")),
             "{period}: {shown} not in the report"
@@ -320,11 +321,13 @@ fn report_json_holds_every_figure_with_its_interval_and_sources() {
             );
             assert!(h >= 0.0 && value.is_finite(), "{p}");
             if f["unit"] != "share" {
+                // Shown: the value and its interval cut at zero; the raw noisy value is kept.
+                let tolerance = 1e-9 * value.abs().max(h).max(1.0);
                 assert!(
-                    (p["lo"].as_f64().unwrap() - (value - h)).abs()
-                        < 1e-9 * value.abs().max(h).max(1.0),
+                    (p["lo"].as_f64().unwrap() - (value - h).max(0.0)).abs() < tolerance,
                     "{p}"
                 );
+                assert!((p["shown"].as_f64().unwrap() - value.max(0.0)).abs() < tolerance);
             }
             assert!(p["too_uncertain"].is_boolean());
         }
