@@ -3,7 +3,7 @@
 //! Every one must be refused in plain words — no panic, no abort — without
 //! echoing any value planted in it, in bounded memory.
 
-use crate::support::{files_under, repo, write};
+use crate::support::{files_under, repo, submit_command, write};
 use polars::prelude::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -381,20 +381,8 @@ fn a_profile_without_the_section_is_a_profile_problem() {
 fn a_killed_submit_leaves_nothing_the_next_command_does_not_remove() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let extract = repo().join("sample-data/extracts/maison-esperance/maison-esperance-2025Q4.csv");
-    let profile = repo().join("sample-data/profiles/maison-esperance.toml");
     let submit = |failpoint: Option<&str>| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_safecount"));
-        cmd.args([
-            "submit",
-            extract.to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
-            "--quarter",
-            "2025Q4",
-            "--store",
-            store.to_str().unwrap(),
-        ]);
+        let mut cmd = submit_command(&store, "maison-esperance", "csv", "cases");
         if let Some(f) = failpoint {
             cmd.env("SAFECOUNT_FAILPOINT", f);
         }
@@ -511,22 +499,9 @@ fn fuzz_the_mapper_never_panics_or_shows_a_person() {
 fn six_concurrent_submits_of_the_same_bytes_store_one() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let extract = repo()
-        .join("sample-data/extracts/lakeshore-legal-clinic/lakeshore-legal-clinic-2025Q4.csv");
-    let profile = repo().join("sample-data/profiles/lakeshore-legal-clinic.toml");
     let running: Vec<_> = (0..6)
         .map(|_| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
-                .args([
-                    "submit",
-                    extract.to_str().unwrap(),
-                    "--profile",
-                    profile.to_str().unwrap(),
-                    "--quarter",
-                    "2025Q4",
-                    "--store",
-                    store.to_str().unwrap(),
-                ])
+            submit_command(&store, "lakeshore-legal-clinic", "csv", "cases")
                 .stdout(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()

@@ -64,31 +64,41 @@ pub fn chromium() -> Option<PathBuf> {
     path
 }
 
-/// Submit one committed sample file (`kind` "cases" or "returns") of an agency
-/// for 2025Q4 through the binary, into the store at `store`; asserts it is stored.
-pub fn submit_sample(store: &Path, slug: &str, ext: &str, kind: &str) {
+/// The binary's `submit` of one committed sample file (`kind` "cases" or
+/// "returns") of an agency for 2025Q4 into the store at `store`, not yet run.
+pub fn submit_command(store: &Path, slug: &str, ext: &str, kind: &str) -> Command {
     let sample = repo().join("sample-data");
     let file = match kind {
         "returns" => sample.join(format!("returns/{slug}/{slug}-returns-2025Q4.{ext}")),
         _ => sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}")),
     };
     let profile = sample.join(format!("profiles/{slug}.toml"));
-    let r = safecount(
-        &repo(),
-        &[
-            "submit",
-            file.to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
-            "--quarter",
-            "2025Q4",
-            "--kind",
-            kind,
-            "--store",
-            store.to_str().unwrap(),
-        ],
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safecount"));
+    cmd.args([
+        "submit",
+        file.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--quarter",
+        "2025Q4",
+        "--kind",
+        kind,
+        "--store",
+        store.to_str().unwrap(),
+    ])
+    .current_dir(repo());
+    cmd
+}
+
+/// Submit one committed sample file through the binary; asserts it is stored.
+pub fn submit_sample(store: &Path, slug: &str, ext: &str, kind: &str) {
+    let out = submit_command(store, slug, ext, kind).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
 /// Every file under `dir`, recursively (none if it does not exist).
