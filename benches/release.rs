@@ -87,6 +87,8 @@ fn main() {
         for table in &tables {
             // A new budget share each run, so every run computes (and spends) anew.
             let req = ReleaseRequest {
+                layout: Default::default(),
+                protection: Default::default(),
                 table: table.to_string(),
                 period: period.into(),
                 rho: 0.01 + run as f64 * 1e-6,

@@ -73,6 +73,8 @@ fn main() {
     for table in STANDARD {
         let started = Instant::now();
         let req = ReleaseRequest {
+            layout: Default::default(),
+            protection: Default::default(),
             table: table.to_string(),
             period: period.into(),
             rho,

@@ -46,10 +46,18 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         "safecount demo: a fresh store in {}\n",
         args.store.display()
     )?;
+    let mut profiles: Vec<&str> = manifest
+        .extracts
+        .iter()
+        .map(|e| e.profile.as_str())
+        .collect();
+    profiles.sort();
+    profiles.dedup();
     writeln!(
         out,
-        "1. Submitting {} sample extracts of 5 fictional agencies",
-        manifest.extracts.len()
+        "1. Submitting {} sample extracts of {} fictional agencies",
+        manifest.extracts.len(),
+        profiles.len()
     )?;
     let mut surprises = 0;
     let mut rejected = Vec::new();

@@ -107,6 +107,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     for table in tables {
         let req = ReleaseRequest {
+            layout: Default::default(),
+            protection: Default::default(),
             table: table.clone(),
             period: period.clone(),
             rho: share(&table),

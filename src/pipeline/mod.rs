@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineSpec {
+    /// The coverage read from `inputs.collaborative`, if any.
+    #[serde(skip)]
+    pub coverage: Option<crate::release::coverage::Collaborative>,
     /// Short name of the pipeline.
     pub name: String,
     /// What it is for, in plain words.
@@ -29,10 +32,52 @@ pub struct PipelineSpec {
     pub privacy: PrivacySpec,
     /// The tables to release, each with a weight: a table gets weight / (sum of weights) of each period's spend.
     pub tables: Vec<TableSpec>,
+    /// The disclosure-control rules of returns tables.
+    #[serde(default)]
+    pub returns: ReturnsSpec,
     /// Processed copies of the releases (optional post-processing; costs no budget).
     pub outputs: Option<OutputsSpec>,
     /// The report drawn from this pipeline's releases (optional).
     pub report: Option<ReportSpec>,
+}
+
+/// Disclosure-control rules for tables of agencies' returns (see
+/// [`release::establishment`]).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnsSpec {
+    /// Fewest agencies reporting a positive amount for a cell to be published.
+    #[serde(default = "default_min_agencies")]
+    pub min_agencies: usize,
+    /// p of the p% dominance rule.
+    #[serde(default = "default_p_percent")]
+    pub p_percent: f64,
+}
+
+impl Default for ReturnsSpec {
+    fn default() -> Self {
+        ReturnsSpec {
+            min_agencies: default_min_agencies(),
+            p_percent: default_p_percent(),
+        }
+    }
+}
+
+impl ReturnsSpec {
+    pub fn rules(&self) -> release::establishment::Rules {
+        release::establishment::Rules {
+            min_agencies: self.min_agencies,
+            p_percent: self.p_percent,
+        }
+    }
+}
+
+fn default_min_agencies() -> usize {
+    3
+}
+
+fn default_p_percent() -> f64 {
+    10.0
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -56,6 +101,10 @@ pub struct Inputs {
     pub periods: Vec<String>,
     /// Only these agencies' submissions (agency slugs); default: every agency.
     pub agencies: Option<Vec<String>>,
+    /// The collaborative's declared coverage (`collaborative.toml`: members and
+    /// the provinces they serve), relative to the pipeline file. Provincial keys
+    /// are its provinces plus `elsewhere`. Default: every province.
+    pub collaborative: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -83,7 +132,19 @@ pub struct PrivacySpec {
     /// Level of the published intervals.
     #[serde(default = "default_level")]
     pub interval_level: f64,
+    /// Share of each person-level table's rho spent on measuring its national
+    /// margin directly; provinces and nation are then made consistent by
+    /// weighted least squares. 0 turns margins off.
+    #[serde(default = "default_national_share")]
+    pub national_share: f64,
 }
+
+fn default_national_share() -> f64 {
+    DEFAULT_NATIONAL_SHARE
+}
+
+/// The default share of a person-level table's rho spent on its national margin.
+pub const DEFAULT_NATIONAL_SHARE: f64 = 0.3;
 
 impl PrivacySpec {
     /// The rho per period shared in a scope, if given.
@@ -119,6 +180,12 @@ pub struct TableSpec {
     /// interval level. The least rho that gives it is solved for when the
     /// pipeline is loaded (and then acts as the table's `rho`).
     pub half_width: Option<f64>,
+    /// Share of this table's rho spent on its national margin (default: `privacy.national_share`).
+    pub national_share: Option<f64>,
+    /// For a returns table: "rules" (default: exact aggregates under
+    /// disclosure-control rules, no budget) or "dp" (agency-unit differential
+    /// privacy on the agencies' budget).
+    pub protection: Option<String>,
     /// A table of your own: its dimensions (coded fields, or definition names for membership).
     pub dimensions: Option<Vec<String>>,
     /// For a table of your own: "cases" (default; the person is the unit) or "returns" (the agency is).
@@ -144,6 +211,12 @@ impl TableSpec {
         } else {
             Scope::Person
         }
+    }
+
+    /// Whether the table spends privacy budget: every person-level table, and a
+    /// returns table only under `protection = "dp"` (disclosure-control rules spend none).
+    pub fn draws_budget(&self) -> bool {
+        self.scope() == Scope::Person || self.protection.as_deref() == Some("dp")
     }
 
     /// The custom table this entry defines, if it has dimensions.
@@ -231,7 +304,8 @@ pub fn json_schema() -> serde_json::Value {
                 "type": "object", "additionalProperties": false, "required": ["periods"],
                 "properties": {"periods": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"},
                     "description": "Quarters of data to release; all current submissions of each are used."},
-                    "agencies": {"type": "array", "items": {"type": "string"}, "description": "Only these agencies' submissions (default: every agency)."}}
+                    "agencies": {"type": "array", "items": {"type": "string"}, "description": "Only these agencies' submissions (default: every agency)."},
+                    "collaborative": {"type": "string", "description": "The collaborative's coverage file (collaborative.toml: members and the provinces they serve), relative to the pipeline; provincial keys are its provinces plus `elsewhere`."}}
             },
             "definitions": {
                 "type": "object", "additionalProperties": false,
@@ -246,7 +320,8 @@ pub fn json_schema() -> serde_json::Value {
                     "accounting": {"enum": ["zcdp", "pure"], "default": "zcdp"},
                     "rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter: tables with their own rho take it, the rest is shared by weight. Needed unless every table has rho."},
                     "agency_rho_per_period": {"type": "number", "exclusiveMinimum": 0, "description": "rho spent on each quarter's agency-unit tables (returns: funding, beds, turnaways), from the agencies' own budget; default: rho_per_period."},
-                    "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95}
+                    "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95},
+                    "national_share": {"type": "number", "minimum": 0, "exclusiveMaximum": 0.9, "default": 0.3, "description": "Share of each person-level table's rho spent on its national margin, measured directly; provinces and nation are made consistent by weighted least squares. 0: no margin."}
                 }
             },
             "tables": {
@@ -257,6 +332,8 @@ pub fn json_schema() -> serde_json::Value {
                         "table": {"type": "string", "description": "A standard table, or a name of your own for a table with `dimensions`.", "examples": tables},
                         "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "Share of the period's rho, relative to the other tables without their own rho."},
                         "rho": {"type": "number", "exclusiveMinimum": 0, "description": "Exactly this rho per period for this table."},
+                        "national_share": {"type": "number", "minimum": 0, "exclusiveMaximum": 0.9, "description": "Share of this table's rho spent on its national margin (default privacy.national_share)."},
+                        "protection": {"enum": ["rules", "dp"], "default": "rules", "description": "Returns tables: exact aggregates under disclosure-control rules (no budget), or agency-unit differential privacy on the agencies' budget."},
                         "half_width": {"type": "number", "exclusiveMinimum": 0, "description": "The accuracy needed instead of a share: every cell's interval half-width at most this; the least rho giving it is solved for."},
                         "dimensions": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "A table of your own: coded fields (e.g. province, gender, housing_outcome) or definition names (their membership)."},
                         "source": {"enum": ["cases", "returns"], "default": "cases"},
@@ -265,6 +342,13 @@ pub fn json_schema() -> serde_json::Value {
                         "lower": {"type": "integer", "minimum": 0, "default": 0},
                         "upper": {"type": "integer", "minimum": 1, "description": "measure = sum: each unit's value is clipped to [lower, upper]."}
                     }
+                }
+            },
+            "returns": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "min_agencies": {"type": "integer", "minimum": 2, "default": 3, "description": "Fewest agencies reporting a positive amount for a returns cell to be published."},
+                    "p_percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100, "default": 10, "description": "p of the p% dominance rule: a cell is withheld when the total minus the two largest contributions is below p% of the largest."}
                 }
             },
             "outputs": {
@@ -321,6 +405,61 @@ impl PipelineSpec {
                 line_of("periods"),
                 "inputs.periods lists no quarter".into(),
             ));
+        }
+        for share in std::iter::once(spec.privacy.national_share)
+            .chain(spec.tables.iter().filter_map(|t| t.national_share))
+        {
+            if !(0.0..0.9).contains(&share) {
+                return Err(invalid(
+                    line_of(&format!("national_share = {share}")),
+                    format!(
+                        "national_share must be at least 0 and below 0.9 (got {share}); the default is {DEFAULT_NATIONAL_SHARE}"
+                    ),
+                ));
+            }
+        }
+        for t in &spec.tables {
+            match t.protection.as_deref() {
+                None => {}
+                Some("rules" | "dp") if t.scope() == Scope::Agency => {}
+                Some("rules" | "dp") => {
+                    return Err(invalid(
+                        line_of("protection"),
+                        format!(
+                            "the table {}: protection applies to tables of agencies' returns only; person-level tables are always differentially private",
+                            t.table
+                        ),
+                    ));
+                }
+                Some(other) => {
+                    return Err(invalid(
+                        line_of("protection"),
+                        format!(
+                            "protection = \"{other}\" is not known: write \"rules\" (exact aggregates under disclosure-control rules, the default) or \"dp\" (agency-unit differential privacy)"
+                        ),
+                    ));
+                }
+            }
+        }
+        if spec.returns.min_agencies < 2
+            || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)
+        {
+            return Err(invalid(
+                line_of("[returns]"),
+                "returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)".into(),
+            ));
+        }
+        if let Some(c) = &spec.inputs.collaborative {
+            let at = path.parent().unwrap_or(Path::new(".")).join(c);
+            let collaborative =
+                crate::release::coverage::Collaborative::load(&at).map_err(|e| {
+                    PipelineError::Invalid {
+                        path: e.path,
+                        line: e.line,
+                        message: e.message,
+                    }
+                })?;
+            spec.coverage = Some(collaborative);
         }
         if !matches!(spec.privacy.accounting.as_str(), "zcdp" | "pure") {
             return Err(invalid(
@@ -584,6 +723,8 @@ impl PipelineSpec {
                 level: self.privacy.interval_level,
                 agencies: None,
                 custom: t.custom(),
+                layout: self.layout(t),
+                protection: self.protection(t),
             };
             let preview = release::preview(defs, &req)?;
             Ok(preview
@@ -619,15 +760,52 @@ impl PipelineSpec {
 
     /// The rho a table takes of its scope's budget in each period.
     fn table_rho(&self, t: &TableSpec) -> f64 {
+        if !t.draws_budget() {
+            return 0.0;
+        }
         if let Some(rho) = t.rho {
             return rho;
         }
         let scope = t.scope();
-        let peers = self.tables.iter().filter(|p| p.scope() == scope);
+        let peers = self
+            .tables
+            .iter()
+            .filter(|p| p.scope() == scope && p.draws_budget());
         let explicit: f64 = peers.clone().filter_map(|p| p.rho).sum();
         let weights: f64 = peers.filter(|p| p.rho.is_none()).map(|p| p.weight).sum();
         let shared = self.privacy.total(scope).unwrap_or(explicit) - explicit;
         shared * t.weight / weights
+    }
+
+    /// The key layout of a table's releases: the declared coverage, the national margin's share.
+    pub fn layout(&self, t: &TableSpec) -> release::Layout {
+        let share = t.national_share.unwrap_or(self.privacy.national_share);
+        release::Layout {
+            coverage: self.coverage.as_ref().map(|c| c.provinces()),
+            national_share: (share > 0.0).then_some(share),
+        }
+    }
+
+    /// How a table is protected: returns tables by disclosure-control rules
+    /// unless the table asks for `protection = "dp"`.
+    pub fn protection(&self, t: &TableSpec) -> release::Protection {
+        match t.protection.as_deref() {
+            Some("dp") => release::Protection::Dp,
+            _ => release::Protection::Rules(self.returns.rules()),
+        }
+    }
+
+    /// Refuse a coverage that names an agency the store does not know.
+    pub fn check_coverage(&self, store: &Store) -> Result<(), PipelineError> {
+        let Some(c) = &self.coverage else {
+            return Ok(());
+        };
+        let known = store.known_agencies()?;
+        c.check_members(&known).map_err(|e| PipelineError::Invalid {
+            path: e.path,
+            line: e.line,
+            message: e.message,
+        })
     }
 
     /// Every (period, table) request the pipeline makes.
@@ -643,6 +821,8 @@ impl PipelineSpec {
                     level: self.privacy.interval_level,
                     agencies: self.inputs.agencies.clone(),
                     custom: t.custom(),
+                    layout: self.layout(t),
+                    protection: self.protection(t),
                 });
             }
         }
@@ -651,7 +831,11 @@ impl PipelineSpec {
 
     /// rho the pipeline spends on each period in a scope (0 when it has no table there).
     pub fn rho_per_period(&self, scope: Scope) -> f64 {
-        let mut tables = self.tables.iter().filter(|t| t.scope() == scope).peekable();
+        let mut tables = self
+            .tables
+            .iter()
+            .filter(|t| t.scope() == scope && t.draws_budget())
+            .peekable();
         if tables.peek().is_none() {
             return 0.0;
         }
@@ -661,7 +845,7 @@ impl PipelineSpec {
                 if self
                     .tables
                     .iter()
-                    .any(|t| t.scope() == scope && t.rho.is_none()) =>
+                    .any(|t| t.scope() == scope && t.draws_budget() && t.rho.is_none()) =>
             {
                 total
             }
@@ -725,6 +909,9 @@ pub fn dry_run(
             preview,
         });
     }
+    if let Some(s) = store {
+        spec.check_coverage(s)?;
+    }
     let budgets = match store {
         Some(s) => ledger::status(&s.connect()?)?,
         None => Vec::new(),
@@ -744,6 +931,7 @@ pub fn run_with_progress(
     mut progress: impl FnMut(&ReleaseRequest, usize, usize),
 ) -> Result<Vec<release::Released>, PipelineError> {
     let defs = spec.definitions()?;
+    spec.check_coverage(store)?;
     let requests = spec.requests();
     let mut out = Vec::new();
     for (i, req) in requests.iter().enumerate() {
@@ -845,7 +1033,19 @@ fn processed(
         .iter_names()
         .map(|n| n.to_string())
         .collect();
-    if !(national_totals && names.iter().any(|n| n == "province")) {
+    // A table with national rows of its own (a measured margin, or a returns
+    // table's aggregate) keeps them: no sum of the provinces is added.
+    let has_national = cells
+        .column("province")
+        .ok()
+        .and_then(|c| c.cast(&DataType::String).ok())
+        .is_some_and(|c| {
+            c.str().is_ok_and(|s| {
+                s.into_iter()
+                    .any(|v| v == Some(crate::release::tables::NATIONAL))
+            })
+        });
+    if !(national_totals && names.iter().any(|n| n == "province")) || has_national {
         return base.collect();
     }
     let summed = [

@@ -312,7 +312,10 @@ pub fn debit(
     delta: Option<f64>,
     detail: &serde_json::Value,
 ) -> Result<Debit, LedgerError> {
-    if !(rho.is_finite() && rho > 0.0) {
+    // A release under disclosure-control rules (agencies' returns, exact
+    // aggregates) is recorded with no rho and needs no budget.
+    let rules = detail["protection"] == "disclosure_control";
+    if !(rho.is_finite() && (rho > 0.0 || (rules && rho == 0.0))) {
         return Err(LedgerError::BadAmount(rho));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -339,6 +342,22 @@ pub fn debit(
         .optional()?;
     if let Some(head) = debited {
         return Ok(Debit::Pending { head });
+    }
+    if rules {
+        let event = append(
+            &tx,
+            new_event(
+                "debit",
+                period,
+                Some(release_id),
+                0.0,
+                None,
+                None,
+                detail.to_string(),
+            ),
+        )?;
+        tx.commit()?;
+        return Ok(Debit::Debited { head: event.hash });
     }
     let budget = budget_of(&tx, period)?.ok_or_else(|| match parse_key(period) {
         Some((Scope::Agency, q)) => LedgerError::NoBudget {

@@ -17,6 +17,9 @@
 //! (never an input's plain SHA-256), the noise scales and the ledger's head.
 
 pub mod claim;
+pub mod consistent;
+pub mod coverage;
+pub mod establishment;
 pub mod tables;
 
 use crate::classify::{DefinitionSet, classify};
@@ -28,7 +31,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-pub use tables::{CustomTable, CustomTableError, STANDARD, TableDef};
+pub use tables::{CustomTable, CustomTableError, Layout, STANDARD, TableDef};
 
 /// Key of the provenance JSON in a release file's Parquet metadata.
 pub const PROVENANCE_KEY: &str = "safecount.provenance";
@@ -47,7 +50,25 @@ pub struct ReleaseRequest {
     pub agencies: Option<Vec<String>>,
     /// A table the pipeline defines itself (None: the standard table named `table`).
     pub custom: Option<CustomTable>,
+    /// Declared coverage and national margins (default: every province, no margin).
+    pub layout: Layout,
+    /// How a returns table is protected (person-level tables are always DP).
+    pub protection: Protection,
 }
+
+/// How a table of agencies' quarterly returns is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protection {
+    /// Agency-unit differential privacy on the agencies' own budget.
+    #[default]
+    Dp,
+    /// Exact aggregates under disclosure-control rules (no budget).
+    Rules(establishment::Rules),
+}
+
+/// The mechanism recorded for cells published under disclosure-control rules.
+pub const DISCLOSURE_CONTROL: &str = "disclosure_control";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
@@ -109,11 +130,13 @@ pub struct Preview {
 /// The table a request asks for: standard by name, or the request's custom table.
 fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, ReleaseError> {
     match &req.custom {
-        Some(c) => tables::custom(c, defs, req.accounting).map_err(|source| ReleaseError::Custom {
-            table: c.name.clone(),
-            source,
+        Some(c) => tables::custom_in(c, defs, req.accounting, &req.layout).map_err(|source| {
+            ReleaseError::Custom {
+                table: c.name.clone(),
+                source,
+            }
         }),
-        None => tables::table(&req.table, defs, req.accounting)
+        None => tables::table_in(&req.table, defs, req.accounting, &req.layout)
             .ok_or_else(|| ReleaseError::UnknownTable(req.table.clone())),
     }
 }
@@ -134,27 +157,33 @@ fn sha_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Calibrate every part of a table to an equal share of `rho`; reads no data.
+/// Calibrate every part of a table to its share of `rho` (by the parts'
+/// weights; equal unless the table has national margins); reads no data.
+/// The parts are measured on the same records, so their losses add: the
+/// composition theorem of zCDP (Bun & Steinke 2016, Lemma 2.3), or of pure
+/// DP (epsilon adds), with each part's share summing to the request's rho.
 fn calibrate(
     table: &TableDef,
     req: &ReleaseRequest,
 ) -> Result<Vec<(Built, Calibration)>, ReleaseError> {
-    let share = req.rho / table.parts.len() as f64;
-    let target = match req.accounting {
-        Accounting::Zcdp => share,
-        Accounting::Pure => (2.0 * share).sqrt(),
-    };
+    let weights: f64 = table.parts.iter().map(|p| p.weight).sum();
     let alpha = 1.0 - req.level;
-    // Parts with the same spec (the 7 definitions, the 12 service categories)
-    // get the same measurement: calibrate each distinct spec once.
-    let mut done: Vec<(&MeasurementSpec, (Built, Calibration))> = Vec::new();
+    // Parts with the same spec and weight (the 7 definitions, the 12 service
+    // categories) get the same measurement: calibrate each distinct one once.
+    let mut done: Vec<((&MeasurementSpec, u64), (Built, Calibration))> = Vec::new();
     let mut built = Vec::with_capacity(table.parts.len());
     for part in &table.parts {
-        let measurement = match done.iter().find(|(spec, _)| *spec == &part.spec) {
+        let share = req.rho * part.weight / weights;
+        let target = match req.accounting {
+            Accounting::Zcdp => share,
+            Accounting::Pure => (2.0 * share).sqrt(),
+        };
+        let key = (&part.spec, part.weight.to_bits());
+        let measurement = match done.iter().find(|(k, _)| *k == key) {
             Some((_, m)) => m.clone(),
             None => {
                 let m = part.spec.calibrate(target, alpha)?;
-                done.push((&part.spec, m.clone()));
+                done.push((key, m.clone()));
                 m
             }
         };
@@ -163,10 +192,22 @@ fn calibrate(
     Ok(built)
 }
 
+/// The disclosure-control rules a request protects its table with: Some only
+/// for a table of agencies' returns whose request asks for rules.
+fn rules_of(req: &ReleaseRequest, table: &TableDef) -> Option<establishment::Rules> {
+    match (table.source, req.protection) {
+        (crate::schema::ExtractKind::Returns, Protection::Rules(r)) => Some(r),
+        _ => None,
+    }
+}
+
 /// What a request would cost and how accurate it would be: spends nothing, reads no data.
 pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, ReleaseError> {
     let table = table_for(req, defs)?;
-    let built = calibrate(&table, req)?;
+    let built = match rules_of(req, &table) {
+        Some(_) => Vec::new(),
+        None => calibrate(&table, req)?,
+    };
     let cells = table
         .parts
         .iter()
@@ -501,14 +542,21 @@ fn at_level(mut cells: DataFrame, level: f64) -> Result<DataFrame, ReleaseError>
     let widths: Vec<Option<f64>> = mechanisms
         .into_iter()
         .zip(scales.into_iter())
-        .map(|(m, s)| match (m, s) {
+        .zip(cells.column("value")?.is_not_null().into_iter())
+        .map(|((m, s), has_value)| match (m, s) {
+            (Some(DISCLOSURE_CONTROL), _) => Ok(has_value.unwrap_or(false).then_some(0.0)),
             (Some(m), Some(s)) => crate::privacy::measure::half_width(m, s, level).map(Some),
             _ => Ok(None),
         })
         .collect::<Result<_, _>>()?;
     cells.with_column(Column::new("ci_half_width".into(), widths))?;
     cells.with_column(Column::new("ci_level".into(), vec![level; cells.height()]))?;
-    Ok(cells)
+    for c in ["consistent_value", "consistent_sd", "consistent_half_width"] {
+        if cells.column(c).is_ok() {
+            cells.drop_in_place(c)?;
+        }
+    }
+    consistent::with_consistent(cells, level)
 }
 
 fn release_inner(
@@ -548,6 +596,13 @@ fn release_inner(
     if let Some(c) = &req.custom {
         request["custom"] = serde_json::json!(c);
     }
+    if req.layout != Layout::default() {
+        request["layout"] = serde_json::json!(req.layout);
+    }
+    let rules = rules_of(req, &table);
+    if let Some(r) = rules {
+        request["disclosure_control"] = serde_json::json!(r);
+    }
     let request_hash = sha_hex(request.to_string().as_bytes());
     // The inputs' plain SHA-256s stay in the ledger; what is published (the
     // list, its digest, and the id derived from it) is keyed by the store's secret.
@@ -577,7 +632,10 @@ fn release_inner(
 
     // Calibrate (no data read), then debit before any noise is drawn.
     let started = std::time::Instant::now();
-    let built = calibrate(&table, req)?;
+    let built = match rules {
+        Some(_) => Vec::new(),
+        None => calibrate(&table, req)?,
+    };
     trace(req, "calibrate", started);
     let started = std::time::Instant::now();
     let rho: f64 = built.iter().map(|(_, c)| c.rho).sum();
@@ -597,7 +655,10 @@ fn release_inner(
     // One process at a time per release id: the others wait here, then find it complete.
     let claim = claim::Claim::acquire(store, &id)?;
     let mut conn = store.connect()?;
-    let detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash, "nonce": claim.nonce, "pid": std::process::id()});
+    let mut detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash, "nonce": claim.nonce, "pid": std::process::id()});
+    if rules.is_some() {
+        detail["protection"] = serde_json::json!(DISCLOSURE_CONTROL);
+    }
     let re_served = |outcome: &str, sha256: &str, conn: &rusqlite::Connection| {
         if !full.is_file() && !claim::publish_staged(store, &id, &rel, sha256)? {
             return Err(ReleaseError::Altered { path: rel.clone() });
@@ -640,28 +701,7 @@ fn release_inner(
     trace(req, "debit", started);
     claim::failpoint("after-debit");
 
-    // Draw the noise: once per part.
-    let mut frames = Vec::new();
-    for (i, (part, (measurement, cal))) in table.parts.iter().zip(&built).enumerate() {
-        let started = std::time::Instant::now();
-        let noisy = measurement.release(prepared.part(i))?;
-        trace(req, &format!("part {:?}", part.label), started);
-        let statistic = match part.spec.statistic {
-            Statistic::Count => "count",
-            Statistic::Sum { .. } => "sum",
-        };
-        frames.push(noisy.lazy().with_columns([
-            lit(req.table.clone()).alias("table"),
-            lit(req.period.clone()).alias("period"),
-            lit(part.label.clone()).alias("part"),
-            lit(statistic).alias("statistic"),
-            lit(cal.mechanism).alias("mechanism"),
-            lit(cal.scale).alias("noise_scale"),
-            lit(cal.half_width).alias("ci_half_width"),
-            lit(req.level).alias("ci_level"),
-        ]));
-    }
-    let mut cells = concat(frames, UnionArgs::default())?.collect()?;
+    // Every part's cells in one column order (a margin's with the national province key).
     let dims: Vec<String> = table.parts[0]
         .spec
         .dims
@@ -681,7 +721,52 @@ fn release_inner(
         ]
         .map(String::from),
     );
-    cells = cells.select(order)?;
+    if rules.is_some() {
+        // Which cells are withheld, and why (the rule), beside the values.
+        order.push(establishment::DISCLOSURE_STATUS.into());
+    }
+    // Draw the noise: once per part (none under disclosure-control rules).
+    let mut frames = Vec::new();
+    if let Some(r) = rules {
+        let parts: Vec<(String, DataFrame)> = (0..table.parts.len())
+            .map(|i| Ok((table.parts[i].label.clone(), prepared.part(i).collect()?)))
+            .collect::<Result<_, PolarsError>>()?;
+        let cells = establishment::cells(&table, &parts, r, req)?;
+        frames.push(
+            cells
+                .lazy()
+                .select(order.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
+        );
+    }
+    for (i, (part, (measurement, cal))) in table.parts.iter().zip(&built).enumerate() {
+        let started = std::time::Instant::now();
+        let noisy = measurement.release(prepared.part(i))?;
+        trace(req, &format!("part {:?}", part.label), started);
+        let statistic = match part.spec.statistic {
+            Statistic::Count => "count",
+            Statistic::Sum { .. } => "sum",
+        };
+        let mut noisy = noisy.lazy();
+        if part.national {
+            noisy = noisy.with_column(lit(tables::NATIONAL).alias("province"));
+        }
+        frames.push(
+            noisy
+                .with_columns([
+                    lit(req.table.clone()).alias("table"),
+                    lit(req.period.clone()).alias("period"),
+                    lit(part.label.clone()).alias("part"),
+                    lit(statistic).alias("statistic"),
+                    lit(cal.mechanism).alias("mechanism"),
+                    lit(cal.scale).alias("noise_scale"),
+                    lit(cal.half_width).alias("ci_half_width"),
+                    lit(req.level).alias("ci_level"),
+                ])
+                .select(order.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
+        );
+    }
+    let cells = concat(frames, UnionArgs::default())?.collect()?;
+    let mut cells = consistent::with_consistent(cells, req.level)?;
 
     let bounds: Vec<serde_json::Value> = table
         .parts
@@ -701,6 +786,12 @@ fn release_inner(
         "definitions": if table.classified {
             defs.definitions.iter().map(|d| serde_json::json!({"name": d.name, "title": d.title, "version": d.version})).collect::<Vec<_>>()
         } else { Vec::new() },
+        "protection": match rules {
+            Some(r) => serde_json::json!({"method": DISCLOSURE_CONTROL, "rules": r,
+                "description": format!("exact aggregates; a cell is published only when at least {} agencies report a positive amount and the total minus the two largest contributions is at least {}% of the largest (p% rule); complementary suppression so that no suppressed cell is a linear function of published cells and margins", r.min_agencies, r.p_percent),
+                "references": ["Hundepool et al. (2012), Statistical Disclosure Control, Wiley, ch. 4 (Eurostat SDC handbook)", "tau-ARGUS and R sdcTable"]}),
+            None => serde_json::json!({"method": "differential_privacy"}),
+        },
         "privacy_unit": match table.source {
             crate::schema::ExtractKind::Cases => "person (agency + person_key), per period of data",
             crate::schema::ExtractKind::Returns => "agency, per period of data",

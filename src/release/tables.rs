@@ -16,7 +16,95 @@ pub struct Part {
     /// Select expressions producing the prepared frame: unit (always first), dims, (value).
     pub prepare: Vec<Expr>,
     pub spec: MeasurementSpec,
+    /// Its share of the table's rho, relative to the other parts.
+    pub weight: f64,
+    /// A national margin: the same measurement without the province, whose
+    /// cells are released with the province key [`NATIONAL`].
+    pub national: bool,
 }
+
+/// How a table's keys are laid out: the declared coverage of its province
+/// keys and the share of its budget spent on national margins. Both public,
+/// both part of a release's request.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Layout {
+    /// The covered provinces (None: every province and the missing codes).
+    pub coverage: Option<Vec<String>>,
+    /// Share of a person-level table's rho spent on measuring its national
+    /// margin directly (None or 0: no margin; the national figure is then the
+    /// sum of the provinces).
+    pub national_share: Option<f64>,
+}
+
+impl Layout {
+    fn province_keys(&self) -> Vec<String> {
+        match &self.coverage {
+            Some(c) => super::coverage::province_keys(c),
+            None => keys(&codes::PROVINCE),
+        }
+    }
+
+    fn province_dim(&self) -> Expr {
+        match &self.coverage {
+            Some(c) => super::coverage::province_key(c),
+            None => code_dim("province"),
+        }
+    }
+
+    /// A prepared dimension: the province by coverage, any other coded field as is.
+    fn dim(&self, field: &str) -> Expr {
+        if field == "province" {
+            self.province_dim()
+        } else {
+            code_dim(field)
+        }
+    }
+
+    /// Add a national margin beside every part with a province dimension
+    /// (person-level tables only), with `national_share` of the table's rho.
+    fn with_margins(&self, mut table: TableDef) -> TableDef {
+        let share = self.national_share.unwrap_or(0.0);
+        if share <= 0.0 || table.source != ExtractKind::Cases {
+            return table;
+        }
+        let mut margins = Vec::new();
+        for part in &mut table.parts {
+            let Some(at) = part.spec.dims.iter().position(|(d, _)| d == "province") else {
+                continue;
+            };
+            if part.spec.open_keys_delta.is_some() {
+                continue;
+            }
+            let mut spec = part.spec.clone();
+            let mut prepare = part.prepare.clone();
+            // The prepared columns are the unit, then the dims in order, then the value.
+            if spec.dims.len() > 1 {
+                spec.dims.remove(at);
+                drop(prepare.remove(at + 1));
+            } else {
+                // A province-only table's margin is grouped by one constant
+                // key (a public key set of one), dropped from the cells.
+                spec.dims[at] = (MARGIN_KEY.to_string(), vec!["all".to_string()]);
+                prepare[at + 1] = lit("all").alias(MARGIN_KEY);
+            }
+            part.weight = 1.0 - share;
+            margins.push(Part {
+                label: part.label.clone(),
+                prepare,
+                spec,
+                weight: share,
+                national: true,
+            });
+        }
+        table.parts.extend(margins);
+        table
+    }
+}
+
+pub use super::coverage::NATIONAL;
+
+/// The constant dimension a province-only table's national margin is grouped by.
+const MARGIN_KEY: &str = "margin";
 
 /// A standard or custom table.
 pub struct TableDef {
@@ -30,6 +118,7 @@ pub struct TableDef {
 
 /// Names of the standard tables, in release order.
 pub const STANDARD: &[&str] = &[
+    "people",
     "definitions",
     "services",
     "housing_outcome",
@@ -106,9 +195,28 @@ fn exploitation_group() -> Expr {
         .alias("exploitation_group")
 }
 
-/// The definition of a standard table.
+/// The definition of a standard table, every province a key, no margins.
 pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option<TableDef> {
-    let province = ("province".to_string(), keys(&codes::PROVINCE));
+    table_in(name, defs, accounting, &Layout::default())
+}
+
+/// The definition of a standard table under a key layout.
+pub fn table_in(
+    name: &str,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+    layout: &Layout,
+) -> Option<TableDef> {
+    standard(name, defs, accounting, layout).map(|t| layout.with_margins(t))
+}
+
+fn standard(
+    name: &str,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+    layout: &Layout,
+) -> Option<TableDef> {
+    let province = ("province".to_string(), layout.province_keys());
     let spec = |dims: Vec<(String, Vec<String>)>, statistic: Statistic| MeasurementSpec {
         dims,
         statistic,
@@ -118,12 +226,14 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
     let count_by = |label: &str, dims: Vec<(&str, Vec<String>)>| Part {
         label: label.to_string(),
         prepare: std::iter::once(person_unit())
-            .chain(dims.iter().map(|(d, _)| code_dim(d)))
+            .chain(dims.iter().map(|(d, _)| layout.dim(d)))
             .collect(),
         spec: spec(
             dims.into_iter().map(|(d, k)| (d.to_string(), k)).collect(),
             Statistic::Count,
         ),
+        weight: 1.0,
+        national: false,
     };
     // One count by province and one coded field.
     let by_province = |field: &str, list: &CodeList| {
@@ -136,15 +246,23 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
         label: label.to_string(),
         prepare: vec![
             col(UNIT),
-            code_dim("province"),
+            layout.province_dim(),
             value
                 .fill_null(lit(0i64))
                 .cast(DataType::Int64)
                 .alias(VALUE),
         ],
         spec: spec(vec![province.clone()], Statistic::Sum { lower: 0, upper }),
+        weight: 1.0,
+        national: false,
     };
     let (title, source, classified, parts) = match name {
+        "people" => (
+            "People served, by province",
+            ExtractKind::Cases,
+            false,
+            vec![count_by("", vec![("province", province.1.clone())])],
+        ),
         "definitions" => (
             "People counted under each definition, by province and membership",
             ExtractKind::Cases,
@@ -155,7 +273,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     label: d.name.clone(),
                     prepare: vec![
                         person_unit(),
-                        code_dim("province"),
+                        layout.province_dim(),
                         col(d.name.as_str())
                             .cast(DataType::String)
                             .alias("membership"),
@@ -170,6 +288,8 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                         ],
                         Statistic::Count,
                     ),
+                    weight: 1.0,
+                    national: false,
                 })
                 .collect(),
         ),
@@ -192,11 +312,13 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     status_keys.extend(keys(&codes::SERVICE_STATUS));
                     Part {
                         label: cat.to_string(),
-                        prepare: vec![person_unit(), code_dim("province"), state],
+                        prepare: vec![person_unit(), layout.province_dim(), state],
                         spec: spec(
                             vec![province.clone(), ("status".into(), status_keys)],
                             Statistic::Count,
                         ),
+                        weight: 1.0,
+                        national: false,
                     }
                 })
                 .collect(),
@@ -228,7 +350,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                 label: String::new(),
                 prepare: vec![
                     person_unit(),
-                    code_dim("province"),
+                    layout.province_dim(),
                     col("shelter_nights").fill_null(lit(0i64)).alias(VALUE),
                 ],
                 spec: spec(
@@ -238,6 +360,8 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                         upper: 92,
                     },
                 ),
+                weight: 1.0,
+                national: false,
             }],
         ),
         "trp_status" => (
@@ -252,7 +376,7 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
             false,
             vec![Part {
                 label: String::new(),
-                prepare: vec![person_unit(), code_dim("province"), exploitation_group()],
+                prepare: vec![person_unit(), layout.province_dim(), exploitation_group()],
                 spec: spec(
                     vec![
                         province.clone(),
@@ -265,6 +389,8 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     ],
                     Statistic::Count,
                 ),
+                weight: 1.0,
+                national: false,
             }],
         ),
         "immigration_status" => (
@@ -303,6 +429,8 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                     accounting,
                     open_keys_delta: Some(OPEN_KEYS_DELTA),
                 },
+                weight: 1.0,
+                national: false,
             }],
         ),
         "funding" => (
@@ -350,6 +478,8 @@ pub fn table(name: &str, defs: &DefinitionSet, accounting: Accounting) -> Option
                         upper: 10_000,
                     },
                 ),
+                weight: 1.0,
+                national: false,
             }],
         ),
         "beds" => (
@@ -461,6 +591,16 @@ pub fn custom(
     defs: &DefinitionSet,
     accounting: Accounting,
 ) -> Result<TableDef, CustomTableError> {
+    custom_in(t, defs, accounting, &Layout::default())
+}
+
+/// Build a custom table under a key layout (coverage and national margins).
+pub fn custom_in(
+    t: &CustomTable,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+    layout: &Layout,
+) -> Result<TableDef, CustomTableError> {
     if t.dimensions.is_empty() {
         return Err(CustomTableError::NoDimension);
     }
@@ -473,8 +613,12 @@ pub fn custom(
     let mut classified = false;
     for d in &t.dimensions {
         if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
-            dims.push((name.to_string(), k.clone()));
-            prepare.push(code_dim(name));
+            if *name == "province" {
+                dims.push((name.to_string(), layout.province_keys()));
+            } else {
+                dims.push((name.to_string(), k.clone()));
+            }
+            prepare.push(layout.dim(name));
         } else if let Some(def) = defs
             .definitions
             .iter()
@@ -549,7 +693,7 @@ pub fn custom(
         None => "People counted".to_string(),
         Some((f, lo, hi)) => format!("Sum of {f} (each unit clipped to {lo}-{hi})"),
     };
-    Ok(TableDef {
+    Ok(layout.with_margins(TableDef {
         name: t.name.clone(),
         title: format!("{what}, by {}", t.dimensions.join(", ")),
         source: t.source,
@@ -563,6 +707,8 @@ pub fn custom(
                 accounting,
                 open_keys_delta: None,
             },
+            weight: 1.0,
+            national: false,
         }],
-    })
+    }))
 }

@@ -185,6 +185,23 @@ impl Chart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
         root.fill(&WHITE).map_err(err)?;
+        // A suppressed cell is never drawn as a point: it is a gap, like a cell not released.
+        let mut drawable = self.clone();
+        for s in drawable
+            .series
+            .iter_mut()
+            .chain(drawable.table_only.iter_mut())
+        {
+            for p in &mut s.points {
+                if p.is_some_and(Estimate::is_suppressed) {
+                    *p = None;
+                }
+            }
+        }
+        drawable.draw_kind(root, lang)
+    }
+
+    fn draw_kind<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
         match self.kind {
             Kind::Line => self.draw_lines(root, lang),
             Kind::Bars => self.draw_bars(root, lang),

@@ -38,6 +38,18 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// A cell withheld by disclosure control (fewer than 3 agencies, or one
+    /// dominant, or protecting such a cell): no value. It is not a number, so
+    /// any sum or ratio that needs it is withheld too.
+    pub const SUPPRESSED: Estimate = Estimate {
+        value: f64::NAN,
+        half_width: f64::NAN,
+    };
+
+    pub fn is_suppressed(self) -> bool {
+        self.value.is_nan()
+    }
+
     pub fn lo(self) -> f64 {
         self.value - self.half_width
     }
@@ -269,8 +281,18 @@ impl LoadedRelease {
                 .collect())
         };
         let parts = text("part")?;
-        let values = number("value")?;
-        let widths = number("ci_half_width")?;
+        // Consistent estimates (provinces that add up to a measured national
+        // margin) where the release has them; the raw noisy cells otherwise.
+        let consistent = names.iter().any(|n| n == "consistent_value")
+            && names.iter().any(|n| n == "consistent_half_width");
+        let (values, widths) = if consistent {
+            (
+                number("consistent_value")?,
+                number("consistent_half_width")?,
+            )
+        } else {
+            (number("value")?, number("ci_half_width")?)
+        };
         let level = number("ci_level")?
             .first()
             .copied()
@@ -278,10 +300,22 @@ impl LoadedRelease {
             .unwrap_or(0.95);
         let dim_values: Vec<Vec<Option<String>>> =
             dims.iter().map(|d| text(d)).collect::<Result<_, _>>()?;
+        // Cells withheld by disclosure control (agencies' returns) carry a status.
+        let disclosure = crate::release::establishment::DISCLOSURE_STATUS;
+        let statuses = if names.iter().any(|n| n == disclosure) {
+            text(disclosure)?
+        } else {
+            vec![None; df.height()]
+        };
         let mut cells = Vec::with_capacity(df.height());
         for i in 0..df.height() {
-            let (Some(value), Some(half_width)) = (values[i], widths[i]) else {
-                continue;
+            let withheld = statuses[i]
+                .as_deref()
+                .is_some_and(|s| s != "published" && s != "empty");
+            let estimate = match (values[i], widths[i]) {
+                _ if withheld => Estimate::SUPPRESSED,
+                (Some(value), Some(half_width)) => Estimate { value, half_width },
+                _ => continue,
             };
             cells.push(Cell {
                 part: parts[i].clone().unwrap_or_default(),
@@ -290,7 +324,7 @@ impl LoadedRelease {
                     .zip(&dim_values)
                     .map(|(d, v)| (d.clone(), v[i].clone().unwrap_or_default()))
                     .collect(),
-                estimate: Estimate { value, half_width },
+                estimate,
             });
         }
         let field = |k: &str| provenance[k].as_str().unwrap_or_default().to_string();
@@ -382,8 +416,25 @@ impl ReleaseSet {
         filters: &[(&str, &[&str])],
     ) -> Option<Estimate> {
         let release = self.get(table, period)?;
+        // National rows are margins of the provincial ones: summed only when asked for.
+        let national = crate::release::coverage::NATIONAL;
+        let asks_national = filters
+            .iter()
+            .any(|(d, allowed)| *d == "province" && allowed.contains(&national));
+        // So are the margins of a returns table: its "total" part and "all" keys.
+        let (total, all) = (
+            crate::release::establishment::TOTAL,
+            crate::release::establishment::ALL,
+        );
         let matching = release.cells.iter().filter(|c| {
-            part.is_none_or(|p| c.part == p)
+            (asks_national || c.dims.get("province").is_none_or(|p| p != national))
+                && part.map_or(c.part != total, |p| c.part == p)
+                && c.dims.iter().all(|(d, v)| {
+                    v != all
+                        || filters
+                            .iter()
+                            .any(|(f, allowed)| f == d && allowed.contains(&all))
+                })
                 && filters.iter().all(|(dim, allowed)| {
                     c.dims
                         .get(*dim)
@@ -396,6 +447,28 @@ impl ReleaseSet {
                 half_width: 0.0,
             }),
         )
+    }
+
+    /// Whether a table's releases carry national rows (a measured margin, or an aggregate).
+    pub fn has_national(&self, table: &str, period: &str) -> bool {
+        self.get(table, period).is_some_and(|r| {
+            r.cells.iter().any(|c| {
+                c.dims.get("province").map(String::as_str)
+                    == Some(crate::release::coverage::NATIONAL)
+            })
+        })
+    }
+
+    /// The declared coverage the releases were made under (their provinces), if any.
+    pub fn coverage(&self) -> Option<Vec<String>> {
+        self.releases.iter().find_map(|r| {
+            let c = r.provenance["request"]["layout"]["coverage"].as_array()?;
+            Some(
+                c.iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+            )
+        })
     }
 
     /// The distinct parts of a table, in release order.

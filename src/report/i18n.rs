@@ -412,6 +412,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("series_trp_refused", "Refused", "Refusé"),
     ("too_uncertain", "too uncertain", "trop incertain"),
     ("no_data", "no data", "aucune donnée"),
+    (
+        "suppressed",
+        "suppressed: fewer than 3 agencies or one dominant",
+        "supprimé : moins de 3 organismes ou un organisme dominant",
+    ),
     ("data_table", "Data table", "Tableau de données"),
     (
         "show_data",

@@ -112,14 +112,19 @@ struct Builder<'a> {
     quarters: Vec<String>,
     /// Provinces where the participating agencies served people (from released counts).
     provinces: Vec<&'static str>,
+    /// The province keys a national sum adds: the coverage and `elsewhere`, or `provinces`.
+    national_keys: Vec<&'static str>,
     /// The definitions in the `definitions` table, in release order.
     definitions: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
-    /// A national figure: the sum over the provinces where agencies served people.
-    /// Cells of other provinces are noise around zero; adding them would only widen
-    /// the interval. Tables without a province dimension are summed whole.
+    /// A national figure: the consistent national row where the release
+    /// measured a margin; else the sum over the declared coverage and
+    /// `elsewhere`; else (releases without a coverage) over the provinces where
+    /// agencies served people, since cells of other provinces are noise around
+    /// zero and adding them would only widen the interval. Tables without a
+    /// province dimension are summed whole.
     fn national(
         &self,
         table: &str,
@@ -137,7 +142,11 @@ impl<'a> Builder<'a> {
             return self.set.total(table, period, part, filters);
         }
         let mut f = filters.to_vec();
-        f.push(("province", &self.provinces));
+        if self.set.has_national(table, period) {
+            f.push(("province", &[crate::release::coverage::NATIONAL]));
+        } else {
+            f.push(("province", &self.national_keys));
+        }
         self.set.total(table, period, part, &f)
     }
 
@@ -149,7 +158,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// People served: the `people` table where released, else every membership of the first definition.
     fn people(&self, period: &str) -> Option<Estimate> {
+        if self.set.get("people", period).is_some() {
+            return self.national("people", period, None, &[]);
+        }
         let first = self.definitions.first()?;
         self.national("definitions", period, Some(first), &[])
     }
@@ -409,7 +422,16 @@ impl<'a> Builder<'a> {
         ]
     }
 
+    /// All funding in a quarter: the published grand total of a returns
+    /// table under disclosure control (which may stand when a source is
+    /// withheld), else the sum of the sources.
     fn funding_total(&self, period: &str) -> Option<Estimate> {
+        let total = crate::release::establishment::TOTAL;
+        if self.set.parts("funding").iter().any(|p| p == total) {
+            return self
+                .national("funding", period, Some(total), &[])
+                .map(|e| e.scale(100.0));
+        }
         Estimate::sum(
             crate::schema::codes::FUNDING_SOURCE
                 .codes
@@ -513,8 +535,9 @@ impl<'a> Builder<'a> {
     /// A comparison of the first and last quarter of a series; rendered later,
     /// once every comparison of the report is known (see [`Builder::findings`]).
     fn compare(&self, what: &str, series: &Series, unit: Unit) -> Option<Comparison> {
-        let first = series.points.iter().position(Option::is_some)?;
-        let last = series.points.iter().rposition(Option::is_some)?;
+        let shown = |p: &Option<Estimate>| p.is_some_and(|e| !e.is_suppressed());
+        let first = series.points.iter().position(shown)?;
+        let last = series.points.iter().rposition(shown)?;
         if first == last {
             return None;
         }
@@ -829,6 +852,15 @@ fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> 
                 .zip(&series.points)
                 .filter_map(move |(label, point)| {
                     let e = (*point)?;
+                    if e.is_suppressed() {
+                        return Some(serde_json::json!({
+                            "series": series.name,
+                            "label": label,
+                            "value": null,
+                            "suppressed": true,
+                            "too_uncertain": false,
+                        }));
+                    }
                     let too_uncertain = match chart.kind {
                         Kind::Heat { max_half_width } => e.half_width > max_half_width,
                         _ => e.half_width >= e.value.abs().max(1.0),
@@ -843,6 +875,7 @@ fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> 
                         "lo": lo,
                         "hi": hi,
                         "too_uncertain": too_uncertain,
+                        "suppressed": false,
                     }))
                 })
         })
@@ -868,6 +901,7 @@ fn html_escape(s: &str) -> String {
 /// The numbers behind a chart: a row per x label (or per category), a column per series.
 fn data_table(chart: &Chart, lang: Lang) -> Table {
     let cell = |e: Option<Estimate>| match e {
+        Some(e) if e.is_suppressed() => lang.t("suppressed").to_string(),
         Some(e) => {
             let shown = match chart.kind {
                 Kind::Heat { max_half_width } if e.half_width > max_half_width => {
@@ -942,12 +976,28 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     })?;
     let periods = set.periods();
     let definitions = set.parts("definitions");
+    let coverage = set.coverage();
+    let provinces: Vec<&'static str> = match &coverage {
+        // The declared coverage: public, the same whatever the data hold.
+        Some(c) => crate::schema::codes::PROVINCE
+            .codes
+            .iter()
+            .copied()
+            .filter(|p| c.iter().any(|q| q == p))
+            .collect(),
+        None => Builder::provinces_with_people(set, &periods, &definitions),
+    };
+    let mut national_keys = provinces.clone();
+    if coverage.is_some() {
+        national_keys.push(crate::release::coverage::ELSEWHERE);
+    }
     let b = Builder {
         set,
         lang,
         level: set.releases.first().map(|r| r.level).unwrap_or(0.95),
         quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
-        provinces: Builder::provinces_with_people(set, &periods, &definitions),
+        provinces,
+        national_keys,
         periods: periods.clone(),
         definitions,
     };

@@ -1,7 +1,11 @@
-//! Synthetic sample data: five fictional agencies in five provinces, each with
-//! its own profile, columns, code spellings and file format, eight quarters of
-//! case extracts, a quarterly-returns file each, and one bad extract that the
-//! intake must reject.
+//! Synthetic sample data: twelve fictional agencies in five provinces, eight
+//! quarters of case extracts and quarterly returns each, and one bad extract
+//! that the intake must reject. Five founding agencies each have their own
+//! profile, columns, code spellings and file format; the seven others share a
+//! founding agency's layout (a network on one case-management system), under
+//! their own name, province and size. Ontario and British Columbia have three
+//! or more agencies, so their returns can be published in aggregate; one
+//! Ontario agency holds a large federal grant that dominates its province.
 //!
 //! The extracts are rendered *from the profiles*: for every canonical value the
 //! renderer picks one of the agency's spellings that its profile maps to that
@@ -47,6 +51,132 @@ pub const PROFILES: &[(&str, &str)] = &[
         include_str!("profiles/north-star-outreach.toml"),
     ),
 ];
+
+/// A member agency that shares a founding agency's layout: its profile is the
+/// founding profile with its own `[agency]` slug, name and province.
+#[derive(Debug, Clone, Copy)]
+pub struct Sibling {
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub province: &'static str,
+    /// The founding agency whose columns, spellings and format it uses.
+    pub layout: &'static str,
+    /// People served in the first quarter.
+    pub people: u32,
+    /// Its funding relative to a founding agency's.
+    pub funding_scale: i64,
+    /// Its federal funding relative to a founding agency's (a dominant grant).
+    pub federal_scale: i64,
+}
+
+/// The seven further member agencies.
+pub const SIBLINGS: &[Sibling] = &[
+    Sibling {
+        slug: "danforth-refuge",
+        name: "Danforth Refuge (fictional)",
+        province: "CA-ON",
+        layout: "lakeshore-legal-clinic",
+        people: 22,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+    Sibling {
+        slug: "hamilton-bridge",
+        name: "Hamilton Bridge Centre (fictional)",
+        province: "CA-ON",
+        layout: "north-star-outreach",
+        people: 26,
+        funding_scale: 2,
+        federal_scale: 40,
+    },
+    Sibling {
+        slug: "ottawa-valley-outreach",
+        name: "Ottawa Valley Outreach (fictional)",
+        province: "CA-ON",
+        layout: "prairie-haven",
+        people: 18,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+    Sibling {
+        slug: "fraser-valley-settlement",
+        name: "Fraser Valley Settlement Services (fictional)",
+        province: "CA-BC",
+        layout: "coastal-workers-centre",
+        people: 24,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+    Sibling {
+        slug: "island-safe-harbour",
+        name: "Island Safe Harbour (fictional)",
+        province: "CA-BC",
+        layout: "prairie-haven",
+        people: 16,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+    Sibling {
+        slug: "refuge-saint-laurent",
+        name: "Refuge Saint-Laurent (fictif)",
+        province: "CA-QC",
+        layout: "maison-esperance",
+        people: 20,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+    Sibling {
+        slug: "bow-river-shelter",
+        name: "Bow River Shelter (fictional)",
+        province: "CA-AB",
+        layout: "north-star-outreach",
+        people: 21,
+        funding_scale: 1,
+        federal_scale: 1,
+    },
+];
+
+/// Every sample agency: slug, profile text, and (for a sibling) its facts.
+pub fn agencies() -> Vec<(String, String, Option<Sibling>)> {
+    let mut out: Vec<(String, String, Option<Sibling>)> = PROFILES
+        .iter()
+        .map(|(slug, text)| (slug.to_string(), text.to_string(), None))
+        .collect();
+    for s in SIBLINGS {
+        let (_, layout) = PROFILES
+            .iter()
+            .find(|(slug, _)| *slug == s.layout)
+            .expect("a sibling's layout is a founding profile");
+        let mut text = format!(
+            "# {} — a member agency on the same case-management system as {} (same columns and spellings).\n",
+            s.name, s.layout
+        );
+        let mut in_agency = false;
+        for line in layout.lines().skip_while(|l| l.starts_with('#')) {
+            if line.starts_with('[') {
+                in_agency = line == "[agency]";
+            }
+            let line = match line.split_once(" = ") {
+                Some(("slug", _)) if in_agency => format!("slug = \"{}\"", s.slug),
+                Some(("name", _)) if in_agency => format!("name = \"{}\"", s.name),
+                Some(("province", _)) if in_agency => format!("province = \"{}\"", s.province),
+                _ => line.to_string(),
+            };
+            text.push_str(&line);
+            text.push('\n');
+        }
+        out.push((s.slug.to_string(), text, Some(*s)));
+    }
+    out
+}
+
+/// The founding agency whose layout `slug` uses (itself for a founding agency).
+fn layout_of(slug: &str) -> &str {
+    SIBLINGS
+        .iter()
+        .find(|s| s.slug == slug)
+        .map_or(slug, |s| s.layout)
+}
 
 /// The agency whose profile reads the bad extract.
 pub const BAD_EXTRACT_AGENCY: &str = "lakeshore-legal-clinic";
@@ -157,8 +287,13 @@ fn mix_for(slug: &str) -> Mix {
 }
 
 /// The caseload of one agency, quarter by quarter.
-fn caseload(rng: &mut StdRng, slug: &str) -> Vec<Vec<Person>> {
-    let mix = mix_for(slug);
+fn caseload(rng: &mut StdRng, slug: &str, sibling: Option<Sibling>) -> Vec<Vec<Person>> {
+    let mut mix = mix_for(sibling.map_or(slug, |s| s.layout));
+    if let Some(s) = sibling {
+        mix.province = s.province;
+        mix.base_people = s.people;
+        mix.growth = 1;
+    }
     let mut next_id = 1u64;
     let mut quarters: Vec<Vec<Person>> = Vec::new();
     for q in 0..QUARTERS.len() {
@@ -327,7 +462,7 @@ fn person_rows(
 ) -> Vec<Vec<(String, String)>> {
     let r = Renderer {
         section,
-        french: slug == "maison-esperance",
+        french: layout_of(slug) == "maison-esperance",
     };
     let mut base: Vec<(String, String)> = Vec::new();
     if let Some(pk) = &section.person_key {
@@ -647,7 +782,10 @@ fn returns_rows(
             format!("{d}.{c:02}")
         }
     };
-    let french = slug == "maison-esperance";
+    let french = layout_of(slug) == "maison-esperance";
+    let sibling = SIBLINGS.iter().find(|s| s.slug == slug);
+    let scale = sibling.map_or(1, |s| s.funding_scale);
+    let federal = sibling.map_or(1, |s| s.federal_scale);
     let base_beds: i64 = rng.random_range(8..30);
     for (q, quarter) in QUARTERS.iter().enumerate() {
         let mut row: Vec<(String, String)> = Vec::new();
@@ -667,12 +805,14 @@ fn returns_rows(
             let cents =
                 |base: i64, rng: &mut StdRng| (base + rng.random_range(-base / 5..=base / 5)) * 100;
             let value: i64 = match name.as_str() {
-                "funding_federal_cents" => cents(if q % 4 == 3 { 90_000 } else { 35_000 }, rng),
-                "funding_provincial_cents" => cents(60_000, rng),
-                "funding_municipal_cents" => cents(12_000, rng),
-                "funding_foundation_cents" => cents(25_000 + 4_000 * (q as i64 % 3), rng),
-                "funding_private_cents" => cents(8_000, rng),
-                "funding_other_cents" => cents(5_000, rng),
+                "funding_federal_cents" => {
+                    cents(if q % 4 == 3 { 90_000 } else { 35_000 }, rng) * federal
+                }
+                "funding_provincial_cents" => cents(60_000, rng) * scale,
+                "funding_municipal_cents" => cents(12_000, rng) * scale,
+                "funding_foundation_cents" => cents(25_000 + 4_000 * (q as i64 % 3), rng) * scale,
+                "funding_private_cents" => cents(8_000, rng) * scale,
+                "funding_other_cents" => cents(5_000, rng) * scale,
                 "beds_vaw_shelter" | "beds_trafficking_safe_house" | "beds_youth_shelter" => {
                     base_beds + (q as i64 / 4)
                 }
@@ -798,14 +938,15 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
             .to_string_lossy()
             .replace('\\', "/")
     };
-    for (index, (slug, text)) in PROFILES.iter().enumerate() {
+    for (index, (slug, text, sibling)) in agencies().iter().enumerate() {
+        let slug = slug.as_str();
         let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000).wrapping_add(index as u64));
         let profile_path = out.join("profiles").join(format!("{slug}.toml"));
         let profile = Profile::parse(text, &profile_path)
             .map_err(|e| SampleError::Profile(slug.to_string(), e.to_string()))?;
         std::fs::create_dir_all(out.join("profiles")).map_err(io_err(out))?;
         std::fs::write(&profile_path, text).map_err(io_err(&profile_path))?;
-        let people = caseload(&mut rng, slug);
+        let people = caseload(&mut rng, slug, *sibling);
         let cases = profile.cases.as_ref().expect("sample profiles have cases");
         let numeric = numeric_columns(cases, ExtractKind::Cases);
         for (q, quarter) in QUARTERS.iter().enumerate() {
@@ -845,7 +986,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
                 });
             }
         }
-        if *slug == BAD_EXTRACT_AGENCY {
+        if slug == BAD_EXTRACT_AGENCY {
             let path = out.join("bad").join(format!("{slug}-2025Q2-bad.csv"));
             write_bad_extract(&mut rng, cases, &people[5], &path)?;
             manifest.extracts.push(ManifestEntry {
@@ -857,6 +998,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
             });
         }
     }
+    write_collaborative(out)?;
     let mut text = String::from(
         "# Files of the synthetic sample (see README.md): which profile reads each, and what the intake should say.\n",
     );
@@ -868,6 +1010,30 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
     let path = out.join("manifest.toml");
     std::fs::write(&path, text).map_err(io_err(&path))?;
     Ok(manifest)
+}
+
+/// Write `collaborative.toml`: the sample collaborative's members and the
+/// provinces they serve (its declared, public coverage).
+fn write_collaborative(out: &Path) -> Result<(), SampleError> {
+    let mut text = String::from(
+        "# The collaborative's declared coverage: its member agencies and the provinces they serve.\n\
+         # Public. Releases use these provinces (plus one `elsewhere` key) as their provincial keys,\n\
+         # so no table depends on where records happen to fall.\n\
+         name = \"Canadian Anti-Trafficking Services Collaborative (fictional)\"\n",
+    );
+    for (slug, text_of_profile, _) in agencies() {
+        let province = text_of_profile
+            .lines()
+            .find_map(|l| l.strip_prefix("province = "))
+            .map(|p| p.trim_matches('"').to_string())
+            .unwrap_or_default();
+        let _ = write!(
+            text,
+            "\n[[member]]\nagency = \"{slug}\"\nprovinces = [\"{province}\"]\n"
+        );
+    }
+    let path = out.join("collaborative.toml");
+    std::fs::write(&path, text).map_err(io_err(&path))
 }
 
 /// Read `manifest.toml` from a sample directory.

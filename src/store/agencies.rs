@@ -132,6 +132,17 @@ impl Store {
         Ok(())
     }
 
+    /// Every agency the store knows: registered with a token, or with a stored submission.
+    pub fn known_agencies(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare("SELECT slug FROM agencies UNION SELECT agency FROM submissions ORDER BY 1")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     pub fn agencies(&self) -> Result<Vec<Agency>, AgencyError> {
         let conn = self.connect()?;
         let mut stmt =

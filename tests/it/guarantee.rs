@@ -177,6 +177,8 @@ fn profile(slug: &str) -> Profile {
 
 fn request(table: &str, period: &str, rho: f64, level: f64) -> ReleaseRequest {
     ReleaseRequest {
+        layout: Default::default(),
+        protection: Default::default(),
         table: table.into(),
         period: period.into(),
         rho,

@@ -429,7 +429,7 @@ fn generated_sample_validates_through_its_profiles_and_the_bad_extract_is_reject
         );
         if valid && entry.kind == ExtractKind::Cases {
             assert!(
-                outcome.records.as_ref().is_some_and(|df| df.height() > 20),
+                outcome.records.as_ref().is_some_and(|df| df.height() > 10),
                 "{}",
                 entry.file
             );

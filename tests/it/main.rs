@@ -9,3 +9,4 @@ mod release;
 mod report;
 mod server;
 mod support;
+mod useful;

@@ -237,6 +237,8 @@ fn submit_sample(store: &Store, slug: &str, ext: &str, quarter: &str) -> SubmitO
 
 fn request(table: &str, rho: f64) -> ReleaseRequest {
     ReleaseRequest {
+        layout: Default::default(),
+        protection: Default::default(),
         table: table.into(),
         period: "2025Q3".into(),
         rho,

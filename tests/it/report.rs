@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// One demo run shared by the tests here: (store, report dir, stdout).
-fn demo() -> &'static (PathBuf, PathBuf, String) {
+pub(crate) fn demo() -> &'static (PathBuf, PathBuf, String) {
     static DEMO: OnceLock<(PathBuf, PathBuf, String)> = OnceLock::new();
     DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
@@ -315,6 +315,11 @@ fn report_json_holds_every_figure_with_its_interval_and_sources() {
         assert!(f["from_tables"].as_array().is_some_and(|t| !t.is_empty()));
         for p in f["points"].as_array().unwrap() {
             points += 1;
+            if p["suppressed"] == true {
+                // Withheld by disclosure control: no value, never a zero.
+                assert!(p["value"].is_null() && p.get("shown").is_none(), "{p}");
+                continue;
+            }
             let (value, h) = (
                 p["value"].as_f64().unwrap(),
                 p["half_width"].as_f64().unwrap(),

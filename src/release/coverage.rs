@@ -1,0 +1,257 @@
+//! The collaborative's declared coverage: its member agencies and the
+//! provinces they serve, read from a public `collaborative.toml`.
+//!
+//! The provincial keys of every release are the covered provinces plus one
+//! `elsewhere` key (any other province, or none recorded). The coverage is
+//! declared, not read from the records, so the key set is public and the same
+//! whatever the data hold: a release never shows which provinces happen to
+//! have records (a data-dependent key set is a disclosure; NIST SP 800-226,
+//! "unprotected group keys"). Mapping a record's province to its key is
+//! row-wise, a 1-stable step before OpenDP.
+
+use crate::schema::codes;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The provincial key of records outside the coverage.
+pub const ELSEWHERE: &str = "elsewhere";
+
+/// The province key of national rows (margins and consistent totals).
+pub const NATIONAL: &str = "CA";
+
+/// A `collaborative.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collaborative {
+    /// The collaborative's name, as the report shows it.
+    pub name: String,
+    #[serde(rename = "member", default)]
+    pub members: Vec<Member>,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// One member agency and where it serves.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The agency's slug (as in its profile's `[agency] slug`).
+    pub agency: String,
+    /// Provinces it serves (codes such as CA-ON).
+    pub provinces: Vec<String>,
+}
+
+/// Why a coverage file is refused.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}:{line}: {message}")]
+pub struct CoverageError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Collaborative {
+    /// Read and check a coverage file: every province is a known code, every member named once.
+    pub fn load(path: &Path) -> Result<Collaborative, CoverageError> {
+        let text = std::fs::read_to_string(path).map_err(|e| CoverageError {
+            path: path.into(),
+            line: 1,
+            message: format!("cannot read the coverage file: {e}"),
+        })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Collaborative, CoverageError> {
+        let err = |line: usize, message: String| CoverageError {
+            path: path.into(),
+            line,
+            message,
+        };
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1)
+        };
+        let mut c: Collaborative = toml::from_str(text).map_err(|e| {
+            let (line, message) = crate::text::toml_error(text, &e);
+            err(line, message)
+        })?;
+        c.path = path.into();
+        if c.members.is_empty() {
+            return Err(err(
+                1,
+                "the collaborative lists no member: add a [[member]] with agency and provinces"
+                    .into(),
+            ));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for m in &c.members {
+            if seen.contains(&m.agency.as_str()) {
+                return Err(err(
+                    line_of(&format!("\"{}\"", m.agency)),
+                    format!(
+                        "the agency \"{}\" is listed twice: list each member once",
+                        m.agency
+                    ),
+                ));
+            }
+            seen.push(&m.agency);
+            if m.provinces.is_empty() {
+                return Err(err(
+                    line_of(&format!("\"{}\"", m.agency)),
+                    format!(
+                        "the member \"{}\" serves no province: list at least one (e.g. provinces = [\"CA-ON\"])",
+                        m.agency
+                    ),
+                ));
+            }
+            for p in &m.provinces {
+                if !codes::PROVINCE.codes.contains(&p.as_str()) {
+                    let hint = crate::text::closest(p, codes::PROVINCE.codes.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    return Err(err(
+                        line_of(&format!("\"{p}\"")),
+                        format!(
+                            "\"{p}\" is not a province or territory code{hint}; use one of {}",
+                            codes::PROVINCE.codes.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(c)
+    }
+
+    /// Refuse a member that is not one of `known` agencies (those with a
+    /// submission or a token in the store).
+    pub fn check_members(&self, known: &[String]) -> Result<(), CoverageError> {
+        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+        for m in &self.members {
+            if !known.contains(&m.agency) {
+                let line = text
+                    .lines()
+                    .position(|l| l.contains(&format!("\"{}\"", m.agency)))
+                    .map_or(1, |i| i + 1);
+                let hint = crate::text::closest(&m.agency, known.iter().map(String::as_str))
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                return Err(CoverageError {
+                    path: self.path.clone(),
+                    line,
+                    message: format!(
+                        "the member \"{}\" is not an agency of this store{hint}: register it (`safecount agency add {}`) or submit its extracts first, or remove it",
+                        m.agency, m.agency
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The covered provinces, in code-list order.
+    pub fn provinces(&self) -> Vec<String> {
+        codes::PROVINCE
+            .codes
+            .iter()
+            .filter(|p| {
+                self.members
+                    .iter()
+                    .any(|m| m.provinces.iter().any(|q| q == *p))
+            })
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    /// The member agencies serving `province`.
+    pub fn agencies_in(&self, province: &str) -> Vec<&str> {
+        self.members
+            .iter()
+            .filter(|m| m.provinces.iter().any(|p| p == province))
+            .map(|m| m.agency.as_str())
+            .collect()
+    }
+}
+
+/// The province keys of a release: the covered provinces and `elsewhere`.
+pub fn province_keys(covered: &[String]) -> Vec<String> {
+    covered
+        .iter()
+        .cloned()
+        .chain(std::iter::once(ELSEWHERE.to_string()))
+        .collect()
+}
+
+/// A record's province key: its province if covered, else `elsewhere`
+/// (another province, or none recorded). Row-wise.
+pub fn province_key(covered: &[String]) -> Expr {
+    let list = Series::new(
+        "covered".into(),
+        covered.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    when(col("province").is_in(lit(list).implode(), false))
+        .then(col("province"))
+        .otherwise(lit(ELSEWHERE))
+        .alias("province")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "name = \"C\"\n[[member]]\nagency = \"a\"\nprovinces = [\"CA-ON\"]\n[[member]]\nagency = \"b\"\nprovinces = [\"CA-BC\", \"CA-ON\"]\n";
+
+    #[test]
+    fn coverage_is_the_union_of_members_provinces_in_code_order() {
+        let c = Collaborative::parse(GOOD, Path::new("c.toml")).unwrap();
+        assert_eq!(c.provinces(), ["CA-BC", "CA-ON"]);
+        assert_eq!(c.agencies_in("CA-ON"), ["a", "b"]);
+        assert_eq!(
+            province_keys(&c.provinces()),
+            ["CA-BC", "CA-ON", "elsewhere"]
+        );
+    }
+
+    #[test]
+    fn unknown_provinces_and_agencies_are_refused_with_the_line() {
+        let bad = GOOD.replace("\"CA-BC\"", "\"CA-BX\"");
+        let e = Collaborative::parse(&bad, Path::new("c.toml")).unwrap_err();
+        assert_eq!(e.line, 7);
+        assert!(
+            e.message.contains("CA-BX") && e.message.contains("CA-BC"),
+            "{e}"
+        );
+        let c = Collaborative::parse(GOOD, Path::new("c.toml")).unwrap();
+        let e = c.check_members(&["a".into()]).unwrap_err();
+        assert!(e.message.contains("\"b\" is not an agency"), "{e}");
+        let bad = GOOD.replace("provinces", "province");
+        assert!(Collaborative::parse(&bad, Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn records_outside_the_coverage_are_elsewhere() {
+        let df =
+            df!("province" => [Some("CA-ON"), Some("CA-YT"), None, Some("not_collected")]).unwrap();
+        let out = df
+            .lazy()
+            .select([province_key(&["CA-ON".to_string()])])
+            .collect()
+            .unwrap();
+        let got: Vec<Option<&str>> = out
+            .column("province")
+            .unwrap()
+            .str()
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Some("CA-ON"),
+                Some("elsewhere"),
+                Some("elsewhere"),
+                Some("elsewhere")
+            ]
+        );
+    }
+}

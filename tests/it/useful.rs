@@ -1,0 +1,314 @@
+//! Useful numbers at honest budgets (issue 14), checked on the demo's own
+//! releases and report: returns under disclosure-control rules, national and
+//! provincial counts that agree, the declared coverage, and the accuracy
+//! targets read from `report.json`.
+
+use crate::report::demo;
+use crate::support::{repo, safecount, write};
+use safecount::report::data::{Estimate, ReleaseSet};
+use std::collections::BTreeMap;
+
+fn releases() -> ReleaseSet {
+    let (store, _, _) = demo();
+    ReleaseSet::load(&store.join("releases")).unwrap()
+}
+
+fn report_json() -> serde_json::Value {
+    let (_, report, _) = demo();
+    serde_json::from_str(&std::fs::read_to_string(report.join("report.json")).unwrap()).unwrap()
+}
+
+fn points<'a>(v: &'a serde_json::Value, chart: &str) -> Vec<&'a serde_json::Value> {
+    v["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["chart"] == chart)
+        .unwrap_or_else(|| panic!("no chart {chart}"))["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect()
+}
+
+/// An attacker's attempt to recover withheld cells of a returns table by
+/// subtraction, written apart from the library's rank test: every additivity
+/// equation (part = sum over provinces; province total = sum over parts), and
+/// every difference of two equations, is scanned for a single unknown, until
+/// nothing more is learnt. Returns the cells it recovered.
+fn subtraction_attack(
+    known: &BTreeMap<(String, String), Option<i64>>,
+    parts: &[String],
+    provinces: &[String],
+) -> Vec<(String, String)> {
+    let cell = |p: &str, q: &str| (p.to_string(), q.to_string());
+    // Each equation: a list of (cell, coefficient) summing to zero.
+    let mut equations: Vec<Vec<((String, String), i64)>> = Vec::new();
+    for p in parts {
+        let mut e = vec![(cell(p, "CA"), 1)];
+        e.extend(provinces.iter().map(|q| (cell(p, q), -1)));
+        equations.push(e);
+    }
+    for q in provinces.iter().map(String::as_str).chain(["CA"]) {
+        let mut e = vec![(cell("total", q), 1)];
+        e.extend(parts.iter().map(|p| (cell(p, q), -1)));
+        equations.push(e);
+    }
+    let mut pairs: Vec<Vec<((String, String), i64)>> = equations.clone();
+    for a in &equations {
+        for b in &equations {
+            let mut sum: BTreeMap<(String, String), i64> = BTreeMap::new();
+            for (c, k) in a {
+                *sum.entry(c.clone()).or_default() += k;
+            }
+            for (c, k) in b {
+                *sum.entry(c.clone()).or_default() -= k;
+            }
+            pairs.push(sum.into_iter().filter(|(_, k)| *k != 0).collect());
+        }
+    }
+    let mut known = known.clone();
+    let mut recovered = Vec::new();
+    loop {
+        let mut learnt = false;
+        for e in &pairs {
+            let unknown: Vec<&(String, String)> = e
+                .iter()
+                .map(|(c, _)| c)
+                .filter(|c| known.get(*c).is_some_and(Option::is_none))
+                .collect();
+            if unknown.len() == 1 && e.iter().all(|(c, _)| known.contains_key(c)) {
+                let u = unknown[0].clone();
+                known.insert(u.clone(), Some(0));
+                recovered.push(u);
+                learnt = true;
+            }
+        }
+        if !learnt {
+            return recovered;
+        }
+    }
+}
+
+#[test]
+fn returns_are_exact_aggregates_with_suppression_no_one_can_undo() {
+    let set = releases();
+    let mut dominant = 0;
+    let mut suppressed = 0;
+    for period in set.periods() {
+        let release = set.get("funding", &period).unwrap();
+        assert_eq!(
+            release.provenance["protection"]["method"],
+            "disclosure_control"
+        );
+        assert_eq!(release.provenance["rho"], 0.0);
+        let mut known: BTreeMap<(String, String), Option<i64>> = BTreeMap::new();
+        let mut provinces: Vec<String> = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
+        for c in &release.cells {
+            let province = c.dims["province"].clone();
+            let e = c.estimate;
+            if e.is_suppressed() {
+                suppressed += 1;
+            } else {
+                // Exact: no noise, never negative.
+                assert_eq!(e.half_width, 0.0);
+                assert!(e.value >= 0.0 && e.value.fract() == 0.0, "{e:?}");
+            }
+            known.insert(
+                (c.part.clone(), province.clone()),
+                (!e.is_suppressed()).then_some(e.value as i64),
+            );
+            if province != "CA" && !provinces.contains(&province) {
+                provinces.push(province);
+            }
+            if c.part != "total" && !parts.contains(&c.part) {
+                parts.push(c.part.clone());
+            }
+        }
+        let recovered = subtraction_attack(&known, &parts, &provinces);
+        assert!(recovered.is_empty(), "{period}: recovered {recovered:?}");
+        // The Ontario agency with the large federal grant dominates its cell.
+        let (store, _, _) = demo();
+        let df = polars::prelude::ParquetReader::new(
+            std::fs::File::open(store.join(format!(
+                "releases/{period}/{}.parquet",
+                release.provenance["release_id"].as_str().unwrap()
+            )))
+            .unwrap(),
+        );
+        use polars::prelude::SerReader;
+        let df = df.finish().unwrap();
+        let status = df
+            .column("disclosure_status")
+            .unwrap()
+            .str()
+            .unwrap()
+            .clone();
+        dominant += status
+            .into_iter()
+            .filter(|s| *s == Some("one agency dominant (p% rule)"))
+            .count();
+    }
+    assert!(
+        suppressed > 0 && dominant > 0,
+        "{suppressed} suppressed, {dominant} dominant"
+    );
+}
+
+#[test]
+fn provinces_add_up_to_the_measured_national_figure() {
+    let set = releases();
+    for period in set.periods() {
+        let release = set.get("definitions", &period).unwrap();
+        let mut sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
+        for c in &release.cells {
+            let key = (c.part.clone(), c.dims["membership"].clone());
+            let s = sums.entry(key).or_default();
+            if c.dims["province"] == "CA" {
+                s.1 += c.estimate.value;
+            } else {
+                s.0 += c.estimate.value;
+            }
+        }
+        assert_eq!(sums.len(), 7 * 3);
+        for (key, (provinces, nation)) in sums {
+            assert!(
+                (provinces - nation).abs() < 1e-6,
+                "{period} {key:?}: {provinces} vs {nation}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_demo_meets_its_accuracy_targets_and_shows_only_the_coverage() {
+    let v = report_json();
+    // National people served per quarter: half-width at most 5% of the value.
+    let people: Vec<_> = points(&v, "people_trend")
+        .into_iter()
+        .filter(|p| p["series"] == "All people")
+        .collect();
+    assert_eq!(people.len(), 8);
+    for p in &people {
+        let (value, h) = (
+            p["value"].as_f64().unwrap(),
+            p["half_width"].as_f64().unwrap(),
+        );
+        assert!(h <= 0.05 * value, "{p}");
+    }
+    // Each definition's national count: half-width at most max(10% of the value, 10 people).
+    for p in points(&v, "people_trend")
+        .into_iter()
+        .filter(|p| p["series"] != "All people")
+    {
+        let (value, h) = (
+            p["value"].as_f64().unwrap(),
+            p["half_width"].as_f64().unwrap(),
+        );
+        assert!(h <= (0.1 * value).max(10.0) + 1e-9, "{p}");
+    }
+    // Funding by source: published exactly or marked suppressed; never negative, never noise.
+    for p in points(&v, "funding_source") {
+        if p["suppressed"] == true {
+            assert!(p["value"].is_null());
+        } else {
+            assert!(
+                p["value"].as_f64().unwrap() >= 0.0 && p["half_width"] == 0.0,
+                "{p}"
+            );
+        }
+    }
+    // Funding per person served: interval within ±15%.
+    let per_person = points(&v, "funding_person");
+    assert_eq!(per_person.len(), 8);
+    for p in per_person {
+        let (value, h) = (
+            p["value"].as_f64().unwrap(),
+            p["half_width"].as_f64().unwrap(),
+        );
+        assert!(h <= 0.15 * value, "{p}");
+    }
+    // Beds and turnaways: exact, non-negative.
+    for p in points(&v, "turnaways") {
+        assert!(p["suppressed"] == true || p["value"].as_f64().unwrap() >= 0.0);
+    }
+    // Nowhere a province outside the coverage.
+    let collaborative = safecount::release::coverage::Collaborative::load(
+        &repo().join("sample-data/collaborative.toml"),
+    )
+    .unwrap();
+    let covered = collaborative.provinces();
+    for p in points(&v, "gap_heat") {
+        let label = format!("CA-{}", p["label"].as_str().unwrap());
+        assert!(covered.contains(&label), "{p}");
+    }
+    let names: Vec<&str> = ["Yukon", "Nova Scotia", "Saskatchewan", "Newfoundland"].to_vec();
+    let text = v.to_string();
+    for n in names {
+        assert!(!text.contains(n), "{n} appears in report.json");
+    }
+    let _ = Estimate::SUPPRESSED;
+}
+
+#[test]
+fn a_coverage_with_an_unknown_province_or_agency_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipeline = |collaborative: &str| {
+        write(
+            dir.path(),
+            "p.toml",
+            format!(
+                "name = \"p\"\n[inputs]\nperiods = [\"2025Q4\"]\ncollaborative = \"c.toml\"\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"people\"\n{collaborative}"
+            ),
+        )
+    };
+    write(
+        dir.path(),
+        "c.toml",
+        "name = \"c\"\n[[member]]\nagency = \"a\"\nprovinces = [\"CA-ONT\"]\n",
+    );
+    let p = pipeline("");
+    let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("c.toml:4:") && run.stderr.contains("CA-ON"),
+        "{}",
+        run.stderr
+    );
+    // A known province, an agency the store has never seen.
+    write(
+        dir.path(),
+        "c.toml",
+        "name = \"c\"\n[[member]]\nagency = \"nobody-here\"\nprovinces = [\"CA-ON\"]\n",
+    );
+    let store = dir.path().join("store");
+    let run = safecount(
+        &repo(),
+        &[
+            "run",
+            p.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("c.toml:3:") && run.stderr.contains("nobody-here"),
+        "{}",
+        run.stderr
+    );
+    // An unknown protection.
+    let p = write(
+        dir.path(),
+        "p.toml",
+        "name = \"p\"\n[inputs]\nperiods = [\"2025Q4\"]\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"beds\"\nprotection = \"noise\"\n",
+    );
+    let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("p.toml:8:") && run.stderr.contains("\"rules\""),
+        "{}",
+        run.stderr
+    );
+}
