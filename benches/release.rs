@@ -89,6 +89,7 @@ fn main() {
             let req = ReleaseRequest {
                 layout: Default::default(),
                 protection: Default::default(),
+                pool: None,
                 table: table.to_string(),
                 period: period.into(),
                 rho: 0.01 + run as f64 * 1e-6,

@@ -75,6 +75,7 @@ fn main() {
         let req = ReleaseRequest {
             layout: Default::default(),
             protection: Default::default(),
+            pool: None,
             table: table.to_string(),
             period: period.into(),
             rho,

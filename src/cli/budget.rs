@@ -150,6 +150,20 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         if rows.is_empty() {
             continue;
         }
+        if scope == Scope::Agency
+            && rows
+                .iter()
+                .all(|p| p.budget_rho == 0.0 && p.spent_rho == 0.0)
+        {
+            // Only releases under disclosure-control rules: nothing to budget.
+            let releases: u64 = rows.iter().map(|p| p.releases).sum();
+            writeln!(
+                out,
+                "Agencies' returns: {releases} releases over {} quarters, exact aggregates under disclosure-control rules (no privacy budget; see each release's provenance).\n",
+                rows.len()
+            )?;
+            continue;
+        }
         writeln!(out, "{heading}\n")?;
         writeln!(
             out,
@@ -172,7 +186,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     let thresholds = (st.person_delta - ledger::CONVERSION_DELTA).max(0.0);
     writeln!(
         out,
-        "A person present in every quarter above has lost rho = {:.4} in all (every debit counts; zCDP losses add up),\nwhich is (epsilon = {:.3}, delta = {:.2e})-differential privacy (OpenDP's zCDP conversion{}).\nA person served by k agencies that each give them their own person key counts as k people: their loss is k² times this.",
+        "A person present in every quarter above has lost rho = {:.4} in all (every debit counts, and a release pooled over n quarters n² times; zCDP losses add up),\nwhich is (epsilon = {:.3}, delta = {:.2e})-differential privacy (OpenDP's zCDP conversion{}).\nA person served by k agencies that each give them their own person key counts as k people: their loss is k² times this.",
         st.person_rho,
         st.person_epsilon,
         st.person_delta,

@@ -126,8 +126,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     let agency_rho = spec.rho_per_period(ledger::Scope::Agency);
     writeln!(
         out,
-        "2. Setting a privacy budget of rho = {rho} per person for each of {} quarters of data\n   (and rho = {agency_rho} per agency for the agencies' returns, a separate budget)",
-        spec.inputs.periods.len()
+        "2. Setting a privacy budget of rho = {rho} per person for each of {} quarters of data\n   {}",
+        spec.inputs.periods.len(),
+        if agency_rho > 0.0 {
+            format!(
+                "(and rho = {agency_rho} per agency for the agencies' returns, a separate budget)"
+            )
+        } else {
+            "(the agencies' returns are published under disclosure-control rules: no budget)"
+                .to_string()
+        }
     )?;
     let mut conn = store.connect()?;
     for q in &spec.inputs.periods {

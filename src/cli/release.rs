@@ -109,6 +109,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         let req = ReleaseRequest {
             layout: Default::default(),
             protection: Default::default(),
+            pool: None,
             table: table.clone(),
             period: period.clone(),
             rho: share(&table),

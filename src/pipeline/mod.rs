@@ -41,6 +41,16 @@ pub struct PipelineSpec {
     pub report: Option<ReportSpec>,
 }
 
+/// The quarters a pooled table measures at once.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Pool {
+    /// "year": each calendar year of the pipeline's quarters.
+    Named(String),
+    /// These quarters.
+    Quarters(Vec<String>),
+}
+
 /// Disclosure-control rules for tables of agencies' returns (see
 /// [`release::establishment`]).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -182,6 +192,10 @@ pub struct TableSpec {
     pub half_width: Option<f64>,
     /// Share of this table's rho spent on its national margin (default: `privacy.national_share`).
     pub national_share: Option<f64>,
+    /// One measurement over several quarters' person-quarters instead of one
+    /// per quarter: "year" (each calendar year of the inputs) or a list of
+    /// quarters. Debited from every quarter it reads.
+    pub pool: Option<Pool>,
     /// For a returns table: "rules" (default: exact aggregates under
     /// disclosure-control rules, no budget) or "dp" (agency-unit differential
     /// privacy on the agencies' budget).
@@ -210,6 +224,27 @@ impl TableSpec {
             Scope::Agency
         } else {
             Scope::Person
+        }
+    }
+
+    /// The pools of a pooled table over the pipeline's quarters: (label, quarters).
+    pub fn pools(&self, periods: &[String]) -> Option<Vec<(String, Vec<String>)>> {
+        match self.pool.as_ref()? {
+            Pool::Named(_) => {
+                let mut years: Vec<(String, Vec<String>)> = Vec::new();
+                for p in periods {
+                    let year = p[..4].to_string();
+                    match years.iter_mut().find(|(y, _)| *y == year) {
+                        Some((_, q)) => q.push(p.clone()),
+                        None => years.push((year, vec![p.clone()])),
+                    }
+                }
+                Some(years)
+            }
+            Pool::Quarters(q) => {
+                let q: Vec<String> = q.iter().map(|p| p.to_uppercase()).collect();
+                Some(vec![(q.join("+"), q)])
+            }
         }
     }
 
@@ -333,6 +368,7 @@ pub fn json_schema() -> serde_json::Value {
                         "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "Share of the period's rho, relative to the other tables without their own rho."},
                         "rho": {"type": "number", "exclusiveMinimum": 0, "description": "Exactly this rho per period for this table."},
                         "national_share": {"type": "number", "minimum": 0, "exclusiveMaximum": 0.9, "description": "Share of this table's rho spent on its national margin (default privacy.national_share)."},
+                        "pool": {"oneOf": [{"const": "year"}, {"type": "array", "minItems": 2, "items": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"}}], "description": "One measurement over several quarters (\"year\": each calendar year of the inputs, or a list of quarters), debited from every quarter it reads."},
                         "protection": {"enum": ["rules", "dp"], "default": "rules", "description": "Returns tables: exact aggregates under disclosure-control rules (no budget), or agency-unit differential privacy on the agencies' budget."},
                         "half_width": {"type": "number", "exclusiveMinimum": 0, "description": "The accuracy needed instead of a share: every cell's interval half-width at most this; the least rho giving it is solved for."},
                         "dimensions": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "A table of your own: coded fields (e.g. province, gender, housing_outcome) or definition names (their membership)."},
@@ -419,6 +455,52 @@ impl PipelineSpec {
             }
         }
         for t in &spec.tables {
+            match &t.pool {
+                None => {}
+                Some(Pool::Named(n)) if n == "year" => {}
+                Some(Pool::Named(other)) => {
+                    return Err(invalid(
+                        line_of("pool"),
+                        format!(
+                            "pool = \"{other}\" is not known: write pool = \"year\" (each calendar year of the inputs) or a list of quarters, e.g. pool = [\"2025Q1\", \"2025Q2\"]"
+                        ),
+                    ));
+                }
+                Some(Pool::Quarters(q)) => {
+                    let inputs: Vec<String> = spec
+                        .inputs
+                        .periods
+                        .iter()
+                        .map(|p| p.to_uppercase())
+                        .collect();
+                    if q.len() < 2 {
+                        return Err(invalid(
+                            line_of("pool"),
+                            "a pool lists at least two quarters".into(),
+                        ));
+                    }
+                    if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
+                        return Err(invalid(
+                            line_of("pool"),
+                            format!(
+                                "the pool's quarter \"{bad}\" is not one of inputs.periods ({}): a pool reads only the pipeline's quarters",
+                                inputs.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            if t.pool.is_some() && t.scope() == Scope::Agency {
+                return Err(invalid(
+                    line_of("pool"),
+                    format!(
+                        "the table {}: only person-level tables can be pooled over quarters",
+                        t.table
+                    ),
+                ));
+            }
+        }
+        for t in &spec.tables {
             match t.protection.as_deref() {
                 None => {}
                 Some("rules" | "dp") if t.scope() == Scope::Agency => {}
@@ -499,16 +581,17 @@ impl PipelineSpec {
                 }
             }
         }
-        let mut names: Vec<&str> = Vec::new();
+        // A table may appear twice: once quarterly and once pooled.
+        let mut names: Vec<(&str, bool)> = Vec::new();
         for t in &spec.tables {
             let line = line_of(&format!("\"{}\"", t.table));
-            if names.contains(&t.table.as_str()) {
+            if names.contains(&(t.table.as_str(), t.pool.is_some())) {
                 return Err(invalid(
                     line,
                     format!("the table \"{}\" is listed twice", t.table),
                 ));
             }
-            names.push(&t.table);
+            names.push((&t.table, t.pool.is_some()));
             if t.dimensions.is_none() {
                 if !STANDARD.contains(&t.table.as_str()) {
                     let hint = closest(&t.table, STANDARD.iter().copied())
@@ -725,6 +808,7 @@ impl PipelineSpec {
                 custom: t.custom(),
                 layout: self.layout(t),
                 protection: self.protection(t),
+                pool: None,
             };
             let preview = release::preview(defs, &req)?;
             Ok(preview
@@ -810,20 +894,47 @@ impl PipelineSpec {
 
     /// Every (period, table) request the pipeline makes.
     pub fn requests(&self) -> Vec<ReleaseRequest> {
+        self.planned_requests()
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// Every request with the table entry it comes from: one per quarter for
+    /// a quarterly table, one per pool for a pooled one (after the quarterly
+    /// requests of the pool's last quarter).
+    pub fn planned_requests(&self) -> Vec<(&TableSpec, ReleaseRequest)> {
+        let periods: Vec<String> = self
+            .inputs
+            .periods
+            .iter()
+            .map(|p| p.to_uppercase())
+            .collect();
+        let request = |t: &TableSpec, period: String, pool: Option<Vec<String>>| ReleaseRequest {
+            table: t.table.clone(),
+            period,
+            rho: self.table_rho(t),
+            accounting: self.accounting(),
+            level: self.privacy.interval_level,
+            agencies: self.inputs.agencies.clone(),
+            custom: t.custom(),
+            layout: self.layout(t),
+            protection: self.protection(t),
+            pool,
+        };
         let mut out = Vec::new();
-        for period in &self.inputs.periods {
+        for period in &periods {
             for t in &self.tables {
-                out.push(ReleaseRequest {
-                    table: t.table.clone(),
-                    period: period.to_uppercase(),
-                    rho: self.table_rho(t),
-                    accounting: self.accounting(),
-                    level: self.privacy.interval_level,
-                    agencies: self.inputs.agencies.clone(),
-                    custom: t.custom(),
-                    layout: self.layout(t),
-                    protection: self.protection(t),
-                });
+                match t.pools(&periods) {
+                    None => out.push((t, request(t, period.clone(), None))),
+                    Some(pools) => {
+                        for (label, quarters) in pools {
+                            if quarters.last() == Some(period) {
+                                out.push((t, request(t, label, Some(quarters))));
+                            }
+                        }
+                    }
+                }
             }
         }
         out
@@ -895,7 +1006,7 @@ pub fn dry_run(
 ) -> Result<(Vec<PlannedRelease>, Vec<ledger::PeriodBudget>), PipelineError> {
     let defs = spec.definitions()?;
     let mut planned = Vec::new();
-    for (req, t) in spec.requests().into_iter().zip(spec.tables.iter().cycle()) {
+    for (t, req) in spec.planned_requests() {
         let preview = release::preview(&defs, &req)?;
         planned.push(PlannedRelease {
             period: req.period.clone(),

@@ -279,9 +279,15 @@ pub fn lifetime_cap(conn: &Connection) -> Result<Option<f64>, LedgerError> {
 }
 
 /// rho lost by a person present in every quarter: the sum of every person-level debit.
+///
+/// A release pooled over n quarters is one measurement over person-quarters:
+/// a person present in all n is n units of it, whose loss is n² rho under
+/// zCDP (group privacy: Bun & Steinke 2016, Prop. 1.9), against n rho for n
+/// separate quarterly releases. Each of its n debit rows (rho each, one per
+/// quarter) therefore counts n times here.
 pub fn lifetime_spent(conn: &Connection) -> Result<f64, LedgerError> {
     Ok(conn.query_row(
-        "SELECT COALESCE(SUM(rho), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
+        "SELECT COALESCE(SUM(rho * COALESCE(json_extract(detail, '$.pooled_quarters'), 1)), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
         params![LIFETIME],
         |r| r.get(0),
     )?)
@@ -312,11 +318,33 @@ pub fn debit(
     delta: Option<f64>,
     detail: &serde_json::Value,
 ) -> Result<Debit, LedgerError> {
+    debit_each(conn, &[period], release_id, rho, epsilon, delta, detail)
+}
+
+/// Debit `rho` for one release from the budget of each of several ledger
+/// keys (a release pooled over quarters: one measurement over the
+/// person-quarters of those quarters is charged to every quarter it reads),
+/// all or none, in one transaction. A release is debited once: asking again
+/// finds its debit rows (pending) or its completion, as for [`debit`].
+pub fn debit_each(
+    conn: &mut Connection,
+    periods: &[&str],
+    release_id: &str,
+    rho: f64,
+    epsilon: Option<f64>,
+    delta: Option<f64>,
+    detail: &serde_json::Value,
+) -> Result<Debit, LedgerError> {
     // A release under disclosure-control rules (agencies' returns, exact
     // aggregates) is recorded with no rho and needs no budget.
     let rules = detail["protection"] == "disclosure_control";
     if !(rho.is_finite() && (rho > 0.0 || (rules && rho == 0.0))) {
         return Err(LedgerError::BadAmount(rho));
+    }
+    let pooled = periods.len() as f64;
+    let mut detail = detail.clone();
+    if periods.len() > 1 {
+        detail["pooled_quarters"] = serde_json::json!(periods.len());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let done: Option<(String, String)> = tx
@@ -343,69 +371,61 @@ pub fn debit(
     if let Some(head) = debited {
         return Ok(Debit::Pending { head });
     }
-    if rules {
-        let event = append(
+    // Only a rules release with no rho skips the budget: any rho is checked.
+    for &period in periods.iter().filter(|_| !(rules && rho == 0.0)) {
+        let budget = budget_of(&tx, period)?.ok_or_else(|| match parse_key(period) {
+            Some((Scope::Agency, q)) => LedgerError::NoBudget {
+                what: format!("the agencies' returns of {q}"),
+                how: format!("safecount budget set --period {q} --agency-rho R"),
+            },
+            _ => LedgerError::NoBudget {
+                what: period.into(),
+                how: format!("safecount budget set --period {period} --rho R"),
+            },
+        })?;
+        let spent = spent_of(&tx, period)?;
+        if spent + rho > budget * (1.0 + TOLERANCE) {
+            return Err(LedgerError::Overspend {
+                period: period.into(),
+                budget,
+                spent,
+                requested: rho,
+                remaining: (budget - spent).max(0.0),
+            });
+        }
+        if matches!(parse_key(period), Some((Scope::Person, _))) {
+            if let Some(cap) = lifetime_cap(&tx)? {
+                let lost = lifetime_spent(&tx)?;
+                let requested = rho * pooled * pooled;
+                if lost + requested > cap * (1.0 + TOLERANCE) {
+                    return Err(LedgerError::Lifetime {
+                        cap,
+                        spent: lost,
+                        requested,
+                        remaining: (cap - lost).max(0.0),
+                    });
+                }
+            }
+        }
+    }
+    let mut head = String::new();
+    for &period in periods {
+        head = append(
             &tx,
             new_event(
                 "debit",
                 period,
                 Some(release_id),
-                0.0,
-                None,
-                None,
+                rho,
+                epsilon,
+                delta,
                 detail.to_string(),
             ),
-        )?;
-        tx.commit()?;
-        return Ok(Debit::Debited { head: event.hash });
+        )?
+        .hash;
     }
-    let budget = budget_of(&tx, period)?.ok_or_else(|| match parse_key(period) {
-        Some((Scope::Agency, q)) => LedgerError::NoBudget {
-            what: format!("the agencies' returns of {q}"),
-            how: format!("safecount budget set --period {q} --agency-rho R"),
-        },
-        _ => LedgerError::NoBudget {
-            what: period.into(),
-            how: format!("safecount budget set --period {period} --rho R"),
-        },
-    })?;
-    let spent = spent_of(&tx, period)?;
-    if spent + rho > budget * (1.0 + TOLERANCE) {
-        return Err(LedgerError::Overspend {
-            period: period.into(),
-            budget,
-            spent,
-            requested: rho,
-            remaining: (budget - spent).max(0.0),
-        });
-    }
-    if matches!(parse_key(period), Some((Scope::Person, _))) {
-        if let Some(cap) = lifetime_cap(&tx)? {
-            let lost = lifetime_spent(&tx)?;
-            if lost + rho > cap * (1.0 + TOLERANCE) {
-                return Err(LedgerError::Lifetime {
-                    cap,
-                    spent: lost,
-                    requested: rho,
-                    remaining: (cap - lost).max(0.0),
-                });
-            }
-        }
-    }
-    let event = append(
-        &tx,
-        new_event(
-            "debit",
-            period,
-            Some(release_id),
-            rho,
-            epsilon,
-            delta,
-            detail.to_string(),
-        ),
-    )?;
     tx.commit()?;
-    Ok(Debit::Debited { head: event.hash })
+    Ok(Debit::Debited { head })
 }
 
 /// Record that a process (its `nonce` and pid) claimed a debited release, and how it ended
@@ -675,6 +695,85 @@ mod tests {
         let c = Connection::open_in_memory().unwrap();
         create_schema(&c).unwrap();
         c
+    }
+
+    #[test]
+    fn a_pooled_release_is_charged_to_each_quarter_and_n_squared_to_a_lifetime() {
+        let mut c = conn();
+        for q in ["2025Q1", "2025Q2"] {
+            set_budget(&mut c, q, 1.0, "").unwrap();
+        }
+        let detail = serde_json::json!({});
+        debit_each(
+            &mut c,
+            &["2025Q1", "2025Q2"],
+            "rel-pool",
+            0.25,
+            None,
+            None,
+            &detail,
+        )
+        .unwrap();
+        assert!((spent_of(&c, "2025Q1").unwrap() - 0.25).abs() < 1e-12);
+        assert!((spent_of(&c, "2025Q2").unwrap() - 0.25).abs() < 1e-12);
+        // A person in both quarters is two units of one measurement: 2² × 0.25.
+        assert!((lifetime_spent(&c).unwrap() - 1.0).abs() < 1e-12);
+        // Asked again: already debited, nothing more spent.
+        assert!(matches!(
+            debit_each(
+                &mut c,
+                &["2025Q1", "2025Q2"],
+                "rel-pool",
+                0.25,
+                None,
+                None,
+                &detail
+            ),
+            Ok(Debit::Pending { .. })
+        ));
+        assert!((spent_of(&c, "2025Q2").unwrap() - 0.25).abs() < 1e-12);
+        // All or none: a pool past one quarter's budget debits neither.
+        assert!(
+            debit_each(
+                &mut c,
+                &["2025Q1", "2025Q2"],
+                "rel-big",
+                0.8,
+                None,
+                None,
+                &detail
+            )
+            .is_err()
+        );
+        assert!((spent_of(&c, "2025Q1").unwrap() - 0.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn releases_under_disclosure_rules_are_recorded_with_no_rho_and_no_budget() {
+        let mut c = conn();
+        let rules = serde_json::json!({"protection": "disclosure_control"});
+        let key = ledger_key(Scope::Agency, "2025Q1");
+        assert!(matches!(
+            debit(&mut c, &key, "rel-a", 0.0, None, None, &rules),
+            Ok(Debit::Debited { .. })
+        ));
+        // Zero rho is refused for anything else, and rules never carry rho past a budget.
+        assert!(matches!(
+            debit(
+                &mut c,
+                &key,
+                "rel-b",
+                0.0,
+                None,
+                None,
+                &serde_json::json!({})
+            ),
+            Err(LedgerError::BadAmount(_))
+        ));
+        assert!(matches!(
+            debit(&mut c, &key, "rel-c", 0.5, None, None, &rules),
+            Err(LedgerError::NoBudget { .. })
+        ));
     }
 
     #[test]

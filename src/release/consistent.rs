@@ -172,6 +172,15 @@ mod tests {
         .unwrap()
     }
 
+    fn floats(df: &DataFrame, name: &str) -> Vec<f64> {
+        df.column(name)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect()
+    }
+
     #[test]
     fn provinces_sum_to_the_national_estimate() {
         let df = cells(
@@ -179,23 +188,11 @@ mod tests {
             &[4.0, 4.0, 4.0, 2.0],
         );
         let out = with_consistent(df, 0.95).unwrap();
-        let v: Vec<f64> = out
-            .column("consistent_value")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let v = floats(&out, "consistent_value");
         assert!((v[0] + v[1] + v[2] - v[3]).abs() < 1e-9, "{v:?}");
         // S = 62, V = 48, v_n = 4: T = 62 + 48/52 * 8.
         assert!((v[3] - (62.0 + 48.0 / 52.0 * 8.0)).abs() < 1e-9);
-        let sd: Vec<f64> = out
-            .column("consistent_sd")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let sd = floats(&out, "consistent_sd");
         // The national estimate is more precise than either measurement.
         assert!(sd[3] < 2.0 && sd[3] > 0.0);
         assert!(sd[0] < 4.0);
@@ -205,13 +202,7 @@ mod tests {
     fn a_table_without_a_margin_keeps_its_values() {
         let df = cells(&[("CA-ON", 40), ("CA-BC", 25)], &[4.0, 4.0]);
         let out = with_consistent(df, 0.95).unwrap();
-        let v: Vec<f64> = out
-            .column("consistent_value")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let v = floats(&out, "consistent_value");
         assert_eq!(v, [40.0, 25.0]);
     }
 }

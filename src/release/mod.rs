@@ -12,6 +12,19 @@
 //! by the next request, with the staged bytes if there are any, without a
 //! second debit. Only a changed request or changed inputs spend.
 //!
+//! A release may pool several quarters (`pool`): one measurement over the
+//! person-quarters of those quarters. Privacy argument: the unit is the
+//! person within one quarter (each quarter's records are numbered apart, so
+//! the same person in two quarters is two units), and intake merged each
+//! person's rows of a quarter into one record; adding or removing one
+//! person's records of one quarter therefore changes a pooled count by at
+//! most 1 (a clipped sum by at most its bound), exactly as in a quarterly
+//! release, so OpenDP's calibration at rho per unit holds unchanged. The
+//! release is debited rho from every quarter it reads (all in one
+//! transaction); a person present in n of its quarters is n units, whose
+//! loss is n² rho (group privacy, Bun & Steinke 2016, Prop. 1.9), and the
+//! ledger's lifetime figure counts it so.
+//!
 //! Published files carry only noisy values and public facts: the table, the
 //! period, the definitions, the budget, the submission ids and keyed digests
 //! (never an input's plain SHA-256), the noise scales and the ledger's head.
@@ -54,6 +67,18 @@ pub struct ReleaseRequest {
     pub layout: Layout,
     /// How a returns table is protected (person-level tables are always DP).
     pub protection: Protection,
+    /// The quarters one measurement pools (None: `period` alone). With a
+    /// pool, `period` is its label (e.g. "2025" for the year).
+    pub pool: Option<Vec<String>>,
+}
+
+impl ReleaseRequest {
+    /// The quarters whose records the release reads.
+    pub fn quarters(&self) -> Vec<String> {
+        self.pool
+            .clone()
+            .unwrap_or_else(|| vec![self.period.clone()])
+    }
 }
 
 /// How a table of agencies' quarterly returns is protected.
@@ -280,15 +305,21 @@ fn prepared(
     store: &Store,
     defs: &DefinitionSet,
     table: &TableDef,
-    period: &str,
+    periods: &[String],
     agencies: Option<&[String]>,
 ) -> Result<Prepared, ReleaseError> {
-    let submissions = store.canonical_submissions(table.source, period, agencies)?;
-    if submissions.is_empty() {
-        return Err(ReleaseError::NoInputs {
-            kind: table.source.as_str(),
-            period: period.into(),
-        });
+    // Quarter by quarter: a batch never mixes quarters, so the same person in
+    // two quarters of a pool is numbered as two units (person-quarters).
+    let mut submissions = Vec::new();
+    for period in periods {
+        let of_period = store.canonical_submissions(table.source, period, agencies)?;
+        if of_period.is_empty() {
+            return Err(ReleaseError::NoInputs {
+                kind: table.source.as_str(),
+                period: period.clone(),
+            });
+        }
+        submissions.extend(of_period.into_iter().map(|s| (period.clone(), s)));
     }
     let read = |lf: LazyFrame| {
         if table.classified {
@@ -297,7 +328,7 @@ fn prepared(
             lf
         }
     };
-    let available = read(submissions[0].1.clone()).collect_schema()?;
+    let available = read(submissions[0].1.1.clone()).collect_schema()?;
     let unit_columns = tables::unit_columns(table.source);
     let needed = needed_columns(table, &available, unit_columns);
     let (kept, parts) = part_columns(table);
@@ -305,10 +336,12 @@ fn prepared(
     let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
     let mut in_batch = 0u64;
     let mut inputs = Vec::new();
-    for (receipt, lf) in submissions {
-        if in_batch >= BATCH_RECORDS {
+    let mut batch_period = submissions[0].0.clone();
+    for (period, (receipt, lf)) in submissions {
+        if in_batch >= BATCH_RECORDS || period != batch_period {
             batches.push(Vec::new());
             in_batch = 0;
+            batch_period = period;
         }
         in_batch += receipt.records;
         batches
@@ -438,7 +471,7 @@ pub fn exact_cells(
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
     let mut frames = Vec::new();
     if truncate {
-        let prepared = prepared(store, defs, &table, period, None)?;
+        let prepared = prepared(store, defs, &table, &[period.to_string()], None)?;
         for (i, part) in table.parts.iter().enumerate() {
             let df = part.spec.exact(prepared.part(i))?;
             frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
@@ -484,7 +517,7 @@ pub fn prepared_parts(
 ) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let prepared = prepared(store, defs, &table, period, None)?;
+    let prepared = prepared(store, defs, &table, &[period.to_string()], None)?;
     table
         .parts
         .iter()
@@ -566,7 +599,8 @@ fn release_inner(
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
     let started = std::time::Instant::now();
-    let prepared = prepared(store, defs, &table, &req.period, req.agencies.as_deref())?;
+    let quarters = req.quarters();
+    let prepared = prepared(store, defs, &table, &quarters, req.agencies.as_deref())?;
     let inputs = &prepared.inputs;
     trace(req, "read and prepare", started);
     // The domain's public bound on rows (OpenDP's overflow checks on sums
@@ -595,6 +629,9 @@ fn release_inner(
     }
     if let Some(c) = &req.custom {
         request["custom"] = serde_json::json!(c);
+    }
+    if let Some(p) = &req.pool {
+        request["pool"] = serde_json::json!(p);
     }
     if req.layout != Layout::default() {
         request["layout"] = serde_json::json!(req.layout);
@@ -648,7 +685,12 @@ fn release_inner(
         .filter_map(|(_, c)| c.delta)
         .reduce(|a, b| a + b);
     let scope = scope_of(table.source);
-    let key = ledger::ledger_key(scope, &req.period);
+    // A pooled release is charged to every quarter it reads.
+    let keys: Vec<String> = quarters
+        .iter()
+        .map(|q| ledger::ledger_key(scope, q))
+        .collect();
+    let key = keys[0].clone();
     let rel = claim::relative_path(&req.period, &id);
     let full = store.root().join(&rel);
 
@@ -679,25 +721,27 @@ fn release_inner(
             provenance,
         })
     };
-    let (spent, head) = match ledger::debit(&mut conn, &key, &id, rho, epsilon, delta, &detail)? {
-        Debit::Complete { sha256, .. } => return re_served("served", &sha256, &conn),
-        Debit::Pending { head } => {
-            // A crash after the debit. A staged whole draw is finished with exactly its bytes.
-            if let Some((_, sha256)) = claim::finish_staged(store, &mut conn, &id)? {
-                claim::publish_statement(store, &conn)?;
-                return re_served("finished_staged", &sha256, &conn);
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (spent, head) =
+        match ledger::debit_each(&mut conn, &key_refs, &id, rho, epsilon, delta, &detail)? {
+            Debit::Complete { sha256, .. } => return re_served("served", &sha256, &conn),
+            Debit::Pending { head } => {
+                // A crash after the debit. A staged whole draw is finished with exactly its bytes.
+                if let Some((_, sha256)) = claim::finish_staged(store, &mut conn, &id)? {
+                    claim::publish_statement(store, &conn)?;
+                    return re_served("finished_staged", &sha256, &conn);
+                }
+                // Nothing whole was staged: no value of the lost draw was ever
+                // observable (see `claim`), so one new draw is allowed, unpaid.
+                let _ = std::fs::remove_file(claim::partial_path(store, &id));
+                ledger::record_claim(&conn, &id, &claim.nonce, "redrawn")?;
+                (0.0, head)
             }
-            // Nothing whole was staged: no value of the lost draw was ever
-            // observable (see `claim`), so one new draw is allowed, unpaid.
-            let _ = std::fs::remove_file(claim::partial_path(store, &id));
-            ledger::record_claim(&conn, &id, &claim.nonce, "redrawn")?;
-            (0.0, head)
-        }
-        Debit::Debited { head } => {
-            ledger::record_claim(&conn, &id, &claim.nonce, "drawn")?;
-            (rho, head)
-        }
-    };
+            Debit::Debited { head } => {
+                ledger::record_claim(&conn, &id, &claim.nonce, "drawn")?;
+                (rho, head)
+            }
+        };
     trace(req, "debit", started);
     claim::failpoint("after-debit");
 
@@ -792,10 +836,12 @@ fn release_inner(
                 "references": ["Hundepool et al. (2012), Statistical Disclosure Control, Wiley, ch. 4 (Eurostat SDC handbook)", "tau-ARGUS and R sdcTable"]}),
             None => serde_json::json!({"method": "differential_privacy"}),
         },
-        "privacy_unit": match table.source {
-            crate::schema::ExtractKind::Cases => "person (agency + person_key), per period of data",
-            crate::schema::ExtractKind::Returns => "agency, per period of data",
+        "privacy_unit": match (table.source, req.pool.is_some()) {
+            (crate::schema::ExtractKind::Cases, false) => "person (agency + person_key), per period of data",
+            (crate::schema::ExtractKind::Cases, true) => "person (agency + person_key) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho",
+            (crate::schema::ExtractKind::Returns, _) => "agency, per period of data",
         },
+        "pooled_quarters": req.pool,
         "budget_scope": scope,
         "contribution_bounds": bounds,
         "accounting": req.accounting,

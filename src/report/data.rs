@@ -180,6 +180,8 @@ pub struct LoadedRelease {
     pub provenance: serde_json::Value,
     pub cells: Vec<Cell>,
     pub level: f64,
+    /// One measurement over several quarters (its period is the pool's label, e.g. "2025").
+    pub pooled: bool,
 }
 
 /// Every release under a directory; when a table and period were released
@@ -332,6 +334,7 @@ impl LoadedRelease {
             table: field("table"),
             period: field("period"),
             file: path.into(),
+            pooled: provenance["pooled_quarters"].is_array(),
             provenance,
             cells,
             level,
@@ -388,12 +391,26 @@ impl ReleaseSet {
         })
     }
 
-    /// Quarters with at least one release, in order.
+    /// Quarters with at least one release, in order (pooled releases aside).
     pub fn periods(&self) -> Vec<String> {
-        let mut p: Vec<String> = self.releases.iter().map(|r| r.period.clone()).collect();
+        let mut p: Vec<String> = self
+            .releases
+            .iter()
+            .filter(|r| !r.pooled)
+            .map(|r| r.period.clone())
+            .collect();
         p.sort();
         p.dedup();
         p
+    }
+
+    /// The label of the latest pooled release of a table (e.g. "2025"), if any.
+    pub fn latest_pool(&self, table: &str) -> Option<String> {
+        self.releases
+            .iter()
+            .filter(|r| r.pooled && r.table == table)
+            .map(|r| r.period.clone())
+            .max()
     }
 
     pub fn get(&self, table: &str, period: &str) -> Option<&LoadedRelease> {

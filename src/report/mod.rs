@@ -217,9 +217,17 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// The share of people needing a service who were waitlisted or found it
+    /// unavailable: from the latest yearly pooled `services` release where
+    /// there is one (one measurement over the year's person-quarters), else
+    /// every quarter's release summed.
     fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
+        let periods = match self.set.latest_pool("services") {
+            Some(label) => vec![label],
+            None => self.periods.clone(),
+        };
         let pooled = |statuses: &[&str]| {
-            Estimate::sum(self.periods.iter().filter_map(|p| {
+            Estimate::sum(periods.iter().filter_map(|p| {
                 self.set.total(
                     "services",
                     p,
@@ -373,7 +381,7 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
         let provinces = self.provinces.clone();
-        let heat = self.chart(
+        let mut heat = self.chart(
             "gap_heat",
             "axis_share",
             Unit::Share,
@@ -392,6 +400,9 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
         );
+        if let Some(label) = self.set.latest_pool("services") {
+            heat.title = lang.fill("chart_gap_heat_pooled", &[("pool", label)]);
+        }
         let last = self.periods.last().cloned().unwrap_or_default();
         let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
             categories

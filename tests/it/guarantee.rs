@@ -179,6 +179,7 @@ fn request(table: &str, period: &str, rho: f64, level: f64) -> ReleaseRequest {
     ReleaseRequest {
         layout: Default::default(),
         protection: Default::default(),
+        pool: None,
         table: table.into(),
         period: period.into(),
         rho,

@@ -342,6 +342,7 @@ table = "housing_outcome"
                 national_share: Some(safecount::pipeline::DEFAULT_NATIONAL_SHARE),
             },
             protection: Default::default(),
+            pool: None,
             table: "definitions".into(),
             period: "2025Q4".into(),
             rho: rho / 1.05,

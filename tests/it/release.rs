@@ -239,6 +239,7 @@ fn request(table: &str, rho: f64) -> ReleaseRequest {
     ReleaseRequest {
         layout: Default::default(),
         protection: Default::default(),
+        pool: None,
         table: table.into(),
         period: "2025Q3".into(),
         rho,

@@ -312,3 +312,92 @@ fn a_coverage_with_an_unknown_province_or_agency_is_refused_with_its_line() {
         run.stderr
     );
 }
+
+#[test]
+fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
+    let set = releases();
+    let (store, _, _) = demo();
+    let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
+    for year in ["2024", "2025"] {
+        let pooled = set
+            .get("services", year)
+            .expect("a pooled services release");
+        assert!(pooled.pooled);
+        let quarters: Vec<String> = pooled.provenance["pooled_quarters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(quarters.len(), 4);
+        assert!(quarters.iter().all(|q| q.starts_with(year)));
+        // One debit row per quarter read, each of the table's rho.
+        let id = pooled.provenance["release_id"].as_str().unwrap();
+        let mut stmt = conn
+            .prepare("SELECT period, rho FROM budget_ledger WHERE event = 'debit' AND release_id = ?1 ORDER BY period")
+            .unwrap();
+        let rows: Vec<(String, f64)> = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+            quarters
+        );
+        let rho = pooled.provenance["rho"].as_f64().unwrap();
+        assert!(rows.iter().all(|r| (r.1 - rho).abs() < 1e-12));
+        // It counts person-quarters: one category's cells add up to the people
+        // served in its four quarters, within the noise of both.
+        let cells: Vec<Estimate> = pooled
+            .cells
+            .iter()
+            .filter(|c| c.part == "legal")
+            .map(|c| c.estimate)
+            .collect();
+        let pooled_total = Estimate::sum(cells).unwrap();
+        let people = Estimate::sum(quarters.iter().map(|q| {
+            set.total("people", q, None, &[("province", &["CA"])])
+                .unwrap()
+        }))
+        .unwrap();
+        let gap = (pooled_total.value - people.value).abs();
+        let allowed = 2.0 * pooled_total.half_width.hypot(people.half_width);
+        assert!(gap <= allowed, "{year}: {pooled_total:?} vs {people:?}");
+    }
+    // Quarters only in the report's time axis: no pooled label among them.
+    assert!(
+        set.periods().iter().all(|p| p.len() == 6),
+        "{:?}",
+        set.periods()
+    );
+}
+
+#[test]
+fn an_unknown_pool_or_a_pooled_returns_table_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (table, pool, expected) in [
+        ("services", "\"month\"", "pool = \"year\""),
+        (
+            "services",
+            "[\"2025Q1\", \"2024Q4\"]",
+            "not one of inputs.periods",
+        ),
+        ("beds", "\"year\"", "only person-level tables"),
+    ] {
+        let p = write(
+            dir.path(),
+            "p.toml",
+            format!(
+                "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\", \"2025Q2\"]\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"{table}\"\npool = {pool}\n"
+            ),
+        );
+        let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
+        assert_eq!(run.code, 78, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("p.toml:8:") && run.stderr.contains(expected),
+            "{}",
+            run.stderr
+        );
+    }
+}
