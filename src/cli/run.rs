@@ -78,14 +78,31 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
         writeln!(
             out,
-            "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9} {:>10}  {:>8}  {}",
-            "period", "table", "parts", "cells", "mechanism", "scale", "±half", "rho", "asked"
+            "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+            "period",
+            "table",
+            "parts",
+            "cells",
+            "mechanism",
+            "scale",
+            "±cell",
+            "±national",
+            "rho",
+            "asked"
         )?;
         for p in &planned {
-            let c = &p.preview.parts[0].1;
+            let Some((_, c)) = p.preview.parts.first() else {
+                // Returns under disclosure-control rules: exact figures, no rho.
+                writeln!(
+                    out,
+                    "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8} {:>9} {:>10}  {:>8.4}  exact; cells need 3 agencies, p% rule",
+                    p.period, p.preview.table, "-", "-", "disclosure control", "-", "0", "0", 0.0
+                )?;
+                continue;
+            };
             writeln!(
                 out,
-                "{:<8} {:<19} {:>5} {:>6}  {:<17} {:>9.2} {:>10.1}  {:>8.4}  {}",
+                "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8.2} {:>9.1} {:>10}  {:>8.4}  {}",
                 p.period,
                 p.preview.table,
                 p.preview.parts.len(),
@@ -93,6 +110,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 c.mechanism,
                 c.scale,
                 p.widest_half_width,
+                p.national_half_width
+                    .map(|h| format!("{h:.1}"))
+                    .unwrap_or_default(),
                 p.preview.rho,
                 p.target_half_width
                     .map(|t| format!("±{t} (rho solved)"))
@@ -105,9 +125,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 (Scope::Person, "--rho", "per person"),
                 (Scope::Agency, "--agency-rho", "per agency (returns)"),
             ] {
+                // Every release that reads the quarter (a pooled one reads several) and spends.
                 let mine: Vec<_> = planned
                     .iter()
-                    .filter(|p| &p.period == period && p.scope == scope)
+                    .filter(|p| p.quarters.contains(period) && p.scope == scope)
+                    .filter(|p| p.preview.rho > 0.0)
                     .collect();
                 if mine.is_empty() {
                     continue;
@@ -138,7 +160,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         let person: f64 = planned
             .iter()
             .filter(|p| p.scope == Scope::Person)
-            .map(|p| p.preview.rho)
+            // A release pooled over n quarters: n units of a person present in all, n² rho.
+            .map(|p| p.preview.rho * (p.quarters.len() as f64).powi(2))
             .sum();
         writeln!(
             out,
@@ -151,7 +174,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         )?;
         writeln!(
             out,
-            "±half is the widest cell's interval half-width at the stated level ({:.0}%).",
+            "±cell is the widest cell's interval half-width at the stated level ({:.0}%); ±national that of the\ntable's national figure (people served, a definition's count), from the national margin where measured.",
             spec.privacy.interval_level * 100.0
         )?;
         return Ok(EXIT_OK);
@@ -186,12 +209,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 for r in &released {
                     writeln!(
                         out,
-                        "{} {:<19} {} {:>5} cells  rho {:.4}{}",
+                        "{} {:<19} {} {:>5} cells  {}{}",
                         r.period,
                         r.table,
                         r.id,
                         r.cells.height(),
-                        r.spent_rho,
+                        if r.provenance["protection"]["method"] == "disclosure_control" {
+                            "no rho (disclosure control)".to_string()
+                        } else {
+                            format!("rho {:.4}", r.spent_rho)
+                        },
                         if r.reserved {
                             " (re-served, nothing spent)"
                         } else {

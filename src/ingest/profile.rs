@@ -145,6 +145,29 @@ pub struct ExtractProfile {
     pub fields: BTreeMap<String, FieldMapping>,
     #[serde(default)]
     pub generalise: Generalise,
+    /// Quarterly returns only: whether the agency's returns may be published
+    /// in aggregate (default) or never (left out of every returns table
+    /// under disclosure-control rules).
+    pub publish: Option<ReturnsPublish>,
+}
+
+/// Whether an agency's quarterly returns may enter published aggregates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReturnsPublish {
+    /// In aggregates that pass the disclosure-control rules (the default).
+    Aggregate,
+    /// Never: stored, but left out of every published returns table.
+    Never,
+}
+
+impl ReturnsPublish {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnsPublish::Aggregate => "aggregate",
+            ReturnsPublish::Never => "never",
+        }
+    }
 }
 
 fn default_true() -> bool {
@@ -309,6 +332,12 @@ impl Profile {
         section: &ExtractProfile,
     ) -> Result<(), ProfileError> {
         let k = kind.as_str();
+        if section.publish.is_some() && kind == ExtractKind::Cases {
+            return Err(self.invalid(
+                "publish",
+                "publish applies to [returns] only (whether the agency's returns may be published in aggregate); remove it from [cases]".into(),
+            ));
+        }
         if let Some(d) = &section.delimiter {
             if !matches!(d.as_str(), "auto" | "," | ";" | "\t" | "|") {
                 return Err(self.invalid(

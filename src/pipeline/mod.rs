@@ -989,7 +989,14 @@ pub const MAX_RHO_FOR_TARGET: f64 = 10.0;
 /// One line of a dry run.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedRelease {
+    /// The quarter, or a pool's label.
     pub period: String,
+    /// The quarters it reads and is debited from.
+    pub quarters: Vec<String>,
+    /// The expected half-width of its national figure (first part; people
+    /// served, a definition's count), at the interval level. None for exact
+    /// figures under disclosure control.
+    pub national_half_width: Option<f64>,
     /// Whose budget it draws on.
     pub scope: Scope,
     /// The half-width the table asked for, if it gave one.
@@ -1010,6 +1017,8 @@ pub fn dry_run(
         let preview = release::preview(&defs, &req)?;
         planned.push(PlannedRelease {
             period: req.period.clone(),
+            quarters: req.quarters(),
+            national_half_width: preview.national_half_width(req.level),
             scope: t.scope(),
             target_half_width: t.half_width,
             widest_half_width: preview

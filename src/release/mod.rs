@@ -148,8 +148,38 @@ pub struct Released {
 pub struct Preview {
     pub table: String,
     pub parts: Vec<(String, Calibration)>,
+    /// Per part: whether it is a national margin.
+    pub national: Vec<bool>,
+    /// The province keys of the provincial parts (0 without a province dimension).
+    pub province_keys: usize,
     pub rho: f64,
     pub cells: usize,
+    /// "differential_privacy", or "disclosure_control" for returns under rules (no parts, no rho).
+    pub protection: &'static str,
+}
+
+impl Preview {
+    /// The expected half-width of one national cell of the table's first
+    /// part at `level`: the consistent (weighted least squares) estimate where
+    /// the table measures a margin, else the sum of its province cells, else
+    /// the cell itself. None under disclosure control (exact figures).
+    pub fn national_half_width(&self, level: f64) -> Option<f64> {
+        let province = self.parts.iter().zip(&self.national).find(|(_, n)| !**n)?.0;
+        let var = |c: &Calibration| consistent::noise_variance(c.mechanism, c.scale);
+        let vp = var(&province.1);
+        let k = self.province_keys as f64;
+        let z = consistent::z_of(level);
+        Some(
+            match self.parts.iter().zip(&self.national).find(|(_, n)| **n) {
+                Some((margin, _)) => {
+                    let vn = var(&margin.1);
+                    z * (k * vp * vn / (k * vp + vn)).sqrt()
+                }
+                None if k > 0.0 => z * (k * vp).sqrt(),
+                None => province.1.half_width,
+            },
+        )
+    }
 }
 
 /// The table a request asks for: standard by name, or the request's custom table.
@@ -238,17 +268,36 @@ pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, Re
         .iter()
         .map(|p| p.spec.public_keys().map(|k| k.height()).unwrap_or(0))
         .sum();
-    let rho = built.iter().map(|(_, c)| c.rho).sum();
+    // (An empty float sum is -0.0: a table under disclosure control spends exactly 0.)
+    let rho = built.iter().map(|(_, c)| c.rho).fold(0.0, |a, b| a + b);
+    let province_keys = table.parts[0]
+        .spec
+        .dims
+        .iter()
+        .find(|(d, _)| d == "province")
+        .map_or(0, |(_, k)| k.len());
     Ok(Preview {
         table: req.table.clone(),
+        national: table
+            .parts
+            .iter()
+            .zip(&built)
+            .map(|(p, _)| p.national)
+            .collect(),
         parts: table
             .parts
             .iter()
             .zip(built)
             .map(|(p, (_, c))| (p.label.clone(), c))
             .collect(),
+        province_keys,
         rho,
         cells,
+        protection: if rules_of(req, &table).is_some() {
+            DISCLOSURE_CONTROL
+        } else {
+            "differential_privacy"
+        },
     })
 }
 
@@ -307,12 +356,18 @@ fn prepared(
     table: &TableDef,
     periods: &[String],
     agencies: Option<&[String]>,
+    withhold_never: bool,
 ) -> Result<Prepared, ReleaseError> {
     // Quarter by quarter: a batch never mixes quarters, so the same person in
     // two quarters of a pool is numbered as two units (person-quarters).
     let mut submissions = Vec::new();
     for period in periods {
-        let of_period = store.canonical_submissions(table.source, period, agencies)?;
+        let mut of_period = store.canonical_submissions(table.source, period, agencies)?;
+        if withhold_never {
+            // Agencies whose profile says their returns are never published.
+            let never = store.returns_withheld(period)?;
+            of_period.retain(|(r, _)| !never.contains(&r.agency));
+        }
         if of_period.is_empty() {
             return Err(ReleaseError::NoInputs {
                 kind: table.source.as_str(),
@@ -471,7 +526,7 @@ pub fn exact_cells(
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
     let mut frames = Vec::new();
     if truncate {
-        let prepared = prepared(store, defs, &table, &[period.to_string()], None)?;
+        let prepared = prepared(store, defs, &table, &[period.to_string()], None, false)?;
         for (i, part) in table.parts.iter().enumerate() {
             let df = part.spec.exact(prepared.part(i))?;
             frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
@@ -517,7 +572,7 @@ pub fn prepared_parts(
 ) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
     let table = tables::table(table_name, defs, Accounting::Zcdp)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let prepared = prepared(store, defs, &table, &[period.to_string()], None)?;
+    let prepared = prepared(store, defs, &table, &[period.to_string()], None, false)?;
     table
         .parts
         .iter()
@@ -600,7 +655,15 @@ fn release_inner(
     let table = table_for(req, defs)?;
     let started = std::time::Instant::now();
     let quarters = req.quarters();
-    let prepared = prepared(store, defs, &table, &quarters, req.agencies.as_deref())?;
+    let rules = rules_of(req, &table);
+    let prepared = prepared(
+        store,
+        defs,
+        &table,
+        &quarters,
+        req.agencies.as_deref(),
+        rules.is_some(),
+    )?;
     let inputs = &prepared.inputs;
     trace(req, "read and prepare", started);
     // The domain's public bound on rows (OpenDP's overflow checks on sums
@@ -636,7 +699,6 @@ fn release_inner(
     if req.layout != Layout::default() {
         request["layout"] = serde_json::json!(req.layout);
     }
-    let rules = rules_of(req, &table);
     if let Some(r) = rules {
         request["disclosure_control"] = serde_json::json!(r);
     }
@@ -675,7 +737,7 @@ fn release_inner(
     };
     trace(req, "calibrate", started);
     let started = std::time::Instant::now();
-    let rho: f64 = built.iter().map(|(_, c)| c.rho).sum();
+    let rho: f64 = built.iter().map(|(_, c)| c.rho).fold(0.0, |a, b| a + b);
     let epsilon = match req.accounting {
         Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
         Accounting::Zcdp => None,

@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     received_at    TEXT NOT NULL,
     raw_path       TEXT,
     canonical_path TEXT NOT NULL,
-    superseded_by  TEXT
+    superseded_by  TEXT,
+    returns_publish TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS submissions_one_current
     ON submissions(agency, kind, quarter) WHERE superseded_by IS NULL;
@@ -107,6 +108,23 @@ impl Store {
         };
         let conn = store.connect()?;
         conn.execute_batch(SCHEMA)?;
+        // Stores made before returns consent was recorded gain the column (NULL: aggregate).
+        let has_publish = |c: &rusqlite::Connection| -> rusqlite::Result<bool> {
+            c.query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('submissions') WHERE name = 'returns_publish'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+        };
+        if !has_publish(&conn)? {
+            let mut conn = store.connect()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if !has_publish(&tx)? {
+                tx.execute_batch("ALTER TABLE submissions ADD COLUMN returns_publish TEXT")?;
+            }
+            tx.commit()?;
+        }
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
         #[cfg(unix)]

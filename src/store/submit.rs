@@ -216,7 +216,14 @@ impl Store {
             supersedes: None,
             raw_kept: raw.is_some(),
         };
-        let supersedes = match self.record(&receipt, file_name, raw.as_deref(), &canonical) {
+        let publish = profile
+            .returns
+            .as_ref()
+            .and_then(|r| r.publish)
+            .filter(|_| kind == ExtractKind::Returns)
+            .map(|p| p.as_str());
+        let supersedes = match self.record(&receipt, file_name, raw.as_deref(), &canonical, publish)
+        {
             Ok(s) => s,
             Err(e) => {
                 // Someone stored the same bytes concurrently: that is the receipt.
@@ -278,7 +285,7 @@ impl Store {
             supersedes: None,
             raw_kept: false,
         };
-        self.record(&receipt, "import", None, &path)?;
+        self.record(&receipt, "import", None, &path, None)?;
         Ok(receipt)
     }
 
@@ -289,6 +296,7 @@ impl Store {
         file_name: &str,
         raw: Option<&Path>,
         canonical: &Path,
+        returns_publish: Option<&str>,
     ) -> Result<Option<String>, StoreError> {
         let mut conn = self.connect()?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -312,8 +320,8 @@ impl Store {
                 .replace('\\', "/")
         };
         tx.execute(
-            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path, returns_publish)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 r.submission_id,
                 r.agency,
@@ -327,6 +335,7 @@ impl Store {
                 r.received_at,
                 raw.map(rel),
                 rel(canonical),
+                returns_publish,
             ],
         )?;
         tx.commit()?;
@@ -393,6 +402,18 @@ impl Store {
     /// submission in agency order, each with `agency` and `quarter` columns
     /// restored and the columns in canonical order. An agency has at most one
     /// current submission per quarter, so each agency's records are one frame.
+    /// Agencies whose current return for `quarter` says `publish = "never"`.
+    pub fn returns_withheld(&self, quarter: &str) -> Result<Vec<String>, StoreError> {
+        let conn = self.connect()?;
+        let mut stmt = conn.prepare(
+            "SELECT agency FROM submissions WHERE kind = 'returns' AND quarter = ?1 AND superseded_by IS NULL AND returns_publish = 'never' ORDER BY agency",
+        )?;
+        let rows = stmt
+            .query_map(params![quarter], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     pub fn canonical_submissions(
         &self,
         kind: ExtractKind,

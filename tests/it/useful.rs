@@ -401,3 +401,76 @@ fn an_unknown_pool_or_a_pooled_returns_table_is_refused_with_its_line() {
         );
     }
 }
+
+#[test]
+fn an_agency_whose_profile_says_never_is_left_out_of_every_returns_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    // Four Ontario agencies' returns of one quarter; the clinic's profile says never.
+    let sample = repo().join("sample-data");
+    let mut released = Vec::new();
+    for never in [false, true] {
+        let store = store.join(if never { "never" } else { "aggregate" });
+        for slug in [
+            "danforth-refuge",
+            "hamilton-bridge",
+            "ottawa-valley-outreach",
+            "lakeshore-legal-clinic",
+        ] {
+            let mut profile =
+                std::fs::read_to_string(sample.join(format!("profiles/{slug}.toml"))).unwrap();
+            if never && slug == "lakeshore-legal-clinic" {
+                profile = profile.replacen("[returns]\n", "[returns]\npublish = \"never\"\n", 1);
+            }
+            let profile_path = write(dir.path(), &format!("{slug}.toml"), profile);
+            let file = std::fs::read_dir(sample.join("returns").join(slug))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains("2025Q4"))
+                .unwrap();
+            let run = safecount(
+                &repo(),
+                &[
+                    "submit",
+                    file.to_str().unwrap(),
+                    "--profile",
+                    profile_path.to_str().unwrap(),
+                    "--quarter",
+                    "2025Q4",
+                    "--kind",
+                    "returns",
+                    "--store",
+                    store.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        }
+        let p = write(
+            dir.path(),
+            "p.toml",
+            "name = \"p\"\n[inputs]\nperiods = [\"2025Q4\"]\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"beds\"\n",
+        );
+        let run = safecount(
+            &repo(),
+            &[
+                "run",
+                p.to_str().unwrap(),
+                "--store",
+                store.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let set = ReleaseSet::load(&store.join("releases")).unwrap();
+        let beds = set.get("beds", "2025Q4").unwrap();
+        let inputs: Vec<&str> = beds.provenance["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["agency"].as_str().unwrap())
+            .collect();
+        released.push(inputs.contains(&"lakeshore-legal-clinic"));
+        assert_eq!(inputs.len(), if never { 3 } else { 4 });
+    }
+    // The same four returns stored; the clinic's left out of the table when it says never.
+    assert_eq!(released, [true, false]);
+}
