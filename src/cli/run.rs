@@ -219,11 +219,19 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                         } else {
                             format!("rho {:.4}", r.spent_rho)
                         },
-                        if r.reserved {
-                            " (re-served, nothing spent)"
-                        } else {
-                            ""
-                        }
+                        format!(
+                            "{}{}",
+                            if r.reserved {
+                                " (re-served, nothing spent)"
+                            } else {
+                                ""
+                            },
+                            if all_suppressed(r) {
+                                " — every cell suppressed (fewer than the minimum number of agencies, or one dominant): nothing of this table can be published"
+                            } else {
+                                ""
+                            }
+                        )
                     )?;
                 }
                 if let Some(o) = &spec.outputs {
@@ -245,4 +253,22 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             Ok(exit_for(&e))
         }
     }
+}
+
+/// Whether every cell of a release under disclosure control that agencies
+/// reported into is suppressed.
+fn all_suppressed(r: &crate::release::Released) -> bool {
+    let Ok(status) = r
+        .cells
+        .column(crate::release::establishment::DISCLOSURE_STATUS)
+        .and_then(|c| c.str().cloned())
+    else {
+        return false;
+    };
+    let reported: Vec<&str> = status
+        .into_iter()
+        .flatten()
+        .filter(|s| *s != "empty")
+        .collect();
+    !reported.is_empty() && reported.iter().all(|s| *s != "published")
 }

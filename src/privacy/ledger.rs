@@ -703,48 +703,23 @@ mod tests {
         for q in ["2025Q1", "2025Q2"] {
             set_budget(&mut c, q, 1.0, "").unwrap();
         }
-        let detail = serde_json::json!({});
-        debit_each(
-            &mut c,
-            &["2025Q1", "2025Q2"],
-            "rel-pool",
-            0.25,
-            None,
-            None,
-            &detail,
-        )
-        .unwrap();
+        let pool = |c: &mut Connection, id: &str, rho: f64| {
+            let quarters = ["2025Q1", "2025Q2"];
+            debit_each(c, &quarters, id, rho, None, None, &serde_json::json!({}))
+        };
+        pool(&mut c, "rel-pool", 0.25).unwrap();
         assert!((spent_of(&c, "2025Q1").unwrap() - 0.25).abs() < 1e-12);
         assert!((spent_of(&c, "2025Q2").unwrap() - 0.25).abs() < 1e-12);
         // A person in both quarters is two units of one measurement: 2² × 0.25.
         assert!((lifetime_spent(&c).unwrap() - 1.0).abs() < 1e-12);
         // Asked again: already debited, nothing more spent.
         assert!(matches!(
-            debit_each(
-                &mut c,
-                &["2025Q1", "2025Q2"],
-                "rel-pool",
-                0.25,
-                None,
-                None,
-                &detail
-            ),
+            pool(&mut c, "rel-pool", 0.25),
             Ok(Debit::Pending { .. })
         ));
         assert!((spent_of(&c, "2025Q2").unwrap() - 0.25).abs() < 1e-12);
         // All or none: a pool past one quarter's budget debits neither.
-        assert!(
-            debit_each(
-                &mut c,
-                &["2025Q1", "2025Q2"],
-                "rel-big",
-                0.8,
-                None,
-                None,
-                &detail
-            )
-            .is_err()
-        );
+        assert!(pool(&mut c, "rel-big", 0.8).is_err());
         assert!((spent_of(&c, "2025Q1").unwrap() - 0.25).abs() < 1e-12);
     }
 

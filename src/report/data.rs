@@ -404,6 +404,19 @@ impl ReleaseSet {
         p
     }
 
+    /// The labels of a table's pooled releases (e.g. "2024", "2025"), in order.
+    pub fn pools(&self, table: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .releases
+            .iter()
+            .filter(|r| r.pooled && r.table == table)
+            .map(|r| r.period.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The label of the latest pooled release of a table (e.g. "2025"), if any.
     pub fn latest_pool(&self, table: &str) -> Option<String> {
         self.releases

@@ -282,6 +282,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Graphique linéaire des besoins de logement non comblés par trimestre pour les cinq provinces les plus touchées, avec des bandes d'intervalle à 95 %; le tableau donne toutes les provinces où les organismes ont servi des personnes.",
     ),
     (
+        "chart_housing_year",
+        "Share of people whose housing need went unmet, by province and year (one measurement over each year's quarters)",
+        "Part des personnes dont le besoin de logement n'a pas été comblé, par province et par année (une mesure sur les trimestres de chaque année)",
+    ),
+    (
+        "chart_housing_year_alt",
+        "Bar chart: for each province served, the share of people with a recorded housing outcome whose need went unmet (no capacity or not eligible), one bar per year, with 95% interval whiskers.",
+        "Diagramme à barres : pour chaque province servie, la part des personnes ayant un résultat de logement enregistré dont le besoin n'a pas été comblé (manque de places ou inadmissibilité), une barre par année, avec des moustaches d'intervalle à 95 %.",
+    ),
+    (
         "chart_shelter",
         "Kind of shelter used (national)",
         "Type d'hébergement utilisé (national)",
@@ -357,6 +367,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Graphique linéaire de la part du financement des organismes dont la principale entente est ponctuelle, annuelle ou pluriannuelle, par trimestre, avec des bandes d'intervalle à 95 %.",
     ),
     (
+        "chart_funding_province",
+        "Funding received by source and province, last quarter (exact; withheld where fewer than 3 agencies report or one dominates)",
+        "Financement reçu par source et par province, dernier trimestre (exact; retenu lorsque moins de 3 organismes déclarent ou qu'un seul domine)",
+    ),
+    (
+        "chart_funding_province_alt",
+        "Bar chart of funding received in the last quarter, by province and source. Figures withheld by disclosure control are not drawn; the table below marks them suppressed.",
+        "Diagramme à barres du financement reçu au dernier trimestre, par province et par source. Les chiffres retenus par le contrôle de la divulgation ne sont pas tracés; le tableau ci-dessous les marque comme supprimés.",
+    ),
+    (
         "chart_trp",
         "Temporary Resident Permits: applied, issued and refused (national)",
         "Permis de séjour temporaire : demandés, délivrés et refusés (national)",
@@ -417,6 +437,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("series_trp_refused", "Refused", "Refusé"),
     ("too_uncertain", "too uncertain", "trop incertain"),
     ("no_data", "no data", "aucune donnée"),
+    (
+        "all_suppressed",
+        "Every figure of this chart is suppressed: too few agencies report it, or one agency dominates it, so publishing it would reveal an agency's own figures.",
+        "Tous les chiffres de ce graphique sont supprimés : trop peu d'organismes les déclarent, ou un seul organisme y domine, si bien que les publier révélerait les chiffres d'un organisme.",
+    ),
     (
         "suppressed",
         "suppressed: fewer than 3 agencies or one dominant",

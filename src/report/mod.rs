@@ -361,7 +361,40 @@ impl<'a> Builder<'a> {
                 self.national("turnaways", p, None, &[])
             }),
         ];
-        vec![
+        // Yearly, by province: the share of people with a housing outcome whose
+        // need went unmet, from the pooled releases (one measurement a year).
+        let pools = self.set.pools("housing_outcome");
+        let yearly = (!pools.is_empty()).then(|| {
+            self.chart(
+                "housing_year",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                self.provinces.iter().map(|p| lang.code_label(p)).collect(),
+                pools
+                    .iter()
+                    .map(|label| Series {
+                        name: label.clone(),
+                        points: self
+                            .provinces
+                            .iter()
+                            .map(|p| {
+                                let of = |outcomes: &[&str]| {
+                                    self.set.total(
+                                        "housing_outcome",
+                                        label,
+                                        None,
+                                        &[("province", &[*p]), ("housing_outcome", outcomes)],
+                                    )
+                                };
+                                Estimate::share(of(HOUSING_UNMET)?, of(&["met", "partially_met"])?)
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            )
+        });
+        let mut out = vec![
             (
                 Chart {
                     table_only: rest,
@@ -374,7 +407,11 @@ impl<'a> Builder<'a> {
                 self.line("turnaways", "axis_count", Unit::People, capacity),
                 vec!["beds", "turnaways"],
             ),
-        ]
+        ];
+        if let Some(chart) = yearly {
+            out.insert(1, (chart, vec!["housing_outcome"]));
+        }
+        out
     }
 
     fn services(&self) -> Vec<(Chart, Vec<&'static str>)> {
@@ -490,11 +527,38 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
+        // By province, last quarter: the covered provinces (a returns table
+        // under disclosure control publishes exact cells or withholds them).
+        let last = self.periods.last().cloned().unwrap_or_default();
+        let by_province = self.chart(
+            "funding_province",
+            "axis_dollars",
+            Unit::Dollars,
+            Kind::Bars,
+            self.provinces.iter().map(|p| lang.code_label(p)).collect(),
+            crate::schema::codes::FUNDING_SOURCE
+                .codes
+                .iter()
+                .map(|s| Series {
+                    name: lang.code_label(s),
+                    points: self
+                        .provinces
+                        .iter()
+                        .map(|p| {
+                            self.set
+                                .total("funding", &last, Some(s), &[("province", &[*p])])
+                                .map(|e| e.scale(100.0))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        );
         vec![
             (
                 self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
                 vec!["funding"],
             ),
+            (by_province, vec!["funding"]),
             (
                 self.line(
                     "funding_person",
@@ -831,6 +895,17 @@ fn figure(
         ),
         1,
     );
+    // A chart whose every figure is withheld by disclosure control says so in words.
+    let points: Vec<Estimate> = chart
+        .series
+        .iter()
+        .chain(&chart.table_only)
+        .flat_map(|s| s.points.iter().flatten().copied())
+        .collect();
+    let mut derived = lang.fill("derived_from", &[("tables", table_names)]);
+    if !points.is_empty() && points.iter().all(|e| e.is_suppressed()) {
+        derived = format!("{} {derived}", lang.t("all_suppressed"));
+    }
     Ok(Figure {
         id: chart.id.clone(),
         title: chart.title.clone(),
@@ -838,7 +913,7 @@ fn figure(
         svg,
         png: format!("charts/{}/{}.png", lang.code(), chart.id),
         table,
-        derived: lang.fill("derived_from", &[("tables", table_names)]),
+        derived,
         missing: None,
     })
 }

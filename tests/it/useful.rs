@@ -460,6 +460,12 @@ fn an_agency_whose_profile_says_never_is_left_out_of_every_returns_table() {
             ],
         );
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        // Two of the four keep beds (the clinics' returns have none): all withheld, in words.
+        assert!(
+            run.stdout.contains("every cell suppressed"),
+            "{}",
+            run.stdout
+        );
         let set = ReleaseSet::load(&store.join("releases")).unwrap();
         let beds = set.get("beds", "2025Q4").unwrap();
         let inputs: Vec<&str> = beds.provenance["inputs"]
