@@ -447,6 +447,12 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "suppressed: fewer than 3 agencies or one dominant",
         "supprimé : moins de 3 organismes ou un organisme dominant",
     ),
+    (
+        "suppressed_note",
+        "A suppressed figure is withheld, not zero; a few are withheld only so that another cannot be worked out by subtraction from the totals.",
+        "Un chiffre supprimé est retenu, il ne vaut pas zéro; quelques-uns ne sont retenus que pour qu'un autre ne puisse être retrouvé par soustraction à partir des totaux.",
+    ),
+    ("exact", "exact", "exact"),
     ("data_table", "Data table", "Tableau de données"),
     (
         "show_data",

@@ -905,6 +905,8 @@ fn figure(
     let mut derived = lang.fill("derived_from", &[("tables", table_names)]);
     if !points.is_empty() && points.iter().all(|e| e.is_suppressed()) {
         derived = format!("{} {derived}", lang.t("all_suppressed"));
+    } else if points.iter().any(|e| e.is_suppressed()) {
+        derived = format!("{derived} {}", lang.t("suppressed_note"));
     }
     Ok(Figure {
         id: chart.id.clone(),
@@ -996,6 +998,10 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
                 _ => String::new(),
             };
             let (value, lo, hi) = charts::shown(chart.unit, e);
+            if e.half_width == 0.0 {
+                // An exact figure (disclosure control, no noise): no interval.
+                return format!("{} ({})", chart.unit.format(lang, value), lang.t("exact"));
+            }
             format!(
                 "{} ({} – {}){shown}",
                 chart.unit.format(lang, value),
