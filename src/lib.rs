@@ -11,13 +11,19 @@
 //!   -> report   : charts + one self-contained HTML file
 //! ```
 //!
-//! Dependencies point one way: `cli` -> `pipeline` / `server` -> stages (`ingest`,
-//! `store`, `classify`, `privacy`, `release`, `report`, `sample`) -> `schema`.
+//! Dependencies point one way: `cli` -> `pipeline` / `server` -> stages ->
+//! `schema` (with `text` and `clock`). Among the stages they follow the data:
+//! `ingest`, `classify` and `privacy` use none of the others; `store` uses
+//! `ingest` and `privacy` (the ledger lives in the store's database);
+//! `sample` uses `ingest`; `release` uses `classify`, `privacy` and `store`;
+//! `report` reads what `release` wrote. A test (`layering`) reads every
+//! `crate::` path in `src/` and fails on a dependency against this order.
 //! The library's [`cli::run`] returns the process exit code, so the command
 //! line is testable without spawning processes.
 
 pub mod classify;
 pub mod cli;
+pub mod clock;
 pub mod ingest;
 pub mod pipeline;
 pub mod privacy;

@@ -175,7 +175,7 @@ fn append(tx: &rusqlite::Transaction<'_>, mut e: Event) -> Result<Event, LedgerE
         .optional()?;
     e.seq = last.as_ref().map(|l| l.0 + 1).unwrap_or(1);
     e.prev_hash = last.map(|l| l.1).unwrap_or_else(|| GENESIS.into());
-    e.at = crate::store::now();
+    e.at = crate::clock::now();
     e.hash = chain_hash(&e);
     tx.execute(
         "INSERT INTO budget_ledger (seq, at, event, period, release_id, rho, epsilon, delta, detail, prev_hash, hash)
@@ -438,7 +438,7 @@ pub fn record_claim(
 ) -> Result<(), LedgerError> {
     conn.execute(
         "INSERT INTO release_claims (release_id, nonce, pid, at, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![release_id, nonce, std::process::id(), crate::store::now(), outcome],
+        params![release_id, nonce, std::process::id(), crate::clock::now(), outcome],
     )?;
     Ok(())
 }
@@ -635,7 +635,7 @@ pub fn statement(conn: &Connection) -> Result<Statement, LedgerError> {
         },
         lifetime_cap: lifetime_cap(conn)?,
         head: head(conn)?,
-        at: crate::store::now(),
+        at: crate::clock::now(),
     })
 }
 

@@ -914,7 +914,7 @@ fn release_inner(
         "ledger_head": head,
         "opendp_version": "0.16.0",
         "safecount_version": env!("CARGO_PKG_VERSION"),
-        "created_at": crate::store::now(),
+        "created_at": crate::clock::now(),
     });
     let started = std::time::Instant::now();
     let partial = claim::partial_path(store, &id);

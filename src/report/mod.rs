@@ -1252,7 +1252,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         title => t("report_title"),
         subtitle => lang.fill("report_subtitle", &[("first", first), ("last", last)]),
         generated => lang.fill("generated", &[
-            ("date", crate::store::now().chars().take(10).collect::<String>()),
+            ("date", crate::clock::now().chars().take(10).collect::<String>()),
             ("n", set.releases.len().to_string()),
         ]),
         other_href => format!("report.{}.html", other.code()),

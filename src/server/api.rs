@@ -2,10 +2,11 @@
 //! own receipts and profiles, and the OpenAPI description. Errors are
 //! `application/problem+json`.
 
-use super::upload::{self, StagedFile};
+use super::intake::{Outcome, check_quarter, not_multipart, parse_kind, submit};
+use super::upload::{self, StagedFile, display_name};
 use super::{AppState, Problem, authenticate, bearer};
 use crate::schema::ExtractKind;
-use crate::store::{KeyClaim, SubmitError, SubmitOutcome};
+use crate::store::KeyClaim;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
@@ -68,57 +69,6 @@ fn own_agency(
     Ok(agency)
 }
 
-/// A body that is not multipart/form-data (or has no boundary).
-pub(super) fn not_multipart() -> Problem {
-    Problem::new(
-        StatusCode::BAD_REQUEST,
-        "bad-form",
-        "Not a multipart form",
-        "Send the upload as multipart/form-data (with its boundary), or PUT the file's bytes to /api/v1/agencies/{slug}/submissions/{quarter}/{kind}.",
-    )
-}
-
-pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
-    match kind {
-        "cases" | "" => Ok(ExtractKind::Cases),
-        "returns" => Ok(ExtractKind::Returns),
-        _ => Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "bad-kind",
-            "Unknown kind of extract",
-            "The kind must be \"cases\" (case records) or \"returns\" (the agency's quarterly return).",
-        )),
-    }
-}
-
-pub(super) fn check_quarter(quarter: &str) -> Result<String, Problem> {
-    let q = quarter.trim().to_uppercase();
-    if crate::schema::parse_quarter(&q).is_none() {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "bad-quarter",
-            "The quarter is not valid",
-            "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
-        ));
-    }
-    Ok(q)
-}
-
-/// A client's file name, for messages only: never used as a path.
-pub(super) fn display_name(name: Option<&str>) -> String {
-    let base = name
-        .unwrap_or("upload")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("upload");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if clean.is_empty() {
-        "upload".into()
-    } else {
-        clean
-    }
-}
-
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
@@ -133,56 +83,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
             "Idempotency-Key not usable",
             "The Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is typical).",
         )),
-    }
-}
-
-/// What a stored, repeated or refused upload answers: (status, JSON body).
-pub(super) enum Outcome {
-    Stored(crate::store::Receipt),
-    Already(crate::store::Receipt),
-    Rejected(Box<crate::ingest::Report>),
-}
-
-/// Validate and store a staged upload through the same code as `safecount submit`.
-pub(super) async fn submit(
-    state: &AppState,
-    agency: &str,
-    profile_id: Option<&str>,
-    kind: ExtractKind,
-    quarter: &str,
-    file_name: &str,
-    staged: StagedFile,
-) -> Result<Outcome, Problem> {
-    let (id, profile) = state.profile_for(agency, profile_id)?;
-    let _permit = state.check_permit().await?;
-    let store = state.0.store.clone();
-    let (sha, name, quarter) = (
-        staged.sha256.clone(),
-        file_name.to_string(),
-        quarter.to_string(),
-    );
-    let result = tokio::task::spawn_blocking(move || {
-        store.submit_staged(staged.staged, &sha, &name, &profile, kind, &quarter)
-    })
-    .await
-    .map_err(|_| Problem::internal("Checking the file failed"))?;
-    match result {
-        Ok(SubmitOutcome::Stored(r)) => Ok(Outcome::Stored(r)),
-        Ok(SubmitOutcome::AlreadyStored(r)) => Ok(Outcome::Already(r)),
-        Ok(SubmitOutcome::Rejected(mut report)) => {
-            report.profile = id;
-            Ok(Outcome::Rejected(report))
-        }
-        Err(SubmitError::Ingest(e)) => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable",
-            "The file could not be read",
-            &format!("{e}. Nothing was stored."),
-        )),
-        Err(SubmitError::TooLarge(_)) => Err(upload::too_large(state.0.max_upload)),
-        Err(SubmitError::MissingInput(_) | SubmitError::Store(_)) => {
-            Err(Problem::internal("The file could not be stored"))
-        }
     }
 }
 

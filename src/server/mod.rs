@@ -17,6 +17,7 @@
 //! (`--max-concurrent-checks`; the others are told to retry, 503).
 
 mod api;
+mod intake;
 mod openapi;
 mod pages;
 mod upload;

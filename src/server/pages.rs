@@ -3,7 +3,7 @@
 //! before confirming; gets a receipt with the SHA-256 to compare; and can
 //! list their own agency's receipts.
 
-use super::api::{Outcome, check_quarter, parse_kind, submit};
+use super::intake::{Outcome, check_quarter, not_multipart, parse_kind, submit};
 use super::upload;
 use super::{AppState, Pending, Problem, authenticate};
 use crate::schema::ExtractKind;
@@ -115,7 +115,7 @@ async fn check(
 ) -> Response {
     let form = match form {
         Ok(f) => f,
-        Err(_) => return upload_form(&state, Some(&super::api::not_multipart()), ""),
+        Err(_) => return upload_form(&state, Some(&not_multipart()), ""),
     };
     // The token comes ahead of the file (the page puts it first): nothing
     // of the file is read or staged unless it is valid.

@@ -160,7 +160,7 @@ pub async fn read_form(
         };
         if field.name() == Some("file") {
             authorize(&out.fields)?;
-            let name = super::api::display_name(field.file_name());
+            let name = display_name(field.file_name());
             out.file = Some((stage(store, field, limits).await?, name));
         } else {
             let name: String = field.name().unwrap_or_default().chars().take(64).collect();
@@ -186,5 +186,20 @@ pub async fn read_form(
             out.fields
                 .insert(name, String::from_utf8_lossy(&text).into_owned());
         }
+    }
+}
+
+/// A client's file name, for messages only: never used as a path.
+pub(super) fn display_name(name: Option<&str>) -> String {
+    let base = name
+        .unwrap_or("upload")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("upload");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if clean.is_empty() {
+        "upload".into()
+    } else {
+        clean
     }
 }

@@ -4,6 +4,7 @@ mod definitions;
 mod guarantee;
 mod hostile;
 mod intake;
+mod layering;
 mod pipeline;
 mod release;
 mod report;
