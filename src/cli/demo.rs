@@ -119,7 +119,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("safecount demo: {e}");
-            return Ok(super::EXIT_CONFIG);
+            return Ok(super::ExitCode::exit_code(&e));
         }
     };
     let rho = spec.rho_per_period(ledger::Scope::Person);

@@ -1,10 +1,7 @@
 //! The `safecount` command line: argument parsing and exit codes. One file
-//! per subcommand; each returns an [`ExitCode`]-like integer.
-//!
-//! Exit codes follow sysexits: 0 ok, 2 usage, 65 invalid data (EX_DATAERR),
-//! 66 missing input (EX_NOINPUT), 70 internal error, 74 I/O error,
-//! 75 a release refused by the privacy budget (EX_TEMPFAIL),
-//! 78 invalid configuration such as a broken profile (EX_CONFIG).
+//! per subcommand; each returns an exit code, and an error a subcommand passes
+//! up with `?` is mapped here to the code the error itself names
+//! ([`crate::exit`], which holds the one table of codes).
 
 mod agency;
 mod budget;
@@ -23,20 +20,46 @@ mod validate;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_DATA: i32 = 65;
-pub const EXIT_NO_INPUT: i32 = 66;
-pub const EXIT_SOFTWARE: i32 = 70;
-pub const EXIT_IO: i32 = 74;
-pub const EXIT_CONFIG: i32 = 78;
+pub use crate::exit::ExitCode;
+pub const EXIT_OK: i32 = crate::exit::OK;
+pub const EXIT_USAGE: i32 = crate::exit::USAGE;
+pub const EXIT_DATA: i32 = crate::exit::DATA;
+pub const EXIT_NO_INPUT: i32 = crate::exit::NO_INPUT;
+pub const EXIT_SOFTWARE: i32 = crate::exit::SOFTWARE;
+pub const EXIT_IO: i32 = crate::exit::IO;
+pub const EXIT_BUDGET: i32 = crate::exit::BUDGET;
+pub const EXIT_CONFIG: i32 = crate::exit::CONFIG;
+
+/// The exit code an error passed up with `?` means: the library error's own
+/// ([`ExitCode`]), an I/O error's, else an internal error.
+fn exit_code_of(e: &anyhow::Error) -> i32 {
+    macro_rules! try_as {
+        ($($t:ty),*) => {
+            $(if let Some(x) = e.downcast_ref::<$t>() {
+                return x.exit_code();
+            })*
+        };
+    }
+    try_as!(
+        crate::pipeline::PipelineError,
+        crate::release::ReleaseError,
+        crate::privacy::ledger::LedgerError,
+        crate::store::SubmitError,
+        crate::store::StoreError
+    );
+    if e.downcast_ref::<std::io::Error>().is_some() {
+        return EXIT_IO;
+    }
+    EXIT_SOFTWARE
+}
 
 #[derive(Parser, Debug)]
 #[command(
     name = "safecount",
     version,
     about = "Pool anti-trafficking service data across agencies without exposing anyone.",
-    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates and reports."
+    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates and reports.",
+    after_help = crate::exit::TABLE
 )]
 struct Cli {
     #[command(subcommand)]
@@ -128,7 +151,7 @@ where
         }
         Err(e) => {
             eprintln!("safecount: {e:#}");
-            EXIT_SOFTWARE
+            exit_code_of(&e)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `safecount release --period Q --table T --rho R [--pure] [--dry-run]`: release
 //! one standard table of one period (pipelines will drive the same code).
 
-use super::{EXIT_CONFIG, EXIT_DATA, EXIT_IO, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_CONFIG, EXIT_OK, EXIT_USAGE, ExitCode};
 use crate::classify::DefinitionSet;
 use crate::privacy::Accounting;
 use crate::release::{self, ReleaseError, ReleaseRequest, STANDARD};
@@ -10,7 +10,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// Exit code when a release would exceed the budget.
-pub const EXIT_BUDGET: i32 = 75;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -40,21 +39,6 @@ pub struct Args {
     /// Directory of definition files (default ./definitions or the built-in copy).
     #[arg(long)]
     pub definitions: Option<PathBuf>,
-}
-
-/// Whether a release error means "not now, for budget reasons" (exit 75): the
-/// budget would be exceeded or is not set, the lifetime cap would be crossed,
-/// or another process is drawing the same release.
-pub fn exit_is_budget(e: &ReleaseError) -> bool {
-    use crate::privacy::ledger::LedgerError;
-    matches!(
-        e,
-        ReleaseError::Ledger(
-            LedgerError::Overspend { .. }
-                | LedgerError::NoBudget { .. }
-                | LedgerError::Lifetime { .. }
-        ) | ReleaseError::InProgress { .. }
-    )
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -156,21 +140,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 if r.reserved { " (re-served)" } else { "" },
                 r.path.display()
             )?,
-            Err(e) if exit_is_budget(&e) => {
-                eprintln!("safecount release: {e}");
-                return Ok(EXIT_BUDGET);
-            }
-            Err(e @ ReleaseError::NoInputs { .. }) => {
-                eprintln!("safecount release: {e}");
-                return Ok(EXIT_DATA);
-            }
-            Err(e @ ReleaseError::UnknownTable(_)) => {
-                eprintln!("safecount release: {e}");
-                return Ok(EXIT_USAGE);
-            }
             Err(e) => {
                 eprintln!("safecount release: {e}");
-                return Ok(EXIT_IO);
+                return Ok(e.exit_code());
             }
         }
     }

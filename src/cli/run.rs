@@ -1,11 +1,9 @@
 //! `safecount run PIPELINE [--dry-run] [--json] [--store DIR]`: run a pipeline,
 //! or preview its cost and accuracy without spending anything or reading data.
 
-use super::release::EXIT_BUDGET;
-use super::{EXIT_CONFIG, EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK};
-use crate::pipeline::{self, PipelineError, PipelineSpec};
-use crate::privacy::ledger::{LedgerError, Scope};
-use crate::release::ReleaseError;
+use super::{EXIT_OK, ExitCode};
+use crate::pipeline::{self, PipelineSpec};
+use crate::privacy::ledger::Scope;
 use crate::store::Store;
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,27 +22,12 @@ pub struct Args {
     pub store: Option<PathBuf>,
 }
 
-fn exit_for(e: &PipelineError) -> i32 {
-    match e {
-        PipelineError::Read { .. } => EXIT_NO_INPUT,
-        PipelineError::Invalid { .. } | PipelineError::Definitions(_) => EXIT_CONFIG,
-        PipelineError::Ledger(
-            LedgerError::Overspend { .. }
-            | LedgerError::NoBudget { .. }
-            | LedgerError::Lifetime { .. },
-        ) => EXIT_BUDGET,
-        PipelineError::Release(r) if super::release::exit_is_budget(r) => EXIT_BUDGET,
-        PipelineError::Release(ReleaseError::NoInputs { .. }) => EXIT_DATA,
-        _ => EXIT_IO,
-    }
-}
-
 pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     let spec = match PipelineSpec::load(&args.pipeline) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("safecount run: {e}");
-            return Ok(exit_for(&e));
+            return Ok(e.exit_code());
         }
     };
     let store_dir = Store::resolve_dir(args.store.as_deref());
@@ -58,7 +41,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("safecount run --dry-run: {e}");
-                return Ok(exit_for(&e));
+                return Ok(e.exit_code());
             }
         };
         if args.json {
@@ -250,7 +233,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         Err(e) => {
             eprintln!("safecount run: {e}");
-            Ok(exit_for(&e))
+            Ok(e.exit_code())
         }
     }
 }

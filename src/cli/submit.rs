@@ -2,7 +2,7 @@
 //! then store atomically and print a receipt. A rejected file leaves nothing.
 
 use super::validate::load_profile;
-use super::{EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_DATA, EXIT_IO, EXIT_OK, ExitCode};
 use crate::schema::ExtractKind;
 use crate::store::{Receipt, Store, SubmitOutcome};
 use std::io::Write;
@@ -119,15 +119,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         Err(e) => {
             eprintln!("safecount submit: {e}");
-            Ok(match e {
-                crate::store::SubmitError::MissingInput(_) => EXIT_NO_INPUT,
-                crate::store::SubmitError::Ingest(crate::ingest::IngestError::NoSection {
-                    ..
-                }) => super::EXIT_CONFIG,
-                crate::store::SubmitError::Ingest(_) => EXIT_USAGE,
-                crate::store::SubmitError::TooLarge(_) => EXIT_DATA,
-                crate::store::SubmitError::Store(_) => EXIT_IO,
-            })
+            Ok(e.exit_code())
         }
     }
 }

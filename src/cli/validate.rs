@@ -1,9 +1,9 @@
 //! `safecount validate FILE --profile P [--json]`: check an extract and print
 //! the report. Never prints a cell value of a rejected identifier.
 
-use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, ExitCode};
 use crate::ingest::read::ReadOptions;
-use crate::ingest::{IngestError, IngestOptions, Profile, validate_file};
+use crate::ingest::{IngestOptions, Profile, validate_file};
 use crate::schema::ExtractKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,12 +67,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         Ok(o) => o,
         Err(e) => {
             eprintln!("safecount validate: {e}");
-            return Ok(match e {
-                IngestError::MissingInput(_) => EXIT_NO_INPUT,
-                // The profile cannot read this kind of extract: the profile is what to fix.
-                IngestError::NoSection { .. } => EXIT_CONFIG,
-                IngestError::BadQuarter(_) => EXIT_USAGE,
-            });
+            return Ok(e.exit_code());
         }
     };
     // The canonical records are not needed to print a report: hand their memory

@@ -63,6 +63,17 @@ pub enum IngestError {
     BadQuarter(String),
 }
 
+impl crate::exit::ExitCode for IngestError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            IngestError::MissingInput(_) => crate::exit::NO_INPUT,
+            // The profile cannot read this kind of extract: the profile is what to fix.
+            IngestError::NoSection { .. } => crate::exit::CONFIG,
+            IngestError::BadQuarter(_) => crate::exit::USAGE,
+        }
+    }
+}
+
 /// The result of validating one extract.
 pub struct Outcome {
     pub report: Report,

@@ -321,6 +321,19 @@ pub enum PipelineError {
     Output(String),
 }
 
+impl crate::exit::ExitCode for PipelineError {
+    fn exit_code(&self) -> i32 {
+        use crate::exit::*;
+        match self {
+            PipelineError::Read { .. } => NO_INPUT,
+            PipelineError::Invalid { .. } | PipelineError::Definitions(_) => CONFIG,
+            PipelineError::Release(r) => r.exit_code(),
+            PipelineError::Ledger(l) => l.exit_code(),
+            PipelineError::Store(_) | PipelineError::Report(_) | PipelineError::Output(_) => IO,
+        }
+    }
+}
+
 /// JSON Schema (draft 2020-12) of pipeline files, for editors that complete TOML
 /// from a schema. Kept beside the structs above; a test checks the shipped
 /// pipelines use only keys it declares.

@@ -99,6 +99,19 @@ CREATE TABLE IF NOT EXISTS release_claims (
     )
 }
 
+impl crate::exit::ExitCode for LedgerError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            LedgerError::NoBudget { .. }
+            | LedgerError::Overspend { .. }
+            | LedgerError::Lifetime { .. } => crate::exit::BUDGET,
+            LedgerError::BadAmount(_) => crate::exit::USAGE,
+            LedgerError::Tampered { .. } | LedgerError::TriggersMissing => crate::exit::DATA,
+            LedgerError::Sql(_) => crate::exit::IO,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("no budget is set for {what}: the collaborative sets one with `{how}`")]

@@ -130,6 +130,24 @@ pub enum ReleaseError {
     TooManyRows { rows: usize, max: u32 },
 }
 
+impl crate::exit::ExitCode for ReleaseError {
+    fn exit_code(&self) -> i32 {
+        use crate::exit::*;
+        match self {
+            ReleaseError::UnknownTable(_) => USAGE,
+            ReleaseError::Custom { .. } => CONFIG,
+            ReleaseError::NoInputs { .. }
+            | ReleaseError::Altered { .. }
+            | ReleaseError::UnknownRelease { .. }
+            | ReleaseError::TooManyRows { .. } => DATA,
+            ReleaseError::Ledger(l) => l.exit_code(),
+            ReleaseError::InProgress { .. } => BUDGET,
+            ReleaseError::Store(_) | ReleaseError::Polars(_) => IO,
+            ReleaseError::Measure(_) => SOFTWARE,
+        }
+    }
+}
+
 /// A release, new or re-served.
 pub struct Released {
     pub id: String,

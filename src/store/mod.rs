@@ -45,6 +45,12 @@ pub enum StoreError {
     Parquet(String),
 }
 
+impl crate::exit::ExitCode for StoreError {
+    fn exit_code(&self) -> i32 {
+        crate::exit::IO
+    }
+}
+
 impl StoreError {
     pub fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
         move |source| StoreError::Io {

@@ -495,3 +495,14 @@ pub enum SubmitError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl crate::exit::ExitCode for SubmitError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            SubmitError::MissingInput(_) => crate::exit::NO_INPUT,
+            SubmitError::TooLarge(_) => crate::exit::DATA,
+            SubmitError::Ingest(e) => crate::exit::ExitCode::exit_code(e),
+            SubmitError::Store(_) => crate::exit::IO,
+        }
+    }
+}

@@ -403,3 +403,40 @@ fn shipped(name: &str) -> String {
         &format!("{:?}", collaborative.to_str().unwrap()),
     )
 }
+
+#[test]
+fn the_same_failure_exits_the_same_way_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere.toml");
+    let store = dir.path().join("store");
+    let run = safecount(&repo(), &["run", missing.to_str().unwrap(), "--dry-run"]);
+    let demo = safecount(
+        &repo(),
+        &[
+            "demo",
+            "--pipeline",
+            missing.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+            "--report",
+            dir.path().join("r").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 66, "{}", run.stderr);
+    assert_eq!(demo.code, 66, "{}", demo.stderr);
+    // A broken pipeline: 78 in both.
+    let broken = write(
+        dir.path(),
+        "broken.toml",
+        "name = \"x\"\n[inputs]\nperiods = []\n",
+    );
+    let run = safecount(&repo(), &["run", broken.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    // One table of codes, in --help.
+    let help = safecount(&repo(), &["--help"]);
+    assert!(
+        help.stdout.contains("Exit codes:") && help.stdout.contains("75 refused for now"),
+        "{}",
+        help.stdout
+    );
+}
