@@ -1,0 +1,378 @@
+//! Reading a pipeline file and checking it, with the file and line of each problem.
+
+use super::*;
+
+impl PipelineSpec {
+    /// Read and check a pipeline file.
+    pub fn load(path: &Path) -> Result<PipelineSpec, PipelineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PipelineError::Read {
+            path: path.into(),
+            source,
+        })?;
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map(|i| i + 1)
+                .unwrap_or(1)
+        };
+        let invalid = |line: usize, message: String| PipelineError::Invalid {
+            path: path.into(),
+            line,
+            message,
+        };
+        let mut spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
+            let (line, message) = crate::text::toml_error(&text, &e);
+            invalid(line, message)
+        })?;
+        for p in &spec.inputs.periods {
+            if crate::schema::parse_quarter(p).is_none() {
+                return Err(invalid(
+                    line_of(p),
+                    format!("\"{p}\" is not a quarter: write it as YYYYQn, e.g. 2025Q3"),
+                ));
+            }
+        }
+        if spec.inputs.periods.is_empty() {
+            return Err(invalid(
+                line_of("periods"),
+                "inputs.periods lists no quarter".into(),
+            ));
+        }
+        for share in std::iter::once(spec.privacy.national_share)
+            .chain(spec.tables.iter().filter_map(|t| t.national_share))
+        {
+            if !(0.0..0.9).contains(&share) {
+                return Err(invalid(
+                    line_of(&format!("national_share = {share}")),
+                    format!(
+                        "national_share must be at least 0 and below 0.9 (got {share}); the default is {DEFAULT_NATIONAL_SHARE}"
+                    ),
+                ));
+            }
+        }
+        for t in &spec.tables {
+            match &t.pool {
+                None => {}
+                Some(Pool::Named(n)) if n == "year" => {}
+                Some(Pool::Named(other)) => {
+                    return Err(invalid(
+                        line_of("pool"),
+                        format!(
+                            "pool = \"{other}\" is not known: write pool = \"year\" (each calendar year of the inputs) or a list of quarters, e.g. pool = [\"2025Q1\", \"2025Q2\"]"
+                        ),
+                    ));
+                }
+                Some(Pool::Quarters(q)) => {
+                    let inputs: Vec<String> = spec
+                        .inputs
+                        .periods
+                        .iter()
+                        .map(|p| p.to_uppercase())
+                        .collect();
+                    if q.len() < 2 {
+                        return Err(invalid(
+                            line_of("pool"),
+                            "a pool lists at least two quarters".into(),
+                        ));
+                    }
+                    if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
+                        return Err(invalid(
+                            line_of("pool"),
+                            format!(
+                                "the pool's quarter \"{bad}\" is not one of inputs.periods ({}): a pool reads only the pipeline's quarters",
+                                inputs.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            if t.pool.is_some() && t.scope() == Scope::Agency {
+                return Err(invalid(
+                    line_of("pool"),
+                    format!(
+                        "the table {}: only person-level tables can be pooled over quarters",
+                        t.table
+                    ),
+                ));
+            }
+        }
+        for t in &spec.tables {
+            match t.protection.as_deref() {
+                None => {}
+                Some("rules" | "dp") if t.scope() == Scope::Agency => {}
+                Some("rules" | "dp") => {
+                    return Err(invalid(
+                        line_of("protection"),
+                        format!(
+                            "the table {}: protection applies to tables of agencies' returns only; person-level tables are always differentially private",
+                            t.table
+                        ),
+                    ));
+                }
+                Some(other) => {
+                    return Err(invalid(
+                        line_of("protection"),
+                        format!(
+                            "protection = \"{other}\" is not known: write \"rules\" (exact aggregates under disclosure-control rules, the default) or \"dp\" (agency-unit differential privacy)"
+                        ),
+                    ));
+                }
+            }
+        }
+        if spec.returns.min_agencies < 2
+            || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)
+        {
+            return Err(invalid(
+                line_of("[returns]"),
+                "returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)".into(),
+            ));
+        }
+        if let Some(c) = &spec.inputs.collaborative {
+            let at = path.parent().unwrap_or(Path::new(".")).join(c);
+            let collaborative =
+                crate::release::coverage::Collaborative::load(&at).map_err(|e| {
+                    PipelineError::Invalid {
+                        path: e.path,
+                        line: e.line,
+                        message: e.message,
+                    }
+                })?;
+            spec.coverage = Some(collaborative);
+        }
+        if !matches!(spec.privacy.accounting.as_str(), "zcdp" | "pure") {
+            return Err(invalid(
+                line_of("accounting"),
+                "privacy.accounting must be \"zcdp\" or \"pure\"".into(),
+            ));
+        }
+        if let Some(rho) = spec.privacy.rho_per_period {
+            if !(rho.is_finite() && rho > 0.0) {
+                return Err(invalid(
+                    line_of("rho_per_period"),
+                    "privacy.rho_per_period must be a positive number".into(),
+                ));
+            }
+        }
+        if !(0.5..1.0).contains(&spec.privacy.interval_level) {
+            return Err(invalid(
+                line_of("interval_level"),
+                "privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)".into(),
+            ));
+        }
+        if spec.tables.is_empty() {
+            return Err(invalid(
+                line_of("[[tables]]"),
+                "the pipeline releases no table: add [[tables]] entries".into(),
+            ));
+        }
+        if let Some(r) = &spec.report {
+            for l in &r.languages {
+                if Lang::parse(l).is_none() {
+                    return Err(invalid(
+                        line_of("languages"),
+                        format!(
+                            "report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""
+                        ),
+                    ));
+                }
+            }
+        }
+        // A table may appear twice: once quarterly and once pooled.
+        let mut names: Vec<(&str, bool)> = Vec::new();
+        for t in &spec.tables {
+            let line = line_of(&format!("\"{}\"", t.table));
+            if names.contains(&(t.table.as_str(), t.pool.is_some())) {
+                return Err(invalid(
+                    line,
+                    format!("the table \"{}\" is listed twice", t.table),
+                ));
+            }
+            names.push((&t.table, t.pool.is_some()));
+            if t.dimensions.is_none() {
+                if !STANDARD.contains(&t.table.as_str()) {
+                    let hint = closest(&t.table, STANDARD.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "\"{}\" is not a standard table{hint}; tables: {}. To define a table of your own, give it `dimensions`.",
+                            t.table,
+                            STANDARD.join(", ")
+                        ),
+                    ));
+                }
+                if t.source.is_some()
+                    || t.measure.is_some()
+                    || t.value.is_some()
+                    || t.lower.is_some()
+                    || t.upper.is_some()
+                {
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)",
+                            t.table
+                        ),
+                    ));
+                }
+            } else {
+                if STANDARD.contains(&t.table.as_str()) {
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "\"{}\" is the name of a standard table: give your own table another name",
+                            t.table
+                        ),
+                    ));
+                }
+                if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
+                    return Err(invalid(
+                        line_of("source"),
+                        "source must be \"cases\" or \"returns\"".into(),
+                    ));
+                }
+                match t.measure.as_deref() {
+                    None | Some("count") => {
+                        if t.value.is_some() {
+                            return Err(invalid(
+                                line_of("value"),
+                                format!("{}: `value` needs measure = \"sum\"", t.table),
+                            ));
+                        }
+                    }
+                    Some("sum") => {
+                        if t.value.is_none() || t.upper.is_none() {
+                            return Err(invalid(
+                                line_of("measure"),
+                                format!(
+                                    "{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to",
+                                    t.table
+                                ),
+                            ));
+                        }
+                    }
+                    Some(other) => {
+                        return Err(invalid(
+                            line_of("measure"),
+                            format!("measure \"{other}\" is unknown: use \"count\" or \"sum\""),
+                        ));
+                    }
+                }
+            }
+            if !(t.weight.is_finite() && t.weight > 0.0) {
+                return Err(invalid(
+                    line_of(&t.table),
+                    format!("the weight of {} must be positive", t.table),
+                ));
+            }
+            if let Some(rho) = t.rho {
+                if !(rho.is_finite() && rho > 0.0) {
+                    return Err(invalid(
+                        line,
+                        format!("the rho of {} must be positive", t.table),
+                    ));
+                }
+            }
+        }
+        // Accuracy-first tables: solve for the rho that gives the half-width asked for.
+        if spec.tables.iter().any(|t| t.half_width.is_some()) {
+            let defs = spec.definitions()?;
+            for i in 0..spec.tables.len() {
+                let Some(target) = spec.tables[i].half_width else {
+                    continue;
+                };
+                let name = spec.tables[i].table.clone();
+                let line = line_of("half_width");
+                if !(target.is_finite() && target > 0.0) {
+                    return Err(invalid(
+                        line,
+                        format!("the half_width of {name} must be a positive number"),
+                    ));
+                }
+                if spec.tables[i].rho.is_some() {
+                    return Err(invalid(
+                        line,
+                        format!(
+                            "{name} has both rho and half_width: give one (the rho is solved from the half-width)"
+                        ),
+                    ));
+                }
+                match spec.rho_for_half_width(&spec.tables[i], target, &defs)? {
+                    Some(rho) => spec.tables[i].rho = Some(rho),
+                    None => {
+                        return Err(invalid(
+                            line,
+                            format!(
+                                "no reasonable budget gives {name} a half-width of ±{target}: it would need rho > {MAX_RHO_FOR_TARGET} for one quarter. Ask for a wider half-width, or pool quarters"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(rho) = spec.privacy.agency_rho_per_period {
+            if !(rho.is_finite() && rho > 0.0) {
+                return Err(invalid(
+                    line_of("agency_rho_per_period"),
+                    "privacy.agency_rho_per_period must be a positive number".into(),
+                ));
+            }
+        }
+        for scope in [Scope::Person, Scope::Agency] {
+            let key = match scope {
+                Scope::Person => "rho_per_period",
+                Scope::Agency => "agency_rho_per_period",
+            };
+            let tables: Vec<&TableSpec> =
+                spec.tables.iter().filter(|t| t.scope() == scope).collect();
+            let explicit: f64 = tables.iter().filter_map(|t| t.rho).sum();
+            let weighted = tables.iter().filter(|t| t.rho.is_none()).count();
+            match spec.privacy.total(scope) {
+                None if weighted > 0 => {
+                    return Err(invalid(
+                        line_of("[privacy]"),
+                        format!(
+                            "privacy.{key} is needed to share the budget among the tables without their own rho"
+                        ),
+                    ));
+                }
+                Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
+                    let solved = tables.iter().any(|t| t.half_width.is_some());
+                    return Err(invalid(
+                        line_of(key),
+                        format!(
+                            "the tables' own rho{} add up to {explicit:.6}, leaving nothing of {key} = {total} for the others{}",
+                            if solved {
+                                " (with those solved from half_width)"
+                            } else {
+                                ""
+                            },
+                            if solved {
+                                ": raise the budget or ask for wider half-widths"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // Custom tables: check dimensions and summed fields against the schema and definitions.
+        if spec.tables.iter().any(|t| t.dimensions.is_some()) {
+            let defs = spec.definitions()?;
+            for t in &spec.tables {
+                if let Some(c) = t.custom() {
+                    if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
+                        return Err(invalid(
+                            line_of(&format!("\"{}\"", t.table)),
+                            format!("the table {}: {e}", t.table),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(spec)
+    }
+}

@@ -1,0 +1,233 @@
+//! Running a pipeline, or previewing it, and writing its report and processed copies.
+
+use super::*;
+
+/// One line of a dry run.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRelease {
+    /// The quarter, or a pool's label.
+    pub period: String,
+    /// The quarters it reads and is debited from.
+    pub quarters: Vec<String>,
+    /// The expected half-width of its national figure (first part; people
+    /// served, a definition's count), at the interval level. None for exact
+    /// figures under disclosure control.
+    pub national_half_width: Option<f64>,
+    /// Whose budget it draws on.
+    pub scope: Scope,
+    /// The half-width the table asked for, if it gave one.
+    pub target_half_width: Option<f64>,
+    /// The widest interval half-width of any of its cells.
+    pub widest_half_width: f64,
+    pub preview: Preview,
+}
+
+/// Cost and accuracy of every release, against what each period has left: spends nothing, reads no data.
+pub fn dry_run(
+    spec: &PipelineSpec,
+    store: Option<&Store>,
+) -> Result<(Vec<PlannedRelease>, Vec<ledger::PeriodBudget>), PipelineError> {
+    let defs = spec.definitions()?;
+    let mut planned = Vec::new();
+    for (t, req) in spec.planned_requests() {
+        let preview = release::preview(&defs, &req)?;
+        planned.push(PlannedRelease {
+            period: req.period.clone(),
+            quarters: req.quarters(),
+            national_half_width: preview.national_half_width(req.level),
+            scope: t.scope(),
+            target_half_width: t.half_width,
+            widest_half_width: preview
+                .parts
+                .iter()
+                .map(|(_, c)| c.half_width)
+                .fold(0.0, f64::max),
+            preview,
+        });
+    }
+    if let Some(s) = store {
+        spec.check_coverage(s)?;
+    }
+    let budgets = match store {
+        Some(s) => ledger::status(&s.connect()?)?,
+        None => Vec::new(),
+    };
+    Ok((planned, budgets))
+}
+
+/// Run every release of the pipeline.
+pub fn run(spec: &PipelineSpec, store: &Store) -> Result<Vec<release::Released>, PipelineError> {
+    run_with_progress(spec, store, |_, _, _| {})
+}
+
+/// Run every release of the pipeline, calling `progress(request, done, total)` before each.
+pub fn run_with_progress(
+    spec: &PipelineSpec,
+    store: &Store,
+    mut progress: impl FnMut(&ReleaseRequest, usize, usize),
+) -> Result<Vec<release::Released>, PipelineError> {
+    let defs = spec.definitions()?;
+    spec.check_coverage(store)?;
+    let requests = spec.requests();
+    let mut out = Vec::new();
+    for (i, req) in requests.iter().enumerate() {
+        progress(req, i, requests.len());
+        out.push(release::release(store, &defs, req)?);
+    }
+    Ok(out)
+}
+
+/// Write the pipeline's report (if it declares one) from exactly the releases of this run.
+/// Reads released tables only; spends nothing.
+pub fn write_report(
+    spec: &PipelineSpec,
+    released: &[release::Released],
+    out_override: Option<&Path>,
+) -> Result<Vec<Written>, PipelineError> {
+    let Some(r) = &spec.report else {
+        return Ok(Vec::new());
+    };
+    let set =
+        report::data::ReleaseSet::from_released(released).map_err(report::ReportError::from)?;
+    let out = out_override.unwrap_or(&r.out);
+    let mut written = Vec::new();
+    for l in &r.languages {
+        let lang = Lang::parse(l).unwrap_or(Lang::En);
+        written.push(report::write(&set, out, lang)?);
+    }
+    Ok(written)
+}
+
+/// Write the processed copies the pipeline asks for (`[outputs]`): every
+/// release's cells with the raw noisy `value` kept, `value_processed` beside
+/// it (clamped at zero if `non_negative`), and, if `national_totals`, national
+/// rows (province "CA", `derived` = true) equal to the sum of the provincial
+/// rows, with interval half-widths combined in quadrature. This is
+/// post-processing of released values: it costs no budget (Dwork & Roth 2014,
+/// Prop. 2.1) and reads no records.
+pub fn write_outputs(
+    spec: &PipelineSpec,
+    released: &[release::Released],
+    dir_override: Option<&Path>,
+) -> Result<Vec<PathBuf>, PipelineError> {
+    let Some(o) = &spec.outputs else {
+        return Ok(Vec::new());
+    };
+    let root = dir_override.unwrap_or(&o.dir);
+    let mut written = Vec::new();
+    for r in released {
+        let mut df = processed(&r.cells, o.non_negative, o.national_totals)
+            .map_err(|e| PipelineError::Output(format!("{}: {e}", r.table)))?;
+        let dir = root.join(&r.period);
+        std::fs::create_dir_all(&dir).map_err(|source| PipelineError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for ext in ["parquet", "csv"] {
+            let path = dir.join(format!("{}.{ext}", r.table));
+            let file = std::fs::File::create(&path).map_err(|source| PipelineError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let result = if ext == "parquet" {
+                polars::prelude::ParquetWriter::new(file)
+                    .finish(&mut df)
+                    .map(|_| ())
+            } else {
+                use polars::prelude::SerWriter;
+                polars::prelude::CsvWriter::new(file).finish(&mut df)
+            };
+            result.map_err(|e| PipelineError::Output(format!("{}: {e}", path.display())))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn processed(
+    cells: &polars::prelude::DataFrame,
+    non_negative: bool,
+    national_totals: bool,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let value = col("value").cast(DataType::Int64);
+    let processed = if non_negative {
+        when(value.clone().lt(lit(0i64)))
+            .then(lit(0i64))
+            .otherwise(value.clone())
+    } else {
+        value.clone()
+    };
+    let base = cells.clone().lazy().with_columns([
+        value.alias("value"),
+        processed.alias("value_processed"),
+        lit(false).alias("derived"),
+    ]);
+    let names: Vec<String> = base
+        .clone()
+        .collect_schema()?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    // A table with national rows of its own (a measured margin, or a returns
+    // table's aggregate) keeps them: no sum of the provinces is added.
+    let has_national = cells
+        .column("province")
+        .ok()
+        .and_then(|c| c.cast(&DataType::String).ok())
+        .is_some_and(|c| {
+            c.str().is_ok_and(|s| {
+                s.into_iter()
+                    .any(|v| v == Some(crate::release::tables::NATIONAL))
+            })
+        });
+    if !(national_totals && names.iter().any(|n| n == "province")) || has_national {
+        return base.collect();
+    }
+    let summed = [
+        "province",
+        "value",
+        "value_processed",
+        "ci_half_width",
+        "noise_scale",
+        "mechanism",
+        "derived",
+    ];
+    let keys: Vec<Expr> = names
+        .iter()
+        .filter(|n| !summed.contains(&n.as_str()))
+        .map(|n| col(n.as_str()))
+        .collect();
+    let mut national = base
+        .clone()
+        .group_by_stable(keys)
+        .agg([
+            col("value").sum(),
+            col("value_processed").sum(),
+            (col("ci_half_width") * col("ci_half_width"))
+                .sum()
+                .alias("ci_half_width"),
+        ])
+        .with_columns([
+            lit("CA").alias("province"),
+            lit(NULL).cast(DataType::Float64).alias("noise_scale"),
+            lit("sum of the provincial rows").alias("mechanism"),
+            lit(true).alias("derived"),
+        ])
+        .collect()?;
+    // Half-widths of a sum of independent cells combine in quadrature.
+    let combined = national
+        .column("ci_half_width")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .apply_values(f64::sqrt)
+        .into_series();
+    national.with_column(combined)?;
+    let national = national.lazy();
+    let schema = base.clone().collect_schema()?;
+    let aligned: Vec<Expr> = schema
+        .iter()
+        .map(|(n, dt)| col(n.clone()).cast(dt.clone()))
+        .collect();
+    concat([base, national.select(aligned)], UnionArgs::default())?.collect()
+}

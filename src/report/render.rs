@@ -1,0 +1,511 @@
+//! Rendering: the HTML page (one per language), each chart as SVG and PNG, the data tables and `report.json`.
+
+use super::*;
+
+fn figure(
+    chart: &Chart,
+    tables: &[&str],
+    set: &ReleaseSet,
+    lang: Lang,
+    out: &Path,
+) -> Result<Figure, ReportError> {
+    let chart_err = |message: String| ReportError::Chart {
+        chart: chart.id.clone(),
+        message,
+    };
+    let missing: Vec<&str> = tables
+        .iter()
+        .copied()
+        .filter(|t| !set.has_table(t))
+        .collect();
+    let table_names = lang.list(&tables.iter().map(|t| t.to_string()).collect::<Vec<_>>());
+    let table = data_table(chart, lang);
+    if !missing.is_empty() {
+        return Ok(Figure {
+            id: chart.id.clone(),
+            title: chart.title.clone(),
+            alt: chart.alt.clone(),
+            svg: String::new(),
+            png: String::new(),
+            table,
+            derived: String::new(),
+            missing: Some(lang.fill("missing_release", &[("tables", missing.join(", "))])),
+        });
+    }
+    let svg = chart.svg(lang).map_err(chart_err)?;
+    let dir = out.join("charts").join(lang.code());
+    std::fs::create_dir_all(&dir).map_err(|source| ReportError::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    let svg_path = dir.join(format!("{}.svg", chart.id));
+    std::fs::write(&svg_path, &svg).map_err(|source| ReportError::Write {
+        path: svg_path,
+        source,
+    })?;
+    let png = dir.join(format!("{}.png", chart.id));
+    chart.png(lang, &png).map_err(chart_err)?;
+    // Inline: drop the XML prolog if any, and let the SVG scale with the page.
+    let (w, h) = chart.size();
+    let svg = svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-labelledby=\"{id}-alt\" viewBox=\"0 0 {w} {h}\" preserveAspectRatio=\"xMidYMid meet\" ",
+            id = chart.id
+        ),
+        1,
+    );
+    let svg = svg
+        .replacen(&format!("width=\"{w}\""), "width=\"100%\"", 1)
+        .replacen(&format!("height=\"{h}\""), "", 1);
+    let svg = svg.replacen(
+        '>',
+        &format!(
+            "><title id=\"{}-alt\">{}</title>",
+            chart.id,
+            html_escape(&chart.alt)
+        ),
+        1,
+    );
+    // A chart whose every figure is withheld by disclosure control says so in words.
+    let points: Vec<Estimate> = chart
+        .series
+        .iter()
+        .chain(&chart.table_only)
+        .flat_map(|s| s.points.iter().flatten().copied())
+        .collect();
+    let mut derived = lang.fill("derived_from", &[("tables", table_names)]);
+    if !points.is_empty() && points.iter().all(|e| e.is_suppressed()) {
+        derived = format!("{} {derived}", lang.t("all_suppressed"));
+    } else if points.iter().any(|e| e.is_suppressed()) {
+        derived = format!("{derived} {}", lang.t("suppressed_note"));
+    }
+    Ok(Figure {
+        id: chart.id.clone(),
+        title: chart.title.clone(),
+        alt: chart.alt.clone(),
+        svg,
+        png: format!("charts/{}/{}.png", lang.code(), chart.id),
+        table,
+        derived,
+        missing: None,
+    })
+}
+
+/// A chart's numbers as `report.json` holds them: one entry per shown point,
+/// with its series, label, value, interval, and whether the report calls it
+/// too uncertain.
+fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> serde_json::Value {
+    let unit = match chart.unit {
+        Unit::People => "people",
+        Unit::Dollars => "dollars",
+        Unit::Share => "share",
+    };
+    let points: Vec<serde_json::Value> = chart
+        .series
+        .iter()
+        .chain(&chart.table_only)
+        .flat_map(|series| {
+            chart
+                .labels
+                .iter()
+                .zip(&series.points)
+                .filter_map(move |(label, point)| {
+                    let e = (*point)?;
+                    if e.is_suppressed() {
+                        return Some(serde_json::json!({
+                            "series": series.name,
+                            "label": label,
+                            "value": null,
+                            "suppressed": true,
+                            "too_uncertain": false,
+                        }));
+                    }
+                    let too_uncertain = match chart.kind {
+                        Kind::Heat { max_half_width } => e.half_width > max_half_width,
+                        _ => e.half_width >= e.value.abs().max(1.0),
+                    };
+                    let (shown, lo, hi) = charts::shown(chart.unit, e);
+                    Some(serde_json::json!({
+                        "series": series.name,
+                        "label": label,
+                        "value": e.value,
+                        "half_width": e.half_width,
+                        "shown": shown,
+                        "lo": lo,
+                        "hi": hi,
+                        "too_uncertain": too_uncertain,
+                        "suppressed": false,
+                    }))
+                })
+        })
+        .collect();
+    serde_json::json!({
+        "section": section,
+        "chart": chart.id,
+        "title": chart.title,
+        "unit": unit,
+        "from_tables": tables,
+        "missing": missing,
+        "points": points,
+    })
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The numbers behind a chart: a row per x label (or per category), a column per series.
+fn data_table(chart: &Chart, lang: Lang) -> Table {
+    let cell = |e: Option<Estimate>| match e {
+        Some(e) if e.is_suppressed() => lang.t("suppressed").to_string(),
+        Some(e) => {
+            let shown = match chart.kind {
+                Kind::Heat { max_half_width } if e.half_width > max_half_width => {
+                    format!(" ({})", lang.t("too_uncertain"))
+                }
+                _ => String::new(),
+            };
+            let (value, lo, hi) = charts::shown(chart.unit, e);
+            if e.half_width == 0.0 {
+                // An exact figure (disclosure control, no noise): no interval.
+                return format!("{} ({})", chart.unit.format(lang, value), lang.t("exact"));
+            }
+            format!(
+                "{} ({} – {}){shown}",
+                chart.unit.format(lang, value),
+                chart.unit.format(lang, lo),
+                chart.unit.format(lang, hi),
+            )
+        }
+        None => lang.t("no_data").to_string(),
+    };
+    let mut headers = vec![match chart.kind {
+        Kind::Line => lang.t("axis_quarter").to_string(),
+        _ => String::new(),
+    }];
+    match chart.kind {
+        Kind::Heat { .. } => {
+            headers.extend(chart.labels.iter().cloned());
+            let rows = chart
+                .series
+                .iter()
+                .map(|s| {
+                    std::iter::once(s.name.clone())
+                        .chain(s.points.iter().map(|p| cell(*p)))
+                        .collect()
+                })
+                .collect();
+            Table { headers, rows }
+        }
+        _ => {
+            let all: Vec<&Series> = chart.series.iter().chain(&chart.table_only).collect();
+            headers.extend(all.iter().map(|s| s.name.clone()));
+            let rows = chart
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    std::iter::once(label.clone())
+                        .chain(all.iter().map(|s| cell(s.points.get(i).copied().flatten())))
+                        .collect()
+                })
+                .collect();
+            Table { headers, rows }
+        }
+    }
+}
+
+/// Shares cannot leave [0, 1]; counts may (noise), and are shown as released.
+
+#[derive(Debug, Serialize)]
+struct BudgetRow {
+    period: String,
+    rho: String,
+    tables: usize,
+}
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or(0.0)
+}
+
+/// Write the report for one language into `out`; reads released tables only.
+pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, ReportError> {
+    std::fs::create_dir_all(out).map_err(|source| ReportError::Write {
+        path: out.into(),
+        source,
+    })?;
+    let periods = set.periods();
+    let definitions = set.parts("definitions");
+    let coverage = set.coverage();
+    let provinces: Vec<&'static str> = match &coverage {
+        // The declared coverage: public, the same whatever the data hold.
+        Some(c) => crate::schema::codes::PROVINCE
+            .codes
+            .iter()
+            .copied()
+            .filter(|p| c.iter().any(|q| q == p))
+            .collect(),
+        None => Builder::provinces_with_people(set, &periods, &definitions),
+    };
+    let mut national_keys = provinces.clone();
+    if coverage.is_some() {
+        national_keys.push(crate::release::coverage::ELSEWHERE);
+    }
+    let b = Builder {
+        set,
+        lang,
+        level: set.releases.first().map(|r| r.level).unwrap_or(0.95),
+        quarters: periods.iter().map(|p| lang.quarter(p)).collect(),
+        provinces,
+        national_keys,
+        periods: periods.clone(),
+        definitions,
+    };
+    let mut sections = Vec::new();
+    let mut charts = 0;
+    let mut figures_json = Vec::new();
+    for (id, heading, list) in [
+        ("trends", "sec_trends", b.trends()),
+        ("housing", "sec_housing", b.housing()),
+        ("services", "sec_services", b.services()),
+        ("funding", "sec_funding", b.funding()),
+        ("protection", "sec_protection", b.protection()),
+    ] {
+        let mut figures = Vec::new();
+        for (chart, tables) in &list {
+            let f = figure(chart, tables, set, lang, out)?;
+            charts += usize::from(f.missing.is_none());
+            figures_json.push(figure_json(chart, tables, id, f.missing.is_some()));
+            figures.push(f);
+        }
+        sections.push(Section {
+            id: id.into(),
+            heading: lang.t(heading).into(),
+            figures,
+        });
+    }
+
+    // Budget: from the ledger's statement beside the releases (every debit
+    // counts), else only what the releases read here spent, said as such.
+    let mut budget = Vec::new();
+    let (total_rho, eps, delta, threshold_delta, agency_rho) =
+        match &set.statement {
+            Some(st) => {
+                for p in st.periods.iter().filter(|p| {
+                    p.scope == crate::privacy::ledger::Scope::Person && p.spent_rho > 0.0
+                }) {
+                    budget.push(BudgetRow {
+                        period: lang.quarter(&p.period),
+                        rho: lang.dec(p.spent_rho, 3),
+                        tables: p.releases as usize,
+                    });
+                }
+                let agency: f64 = st
+                    .periods
+                    .iter()
+                    .filter(|p| p.scope == crate::privacy::ledger::Scope::Agency)
+                    .map(|p| p.spent_rho)
+                    .sum();
+                (
+                    st.person_rho,
+                    st.person_epsilon,
+                    st.person_delta,
+                    (st.person_delta - crate::privacy::ledger::CONVERSION_DELTA).max(0.0),
+                    agency,
+                )
+            }
+            None => {
+                let mut total = 0.0;
+                let mut thresholds = 0.0;
+                let mut agency = 0.0;
+                for p in &periods {
+                    let (person, agencies): (Vec<&data::LoadedRelease>, Vec<_>) = set
+                        .releases
+                        .iter()
+                        .filter(|r| &r.period == p)
+                        .partition(|r| r.provenance["budget_scope"] != "agency");
+                    let rho: f64 = person.iter().map(|r| num(&r.provenance["rho"])).sum();
+                    agency += agencies
+                        .iter()
+                        .map(|r| num(&r.provenance["rho"]))
+                        .sum::<f64>();
+                    thresholds += person
+                        .iter()
+                        .map(|r| num(&r.provenance["delta"]))
+                        .sum::<f64>();
+                    total += rho;
+                    budget.push(BudgetRow {
+                        period: lang.quarter(p),
+                        rho: lang.dec(rho, 3),
+                        tables: person.len(),
+                    });
+                }
+                let delta = crate::privacy::ledger::CONVERSION_DELTA + thresholds;
+                let eps = crate::privacy::ledger::zcdp_to_epsilon(
+                    total,
+                    crate::privacy::ledger::CONVERSION_DELTA,
+                );
+                (total, eps, delta, thresholds, agency)
+            }
+        };
+    let defs_release = set.releases.iter().find(|r| r.table == "definitions");
+    let definitions_version = defs_release
+        .map(|r| {
+            r.provenance["definitions_version"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let definitions: Vec<(String, String)> = defs_release
+        .and_then(|r| r.provenance["definitions"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let name = d["name"].as_str().unwrap_or_default().to_string();
+            let title = match lang {
+                Lang::En => d["title"].as_str().unwrap_or_default().to_string(),
+                Lang::Fr => lang.code_label(&name),
+            };
+            (name, title)
+        })
+        .collect();
+
+    let mut provenance: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<_> = set.releases.iter().collect();
+    sorted.sort_by(|a, b| (&a.period, &a.table).cmp(&(&b.period, &b.table)));
+    for r in sorted {
+        let p = &r.provenance;
+        let mut mechanisms: Vec<String> = p["parts"]
+            .as_array()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .filter_map(|x| x["calibration"]["mechanism"].as_str())
+                    .map(|m| lang.code_label(m))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mechanisms.dedup();
+        let inputs = p["inputs"].as_array().map(|a| a.len()).unwrap_or(0);
+        provenance.push(vec![
+            r.table.clone(),
+            lang.quarter(&r.period),
+            p["release_id"].as_str().unwrap_or_default().to_string(),
+            mechanisms.join(", "),
+            lang.dec(num(&p["rho"]), 4),
+            inputs.to_string(),
+            if p["request"]["definitions_version"].is_null() {
+                "–".into()
+            } else {
+                p["definitions_version"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            },
+            p["created_at"].as_str().unwrap_or_default().to_string(),
+        ]);
+    }
+
+    let findings = b.findings();
+    let first = b.quarters.first().cloned().unwrap_or_default();
+    let last = b.quarters.last().cloned().unwrap_or_default();
+    let other = match lang {
+        Lang::En => Lang::Fr,
+        Lang::Fr => Lang::En,
+    };
+    let t = |k: &str| lang.t(k);
+    let context = minijinja::context! {
+        lang => lang.code(),
+        title => t("report_title"),
+        subtitle => lang.fill("report_subtitle", &[("first", first), ("last", last)]),
+        generated => lang.fill("generated", &[
+            ("date", crate::clock::now().chars().take(10).collect::<String>()),
+            ("n", set.releases.len().to_string()),
+        ]),
+        other_href => format!("report.{}.html", other.code()),
+        other_label => t("other_language"),
+        findings => findings.clone(),
+        sections => sections,
+        budget => budget,
+        cumulative => lang.fill("methods_budget", &[
+            ("rho", lang.dec(total_rho, 3)),
+            ("eps", lang.dec(eps, 2)),
+            ("delta", format!("{delta:.1e}")),
+        ]),
+        delta_note => (threshold_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{threshold_delta:.1e}"))])),
+        budget_source_note => set.statement.is_none().then(|| t("methods_budget_files_only")),
+        agency_note => (agency_rho > 0.0).then(|| lang.fill("methods_budget_agency", &[("rho", lang.dec(agency_rho, 3))])),
+        definitions_intro => lang.fill("methods_definitions", &[("version", definitions_version)]),
+        definitions => definitions,
+        provenance => provenance,
+        prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created"].map(t),
+        footer => lang.fill("footer", &[("version", env!("CARGO_PKG_VERSION").into()), ("opendp", "0.16.0".into())]),
+        t => minijinja::context! {
+            contents => t("contents"),
+            key_findings => t("key_findings"),
+            findings_intro => t("findings_intro"),
+            show_data => t("show_data"),
+            sec_methods => t("sec_methods"),
+            sec_provenance => t("sec_provenance"),
+            methods_dp_h => t("methods_dp_h"),
+            methods_dp => t("methods_dp"),
+            methods_unit_h => t("methods_unit_h"),
+            methods_unit => t("methods_unit"),
+            methods_budget_h => t("methods_budget_h"),
+            methods_interval_h => t("methods_interval_h"),
+            methods_interval => t("methods_interval"),
+            methods_definitions_h => t("methods_definitions_h"),
+            methods_limits_h => t("methods_limits_h"),
+            methods_limits => t("methods_limits"),
+            budget_period => t("budget_period"),
+            budget_rho => t("budget_rho"),
+            budget_tables => t("budget_tables"),
+            prov_intro => t("prov_intro"),
+        },
+    };
+    let mut env = minijinja::Environment::new();
+    env.add_template("report.html", include_str!("template.html"))?;
+    let html = env.get_template("report.html")?.render(context)?;
+    let path = out.join(format!("report.{}.html", lang.code()));
+    std::fs::write(&path, html).map_err(|source| ReportError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    // The same figures for analysts and scripts: every number the report
+    // shows, with its interval, flags and the releases it came from.
+    let json = serde_json::json!({
+        "language": lang.code(),
+        "interval_level": b.level,
+        "quarters": periods,
+        "findings": findings,
+        "figures": figures_json,
+        "budget": set.statement,
+        "releases": set.releases.iter().map(|r| serde_json::json!({
+            "release_id": r.provenance["release_id"],
+            "table": r.table,
+            "period": r.period,
+        })).collect::<Vec<_>>(),
+    });
+    let json_path = out.join(match lang {
+        Lang::En => "report.json".to_string(),
+        other => format!("report.{}.json", other.code()),
+    });
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&json).expect("report figures serialise"),
+    )
+    .map_err(|source| ReportError::Write {
+        path: json_path.clone(),
+        source,
+    })?;
+    Ok(Written {
+        lang,
+        html: path,
+        charts,
+    })
+}

@@ -1,0 +1,493 @@
+//! The report's sections as charts: trends, housing, services, funding, protection — each figure a released cell or a stated combination of cells.
+
+use super::*;
+
+impl<'a> Builder<'a> {
+    /// A national figure: the consistent national row where the release
+    /// measured a margin; else the sum over the declared coverage and
+    /// `elsewhere`; else (releases without a coverage) over the provinces where
+    /// agencies served people, since cells of other provinces are noise around
+    /// zero and adding them would only widen the interval. Tables without a
+    /// province dimension are summed whole.
+    pub(super) fn national(
+        &self,
+        table: &str,
+        period: &str,
+        part: Option<&str>,
+        filters: &[(&str, &[&str])],
+    ) -> Option<Estimate> {
+        let by_province = self
+            .set
+            .get(table, period)?
+            .cells
+            .first()
+            .is_some_and(|c| c.dims.contains_key("province"));
+        if !by_province || self.provinces.is_empty() {
+            return self.set.total(table, period, part, filters);
+        }
+        let mut f = filters.to_vec();
+        if self.set.has_national(table, period) {
+            f.push(("province", &[crate::release::coverage::NATIONAL]));
+        } else {
+            f.push(("province", &self.national_keys));
+        }
+        self.set.total(table, period, part, &f)
+    }
+
+    /// A series over every period.
+    pub(super) fn over_time(&self, name: String, f: impl Fn(&str) -> Option<Estimate>) -> Series {
+        Series {
+            name,
+            points: self.periods.iter().map(|p| f(p)).collect(),
+        }
+    }
+
+    /// People served: the `people` table where released, else every membership of the first definition.
+    pub(super) fn people(&self, period: &str) -> Option<Estimate> {
+        if self.set.get("people", period).is_some() {
+            return self.national("people", period, None, &[]);
+        }
+        let first = self.definitions.first()?;
+        self.national("definitions", period, Some(first), &[])
+    }
+
+    /// A chart whose title and alt text are the `chart_<id>` and `chart_<id>_alt` texts.
+    pub(super) fn chart(
+        &self,
+        id: &str,
+        axis: &str,
+        unit: Unit,
+        kind: Kind,
+        labels: Vec<String>,
+        series: Vec<Series>,
+    ) -> Chart {
+        Chart {
+            id: id.into(),
+            title: self.lang.t(&format!("chart_{id}")).into(),
+            alt: self.lang.t(&format!("chart_{id}_alt")).into(),
+            axis: self.lang.t(axis).into(),
+            unit,
+            kind,
+            labels,
+            series,
+            table_only: Vec::new(),
+        }
+    }
+
+    /// A trend over the report's quarters.
+    pub(super) fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
+        self.chart(id, axis, unit, Kind::Line, self.quarters.clone(), series)
+    }
+
+    /// Provinces whose people count, pooled over the quarters, is clearly above zero.
+    pub(super) fn provinces_with_people(
+        set: &ReleaseSet,
+        periods: &[String],
+        definitions: &[String],
+    ) -> Vec<&'static str> {
+        let Some(first) = definitions.first() else {
+            return Vec::new();
+        };
+        crate::schema::codes::PROVINCE
+            .codes
+            .iter()
+            .copied()
+            .filter(|prov| {
+                let pooled = Estimate::sum(periods.iter().filter_map(|p| {
+                    set.total("definitions", p, Some(first), &[("province", &[*prov])])
+                }));
+                pooled.is_some_and(|e| e.lo() > 0.0)
+            })
+            .collect()
+    }
+
+    /// The share of people needing a service who were waitlisted or found it
+    /// unavailable: from the latest yearly pooled `services` release where
+    /// there is one (one measurement over the year's person-quarters), else
+    /// every quarter's release summed.
+    pub(super) fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
+        let periods = match self.set.latest_pool("services") {
+            Some(label) => vec![label],
+            None => self.periods.clone(),
+        };
+        let pooled = |statuses: &[&str]| {
+            Estimate::sum(periods.iter().filter_map(|p| {
+                self.set.total(
+                    "services",
+                    p,
+                    Some(category),
+                    &[("province", &[province]), ("status", statuses)],
+                )
+            }))
+        };
+        Estimate::share(pooled(SERVICE_GAP)?, pooled(SERVICE_MET)?)
+    }
+
+    pub(super) fn trends(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let defs = &self.definitions;
+        let mut people =
+            vec![self.over_time(lang.t("series_all_people").into(), |p| self.people(p))];
+        for d in defs {
+            people.push(self.over_time(lang.code_label(d), |p| {
+                self.national("definitions", p, Some(d), &[("membership", &["meets"])])
+            }));
+        }
+        let recent: Vec<&String> = self.periods.iter().rev().take(4).rev().collect();
+        let compared = self.chart(
+            "definitions",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            defs.iter().map(|d| lang.code_label(d)).collect(),
+            recent
+                .iter()
+                .map(|p| Series {
+                    name: lang.quarter(p),
+                    points: defs
+                        .iter()
+                        .map(|d| {
+                            self.national("definitions", p, Some(d), &[("membership", &["meets"])])
+                        })
+                        .collect(),
+                })
+                .collect(),
+        );
+        let indeterminate = defs
+            .iter()
+            .map(|d| {
+                self.over_time(lang.code_label(d), |p| {
+                    let ind = self.national(
+                        "definitions",
+                        p,
+                        Some(d),
+                        &[("membership", &["indeterminate"])],
+                    )?;
+                    let rest = self.national(
+                        "definitions",
+                        p,
+                        Some(d),
+                        &[("membership", &["meets", "does_not_meet"])],
+                    )?;
+                    Estimate::share(ind, rest)
+                })
+            })
+            .collect();
+        vec![
+            (
+                self.line("people_trend", "axis_people", Unit::People, people),
+                vec!["definitions"],
+            ),
+            (compared, vec!["definitions"]),
+            (
+                self.line("indeterminate", "axis_share", Unit::Share, indeterminate),
+                vec!["definitions"],
+            ),
+        ]
+    }
+
+    pub(super) fn unmet_by_province(&self) -> Vec<Series> {
+        self.provinces
+            .iter()
+            .map(|prov| {
+                self.over_time(self.lang.code_label(prov), |p| {
+                    self.set.total(
+                        "housing_outcome",
+                        p,
+                        None,
+                        &[("province", &[*prov]), ("housing_outcome", HOUSING_UNMET)],
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn housing(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let mut unmet = self.unmet_by_province();
+        unmet.sort_by(|a, b| {
+            let sum = |s: &Series| s.points.iter().flatten().map(|e| e.value).sum::<f64>();
+            sum(b).total_cmp(&sum(a))
+        });
+        let rest = unmet.split_off(unmet.len().min(5));
+        let ends: Vec<&String> = match (self.periods.first(), self.periods.last()) {
+            (Some(a), Some(b)) if a != b => vec![a, b],
+            (Some(a), _) => vec![a],
+            _ => vec![],
+        };
+        let types: Vec<&str> = crate::schema::codes::SHELTER_TYPE
+            .codes
+            .iter()
+            .copied()
+            .filter(|t| *t != "none")
+            .collect();
+        let shelter = self.chart(
+            "shelter",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            types.iter().map(|t| lang.code_label(t)).collect(),
+            ends.iter()
+                .map(|p| Series {
+                    name: lang.quarter(p),
+                    points: types
+                        .iter()
+                        .map(|t| self.national("shelter_type", p, None, &[("shelter_type", &[*t])]))
+                        .collect(),
+                })
+                .collect(),
+        );
+        let capacity = vec![
+            self.over_time(lang.t("series_beds").into(), |p| {
+                self.national("beds", p, None, &[])
+            }),
+            self.over_time(lang.t("series_turnaways").into(), |p| {
+                self.national("turnaways", p, None, &[])
+            }),
+        ];
+        // Yearly, by province: the share of people with a housing outcome whose
+        // need went unmet, from the pooled releases (one measurement a year).
+        let pools = self.set.pools("housing_outcome");
+        let yearly = (!pools.is_empty()).then(|| {
+            self.chart(
+                "housing_year",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                self.provinces.iter().map(|p| lang.code_label(p)).collect(),
+                pools
+                    .iter()
+                    .map(|label| Series {
+                        name: label.clone(),
+                        points: self
+                            .provinces
+                            .iter()
+                            .map(|p| {
+                                let of = |outcomes: &[&str]| {
+                                    self.set.total(
+                                        "housing_outcome",
+                                        label,
+                                        None,
+                                        &[("province", &[*p]), ("housing_outcome", outcomes)],
+                                    )
+                                };
+                                Estimate::share(of(HOUSING_UNMET)?, of(&["met", "partially_met"])?)
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            )
+        });
+        let mut out = vec![
+            (
+                Chart {
+                    table_only: rest,
+                    ..self.line("housing_unmet", "axis_people", Unit::People, unmet)
+                },
+                vec!["housing_outcome"],
+            ),
+            (shelter, vec!["shelter_type"]),
+            (
+                self.line("turnaways", "axis_count", Unit::People, capacity),
+                vec!["beds", "turnaways"],
+            ),
+        ];
+        if let Some(chart) = yearly {
+            out.insert(1, (chart, vec!["housing_outcome"]));
+        }
+        out
+    }
+
+    pub(super) fn services(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
+        let provinces = self.provinces.clone();
+        let mut heat = self.chart(
+            "gap_heat",
+            "axis_share",
+            Unit::Share,
+            Kind::Heat {
+                max_half_width: HEAT_MAX_HALF_WIDTH,
+            },
+            provinces
+                .iter()
+                .map(|p| p.trim_start_matches("CA-").to_string())
+                .collect(),
+            categories
+                .iter()
+                .map(|c| Series {
+                    name: lang.code_label(c),
+                    points: provinces.iter().map(|p| self.gap_rate(c, p)).collect(),
+                })
+                .collect(),
+        );
+        if let Some(label) = self.set.latest_pool("services") {
+            heat.title = lang.fill("chart_gap_heat_pooled", &[("pool", label)]);
+        }
+        let last = self.periods.last().cloned().unwrap_or_default();
+        let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
+            categories
+                .iter()
+                .map(|c| self.national("services", &last, Some(c), &[("status", statuses)]))
+                .collect()
+        };
+        let needed = self.chart(
+            "needed_received",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            categories.iter().map(|c| lang.code_label(c)).collect(),
+            vec![
+                Series {
+                    name: lang.t("series_needed").into(),
+                    points: by_status(SERVICE_NEEDED),
+                },
+                Series {
+                    name: lang.t("series_received").into(),
+                    points: by_status(&["received"]),
+                },
+            ],
+        );
+        vec![
+            (heat, vec!["services", "definitions"]),
+            (needed, vec!["services"]),
+        ]
+    }
+
+    /// All funding in a quarter: the published grand total of a returns
+    /// table under disclosure control (which may stand when a source is
+    /// withheld), else the sum of the sources.
+    pub(super) fn funding_total(&self, period: &str) -> Option<Estimate> {
+        let total = crate::release::establishment::TOTAL;
+        if self.set.parts("funding").iter().any(|p| p == total) {
+            return self
+                .national("funding", period, Some(total), &[])
+                .map(|e| e.scale(100.0));
+        }
+        Estimate::sum(
+            crate::schema::codes::FUNDING_SOURCE
+                .codes
+                .iter()
+                .map(|s| self.national("funding", period, Some(s), &[]))
+                .collect::<Option<Vec<_>>>()?,
+        )
+        .map(|e| e.scale(100.0))
+    }
+
+    pub(super) fn funding(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let sources = crate::schema::codes::FUNDING_SOURCE
+            .codes
+            .iter()
+            .map(|s| {
+                self.over_time(lang.code_label(s), |p| {
+                    self.national("funding", p, Some(s), &[])
+                        .map(|e| e.scale(100.0))
+                })
+            })
+            .collect();
+        let per_person = vec![
+            self.over_time(lang.t("series_funding_per_person").into(), |p| {
+                Estimate::ratio(self.funding_total(p)?, self.people(p)?)
+            }),
+        ];
+        let terms = crate::schema::codes::FUNDING_TERM.codes;
+        let term_share = terms
+            .iter()
+            .map(|t| {
+                self.over_time(lang.code_label(t), |p| {
+                    let part =
+                        self.set
+                            .total("funding_term", p, None, &[("funding_term", &[*t])])?;
+                    let all = self.set.total("funding_term", p, None, &[])?;
+                    // The rest is every other released cell (other terms and missing codes).
+                    let rest = Estimate {
+                        value: all.value - part.value,
+                        half_width: (all.half_width.powi(2) - part.half_width.powi(2))
+                            .max(0.0)
+                            .sqrt(),
+                    };
+                    Estimate::share(part, rest)
+                })
+            })
+            .collect();
+        // By province, last quarter: the covered provinces (a returns table
+        // under disclosure control publishes exact cells or withholds them).
+        let last = self.periods.last().cloned().unwrap_or_default();
+        let by_province = self.chart(
+            "funding_province",
+            "axis_dollars",
+            Unit::Dollars,
+            Kind::Bars,
+            self.provinces.iter().map(|p| lang.code_label(p)).collect(),
+            crate::schema::codes::FUNDING_SOURCE
+                .codes
+                .iter()
+                .map(|s| Series {
+                    name: lang.code_label(s),
+                    points: self
+                        .provinces
+                        .iter()
+                        .map(|p| {
+                            self.set
+                                .total("funding", &last, Some(s), &[("province", &[*p])])
+                                .map(|e| e.scale(100.0))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        );
+        vec![
+            (
+                self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
+                vec!["funding"],
+            ),
+            (by_province, vec!["funding"]),
+            (
+                self.line(
+                    "funding_person",
+                    "axis_dollars_per_person",
+                    Unit::Dollars,
+                    per_person,
+                ),
+                vec!["funding", "definitions"],
+            ),
+            (
+                self.line("funding_term", "axis_share", Unit::Share, term_share),
+                vec!["funding_term"],
+            ),
+        ]
+    }
+
+    pub(super) fn protection(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let trp = |key: &str, codes: &'static [&'static str]| {
+            self.over_time(lang.t(key).into(), move |p| {
+                self.national("trp_status", p, None, &[("trp_status", codes)])
+            })
+        };
+        let trp_series = vec![
+            trp("series_trp_applied", &["applied"]),
+            trp("series_trp_issued", &["issued_initial", "reissued"]),
+            trp("series_trp_refused", &["refused"]),
+        ];
+        let exploitation = ["sexual", "labour", "both"]
+            .iter()
+            .map(|g| {
+                self.over_time(lang.code_label(g), |p| {
+                    self.national("exploitation", p, None, &[("exploitation_group", &[*g])])
+                })
+            })
+            .collect();
+        vec![
+            (
+                self.line("trp", "axis_people", Unit::People, trp_series),
+                vec!["trp_status"],
+            ),
+            (
+                self.line("exploitation", "axis_people", Unit::People, exploitation),
+                vec!["exploitation"],
+            ),
+        ]
+    }
+}
