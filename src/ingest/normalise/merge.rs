@@ -1,0 +1,122 @@
+//! Merging the rows of one person: after it there is one row per person per quarter,
+//! which the release's contribution bound (one row per unit) relies on.
+
+use super::*;
+
+pub(super) fn not_missing(c: Expr) -> Expr {
+    codes::MISSING
+        .codes
+        .iter()
+        .fold(c.clone().is_not_null(), |acc, m| {
+            acc.and(c.clone().neq(lit(*m)))
+        })
+}
+
+/// Merge several rows of one person in one quarter into one record: sets
+/// united (unknown only when no row knows), services combined (the most
+/// complete status kept), nights summed (at most 92), tri-states "yes" when
+/// any row says yes, other codes the last known value.
+pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFrame> {
+    let mut aggs = Vec::new();
+    let identity = ["gender", "age_band", "citizenship"];
+    for def in crate::schema::fields::CASE_FIELDS {
+        let c = || col(def.name);
+        match def.kind {
+            FieldKind::PersonKey | FieldKind::Quarter => {}
+            FieldKind::Agency | FieldKind::Fsa => {
+                aggs.push(c().drop_nulls().last().alias(def.name))
+            }
+            FieldKind::Code(_) if def.is_tri_state() => aggs.push(
+                when(c().eq(lit("yes")).any(true))
+                    .then(lit("yes"))
+                    .when(c().eq(lit("no")).any(true))
+                    .then(lit("no"))
+                    .otherwise(c().filter(not_missing(c())).first())
+                    .fill_null(c().first())
+                    .alias(def.name),
+            ),
+            FieldKind::Code(_) => {
+                aggs.push(
+                    c().filter(not_missing(c()))
+                        .last()
+                        .fill_null(c().first())
+                        .alias(def.name),
+                );
+                if identity.contains(&def.name) {
+                    aggs.push(
+                        c().filter(not_missing(c()))
+                            .n_unique()
+                            .gt(lit(1))
+                            .alias(format!("__conflict__{}", def.name)),
+                    );
+                }
+            }
+            FieldKind::Set(list) => {
+                for code in list.codes {
+                    let name = fields::set_column(def.name, code);
+                    aggs.push(col(&name).max().alias(&name));
+                }
+            }
+            FieldKind::Services => {
+                for cat in codes::SERVICE_CATEGORY.codes {
+                    let (n, s) = fields::service_columns(cat);
+                    aggs.push(col(&n).max().alias(&n));
+                    // The most complete status any row gives (received first).
+                    let mut best = lit(NULL).cast(DataType::String);
+                    for status in codes::SERVICE_STATUS.codes.iter().rev() {
+                        best = when(col(&s).eq(lit(*status)).any(true))
+                            .then(lit(*status))
+                            .otherwise(best);
+                    }
+                    aggs.push(best.alias(&s));
+                }
+            }
+            FieldKind::Count { max } => aggs.push(
+                when(c().count().gt(lit(0)))
+                    .then(
+                        when(c().sum().gt(lit(max)))
+                            .then(lit(max))
+                            .otherwise(c().sum()),
+                    )
+                    .otherwise(lit(NULL).cast(DataType::Int64))
+                    .alias(def.name),
+            ),
+            FieldKind::Cents | FieldKind::Decimal { .. } => aggs.push(c().sum().alias(def.name)),
+        }
+    }
+    let merged = df
+        .lazy()
+        .group_by_stable([col("person_key"), col("quarter")])
+        .agg(aggs)
+        .collect();
+    let mut merged = match merged {
+        Ok(m) => m,
+        Err(e) => {
+            report.error(
+                None,
+                None,
+                None,
+                "merge-error",
+                format!("rows of the same person could not be merged ({e})"),
+            );
+            return None;
+        }
+    };
+    for field in identity {
+        let name = format!("__conflict__{field}");
+        if let Ok(c) = merged.column(&name) {
+            let n = c.as_materialized_series().sum::<u32>().unwrap_or(0);
+            if n > 0 {
+                report.warnings.push(format!(
+                    "{n} people have rows that disagree on {field}; the last known value was kept. Check the source system"
+                ));
+            }
+            let _ = merged.drop_in_place(&name);
+        }
+    }
+    let order: Vec<PlSmallStr> = crate::schema::canonical_schema(ExtractKind::Cases)
+        .iter_names()
+        .cloned()
+        .collect();
+    merged.select(order).ok()
+}
