@@ -13,6 +13,73 @@ use std::fmt::Write;
 /// Row-level errors kept in detail; the rest are only counted.
 pub const MAX_DETAILED_ERRORS: usize = 200;
 
+/// A row-level or file-level problem's code, Frictionless-style; serialised
+/// as its kebab-case name (`type-error`, `missing-cell`, ...), the strings the
+/// report has always carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// A cell of the wrong kind: not a number, a date, a quarter.
+    TypeError,
+    /// A value out of range, a missing required value, a quarter that disagrees.
+    ConstraintError,
+    /// A row with fewer cells than the header.
+    MissingCell,
+    /// A row with more cells than the header.
+    ExtraCell,
+    /// A cell starting like a spreadsheet formula.
+    FormulaCell,
+    /// Two columns with one name.
+    DuplicateLabel,
+    /// A column the profile expects is absent.
+    MissingLabel,
+    /// A spelling the profile does not know.
+    UnknownCode,
+    /// Rows of one person that cannot be merged.
+    MergeError,
+    /// The file or sheet cannot be found.
+    SourceError,
+    /// Nothing to read.
+    EmptyFile,
+    /// Over a size limit.
+    SizeError,
+    /// Not a readable CSV, XLSX or Parquet file.
+    FormatError,
+    /// Not in the declared text encoding.
+    EncodingError,
+    /// No header row.
+    BlankHeader,
+}
+
+impl ErrorCode {
+    /// The code as the report writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::TypeError => "type-error",
+            ErrorCode::ConstraintError => "constraint-error",
+            ErrorCode::MissingCell => "missing-cell",
+            ErrorCode::ExtraCell => "extra-cell",
+            ErrorCode::FormulaCell => "formula-cell",
+            ErrorCode::DuplicateLabel => "duplicate-label",
+            ErrorCode::MissingLabel => "missing-label",
+            ErrorCode::UnknownCode => "unknown-code",
+            ErrorCode::MergeError => "merge-error",
+            ErrorCode::SourceError => "source-error",
+            ErrorCode::EmptyFile => "empty-file",
+            ErrorCode::SizeError => "size-error",
+            ErrorCode::FormatError => "format-error",
+            ErrorCode::EncodingError => "encoding-error",
+            ErrorCode::BlankHeader => "blank-header",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportError {
     /// Row number as the file shows it (the header is row 1 in CSV and XLSX).
@@ -22,7 +89,7 @@ pub struct ReportError {
     /// Canonical field.
     pub field: Option<String>,
     /// Frictionless-style code: type-error, constraint-error, missing-cell, extra-cell, ...
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -100,10 +167,10 @@ impl Report {
         row: Option<u64>,
         column: Option<&str>,
         field: Option<&str>,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
     ) {
-        *self.error_counts.entry(code).or_default() += 1;
+        *self.error_counts.entry(code.as_str()).or_default() += 1;
         if self.errors.len() < MAX_DETAILED_ERRORS {
             self.errors.push(ReportError {
                 row,
@@ -312,4 +379,35 @@ fn row_list(rows: &[u64], count: u64) -> String {
         if rows.len() == 1 { "" } else { "s" },
         list.join(", ")
     )
+}
+
+#[cfg(test)]
+mod error_code_tests {
+    use super::ErrorCode::{self, *};
+
+    #[test]
+    fn error_codes_serialise_as_the_names_reports_have_always_carried() {
+        let all: [ErrorCode; 15] = [
+            TypeError,
+            ConstraintError,
+            MissingCell,
+            ExtraCell,
+            FormulaCell,
+            DuplicateLabel,
+            MissingLabel,
+            UnknownCode,
+            MergeError,
+            SourceError,
+            EmptyFile,
+            SizeError,
+            FormatError,
+            EncodingError,
+            BlankHeader,
+        ];
+        for c in all {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+        assert_eq!(TypeError.as_str(), "type-error");
+        assert_eq!(BlankHeader.as_str(), "blank-header");
+    }
 }

@@ -96,7 +96,7 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
                 None,
                 None,
                 None,
-                "merge-error",
+                ErrorCode::MergeError,
                 format!("rows of the same person could not be merged ({e})"),
             );
             return None;

@@ -14,7 +14,7 @@ use super::guard::{self, ColumnScan, Finding, IdentifierKind};
 use super::mapping::{CodeMapper, Hit, Mapped, code_slots};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
 use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
-use super::report::{IdentifierReport, Report, UnknownCode};
+use super::report::{ErrorCode, IdentifierReport, Report, UnknownCode};
 
 /// Most unknown spellings listed in a report; the rest are counted.
 const MAX_UNKNOWN_LISTED: usize = 50;

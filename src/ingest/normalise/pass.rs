@@ -146,9 +146,9 @@ impl<'p> Pass<'p> {
         }
         if record.len() != self.width {
             let (code, what) = if record.len() > self.width {
-                ("extra-cell", "more")
+                (ErrorCode::ExtraCell, "more")
             } else {
-                ("missing-cell", "fewer")
+                (ErrorCode::MissingCell, "fewer")
             };
             report.error(
                 Some(row),
@@ -259,7 +259,7 @@ impl<'p> Pass<'p> {
                 Some(row),
                 Some(&self.labels[col]),
                 Some(field),
-                "formula-cell",
+                ErrorCode::FormulaCell,
                 "this cell starts like a spreadsheet formula (=, +, - or @); safecount never evaluates formulas. Export values only (in Excel: copy, then paste as values)".into(),
             );
             return "";
@@ -291,7 +291,7 @@ impl<'p> Pass<'p> {
                     Some(row),
                     Some(&self.labels[col]),
                     Some("quarter"),
-                    "constraint-error",
+                    ErrorCode::ConstraintError,
                     "the date is empty; every row needs the date that places it in a quarter"
                         .into(),
                 );
@@ -302,14 +302,14 @@ impl<'p> Pass<'p> {
                         Some(row),
                         Some(&self.labels[col]),
                         Some("quarter"),
-                        "constraint-error",
+                        ErrorCode::ConstraintError,
                         "this day does not exist in the calendar (for example 30 February or 31 April): check the day and the month".into(),
                     ),
                     Err(DateProblem::Format) => report.error(
                         Some(row),
                         Some(&self.labels[col]),
                         Some("quarter"),
-                        "type-error",
+                        ErrorCode::TypeError,
                         format!("the date is not in the profile's format {} (set `date_format` in the profile)", self.gz.date_format),
                     ),
                 }
@@ -333,7 +333,7 @@ impl<'p> Pass<'p> {
                         Some(row),
                         Some(&pass.labels[col]),
                         Some(field),
-                        "type-error",
+                        ErrorCode::TypeError,
                         "an age must be a whole number of years from 0 to 120".into(),
                     );
                     None
@@ -367,7 +367,7 @@ impl<'p> Pass<'p> {
                         Some(row),
                         Some(&self.labels[col]),
                         Some("age_band"),
-                        "type-error",
+                        ErrorCode::TypeError,
                         "a birth year must be a four-digit year not after the reporting quarter"
                             .into(),
                     ),
@@ -388,7 +388,7 @@ impl<'p> Pass<'p> {
                     d.fsa_province = codes::province_of_fsa(fsa);
                     d.fsa = Some(fsa.to_string());
                 } else {
-                    report.error(Some(row), Some(&self.labels[col]), Some("fsa"), "constraint-error", "this is not a Canadian postal code (letter digit letter, digit letter digit)".into());
+                    report.error(Some(row), Some(&self.labels[col]), Some("fsa"), ErrorCode::ConstraintError, "this is not a Canadian postal code (letter digit letter, digit letter digit)".into());
                 }
             }
         }
@@ -483,7 +483,7 @@ impl<'p> Pass<'p> {
             }
             report
                 .error_counts
-                .entry("unknown-code")
+                .entry(ErrorCode::UnknownCode.as_str())
                 .and_modify(|n| *n += tally.count)
                 .or_insert(tally.count);
             if report.unknown_codes.len() >= MAX_UNKNOWN_LISTED {
@@ -515,7 +515,7 @@ impl<'p> Pass<'p> {
             });
         }
         if birth_year_without_quarter {
-            report.error(None, None, Some("age_band"), "constraint-error", "birth years can only be turned into age bands when the quarter is known: give --quarter".into());
+            report.error(None, None, Some("age_band"), ErrorCode::ConstraintError, "birth years can only be turned into age bands when the quarter is known: give --quarter".into());
         }
         if report.rows_read == 0 {
             return None;

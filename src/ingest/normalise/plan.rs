@@ -27,7 +27,7 @@ impl<'p> Pass<'p> {
                     None,
                     Some(&labels[i]),
                     None,
-                    "duplicate-label",
+                    ErrorCode::DuplicateLabel,
                     format!(
                         "columns {} and {} have the same name: rename one of them in the export",
                         first + 1,
@@ -53,7 +53,7 @@ impl<'p> Pass<'p> {
                         None,
                         Some(&format!("\"{name}\"")),
                         None,
-                        "missing-label",
+                        ErrorCode::MissingLabel,
                         format!(
                             "the profile reads {what} from a column \"{name}\", which this file does not have (line {} of the profile). The file's columns are: {}",
                             profile.line_of(&format!("\"{name}\"")),

@@ -16,12 +16,12 @@ impl<'p> Pass<'p> {
                         .person_key
                         .map(|col| self.cell(record, col, row, name, report));
                     match value {
-                        Some("") => report.error(Some(row), self.person_key.map(|c| self.labels[c].as_str()), Some(name), "constraint-error", "the person key is empty; every row needs the agency's pseudonym for the person".into()),
+                        Some("") => report.error(Some(row), self.person_key.map(|c| self.labels[c].as_str()), Some(name), ErrorCode::ConstraintError, "the person key is empty; every row needs the agency's pseudonym for the person".into()),
                         Some(k) if !is_pseudonym(k) => report.error(
                             Some(row),
                             self.person_key.map(|c| self.labels[c].as_str()),
                             Some(name),
-                            "constraint-error",
+                            ErrorCode::ConstraintError,
                             "the person key does not look like a pseudonym (12 to 128 letters, digits, - or _); send the keyed hash, never a name or file number".into(),
                         ),
                         _ => {}
@@ -44,7 +44,7 @@ impl<'p> Pass<'p> {
                                         Some(row),
                                         Some(&self.labels[*col]),
                                         Some(name),
-                                        "type-error",
+                                        ErrorCode::TypeError,
                                         "a quarter must be written YYYYQn, e.g. 2025Q3".into(),
                                     );
                                     None
@@ -58,7 +58,7 @@ impl<'p> Pass<'p> {
                         .or_else(|| self.quarter_option.clone().map(Cow::Owned));
                     if let (Some(given), Some(q)) = (&self.quarter_option, &q) {
                         if given.as_str() != q.as_ref() {
-                            report.error(Some(row), None, Some(name), "constraint-error", format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
+                            report.error(Some(row), None, Some(name), ErrorCode::ConstraintError, format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
                         }
                     }
                     out.push(q.as_deref());
@@ -85,7 +85,7 @@ impl<'p> Pass<'p> {
                                     Some(row),
                                     Some(&self.labels[*col]),
                                     Some(name),
-                                    "constraint-error",
+                                    ErrorCode::ConstraintError,
                                     "a forward sortation area is letter, digit, letter (e.g. R3C)"
                                         .into(),
                                 );
@@ -177,7 +177,7 @@ impl<'p> Pass<'p> {
                                 } else if self.falsy.contains(&f) {
                                     any_known = true;
                                 } else {
-                                    report.error(Some(row), Some(&self.labels[*col]), Some(name), "type-error", format!("a flag column holds yes/no: use one of {} or {} (or set `truthy` / `falsy` in the profile)", self.truthy.join(", "), self.falsy.join(", ")));
+                                    report.error(Some(row), Some(&self.labels[*col]), Some(name), ErrorCode::TypeError, format!("a flag column holds yes/no: use one of {} or {} (or set `truthy` / `falsy` in the profile)", self.truthy.join(", "), self.falsy.join(", ")));
                                 }
                             }
                         }
@@ -290,7 +290,7 @@ impl<'p> Pass<'p> {
                                             Some(row),
                                             Some(&self.labels[*col]),
                                             Some(name),
-                                            "constraint-error",
+                                            ErrorCode::ConstraintError,
                                             "this number cannot be negative".into(),
                                         );
                                         None
@@ -300,7 +300,7 @@ impl<'p> Pass<'p> {
                                             Some(row),
                                             Some(&self.labels[*col]),
                                             Some(name),
-                                            "constraint-error",
+                                            ErrorCode::ConstraintError,
                                             format!(
                                                 "this number is larger than the most allowed ({})",
                                                 max.unwrap_or(0)
@@ -314,7 +314,7 @@ impl<'p> Pass<'p> {
                                             Some(row),
                                             Some(&self.labels[*col]),
                                             Some(name),
-                                            "constraint-error",
+                                            ErrorCode::ConstraintError,
                                             "this number is far too large to be right; check the cell (a pasted identifier or a number in the wrong column?)".into(),
                                         );
                                         None
@@ -329,7 +329,7 @@ impl<'p> Pass<'p> {
                                             Some(row),
                                             Some(&self.labels[*col]),
                                             Some(name),
-                                            "type-error",
+                                            ErrorCode::TypeError,
                                             format!("this cell must hold {unit}"),
                                         );
                                         None
@@ -355,7 +355,7 @@ impl<'p> Pass<'p> {
                                             Some(row),
                                             Some(&self.labels[*col]),
                                             Some(name),
-                                            "type-error",
+                                            ErrorCode::TypeError,
                                             format!("this cell must hold a number from 0 to {max}"),
                                         );
                                         None
@@ -378,7 +378,7 @@ impl<'p> Pass<'p> {
                     Some(row),
                     None,
                     Some("province"),
-                    "constraint-error",
+                    ErrorCode::ConstraintError,
                     format!(
                         "the postal code is in {fp} but the province says {p}; correct one of them"
                     ),
@@ -413,7 +413,7 @@ impl<'p> Pass<'p> {
                             Some(row),
                             None,
                             Some("quarter"),
-                            "constraint-error",
+                            ErrorCode::ConstraintError,
                             "a second row for the same quarter: a return has one row per quarter"
                                 .into(),
                         );

@@ -56,18 +56,22 @@ pub enum ReadError {
     Limit { what: &'static str, limit: u64 },
 }
 
+use super::report::ErrorCode;
+
 impl ReadError {
     /// Frictionless-style error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ReadError::Missing(_) => "source-error",
-            ReadError::Empty | ReadError::NoRows => "empty-file",
-            ReadError::TooLarge { .. } | ReadError::Limit { .. } => "size-error",
-            ReadError::Binary { .. } | ReadError::Xlsx(_) | ReadError::Parquet(_) => "format-error",
-            ReadError::Encoding { .. } => "encoding-error",
-            ReadError::NoHeader => "blank-header",
-            ReadError::Csv { .. } => "format-error",
-            ReadError::NoSheet { .. } => "source-error",
+            ReadError::Missing(_) => ErrorCode::SourceError,
+            ReadError::Empty | ReadError::NoRows => ErrorCode::EmptyFile,
+            ReadError::TooLarge { .. } | ReadError::Limit { .. } => ErrorCode::SizeError,
+            ReadError::Binary { .. } | ReadError::Xlsx(_) | ReadError::Parquet(_) => {
+                ErrorCode::FormatError
+            }
+            ReadError::Encoding { .. } => ErrorCode::EncodingError,
+            ReadError::NoHeader => ErrorCode::BlankHeader,
+            ReadError::Csv { .. } => ErrorCode::FormatError,
+            ReadError::NoSheet { .. } => ErrorCode::SourceError,
         }
     }
 }
