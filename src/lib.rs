@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Dependencies point one way: `cli` -> `pipeline` / `server` -> stages ->
-//! `schema` (with `text`, `clock` and `exit`). Among the stages they follow the data:
+//! `schema` (with `text`, `clock`, `digest` and `exit`). Among the stages they follow the data:
 //! `ingest`, `classify` and `privacy` use none of the others; `store` uses
 //! `ingest` and `privacy` (the ledger lives in the store's database);
 //! `sample` uses `ingest`; `release` uses `classify`, `privacy` and `store`;
@@ -24,6 +24,7 @@
 pub mod classify;
 pub mod cli;
 pub mod clock;
+pub mod digest;
 pub mod exit;
 pub mod ingest;
 pub mod pipeline;

@@ -139,12 +139,6 @@ impl PipelineSpec {
                 })?;
             spec.coverage = Some(collaborative);
         }
-        if !matches!(spec.privacy.accounting.as_str(), "zcdp" | "pure") {
-            return Err(invalid(
-                line_of("accounting"),
-                "privacy.accounting must be \"zcdp\" or \"pure\"".into(),
-            ));
-        }
         if let Some(rho) = spec.privacy.rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(invalid(

@@ -4,11 +4,7 @@ use super::*;
 
 impl PipelineSpec {
     pub(super) fn accounting(&self) -> Accounting {
-        if self.privacy.accounting == "pure" {
-            Accounting::Pure
-        } else {
-            Accounting::Zcdp
-        }
+        self.privacy.accounting
     }
 
     /// The least rho (to within 2%) at which every cell of `t` has an interval

@@ -119,7 +119,7 @@ pub struct DefinitionsSpec {
 pub struct PrivacySpec {
     /// "zcdp" (discrete Gaussian, default) or "pure" (discrete Laplace).
     #[serde(default = "default_accounting")]
-    pub accounting: String,
+    pub accounting: Accounting,
     /// rho (zCDP) to spend on each period: tables with their own `rho` take it,
     /// the rest is shared by the other tables by weight. May be left out when every table has `rho`.
     pub rho_per_period: Option<f64>,
@@ -154,8 +154,8 @@ impl PrivacySpec {
     }
 }
 
-fn default_accounting() -> String {
-    "zcdp".into()
+fn default_accounting() -> Accounting {
+    Accounting::Zcdp
 }
 
 fn default_level() -> f64 {

@@ -26,7 +26,6 @@
 //! edit made behind SQLite's back.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -175,7 +174,7 @@ fn chain_hash(e: &Event) -> String {
         e.detail,
         e.prev_hash
     );
-    hex::encode(Sha256::digest(text.as_bytes()))
+    crate::digest::sha256_hex(text.as_bytes())
 }
 
 fn append(tx: &rusqlite::Transaction<'_>, mut e: Event) -> Result<Event, LedgerError> {

@@ -109,9 +109,8 @@ pub fn relative_path(period: &str, id: &str) -> String {
 pub use crate::store::failpoint;
 
 pub fn sha_file(path: &Path) -> Result<String, StoreError> {
-    use sha2::{Digest, Sha256};
     let bytes = std::fs::read(path).map_err(StoreError::io(path))?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
+    Ok(crate::digest::sha256_hex(&bytes))
 }
 
 /// Publish a staged draw whose SHA-256 the ledger recorded. Returns whether it was there.

@@ -41,7 +41,6 @@ use crate::privacy::measure::{Built, MeasureError, UNIT};
 use crate::privacy::{Accounting, Calibration, MeasurementSpec, Statistic};
 use crate::store::{Store, StoreError};
 use polars::prelude::*;
-use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 pub use tables::{CustomTable, CustomTableError, Layout, STANDARD, TableDef};
@@ -224,10 +223,6 @@ fn trace(req: &ReleaseRequest, phase: &str, started: std::time::Instant) {
             started.elapsed().as_secs_f64()
         );
     }
-}
-
-fn sha_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Calibrate every part of a table to its share of `rho` (by the parts'
@@ -720,7 +715,7 @@ fn release_inner(
     if let Some(r) = rules {
         request["disclosure_control"] = serde_json::json!(r);
     }
-    let request_hash = sha_hex(request.to_string().as_bytes());
+    let request_hash = crate::digest::sha256_hex(request.to_string().as_bytes());
     // The inputs' plain SHA-256s stay in the ledger; what is published (the
     // list, its digest, and the id derived from it) is keyed by the store's secret.
     let private_inputs: Vec<serde_json::Value> = inputs
@@ -744,7 +739,7 @@ fn release_inner(
         .collect::<Result<_, StoreError>>()?;
     let id = format!(
         "rel-{}",
-        &sha_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
+        &crate::digest::sha256_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
     );
 
     // Calibrate (no data read), then debit before any noise is drawn.

@@ -14,7 +14,6 @@ use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
@@ -166,7 +165,7 @@ async fn store_with_key(
     staged: StagedFile,
     key: Option<String>,
 ) -> Response {
-    let request_sha = hex::encode(Sha256::digest(
+    let request_sha = crate::digest::sha256_hex(
         format!(
             "{}|{quarter}|{}|{}",
             kind.as_str(),
@@ -174,7 +173,7 @@ async fn store_with_key(
             staged.sha256
         )
         .as_bytes(),
-    ));
+    );
     if let Some(key) = &key {
         match state
             .0

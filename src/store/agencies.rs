@@ -9,7 +9,6 @@
 use super::{Store, StoreError, now};
 use rand::TryRngCore;
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 pub(super) const SCHEMA: &str = r#"
@@ -64,7 +63,7 @@ pub fn valid_slug(slug: &str) -> bool {
 }
 
 fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    crate::digest::sha256_hex(token.as_bytes())
 }
 
 /// An active agency, as listed.

@@ -11,7 +11,6 @@ use crate::ingest::{IngestError, IngestOptions, Profile, Report, validate_file};
 use crate::schema::ExtractKind;
 use polars::prelude::*;
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// What the agency is given back.
@@ -41,10 +40,6 @@ pub enum SubmitOutcome {
     /// These exact bytes were already stored for this agency, kind and quarter.
     AlreadyStored(Receipt),
     Rejected(Box<Report>),
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 fn row_to_receipt(row: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
@@ -106,7 +101,7 @@ impl Store {
             .map_err(StoreError::io(staged.path()))?;
         self.submit_staged(
             staged,
-            &hex_sha256(bytes),
+            &crate::digest::sha256_hex(bytes),
             file_name,
             profile,
             kind,
@@ -255,9 +250,8 @@ impl Store {
         kind: ExtractKind,
         quarter: &str,
     ) -> Result<Receipt, StoreError> {
-        let sha256 = hex::encode(Sha256::digest(
-            format!("{agency}{quarter}{}", records.height()).as_bytes(),
-        ));
+        let sha256 =
+            crate::digest::sha256_hex(format!("{agency}{quarter}{}", records.height()).as_bytes());
         // Keyed: the plain hash above is a function of the exact record count.
         let id = format!(
             "sub-import-{}",
