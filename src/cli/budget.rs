@@ -30,7 +30,7 @@ pub enum Action {
     Set {
         /// The period (quarter) of data, YYYYQn; needed with --rho or --agency-rho.
         #[arg(long)]
-        period: Option<String>,
+        period: Option<crate::schema::Quarter>,
         /// The quarter's budget for releases about people (case records), in rho (zCDP); e.g. 0.5.
         #[arg(long)]
         rho: Option<f64>,
@@ -69,12 +69,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             );
             return Ok(EXIT_USAGE);
         }
-        let period = period.as_deref().map(str::to_uppercase);
-        if (rho.is_some() || agency_rho.is_some())
-            && !period
-                .as_deref()
-                .is_some_and(|p| crate::schema::parse_quarter(p).is_some())
-        {
+        let period = period.map(|p| p.to_string());
+        if (rho.is_some() || agency_rho.is_some()) && period.is_none() {
             eprintln!(
                 "safecount budget set: --period must name a quarter, written YYYYQn (e.g. 2025Q3)"
             );

@@ -139,6 +139,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     )?;
     let mut conn = store.connect()?;
     for q in &spec.inputs.periods {
+        let q = &q.to_string();
         ledger::set_budget(&mut conn, q, rho, "demo")?;
         if agency_rho > 0.0 {
             let key = ledger::ledger_key(ledger::Scope::Agency, q);

@@ -104,6 +104,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         writeln!(out)?;
         for period in &spec.inputs.periods {
+            let period = &period.to_string();
             for (scope, flag, whose) in [
                 (Scope::Person, "--rho", "per person"),
                 (Scope::Agency, "--agency-rho", "per agency (returns)"),

@@ -15,7 +15,7 @@ pub struct Args {
     pub profile: String,
     /// The quarter the extract reports, YYYYQn.
     #[arg(long)]
-    pub quarter: String,
+    pub quarter: crate::schema::Quarter,
     #[arg(long, value_enum, default_value = "cases")]
     pub kind: ExtractKind,
     /// The store directory (default: $SAFECOUNT_STORE, else ./safecount-data).
@@ -95,7 +95,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
     };
     let file = args.file.display().to_string();
-    match store.submit(&args.file, &profile, args.kind, &args.quarter) {
+    match store.submit(&args.file, &profile, args.kind, &args.quarter.to_string()) {
         Ok(SubmitOutcome::Stored(r)) | Ok(SubmitOutcome::AlreadyStored(r)) if args.json => {
             writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
             Ok(EXIT_OK)
@@ -178,7 +178,7 @@ mod remote {
             .file_name()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
-        let quarter = args.quarter.to_uppercase();
+        let quarter = args.quarter.to_string();
         let url = format!(
             "{}/api/v1/agencies/{slug}/submissions/{quarter}/{}",
             server.trim_end_matches('/'),

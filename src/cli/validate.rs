@@ -20,7 +20,7 @@ pub struct Args {
     pub kind: ExtractKind,
     /// The quarter the file reports (YYYYQn); rows for another quarter are errors.
     #[arg(long)]
-    pub quarter: Option<String>,
+    pub quarter: Option<crate::schema::Quarter>,
     /// XLSX sheet to read (default: the profile's, else the first sheet).
     #[arg(long)]
     pub sheet: Option<String>,
@@ -57,7 +57,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let options = IngestOptions {
         kind: args.kind,
-        quarter: args.quarter.clone(),
+        quarter: args.quarter.map(|q| q.to_string()),
         read: ReadOptions {
             sheet: args.sheet.clone(),
             ..Default::default()

@@ -24,14 +24,6 @@ impl PipelineSpec {
             let (line, message) = crate::text::toml_error(&text, &e);
             invalid(line, message)
         })?;
-        for p in &spec.inputs.periods {
-            if crate::schema::parse_quarter(p).is_none() {
-                return Err(invalid(
-                    line_of(p),
-                    format!("\"{p}\" is not a quarter: write it as YYYYQn, e.g. 2025Q3"),
-                ));
-            }
-        }
         if spec.inputs.periods.is_empty() {
             return Err(invalid(
                 line_of("periods"),
@@ -63,12 +55,8 @@ impl PipelineSpec {
                     ));
                 }
                 Some(Pool::Quarters(q)) => {
-                    let inputs: Vec<String> = spec
-                        .inputs
-                        .periods
-                        .iter()
-                        .map(|p| p.to_uppercase())
-                        .collect();
+                    let inputs: Vec<String> =
+                        spec.inputs.periods.iter().map(|p| p.to_string()).collect();
                     if q.len() < 2 {
                         return Err(invalid(
                             line_of("pool"),

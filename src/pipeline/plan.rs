@@ -19,7 +19,7 @@ impl PipelineSpec {
         let widest = |rho: f64| -> Result<f64, PipelineError> {
             let req = ReleaseRequest {
                 table: t.table.clone(),
-                period: self.inputs.periods[0].to_uppercase(),
+                period: self.inputs.periods[0].to_string(),
                 rho,
                 accounting: self.accounting(),
                 level: self.privacy.interval_level,
@@ -123,12 +123,7 @@ impl PipelineSpec {
     /// a quarterly table, one per pool for a pooled one (after the quarterly
     /// requests of the pool's last quarter).
     pub fn planned_requests(&self) -> Vec<(&TableSpec, ReleaseRequest)> {
-        let periods: Vec<String> = self
-            .inputs
-            .periods
-            .iter()
-            .map(|p| p.to_uppercase())
-            .collect();
+        let periods: Vec<String> = self.inputs.periods.iter().map(|p| p.to_string()).collect();
         let request = |t: &TableSpec, period: String, pool: Option<Vec<String>>| ReleaseRequest {
             table: t.table.clone(),
             period,

@@ -96,7 +96,7 @@ fn default_languages() -> Vec<String> {
 #[serde(deny_unknown_fields)]
 pub struct Inputs {
     /// Periods (quarters) of data to release, YYYYQn. All current submissions of each period are used.
-    pub periods: Vec<String>,
+    pub periods: Vec<crate::schema::Quarter>,
     /// Only these agencies' submissions (agency slugs); default: every agency.
     pub agencies: Option<Vec<String>>,
     /// The collaborative's declared coverage (`collaborative.toml`: members and

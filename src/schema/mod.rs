@@ -6,9 +6,11 @@
 
 pub mod codes;
 pub mod fields;
+pub mod quarter;
 pub mod table_schema;
 
 pub use codes::CodeList;
 pub use fields::{
     ExtractKind, FieldDef, FieldKind, canonical_schema, format_quarter, parse_quarter,
 };
+pub use quarter::{NotAQuarter, Quarter};

@@ -32,16 +32,17 @@ pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
 }
 
 pub(super) fn check_quarter(quarter: &str) -> Result<String, Problem> {
-    let q = quarter.trim().to_uppercase();
-    if crate::schema::parse_quarter(&q).is_none() {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "bad-quarter",
-            "The quarter is not valid",
-            "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
-        ));
-    }
-    Ok(q)
+    quarter
+        .parse::<crate::schema::Quarter>()
+        .map(|q| q.to_string())
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-quarter",
+                "The quarter is not valid",
+                "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
+            )
+        })
 }
 
 /// What a stored, repeated or refused upload answers: (status, JSON body).

@@ -130,10 +130,10 @@ impl Store {
         kind: ExtractKind,
         quarter: &str,
     ) -> Result<SubmitOutcome, SubmitError> {
-        let quarter = quarter.to_uppercase();
-        if crate::schema::parse_quarter(&quarter).is_none() {
-            return Err(SubmitError::Ingest(IngestError::BadQuarter(quarter)));
-        }
+        let quarter = quarter
+            .parse::<crate::schema::Quarter>()
+            .map_err(|e| SubmitError::Ingest(IngestError::BadQuarter(e)))?
+            .to_string();
         let agency = profile.agency.slug.clone();
         let sha256 = sha256.to_string();
         let size = staged

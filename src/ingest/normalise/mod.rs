@@ -59,8 +59,8 @@ pub enum IngestError {
         profile: PathBuf,
         kind: &'static str,
     },
-    #[error("\"{0}\" is not a quarter: write it as YYYYQn, e.g. 2025Q3")]
-    BadQuarter(String),
+    #[error(transparent)]
+    BadQuarter(#[from] crate::schema::NotAQuarter),
 }
 
 impl crate::exit::ExitCode for IngestError {
@@ -93,7 +93,7 @@ pub fn validate_file(
         kind: kind.as_str(),
     })?;
     if let Some(q) = &options.quarter {
-        parse_quarter(q).ok_or_else(|| IngestError::BadQuarter(q.clone()))?;
+        q.parse::<crate::schema::Quarter>()?;
     }
     let mut report = Report::new(
         path.display().to_string(),
