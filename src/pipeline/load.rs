@@ -9,24 +9,48 @@ impl PipelineSpec {
             path: path.into(),
             source,
         })?;
-        let line_of = |needle: &str| {
-            text.lines()
-                .position(|l| l.contains(needle))
-                .map(|i| i + 1)
-                .unwrap_or(1)
-        };
-        let invalid = |line: usize, message: String| PipelineError::Invalid {
-            path: path.into(),
-            line,
-            message,
-        };
+        let file = File { path, text: &text };
         let mut spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
             let (line, message) = crate::text::toml_error(&text, &e);
-            invalid(line, message)
+            file.invalid(line, message)
         })?;
+        file.check_settings(&mut spec)?;
+        file.check_tables(&mut spec)?;
+        file.solve_targets(&mut spec)?;
+        file.check_budgets(&mut spec)?;
+        file.check_custom_tables(&mut spec)?;
+        Ok(spec)
+    }
+}
+
+/// The pipeline file being checked: where each problem is, and how it is told.
+struct File<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl File<'_> {
+    /// The first line holding `needle` (1 when none does).
+    fn line_of(&self, needle: &str) -> usize {
+        self.text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1)
+    }
+
+    fn invalid(&self, line: usize, message: String) -> PipelineError {
+        PipelineError::Invalid {
+            path: self.path.into(),
+            line,
+            message,
+        }
+    }
+
+    /// The inputs, national shares, pools, protections, returns rules, coverage, privacy and report settings.
+    fn check_settings(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         if spec.inputs.periods.is_empty() {
-            return Err(invalid(
-                line_of("periods"),
+            return Err(self.invalid(
+                self.line_of("periods"),
                 "inputs.periods lists no quarter".into(),
             ));
         }
@@ -34,8 +58,8 @@ impl PipelineSpec {
             .chain(spec.tables.iter().filter_map(|t| t.national_share))
         {
             if !(0.0..0.9).contains(&share) {
-                return Err(invalid(
-                    line_of(&format!("national_share = {share}")),
+                return Err(self.invalid(
+                    self.line_of(&format!("national_share = {share}")),
                     format!(
                         "national_share must be at least 0 and below 0.9 (got {share}); the default is {DEFAULT_NATIONAL_SHARE}"
                     ),
@@ -47,8 +71,8 @@ impl PipelineSpec {
                 None => {}
                 Some(Pool::Named(n)) if n == "year" => {}
                 Some(Pool::Named(other)) => {
-                    return Err(invalid(
-                        line_of("pool"),
+                    return Err(self.invalid(
+                        self.line_of("pool"),
                         format!(
                             "pool = \"{other}\" is not known: write pool = \"year\" (each calendar year of the inputs) or a list of quarters, e.g. pool = [\"2025Q1\", \"2025Q2\"]"
                         ),
@@ -58,14 +82,14 @@ impl PipelineSpec {
                     let inputs: Vec<String> =
                         spec.inputs.periods.iter().map(|p| p.to_string()).collect();
                     if q.len() < 2 {
-                        return Err(invalid(
-                            line_of("pool"),
+                        return Err(self.invalid(
+                            self.line_of("pool"),
                             "a pool lists at least two quarters".into(),
                         ));
                     }
                     if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
-                        return Err(invalid(
-                            line_of("pool"),
+                        return Err(self.invalid(
+                            self.line_of("pool"),
                             format!(
                                 "the pool's quarter \"{bad}\" is not one of inputs.periods ({}): a pool reads only the pipeline's quarters",
                                 inputs.join(", ")
@@ -75,8 +99,8 @@ impl PipelineSpec {
                 }
             }
             if t.pool.is_some() && t.scope() == Scope::Agency {
-                return Err(invalid(
-                    line_of("pool"),
+                return Err(self.invalid(
+                    self.line_of("pool"),
                     format!(
                         "the table {}: only person-level tables can be pooled over quarters",
                         t.table
@@ -89,8 +113,8 @@ impl PipelineSpec {
                 None => {}
                 Some("rules" | "dp") if t.scope() == Scope::Agency => {}
                 Some("rules" | "dp") => {
-                    return Err(invalid(
-                        line_of("protection"),
+                    return Err(self.invalid(
+                        self.line_of("protection"),
                         format!(
                             "the table {}: protection applies to tables of agencies' returns only; person-level tables are always differentially private",
                             t.table
@@ -98,8 +122,8 @@ impl PipelineSpec {
                     ));
                 }
                 Some(other) => {
-                    return Err(invalid(
-                        line_of("protection"),
+                    return Err(self.invalid(
+                        self.line_of("protection"),
                         format!(
                             "protection = \"{other}\" is not known: write \"rules\" (exact aggregates under disclosure-control rules, the default) or \"dp\" (agency-unit differential privacy)"
                         ),
@@ -110,13 +134,13 @@ impl PipelineSpec {
         if spec.returns.min_agencies < 2
             || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)
         {
-            return Err(invalid(
-                line_of("[returns]"),
+            return Err(self.invalid(
+                self.line_of("[returns]"),
                 "returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)".into(),
             ));
         }
         if let Some(c) = &spec.inputs.collaborative {
-            let at = path.parent().unwrap_or(Path::new(".")).join(c);
+            let at = self.path.parent().unwrap_or(Path::new(".")).join(c);
             let collaborative =
                 crate::release::coverage::Collaborative::load(&at).map_err(|e| {
                     PipelineError::Invalid {
@@ -129,29 +153,29 @@ impl PipelineSpec {
         }
         if let Some(rho) = spec.privacy.rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
-                return Err(invalid(
-                    line_of("rho_per_period"),
+                return Err(self.invalid(
+                    self.line_of("rho_per_period"),
                     "privacy.rho_per_period must be a positive number".into(),
                 ));
             }
         }
         if !(0.5..1.0).contains(&spec.privacy.interval_level) {
-            return Err(invalid(
-                line_of("interval_level"),
+            return Err(self.invalid(
+                self.line_of("interval_level"),
                 "privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)".into(),
             ));
         }
         if spec.tables.is_empty() {
-            return Err(invalid(
-                line_of("[[tables]]"),
+            return Err(self.invalid(
+                self.line_of("[[tables]]"),
                 "the pipeline releases no table: add [[tables]] entries".into(),
             ));
         }
         if let Some(r) = &spec.report {
             for l in &r.languages {
                 if Lang::parse(l).is_none() {
-                    return Err(invalid(
-                        line_of("languages"),
+                    return Err(self.invalid(
+                        self.line_of("languages"),
                         format!(
                             "report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""
                         ),
@@ -159,15 +183,19 @@ impl PipelineSpec {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Every table entry: known or well-formed, listed once (per pooling), with a sensible weight and rho.
+    fn check_tables(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         // A table may appear twice: once quarterly and once pooled.
         let mut names: Vec<(&str, bool)> = Vec::new();
         for t in &spec.tables {
-            let line = line_of(&format!("\"{}\"", t.table));
+            let line = self.line_of(&format!("\"{}\"", t.table));
             if names.contains(&(t.table.as_str(), t.pool.is_some())) {
-                return Err(invalid(
-                    line,
-                    format!("the table \"{}\" is listed twice", t.table),
-                ));
+                return Err(
+                    self.invalid(line, format!("the table \"{}\" is listed twice", t.table))
+                );
             }
             names.push((&t.table, t.pool.is_some()));
             if t.dimensions.is_none() {
@@ -175,7 +203,7 @@ impl PipelineSpec {
                     let hint = closest(&t.table, STANDARD.iter().copied())
                         .map(|c| format!(" (did you mean \"{c}\"?)"))
                         .unwrap_or_default();
-                    return Err(invalid(
+                    return Err(self.invalid(
                         line,
                         format!(
                             "\"{}\" is not a standard table{hint}; tables: {}. To define a table of your own, give it `dimensions`.",
@@ -190,7 +218,7 @@ impl PipelineSpec {
                     || t.lower.is_some()
                     || t.upper.is_some()
                 {
-                    return Err(invalid(
+                    return Err(self.invalid(
                         line,
                         format!(
                             "{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)",
@@ -200,7 +228,7 @@ impl PipelineSpec {
                 }
             } else {
                 if STANDARD.contains(&t.table.as_str()) {
-                    return Err(invalid(
+                    return Err(self.invalid(
                         line,
                         format!(
                             "\"{}\" is the name of a standard table: give your own table another name",
@@ -209,24 +237,24 @@ impl PipelineSpec {
                     ));
                 }
                 if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
-                    return Err(invalid(
-                        line_of("source"),
+                    return Err(self.invalid(
+                        self.line_of("source"),
                         "source must be \"cases\" or \"returns\"".into(),
                     ));
                 }
                 match t.measure.as_deref() {
                     None | Some("count") => {
                         if t.value.is_some() {
-                            return Err(invalid(
-                                line_of("value"),
+                            return Err(self.invalid(
+                                self.line_of("value"),
                                 format!("{}: `value` needs measure = \"sum\"", t.table),
                             ));
                         }
                     }
                     Some("sum") => {
                         if t.value.is_none() || t.upper.is_none() {
-                            return Err(invalid(
-                                line_of("measure"),
+                            return Err(self.invalid(
+                                self.line_of("measure"),
                                 format!(
                                     "{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to",
                                     t.table
@@ -235,28 +263,32 @@ impl PipelineSpec {
                         }
                     }
                     Some(other) => {
-                        return Err(invalid(
-                            line_of("measure"),
+                        return Err(self.invalid(
+                            self.line_of("measure"),
                             format!("measure \"{other}\" is unknown: use \"count\" or \"sum\""),
                         ));
                     }
                 }
             }
             if !(t.weight.is_finite() && t.weight > 0.0) {
-                return Err(invalid(
-                    line_of(&t.table),
+                return Err(self.invalid(
+                    self.line_of(&t.table),
                     format!("the weight of {} must be positive", t.table),
                 ));
             }
             if let Some(rho) = t.rho {
                 if !(rho.is_finite() && rho > 0.0) {
-                    return Err(invalid(
-                        line,
-                        format!("the rho of {} must be positive", t.table),
-                    ));
+                    return Err(
+                        self.invalid(line, format!("the rho of {} must be positive", t.table))
+                    );
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Accuracy-first tables: solve for the rho that gives the half-width asked for.
+    fn solve_targets(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         // Accuracy-first tables: solve for the rho that gives the half-width asked for.
         if spec.tables.iter().any(|t| t.half_width.is_some()) {
             let defs = spec.definitions()?;
@@ -265,15 +297,15 @@ impl PipelineSpec {
                     continue;
                 };
                 let name = spec.tables[i].table.clone();
-                let line = line_of("half_width");
+                let line = self.line_of("half_width");
                 if !(target.is_finite() && target > 0.0) {
-                    return Err(invalid(
+                    return Err(self.invalid(
                         line,
                         format!("the half_width of {name} must be a positive number"),
                     ));
                 }
                 if spec.tables[i].rho.is_some() {
-                    return Err(invalid(
+                    return Err(self.invalid(
                         line,
                         format!(
                             "{name} has both rho and half_width: give one (the rho is solved from the half-width)"
@@ -283,7 +315,7 @@ impl PipelineSpec {
                 match spec.rho_for_half_width(&spec.tables[i], target, &defs)? {
                     Some(rho) => spec.tables[i].rho = Some(rho),
                     None => {
-                        return Err(invalid(
+                        return Err(self.invalid(
                             line,
                             format!(
                                 "no reasonable budget gives {name} a half-width of ±{target}: it would need rho > {MAX_RHO_FOR_TARGET} for one quarter. Ask for a wider half-width, or pool quarters"
@@ -293,10 +325,15 @@ impl PipelineSpec {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The budgets per period: enough for the tables that take their own rho.
+    fn check_budgets(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         if let Some(rho) = spec.privacy.agency_rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
-                return Err(invalid(
-                    line_of("agency_rho_per_period"),
+                return Err(self.invalid(
+                    self.line_of("agency_rho_per_period"),
                     "privacy.agency_rho_per_period must be a positive number".into(),
                 ));
             }
@@ -312,8 +349,8 @@ impl PipelineSpec {
             let weighted = tables.iter().filter(|t| t.rho.is_none()).count();
             match spec.privacy.total(scope) {
                 None if weighted > 0 => {
-                    return Err(invalid(
-                        line_of("[privacy]"),
+                    return Err(self.invalid(
+                        self.line_of("[privacy]"),
                         format!(
                             "privacy.{key} is needed to share the budget among the tables without their own rho"
                         ),
@@ -321,8 +358,8 @@ impl PipelineSpec {
                 }
                 Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
                     let solved = tables.iter().any(|t| t.half_width.is_some());
-                    return Err(invalid(
-                        line_of(key),
+                    return Err(self.invalid(
+                        self.line_of(key),
                         format!(
                             "the tables' own rho{} add up to {explicit:.6}, leaving nothing of {key} = {total} for the others{}",
                             if solved {
@@ -341,20 +378,25 @@ impl PipelineSpec {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Custom tables: dimensions and summed fields against the schema and the definitions.
+    fn check_custom_tables(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         // Custom tables: check dimensions and summed fields against the schema and definitions.
         if spec.tables.iter().any(|t| t.dimensions.is_some()) {
             let defs = spec.definitions()?;
             for t in &spec.tables {
                 if let Some(c) = t.custom() {
                     if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
-                        return Err(invalid(
-                            line_of(&format!("\"{}\"", t.table)),
+                        return Err(self.invalid(
+                            self.line_of(&format!("\"{}\"", t.table)),
                             format!("the table {}: {e}", t.table),
                         ));
                     }
                 }
             }
         }
-        Ok(spec)
+        Ok(())
     }
 }
