@@ -58,7 +58,7 @@ fn exit_code_of(e: &anyhow::Error) -> i32 {
     name = "safecount",
     version,
     about = "Pool anti-trafficking service data across agencies without exposing anyone.",
-    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates and reports.",
+    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates about people (agencies' returns as exact totals under disclosure-control rules) and reports.",
     after_help = crate::exit::TABLE
 )]
 struct Cli {

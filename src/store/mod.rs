@@ -205,7 +205,21 @@ impl Store {
     pub fn connect(&self) -> Result<Connection, StoreError> {
         let conn = Connection::open(self.root.join("ledger.sqlite"))?;
         conn.busy_timeout(std::time::Duration::from_secs(60))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Switching a new database to WAL takes an exclusive lock, and SQLite
+        // answers "busy" at once (without its busy handler) while another
+        // process opens the same new store: wait and try again.
+        let mut tries = 0;
+        while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+            let busy = matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            );
+            tries += 1;
+            if !busy || tries >= 200 {
+                return Err(e.into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(conn)
     }
@@ -229,11 +243,23 @@ impl Store {
         options.read(true).write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(&path).map_err(StoreError::io(&path))?;
-        file.lock().map_err(StoreError::io(&path))?;
-        Ok(Staged {
-            path: Some(path),
-            file: Some(file),
+        // Between creating the file and locking it, another process's sweep
+        // may lock and remove it (it looks abandoned): then the lock is held
+        // on a file no longer at `path`. Check that the path is still this
+        // file once locked, and create it again if not.
+        for _ in 0..100 {
+            let file = options.open(&path).map_err(StoreError::io(&path))?;
+            file.lock().map_err(StoreError::io(&path))?;
+            if same_file(&file, &path) {
+                return Ok(Staged {
+                    path: Some(path),
+                    file: Some(file),
+                });
+            }
+        }
+        Err(StoreError::Io {
+            path: path.clone(),
+            source: std::io::Error::other("the staging file kept being removed"),
         })
     }
 
@@ -452,3 +478,20 @@ pub fn failpoint(name: &str) {
 }
 
 pub use crate::clock::{hours_ago, now};
+
+/// Whether `path` names the open `file` (the same inode on the same device).
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
