@@ -1,0 +1,273 @@
+//! The steps of a release that carry no claim or ledger logic: the request
+//! as it enters the id, the published inputs, the draw, the provenance's
+//! protection and unit, the staged write and completion.
+
+use super::*;
+
+/// The request as it enters the release id: what was asked, not how the
+/// intervals are printed (the level changes only half-widths, which follow
+/// from the stored noise scale). Keys added later appear only when used, so
+/// earlier requests keep their ids.
+pub(super) fn request_of(
+    req: &ReleaseRequest,
+    table: &TableDef,
+    defs: &DefinitionSet,
+    rules: Option<establishment::Rules>,
+) -> serde_json::Value {
+    let mut request = serde_json::json!({
+        "table": req.table,
+        "period": req.period,
+        "rho": req.rho,
+        "accounting": req.accounting,
+        "definitions_version": if table.classified { Some(defs.version.clone()) } else { None },
+        "table_version": 3,
+    });
+    if let Some(a) = &req.agencies {
+        request["agencies"] = serde_json::json!(a);
+    }
+    if let Some(c) = &req.custom {
+        request["custom"] = serde_json::json!(c);
+    }
+    if let Some(p) = &req.pool {
+        request["pool"] = serde_json::json!(p);
+    }
+    if req.layout != Layout::default() {
+        request["layout"] = serde_json::json!(req.layout);
+    }
+    if let Some(r) = rules {
+        request["disclosure_control"] = serde_json::json!(r);
+    }
+    request
+}
+
+/// The inputs as a release publishes them. Their plain SHA-256s stay in the
+/// ledger; what is published (the list, its digest, and the id derived from
+/// it) is keyed by the store's secret. Returns (digest, list).
+pub(super) fn published_inputs(
+    store: &Store,
+    inputs: &[crate::store::Receipt],
+) -> Result<(String, Vec<serde_json::Value>), ReleaseError> {
+    let private_inputs: Vec<serde_json::Value> = inputs
+        .iter()
+        .map(|r| serde_json::json!({"submission_id": r.submission_id, "agency": r.agency, "sha256": r.sha256}))
+        .collect();
+    let inputs_hash = store.keyed_digest(
+        serde_json::Value::Array(private_inputs)
+            .to_string()
+            .as_bytes(),
+    )?;
+    let input_list: Vec<serde_json::Value> = inputs
+        .iter()
+        .map(|r| {
+            Ok(serde_json::json!({
+                "submission_id": r.submission_id,
+                "agency": r.agency,
+                "digest": store.keyed_digest(r.sha256.as_bytes())?,
+            }))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((inputs_hash, input_list))
+}
+
+/// A table's cells, once per part: OpenDP's noisy measurements (the debit
+/// is already recorded), or under disclosure-control rules the exact cells
+/// with their status; then the consistent estimates beside them.
+pub(super) fn draw(
+    table: &TableDef,
+    built: &[(Built, Calibration)],
+    prepared: &Prepared,
+    req: &ReleaseRequest,
+    rules: Option<establishment::Rules>,
+) -> Result<DataFrame, ReleaseError> {
+    // Every part's cells in one column order (a margin's with the national province key).
+    let dims: Vec<String> = table.parts[0]
+        .spec
+        .dims
+        .iter()
+        .map(|(d, _)| d.clone())
+        .collect();
+    let mut order: Vec<String> = ["table", "period", "part"].map(String::from).to_vec();
+    order.extend(dims);
+    order.extend(
+        [
+            "statistic",
+            "value",
+            "mechanism",
+            "noise_scale",
+            "ci_half_width",
+            "ci_level",
+        ]
+        .map(String::from),
+    );
+    if rules.is_some() {
+        // Which cells are withheld, and why (the rule), beside the values.
+        order.push(establishment::DISCLOSURE_STATUS.into());
+    }
+    // Draw the noise: once per part (none under disclosure-control rules).
+    let mut frames = Vec::new();
+    if let Some(r) = rules {
+        let parts: Vec<(String, DataFrame)> = (0..table.parts.len())
+            .map(|i| Ok((table.parts[i].label.clone(), prepared.part(i).collect()?)))
+            .collect::<Result<_, PolarsError>>()?;
+        let cells = establishment::cells(table, &parts, r, req)?;
+        frames.push(
+            cells
+                .lazy()
+                .select(order.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
+        );
+    }
+    for (i, (part, (measurement, cal))) in table.parts.iter().zip(built).enumerate() {
+        let started = std::time::Instant::now();
+        let noisy = measurement.release(prepared.part(i))?;
+        trace(req, &format!("part {:?}", part.label), started);
+        let statistic = match part.spec.statistic {
+            Statistic::Count => "count",
+            Statistic::Sum { .. } => "sum",
+        };
+        let mut noisy = noisy.lazy();
+        if part.national {
+            noisy = noisy.with_column(lit(tables::NATIONAL).alias("province"));
+        }
+        frames.push(
+            noisy
+                .with_columns([
+                    lit(req.table.clone()).alias("table"),
+                    lit(req.period.clone()).alias("period"),
+                    lit(part.label.clone()).alias("part"),
+                    lit(statistic).alias("statistic"),
+                    lit(cal.mechanism).alias("mechanism"),
+                    lit(cal.scale).alias("noise_scale"),
+                    lit(cal.half_width).alias("ci_half_width"),
+                    lit(req.level).alias("ci_level"),
+                ])
+                .select(order.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
+        );
+    }
+    let cells = concat(frames, UnionArgs::default())?.collect()?;
+    Ok(consistent::with_consistent(cells, req.level)?)
+}
+
+/// How a release is protected, for its provenance.
+pub(super) fn protection_of(rules: Option<establishment::Rules>) -> serde_json::Value {
+    match rules {
+        Some(r) => serde_json::json!({"method": DISCLOSURE_CONTROL, "rules": r,
+            "description": format!("exact aggregates; a cell is published only when at least {} agencies report a positive amount and the total minus the two largest contributions is at least {}% of the largest (p% rule); complementary suppression so that no suppressed cell is a linear function of published cells and margins", r.min_agencies, r.p_percent),
+            "references": ["Hundepool et al. (2012), Statistical Disclosure Control, Wiley, ch. 4 (Eurostat SDC handbook)", "tau-ARGUS and R sdcTable"]}),
+        None => serde_json::json!({"method": "differential_privacy"}),
+    }
+}
+
+/// Who a release protects, for its provenance.
+pub(super) fn privacy_unit_of(table: &TableDef, req: &ReleaseRequest) -> &'static str {
+    match (table.source, req.pool.is_some()) {
+        (crate::schema::ExtractKind::Cases, false) => {
+            "person (agency + person_key), per period of data"
+        }
+        (crate::schema::ExtractKind::Cases, true) => {
+            "person (agency + person_key) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho"
+        }
+        (crate::schema::ExtractKind::Returns, _) => "agency, per period of data",
+    }
+}
+
+/// Write a drawn release: staged whole under `tmp/` (`.partial`, then
+/// `.drawn`), recorded complete in the ledger with its SHA-256, then
+/// published, and the ledger's public statement rewritten. A crash at any
+/// step leaves what the next request finishes without a second debit (see
+/// [`claim`]).
+pub(super) fn stage_and_complete(
+    store: &Store,
+    conn: &mut rusqlite::Connection,
+    key: &str,
+    id: &str,
+    rel: &str,
+    cells: &mut DataFrame,
+    provenance: &serde_json::Value,
+) -> Result<(), ReleaseError> {
+    let partial = claim::partial_path(store, id);
+    {
+        let file = std::fs::File::create(&partial).map_err(StoreError::io(&partial))?;
+        ParquetWriter::new(file)
+            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+                PROVENANCE_KEY.to_string(),
+                provenance.to_string(),
+            )])))
+            .finish(cells)?;
+    }
+    let drawn = claim::drawn_path(store, id);
+    store.publish(&partial, &drawn)?;
+    claim::failpoint("after-stage");
+    let sha256 = claim::sha_file(&drawn)?;
+    ledger::complete(conn, key, id, rel, &sha256)?;
+    claim::failpoint("after-complete");
+    claim::publish_staged(store, id, rel, &sha256)?;
+    claim::publish_statement(store, conn)?;
+    Ok(())
+}
+
+/// The domain's public bound on rows (OpenDP's overflow checks on sums
+/// assume it). Checked before the debit; a refusal says only that the
+/// period holds over a billion records.
+pub(super) fn check_rows(prepared: &Prepared) -> Result<(), ReleaseError> {
+    let max = crate::privacy::measure::MAX_ROWS_PER_CELL;
+    if prepared.frame.height() as u64 > u64::from(max) {
+        return Err(ReleaseError::TooManyRows {
+            rows: prepared.frame.height(),
+            max,
+        });
+    }
+    Ok(())
+}
+
+/// What a table's measurements cost together: (rho, epsilon under pure DP,
+/// delta of thresholds). The parts compose (see [`calibrate`]); a table under
+/// disclosure control has no measurement and costs exactly 0 (an empty float
+/// sum would be -0.0).
+pub(super) fn cost(
+    built: &[(Built, Calibration)],
+    accounting: Accounting,
+) -> (f64, Option<f64>, Option<f64>) {
+    let rho = built.iter().map(|(_, c)| c.rho).fold(0.0, |a, b| a + b);
+    let epsilon = match accounting {
+        Accounting::Pure => Some(built.iter().map(|(_, c)| c.loss).sum()),
+        Accounting::Zcdp => None,
+    };
+    let delta = built
+        .iter()
+        .filter_map(|(_, c)| c.delta)
+        .reduce(|a, b| a + b);
+    (rho, epsilon, delta)
+}
+
+/// The cells with half-widths at `level`, from each cell's stored noise scale.
+pub(super) fn at_level(mut cells: DataFrame, level: f64) -> Result<DataFrame, ReleaseError> {
+    let mechanisms = cells.column("mechanism")?.str()?.clone();
+    let scales = cells.column("noise_scale")?.f64()?.clone();
+    let widths: Vec<Option<f64>> = mechanisms
+        .into_iter()
+        .zip(scales.into_iter())
+        .zip(cells.column("value")?.is_not_null().into_iter())
+        .map(|((m, s), has_value)| match (m, s) {
+            (Some(DISCLOSURE_CONTROL), _) => Ok(has_value.unwrap_or(false).then_some(0.0)),
+            (Some(m), Some(s)) => crate::privacy::measure::half_width(m, s, level).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<_, _>>()?;
+    cells.with_column(Column::new("ci_half_width".into(), widths))?;
+    cells.with_column(Column::new("ci_level".into(), vec![level; cells.height()]))?;
+    for c in ["consistent_value", "consistent_sd", "consistent_half_width"] {
+        if cells.column(c).is_ok() {
+            cells.drop_in_place(c)?;
+        }
+    }
+    consistent::with_consistent(cells, level)
+}
+
+/// The disclosure-control rules a request protects its table with: Some only
+/// for a table of agencies' returns whose request asks for rules.
+pub(super) fn rules_of(req: &ReleaseRequest, table: &TableDef) -> Option<establishment::Rules> {
+    match (table.source, req.protection) {
+        (crate::schema::ExtractKind::Returns, Protection::Rules(r)) => Some(r),
+        _ => None,
+    }
+}
