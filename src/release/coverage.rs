@@ -29,6 +29,9 @@ pub struct Collaborative {
     pub members: Vec<Member>,
     #[serde(skip)]
     pub path: PathBuf,
+    /// The file's text, for the line of a problem found after parsing.
+    #[serde(skip)]
+    text: String,
 }
 
 /// One member agency and where it serves.
@@ -77,6 +80,7 @@ impl Collaborative {
             err(line, message)
         })?;
         c.path = path.into();
+        c.text = text.to_string();
         if c.members.is_empty() {
             return Err(err(
                 1,
@@ -126,10 +130,10 @@ impl Collaborative {
     /// Refuse a member that is not one of `known` agencies (those with a
     /// submission or a token in the store).
     pub fn check_members(&self, known: &[String]) -> Result<(), CoverageError> {
-        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
         for m in &self.members {
             if !known.contains(&m.agency) {
-                let line = text
+                let line = self
+                    .text
                     .lines()
                     .position(|l| l.contains(&format!("\"{}\"", m.agency)))
                     .map_or(1, |i| i + 1);

@@ -419,11 +419,7 @@ impl ReleaseSet {
 
     /// The label of the latest pooled release of a table (e.g. "2025"), if any.
     pub fn latest_pool(&self, table: &str) -> Option<String> {
-        self.releases
-            .iter()
-            .filter(|r| r.pooled && r.table == table)
-            .map(|r| r.period.clone())
-            .max()
+        self.pools(table).pop()
     }
 
     pub fn get(&self, table: &str, period: &str) -> Option<&LoadedRelease> {
