@@ -121,6 +121,7 @@ pub const STANDARD: &[&str] = &[
     "people",
     "definitions",
     "services",
+    "service_gaps",
     "housing_outcome",
     "shelter_type",
     "shelter_nights",
@@ -138,6 +139,16 @@ pub const STANDARD: &[&str] = &[
 /// The standard tables of agencies' quarterly returns (the agency is the unit);
 /// every other standard table is of case records (the person is the unit).
 pub const RETURNS_TABLES: &[&str] = &["funding", "funding_term", "beds", "turnaways"];
+
+/// How `service_gaps` groups a needed service's status: whether the need was
+/// met (received, or referred to another agency) or went unmet for lack of
+/// a place (waitlisted, not available). Every other answer (declined, or a
+/// status not recorded) is `other`; people who did not need the service, or
+/// whose need is unknown, have their own keys.
+pub const SERVICE_OUTCOMES: &[(&str, &[&str])] = &[
+    ("met", &["received", "referred_out"]),
+    ("gap", &["waitlisted", "not_available"]),
+];
 
 /// delta allowed for a table over an open key set (OpenDP's threshold).
 pub const OPEN_KEYS_DELTA: f64 = 1e-7;
@@ -315,6 +326,47 @@ fn standard(
                         prepare: vec![person_unit(), layout.province_dim(), state],
                         spec: spec(
                             vec![province.clone(), ("status".into(), status_keys)],
+                            Statistic::Count,
+                        ),
+                        weight: 1.0,
+                        national: false,
+                    }
+                })
+                .collect(),
+        ),
+        // The heat map's question only: met or unmet for lack of a place. Two
+        // cells answer it instead of four in `services`, so a gap share
+        // carries half the noise variance at the same rho.
+        "service_gaps" => (
+            "Service needs met or unmet, by category and province",
+            ExtractKind::Cases,
+            false,
+            codes::SERVICE_CATEGORY
+                .codes
+                .iter()
+                .map(|cat| {
+                    let (needed, status) = fields::service_columns(cat);
+                    let mut outcome = when(col(&needed).is_null())
+                        .then(lit("unknown"))
+                        .when(col(&needed).not())
+                        .then(lit("not_needed"));
+                    for (group, statuses) in SERVICE_OUTCOMES {
+                        let statuses = Series::new("statuses".into(), statuses.to_vec());
+                        outcome = outcome
+                            .when(col(&status).is_in(lit(statuses).implode(), false))
+                            .then(lit(*group));
+                    }
+                    let outcome = outcome.otherwise(lit("other")).alias("outcome");
+                    let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
+                        .iter()
+                        .map(|(g, _)| g.to_string())
+                        .collect();
+                    outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
+                    Part {
+                        label: cat.to_string(),
+                        prepare: vec![person_unit(), layout.province_dim(), outcome],
+                        spec: spec(
+                            vec![province.clone(), ("outcome".into(), outcome_keys)],
                             Statistic::Count,
                         ),
                         weight: 1.0,

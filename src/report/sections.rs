@@ -105,22 +105,40 @@ impl<'a> Builder<'a> {
     /// unavailable: from the latest yearly pooled `services` release where
     /// there is one (one measurement over the year's person-quarters), else
     /// every quarter's release summed.
+    /// The table the service-gap heat map reads: `service_gaps` when released.
+    fn gap_table(&self) -> &'static str {
+        if self.set.has_table("service_gaps") {
+            "service_gaps"
+        } else {
+            "services"
+        }
+    }
+
+    /// The share of a service's needs in a province left unmet for lack of a
+    /// place: from the latest pooled `service_gaps` release if there is one
+    /// (two noisy cells), else from `services` (four), pooled or over every
+    /// quarter.
     pub(super) fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
-        let periods = match self.set.latest_pool("services") {
+        let table = self.gap_table();
+        let (dim, gap, met): (&str, &[&str], &[&str]) = match table {
+            "service_gaps" => ("outcome", &["gap"], &["met"]),
+            _ => ("status", SERVICE_GAP, SERVICE_MET),
+        };
+        let periods = match self.set.latest_pool(table) {
             Some(label) => vec![label],
             None => self.periods.clone(),
         };
         let pooled = |statuses: &[&str]| {
             Estimate::sum(periods.iter().filter_map(|p| {
                 self.set.total(
-                    "services",
+                    table,
                     p,
                     Some(category),
-                    &[("province", &[province]), ("status", statuses)],
+                    &[("province", &[province]), (dim, statuses)],
                 )
             }))
         };
-        Estimate::share(pooled(SERVICE_GAP)?, pooled(SERVICE_MET)?)
+        Estimate::share(pooled(gap)?, pooled(met)?)
     }
 
     pub(super) fn trends(&self) -> Vec<(Chart, Vec<&'static str>)> {
@@ -321,7 +339,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
         );
-        if let Some(label) = self.set.latest_pool("services") {
+        if let Some(label) = self.set.latest_pool(self.gap_table()) {
             heat.title = lang.fill("chart_gap_heat_pooled", &[("pool", label)]);
         }
         let last = self.periods.last().cloned().unwrap_or_default();
@@ -348,10 +366,7 @@ impl<'a> Builder<'a> {
                 },
             ],
         );
-        vec![
-            (heat, vec!["services", "definitions"]),
-            (needed, vec!["services"]),
-        ]
+        vec![(heat, vec![self.gap_table()]), (needed, vec!["services"])]
     }
 
     /// All funding in a quarter: the published grand total of a returns

@@ -229,6 +229,14 @@ fn the_demo_meets_its_accuracy_targets_and_shows_only_the_coverage() {
         );
         assert!(h <= 0.15 * value, "{p}");
     }
+    // Service-gap heat map, yearly by covered province: at most 25% of its
+    // 12 x 5 cells not shown (too few needs to estimate a share) or too uncertain.
+    let heat = points(&v, "gap_heat");
+    let unclear = 12 * 5 - heat.len() + heat.iter().filter(|p| p["too_uncertain"] == true).count();
+    assert!(
+        unclear <= 15,
+        "{unclear} of 60 heat-map cells not shown or too uncertain"
+    );
     // Beds and turnaways: exact, non-negative.
     for p in points(&v, "turnaways") {
         assert!(p["suppressed"] == true || p["value"].as_f64().unwrap() >= 0.0);
@@ -319,8 +327,8 @@ fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
     let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
     for year in ["2024", "2025"] {
         let pooled = set
-            .get("services", year)
-            .expect("a pooled services release");
+            .get("service_gaps", year)
+            .expect("a pooled service_gaps release");
         assert!(pooled.pooled);
         let quarters: Vec<String> = pooled.provenance["pooled_quarters"]
             .as_array()
