@@ -373,14 +373,7 @@ pub fn debit_each(
             sha256: v["sha256"].as_str().unwrap_or_default().to_string(),
         });
     }
-    let debited: Option<String> = tx
-        .query_row(
-            "SELECT hash FROM budget_ledger WHERE event = 'debit' AND release_id = ?1",
-            params![release_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(head) = debited {
+    if let Some(head) = debit_hash(&tx, release_id)? {
         return Ok(Debit::Pending { head });
     }
     // Only a rules release with no rho skips the budget: any rho is checked.
@@ -690,9 +683,11 @@ pub fn pending(conn: &Connection) -> Result<Vec<(String, String, String)>, Ledge
 
 /// The hash of a release's debit event, if it was debited.
 pub fn debit_hash(conn: &Connection, release_id: &str) -> Result<Option<String>, LedgerError> {
+    // A pooled release has one debit per quarter it reads, written in one
+    // transaction; its head is the last of them.
     Ok(conn
         .query_row(
-            "SELECT hash FROM budget_ledger WHERE event = 'debit' AND release_id = ?1",
+            "SELECT hash FROM budget_ledger WHERE event = 'debit' AND release_id = ?1 ORDER BY seq DESC LIMIT 1",
             params![release_id],
             |r| r.get(0),
         )

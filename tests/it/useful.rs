@@ -372,6 +372,13 @@ fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
         let allowed = 2.0 * pooled_total.half_width.hypot(people.half_width);
         assert!(gap <= allowed, "{year}: {pooled_total:?} vs {people:?}");
     }
+    // Every pooled release's file carries the head of its last debit, so the
+    // whole demo store verifies.
+    let verify = safecount(
+        &repo(),
+        &["budget", "--verify", "--store", store.to_str().unwrap()],
+    );
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
     // Quarters only in the report's time axis: no pooled label among them.
     assert!(
         set.periods().iter().all(|p| p.len() == 6),
