@@ -36,13 +36,19 @@ fn null_bool() -> Expr {
     lit(NULL).cast(DataType::Boolean)
 }
 
-/// A code value that says nothing: a missing-data code or "unknown".
-fn is_unknown_code(c: Expr) -> Expr {
-    let mut e = c.clone().is_null().or(c.clone().eq(lit("unknown")));
-    for m in codes::MISSING.codes {
-        e = e.or(c.clone().eq(lit(*m)));
-    }
-    e
+/// A value of the coded field `field` that says nothing: null, a
+/// missing-data code, or "unknown" where its list has it. Only codes of the
+/// field's `Enum` are compared (a literal outside it is an error in polars).
+fn is_unknown_code(field: &str) -> Expr {
+    let c = col(field);
+    let list = match ExtractKind::Cases.field(field).map(|f| f.kind) {
+        Some(FieldKind::Code(list)) => Some(list),
+        _ => None,
+    };
+    let says_nothing = std::iter::once("unknown")
+        .filter(|u| list.is_none_or(|l| l.contains(u)))
+        .chain(codes::MISSING.codes.iter().copied());
+    says_nothing.fold(c.clone().is_null(), |e, code| e.or(c.clone().eq(lit(code))))
 }
 
 fn any_of(parts: Vec<Expr>) -> Expr {
@@ -76,11 +82,13 @@ fn compile(set: &DefinitionSet, node: &Node, mode: Mode) -> Expr {
                     .map(|w| c.clone().eq(lit(w.as_str())))
                     .collect(),
             );
-            when(is_unknown_code(c)).then(null_bool()).otherwise(hit)
+            when(is_unknown_code(field))
+                .then(null_bool())
+                .otherwise(hit)
         }
         Node::IsUnknown { field, .. } => match ExtractKind::Cases.field(field).map(|f| f.kind) {
             Some(FieldKind::Set(list)) => col(fields::set_column(field, list.codes[0])).is_null(),
-            _ => is_unknown_code(col(field.as_str())),
+            _ => is_unknown_code(field),
         },
         Node::Ref { name, .. } => compile(set, set.rule_of(name).expect("checked at load"), mode),
         Node::And(a, b) => compile(set, a, mode).and(compile(set, b, mode)),

@@ -14,6 +14,7 @@ mod run;
 mod sample_data;
 mod schema;
 mod serve;
+mod store;
 mod submit;
 mod validate;
 
@@ -78,6 +79,8 @@ enum Command {
     Agency(agency::Args),
     /// The privacy-budget ledger: spent and remaining per period; set budgets; verify.
     Budget(budget::Args),
+    /// The store itself: `safecount store migrate` rewrites files of older versions in today's format.
+    Store(store::Args),
     /// Pipeline reference: `safecount pipeline schema` prints the JSON Schema of pipeline files.
     Pipeline(pipeline::Args),
     /// Run a pipeline (pipelines/*.toml), or preview its cost and accuracy with --dry-run.
@@ -136,6 +139,7 @@ where
         Command::Report(args) => report::run(args, &mut out),
         Command::Run(args) => run::run(args, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),
+        Command::Store(args) => store::run(args, &mut out),
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),

@@ -57,9 +57,11 @@ pub struct Hit {
     pub slot: u8,
 }
 
-/// The codes a field's cells can map to: its list, then the missing-data codes.
+/// The codes a field's cells can map to: its list, then the missing-data codes
+/// — the categories of the field's canonical `Enum`, so a slot is the
+/// category's index.
 pub fn code_slots(list: &'static CodeList) -> impl Iterator<Item = &'static str> {
-    list.codes.iter().chain(codes::MISSING.codes).copied()
+    crate::schema::fields::code_categories(list)
 }
 
 impl Hit {

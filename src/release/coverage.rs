@@ -193,8 +193,9 @@ pub fn province_key(covered: &[String]) -> Expr {
         "covered".into(),
         covered.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    when(col("province").is_in(lit(list).implode(), false))
-        .then(col("province"))
+    let province = col("province").cast(DataType::String);
+    when(province.clone().is_in(lit(list).implode(), false))
+        .then(province)
         .otherwise(lit(ELSEWHERE))
         .alias("province")
 }

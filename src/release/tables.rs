@@ -153,12 +153,9 @@ pub const SERVICE_OUTCOMES: &[(&str, &[&str])] = &[
 /// delta allowed for a table over an open key set (OpenDP's threshold).
 pub const OPEN_KEYS_DELTA: f64 = 1e-7;
 
-fn keys(list: &CodeList) -> Vec<String> {
-    list.codes
-        .iter()
-        .chain(codes::MISSING.codes)
-        .map(|c| c.to_string())
-        .collect()
+/// The public keys of a coded dimension: the categories of its canonical `Enum`.
+fn keys(list: &'static CodeList) -> Vec<String> {
+    fields::code_categories(list).map(String::from).collect()
 }
 
 /// The columns that identify a record's privacy unit: the person (agency and
@@ -176,8 +173,22 @@ fn person_unit() -> Expr {
     col(UNIT)
 }
 
+/// A coded field as a dimension, not_collected where none. It stays the
+/// canonical `Enum`, whose categories are exactly the table's keys for the
+/// field ([`keys`]), so OpenDP's encoding of the dimension is a no-op.
 fn code_dim(field: &str) -> Expr {
-    col(field).fill_null(lit("not_collected")).alias(field)
+    let list = [ExtractKind::Cases, ExtractKind::Returns]
+        .iter()
+        .find_map(|k| k.field(field))
+        .and_then(|f| match f.kind {
+            crate::schema::FieldKind::Code(list) => Some(list),
+            _ => None,
+        });
+    let missing = match list {
+        Some(list) => lit("not_collected").cast(fields::code_dtype(list)),
+        None => lit("not_collected"),
+    };
+    col(field).fill_null(missing).alias(field)
 }
 
 /// The exploitation group of a record: sexual, labour, both, other, none or unknown.
@@ -247,7 +258,7 @@ fn standard(
         national: false,
     };
     // One count by province and one coded field.
-    let by_province = |field: &str, list: &CodeList| {
+    let by_province = |field: &str, list: &'static CodeList| {
         vec![count_by(
             "",
             vec![("province", province.1.clone()), (field, keys(list))],
@@ -317,7 +328,11 @@ fn standard(
                         .then(lit("unknown"))
                         .when(col(&needed).not())
                         .then(lit("not_needed"))
-                        .otherwise(col(&status).fill_null(lit("unknown")))
+                        .otherwise(
+                            col(&status)
+                                .cast(DataType::String)
+                                .fill_null(lit("unknown")),
+                        )
                         .alias("status");
                     let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
                     status_keys.extend(keys(&codes::SERVICE_STATUS));
@@ -346,6 +361,7 @@ fn standard(
                 .iter()
                 .map(|cat| {
                     let (needed, status) = fields::service_columns(cat);
+                    let status = col(&status).cast(DataType::String);
                     let mut outcome = when(col(&needed).is_null())
                         .then(lit("unknown"))
                         .when(col(&needed).not())
@@ -353,7 +369,7 @@ fn standard(
                     for (group, statuses) in SERVICE_OUTCOMES {
                         let statuses = Series::new("statuses".into(), statuses.to_vec());
                         outcome = outcome
-                            .when(col(&status).is_in(lit(statuses).implode(), false))
+                            .when(status.clone().is_in(lit(statuses).implode(), false))
                             .then(lit(*group));
                     }
                     let outcome = outcome.otherwise(lit("other")).alias("outcome");
@@ -469,12 +485,7 @@ fn standard(
             false,
             vec![Part {
                 label: String::new(),
-                prepare: vec![
-                    person_unit(),
-                    col("citizenship")
-                        .fill_null(lit("not_collected"))
-                        .alias("citizenship"),
-                ],
+                prepare: vec![person_unit(), code_dim("citizenship")],
                 spec: MeasurementSpec {
                     dims: vec![("citizenship".into(), keys(&codes::CITIZENSHIP))],
                     statistic: Statistic::Count,

@@ -80,7 +80,7 @@ pub fn canonical_cases(
             FieldKind::Cents | FieldKind::Decimal { .. } => {}
         }
     }
-    DataFrame::new(columns)
+    fields::typed_as_canonical(DataFrame::new(columns)?, ExtractKind::Cases)
 }
 
 /// One quarterly return for each of `agencies` agencies.
@@ -124,5 +124,5 @@ pub fn canonical_returns(agencies: usize, quarter: &str, seed: u64) -> PolarsRes
         };
         columns.push(col);
     }
-    DataFrame::new(columns)
+    fields::typed_as_canonical(DataFrame::new(columns)?, ExtractKind::Returns)
 }

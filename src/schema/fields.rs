@@ -7,9 +7,42 @@
 //! (Boolean) and `services__<category>__status` (code). Tri-states stay codes
 //! (`yes`/`no`/`unknown` or a missing-data code) so that a release can group by
 //! them like any other code.
+//!
+//! Every coded column is a polars `Enum` over its code list followed by the
+//! missing-data codes ([`code_dtype`]): one byte per row in memory and
+//! dictionary-encoded in Parquet, and a value outside the list cannot be
+//! stored. [`CANONICAL_FORMAT`] versions this layout in the store.
 
 use super::codes::{self, CodeList};
-use polars::prelude::{DataType, Field, Schema};
+use polars::prelude::{
+    DataFrame, DataType, Field, FrozenCategories, IntoLazy, PlHashMap, PolarsResult, Schema,
+};
+
+/// The version of the canonical record layout a store's files are written in.
+/// 1: coded fields as strings; 2: coded fields as `Enum`s over their code lists.
+pub const CANONICAL_FORMAT: u32 = 2;
+
+/// The codes a coded column of `list` may hold, in category order: the list's
+/// codes, then the missing-data codes (the slots intake's mappers index).
+pub fn code_categories(list: &'static CodeList) -> impl Iterator<Item = &'static str> {
+    let own = list.codes;
+    own.iter()
+        .chain(
+            codes::MISSING
+                .codes
+                .iter()
+                .filter(move |m| !own.contains(m)),
+        )
+        .copied()
+}
+
+/// The `Enum` type of a coded column of `list` (see [`code_categories`]).
+/// Identical lists give the identical type (polars interns the categories).
+pub fn code_dtype(list: &'static CodeList) -> DataType {
+    let categories =
+        FrozenCategories::new(code_categories(list)).expect("a code list's codes are distinct");
+    DataType::from_frozen_categories(categories)
+}
 
 /// The two kinds of extract an agency sends.
 #[derive(
@@ -392,9 +425,10 @@ pub fn canonical_schema(kind: ExtractKind) -> Schema {
     let mut fields = Vec::new();
     for def in kind.fields() {
         match def.kind {
-            PersonKey | Quarter | Agency | Code(_) | Fsa => {
+            PersonKey | Quarter | Agency | Fsa => {
                 fields.push(Field::new(def.name.into(), DataType::String))
             }
+            Code(list) => fields.push(Field::new(def.name.into(), code_dtype(list))),
             Set(list) => {
                 for code in list.codes {
                     fields.push(Field::new(
@@ -407,7 +441,10 @@ pub fn canonical_schema(kind: ExtractKind) -> Schema {
                 for category in codes::SERVICE_CATEGORY.codes {
                     let (needed, status) = service_columns(category);
                     fields.push(Field::new(needed.into(), DataType::Boolean));
-                    fields.push(Field::new(status.into(), DataType::String));
+                    fields.push(Field::new(
+                        status.into(),
+                        code_dtype(&codes::SERVICE_STATUS),
+                    ));
                 }
             }
             Count { .. } | Cents => fields.push(Field::new(def.name.into(), DataType::Int64)),
@@ -415,6 +452,19 @@ pub fn canonical_schema(kind: ExtractKind) -> Schema {
         }
     }
     Schema::from_iter(fields)
+}
+
+/// `records` with every column the canonical schema of `kind` names cast to
+/// its canonical type (coded text to its `Enum`). Strict: a code outside its
+/// list is an error, never a null.
+pub fn typed_as_canonical(records: DataFrame, kind: ExtractKind) -> PolarsResult<DataFrame> {
+    let schema = canonical_schema(kind);
+    let casts: PlHashMap<&str, DataType> = schema
+        .iter()
+        .filter(|(name, _)| records.get_column_index(name).is_some())
+        .map(|(name, dtype)| (name.as_str(), dtype.clone()))
+        .collect();
+    records.lazy().cast(casts, true).collect()
 }
 
 /// Parse a `YYYYQn` quarter code into (year, quarter).
@@ -451,8 +501,10 @@ mod tests {
         assert_eq!(schema.get("acts__recruit"), Some(&DataType::Boolean));
         assert_eq!(
             schema.get("services__legal__status"),
-            Some(&DataType::String)
+            Some(&code_dtype(&codes::SERVICE_STATUS))
         );
+        assert_eq!(schema.get("gender"), Some(&code_dtype(&codes::GENDER)));
+        assert_eq!(schema.get("agency"), Some(&DataType::String));
         assert_eq!(schema.get("shelter_nights"), Some(&DataType::Int64));
         let expected = CASE_FIELDS.len() - 4
             + codes::ACTS.codes.len()

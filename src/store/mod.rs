@@ -21,9 +21,11 @@
 //! leaves nothing behind.
 
 mod agencies;
+mod format;
 mod submit;
 
 pub use agencies::{Agency, AgencyError, KeyClaim, StoredAnswer, valid_slug};
+pub use format::Migrated;
 pub use submit::{Receipt, Submission, SubmitError, SubmitOutcome};
 
 use rusqlite::Connection;
@@ -43,6 +45,11 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("cannot write canonical records: {0}")]
     Parquet(String),
+    #[error(
+        "{path} was written by a newer safecount (canonical format {format}; this build reads up to {}): use that version, or a newer build",
+        crate::schema::fields::CANONICAL_FORMAT
+    )]
+    NewerFormat { path: PathBuf, format: u32 },
 }
 
 impl crate::exit::ExitCode for StoreError {
@@ -81,7 +88,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     raw_path       TEXT,
     canonical_path TEXT NOT NULL,
     superseded_by  TEXT,
-    returns_publish TEXT
+    returns_publish TEXT,
+    canonical_format INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS submissions_one_current
     ON submissions(agency, kind, quarter) WHERE superseded_by IS NULL;
@@ -114,22 +122,11 @@ impl Store {
         };
         let conn = store.connect()?;
         conn.execute_batch(SCHEMA)?;
-        // Stores made before returns consent was recorded gain the column (NULL: aggregate).
-        let has_publish = |c: &rusqlite::Connection| -> rusqlite::Result<bool> {
-            c.query_row(
-                "SELECT COUNT(*) FROM pragma_table_info('submissions') WHERE name = 'returns_publish'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n > 0)
-        };
-        if !has_publish(&conn)? {
-            let mut conn = store.connect()?;
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if !has_publish(&tx)? {
-                tx.execute_batch("ALTER TABLE submissions ADD COLUMN returns_publish TEXT")?;
-            }
-            tx.commit()?;
+        // Stores made before returns consent was recorded gain the column
+        // (NULL: aggregate); before canonical formats were recorded, theirs
+        // (NULL: format 1).
+        for (column, kind) in [("returns_publish", "TEXT"), ("canonical_format", "INTEGER")] {
+            store.add_column_if_missing(&conn, column, kind)?;
         }
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
@@ -143,6 +140,34 @@ impl Store {
         // What a killed command left in tmp/ goes now (a live one's files are locked).
         store.sweep_staging();
         Ok(store)
+    }
+
+    /// Add a column to `submissions` in a store made before it existed.
+    fn add_column_if_missing(
+        &self,
+        conn: &Connection,
+        column: &str,
+        kind: &str,
+    ) -> Result<(), StoreError> {
+        let has = |c: &Connection| -> rusqlite::Result<bool> {
+            c.query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('submissions') WHERE name = ?1",
+                [column],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+        };
+        if !has(conn)? {
+            let mut conn = self.connect()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if !has(&tx)? {
+                tx.execute_batch(&format!(
+                    "ALTER TABLE submissions ADD COLUMN {column} {kind}"
+                ))?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
     }
 
     /// The store's secret key, created on first use (32 bytes from the OS's

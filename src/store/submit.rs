@@ -259,7 +259,10 @@ impl Store {
         );
         let path = self.canonical_path(kind, agency, quarter, &id);
         let staged = self.staging_path(".parquet");
-        let mut body = in_unit_order(records.drop_many(["agency", "quarter"]))
+        // In today's format: coded fields cast to their Enums (strict).
+        let typed = crate::schema::fields::typed_as_canonical(records.clone(), kind)
+            .map_err(|e| StoreError::Parquet(e.to_string()))?;
+        let mut body = in_unit_order(typed.drop_many(["agency", "quarter"]))
             .map_err(|e| StoreError::Parquet(e.to_string()))?;
         let file = std::fs::File::create(&staged).map_err(StoreError::io(&staged))?;
         ParquetWriter::new(file)
@@ -314,8 +317,8 @@ impl Store {
                 .replace('\\', "/")
         };
         tx.execute(
-            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path, returns_publish)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path, returns_publish, canonical_format)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 r.submission_id,
                 r.agency,
@@ -330,6 +333,7 @@ impl Store {
                 raw.map(rel),
                 rel(canonical),
                 returns_publish,
+                crate::schema::fields::CANONICAL_FORMAT,
             ],
         )?;
         tx.commit()?;
@@ -428,20 +432,19 @@ impl Store {
         let order: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
         let mut frames = Vec::new();
         for r in inputs {
-            let path: String = conn.query_row(
-                "SELECT canonical_path FROM submissions WHERE id = ?1",
+            let (path, format): (String, u32) = conn.query_row(
+                "SELECT canonical_path, COALESCE(canonical_format, 1) FROM submissions WHERE id = ?1",
                 params![r.submission_id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
             let full = self.root().join(path);
-            let lf =
-                LazyFrame::scan_parquet(PlPath::new(&full.to_string_lossy()), Default::default())
-                    .map_err(|e| StoreError::Parquet(e.to_string()))?
-                    .with_columns([
-                        lit(r.agency.clone()).alias("agency"),
-                        lit(r.quarter.clone()).alias("quarter"),
-                    ])
-                    .select(order.clone());
+            let lf = self
+                .scan_canonical(kind, &full, format)?
+                .with_columns([
+                    lit(r.agency.clone()).alias("agency"),
+                    lit(r.quarter.clone()).alias("quarter"),
+                ])
+                .select(order.clone());
             frames.push((r, lf));
         }
         Ok(frames)

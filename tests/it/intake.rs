@@ -55,8 +55,11 @@ fn validate(dir: &Path, name: &str, body: &str) -> safecount::ingest::Outcome {
     validate_file(&file, &profile(dir), &IngestOptions::default()).expect("validation runs")
 }
 
+/// A cell as text (coded columns are Enums, decoded here).
 fn string_at(df: &DataFrame, column: &str, row: usize) -> Option<String> {
     df.column(column)
+        .unwrap()
+        .cast(&DataType::String)
         .unwrap()
         .str()
         .unwrap()

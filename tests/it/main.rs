@@ -9,5 +9,6 @@ mod pipeline;
 mod release;
 mod report;
 mod server;
+mod store;
 mod support;
 mod useful;

@@ -70,8 +70,39 @@ impl CodeColumn {
         }
     }
 
+    /// The canonical column: an `Enum` over the list's categories, built
+    /// from the one-byte indices as they are (a mapper's slot is the
+    /// category's index); a column without a list is text.
     pub(super) fn into_column(self, name: &str) -> Column {
-        dictionary_column(name, &self.table, &self.values, Self::NULL)
+        let Some(list) = self.list else {
+            return dictionary_column(name, &self.table, &self.values, Self::NULL);
+        };
+        // The table begins with the list's categories; codes pushed as text
+        // (constants, derived values) were appended and are placed by name.
+        let categories: Vec<&str> = crate::schema::fields::code_categories(list).collect();
+        let place: Vec<u8> = self
+            .table
+            .iter()
+            .map(|code| match categories.iter().position(|c| c == code) {
+                Some(i) => i as u8,
+                None => unreachable!("{code} is not a code of {}", list.name),
+            })
+            .collect();
+        let mut values = self.values;
+        if place.iter().enumerate().any(|(i, p)| *p as usize != i) {
+            for v in values.iter_mut().filter(|v| **v != Self::NULL) {
+                *v = place[*v as usize];
+            }
+        }
+        let validity = values
+            .contains(&Self::NULL)
+            .then(|| Bitmap::from_iter(values.iter().map(|v| *v != Self::NULL)));
+        let ids = UInt8Chunked::with_chunk(
+            name.into(),
+            PrimitiveArray::new(ArrowDataType::UInt8, values.into(), validity),
+        );
+        Categorical8Chunked::from_cats_and_dtype(ids, crate::schema::fields::code_dtype(list))
+            .into_column()
     }
 }
 

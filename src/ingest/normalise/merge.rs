@@ -26,15 +26,18 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
             FieldKind::Agency | FieldKind::Fsa => {
                 aggs.push(c().drop_nulls().last().alias(def.name))
             }
-            FieldKind::Code(_) if def.is_tri_state() => aggs.push(
-                when(c().eq(lit("yes")).any(true))
-                    .then(lit("yes"))
-                    .when(c().eq(lit("no")).any(true))
-                    .then(lit("no"))
-                    .otherwise(c().filter(not_missing(c())).first())
-                    .fill_null(c().first())
-                    .alias(def.name),
-            ),
+            FieldKind::Code(list) if def.is_tri_state() => {
+                let code = |v: &str| lit(v).cast(fields::code_dtype(list));
+                aggs.push(
+                    when(c().eq(lit("yes")).any(true))
+                        .then(code("yes"))
+                        .when(c().eq(lit("no")).any(true))
+                        .then(code("no"))
+                        .otherwise(c().filter(not_missing(c())).first())
+                        .fill_null(c().first())
+                        .alias(def.name),
+                );
+            }
             FieldKind::Code(_) => {
                 aggs.push(
                     c().filter(not_missing(c()))
@@ -62,10 +65,11 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
                     let (n, s) = fields::service_columns(cat);
                     aggs.push(col(&n).max().alias(&n));
                     // The most complete status any row gives (received first).
-                    let mut best = lit(NULL).cast(DataType::String);
+                    let dtype = fields::code_dtype(&codes::SERVICE_STATUS);
+                    let mut best = lit(NULL).cast(dtype.clone());
                     for status in codes::SERVICE_STATUS.codes.iter().rev() {
                         best = when(col(&s).eq(lit(*status)).any(true))
-                            .then(lit(*status))
+                            .then(lit(*status).cast(dtype.clone()))
                             .otherwise(best);
                     }
                     aggs.push(best.alias(&s));
