@@ -278,6 +278,33 @@ fn standard(
         weight: 1.0,
         national: false,
     };
+    // One count per service category, by province and the category's state:
+    // unknown, not_needed, or what `state` makes of its status (as text).
+    let per_category = |dim: &str, keys: Vec<String>, state: &dyn Fn(Expr) -> Expr| {
+        codes::SERVICE_CATEGORY
+            .codes
+            .iter()
+            .map(|cat| {
+                let (needed, status) = fields::service_columns(cat);
+                let state = when(col(&needed).is_null())
+                    .then(lit("unknown"))
+                    .when(col(&needed).not())
+                    .then(lit("not_needed"))
+                    .otherwise(state(col(&status).cast(DataType::String)))
+                    .alias(dim);
+                Part {
+                    label: cat.to_string(),
+                    prepare: vec![person_unit(), layout.province_dim(), state],
+                    spec: spec(
+                        vec![province.clone(), (dim.to_string(), keys.clone())],
+                        Statistic::Count,
+                    ),
+                    weight: 1.0,
+                    national: false,
+                }
+            })
+            .collect::<Vec<Part>>()
+    };
     let (title, source, classified, parts) = match name {
         "people" => (
             "People served, by province",
@@ -319,35 +346,13 @@ fn standard(
             "Service needs and how they were met, by category and province",
             ExtractKind::Cases,
             false,
-            codes::SERVICE_CATEGORY
-                .codes
-                .iter()
-                .map(|cat| {
-                    let (needed, status) = fields::service_columns(cat);
-                    let state = when(col(&needed).is_null())
-                        .then(lit("unknown"))
-                        .when(col(&needed).not())
-                        .then(lit("not_needed"))
-                        .otherwise(
-                            col(&status)
-                                .cast(DataType::String)
-                                .fill_null(lit("unknown")),
-                        )
-                        .alias("status");
-                    let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
-                    status_keys.extend(keys(&codes::SERVICE_STATUS));
-                    Part {
-                        label: cat.to_string(),
-                        prepare: vec![person_unit(), layout.province_dim(), state],
-                        spec: spec(
-                            vec![province.clone(), ("status".into(), status_keys)],
-                            Statistic::Count,
-                        ),
-                        weight: 1.0,
-                        national: false,
-                    }
+            {
+                let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
+                status_keys.extend(keys(&codes::SERVICE_STATUS));
+                per_category("status", status_keys, &|status| {
+                    status.fill_null(lit("unknown"))
                 })
-                .collect(),
+            },
         ),
         // The heat map's question only: met or unmet for lack of a place. Two
         // cells answer it instead of four in `services`, so a gap share
@@ -356,40 +361,24 @@ fn standard(
             "Service needs met or unmet, by category and province",
             ExtractKind::Cases,
             false,
-            codes::SERVICE_CATEGORY
-                .codes
-                .iter()
-                .map(|cat| {
-                    let (needed, status) = fields::service_columns(cat);
-                    let status = col(&status).cast(DataType::String);
-                    let mut outcome = when(col(&needed).is_null())
-                        .then(lit("unknown"))
-                        .when(col(&needed).not())
-                        .then(lit("not_needed"));
-                    for (group, statuses) in SERVICE_OUTCOMES {
-                        let statuses = Series::new("statuses".into(), statuses.to_vec());
-                        outcome = outcome
-                            .when(status.clone().is_in(lit(statuses).implode(), false))
-                            .then(lit(*group));
-                    }
-                    let outcome = outcome.otherwise(lit("other")).alias("outcome");
-                    let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
-                        .iter()
-                        .map(|(g, _)| g.to_string())
-                        .collect();
-                    outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
-                    Part {
-                        label: cat.to_string(),
-                        prepare: vec![person_unit(), layout.province_dim(), outcome],
-                        spec: spec(
-                            vec![province.clone(), ("outcome".into(), outcome_keys)],
-                            Statistic::Count,
-                        ),
-                        weight: 1.0,
-                        national: false,
-                    }
+            {
+                let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
+                    .iter()
+                    .map(|(g, _)| g.to_string())
+                    .collect();
+                outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
+                per_category("outcome", outcome_keys, &|status| {
+                    SERVICE_OUTCOMES.iter().rev().fold(
+                        lit("other"),
+                        |otherwise, (group, statuses)| {
+                            let statuses = Series::new("statuses".into(), statuses.to_vec());
+                            when(status.clone().is_in(lit(statuses).implode(), false))
+                                .then(lit(*group))
+                                .otherwise(otherwise)
+                        },
+                    )
                 })
-                .collect(),
+            },
         ),
         "housing_outcome" => (
             "Housing need and outcome, by province",
