@@ -30,6 +30,35 @@ struct File<'a> {
 }
 
 impl File<'_> {
+    /// The line of the value of `key` in the `index`-th `[[tables]]` entry,
+    /// from the TOML parser's spans (else that entry's first line, else 1).
+    fn table_line(&self, index: usize, key: &str) -> usize {
+        use toml::de::{DeTable, DeValue};
+        let Ok(root) = DeTable::parse(self.text) else {
+            return 1;
+        };
+        let entry = root
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref() == "tables")
+            .and_then(|(_, v)| match v.get_ref() {
+                DeValue::Array(a) => a.get(index),
+                _ => None,
+            });
+        let Some(entry) = entry else { return 1 };
+        let span = match entry.get_ref() {
+            DeValue::Table(t) => t
+                .iter()
+                .find(|(k, _)| k.get_ref() == key)
+                .map_or(entry.span(), |(_, v)| v.span()),
+            _ => entry.span(),
+        };
+        self.text[..span.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
     /// The first line holding `needle` (1 when none does).
     fn line_of(&self, needle: &str) -> usize {
         self.text
@@ -66,13 +95,13 @@ impl File<'_> {
                 ));
             }
         }
-        for t in &spec.tables {
+        for (i, t) in spec.tables.iter().enumerate() {
             match &t.pool {
                 None => {}
                 Some(Pool::Named(n)) if n == "year" => {}
                 Some(Pool::Named(other)) => {
                     return Err(self.invalid(
-                        self.line_of("pool"),
+                        self.table_line(i, "pool"),
                         format!(
                             "pool = \"{other}\" is not known: write pool = \"year\" (each calendar year of the inputs) or a list of quarters, e.g. pool = [\"2025Q1\", \"2025Q2\"]"
                         ),
@@ -83,13 +112,13 @@ impl File<'_> {
                         spec.inputs.periods.iter().map(|p| p.to_string()).collect();
                     if q.len() < 2 {
                         return Err(self.invalid(
-                            self.line_of("pool"),
+                            self.table_line(i, "pool"),
                             "a pool lists at least two quarters".into(),
                         ));
                     }
                     if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
                         return Err(self.invalid(
-                            self.line_of("pool"),
+                            self.table_line(i, "pool"),
                             format!(
                                 "the pool's quarter \"{bad}\" is not one of inputs.periods ({}): a pool reads only the pipeline's quarters",
                                 inputs.join(", ")
@@ -100,7 +129,7 @@ impl File<'_> {
             }
             if t.pool.is_some() && t.scope() == Scope::Agency {
                 return Err(self.invalid(
-                    self.line_of("pool"),
+                    self.table_line(i, "pool"),
                     format!(
                         "the table {}: only person-level tables can be pooled over quarters",
                         t.table
@@ -108,13 +137,13 @@ impl File<'_> {
                 ));
             }
         }
-        for t in &spec.tables {
+        for (i, t) in spec.tables.iter().enumerate() {
             match t.protection.as_deref() {
                 None => {}
                 Some("rules" | "dp") if t.scope() == Scope::Agency => {}
                 Some("rules" | "dp") => {
                     return Err(self.invalid(
-                        self.line_of("protection"),
+                        self.table_line(i, "protection"),
                         format!(
                             "the table {}: protection applies to tables of agencies' returns only; person-level tables are always differentially private",
                             t.table
@@ -123,7 +152,7 @@ impl File<'_> {
                 }
                 Some(other) => {
                     return Err(self.invalid(
-                        self.line_of("protection"),
+                        self.table_line(i, "protection"),
                         format!(
                             "protection = \"{other}\" is not known: write \"rules\" (exact aggregates under disclosure-control rules, the default) or \"dp\" (agency-unit differential privacy)"
                         ),
@@ -190,8 +219,8 @@ impl File<'_> {
     fn check_tables(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         // A table may appear twice: once quarterly and once pooled.
         let mut names: Vec<(&str, bool)> = Vec::new();
-        for t in &spec.tables {
-            let line = self.line_of(&format!("\"{}\"", t.table));
+        for (i, t) in spec.tables.iter().enumerate() {
+            let line = self.table_line(i, "table");
             if names.contains(&(t.table.as_str(), t.pool.is_some())) {
                 return Err(
                     self.invalid(line, format!("the table \"{}\" is listed twice", t.table))
@@ -238,7 +267,7 @@ impl File<'_> {
                 }
                 if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
                     return Err(self.invalid(
-                        self.line_of("source"),
+                        self.table_line(i, "source"),
                         "source must be \"cases\" or \"returns\"".into(),
                     ));
                 }
@@ -246,7 +275,7 @@ impl File<'_> {
                     None | Some("count") => {
                         if t.value.is_some() {
                             return Err(self.invalid(
-                                self.line_of("value"),
+                                self.table_line(i, "value"),
                                 format!("{}: `value` needs measure = \"sum\"", t.table),
                             ));
                         }
@@ -254,7 +283,7 @@ impl File<'_> {
                     Some("sum") => {
                         if t.value.is_none() || t.upper.is_none() {
                             return Err(self.invalid(
-                                self.line_of("measure"),
+                                self.table_line(i, "measure"),
                                 format!(
                                     "{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to",
                                     t.table
@@ -264,7 +293,7 @@ impl File<'_> {
                     }
                     Some(other) => {
                         return Err(self.invalid(
-                            self.line_of("measure"),
+                            self.table_line(i, "measure"),
                             format!("measure \"{other}\" is unknown: use \"count\" or \"sum\""),
                         ));
                     }
@@ -272,7 +301,7 @@ impl File<'_> {
             }
             if !(t.weight.is_finite() && t.weight > 0.0) {
                 return Err(self.invalid(
-                    self.line_of(&t.table),
+                    self.table_line(i, "weight"),
                     format!("the weight of {} must be positive", t.table),
                 ));
             }
@@ -297,7 +326,7 @@ impl File<'_> {
                     continue;
                 };
                 let name = spec.tables[i].table.clone();
-                let line = self.line_of("half_width");
+                let line = self.table_line(i, "half_width");
                 if !(target.is_finite() && target > 0.0) {
                     return Err(self.invalid(
                         line,
@@ -386,11 +415,11 @@ impl File<'_> {
         // Custom tables: check dimensions and summed fields against the schema and definitions.
         if spec.tables.iter().any(|t| t.dimensions.is_some()) {
             let defs = spec.definitions()?;
-            for t in &spec.tables {
+            for (i, t) in spec.tables.iter().enumerate() {
                 if let Some(c) = t.custom() {
                     if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
                         return Err(self.invalid(
-                            self.line_of(&format!("\"{}\"", t.table)),
+                            self.table_line(i, "table"),
                             format!("the table {}: {e}", t.table),
                         ));
                     }

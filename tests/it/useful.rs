@@ -403,13 +403,15 @@ fn an_unknown_pool_or_a_pooled_returns_table_is_refused_with_its_line() {
             dir.path(),
             "p.toml",
             format!(
-                "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\", \"2025Q2\"]\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"{table}\"\npool = {pool}\n"
+                "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\", \"2025Q2\"]\n[privacy]\nrho_per_period = 0.5\n[[tables]]\ntable = \"housing_outcome\"\npool = \"year\"\n[[tables]]\ntable = \"{table}\"\npool = {pool}\n"
             ),
         );
         let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
         assert_eq!(run.code, 78, "{}", run.stderr);
+        // The line of the bad entry's pool (from the TOML parser's spans), not
+        // the first pool in the file.
         assert!(
-            run.stderr.contains("p.toml:8:") && run.stderr.contains(expected),
+            run.stderr.contains("p.toml:11:") && run.stderr.contains(expected),
             "{}",
             run.stderr
         );
