@@ -15,7 +15,8 @@
 
 use super::codes::{self, CodeList};
 use polars::prelude::{
-    DataFrame, DataType, Field, FrozenCategories, IntoLazy, PlHashMap, PolarsResult, Schema,
+    DataFrame, DataType, Field, FrozenCategories, IntoLazy, LazyFrame, PlHashMap, PolarsResult,
+    Schema,
 };
 
 /// The version of the canonical record layout a store's files are written in.
@@ -458,13 +459,25 @@ pub fn canonical_schema(kind: ExtractKind) -> Schema {
 /// its canonical type (coded text to its `Enum`). Strict: a code outside its
 /// list is an error, never a null.
 pub fn typed_as_canonical(records: DataFrame, kind: ExtractKind) -> PolarsResult<DataFrame> {
+    let present = |name: &str| records.get_column_index(name).is_some();
+    let lf = cast_to_canonical(records.clone().lazy(), kind, present);
+    lf.collect()
+}
+
+/// `frame` with the canonical columns of `kind` for which `present` holds
+/// cast strictly to their canonical types (see [`typed_as_canonical`]).
+pub fn cast_to_canonical(
+    frame: LazyFrame,
+    kind: ExtractKind,
+    present: impl Fn(&str) -> bool,
+) -> LazyFrame {
     let schema = canonical_schema(kind);
     let casts: PlHashMap<&str, DataType> = schema
         .iter()
-        .filter(|(name, _)| records.get_column_index(name).is_some())
+        .filter(|(name, _)| present(name.as_str()))
         .map(|(name, dtype)| (name.as_str(), dtype.clone()))
         .collect();
-    records.lazy().cast(casts, true).collect()
+    frame.cast(casts, true)
 }
 
 /// Parse a `YYYYQn` quarter code into (year, quarter).

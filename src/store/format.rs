@@ -11,7 +11,7 @@
 //! refused with what to do.
 
 use super::{Store, StoreError};
-use crate::schema::{ExtractKind, canonical_schema, fields::CANONICAL_FORMAT};
+use crate::schema::{ExtractKind, fields::CANONICAL_FORMAT};
 use polars::prelude::*;
 use rusqlite::params;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,6 @@ impl Store {
                 format,
             });
         }
-        let schema = canonical_schema(kind);
         // The partition columns live in the path; they are restored by the
         // caller, not read from it.
         let mut args = ScanArgsParquet::default();
@@ -53,12 +52,8 @@ impl Store {
         // list fails); a column already of its type is left as it is (the
         // cast is kept for today's files too, so a file whose Enum predates a
         // change to its code list is checked against today's list).
-        let casts: PlHashMap<&str, DataType> = schema
-            .iter()
-            .filter(|(name, _)| !matches!(name.as_str(), "agency" | "quarter"))
-            .map(|(name, dtype)| (name.as_str(), dtype.clone()))
-            .collect();
-        Ok(lf.cast(casts, true))
+        let in_file = |name: &str| !matches!(name, "agency" | "quarter");
+        Ok(crate::schema::fields::cast_to_canonical(lf, kind, in_file))
     }
 
     /// Rewrite every canonical file older than [`CANONICAL_FORMAT`] in
