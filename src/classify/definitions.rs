@@ -222,11 +222,7 @@ impl DefinitionSet {
         files: Vec<(PathBuf, String)>,
         source: String,
     ) -> Result<DefinitionSet, DefinitionError> {
-        let invalid = |path: &Path, line: usize, message: String| DefinitionError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            message,
-        };
+        let invalid = invalid_at;
         let toml_error = |path: &Path, text: &str, e: toml::de::Error| {
             let (line, message) = crate::text::toml_error(text, &e);
             invalid(path, line, message)
@@ -242,7 +238,7 @@ impl DefinitionSet {
             definitions: Vec::new(),
             source,
         };
-        let mut located: BTreeMap<String, (PathBuf, String, String, String)> = BTreeMap::new();
+        let mut located: BTreeMap<String, Located> = BTreeMap::new();
         for (name, entry) in &parsed.sets {
             let node = rule::parse(&entry.rule).map_err(|e| {
                 invalid(
@@ -336,17 +332,27 @@ impl DefinitionSet {
                 .position(|n| *n == d.name)
                 .unwrap_or(usize::MAX)
         });
-        // Check every rule against the schema and the names.
-        let known: BTreeSet<String> = out
+        out.check_rules(&located)?;
+        out.version = format!(
+            "{}+{}",
+            parsed.version,
+            &hex::encode(hasher.finalize())[..12]
+        );
+        Ok(out)
+    }
+
+    /// Every rule checked against the schema and the names, then for reference cycles.
+    fn check_rules(&self, located: &BTreeMap<String, Located>) -> Result<(), DefinitionError> {
+        let known: BTreeSet<String> = self
             .sets
             .keys()
             .cloned()
-            .chain(out.definitions.iter().map(|d| d.name.clone()))
+            .chain(self.definitions.iter().map(|d| d.name.clone()))
             .collect();
-        for (name, (path, text, key, rule_text)) in &located {
-            let node = out.rule_of(name).expect("located names exist");
+        for (name, (path, text, key, rule_text)) in located {
+            let node = self.rule_of(name).expect("located names exist");
             check_node(node, &known).map_err(|(at, message)| {
-                invalid(
+                invalid_at(
                     path,
                     rule_line(text, key, rule_text, at),
                     format!("rule of {name}: {message}"),
@@ -355,9 +361,9 @@ impl DefinitionSet {
         }
         for name in located.keys() {
             let mut stack = Vec::new();
-            if let Some(cycle) = out.find_cycle(name, &mut stack) {
+            if let Some(cycle) = self.find_cycle(name, &mut stack) {
                 let (path, text, key, _) = &located[name];
-                return Err(invalid(
+                return Err(invalid_at(
                     path,
                     line_at(text, text.find(key.as_str()).unwrap_or(0)),
                     format!(
@@ -367,12 +373,7 @@ impl DefinitionSet {
                 ));
             }
         }
-        out.version = format!(
-            "{}+{}",
-            parsed.version,
-            &hex::encode(hasher.finalize())[..12]
-        );
-        Ok(out)
+        Ok(())
     }
 
     /// The rule of a set or definition.
@@ -589,6 +590,18 @@ fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> 
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// Where a set's or definition's rule is written: file, its text, the key
+/// its rule follows, and the rule's text (for error lines).
+type Located = (PathBuf, String, String, String);
+
+fn invalid_at(path: &Path, line: usize, message: String) -> DefinitionError {
+    DefinitionError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
     }
 }
 

@@ -63,57 +63,60 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         note,
     }) = &args.action
     {
-        if rho.is_none() && agency_rho.is_none() && lifetime_rho.is_none() {
-            eprintln!(
-                "safecount budget set: give --rho, --agency-rho (with --period) or --lifetime-rho"
-            );
-            return Ok(EXIT_USAGE);
+        let set = set_budgets(
+            &store,
+            &mut conn,
+            period.map(|p| p.to_string()),
+            (*rho, *agency_rho, *lifetime_rho),
+            note,
+            out,
+        )?;
+        if set != EXIT_OK {
+            return Ok(set);
         }
-        let period = period.map(|p| p.to_string());
-        if (rho.is_some() || agency_rho.is_some()) && period.is_none() {
-            eprintln!(
-                "safecount budget set: --period must name a quarter, written YYYYQn (e.g. 2025Q3)"
-            );
-            return Ok(EXIT_USAGE);
-        }
-        let mut sets: Vec<(String, f64, String)> = Vec::new();
-        if let (Some(p), Some(r)) = (&period, rho) {
-            sets.push((
-                p.clone(),
-                *r,
-                format!("Budget for {p} set to rho = {r} per person."),
-            ));
-        }
-        if let (Some(p), Some(r)) = (&period, agency_rho) {
-            sets.push((
-                ledger::ledger_key(Scope::Agency, p),
-                *r,
-                format!("Agency budget for {p} set to rho = {r} per agency."),
-            ));
-        }
-        if let Some(r) = lifetime_rho {
-            sets.push((
-                ledger::LIFETIME.into(),
-                *r,
-                format!("Lifetime cap set: a person present in every quarter may lose at most rho = {r}."),
-            ));
-        }
-        for (key, r, said) in sets {
-            match ledger::set_budget(&mut conn, &key, r, note) {
-                Ok(_) => writeln!(out, "{said}")?,
-                Err(e) => {
-                    eprintln!("safecount budget: {e}");
-                    return Ok(EXIT_USAGE);
-                }
-            }
-        }
-        claim::publish_statement(&store, &conn)?;
     }
     if args.verify {
         return verify(&store, &conn, out);
     }
-    let st = ledger::statement(&conn)?;
-    if args.json {
+    show(&ledger::statement(&conn)?, args.json, out)
+}
+
+/// `budget --verify`: the hash chain and triggers, then every release file
+/// against the ledger; leftovers from a crash are listed but are not failures.
+fn verify(store: &Store, conn: &rusqlite::Connection, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let n = match ledger::verify(conn) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("safecount budget --verify: {e}");
+            return Ok(EXIT_DATA);
+        }
+    };
+    writeln!(
+        out,
+        "Ledger verified: {n} events, hash chain intact, append-only triggers in place."
+    )?;
+    let check = claim::verify_files(store, conn)?;
+    for l in &check.leftovers {
+        writeln!(out, "left over: {l}")?;
+    }
+    if !check.problems.is_empty() {
+        for p in &check.problems {
+            eprintln!("safecount budget --verify: {p}");
+        }
+        return Ok(EXIT_DATA);
+    }
+    writeln!(
+        out,
+        "Release files verified: {} files, each matching its ledger row and the ledger head at its debit.",
+        check.release_files
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// The statement: per scope a table of quarters, then what a person present
+/// in every quarter has lost.
+fn show(st: &ledger::Statement, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+    if json {
         let v = serde_json::json!({
             "accounting": "zCDP (rho)",
             "periods": st.periods,
@@ -206,34 +209,60 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// `budget --verify`: the hash chain and triggers, then every release file
-/// against the ledger; leftovers from a crash are listed but are not failures.
-fn verify(store: &Store, conn: &rusqlite::Connection, out: &mut dyn Write) -> anyhow::Result<i32> {
-    let n = match ledger::verify(conn) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("safecount budget --verify: {e}");
-            return Ok(EXIT_DATA);
-        }
-    };
-    writeln!(
-        out,
-        "Ledger verified: {n} events, hash chain intact, append-only triggers in place."
-    )?;
-    let check = claim::verify_files(store, conn)?;
-    for l in &check.leftovers {
-        writeln!(out, "left over: {l}")?;
+/// `budget set`: the budgets given, each said back; `EXIT_USAGE` when the flags do not name one.
+fn set_budgets(
+    store: &Store,
+    conn: &mut rusqlite::Connection,
+    period: Option<String>,
+    (rho, agency_rho, lifetime_rho): (Option<f64>, Option<f64>, Option<f64>),
+    note: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    if rho.is_none() && agency_rho.is_none() && lifetime_rho.is_none() {
+        eprintln!(
+            "safecount budget set: give --rho, --agency-rho (with --period) or --lifetime-rho"
+        );
+        return Ok(EXIT_USAGE);
     }
-    if !check.problems.is_empty() {
-        for p in &check.problems {
-            eprintln!("safecount budget --verify: {p}");
-        }
-        return Ok(EXIT_DATA);
+    if (rho.is_some() || agency_rho.is_some()) && period.is_none() {
+        eprintln!(
+            "safecount budget set: --period must name a quarter, written YYYYQn (e.g. 2025Q3)"
+        );
+        return Ok(EXIT_USAGE);
     }
-    writeln!(
-        out,
-        "Release files verified: {} files, each matching its ledger row and the ledger head at its debit.",
-        check.release_files
-    )?;
+    let mut sets: Vec<(String, f64, String)> = Vec::new();
+    if let (Some(p), Some(r)) = (&period, rho) {
+        sets.push((
+            p.clone(),
+            r,
+            format!("Budget for {p} set to rho = {r} per person."),
+        ));
+    }
+    if let (Some(p), Some(r)) = (&period, agency_rho) {
+        sets.push((
+            ledger::ledger_key(Scope::Agency, p),
+            r,
+            format!("Agency budget for {p} set to rho = {r} per agency."),
+        ));
+    }
+    if let Some(r) = lifetime_rho {
+        sets.push((
+            ledger::LIFETIME.into(),
+            r,
+            format!(
+                "Lifetime cap set: a person present in every quarter may lose at most rho = {r}."
+            ),
+        ));
+    }
+    for (key, r, said) in sets {
+        match ledger::set_budget(conn, &key, r, note) {
+            Ok(_) => writeln!(out, "{said}")?,
+            Err(e) => {
+                eprintln!("safecount budget: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        }
+    }
+    claim::publish_statement(store, conn)?;
     Ok(EXIT_OK)
 }

@@ -46,75 +46,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         "safecount demo: a fresh store in {}\n",
         args.store.display()
     )?;
-    let mut profiles: Vec<&str> = manifest
-        .extracts
-        .iter()
-        .map(|e| e.profile.as_str())
-        .collect();
-    profiles.sort();
-    profiles.dedup();
-    writeln!(
-        out,
-        "1. Submitting {} sample extracts of {} fictional agencies",
-        manifest.extracts.len(),
-        profiles.len()
-    )?;
-    let mut surprises = 0;
-    let mut rejected = Vec::new();
-    let (mut stored, mut people) = (0u64, 0u64);
-    for entry in &manifest.extracts {
-        let profile = match Profile::load(&args.sample.join(&entry.profile)) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("safecount demo: {e}");
-                return Ok(super::EXIT_CONFIG);
-            }
-        };
-        let quarter = entry.quarter.clone().unwrap_or_default();
-        match store.submit(
-            &args.sample.join(&entry.file),
-            &profile,
-            entry.kind,
-            &quarter,
-        )? {
-            SubmitOutcome::Stored(r) | SubmitOutcome::AlreadyStored(r) => {
-                stored += 1;
-                if entry.kind == crate::schema::ExtractKind::Cases {
-                    people += r.records;
-                }
-                if entry.expect != "valid" {
-                    surprises += 1;
-                }
-            }
-            SubmitOutcome::Rejected(report) => {
-                writeln!(out, "   REJECTED {}", entry.file)?;
-                if entry.expect == "valid" {
-                    surprises += 1;
-                }
-                rejected.push(report);
-            }
-        }
+    let submitted = submit_sample(&args.sample, &manifest, &store, out)?;
+    if submitted != super::EXIT_OK {
+        return Ok(submitted);
     }
-    writeln!(
-        out,
-        "   {stored} stored ({people} person-quarter records after merging rows), {} rejected.",
-        rejected.len()
-    )?;
-    for report in &rejected {
-        writeln!(
-            out,
-            "\n   --- What the intake worker is told about the rejected file ---\n{}",
-            report.to_text()
-        )?;
-    }
-    if surprises > 0 {
-        writeln!(
-            out,
-            "{surprises} files did not validate as the manifest expects."
-        )?;
-        return Ok(super::EXIT_DATA);
-    }
-
     let spec = match crate::pipeline::PipelineSpec::load(&args.pipeline) {
         Ok(s) => s,
         Err(e) => {
@@ -202,6 +137,87 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             w.html.display(),
             args.store.display()
         )?;
+    }
+    Ok(super::EXIT_OK)
+}
+
+/// Step 1: every extract of the sample submitted as its agency would, and the
+/// rejected ones explained as the intake worker sees them. Not `EXIT_OK` when
+/// a file did not validate as the manifest expects.
+fn submit_sample(
+    sample: &std::path::Path,
+    manifest: &crate::sample::Manifest,
+    store: &Store,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let mut profiles: Vec<&str> = manifest
+        .extracts
+        .iter()
+        .map(|e| e.profile.as_str())
+        .collect();
+    profiles.sort();
+    profiles.dedup();
+    writeln!(
+        out,
+        "1. Submitting {} sample extracts of {} fictional agencies",
+        manifest.extracts.len(),
+        profiles.len()
+    )?;
+    let mut surprises = 0;
+    let mut rejected = Vec::new();
+    let (mut stored, mut people) = (0u64, 0u64);
+    for entry in &manifest.extracts {
+        let profile = match Profile::load(&sample.join(&entry.profile)) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("safecount demo: {e}");
+                return Ok(super::EXIT_CONFIG);
+            }
+        };
+        let Some(quarter) = entry.quarter else {
+            eprintln!(
+                "safecount demo: the sample's manifest gives no quarter for {}",
+                entry.file
+            );
+            return Ok(super::EXIT_CONFIG);
+        };
+        match store.submit(&sample.join(&entry.file), &profile, entry.kind, quarter)? {
+            SubmitOutcome::Stored(r) | SubmitOutcome::AlreadyStored(r) => {
+                stored += 1;
+                if entry.kind == crate::schema::ExtractKind::Cases {
+                    people += r.records;
+                }
+                if entry.expect != "valid" {
+                    surprises += 1;
+                }
+            }
+            SubmitOutcome::Rejected(report) => {
+                writeln!(out, "   REJECTED {}", entry.file)?;
+                if entry.expect == "valid" {
+                    surprises += 1;
+                }
+                rejected.push(report);
+            }
+        }
+    }
+    writeln!(
+        out,
+        "   {stored} stored ({people} person-quarter records after merging rows), {} rejected.",
+        rejected.len()
+    )?;
+    for report in &rejected {
+        writeln!(
+            out,
+            "\n   --- What the intake worker is told about the rejected file ---\n{}",
+            report.to_text()
+        )?;
+    }
+    if surprises > 0 {
+        writeln!(
+            out,
+            "{surprises} files did not validate as the manifest expects."
+        )?;
+        return Ok(super::EXIT_DATA);
     }
     Ok(super::EXIT_OK)
 }

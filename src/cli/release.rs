@@ -13,8 +13,9 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// The quarter to release, YYYYQn.
     #[arg(long)]
-    pub period: String,
+    pub period: crate::schema::Quarter,
     /// A standard table (definitions, services, housing_outcome, ...), or `all`.
     #[arg(long, default_value = "all")]
     pub table: String,
@@ -83,7 +84,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             args.rho / n_cases as f64
         }
     };
-    let period = args.period.to_uppercase();
+    let period = args.period.to_string();
     let store = if args.dry_run {
         None
     } else {

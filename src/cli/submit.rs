@@ -95,7 +95,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
     };
     let file = args.file.display().to_string();
-    match store.submit(&args.file, &profile, args.kind, &args.quarter.to_string()) {
+    match store.submit(&args.file, &profile, args.kind, args.quarter) {
         Ok(SubmitOutcome::Stored(r)) | Ok(SubmitOutcome::AlreadyStored(r)) if args.json => {
             writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
             Ok(EXIT_OK)
@@ -244,37 +244,14 @@ mod remote {
                 status.as_u16(),
                 body["detail"].as_str().unwrap_or(&text)
             );
-            if let Some(report) = body.get("report") {
-                let list = |k: &str| report[k].as_array().cloned().unwrap_or_default();
-                for i in list("identifiers") {
-                    writeln!(
-                        out,
-                        "  column {}: {} in {} rows. {}",
-                        i["column"].as_str().unwrap_or("?"),
-                        i["description"].as_str().unwrap_or("identifier"),
-                        i["count"],
-                        i["fix"].as_str().unwrap_or("")
-                    )?;
-                }
-                for e in list("errors").iter().take(50) {
-                    writeln!(
-                        out,
-                        "  row {}, {}: {}",
-                        e["row"],
-                        e["field"].as_str().or(e["column"].as_str()).unwrap_or("-"),
-                        e["message"].as_str().unwrap_or("")
-                    )?;
-                }
-                for u in list("unknown_codes") {
-                    writeln!(
-                        out,
-                        "  {}: a code the profile does not map ({} rows); add to the profile: {}",
-                        u["field"].as_str().unwrap_or("?"),
-                        u["count"],
-                        u["profile_line"].as_str().unwrap_or("-")
-                    )?;
-                }
-                writeln!(out, "Nothing was stored.")?;
+            // The server's validation report, read into the same type and
+            // printed by the same renderer as a local submit's.
+            let report = body
+                .get("report")
+                .and_then(|r| serde_json::from_value::<crate::ingest::Report>(r.clone()).ok());
+            if let Some(report) = report {
+                write!(out, "{}", report.to_text())?;
+                writeln!(out, "\nNothing was stored.")?;
             }
         }
         Ok(match status.as_u16() {

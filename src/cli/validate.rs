@@ -57,7 +57,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let options = IngestOptions {
         kind: args.kind,
-        quarter: args.quarter.map(|q| q.to_string()),
+        quarter: args.quarter,
         read: ReadOptions {
             sheet: args.sheet.clone(),
             ..Default::default()

@@ -19,7 +19,9 @@ use std::sync::LazyLock;
 pub const SHARE_THRESHOLD: f64 = 0.3;
 
 /// Kinds of direct identifier (shared/domain/fields.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierKind {
     PersonName,

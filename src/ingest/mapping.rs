@@ -3,9 +3,11 @@
 //! A [`CodeMapper`] is built once per field from the profile. It accepts the
 //! profile's spellings, the canonical codes themselves (with `_` read as a
 //! space, so "debt bondage" is `debt_bondage`), the missing-data codes, and for
-//! tri-states the usual yes/no spellings in English and French. Lookups are
-//! cached per distinct cell: a cell of up to 16 bytes (nearly every code) is
-//! found again by its bytes in a small table, without hashing its text.
+//! tri-states the usual yes/no spellings in English and French. The mapper
+//! is immutable (part of the intake's plan, shared by every reader); each
+//! reader keeps a [`LookupCache`] per mapper, so a cell of up to 16 bytes
+//! (nearly every code) is found again by its bytes in a small table, without
+//! hashing its text.
 
 use super::profile::fold;
 use crate::schema::{CodeList, codes};
@@ -77,6 +79,11 @@ pub struct CodeMapper {
     pub list: &'static CodeList,
     fold: bool,
     map: HashMap<String, Mapped>,
+}
+
+/// One reader's memory of the cells a [`CodeMapper`] has already mapped.
+#[derive(Debug, Clone)]
+pub struct LookupCache {
     /// Cells of up to 16 bytes already met, found by their bytes without
     /// hashing or comparing text (open addressing, a few probes at most).
     recent: Box<[RecentCell; RECENT_SLOTS]>,
@@ -84,6 +91,16 @@ pub struct CodeMapper {
     recent_hits: Vec<Option<Hit>>,
     /// Longer cells already met.
     cache: HashMap<String, Option<Hit>>,
+}
+
+impl Default for LookupCache {
+    fn default() -> Self {
+        LookupCache {
+            recent: Box::new([RecentCell::default(); RECENT_SLOTS]),
+            recent_hits: Vec::new(),
+            cache: HashMap::default(),
+        }
+    }
 }
 
 const RECENT_SLOTS: usize = 64;
@@ -167,48 +184,51 @@ impl CodeMapper {
             list,
             fold: fold_values,
             map,
-            recent: Box::new([RecentCell::default(); RECENT_SLOTS]),
-            recent_hits: Vec::new(),
-            cache: HashMap::default(),
         }
     }
 
     /// Map one (non-empty) cell or item; None when it is not a known spelling.
-    pub fn map(&mut self, raw: &str) -> Option<Mapped> {
-        self.lookup(raw).map(|hit| hit.mapped)
+    pub fn map(&self, cache: &mut LookupCache, raw: &str) -> Option<Mapped> {
+        self.lookup(cache, raw).map(|hit| hit.mapped)
     }
 
-    /// Map one (non-empty) cell or item, with the code's position in the list.
-    pub fn lookup(&mut self, raw: &str) -> Option<Hit> {
+    /// Map one (non-empty) cell or item, with the code's position in the list;
+    /// `cache` remembers the answer for the next time this reader meets the cell.
+    pub fn lookup(&self, cache: &mut LookupCache, raw: &str) -> Option<Hit> {
+        let LookupCache {
+            recent,
+            recent_hits,
+            cache,
+        } = cache;
         if let Some(key) = short_key(raw.as_bytes()) {
             let hash = (key.0 ^ key.1.rotate_left(29) ^ raw.len() as u64)
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut slot = (hash >> 58) as usize % RECENT_SLOTS;
             for _ in 0..RECENT_PROBES {
-                let cell = self.recent[slot];
+                let cell = recent[slot];
                 if cell.len as usize == raw.len() && cell.key == key {
-                    return self.recent_hits[cell.hit as usize];
+                    return recent_hits[cell.hit as usize];
                 }
-                if cell.len == 0 && self.recent_hits.len() < 256 {
+                if cell.len == 0 && recent_hits.len() < 256 {
                     let hit = self.resolve(raw);
-                    self.recent[slot] = RecentCell {
+                    recent[slot] = RecentCell {
                         key,
                         len: raw.len() as u8,
-                        hit: self.recent_hits.len() as u8,
+                        hit: recent_hits.len() as u8,
                     };
-                    self.recent_hits.push(hit);
+                    recent_hits.push(hit);
                     return hit;
                 }
                 slot = (slot + 1) % RECENT_SLOTS;
             }
         }
         // A long cell, or a column with many spellings: the hashed cache.
-        if let Some(hit) = self.cache.get(raw) {
+        if let Some(hit) = cache.get(raw) {
             return *hit;
         }
         let hit = self.resolve(raw);
-        if self.cache.len() < 50_000 {
-            self.cache.insert(raw.to_string(), hit);
+        if cache.len() < 50_000 {
+            cache.insert(raw.to_string(), hit);
         }
         hit
     }
@@ -285,12 +305,19 @@ mod tests {
             ("Femme".to_string(), "woman".to_string()),
             ("F".to_string(), "woman".to_string()),
         ]);
-        let mut m = CodeMapper::new(&codes::GENDER, &values, true, false);
-        assert_eq!(m.map("femme"), Some(Mapped::Code("woman")));
-        assert_eq!(m.map(" F "), Some(Mapped::Code("woman")));
-        assert_eq!(m.map("Non Binary"), Some(Mapped::Code("non_binary")));
-        assert_eq!(m.map("not_collected"), Some(Mapped::Code("not_collected")));
-        assert_eq!(m.map("W"), None);
+        let m = CodeMapper::new(&codes::GENDER, &values, true, false);
+        let mut c = LookupCache::default();
+        assert_eq!(m.map(&mut c, "femme"), Some(Mapped::Code("woman")));
+        assert_eq!(m.map(&mut c, " F "), Some(Mapped::Code("woman")));
+        assert_eq!(
+            m.map(&mut c, "Non Binary"),
+            Some(Mapped::Code("non_binary"))
+        );
+        assert_eq!(
+            m.map(&mut c, "not_collected"),
+            Some(Mapped::Code("not_collected"))
+        );
+        assert_eq!(m.map(&mut c, "W"), None);
         assert_eq!(m.suggest("Wom"), Some("woman"));
     }
 
@@ -300,12 +327,13 @@ mod tests {
             ("Category W".to_string(), "woman".to_string()),
             ("Category M".to_string(), "man".to_string()),
         ]);
-        let mut m = CodeMapper::new(&codes::GENDER, &values, false, false);
+        let m = CodeMapper::new(&codes::GENDER, &values, false, false);
+        let mut c = LookupCache::default();
         for _ in 0..3 {
-            assert_eq!(m.map("Category W"), Some(Mapped::Code("woman")));
-            assert_eq!(m.map("Category M"), Some(Mapped::Code("man")));
-            assert_eq!(m.map("Category X"), None);
-            assert_eq!(m.map("Category"), None);
+            assert_eq!(m.map(&mut c, "Category W"), Some(Mapped::Code("woman")));
+            assert_eq!(m.map(&mut c, "Category M"), Some(Mapped::Code("man")));
+            assert_eq!(m.map(&mut c, "Category X"), None);
+            assert_eq!(m.map(&mut c, "Category"), None);
         }
     }
 
@@ -314,10 +342,11 @@ mod tests {
         for list in codes::ALL {
             assert!(code_slots(list).count() < u8::MAX as usize, "{}", list.name);
         }
-        let mut m = CodeMapper::new(&codes::GENDER, &BTreeMap::new(), true, false);
+        let m = CodeMapper::new(&codes::GENDER, &BTreeMap::new(), true, false);
+        let mut c = LookupCache::default();
         let slots: Vec<&str> = code_slots(&codes::GENDER).collect();
         for spelling in ["woman", "not collected", "unknown"] {
-            let hit = m.lookup(spelling).unwrap();
+            let hit = m.lookup(&mut c, spelling).unwrap();
             assert_eq!(Mapped::Code(slots[hit.slot as usize]), hit.mapped);
         }
     }
@@ -325,24 +354,30 @@ mod tests {
     #[test]
     fn exact_matching_when_folding_is_off() {
         let values = BTreeMap::from([("F".to_string(), "woman".to_string())]);
-        let mut m = CodeMapper::new(&codes::GENDER, &values, false, false);
-        assert_eq!(m.map("F"), Some(Mapped::Code("woman")));
-        assert_eq!(m.map("f"), None);
+        let m = CodeMapper::new(&codes::GENDER, &values, false, false);
+        let mut c = LookupCache::default();
+        assert_eq!(m.map(&mut c, "F"), Some(Mapped::Code("woman")));
+        assert_eq!(m.map(&mut c, "f"), None);
     }
 
     #[test]
     fn tri_states_know_yes_and_no_in_both_languages() {
-        let mut m = CodeMapper::new(&codes::TRI_STATE, &BTreeMap::new(), true, false);
-        assert_eq!(m.map("Oui"), Some(Mapped::Code("yes")));
-        assert_eq!(m.map("NON"), Some(Mapped::Code("no")));
-        assert_eq!(m.map("Inconnu"), Some(Mapped::Code("unknown")));
+        let m = CodeMapper::new(&codes::TRI_STATE, &BTreeMap::new(), true, false);
+        let mut c = LookupCache::default();
+        assert_eq!(m.map(&mut c, "Oui"), Some(Mapped::Code("yes")));
+        assert_eq!(m.map(&mut c, "NON"), Some(Mapped::Code("no")));
+        assert_eq!(m.map(&mut c, "Inconnu"), Some(Mapped::Code("unknown")));
     }
 
     #[test]
     fn none_means_a_known_empty_set() {
         let values = BTreeMap::from([("Aucun".to_string(), "none".to_string())]);
-        let mut m = CodeMapper::new(&codes::MEANS, &values, true, true);
-        assert_eq!(m.map("aucun"), Some(Mapped::NoneOf));
-        assert_eq!(m.map("Debt bondage"), Some(Mapped::Code("debt_bondage")));
+        let m = CodeMapper::new(&codes::MEANS, &values, true, true);
+        let mut c = LookupCache::default();
+        assert_eq!(m.map(&mut c, "aucun"), Some(Mapped::NoneOf));
+        assert_eq!(
+            m.map(&mut c, "Debt bondage"),
+            Some(Mapped::Code("debt_bondage"))
+        );
     }
 }

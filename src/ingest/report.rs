@@ -6,9 +6,14 @@
 
 use super::guard::IdentifierKind;
 use crate::schema::ExtractKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+
+/// A text of the report: a fixed phrase when safecount writes it, owned when
+/// a report is read back (a server's answer to `submit --server`).
+pub type Text = Cow<'static, str>;
 
 /// Row-level errors kept in detail; the rest are only counted.
 pub const MAX_DETAILED_ERRORS: usize = 200;
@@ -16,7 +21,7 @@ pub const MAX_DETAILED_ERRORS: usize = 200;
 /// A row-level or file-level problem's code, Frictionless-style; serialised
 /// as its kebab-case name (`type-error`, `missing-cell`, ...), the strings the
 /// report has always carried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
     /// A cell of the wrong kind: not a number, a date, a quarter.
@@ -80,7 +85,7 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportError {
     /// Row number as the file shows it (the header is row 1 in CSV and XLSX).
     pub row: Option<u64>,
@@ -93,19 +98,19 @@ pub struct ReportError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentifierReport {
     pub column: String,
     pub kind: IdentifierKind,
-    pub description: &'static str,
+    pub description: Text,
     /// "column name" or "values".
-    pub detected_by: &'static str,
+    pub detected_by: Text,
     pub rows: Vec<u64>,
     pub count: u64,
-    pub fix: &'static str,
+    pub fix: Text,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownCode {
     pub field: String,
     pub column: String,
@@ -117,10 +122,10 @@ pub struct UnknownCode {
     pub profile_line: Option<String>,
     /// Where that line goes in the profile.
     pub profile_table: String,
-    pub allowed: Vec<&'static str>,
+    pub allowed: Vec<Text>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub file: String,
     pub profile: String,
@@ -132,7 +137,7 @@ pub struct Report {
     pub records: u64,
     pub identifiers: Vec<IdentifierReport>,
     pub errors: Vec<ReportError>,
-    pub error_counts: BTreeMap<&'static str, u64>,
+    pub error_counts: BTreeMap<Text, u64>,
     pub unknown_codes: Vec<UnknownCode>,
     /// Further unknown spellings beyond the ones listed (the list is capped).
     pub unknown_codes_not_listed: u64,
@@ -170,7 +175,7 @@ impl Report {
         code: ErrorCode,
         message: String,
     ) {
-        *self.error_counts.entry(code.as_str()).or_default() += 1;
+        *self.error_counts.entry(code.as_str().into()).or_default() += 1;
         if self.errors.len() < MAX_DETAILED_ERRORS {
             self.errors.push(ReportError {
                 row,

@@ -23,6 +23,12 @@ impl PipelineSpec {
     }
 }
 
+/// One step of a path into the pipeline file: a key of a table, or an entry of an array.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 /// The pipeline file being checked: where each problem is, and how it is told.
 struct File<'a> {
     path: &'a Path,
@@ -33,38 +39,44 @@ impl File<'_> {
     /// The line of the value of `key` in the `index`-th `[[tables]]` entry,
     /// from the TOML parser's spans (else that entry's first line, else 1).
     fn table_line(&self, index: usize, key: &str) -> usize {
+        self.line_at(&[Step::Key("tables"), Step::Index(index), Step::Key(key)])
+    }
+
+    /// The line of the value of `key` in the table `[section]` (else the
+    /// section's first line, else 1).
+    fn key_line(&self, section: &str, key: &str) -> usize {
+        self.line_at(&[Step::Key(section), Step::Key(key)])
+    }
+
+    /// The line of the value at `path`, from the TOML parser's spans: as deep
+    /// as the path leads (a key that is absent gives its table's line; the
+    /// whole file, line 1).
+    fn line_at(&self, path: &[Step]) -> usize {
         use toml::de::{DeTable, DeValue};
         let Ok(root) = DeTable::parse(self.text) else {
             return 1;
         };
-        let entry = root
-            .get_ref()
-            .iter()
-            .find(|(k, _)| k.get_ref() == "tables")
-            .and_then(|(_, v)| match v.get_ref() {
-                DeValue::Array(a) => a.get(index),
+        let mut span = None;
+        let mut table: Option<&DeTable> = Some(root.get_ref());
+        let mut array: Option<&toml::de::DeArray> = None;
+        for step in path {
+            let value = match (step, table, array) {
+                (Step::Key(key), Some(t), _) => {
+                    t.iter().find(|(k, _)| k.get_ref() == *key).map(|(_, v)| v)
+                }
+                (Step::Index(i), _, Some(a)) => a.get(*i),
                 _ => None,
-            });
-        let Some(entry) = entry else { return 1 };
-        let span = match entry.get_ref() {
-            DeValue::Table(t) => t
-                .iter()
-                .find(|(k, _)| k.get_ref() == key)
-                .map_or(entry.span(), |(_, v)| v.span()),
-            _ => entry.span(),
-        };
-        self.text[..span.start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
-    }
-
-    /// The first line holding `needle` (1 when none does).
-    fn line_of(&self, needle: &str) -> usize {
-        self.text
-            .lines()
-            .position(|l| l.contains(needle))
-            .map_or(1, |i| i + 1)
+            };
+            let Some(value) = value else { break };
+            span = Some(value.span());
+            (table, array) = match value.get_ref() {
+                DeValue::Table(t) => (Some(t), None),
+                DeValue::Array(a) => (None, Some(a)),
+                _ => (None, None),
+            };
+        }
+        let start = span.map_or(0, |s| s.start.min(self.text.len()));
+        self.text[..start].matches('\n').count() + 1
     }
 
     fn invalid(&self, line: usize, message: String) -> PipelineError {
@@ -79,16 +91,22 @@ impl File<'_> {
     fn check_settings(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         if spec.inputs.periods.is_empty() {
             return Err(self.invalid(
-                self.line_of("periods"),
+                self.key_line("inputs", "periods"),
                 "inputs.periods lists no quarter".into(),
             ));
         }
-        for share in std::iter::once(spec.privacy.national_share)
-            .chain(spec.tables.iter().filter_map(|t| t.national_share))
-        {
+        let shares =
+            std::iter::once((
+                self.key_line("privacy", "national_share"),
+                spec.privacy.national_share,
+            ))
+            .chain(spec.tables.iter().enumerate().filter_map(|(i, t)| {
+                Some((self.table_line(i, "national_share"), t.national_share?))
+            }));
+        for (line, share) in shares {
             if !(0.0..0.9).contains(&share) {
                 return Err(self.invalid(
-                    self.line_of(&format!("national_share = {share}")),
+                    line,
                     format!(
                         "national_share must be at least 0 and below 0.9 (got {share}); the default is {DEFAULT_NATIONAL_SHARE}"
                     ),
@@ -164,7 +182,7 @@ impl File<'_> {
             || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)
         {
             return Err(self.invalid(
-                self.line_of("[returns]"),
+                self.line_at(&[Step::Key("returns")]),
                 "returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)".into(),
             ));
         }
@@ -183,20 +201,20 @@ impl File<'_> {
         if let Some(rho) = spec.privacy.rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(self.invalid(
-                    self.line_of("rho_per_period"),
+                    self.key_line("privacy", "rho_per_period"),
                     "privacy.rho_per_period must be a positive number".into(),
                 ));
             }
         }
         if !(0.5..1.0).contains(&spec.privacy.interval_level) {
             return Err(self.invalid(
-                self.line_of("interval_level"),
+                self.key_line("privacy", "interval_level"),
                 "privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)".into(),
             ));
         }
         if spec.tables.is_empty() {
             return Err(self.invalid(
-                self.line_of("[[tables]]"),
+                self.line_at(&[Step::Key("tables")]),
                 "the pipeline releases no table: add [[tables]] entries".into(),
             ));
         }
@@ -204,7 +222,7 @@ impl File<'_> {
             for l in &r.languages {
                 if Lang::parse(l).is_none() {
                     return Err(self.invalid(
-                        self.line_of("languages"),
+                        self.key_line("report", "languages"),
                         format!(
                             "report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""
                         ),
@@ -362,7 +380,7 @@ impl File<'_> {
         if let Some(rho) = spec.privacy.agency_rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(self.invalid(
-                    self.line_of("agency_rho_per_period"),
+                    self.key_line("privacy", "agency_rho_per_period"),
                     "privacy.agency_rho_per_period must be a positive number".into(),
                 ));
             }
@@ -379,7 +397,7 @@ impl File<'_> {
             match spec.privacy.total(scope) {
                 None if weighted > 0 => {
                     return Err(self.invalid(
-                        self.line_of("[privacy]"),
+                        self.line_at(&[Step::Key("privacy")]),
                         format!(
                             "privacy.{key} is needed to share the budget among the tables without their own rho"
                         ),
@@ -388,7 +406,7 @@ impl File<'_> {
                 Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
                     let solved = tables.iter().any(|t| t.half_width.is_some());
                     return Err(self.invalid(
-                        self.line_of(key),
+                        self.key_line("privacy", key),
                         format!(
                             "the tables' own rho{} add up to {explicit:.6}, leaving nothing of {key} = {total} for the others{}",
                             if solved {

@@ -232,55 +232,88 @@ pub fn table_in(
     standard(name, defs, accounting, layout).map(|t| layout.with_margins(t))
 }
 
-fn standard(
-    name: &str,
-    defs: &DefinitionSet,
+/// The part builders every standard table is made of, for one key layout
+/// and one accounting.
+struct Kit<'a> {
+    layout: &'a Layout,
     accounting: Accounting,
-    layout: &Layout,
-) -> Option<TableDef> {
-    let province = ("province".to_string(), layout.province_keys());
-    let spec = |dims: Vec<(String, Vec<String>)>, statistic: Statistic| MeasurementSpec {
-        dims,
-        statistic,
-        accounting,
-        open_keys_delta: None,
-    };
-    let count_by = |label: &str, dims: Vec<(&str, Vec<String>)>| Part {
-        label: label.to_string(),
-        prepare: std::iter::once(person_unit())
-            .chain(dims.iter().map(|(d, _)| layout.dim(d)))
-            .collect(),
-        spec: spec(
-            dims.into_iter().map(|(d, k)| (d.to_string(), k)).collect(),
-            Statistic::Count,
-        ),
-        weight: 1.0,
-        national: false,
-    };
-    // One count by province and one coded field.
-    let by_province = |field: &str, list: &'static CodeList| {
-        vec![count_by(
+    province: (String, Vec<String>),
+}
+
+impl Kit<'_> {
+    fn spec(&self, dims: Vec<(String, Vec<String>)>, statistic: Statistic) -> MeasurementSpec {
+        MeasurementSpec {
+            dims,
+            statistic,
+            accounting: self.accounting,
+            open_keys_delta: None,
+        }
+    }
+
+    fn part(&self, label: &str, prepare: Vec<Expr>, spec: MeasurementSpec) -> Part {
+        Part {
+            label: label.to_string(),
+            prepare,
+            spec,
+            weight: 1.0,
+            national: false,
+        }
+    }
+
+    /// People counted by coded fields.
+    fn count_by(&self, label: &str, dims: Vec<(&str, Vec<String>)>) -> Part {
+        let prepare = std::iter::once(person_unit())
+            .chain(dims.iter().map(|(d, _)| self.layout.dim(d)))
+            .collect();
+        let dims = dims.into_iter().map(|(d, k)| (d.to_string(), k)).collect();
+        self.part(label, prepare, self.spec(dims, Statistic::Count))
+    }
+
+    /// One count by province and one coded field.
+    fn by_province(&self, field: &str, list: &'static CodeList) -> Vec<Part> {
+        vec![self.count_by(
             "",
-            vec![("province", province.1.clone()), (field, keys(list))],
+            vec![("province", self.province.1.clone()), (field, keys(list))],
         )]
-    };
-    let returns_sum = |label: &str, value: Expr, upper: i64| Part {
-        label: label.to_string(),
-        prepare: vec![
+    }
+
+    /// People counted by province and a prepared dimension `dim` with keys `keys`.
+    fn count_by_province_and(&self, label: &str, dim: Expr, keys: (&str, Vec<String>)) -> Part {
+        self.part(
+            label,
+            vec![person_unit(), self.layout.province_dim(), dim],
+            self.spec(
+                vec![self.province.clone(), (keys.0.to_string(), keys.1)],
+                Statistic::Count,
+            ),
+        )
+    }
+
+    /// A clipped sum of a return's value by province (the agency is the unit).
+    fn returns_sum(&self, label: &str, value: Expr, upper: i64) -> Part {
+        let prepare = vec![
             col(UNIT),
-            layout.province_dim(),
+            self.layout.province_dim(),
             value
                 .fill_null(lit(0i64))
                 .cast(DataType::Int64)
                 .alias(VALUE),
-        ],
-        spec: spec(vec![province.clone()], Statistic::Sum { lower: 0, upper }),
-        weight: 1.0,
-        national: false,
-    };
-    // One count per service category, by province and the category's state:
-    // unknown, not_needed, or what `state` makes of its status (as text).
-    let per_category = |dim: &str, keys: Vec<String>, state: &dyn Fn(Expr) -> Expr| {
+        ];
+        let spec = self.spec(
+            vec![self.province.clone()],
+            Statistic::Sum { lower: 0, upper },
+        );
+        self.part(label, prepare, spec)
+    }
+
+    /// One count per service category, by province and the category's state:
+    /// unknown, not_needed, or what `state` makes of its status (as text).
+    fn per_category(
+        &self,
+        dim: &str,
+        keys: Vec<String>,
+        state: &dyn Fn(Expr) -> Expr,
+    ) -> Vec<Part> {
         codes::SERVICE_CATEGORY
             .codes
             .iter()
@@ -292,102 +325,178 @@ fn standard(
                     .then(lit("not_needed"))
                     .otherwise(state(col(&status).cast(DataType::String)))
                     .alias(dim);
-                Part {
-                    label: cat.to_string(),
-                    prepare: vec![person_unit(), layout.province_dim(), state],
-                    spec: spec(
-                        vec![province.clone(), (dim.to_string(), keys.clone())],
-                        Statistic::Count,
-                    ),
-                    weight: 1.0,
-                    national: false,
-                }
+                self.count_by_province_and(cat, state, (dim, keys.clone()))
             })
-            .collect::<Vec<Part>>()
+            .collect()
+    }
+
+    /// Each definition's membership (in, out, undetermined) by province.
+    fn definitions(&self, defs: &DefinitionSet) -> Vec<Part> {
+        let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
+        defs.definitions
+            .iter()
+            .map(|d| {
+                let dim = col(d.name.as_str())
+                    .cast(DataType::String)
+                    .alias("membership");
+                self.count_by_province_and(&d.name, dim, ("membership", membership.clone()))
+            })
+            .collect()
+    }
+
+    fn services(&self) -> Vec<Part> {
+        let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
+        status_keys.extend(keys(&codes::SERVICE_STATUS));
+        self.per_category("status", status_keys, &|status| {
+            status.fill_null(lit("unknown"))
+        })
+    }
+
+    /// The heat map's question only: met or unmet for lack of a place. Two
+    /// cells answer it instead of four in `services`, so a gap share carries
+    /// half the noise variance at the same rho.
+    fn service_gaps(&self) -> Vec<Part> {
+        let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
+            .iter()
+            .map(|(g, _)| g.to_string())
+            .collect();
+        outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
+        self.per_category("outcome", outcome_keys, &|status| {
+            SERVICE_OUTCOMES
+                .iter()
+                .rev()
+                .fold(lit("other"), |otherwise, (group, statuses)| {
+                    let statuses = Series::new("statuses".into(), statuses.to_vec());
+                    when(status.clone().is_in(lit(statuses).implode(), false))
+                        .then(lit(*group))
+                        .otherwise(otherwise)
+                })
+        })
+    }
+
+    fn shelter_nights(&self) -> Part {
+        let nights = col("shelter_nights").fill_null(lit(0i64)).alias(VALUE);
+        self.part(
+            "",
+            vec![person_unit(), self.layout.province_dim(), nights],
+            self.spec(
+                vec![self.province.clone()],
+                Statistic::Sum {
+                    lower: 0,
+                    upper: 92,
+                },
+            ),
+        )
+    }
+
+    fn exploitation(&self) -> Part {
+        let groups = ["sexual", "labour", "both", "other", "none", "unknown"]
+            .map(String::from)
+            .to_vec();
+        self.count_by_province_and("", exploitation_group(), ("exploitation_group", groups))
+    }
+
+    /// Citizenship: an open key set, released only where a noisy count passes a threshold.
+    fn citizenship(&self) -> Part {
+        let mut spec = self.spec(
+            vec![("citizenship".into(), keys(&codes::CITIZENSHIP))],
+            Statistic::Count,
+        );
+        spec.open_keys_delta = Some(OPEN_KEYS_DELTA);
+        self.part("", vec![person_unit(), code_dim("citizenship")], spec)
+    }
+
+    fn funding(&self) -> Vec<Part> {
+        codes::FUNDING_SOURCE
+            .codes
+            .iter()
+            .map(|src| {
+                let hundreds =
+                    col(format!("funding_{src}_cents").as_str()).floor_div(lit(10_000i64));
+                self.returns_sum(src, hundreds, 2_500)
+            })
+            .collect()
+    }
+
+    fn funding_term(&self) -> Part {
+        let total = codes::FUNDING_SOURCE
+            .codes
+            .iter()
+            .map(|src| {
+                col(format!("funding_{src}_cents").as_str())
+                    .fill_null(lit(0i64))
+                    .floor_div(lit(10_000i64))
+            })
+            .reduce(|a, b| a + b)
+            .expect("funding sources")
+            .cast(DataType::Int64)
+            .alias(VALUE);
+        self.part(
+            "",
+            vec![col(UNIT), code_dim("funding_term"), total],
+            self.spec(
+                vec![("funding_term".into(), keys(&codes::FUNDING_TERM))],
+                Statistic::Sum {
+                    lower: 0,
+                    upper: 10_000,
+                },
+            ),
+        )
+    }
+
+    fn beds(&self) -> Part {
+        let beds = codes::SHELTER_TYPE
+            .codes
+            .iter()
+            .filter(|t| **t != "none")
+            .map(|t| col(format!("beds_{t}").as_str()).fill_null(lit(0i64)))
+            .reduce(|a, b| a + b)
+            .expect("shelter types");
+        self.returns_sum("", beds, 200)
+    }
+}
+
+fn standard(
+    name: &str,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+    layout: &Layout,
+) -> Option<TableDef> {
+    let kit = Kit {
+        layout,
+        accounting,
+        province: ("province".to_string(), layout.province_keys()),
     };
-    let (title, source, classified, parts) = match name {
+    let province = || ("province", kit.province.1.clone());
+    use ExtractKind::{Cases, Returns};
+    let (title, source, parts) = match name {
         "people" => (
             "People served, by province",
-            ExtractKind::Cases,
-            false,
-            vec![count_by("", vec![("province", province.1.clone())])],
+            Cases,
+            vec![kit.count_by("", vec![province()])],
         ),
         "definitions" => (
             "People counted under each definition, by province and membership",
-            ExtractKind::Cases,
-            true,
-            defs.definitions
-                .iter()
-                .map(|d| Part {
-                    label: d.name.clone(),
-                    prepare: vec![
-                        person_unit(),
-                        layout.province_dim(),
-                        col(d.name.as_str())
-                            .cast(DataType::String)
-                            .alias("membership"),
-                    ],
-                    spec: spec(
-                        vec![
-                            province.clone(),
-                            (
-                                "membership".into(),
-                                MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
-                            ),
-                        ],
-                        Statistic::Count,
-                    ),
-                    weight: 1.0,
-                    national: false,
-                })
-                .collect(),
+            Cases,
+            kit.definitions(defs),
         ),
         "services" => (
             "Service needs and how they were met, by category and province",
-            ExtractKind::Cases,
-            false,
-            {
-                let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
-                status_keys.extend(keys(&codes::SERVICE_STATUS));
-                per_category("status", status_keys, &|status| {
-                    status.fill_null(lit("unknown"))
-                })
-            },
+            Cases,
+            kit.services(),
         ),
-        // The heat map's question only: met or unmet for lack of a place. Two
-        // cells answer it instead of four in `services`, so a gap share
-        // carries half the noise variance at the same rho.
         "service_gaps" => (
             "Service needs met or unmet, by category and province",
-            ExtractKind::Cases,
-            false,
-            {
-                let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
-                    .iter()
-                    .map(|(g, _)| g.to_string())
-                    .collect();
-                outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
-                per_category("outcome", outcome_keys, &|status| {
-                    SERVICE_OUTCOMES.iter().rev().fold(
-                        lit("other"),
-                        |otherwise, (group, statuses)| {
-                            let statuses = Series::new("statuses".into(), statuses.to_vec());
-                            when(status.clone().is_in(lit(statuses).implode(), false))
-                                .then(lit(*group))
-                                .otherwise(otherwise)
-                        },
-                    )
-                })
-            },
+            Cases,
+            kit.service_gaps(),
         ),
         "housing_outcome" => (
             "Housing need and outcome, by province",
-            ExtractKind::Cases,
-            false,
-            vec![count_by(
+            Cases,
+            vec![kit.count_by(
                 "",
                 vec![
-                    ("province", province.1.clone()),
+                    province(),
                     ("housing_need", keys(&codes::HOUSING_NEED)),
                     ("housing_outcome", keys(&codes::HOUSING_OUTCOME)),
                 ],
@@ -395,72 +504,33 @@ fn standard(
         ),
         "shelter_type" => (
             "Kind of shelter used, by province",
-            ExtractKind::Cases,
-            false,
-            by_province("shelter_type", &codes::SHELTER_TYPE),
+            Cases,
+            kit.by_province("shelter_type", &codes::SHELTER_TYPE),
         ),
         "shelter_nights" => (
             "Nights sheltered (each person's nights clipped to 0-92), by province",
-            ExtractKind::Cases,
-            false,
-            vec![Part {
-                label: String::new(),
-                prepare: vec![
-                    person_unit(),
-                    layout.province_dim(),
-                    col("shelter_nights").fill_null(lit(0i64)).alias(VALUE),
-                ],
-                spec: spec(
-                    vec![province.clone()],
-                    Statistic::Sum {
-                        lower: 0,
-                        upper: 92,
-                    },
-                ),
-                weight: 1.0,
-                national: false,
-            }],
+            Cases,
+            vec![kit.shelter_nights()],
         ),
         "trp_status" => (
             "Temporary Resident Permits for victims of trafficking, by status and province",
-            ExtractKind::Cases,
-            false,
-            by_province("trp_status", &codes::TRP_STATUS),
+            Cases,
+            kit.by_province("trp_status", &codes::TRP_STATUS),
         ),
         "exploitation" => (
             "Labour and sex trafficking: people by form of exploitation and province",
-            ExtractKind::Cases,
-            false,
-            vec![Part {
-                label: String::new(),
-                prepare: vec![person_unit(), layout.province_dim(), exploitation_group()],
-                spec: spec(
-                    vec![
-                        province.clone(),
-                        (
-                            "exploitation_group".into(),
-                            ["sexual", "labour", "both", "other", "none", "unknown"]
-                                .map(String::from)
-                                .to_vec(),
-                        ),
-                    ],
-                    Statistic::Count,
-                ),
-                weight: 1.0,
-                national: false,
-            }],
+            Cases,
+            vec![kit.exploitation()],
         ),
         "immigration_status" => (
             "Immigration status, by province",
-            ExtractKind::Cases,
-            false,
-            by_province("immigration_status", &codes::IMMIGRATION_STATUS),
+            Cases,
+            kit.by_province("immigration_status", &codes::IMMIGRATION_STATUS),
         ),
         "age_gender" => (
             "Age band and gender (national)",
-            ExtractKind::Cases,
-            false,
-            vec![count_by(
+            Cases,
+            vec![kit.count_by(
                 "",
                 vec![
                     ("age_band", keys(&codes::AGE_BAND)),
@@ -470,91 +540,28 @@ fn standard(
         ),
         "citizenship" => (
             "Citizenship (national; an open key set: a country appears only when its noisy count passes a threshold)",
-            ExtractKind::Cases,
-            false,
-            vec![Part {
-                label: String::new(),
-                prepare: vec![person_unit(), code_dim("citizenship")],
-                spec: MeasurementSpec {
-                    dims: vec![("citizenship".into(), keys(&codes::CITIZENSHIP))],
-                    statistic: Statistic::Count,
-                    accounting,
-                    open_keys_delta: Some(OPEN_KEYS_DELTA),
-                },
-                weight: 1.0,
-                national: false,
-            }],
+            Cases,
+            vec![kit.citizenship()],
         ),
         "funding" => (
             "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$250,000 per source and quarter), by source and province",
-            ExtractKind::Returns,
-            false,
-            codes::FUNDING_SOURCE
-                .codes
-                .iter()
-                .map(|src| {
-                    returns_sum(
-                        src,
-                        col(format!("funding_{src}_cents").as_str()).floor_div(lit(10_000i64)),
-                        2_500,
-                    )
-                })
-                .collect(),
+            Returns,
+            kit.funding(),
         ),
         "funding_term" => (
             "Total funding, in hundreds of dollars (each agency clipped to $0-$1,000,000 a quarter), by the term of the agency's largest agreement (national)",
-            ExtractKind::Returns,
-            false,
-            vec![Part {
-                label: String::new(),
-                prepare: vec![
-                    col(UNIT),
-                    code_dim("funding_term"),
-                    codes::FUNDING_SOURCE
-                        .codes
-                        .iter()
-                        .map(|src| {
-                            col(format!("funding_{src}_cents").as_str())
-                                .fill_null(lit(0i64))
-                                .floor_div(lit(10_000i64))
-                        })
-                        .reduce(|a, b| a + b)
-                        .expect("funding sources")
-                        .cast(DataType::Int64)
-                        .alias(VALUE),
-                ],
-                spec: spec(
-                    vec![("funding_term".into(), keys(&codes::FUNDING_TERM))],
-                    Statistic::Sum {
-                        lower: 0,
-                        upper: 10_000,
-                    },
-                ),
-                weight: 1.0,
-                national: false,
-            }],
+            Returns,
+            vec![kit.funding_term()],
         ),
         "beds" => (
             "Shelter beds at quarter end (each agency clipped to 0-200), by province",
-            ExtractKind::Returns,
-            false,
-            vec![returns_sum(
-                "",
-                codes::SHELTER_TYPE
-                    .codes
-                    .iter()
-                    .filter(|t| **t != "none")
-                    .map(|t| col(format!("beds_{t}").as_str()).fill_null(lit(0i64)))
-                    .reduce(|a, b| a + b)
-                    .expect("shelter types"),
-                200,
-            )],
+            Returns,
+            vec![kit.beds()],
         ),
         "turnaways" => (
             "People turned away for lack of capacity (each agency clipped to 0-300 a quarter), by province",
-            ExtractKind::Returns,
-            false,
-            vec![returns_sum("", col("turnaways"), 300)],
+            Returns,
+            vec![kit.returns_sum("", col("turnaways"), 300)],
         ),
         _ => return None,
     };
@@ -562,7 +569,7 @@ fn standard(
         name: STANDARD.iter().find(|n| **n == name)?.to_string(),
         title: title.to_string(),
         source,
-        classified,
+        classified: name == "definitions",
         parts,
     })
 }

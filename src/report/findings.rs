@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// A finding before the comparisons are corrected together.
+enum Entry {
+    Text(String),
+    Compared(Comparison),
+    /// Unmet housing need in one province: summarised with the others when inconclusive.
+    Housing(String, Comparison),
+    HousingSummary,
+}
+
 impl<'a> Builder<'a> {
     /// once every comparison of the report is known (see [`Builder::findings`]).
     pub(super) fn compare(&self, what: &str, series: &Series, unit: Unit) -> Option<Comparison> {
@@ -65,49 +74,13 @@ impl<'a> Builder<'a> {
     /// comparisons at once does not turn noise into findings.
     pub(super) fn findings(&self) -> Vec<String> {
         let lang = self.lang;
-        enum Entry {
-            Text(String),
-            Compared(Comparison),
-            /// Unmet housing need in one province: summarised with the others when inconclusive.
-            Housing(String, Comparison),
-            HousingSummary,
-        }
         let mut entries = Vec::new();
         let people = self.over_time(String::new(), |p| self.people(p));
         entries.extend(
             self.compare(lang.t("what_people_served"), &people, Unit::People)
                 .map(Entry::Compared),
         );
-        // How much the definition changes who is counted, in the last quarter.
-        if let Some(last) = self.periods.last() {
-            let meets: Vec<(String, Estimate)> = self
-                .definitions
-                .iter()
-                .filter_map(|d| {
-                    Some((
-                        d.clone(),
-                        self.national("definitions", last, Some(d), &[("membership", &["meets"])])?,
-                    ))
-                })
-                .collect();
-            let wide = meets.iter().max_by(|a, b| a.1.value.total_cmp(&b.1.value));
-            let narrow = meets.iter().min_by(|a, b| a.1.value.total_cmp(&b.1.value));
-            if let (Some(w), Some(n)) = (wide, narrow) {
-                if n.1.is_safe_denominator() && w.0 != n.0 {
-                    entries.push(Entry::Text(lang.fill(
-                        "finding_definitions",
-                        &[
-                            ("q", lang.quarter(last)),
-                            ("wide", lang.code_label(&w.0)),
-                            ("narrow", lang.code_label(&n.0)),
-                            ("a", lang.int(w.1.value)),
-                            ("b", lang.int(n.1.value)),
-                            ("f", lang.dec(w.1.value / n.1.value, 1)),
-                        ],
-                    )));
-                }
-            }
-        }
+        entries.extend(self.definitions_finding().map(Entry::Text));
         // Unmet housing need: every province with data; the inconclusive ones together.
         for series in self.unmet_by_province() {
             if series.points.iter().flatten().all(|e| e.hi() < 1.0) {
@@ -192,7 +165,50 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        // The largest service gap that the data can estimate.
+        out.extend(self.largest_gap_finding());
+        out
+    }
+
+    /// How much the definition changes who is counted, in the last quarter:
+    /// the widest definition's count against the narrowest's.
+    fn definitions_finding(&self) -> Option<String> {
+        let lang = self.lang;
+        let last = self.periods.last()?;
+        let meets: Vec<(String, Estimate)> = self
+            .definitions
+            .iter()
+            .filter_map(|d| {
+                Some((
+                    d.clone(),
+                    self.national("definitions", last, Some(d), &[("membership", &["meets"])])?,
+                ))
+            })
+            .collect();
+        let w = meets
+            .iter()
+            .max_by(|a, b| a.1.value.total_cmp(&b.1.value))?;
+        let n = meets
+            .iter()
+            .min_by(|a, b| a.1.value.total_cmp(&b.1.value))?;
+        if !n.1.is_safe_denominator() || w.0 == n.0 {
+            return None;
+        }
+        Some(lang.fill(
+            "finding_definitions",
+            &[
+                ("q", lang.quarter(last)),
+                ("wide", lang.code_label(&w.0)),
+                ("narrow", lang.code_label(&n.0)),
+                ("a", lang.int(w.1.value)),
+                ("b", lang.int(n.1.value)),
+                ("f", lang.dec(w.1.value / n.1.value, 1)),
+            ],
+        ))
+    }
+
+    /// The largest service gap that the data can estimate.
+    fn largest_gap_finding(&self) -> Option<String> {
+        let lang = self.lang;
         let mut best: Option<(f64, String, String, Estimate)> = None;
         for c in crate::schema::codes::SERVICE_CATEGORY.codes {
             for p in self.provinces.iter().copied() {
@@ -205,22 +221,18 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if let (Some((_, c, p, e)), Some(first), Some(last)) =
-            (best, self.quarters.first(), self.quarters.last())
-        {
-            out.push(lang.fill(
-                "finding_gap",
-                &[
-                    ("q", first.clone()),
-                    ("q2", last.clone()),
-                    ("service", lang.code_label(&c).to_lowercase()),
-                    ("province", lang.code_label(&p)),
-                    ("rate", lang.pct(e.value)),
-                    ("lo", lang.pct(e.lo().max(0.0))),
-                    ("hi", lang.pct(e.hi().min(1.0))),
-                ],
-            ));
-        }
-        out
+        let ((_, c, p, e), first, last) = (best?, self.quarters.first()?, self.quarters.last()?);
+        Some(lang.fill(
+            "finding_gap",
+            &[
+                ("q", first.clone()),
+                ("q2", last.clone()),
+                ("service", lang.code_label(&c).to_lowercase()),
+                ("province", lang.code_label(&p)),
+                ("rate", lang.pct(e.value)),
+                ("lo", lang.pct(e.lo().max(0.0))),
+                ("hi", lang.pct(e.hi().min(1.0))),
+            ],
+        ))
     }
 }

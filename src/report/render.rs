@@ -289,127 +289,10 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         });
     }
 
-    // Budget: from the ledger's statement beside the releases (every debit
-    // counts), else only what the releases read here spent, said as such.
-    let mut budget = Vec::new();
-    let (total_rho, eps, delta, threshold_delta, agency_rho) =
-        match &set.statement {
-            Some(st) => {
-                for p in st.periods.iter().filter(|p| {
-                    p.scope == crate::privacy::ledger::Scope::Person && p.spent_rho > 0.0
-                }) {
-                    budget.push(BudgetRow {
-                        period: lang.quarter(&p.period),
-                        rho: lang.dec(p.spent_rho, 3),
-                        tables: p.releases as usize,
-                    });
-                }
-                let agency: f64 = st
-                    .periods
-                    .iter()
-                    .filter(|p| p.scope == crate::privacy::ledger::Scope::Agency)
-                    .map(|p| p.spent_rho)
-                    .sum();
-                (
-                    st.person_rho,
-                    st.person_epsilon,
-                    st.person_delta,
-                    (st.person_delta - crate::privacy::ledger::CONVERSION_DELTA).max(0.0),
-                    agency,
-                )
-            }
-            None => {
-                let mut total = 0.0;
-                let mut thresholds = 0.0;
-                let mut agency = 0.0;
-                for p in &periods {
-                    let (person, agencies): (Vec<&data::LoadedRelease>, Vec<_>) = set
-                        .releases
-                        .iter()
-                        .filter(|r| &r.period == p)
-                        .partition(|r| r.provenance["budget_scope"] != "agency");
-                    let rho: f64 = person.iter().map(|r| num(&r.provenance["rho"])).sum();
-                    agency += agencies
-                        .iter()
-                        .map(|r| num(&r.provenance["rho"]))
-                        .sum::<f64>();
-                    thresholds += person
-                        .iter()
-                        .map(|r| num(&r.provenance["delta"]))
-                        .sum::<f64>();
-                    total += rho;
-                    budget.push(BudgetRow {
-                        period: lang.quarter(p),
-                        rho: lang.dec(rho, 3),
-                        tables: person.len(),
-                    });
-                }
-                let delta = crate::privacy::ledger::CONVERSION_DELTA + thresholds;
-                let eps = crate::privacy::ledger::zcdp_to_epsilon(
-                    total,
-                    crate::privacy::ledger::CONVERSION_DELTA,
-                );
-                (total, eps, delta, thresholds, agency)
-            }
-        };
-    let defs_release = set.releases.iter().find(|r| r.table == "definitions");
-    let definitions_version = defs_release
-        .map(|r| {
-            r.provenance["definitions_version"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
-        .unwrap_or_default();
-    let definitions: Vec<(String, String)> = defs_release
-        .and_then(|r| r.provenance["definitions"].as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .map(|d| {
-            let name = d["name"].as_str().unwrap_or_default().to_string();
-            let title = match lang {
-                Lang::En => d["title"].as_str().unwrap_or_default().to_string(),
-                Lang::Fr => lang.code_label(&name),
-            };
-            (name, title)
-        })
-        .collect();
+    let budget = BudgetSummary::of(set, &periods, lang);
+    let (definitions_version, definitions) = definitions_listed(set, lang);
 
-    let mut provenance: Vec<Vec<String>> = Vec::new();
-    let mut sorted: Vec<_> = set.releases.iter().collect();
-    sorted.sort_by(|a, b| (&a.period, &a.table).cmp(&(&b.period, &b.table)));
-    for r in sorted {
-        let p = &r.provenance;
-        let mut mechanisms: Vec<String> = p["parts"]
-            .as_array()
-            .map(|parts| {
-                parts
-                    .iter()
-                    .filter_map(|x| x["calibration"]["mechanism"].as_str())
-                    .map(|m| lang.code_label(m))
-                    .collect()
-            })
-            .unwrap_or_default();
-        mechanisms.dedup();
-        let inputs = p["inputs"].as_array().map(|a| a.len()).unwrap_or(0);
-        provenance.push(vec![
-            r.table.clone(),
-            lang.quarter(&r.period),
-            p["release_id"].as_str().unwrap_or_default().to_string(),
-            mechanisms.join(", "),
-            lang.dec(num(&p["rho"]), 4),
-            inputs.to_string(),
-            if p["request"]["definitions_version"].is_null() {
-                "–".into()
-            } else {
-                p["definitions_version"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            },
-            p["created_at"].as_str().unwrap_or_default().to_string(),
-        ]);
-    }
+    let provenance = provenance_rows(set, lang);
 
     let findings = b.findings();
     let first = b.quarters.first().cloned().unwrap_or_default();
@@ -431,15 +314,15 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         other_label => t("other_language"),
         findings => findings.clone(),
         sections => sections,
-        budget => budget,
+        budget => budget.rows,
         cumulative => lang.fill("methods_budget", &[
-            ("rho", lang.dec(total_rho, 3)),
-            ("eps", lang.dec(eps, 2)),
-            ("delta", format!("{delta:.1e}")),
+            ("rho", lang.dec(budget.total_rho, 3)),
+            ("eps", lang.dec(budget.epsilon, 2)),
+            ("delta", format!("{:.1e}", budget.delta)),
         ]),
-        delta_note => (threshold_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{threshold_delta:.1e}"))])),
+        delta_note => (budget.threshold_delta > 0.0).then(|| lang.fill("methods_budget_delta", &[("delta", format!("{:.1e}", budget.threshold_delta))])),
         budget_source_note => set.statement.is_none().then(|| t("methods_budget_files_only")),
-        agency_note => (agency_rho > 0.0).then(|| lang.fill("methods_budget_agency", &[("rho", lang.dec(agency_rho, 3))])),
+        agency_note => (budget.agency_rho > 0.0).then(|| lang.fill("methods_budget_agency", &[("rho", lang.dec(budget.agency_rho, 3))])),
         definitions_intro => lang.fill("methods_definitions", &[("version", definitions_version)]),
         definitions => definitions,
         provenance => provenance,
@@ -476,11 +359,182 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         path: path.clone(),
         source,
     })?;
-    // The same figures for analysts and scripts: every number the report
-    // shows, with its interval, flags and the releases it came from.
+    write_figures(set, out, lang, b.level, &periods, findings, figures_json)?;
+    Ok(Written {
+        lang,
+        html: path,
+        charts,
+    })
+}
+
+/// The privacy budget the report states: per quarter, and in total.
+struct BudgetSummary {
+    rows: Vec<BudgetRow>,
+    total_rho: f64,
+    epsilon: f64,
+    delta: f64,
+    /// The part of delta spent by thresholds (open key sets).
+    threshold_delta: f64,
+    /// What the agency-level (returns) releases spent, accounted apart.
+    agency_rho: f64,
+}
+
+impl BudgetSummary {
+    /// From the ledger's statement beside the releases (every debit counts),
+    /// else only what the releases read here spent, said as such.
+    fn of(set: &ReleaseSet, periods: &[String], lang: Lang) -> Self {
+        let mut budget = Vec::new();
+        let (total_rho, epsilon, delta, threshold_delta, agency_rho) = match &set.statement {
+            Some(st) => {
+                for p in st.periods.iter().filter(|p| {
+                    p.scope == crate::privacy::ledger::Scope::Person && p.spent_rho > 0.0
+                }) {
+                    budget.push(BudgetRow {
+                        period: lang.quarter(&p.period),
+                        rho: lang.dec(p.spent_rho, 3),
+                        tables: p.releases as usize,
+                    });
+                }
+                let agency: f64 = st
+                    .periods
+                    .iter()
+                    .filter(|p| p.scope == crate::privacy::ledger::Scope::Agency)
+                    .map(|p| p.spent_rho)
+                    .sum();
+                (
+                    st.person_rho,
+                    st.person_epsilon,
+                    st.person_delta,
+                    (st.person_delta - crate::privacy::ledger::CONVERSION_DELTA).max(0.0),
+                    agency,
+                )
+            }
+            None => {
+                let mut total = 0.0;
+                let mut thresholds = 0.0;
+                let mut agency = 0.0;
+                for p in periods {
+                    let (person, agencies): (Vec<&data::LoadedRelease>, Vec<_>) = set
+                        .releases
+                        .iter()
+                        .filter(|r| &r.period == p)
+                        .partition(|r| r.provenance["budget_scope"] != "agency");
+                    let rho: f64 = person.iter().map(|r| num(&r.provenance["rho"])).sum();
+                    agency += agencies
+                        .iter()
+                        .map(|r| num(&r.provenance["rho"]))
+                        .sum::<f64>();
+                    thresholds += person
+                        .iter()
+                        .map(|r| num(&r.provenance["delta"]))
+                        .sum::<f64>();
+                    total += rho;
+                    budget.push(BudgetRow {
+                        period: lang.quarter(p),
+                        rho: lang.dec(rho, 3),
+                        tables: person.len(),
+                    });
+                }
+                let delta = crate::privacy::ledger::CONVERSION_DELTA + thresholds;
+                let eps = crate::privacy::ledger::zcdp_to_epsilon(
+                    total,
+                    crate::privacy::ledger::CONVERSION_DELTA,
+                );
+                (total, eps, delta, thresholds, agency)
+            }
+        };
+        BudgetSummary {
+            rows: budget,
+            total_rho,
+            epsilon,
+            delta,
+            threshold_delta,
+            agency_rho,
+        }
+    }
+}
+
+/// The definitions version and each definition's name and title, from the definitions release.
+fn definitions_listed(set: &ReleaseSet, lang: Lang) -> (String, Vec<(String, String)>) {
+    let defs_release = set.releases.iter().find(|r| r.table == "definitions");
+    let definitions_version = defs_release
+        .map(|r| {
+            r.provenance["definitions_version"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    let definitions: Vec<(String, String)> = defs_release
+        .and_then(|r| r.provenance["definitions"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let name = d["name"].as_str().unwrap_or_default().to_string();
+            let title = match lang {
+                Lang::En => d["title"].as_str().unwrap_or_default().to_string(),
+                Lang::Fr => lang.code_label(&name),
+            };
+            (name, title)
+        })
+        .collect();
+    (definitions_version, definitions)
+}
+
+/// One row per release read: table, period, id, mechanisms, rho, inputs, definitions, time.
+fn provenance_rows(set: &ReleaseSet, lang: Lang) -> Vec<Vec<String>> {
+    let mut provenance: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<_> = set.releases.iter().collect();
+    sorted.sort_by(|a, b| (&a.period, &a.table).cmp(&(&b.period, &b.table)));
+    for r in sorted {
+        let p = &r.provenance;
+        let mut mechanisms: Vec<String> = p["parts"]
+            .as_array()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .filter_map(|x| x["calibration"]["mechanism"].as_str())
+                    .map(|m| lang.code_label(m))
+                    .collect()
+            })
+            .unwrap_or_default();
+        mechanisms.dedup();
+        let inputs = p["inputs"].as_array().map(|a| a.len()).unwrap_or(0);
+        provenance.push(vec![
+            r.table.clone(),
+            lang.quarter(&r.period),
+            p["release_id"].as_str().unwrap_or_default().to_string(),
+            mechanisms.join(", "),
+            lang.dec(num(&p["rho"]), 4),
+            inputs.to_string(),
+            if p["request"]["definitions_version"].is_null() {
+                "–".into()
+            } else {
+                p["definitions_version"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            },
+            p["created_at"].as_str().unwrap_or_default().to_string(),
+        ]);
+    }
+    provenance
+}
+
+/// The same figures for analysts and scripts: every number the report
+/// shows, with its interval, flags and the releases it came from.
+fn write_figures(
+    set: &ReleaseSet,
+    out: &Path,
+    lang: Lang,
+    level: f64,
+    periods: &[String],
+    findings: impl serde::Serialize,
+    figures_json: Vec<serde_json::Value>,
+) -> Result<(), ReportError> {
     let json = serde_json::json!({
         "language": lang.code(),
-        "interval_level": b.level,
+        "interval_level": level,
         "quarters": periods,
         "findings": findings,
         "figures": figures_json,
@@ -503,9 +557,5 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         path: json_path.clone(),
         source,
     })?;
-    Ok(Written {
-        lang,
-        html: path,
-        charts,
-    })
+    Ok(())
 }

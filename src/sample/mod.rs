@@ -200,7 +200,7 @@ pub struct ManifestEntry {
     pub file: String,
     pub profile: String,
     pub kind: ExtractKind,
-    pub quarter: Option<String>,
+    pub quarter: Option<crate::schema::Quarter>,
     /// "valid" or "rejected".
     pub expect: String,
 }
@@ -963,7 +963,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
                 file: rel(&path),
                 profile: rel(&profile_path),
                 kind: ExtractKind::Cases,
-                quarter: Some(quarter.to_string()),
+                quarter: quarter.parse().ok(),
                 expect: "valid".into(),
             });
         }
@@ -981,7 +981,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
                     file: rel(&path),
                     profile: rel(&profile_path),
                     kind: ExtractKind::Returns,
-                    quarter: Some(quarter.to_string()),
+                    quarter: quarter.parse().ok(),
                     expect: "valid".into(),
                 });
             }
@@ -993,7 +993,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
                 file: rel(&path),
                 profile: rel(&profile_path),
                 kind: ExtractKind::Cases,
-                quarter: Some("2025Q2".into()),
+                quarter: "2025Q2".parse().ok(),
                 expect: "rejected".into(),
             });
         }

@@ -4,7 +4,7 @@
 
 use super::upload::{self, StagedFile};
 use super::{AppState, Problem};
-use crate::schema::ExtractKind;
+use crate::schema::{ExtractKind, Quarter};
 use crate::store::{SubmitError, SubmitOutcome};
 use axum::http::StatusCode;
 
@@ -31,18 +31,15 @@ pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
     }
 }
 
-pub(super) fn check_quarter(quarter: &str) -> Result<String, Problem> {
-    quarter
-        .parse::<crate::schema::Quarter>()
-        .map(|q| q.to_string())
-        .map_err(|_| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                "bad-quarter",
-                "The quarter is not valid",
-                "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
-            )
-        })
+pub(super) fn check_quarter(quarter: &str) -> Result<Quarter, Problem> {
+    quarter.parse::<Quarter>().map_err(|_| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-quarter",
+            "The quarter is not valid",
+            "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
+        )
+    })
 }
 
 /// What a stored, repeated or refused upload answers: (status, JSON body).
@@ -58,20 +55,16 @@ pub(super) async fn submit(
     agency: &str,
     profile_id: Option<&str>,
     kind: ExtractKind,
-    quarter: &str,
+    quarter: Quarter,
     file_name: &str,
     staged: StagedFile,
 ) -> Result<Outcome, Problem> {
     let (id, profile) = state.profile_for(agency, profile_id)?;
     let _permit = state.check_permit().await?;
     let store = state.0.store.clone();
-    let (sha, name, quarter) = (
-        staged.sha256.clone(),
-        file_name.to_string(),
-        quarter.to_string(),
-    );
+    let (sha, name) = (staged.sha256.clone(), file_name.to_string());
     let result = tokio::task::spawn_blocking(move || {
-        store.submit_staged(staged.staged, &sha, &name, &profile, kind, &quarter)
+        store.submit_staged(staged.staged, &sha, &name, &profile, kind, quarter)
     })
     .await
     .map_err(|_| Problem::internal("Checking the file failed"))?;

@@ -117,7 +117,7 @@ struct Pending {
     agency: String,
     profile: String,
     kind: crate::schema::ExtractKind,
-    quarter: String,
+    quarter: crate::schema::Quarter,
     file_name: String,
     created: Instant,
 }

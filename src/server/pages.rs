@@ -218,7 +218,7 @@ async fn check(
             agency: agency.clone(),
             profile: profile_id,
             kind,
-            quarter: quarter.clone(),
+            quarter,
             file_name: name.clone(),
             created: Instant::now(),
         };
@@ -289,7 +289,7 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
         &agency,
         Some(&entry.profile),
         entry.kind,
-        &entry.quarter,
+        entry.quarter,
         &entry.file_name,
         staged,
     )

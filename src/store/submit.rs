@@ -8,7 +8,7 @@
 use super::{Store, StoreError, now};
 use crate::ingest::profile::FileFormat;
 use crate::ingest::{IngestError, IngestOptions, Profile, Report, validate_file};
-use crate::schema::ExtractKind;
+use crate::schema::{ExtractKind, Quarter};
 use polars::prelude::*;
 use rusqlite::{OptionalExtension, params};
 use std::path::Path;
@@ -72,7 +72,7 @@ impl Store {
         file: &Path,
         profile: &Profile,
         kind: ExtractKind,
-        quarter: &str,
+        quarter: Quarter,
     ) -> Result<SubmitOutcome, SubmitError> {
         let meta = std::fs::metadata(file)
             .map_err(|_| SubmitError::MissingInput(file.display().to_string()))?;
@@ -91,7 +91,7 @@ impl Store {
         file_name: &str,
         profile: &Profile,
         kind: ExtractKind,
-        quarter: &str,
+        quarter: Quarter,
     ) -> Result<SubmitOutcome, SubmitError> {
         use std::io::Write;
         let staged = self.stage(None, ".upload")?;
@@ -128,12 +128,10 @@ impl Store {
         file_name: &str,
         profile: &Profile,
         kind: ExtractKind,
-        quarter: &str,
+        quarter: Quarter,
     ) -> Result<SubmitOutcome, SubmitError> {
-        let quarter = quarter
-            .parse::<crate::schema::Quarter>()
-            .map_err(|e| SubmitError::Ingest(IngestError::BadQuarter(e)))?
-            .to_string();
+        let quarter_given = quarter;
+        let quarter = quarter.to_string();
         let agency = profile.agency.slug.clone();
         let sha256 = sha256.to_string();
         let size = staged
@@ -174,7 +172,7 @@ impl Store {
         )?;
         let options = IngestOptions {
             kind,
-            quarter: Some(quarter.clone()),
+            quarter: Some(quarter_given),
             ..Default::default()
         };
         let outcome =

@@ -2,7 +2,7 @@
 //! and crashes, totals from the ledger, the lifetime cap, the interval level
 //! outside a release's identity, and a ledger that must know its releases.
 
-use crate::support::{files_under, repo, safecount, submit_sample};
+use crate::support::{files_under, quarter, repo, safecount, submit_sample};
 use safecount::classify::DefinitionSet;
 use safecount::ingest::Profile;
 use safecount::privacy::Accounting;
@@ -199,7 +199,7 @@ fn the_reports_total_is_the_ledgers_with_a_superseded_input_and_a_custom_table()
         .join("sample-data/extracts/lakeshore-legal-clinic/lakeshore-legal-clinic-2025Q3.csv");
     let p = profile("lakeshore-legal-clinic");
     store
-        .submit(&file, &p, ExtractKind::Cases, "2025Q3")
+        .submit(&file, &p, ExtractKind::Cases, quarter("2025Q3"))
         .unwrap();
     ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();
     release::release(&store, &defs, &request("definitions", "2025Q3", 0.2, 0.95)).unwrap();
@@ -209,7 +209,7 @@ fn the_reports_total_is_the_ledgers_with_a_superseded_input_and_a_custom_table()
     let corrected = dir.path().join("lakeshore-legal-clinic-2025Q3.csv");
     std::fs::write(&corrected, bytes).unwrap();
     store
-        .submit(&corrected, &p, ExtractKind::Cases, "2025Q3")
+        .submit(&corrected, &p, ExtractKind::Cases, quarter("2025Q3"))
         .unwrap();
     release::release(&store, &defs, &request("definitions", "2025Q3", 0.2, 0.95)).unwrap();
     let mut custom = request("by_gender", "2025Q3", 0.1, 0.95);
@@ -250,7 +250,7 @@ fn a_lifetime_cap_refuses_the_release_that_would_cross_it() {
         let file = repo().join(format!(
             "sample-data/extracts/maison-esperance/maison-esperance-{q}.csv"
         ));
-        store.submit(&file, &p, ExtractKind::Cases, q).unwrap();
+        store.submit(&file, &p, ExtractKind::Cases, quarter(q)).unwrap();
         ledger::set_budget(&mut store.connect().unwrap(), q, 1.0, "test").unwrap();
     }
     ledger::set_lifetime(&mut store.connect().unwrap(), 0.3, "test").unwrap();
@@ -278,7 +278,7 @@ fn the_interval_level_is_not_part_of_a_release_and_costs_nothing() {
             &file,
             &profile("maison-esperance"),
             ExtractKind::Cases,
-            "2025Q3",
+            quarter("2025Q3"),
         )
         .unwrap();
     ledger::set_budget(&mut store.connect().unwrap(), "2025Q3", 1.0, "test").unwrap();

@@ -460,7 +460,7 @@ fn fuzz_the_mapper_never_panics_or_shows_a_person() {
     let dir = tempfile::tempdir().unwrap();
     let profile = Profile::canonical("fuzz-agency", None);
     let options = IngestOptions {
-        quarter: Some("2025Q4".into()),
+        quarter: "2025Q4".parse().ok(),
         ..Default::default()
     };
     let mut rng = rand::rng();

@@ -395,7 +395,7 @@ fn a_row_for_another_quarter_is_refused() {
         format!("{HEADER}aaaaaaaaaaaa0001,F,,,,,,,30,2025-05-10,\n"),
     );
     let options = IngestOptions {
-        quarter: Some("2025Q1".into()),
+        quarter: "2025Q1".parse().ok(),
         ..Default::default()
     };
     let outcome = validate_file(&file, &profile(dir.path()), &options).unwrap();
@@ -473,7 +473,8 @@ fn committed_sample_data_validates_with_the_binary_and_exit_codes() {
             "--kind",
             entry.kind.as_str(),
         ];
-        if let Some(q) = &entry.quarter {
+        let q = entry.quarter.map(|q| q.to_string());
+        if let Some(q) = &q {
             args.extend(["--quarter", q]);
         }
         let run = safecount(&root, &args);

@@ -142,3 +142,78 @@ fn the_servers_files_have_no_import_cycle() {
     }
     assert!(graph["api"].contains("intake") && graph["pages"].contains("intake"));
 }
+
+/// The code before its unit tests (`#[cfg(test)]` at the left margin).
+fn code_of(text: &str) -> &str {
+    text.find("\n#[cfg(test)]").map_or(text, |at| &text[..at])
+}
+
+/// Every function of `code` longer than `most` lines: (name, first line, length).
+/// A function ends at the first `}` line at its own indentation.
+fn long_functions(code: &str, most: usize) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let signature = trimmed
+            .trim_start_matches("pub ")
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("async ");
+        let Some(rest) = signature.strip_prefix("fn ") else {
+            continue;
+        };
+        if line.trim_end().ends_with(';') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let end = lines[i + 1..]
+            .iter()
+            .position(|l| l.trim() == "}" && l.len() - l.trim_start().len() == indent);
+        let length = end.map_or(0, |e| e + 2);
+        if length > most {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            long.push((name, i + 1, length));
+        }
+    }
+    long
+}
+
+#[test]
+fn source_files_and_functions_stay_small_enough_to_change() {
+    // The bar: no file over 800 lines, no function over 150, outside
+    // tests and the sample generator (whose population model is one long draw).
+    let src = repo().join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut big = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(&src).unwrap();
+        if rel.starts_with("sample") || rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = code_of(&text);
+        let lines = code.lines().count();
+        if lines > 800 {
+            big.push(format!("{}: {lines} lines", rel.display()));
+        }
+        for (name, at, length) in long_functions(code, 150) {
+            big.push(format!(
+                "{}:{at}: fn {name} is {length} lines",
+                rel.display()
+            ));
+        }
+    }
+    assert!(
+        big.is_empty(),
+        "too long to change safely:\n{}",
+        big.join("\n")
+    );
+    // The checker itself finds a long function.
+    let long = format!("fn f() {{\n{}}}\n", "    let x = 1;\n".repeat(160));
+    assert_eq!(long_functions(&long, 150).len(), 1);
+}

@@ -231,7 +231,7 @@ fn submit_sample(store: &Store, slug: &str, ext: &str, quarter: &str) -> SubmitO
         "sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"
     ));
     store
-        .submit(&file, &sample_profile(slug), ExtractKind::Cases, quarter)
+        .submit(&file, &sample_profile(slug), ExtractKind::Cases, crate::support::quarter(quarter))
         .unwrap()
 }
 
@@ -394,7 +394,7 @@ fn submissions_are_idempotent_supersede_and_a_rejection_leaves_nothing() {
             &corrected,
             &sample_profile("lakeshore-legal-clinic"),
             ExtractKind::Cases,
-            "2025Q3",
+            crate::support::quarter("2025Q3"),
         )
         .unwrap()
     {
@@ -423,7 +423,7 @@ fn submissions_are_idempotent_supersede_and_a_rejection_leaves_nothing() {
                 &bad,
                 &sample_profile("lakeshore-legal-clinic"),
                 ExtractKind::Cases,
-                "2025Q2"
+                crate::support::quarter("2025Q2")
             )
             .unwrap(),
         SubmitOutcome::Rejected(_)
@@ -531,9 +531,9 @@ fn truncation_keeps_every_sample_person_and_every_part_reads_its_own_columns() {
     let manifest = safecount::sample::read_manifest(&sample).unwrap();
     for entry in manifest.extracts.iter().filter(|e| e.expect == "valid") {
         let profile = Profile::load(&sample.join(&entry.profile)).unwrap();
-        let quarter = entry.quarter.clone().unwrap_or_default();
+        let quarter = entry.quarter.expect("the manifest gives every quarter");
         store
-            .submit(&sample.join(&entry.file), &profile, entry.kind, &quarter)
+            .submit(&sample.join(&entry.file), &profile, entry.kind, quarter)
             .unwrap();
     }
     let defs = safecount::classify::DefinitionSet::embedded();

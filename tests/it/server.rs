@@ -526,6 +526,55 @@ fn submit_server_uploads_through_the_api_and_checks_the_receipt() {
     assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
 }
 
+#[test]
+fn a_rejected_remote_submit_reads_as_a_local_one() {
+    let server = start(&["lakeshore-legal-clinic"], 10 << 20);
+    let bad = repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv");
+    let profile = repo().join("sample-data/profiles/lakeshore-legal-clinic.toml");
+    let store = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "submit",
+        bad.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--quarter",
+        "2025Q2",
+    ];
+    let local = safecount(
+        &repo(),
+        &[&args[..], &["--store", store.path().to_str().unwrap()]].concat(),
+    );
+    args.extend([
+        "--server",
+        &server.base,
+        "--token",
+        server.token("lakeshore-legal-clinic"),
+    ]);
+    let remote = safecount(&repo(), &args);
+    assert_eq!(
+        (local.code, remote.code),
+        (65, 65),
+        "{}{}",
+        remote.stdout,
+        remote.stderr
+    );
+    // The same renderer on the same report: only the file and profile lines
+    // (paths here, names on the server) may differ.
+    let body = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("File:") && !l.starts_with("Profile:"))
+            .map(String::from)
+            .collect()
+    };
+    assert!(body(&local.stdout).len() > 10, "{}", local.stdout);
+    assert!(
+        remote.stdout.contains("Nothing was stored."),
+        "{}",
+        remote.stdout
+    );
+    assert_eq!(body(&remote.stdout), body(&local.stdout));
+}
+
 /// The upload page, as an agency worker uses it, in headless Chromium driven
 /// through ChromeDriver (WebDriver over HTTP).
 #[test]

@@ -114,3 +114,8 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A quarter written YYYYQn, as the library takes it.
+pub fn quarter(text: &str) -> safecount::schema::Quarter {
+    text.parse().expect("a quarter")
+}

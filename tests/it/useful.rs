@@ -419,6 +419,42 @@ fn an_unknown_pool_or_a_pooled_returns_table_is_refused_with_its_line() {
 }
 
 #[test]
+fn a_bad_setting_is_located_by_its_key_not_by_the_first_line_that_mentions_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A comment and agency_rho_per_period both mention rho_per_period before
+    // the bad value; the national share of the second table, not the first.
+    for (privacy, tables, line, expected) in [
+        (
+            "# rho_per_period is per quarter\nagency_rho_per_period = 0.2\nrho_per_period = -1\n",
+            "",
+            "p.toml:7:",
+            "privacy.rho_per_period must be a positive number",
+        ),
+        (
+            "rho_per_period = 0.5\ninterval_level = 0.95\n",
+            "national_share = 0.1\n[[tables]]\ntable = \"services\"\nnational_share = 0.95\n",
+            "p.toml:12:",
+            "national_share must be at least 0",
+        ),
+    ] {
+        let p = write(
+            dir.path(),
+            "p.toml",
+            format!(
+                "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\"]\n[privacy]\n{privacy}[[tables]]\ntable = \"people\"\n{tables}"
+            ),
+        );
+        let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
+        assert_eq!(run.code, 78, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(line) && run.stderr.contains(expected),
+            "{line} {expected}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn an_agency_whose_profile_says_never_is_left_out_of_every_returns_table() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");

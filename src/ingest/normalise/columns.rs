@@ -249,22 +249,23 @@ pub(super) enum Builder {
 }
 
 impl Builder {
-    pub(super) fn empty_like(&self) -> Builder {
-        match self {
-            Builder::Codes(c) => {
-                Builder::Codes(c.list.map(CodeColumn::for_list).unwrap_or_default())
+    /// An empty builder for the values of `def`.
+    pub(super) fn for_field(def: &FieldDef) -> Builder {
+        match def.kind {
+            FieldKind::Code(list) => Builder::Codes(CodeColumn::for_list(list)),
+            FieldKind::PersonKey => Builder::Keys(KeyColumn::default()),
+            FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
+                Builder::Text(InternColumn::default())
             }
-            Builder::Keys(_) => Builder::Keys(KeyColumn::default()),
-            Builder::Text(_) => Builder::Text(InternColumn::default()),
-            Builder::Bools(_) => Builder::Bools(MaskColumns::default()),
-            Builder::Services { status, .. } => Builder::Services {
+            FieldKind::Set(_) => Builder::Bools(MaskColumns::default()),
+            FieldKind::Services => Builder::Services {
                 needed: MaskColumns::default(),
-                status: (0..status.len())
+                status: (0..codes::SERVICE_CATEGORY.codes.len())
                     .map(|_| CodeColumn::for_list(&codes::SERVICE_STATUS))
                     .collect(),
             },
-            Builder::Ints(_) => Builder::Ints(Vec::new()),
-            Builder::Floats(_) => Builder::Floats(Vec::new()),
+            FieldKind::Count { .. } | FieldKind::Cents => Builder::Ints(Vec::new()),
+            FieldKind::Decimal { .. } => Builder::Floats(Vec::new()),
         }
     }
 }

@@ -2,16 +2,25 @@
 //! cell, run the identifier guard, generalise quasi-identifiers and build the
 //! canonical records (a polars DataFrame, one row per person per quarter).
 //!
-//! The pass is streaming: rows are read once, each cell is mapped through a
-//! cached [`CodeMapper`] and pushed into a column builder; nothing but the
-//! canonical values is kept. A large CSV file is read in shares, one thread
-//! each, by forks of the pass merged back in file order (see `read::csv` for
-//! why the result is that of one reader). Several rows of one person are
-//! merged afterwards in one polars group-by (sets united, services combined,
-//! nights summed, other codes the last known value in file order).
+//! The work is split by stage:
+//! - [`Plan`] (`plan.rs`): the header checked and every canonical field's
+//!   [`Source`] resolved once, derived fields included (a quarter from a date,
+//!   an FSA and province from a postal code, an age band from an age);
+//!   immutable while rows are read.
+//! - [`Accumulator`] (`accumulator.rs`): what one reader gathers (column
+//!   builders, identifier scans, unknown-code tallies, key hashes). A large CSV
+//!   file is read in shares, one thread each, every share into its own
+//!   `Accumulator::new(&plan)`, merged back in file order (`run.rs`; see
+//!   `read::csv` for why the result is that of one reader).
+//! - `derive.rs` computes a row's derived values, `row.rs` converts each cell
+//!   by its field's kind (one converter per kind), `cells.rs` parses cells,
+//!   `columns.rs` builds the canonical columns.
+//! - `findings.rs` turns the tallies into the report's identifier findings and
+//!   unknown codes; `merge.rs` merges several rows of one person into one row
+//!   per person per quarter (the release's contribution bound relies on it).
 
 use super::guard::{self, ColumnScan, Finding, IdentifierKind};
-use super::mapping::{CodeMapper, Hit, Mapped, code_slots};
+use super::mapping::{CodeMapper, Hit, LookupCache, Mapped, code_slots};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
 use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
 use super::report::{ErrorCode, IdentifierReport, Report, UnknownCode};
@@ -33,7 +42,7 @@ use std::path::{Path, PathBuf};
 pub struct IngestOptions {
     pub kind: ExtractKind,
     /// The quarter being submitted; rows that say otherwise are errors.
-    pub quarter: Option<String>,
+    pub quarter: Option<crate::schema::Quarter>,
     pub read: ReadOptions,
 }
 
@@ -59,8 +68,6 @@ pub enum IngestError {
         profile: PathBuf,
         kind: &'static str,
     },
-    #[error(transparent)]
-    BadQuarter(#[from] crate::schema::NotAQuarter),
 }
 
 impl crate::exit::ExitCode for IngestError {
@@ -69,7 +76,6 @@ impl crate::exit::ExitCode for IngestError {
             IngestError::MissingInput(_) => crate::exit::NO_INPUT,
             // The profile cannot read this kind of extract: the profile is what to fix.
             IngestError::NoSection { .. } => crate::exit::CONFIG,
-            IngestError::BadQuarter(_) => crate::exit::USAGE,
         }
     }
 }
@@ -92,9 +98,6 @@ pub fn validate_file(
         profile: profile.path.clone(),
         kind: kind.as_str(),
     })?;
-    if let Some(q) = &options.quarter {
-        q.parse::<crate::schema::Quarter>()?;
-    }
     let mut report = Report::new(
         path.display().to_string(),
         profile.path.display().to_string(),
@@ -121,7 +124,7 @@ pub fn validate_file(
         }
     };
     lap("opened");
-    let mut pass = Pass::new(
+    let plan = Plan::new(
         profile,
         section,
         kind,
@@ -129,27 +132,45 @@ pub fn validate_file(
         source.headers(),
         &mut report,
     );
+    let mut rows = Accumulator::new(&plan);
     let threads = options
         .read
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if let Err(e) = pass.run(source.as_mut(), threads, &mut report) {
+    if let Err(e) = plan.run(&mut rows, source.as_mut(), threads, &mut report) {
         report.error(None, None, None, e.code(), e.to_string());
     }
     lap("rows read");
     // The file's bytes are no longer needed: free them before the frame is built.
     drop(source);
-    let records = pass.finish(&mut report);
+    let records = plan.finish(rows, &mut report);
     lap("records built");
     report.finish();
     Ok(Outcome { report, records })
 }
 
-/// Where one canonical field's value comes from, resolved against the header.
+/// Where one canonical field's value comes from, resolved against the header
+/// when the plan is made; the row loop dispatches on it, never on a field's name.
 #[derive(Clone)]
 enum Source {
+    /// Not in the extract: null, or `not_collected` for a coded field.
     Default,
     Constant(&'static str),
+    /// The submitting agency, from the profile.
+    Agency,
+    /// The agency's pseudonym for the person, from the plan's person-key column.
+    PersonKey,
+    /// A quarter column if there is one, else the quarter of the row's date,
+    /// else the quarter being submitted.
+    Quarter {
+        col: Option<usize>,
+    },
+    /// An FSA column if there is one, else the FSA of the row's postal code.
+    Fsa {
+        col: Option<usize>,
+    },
+    /// A code computed from another column by a generaliser.
+    Derived(Derivation),
     Code {
         col: usize,
         mapper: CodeMapper,
@@ -182,26 +203,37 @@ enum Source {
         col: usize,
         max: f64,
     },
-    Text {
-        col: usize,
-    },
 }
 
+/// A coded field computed by a generaliser rather than read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Derivation {
+    /// The age band, from an exact age or a birth year.
+    AgeBand,
+    /// Whether the person was a minor when recruited, from the age at recruitment.
+    MinorAtRecruitment,
+}
+
+mod accumulator;
 mod cells;
 mod columns;
+mod derive;
+mod findings;
 mod merge;
-mod pass;
 mod plan;
 mod row;
+mod run;
 
+use accumulator::Accumulator;
 use cells::*;
 use columns::*;
 use merge::*;
+use plan::Plan;
 
+/// One canonical field and where its value comes from.
 struct FieldPlan {
     def: &'static FieldDef,
     source: Source,
-    builder: Builder,
 }
 
 /// Values derived by generalisation for the current row.
@@ -212,8 +244,11 @@ struct Derived {
     minor: Option<&'static str>,
     fsa: Option<String>,
     fsa_province: Option<&'static str>,
+    /// A birth year was given but no quarter to count the age from.
+    birth_year_without_quarter: bool,
 }
 
+/// The columns a profile generalises: read, turned into coarser values, and never stored.
 #[derive(Clone)]
 struct Generalisers {
     age: Option<usize>,
@@ -224,38 +259,23 @@ struct Generalisers {
     postal: Option<usize>,
 }
 
+impl Generalisers {
+    fn columns(&self) -> impl Iterator<Item = usize> {
+        [
+            self.age,
+            self.age_at_recruitment,
+            self.birth_year,
+            self.date,
+            self.postal,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 struct UnknownTally {
     count: u64,
     rows: Vec<u64>,
-}
-
-struct Pass<'p> {
-    profile: &'p Profile,
-    kind: ExtractKind,
-    truthy: Vec<String>,
-    falsy: Vec<String>,
-    quarter_option: Option<String>,
-    labels: Vec<String>,
-    width: usize,
-    person_key: Option<usize>,
-    plans: Vec<FieldPlan>,
-    gz: Generalisers,
-    scans: Vec<(usize, ColumnScan)>,
-    header_findings: Vec<(usize, IdentifierKind, u64, Vec<u64>)>,
-    unknown: HashMap<(usize, usize, String), UnknownTally>,
-    /// Canonical columns already built from rows read (by this pass or by
-    /// forks that read later shares of the file), in file order; each is its
-    /// own chunk of the canonical frame.
-    built: Vec<PolarsResult<DataFrame>>,
-    /// Hashes of the quarters of a return seen, to refuse a second row for one.
-    keys_seen: PlHashSet<u64>,
-    /// Hashes of (person key, quarter) of every case row, to know whether rows must be merged.
-    key_hashes: Vec<u64>,
-    key_hasher: PlRandomState,
-    rows_accepted: usize,
-    /// How many of them are in `built`.
-    rows_built: usize,
-    birth_year_without_quarter: bool,
 }
 
 fn col_index(headers: &[String], name: &str) -> Option<usize> {

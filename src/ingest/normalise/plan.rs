@@ -1,8 +1,78 @@
-//! A pass's plan: the header checked and every canonical field's source resolved against it (mappers, generalisers, identifier scans).
+//! The plan of an intake: the header checked and every canonical field's
+//! source resolved against it once (mappers, generalisers, identifier scans).
+//! A plan is immutable while rows are read, and shared by every reader.
 
 use super::*;
 
-impl<'p> Pass<'p> {
+/// What every reader of one extract shares.
+pub(super) struct Plan<'p> {
+    pub(super) profile: &'p Profile,
+    pub(super) kind: ExtractKind,
+    /// Folded spellings of yes and no in flag columns.
+    pub(super) truthy: Vec<String>,
+    pub(super) falsy: Vec<String>,
+    /// The quarter being submitted, if the caller gave one.
+    pub(super) quarter_option: Option<String>,
+    /// Each column's label for messages ([`label_of`]).
+    pub(super) labels: Vec<String>,
+    /// How many cells a row must have.
+    pub(super) width: usize,
+    pub(super) person_key: Option<usize>,
+    /// The canonical fields in schema order.
+    pub(super) fields: Vec<FieldPlan>,
+    /// The province field, which a postal code settles when the extract does not know it.
+    pub(super) province: Option<usize>,
+    pub(super) generalisers: Generalisers,
+    /// Columns the identifier guard scans by value: every column not read as a
+    /// checked code, and the person key.
+    pub(super) scanned: Vec<usize>,
+    /// Unread columns whose name says they hold personal data.
+    pub(super) flagged_headers: Vec<(usize, IdentifierKind)>,
+    /// Hashes (person key, quarter) the same way in every reader.
+    pub(super) key_hasher: PlRandomState,
+}
+
+/// Finds the columns the profile names, remembering which are read.
+struct Resolver<'h> {
+    profile: &'h Profile,
+    headers: &'h [String],
+    used: Vec<bool>,
+}
+
+impl Resolver<'_> {
+    /// The column `name`, or an error in `report` naming the file's columns
+    /// (those whose names do not look like personal data).
+    fn resolve(&mut self, name: &str, what: &str, report: &mut Report) -> Option<usize> {
+        if let Some(i) = col_index(self.headers, name) {
+            self.used[i] = true;
+            return Some(i);
+        }
+        let safe: Vec<&str> = self
+            .headers
+            .iter()
+            .filter(|h| guard::detect(h).is_none())
+            .map(String::as_str)
+            .collect();
+        report.error(
+            None,
+            Some(&format!("\"{name}\"")),
+            None,
+            ErrorCode::MissingLabel,
+            format!(
+                "the profile reads {what} from a column \"{name}\", which this file does not have (line {} of the profile). The file's columns are: {}",
+                self.profile.line_of(&format!("\"{name}\"")),
+                safe.join(", ")
+            ),
+        );
+        None
+    }
+
+    fn column(&mut self, name: Option<&str>, what: &str, report: &mut Report) -> Option<usize> {
+        name.and_then(|c| self.resolve(c, what, report))
+    }
+}
+
+impl<'p> Plan<'p> {
     pub(super) fn new(
         profile: &'p Profile,
         section: &'p ExtractProfile,
@@ -11,89 +81,94 @@ impl<'p> Pass<'p> {
         headers: &[String],
         report: &mut Report,
     ) -> Self {
-        let labels: Vec<String> = headers
+        let labels = check_labels(headers, report);
+        let mut columns = Resolver {
+            profile,
+            headers,
+            used: vec![false; headers.len()],
+        };
+        let person_key = columns.column(section.person_key.as_deref(), "the person key", report);
+        let generalisers = Self::generalisers(section, &mut columns, report);
+        let fields: Vec<FieldPlan> = kind
+            .fields()
             .iter()
-            .enumerate()
-            .map(|(i, h)| label_of(i, h))
+            .map(|def| FieldPlan {
+                def,
+                source: Self::source_of(def, profile, section, &generalisers, &mut columns, report),
+            })
             .collect();
-        // Duplicate and blank labels.
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        // The guard looks at every column that is not a checked code column.
+        let generalised: Vec<usize> = generalisers.columns().collect();
+        let mut scanned = Vec::new();
+        let mut flagged_headers = Vec::new();
         for (i, h) in headers.iter().enumerate() {
-            if h.is_empty() {
+            if generalised.contains(&i) {
                 continue;
             }
-            if let Some(first) = seen.insert(fold(h), i) {
-                report.error(
-                    None,
-                    Some(&labels[i]),
-                    None,
-                    ErrorCode::DuplicateLabel,
-                    format!(
-                        "columns {} and {} have the same name: rename one of them in the export",
-                        first + 1,
-                        i + 1
-                    ),
-                );
+            if !columns.used[i] || person_key == Some(i) {
+                scanned.push(i);
+            }
+            if !columns.used[i] {
+                if let Some(k) = guard::header_kind(h) {
+                    flagged_headers.push((i, k));
+                }
+                if !h.is_empty() {
+                    report.ignored_columns.push(labels[i].clone());
+                }
             }
         }
-        let mut used = vec![false; headers.len()];
-        let mut resolve = |name: &str, what: &str, report: &mut Report| -> Option<usize> {
-            match col_index(headers, name) {
-                Some(i) => {
-                    used[i] = true;
-                    Some(i)
-                }
-                None => {
-                    let safe: Vec<&str> = headers
-                        .iter()
-                        .filter(|h| guard::detect(h).is_none())
-                        .map(String::as_str)
-                        .collect();
-                    report.error(
-                        None,
-                        Some(&format!("\"{name}\"")),
-                        None,
-                        ErrorCode::MissingLabel,
-                        format!(
-                            "the profile reads {what} from a column \"{name}\", which this file does not have (line {} of the profile). The file's columns are: {}",
-                            profile.line_of(&format!("\"{name}\"")),
-                            safe.join(", ")
-                        ),
-                    );
-                    None
-                }
+        let spellings = |given: &Option<Vec<String>>, defaults: &[&str]| -> Vec<String> {
+            match given {
+                Some(v) => v.iter().map(|s| fold(s)).collect(),
+                None => defaults.iter().map(|s| fold(s)).collect(),
             }
         };
-        let person_key = section
-            .person_key
-            .as_deref()
-            .and_then(|pk| resolve(pk, "the person key", report));
+        Plan {
+            profile,
+            kind,
+            truthy: spellings(
+                &section.truthy,
+                &["1", "yes", "y", "oui", "o", "x", "true", "vrai"],
+            ),
+            falsy: spellings(&section.falsy, &["0", "no", "n", "non", "false", "faux"]),
+            quarter_option: options.quarter.map(|q| q.to_string()),
+            width: headers.len(),
+            labels,
+            person_key,
+            province: fields.iter().position(|f| f.def.name == "province"),
+            fields,
+            generalisers,
+            scanned,
+            flagged_headers,
+            key_hasher: PlRandomState::default(),
+        }
+    }
+
+    /// The generalised columns, each listed in the report's "generalised" line.
+    fn generalisers(
+        section: &ExtractProfile,
+        columns: &mut Resolver,
+        report: &mut Report,
+    ) -> Generalisers {
         let g = &section.generalise;
         let gz = Generalisers {
-            age: g
-                .age
-                .as_deref()
-                .and_then(|c| resolve(c, "exact age", report)),
-            age_at_recruitment: g
-                .age_at_recruitment
-                .as_deref()
-                .and_then(|c| resolve(c, "age at recruitment", report)),
-            birth_year: g
-                .birth_year
-                .as_deref()
-                .and_then(|c| resolve(c, "birth year", report)),
-            date: g
-                .quarter_from_date
-                .as_deref()
-                .and_then(|c| resolve(c, "the date that gives the quarter", report)),
+            age: columns.column(g.age.as_deref(), "exact age", report),
+            age_at_recruitment: columns.column(
+                g.age_at_recruitment.as_deref(),
+                "age at recruitment",
+                report,
+            ),
+            birth_year: columns.column(g.birth_year.as_deref(), "birth year", report),
+            date: columns.column(
+                g.quarter_from_date.as_deref(),
+                "the date that gives the quarter",
+                report,
+            ),
             date_format: section
                 .date_format
                 .clone()
                 .unwrap_or_else(|| "%Y-%m-%d".into()),
-            postal: g
-                .postal_code
-                .as_deref()
-                .and_then(|c| resolve(c, "the postal code", report)),
+            postal: columns.column(g.postal_code.as_deref(), "the postal code", report),
         };
         for (what, col) in [
             ("exact age -> age band", gz.age),
@@ -109,118 +184,62 @@ impl<'p> Pass<'p> {
                 report.generalised.push(what.to_string());
             }
         }
-        let mut plans = Vec::new();
-        for def in kind.fields() {
-            let empty_mapping = FieldMapping::default();
-            let mapping = section.fields.get(def.name).unwrap_or(&empty_mapping);
-            let fold_values = mapping.fold.unwrap_or(section.fold);
-            let mapped = section.fields.contains_key(def.name);
-            let source = if !mapped {
-                match (def.name, &profile.agency.province) {
-                    ("province", Some(p)) => Source::Constant(
-                        codes::PROVINCE
-                            .codes
-                            .iter()
-                            .find(|c| *c == p)
-                            .copied()
-                            .unwrap_or("not_collected"),
-                    ),
-                    _ => Source::Default,
-                }
-            } else {
-                Self::source_for(def, mapping, fold_values, &mut resolve, report)
-            };
-            let builder = match def.kind {
-                FieldKind::Code(list) => Builder::Codes(CodeColumn::for_list(list)),
-                FieldKind::PersonKey => Builder::Keys(KeyColumn::default()),
-                FieldKind::Quarter | FieldKind::Agency | FieldKind::Fsa => {
-                    Builder::Text(InternColumn::default())
-                }
-                FieldKind::Set(_) => Builder::Bools(MaskColumns::default()),
-                FieldKind::Services => Builder::Services {
-                    needed: MaskColumns::default(),
-                    status: (0..codes::SERVICE_CATEGORY.codes.len())
-                        .map(|_| CodeColumn::for_list(&codes::SERVICE_STATUS))
-                        .collect(),
-                },
-                FieldKind::Count { .. } | FieldKind::Cents => Builder::Ints(Vec::new()),
-                FieldKind::Decimal { .. } => Builder::Floats(Vec::new()),
-            };
-            plans.push(FieldPlan {
-                def,
-                source,
-                builder,
-            });
-        }
-        // The guard looks at every column that is not a checked code column.
-        let mut scans = Vec::new();
-        let mut header_findings = Vec::new();
-        let generalised: Vec<usize> = [
-            gz.age,
-            gz.age_at_recruitment,
-            gz.birth_year,
-            gz.date,
-            gz.postal,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        for (i, h) in headers.iter().enumerate() {
-            if generalised.contains(&i) {
-                continue;
+        gz
+    }
+
+    /// Where `def`'s value comes from: a generaliser that computes it, the
+    /// profile's mapping of it, or (not mapped) a constant or nothing.
+    fn source_of(
+        def: &'static FieldDef,
+        profile: &Profile,
+        section: &ExtractProfile,
+        gz: &Generalisers,
+        columns: &mut Resolver,
+        report: &mut Report,
+    ) -> Source {
+        let source = match section.fields.get(def.name) {
+            Some(mapping) => {
+                let fold_values = mapping.fold.unwrap_or(section.fold);
+                Self::mapped_source(def, mapping, fold_values, columns, report)
             }
-            let is_key = person_key == Some(i);
-            if !used[i] || is_key {
-                scans.push((i, ColumnScan::default()));
-            }
-            if !used[i] {
-                if let Some(k) = guard::header_kind(h) {
-                    header_findings.push((i, k, 0, Vec::new()));
+            None => match def.kind {
+                FieldKind::Code(list) if def.name == "province" => {
+                    match profile.agency.province.as_deref() {
+                        Some(p) => Source::Constant(
+                            list.codes
+                                .iter()
+                                .find(|c| **c == p)
+                                .copied()
+                                .unwrap_or("not_collected"),
+                        ),
+                        None => Source::Default,
+                    }
                 }
-                if !h.is_empty() {
-                    report.ignored_columns.push(labels[i].clone());
-                }
+                FieldKind::Quarter => Source::Quarter { col: None },
+                FieldKind::Fsa => Source::Fsa { col: None },
+                FieldKind::Agency => Source::Agency,
+                FieldKind::PersonKey => Source::PersonKey,
+                _ => Source::Default,
+            },
+        };
+        // A generaliser's value takes the place of a mapped column.
+        match def.name {
+            "age_band" if gz.age.is_some() || gz.birth_year.is_some() => {
+                Source::Derived(Derivation::AgeBand)
             }
-        }
-        let truthy = section.truthy.clone().unwrap_or_else(|| {
-            ["1", "yes", "y", "oui", "o", "x", "true", "vrai"]
-                .map(String::from)
-                .to_vec()
-        });
-        let falsy = section.falsy.clone().unwrap_or_else(|| {
-            ["0", "no", "n", "non", "false", "faux"]
-                .map(String::from)
-                .to_vec()
-        });
-        Pass {
-            profile,
-            kind,
-            truthy: truthy.iter().map(|s| fold(s)).collect(),
-            falsy: falsy.iter().map(|s| fold(s)).collect(),
-            quarter_option: options.quarter.as_ref().map(|q| q.to_uppercase()),
-            width: headers.len(),
-            labels,
-            person_key,
-            plans,
-            gz,
-            scans,
-            header_findings,
-            unknown: HashMap::new(),
-            built: Vec::new(),
-            keys_seen: PlHashSet::default(),
-            key_hashes: Vec::new(),
-            key_hasher: PlRandomState::default(),
-            rows_accepted: 0,
-            rows_built: 0,
-            birth_year_without_quarter: false,
+            "minor_at_recruitment" if gz.age_at_recruitment.is_some() => {
+                Source::Derived(Derivation::MinorAtRecruitment)
+            }
+            _ => source,
         }
     }
 
-    pub(super) fn source_for(
+    /// The source of a field the profile maps.
+    fn mapped_source(
         def: &'static FieldDef,
         m: &FieldMapping,
         fold_values: bool,
-        resolve: &mut impl FnMut(&str, &str, &mut Report) -> Option<usize>,
+        columns: &mut Resolver,
         report: &mut Report,
     ) -> Source {
         let what = format!("field {}", def.name);
@@ -232,14 +251,16 @@ impl<'p> Pass<'p> {
                 .copied()
                 .unwrap_or("not_collected")
         };
-        let unresolved = Source::Default;
+        let column = |columns: &mut Resolver, report: &mut Report| {
+            columns.column(m.column.as_deref(), &what, report)
+        };
         match def.kind {
             FieldKind::Code(list) => {
                 if let Some(v) = &m.value {
                     return Source::Constant(constant(list, v));
                 }
-                let Some(col) = m.column.as_deref().and_then(|c| resolve(c, &what, report)) else {
-                    return unresolved;
+                let Some(col) = column(columns, report) else {
+                    return Source::Default;
                 };
                 let empty = m
                     .empty
@@ -258,83 +279,126 @@ impl<'p> Pass<'p> {
                         .flags
                         .iter()
                         .filter_map(|(c, code)| {
-                            Some((resolve(c, &what, report)?, list.index(code)?))
+                            Some((columns.resolve(c, &what, report)?, list.index(code)?))
                         })
                         .collect();
                     return Source::Flags { cols };
                 }
-                let Some(col) = m.column.as_deref().and_then(|c| resolve(c, &what, report)) else {
-                    return unresolved;
-                };
-                Source::Set {
-                    col,
-                    sep: m.separator.clone().unwrap_or_else(|| ";".into()),
-                    mapper: CodeMapper::new(list, &m.values, fold_values, true),
-                }
-            }
-            FieldKind::Services => {
-                let status =
-                    CodeMapper::new(&codes::SERVICE_STATUS, &m.status_values, fold_values, true);
-                if let (Some(c), Some(s)) = (&m.category_column, &m.status_column) {
-                    let (Some(cat_col), Some(status_col)) =
-                        (resolve(c, &what, report), resolve(s, &what, report))
-                    else {
-                        return unresolved;
-                    };
-                    return Source::ServicesLong {
-                        cat_col,
-                        status_col,
-                        cat: CodeMapper::new(
-                            &codes::SERVICE_CATEGORY,
-                            &m.category_values,
-                            fold_values,
-                            false,
-                        ),
-                        status,
-                    };
-                }
-                let cols = m
-                    .columns
-                    .iter()
-                    .filter_map(|(c, cat)| {
-                        Some((
-                            resolve(c, &what, report)?,
-                            codes::SERVICE_CATEGORY.index(cat)?,
-                        ))
-                    })
-                    .collect();
-                Source::ServicesWide { cols, status }
-            }
-            FieldKind::Count { max } => {
-                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
-                    Some(col) => Source::Integer {
+                match column(columns, report) {
+                    Some(col) => Source::Set {
                         col,
-                        dollars: false,
-                        max: Some(max),
+                        sep: m.separator.clone().unwrap_or_else(|| ";".into()),
+                        mapper: CodeMapper::new(list, &m.values, fold_values, true),
                     },
-                    None => unresolved,
+                    None => Source::Default,
                 }
             }
-            FieldKind::Cents => match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
+            FieldKind::Services => Self::services_source(m, fold_values, columns, &what, report),
+            FieldKind::Count { max } => match column(columns, report) {
+                Some(col) => Source::Integer {
+                    col,
+                    dollars: false,
+                    max: Some(max),
+                },
+                None => Source::Default,
+            },
+            FieldKind::Cents => match column(columns, report) {
                 Some(col) => Source::Integer {
                     col,
                     dollars: m.unit.as_deref() == Some("dollars"),
                     max: None,
                 },
-                None => unresolved,
+                None => Source::Default,
             },
-            FieldKind::Decimal { max } => {
-                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
-                    Some(col) => Source::Decimal { col, max },
-                    None => unresolved,
-                }
+            FieldKind::Decimal { max } => match column(columns, report) {
+                Some(col) => Source::Decimal { col, max },
+                None => Source::Default,
+            },
+            FieldKind::Quarter => Source::Quarter {
+                col: column(columns, report),
+            },
+            FieldKind::Fsa => Source::Fsa {
+                col: column(columns, report),
+            },
+            // Read from the profile and the person-key column whatever the mapping says.
+            FieldKind::PersonKey => {
+                column(columns, report);
+                Source::PersonKey
             }
-            FieldKind::Quarter | FieldKind::Fsa | FieldKind::PersonKey | FieldKind::Agency => {
-                match m.column.as_deref().and_then(|c| resolve(c, &what, report)) {
-                    Some(col) => Source::Text { col },
-                    None => unresolved,
-                }
+            FieldKind::Agency => {
+                column(columns, report);
+                Source::Agency
             }
         }
     }
+
+    /// Services, from one column per category (wide) or a category and a status column (long).
+    fn services_source(
+        m: &FieldMapping,
+        fold_values: bool,
+        columns: &mut Resolver,
+        what: &str,
+        report: &mut Report,
+    ) -> Source {
+        let status = CodeMapper::new(&codes::SERVICE_STATUS, &m.status_values, fold_values, true);
+        if let (Some(c), Some(s)) = (&m.category_column, &m.status_column) {
+            let (Some(cat_col), Some(status_col)) = (
+                columns.resolve(c, what, report),
+                columns.resolve(s, what, report),
+            ) else {
+                return Source::Default;
+            };
+            return Source::ServicesLong {
+                cat_col,
+                status_col,
+                cat: CodeMapper::new(
+                    &codes::SERVICE_CATEGORY,
+                    &m.category_values,
+                    fold_values,
+                    false,
+                ),
+                status,
+            };
+        }
+        let cols = m
+            .columns
+            .iter()
+            .filter_map(|(c, cat)| {
+                Some((
+                    columns.resolve(c, what, report)?,
+                    codes::SERVICE_CATEGORY.index(cat)?,
+                ))
+            })
+            .collect();
+        Source::ServicesWide { cols, status }
+    }
+}
+
+/// Each column's label, with an error for every name used twice.
+fn check_labels(headers: &[String], report: &mut Report) -> Vec<String> {
+    let labels: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| label_of(i, h))
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(fold(h), i) {
+            report.error(
+                None,
+                Some(&labels[i]),
+                None,
+                ErrorCode::DuplicateLabel,
+                format!(
+                    "columns {} and {} have the same name: rename one of them in the export",
+                    first + 1,
+                    i + 1
+                ),
+            );
+        }
+    }
+    labels
 }

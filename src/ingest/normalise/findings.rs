@@ -1,0 +1,121 @@
+//! What the readers found, turned into the report: identifier findings (by a
+//! column's name, then by its values) and unknown codes, each with the
+//! profile line that would map it. A spelling that might identify a person
+//! is never echoed.
+
+use super::accumulator::{HeaderFinding, UnknownCodes};
+use super::*;
+use crate::ingest::report::Text;
+
+impl Plan<'_> {
+    /// Identifier findings, by column name first, then by values; a column
+    /// and kind is reported once.
+    pub(super) fn report_identifiers(
+        &self,
+        header_findings: Vec<HeaderFinding>,
+        scans: &[(usize, ColumnScan)],
+        report: &mut Report,
+    ) {
+        let mut flagged: HashSet<(usize, IdentifierKind)> = HashSet::new();
+        for (col, kind, count, rows) in header_findings {
+            flagged.insert((col, kind));
+            report.identifiers.push(IdentifierReport {
+                column: self.labels[col].clone(),
+                kind,
+                description: kind.describe().into(),
+                detected_by: "column name".into(),
+                rows,
+                count,
+                fix: kind.fix().into(),
+            });
+        }
+        for (col, scan) in scans {
+            for Finding {
+                kind, rows, count, ..
+            } in scan.findings()
+            {
+                if flagged.insert((*col, kind)) {
+                    report.identifiers.push(IdentifierReport {
+                        column: self.labels[*col].clone(),
+                        kind,
+                        description: kind.describe().into(),
+                        detected_by: "values".into(),
+                        rows,
+                        count,
+                        fix: kind.fix().into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Unknown codes, each once, in order of field, column and first row; a
+    /// spelling that looks like personal data is withheld and reported as such.
+    pub(super) fn report_unknown_codes(&self, unknown: UnknownCodes, report: &mut Report) {
+        let mut unknown: Vec<_> = unknown.0.into_iter().collect();
+        unknown.sort_by(|a, b| (a.0.0, a.0.1, a.1.rows[0]).cmp(&(b.0.0, b.0.1, b.1.rows[0])));
+        for ((fi, col, value), tally) in unknown {
+            let field = &self.fields[fi];
+            if let Some((id_kind, _)) = guard::detect(&value) {
+                report.identifiers.push(IdentifierReport {
+                    column: self.labels[col].clone(),
+                    kind: id_kind,
+                    description: id_kind.describe().into(),
+                    detected_by: "values".into(),
+                    rows: tally.rows.clone(),
+                    count: tally.count,
+                    fix: id_kind.fix().into(),
+                });
+                continue;
+            }
+            report
+                .error_counts
+                .entry(ErrorCode::UnknownCode.as_str().into())
+                .and_modify(|n| *n += tally.count)
+                .or_insert(tally.count);
+            if report.unknown_codes.len() >= MAX_UNKNOWN_LISTED {
+                report.unknown_codes_not_listed += 1;
+                continue;
+            }
+            let (table, mapper) = match &field.source {
+                Source::ServicesLong { cat_col, cat, .. } if *cat_col == col => {
+                    ("category_values", Some(cat))
+                }
+                Source::ServicesLong { status, .. } | Source::ServicesWide { status, .. } => {
+                    ("status_values", Some(status))
+                }
+                Source::Code { mapper, .. } | Source::Set { mapper, .. } => {
+                    ("values", Some(mapper))
+                }
+                _ => ("values", None),
+            };
+            let list = field.def.code_list().unwrap_or(&codes::SERVICE_CATEGORY);
+            let suggestion = mapper.and_then(|m| m.suggest(&value));
+            let allowed = mapper
+                .map_or(list, |m| m.list)
+                .codes
+                .iter()
+                .map(|c| Text::Borrowed(c))
+                .collect();
+            // Shown only when it looks like a code; anything else might be a
+            // name or a note typed into the wrong column, and is withheld.
+            let shown = guard::looks_like_code(&value, suggestion.is_some()).then_some(value);
+            report.unknown_codes.push(UnknownCode {
+                field: field.def.name.to_string(),
+                column: self.labels[col].clone(),
+                profile_line: shown.as_ref().map(|value| {
+                    format!(
+                        "\"{}\" = \"{}\"",
+                        value.replace('"', "\\\""),
+                        suggestion.unwrap_or("<one of the allowed codes>")
+                    )
+                }),
+                value: shown,
+                count: tally.count,
+                rows: tally.rows,
+                profile_table: format!("{}.fields.{}.{table}", self.kind.as_str(), field.def.name),
+                allowed,
+            });
+        }
+    }
+}
