@@ -633,7 +633,7 @@ mod tests {
         let set = DefinitionSet::embedded();
         assert_eq!(set.definitions.len(), 7);
         assert_eq!(set.definitions[0].name, "CC_279_01");
-        assert!(set.version.starts_with("2026.1+"));
+        assert!(set.version.starts_with("2026.2+"));
         assert!(set.fields_read("CC_279_011").contains("safety_fear"));
     }
 

@@ -430,6 +430,27 @@ impl File<'_> {
 
     /// Custom tables: dimensions and summed fields against the schema and the definitions.
     fn check_custom_tables(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
+        // Tables about Indigenous people need the governing partners' approval.
+        let approved = spec
+            .governance
+            .indigenous_data
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty());
+        for (i, t) in spec.tables.iter().enumerate() {
+            let indigenous = t
+                .dimensions
+                .as_ref()
+                .is_some_and(|d| d.iter().any(|d| d == "indigenous_identity"));
+            if indigenous && !approved {
+                return Err(self.invalid(
+                    self.table_line(i, "dimensions"),
+                    format!(
+                        "the table {} has indigenous_identity as a dimension: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline:\n\n[governance]\nindigenous_data = \"approved by <partner or committee> on <date>\"",
+                        t.table
+                    ),
+                ));
+            }
+        }
         // Custom tables: check dimensions and summed fields against the schema and definitions.
         if spec.tables.iter().any(|t| t.dimensions.is_some()) {
             let defs = spec.definitions()?;

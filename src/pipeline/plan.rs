@@ -186,8 +186,9 @@ impl PipelineSpec {
                     path: PathBuf::from("definitions"),
                     line: 1,
                     message: format!(
-                        "the pipeline asks for definitions version {v}, but the definitions are {}",
-                        defs.version
+                        "the pipeline asks for definitions version {v} ([definitions] version), but the definitions in use are {}: set version = \"{}\" after reading what changed, or point [definitions] dir at definitions of version {v}",
+                        defs.version,
+                        defs.version.split('+').next().unwrap_or_default()
                     ),
                 });
             }

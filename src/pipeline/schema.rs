@@ -82,6 +82,12 @@ pub fn json_schema() -> serde_json::Value {
                     "out": {"type": "string", "description": "Directory for report.<lang>.html and charts/."},
                     "languages": {"type": "array", "items": {"enum": ["en", "fr"]}, "default": ["en", "fr"]}
                 }
+            },
+            "governance": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "indigenous_data": {"type": "string", "description": "The approval under which tables with indigenous_identity as a dimension are released (First Nations OCAP®; Inuit and Métis data-governance principles), e.g. \"approved by <partner or committee> on <date>\". Without it such tables are refused."}
+                }
             }
         }
     })

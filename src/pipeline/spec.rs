@@ -27,6 +27,20 @@ pub struct PipelineSpec {
     pub outputs: Option<OutputsSpec>,
     /// The report drawn from this pipeline's releases (optional).
     pub report: Option<ReportSpec>,
+    /// Data-governance approvals some tables need before they are released.
+    #[serde(default)]
+    pub governance: GovernanceSpec,
+}
+
+/// Approvals a pipeline names, which some tables require.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernanceSpec {
+    /// The approval under which tables about Indigenous people are released,
+    /// e.g. "approved by the partners' data-governance committee on 2026-03-01".
+    /// Tables with `indigenous_identity` as a dimension are refused without it
+    /// (First Nations OCAP®; the Inuit and Métis data-governance principles).
+    pub indigenous_data: Option<String>,
 }
 
 /// The quarters a pooled table measures at once.

@@ -383,18 +383,18 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "chart_trp_alt",
-        "Line chart of people with a TRP application pending, issued or reissued, and refused, per quarter, with 95% interval bands.",
-        "Graphique linéaire des personnes dont la demande de PST est en cours, délivrée ou renouvelée, ou refusée, par trimestre, avec des bandes d'intervalle à 95 %.",
+        "Line chart of people with a TRP application pending, issued or reissued, refused, and barred by policy (after a failed refugee claim, or as a designated foreign national), per quarter, with 95% interval bands.",
+        "Graphique linéaire des personnes dont la demande de PST est en cours, délivrée ou renouvelée, refusée, ou exclue par une règle (après une demande d'asile rejetée, ou comme étranger désigné), par trimestre, avec des bandes d'intervalle à 95 %.",
     ),
     (
         "chart_exploitation",
-        "Labour and sex trafficking (national)",
-        "Traite à des fins de travail et d'exploitation sexuelle (national)",
+        "Labour and sex trafficking, and labour exploitation without coercion (national)",
+        "Traite à des fins de travail et d'exploitation sexuelle, et exploitation du travail sans contrainte (national)",
     ),
     (
         "chart_exploitation_alt",
-        "Line chart of people by form of exploitation (sexual only, labour only, both) per quarter, with 95% interval bands.",
-        "Graphique linéaire des personnes selon la forme d'exploitation (sexuelle seulement, travail seulement, les deux) par trimestre, avec des bandes d'intervalle à 95 %.",
+        "Line chart of people by form of exploitation per quarter, with 95% interval bands: sexual only, forced labour or servitude only, both, and labour exploitation without coercion, which no law counts as trafficking.",
+        "Graphique linéaire des personnes selon la forme d'exploitation par trimestre, avec des bandes d'intervalle à 95 % : sexuelle seulement, travail forcé ou servitude seulement, les deux, et exploitation du travail sans contrainte, qu'aucune loi ne compte comme de la traite.",
     ),
     ("axis_people", "People", "Personnes"),
     ("axis_share", "Share", "Part"),
@@ -435,6 +435,31 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Délivré ou renouvelé",
     ),
     ("series_trp_refused", "Refused", "Refusé"),
+    (
+        "chart_continuum",
+        "Forced labour and trafficking: labour-exploited people each definition counts (latest year)",
+        "Travail forcé et traite : personnes exploitées au travail que chaque définition compte (dernière année)",
+    ),
+    (
+        "chart_continuum_alt",
+        "Bar chart, one group of bars per definition of trafficking, of the people it counts among those in forced labour or servitude only, in both labour and sexual exploitation, and in labour exploitation without coercion, over the latest year, with 95% intervals.",
+        "Graphique à barres, un groupe par définition de la traite, des personnes qu'elle compte parmi celles en travail forcé ou servitude seulement, en exploitation du travail et sexuelle, et en exploitation du travail sans contrainte, sur la dernière année, avec des intervalles à 95 %.",
+    ),
+    (
+        "chart_justice",
+        "Protection and the justice system: share of people for whom each holds, by year",
+        "Protection et système de justice : part des personnes pour qui chaque fait est vrai, par année",
+    ),
+    (
+        "chart_justice_alt",
+        "Bar chart of the share of people, among those whose answer is known, who had police involved, were asked to cooperate, had services made conditional on cooperation, saw charges laid, were detained after identification, or were removed or ordered removed, one bar per year, with 95% intervals.",
+        "Graphique à barres de la part des personnes, parmi celles dont la réponse est connue, dont le dossier impliquait la police, à qui l'on a demandé de coopérer, dont les services dépendaient de la coopération, pour qui des accusations ont été portées, qui ont été détenues après l'identification, ou renvoyées ou visées par une mesure de renvoi, une barre par année, avec des intervalles à 95 %.",
+    ),
+    (
+        "series_trp_barred",
+        "Barred (failed refugee claim, designated foreign national)",
+        "Exclu (demande d'asile rejetée, étranger désigné)",
+    ),
     ("too_uncertain", "too uncertain", "trop incertain"),
     ("no_data", "no data", "aucune donnée"),
     (
@@ -661,8 +686,35 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ),
     (
         "labour",
-        "Labour exploitation only",
-        "Exploitation du travail seulement",
+        "Forced labour or servitude",
+        "Travail forcé ou servitude",
+    ),
+    ("police_involved", "Police involved", "Police impliquée"),
+    (
+        "asked_to_cooperate",
+        "Asked to cooperate with police",
+        "Coopération avec la police demandée",
+    ),
+    (
+        "services_conditional_on_cooperation",
+        "Services conditional on cooperation",
+        "Services conditionnels à la coopération",
+    ),
+    ("charges_laid", "Charges laid", "Accusations portées"),
+    (
+        "detained_after_identification",
+        "Detained after identification",
+        "Détention après l'identification",
+    ),
+    (
+        "removed_or_ordered_removed",
+        "Removed or ordered removed",
+        "Renvoi ou mesure de renvoi",
+    ),
+    (
+        "labour_no_coercion",
+        "Labour exploitation without coercion (not trafficking)",
+        "Exploitation sans contrainte (pas de la traite)",
     ),
     ("both", "Both", "Les deux"),
     (

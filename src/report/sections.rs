@@ -485,8 +485,9 @@ impl<'a> Builder<'a> {
             trp("series_trp_applied", &["applied"]),
             trp("series_trp_issued", &["issued_initial", "reissued"]),
             trp("series_trp_refused", &["refused"]),
+            trp("series_trp_barred", &["barred_failed_claim", "barred_dfn"]),
         ];
-        let exploitation = ["sexual", "labour", "both"]
+        let exploitation = ["sexual", "labour", "both", "labour_no_coercion"]
             .iter()
             .map(|g| {
                 self.over_time(lang.code_label(g), |p| {
@@ -494,7 +495,7 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect();
-        vec![
+        let mut out = vec![
             (
                 self.line("trp", "axis_people", Unit::People, trp_series),
                 vec!["trp_status"],
@@ -503,6 +504,88 @@ impl<'a> Builder<'a> {
                 self.line("exploitation", "axis_people", Unit::People, exploitation),
                 vec!["exploitation"],
             ),
-        ]
+        ];
+        out.extend(self.continuum().map(|c| (c, vec!["labour_continuum"])));
+        out.extend(self.justice().map(|c| (c, vec!["protection"])));
+        out
+    }
+
+    /// The continuum between labour exploitation and trafficking, in the
+    /// latest pooled year: how many people in each form of labour exploitation
+    /// each definition counts (meets).
+    fn continuum(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let label = self.set.latest_pool("labour_continuum")?;
+        let groups = ["labour", "both", "labour_no_coercion"];
+        Some(
+            self.chart(
+                "continuum",
+                "axis_people",
+                Unit::People,
+                Kind::Bars,
+                self.definitions
+                    .iter()
+                    .map(|d| lang.code_label(d))
+                    .collect(),
+                groups
+                    .iter()
+                    .map(|g| Series {
+                        name: lang.code_label(g),
+                        points: self
+                            .definitions
+                            .iter()
+                            .map(|d| {
+                                self.set.total(
+                                    "labour_continuum",
+                                    &label,
+                                    Some(d),
+                                    &[("exploitation_group", &[*g]), ("membership", &["meets"])],
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    /// Protection versus prosecution, each pooled year: of the people whose
+    /// answer is known, the share for whom each fact holds.
+    fn justice(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let pools = self.set.pools("protection");
+        if pools.is_empty() {
+            return None;
+        }
+        let fields = crate::release::tables::PROTECTION_FIELDS;
+        Some(
+            self.chart(
+                "justice",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                fields.iter().map(|f| lang.code_label(f)).collect(),
+                pools
+                    .iter()
+                    .map(|label| Series {
+                        name: label.clone(),
+                        points: fields
+                            .iter()
+                            .map(|f| {
+                                let of = |answer: &str| {
+                                    self.set.total(
+                                        "protection",
+                                        label,
+                                        Some(f),
+                                        &[("answer", &[answer])],
+                                    )
+                                };
+                                Estimate::share(of("yes")?, of("no")?)
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        )
     }
 }

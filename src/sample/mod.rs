@@ -438,13 +438,27 @@ fn postal_code(rng: &mut StdRng, province: &str) -> String {
         "CA-ON" => 'M',
         "CA-BC" => 'V',
         "CA-MB" => 'R',
+        "CA-SK" => 'S',
+        "CA-NS" => 'B',
+        "CA-NB" => 'E',
+        "CA-NL" => 'A',
+        "CA-PE" => 'C',
+        "CA-YT" => 'Y',
+        "CA-NT" | "CA-NU" => 'X',
         _ => 'T',
     };
     let letters = b"ABCEGHJKLMNPRSTVWXYZ";
     let l = |rng: &mut StdRng| letters[rng.random_range(0..letters.len())] as char;
+    // Montréal (H) and Toronto (M) have no rural FSAs; elsewhere about a
+    // third of the people served live in one (a second character 0).
+    let digit = rng.random_range(1..10);
+    let digit = if !matches!(first, 'H' | 'M') && digit <= 3 {
+        0
+    } else {
+        digit
+    };
     format!(
-        "{first}{}{} {}{}{}",
-        rng.random_range(1..10),
+        "{first}{digit}{} {}{}{}",
         l(rng),
         rng.random_range(0..10),
         l(rng),
@@ -471,7 +485,8 @@ fn person_rows(
     if let Some(m) = r.mapping("quarter").and_then(|m| m.column.clone()) {
         base.push((m, quarter.to_string()));
     }
-    let codes_of: [(&str, &str); 15] = [
+    let f = &p.forum;
+    let codes_of: &[(&str, &str)] = &[
         ("data_source", p.data_source),
         ("gender", p.gender),
         ("age_band", codes::age_band_for(p.age)),
@@ -494,8 +509,27 @@ fn person_rows(
         ("province", p.province),
         ("housing_need", p.housing_need),
         ("housing_outcome", p.housing_outcome),
+        ("indigenous_identity", f.indigenous_identity),
+        ("employer_tied_permit", f.employer_tied_permit),
+        ("trp_validity", f.trp_validity),
+        ("refugee_claim", f.refugee_claim),
+        ("means_used_for_entry", f.means_used_for_entry),
+        ("referral_source", f.referral_source),
+        ("police_involved", f.police_involved),
+        ("asked_to_cooperate", f.asked_to_cooperate),
+        (
+            "services_conditional_on_cooperation",
+            f.services_conditional_on_cooperation,
+        ),
+        ("charges_laid", f.charges_laid),
+        (
+            "detained_after_identification",
+            f.detained_after_identification,
+        ),
+        ("removed_or_ordered_removed", f.removed_or_ordered_removed),
+        ("settlement", "not_collected"),
     ];
-    for (field, code) in codes_of {
+    for (field, code) in codes_of.iter().copied() {
         if let Some(cell) = r.code_cell(rng, field, code) {
             base.push(cell);
         }
@@ -506,6 +540,7 @@ fn person_rows(
     r.set_cells(rng, "acts", &p.acts, &mut base);
     r.set_cells(rng, "means", &p.means, &mut base);
     r.set_cells(rng, "exploitation_types", &p.exploitation, &mut base);
+    r.set_cells(rng, "racialised_group", &f.racialised_group, &mut base);
     let g = &section.generalise;
     if let Some(c) = &g.age {
         base.push((c.clone(), p.age.to_string()));

@@ -45,6 +45,28 @@ pub struct Person {
     pub shelter_type: &'static str,
     pub shelter_nights: Option<u32>,
     pub services: Vec<(&'static str, &'static str)>,
+    /// The facts the 2013 Forum asked to see (see [`forum_facts`]).
+    pub forum: ForumFacts,
+}
+
+/// Equity, protection versus prosecution, TRP bars and validity, status,
+/// referral and the means that served an entry: in canonical codes, missing
+/// ones `not_collected` (or None for a set).
+#[derive(Debug, Clone, Default)]
+pub struct ForumFacts {
+    pub indigenous_identity: &'static str,
+    pub racialised_group: Option<Vec<&'static str>>,
+    pub employer_tied_permit: &'static str,
+    pub trp_validity: &'static str,
+    pub refugee_claim: &'static str,
+    pub means_used_for_entry: &'static str,
+    pub referral_source: &'static str,
+    pub police_involved: &'static str,
+    pub asked_to_cooperate: &'static str,
+    pub services_conditional_on_cooperation: &'static str,
+    pub charges_laid: &'static str,
+    pub detained_after_identification: &'static str,
+    pub removed_or_ordered_removed: &'static str,
 }
 
 /// How an agency's caseload is made up.
@@ -535,9 +557,194 @@ pub fn draw(rng: &mut StdRng, mix: &Mix, id: u64, q: usize) -> Person {
         shelter_type,
         shelter_nights,
         services,
+        forum: ForumFacts::default(),
     };
+    // The Forum's facts come from a stream of their own, so the facts drawn
+    // before them (and the sample's other figures) stay as they were.
+    let mut own = {
+        use rand::SeedableRng;
+        let salt = mix.province.bytes().fold(mix.base_people as u64, |h, b| {
+            h.wrapping_mul(31).wrapping_add(b as u64)
+        });
+        StdRng::seed_from_u64(id.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (q as u64) << 48 ^ salt)
+    };
+    refine_status(&mut own, &mut person);
+    person.forum = forum_facts(&mut own, &person, mix, q);
+    if person.forum.refugee_claim == "rejected"
+        && matches!(person.trp_status, "needed_not_applied" | "refused")
+        && chance(&mut own, 0.5)
+    {
+        // The 12-month bar after a failed claim, not the person's inaction.
+        person.trp_status = "barred_failed_claim";
+    } else if person.trp_status == "refused" && chance(&mut own, 0.08) {
+        person.trp_status = "barred_dfn";
+    }
     person.agency_label = if (mix.label)(&person) { "yes" } else { "no" };
     person
+}
+
+/// Status codes the Forum named: seasonal agricultural workers and caregivers
+/// among temporary foreign workers, an open work permit for some of those
+/// who left an abusive employer, a sponsored spouse's conditional residence;
+/// and two-spirit people among those who said non-binary before.
+fn refine_status(rng: &mut StdRng, p: &mut Person) {
+    p.immigration_status = match (p.immigration_status, p.labour_sector) {
+        ("temporary_foreign_worker", "A") if chance(rng, 0.6) => "seasonal_agricultural_worker",
+        ("temporary_foreign_worker", "T") if chance(rng, 0.7) => "caregiver",
+        ("other_work_permit", _) if chance(rng, 0.5) => "open_work_permit_vulnerable_workers",
+        ("permanent_resident", _)
+            if p.situation == Situation::ForcedMarriage || chance(rng, 0.2) =>
+        {
+            "sponsored_spouse_conditional_pr"
+        }
+        (status, _) => status,
+    };
+    if p.gender == "non_binary" && chance(rng, 0.4) {
+        p.gender = "two_spirit";
+    }
+}
+
+/// The Forum's facts about one person. Police involvement and its
+/// consequences grow a little over the period, so the protection section has
+/// a trend to show; a migrant worker's means served the entry only when the
+/// deception began before arrival.
+fn forum_facts(rng: &mut StdRng, p: &Person, mix: &Mix, q: usize) -> ForumFacts {
+    use Situation::*;
+    let missing = |rng: &mut StdRng, code: &'static str| {
+        if chance(rng, mix.missing) {
+            "not_collected"
+        } else {
+            code
+        }
+    };
+    let tri = |rng: &mut StdRng, p_yes: f64| {
+        let code = if chance(rng, 0.1) {
+            "unknown"
+        } else if chance(rng, p_yes.clamp(0.0, 1.0)) {
+            "yes"
+        } else {
+            "no"
+        };
+        missing(rng, code)
+    };
+    let migrant = p.citizenship != "CA";
+    let indigenous = if migrant {
+        "not_indigenous"
+    } else {
+        pick(
+            rng,
+            &[
+                ("not_indigenous", 70.0),
+                ("first_nations", 18.0),
+                ("metis", 8.0),
+                ("inuit", 2.0),
+                ("client_refused", 2.0),
+            ],
+        )
+    };
+    let racialised = match p.citizenship {
+        "MX" | "GT" | "HN" => vec!["latino"],
+        "PH" | "VN" => vec!["southeast_asian"],
+        "IN" => vec!["south_asian"],
+        "CN" => vec!["east_asian"],
+        "JM" | "NG" => vec!["black"],
+        "UA" => vec!["white"],
+        _ if indigenous != "not_indigenous" => {
+            if chance(rng, 0.2) {
+                vec!["another_group"]
+            } else {
+                vec![]
+            }
+        }
+        _ => some_of(
+            rng,
+            &[
+                ("white", 0.55),
+                ("black", 0.2),
+                ("south_asian", 0.08),
+                ("another_group", 0.05),
+            ],
+        ),
+    };
+    let police = tri(rng, 0.3 + 0.03 * q as f64);
+    let cooperate = if police == "yes" {
+        tri(rng, 0.7)
+    } else {
+        missing(rng, "no")
+    };
+    let conditional = if cooperate == "yes" {
+        tri(rng, 0.25 + 0.02 * q as f64)
+    } else {
+        missing(rng, "no")
+    };
+    let referral = pick(
+        rng,
+        &[
+            ("self", 20.0),
+            ("ngo", 30.0),
+            ("law_enforcement", 15.0),
+            ("hotline", 10.0),
+            ("health", 10.0),
+            ("community", 10.0),
+            ("government", 5.0),
+        ],
+    );
+    let employer_tied = matches!(
+        p.immigration_status,
+        "temporary_foreign_worker" | "seasonal_agricultural_worker" | "caregiver"
+    );
+    ForumFacts {
+        indigenous_identity: missing(rng, indigenous),
+        racialised_group: (!chance(rng, mix.missing * 2.0)).then_some(racialised),
+        employer_tied_permit: missing(rng, if employer_tied { "yes" } else { "no" }),
+        trp_validity: match p.trp_status {
+            "issued_initial" => "up_to_180_days",
+            "reissued" => "181_days_to_3_years",
+            _ => "not_collected",
+        },
+        refugee_claim: if p.immigration_status == "refugee_claimant" {
+            pick(
+                rng,
+                &[
+                    ("pending", 60.0),
+                    ("rejected", 25.0),
+                    ("withdrawn_or_abandoned", 15.0),
+                ],
+            )
+        } else if migrant {
+            let claim = pick(
+                rng,
+                &[("none", 85.0), ("rejected", 10.0), ("accepted", 5.0)],
+            );
+            missing(rng, claim)
+        } else {
+            "not_collected"
+        },
+        means_used_for_entry: match (p.cross_border, p.situation) {
+            ("into_canada", MigrantLabour | MigrantSex) => tri(rng, 0.7),
+            ("into_canada", _) => tri(rng, 0.3),
+            _ => missing(rng, "no"),
+        },
+        referral_source: missing(rng, referral),
+        police_involved: police,
+        asked_to_cooperate: cooperate,
+        services_conditional_on_cooperation: conditional,
+        charges_laid: if police == "yes" {
+            tri(rng, 0.3)
+        } else {
+            missing(rng, "no")
+        },
+        detained_after_identification: if migrant {
+            tri(rng, 0.06 + 0.01 * q as f64)
+        } else {
+            missing(rng, "no")
+        },
+        removed_or_ordered_removed: if migrant {
+            tri(rng, 0.04 + 0.01 * q as f64)
+        } else {
+            missing(rng, "no")
+        },
+    }
 }
 
 /// A person still served next quarter: same facts, new housing and services state.

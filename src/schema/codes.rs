@@ -49,7 +49,33 @@ pub const GENDER: CodeList = CodeList {
         "trans_woman",
         "trans_man",
         "non_binary",
+        "two_spirit",
         "unknown",
+    ],
+};
+
+/// Indigenous identity, self-identified and asked apart from racialised
+/// group (Ontario's Anti-Racism Data Standards, 2018). Tables with it as a
+/// dimension need the governing partners' approval (OCAP® and the Inuit and
+/// Métis principles).
+pub const INDIGENOUS_IDENTITY: CodeList = CodeList {
+    name: "indigenous_identity",
+    codes: &["first_nations", "metis", "inuit", "not_indigenous"],
+};
+
+/// Racialised groups, self-identified, several allowed (Ontario's
+/// Anti-Racism Data Standards, 2018; Indigenous identity is asked apart).
+pub const RACIALISED_GROUP: CodeList = CodeList {
+    name: "racialised_group",
+    codes: &[
+        "black",
+        "east_asian",
+        "latino",
+        "middle_eastern",
+        "south_asian",
+        "southeast_asian",
+        "white",
+        "another_group",
     ],
 };
 
@@ -85,10 +111,17 @@ pub const IMMIGRATION_STATUS: CodeList = CodeList {
         "refugee_claimant",
         "trp_holder",
         "no_status",
+        "sponsored_spouse_conditional_pr",
+        "caregiver",
+        "seasonal_agricultural_worker",
+        "open_work_permit_vulnerable_workers",
     ],
 };
 
-/// IRCC Temporary Resident Permit for victims of trafficking (initial TRP up to 180 days).
+/// IRCC Temporary Resident Permit for victims of trafficking (initial TRP up
+/// to 180 days). The bars are policy, not the person's inaction: 12 months
+/// after a failed, withdrawn or abandoned refugee claim (since 2012), 5 years
+/// for a "designated foreign national".
 pub const TRP_STATUS: CodeList = CodeList {
     name: "trp_status",
     codes: &[
@@ -98,6 +131,47 @@ pub const TRP_STATUS: CodeList = CodeList {
         "issued_initial",
         "reissued",
         "refused",
+        "barred_failed_claim",
+        "barred_dfn",
+    ],
+};
+
+/// The person's refugee claim, which decides the TRP bar after a failed claim.
+pub const REFUGEE_CLAIM: CodeList = CodeList {
+    name: "refugee_claim",
+    codes: &[
+        "none",
+        "pending",
+        "accepted",
+        "rejected",
+        "withdrawn_or_abandoned",
+    ],
+};
+
+/// Length of the TRP held: an initial permit lasts up to 180 days, later ones up to 3 years.
+pub const TRP_VALIDITY: CodeList = CodeList {
+    name: "trp_validity",
+    codes: &["up_to_180_days", "181_days_to_3_years"],
+};
+
+/// Urban or rural, from the FSA (Canada Post marks a rural FSA with a second character 0).
+pub const SETTLEMENT: CodeList = CodeList {
+    name: "settlement",
+    codes: &["urban", "rural"],
+};
+
+/// Who referred the person to the agency.
+pub const REFERRAL_SOURCE: CodeList = CodeList {
+    name: "referral_source",
+    codes: &[
+        "self",
+        "ngo",
+        "law_enforcement",
+        "hotline",
+        "health",
+        "community",
+        "government",
+        "other",
     ],
 };
 
@@ -117,7 +191,8 @@ pub const ACTS: CodeList = CodeList {
 
 /// HTCDS methods of control plus the Palermo / IRPA means HTCDS lacks
 /// (abduction, abuse of power or of a position of vulnerability, payments to a
-/// person in control).
+/// person in control) and the Criminal Code s.279.04(2)(c) factor, abuse of a
+/// position of trust, power or authority.
 pub const MEANS: CodeList = CodeList {
     name: "means",
     codes: &[
@@ -139,6 +214,7 @@ pub const MEANS: CodeList = CodeList {
         "abduction",
         "abuse_of_vulnerability",
         "payments_to_controller",
+        "abuse_of_trust_power_authority",
     ],
 };
 
@@ -301,10 +377,16 @@ pub const ALL: &[&CodeList] = &[
     &MISSING,
     &DATA_SOURCE,
     &GENDER,
+    &INDIGENOUS_IDENTITY,
+    &RACIALISED_GROUP,
     &AGE_BAND,
     &TRI_STATE,
     &IMMIGRATION_STATUS,
     &TRP_STATUS,
+    &REFUGEE_CLAIM,
+    &TRP_VALIDITY,
+    &SETTLEMENT,
+    &REFERRAL_SOURCE,
     &ACTS,
     &MEANS,
     &EXPLOITATION_TYPES,
@@ -377,9 +459,28 @@ pub fn is_fsa(s: &str) -> bool {
         && b"ABCEGHJKLMNPRSTVWXYZ".contains(&b[2].to_ascii_uppercase())
 }
 
+/// Urban or rural settlement of a well-formed FSA: Canada Post marks a rural
+/// FSA with a second character `0` (e.g. K0A).
+pub fn settlement_of_fsa(fsa: &str) -> Option<&'static str> {
+    is_fsa(fsa).then(|| {
+        if fsa.as_bytes()[1] == b'0' {
+            "rural"
+        } else {
+            "urban"
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_second_character_marks_a_rural_fsa() {
+        assert_eq!(settlement_of_fsa("K0A"), Some("rural"));
+        assert_eq!(settlement_of_fsa("M5V"), Some("urban"));
+        assert_eq!(settlement_of_fsa("ZZZ"), None);
+    }
 
     #[test]
     fn fsa_maps_to_province() {

@@ -15,13 +15,17 @@
 
 use super::codes::{self, CodeList};
 use polars::prelude::{
-    DataFrame, DataType, Field, FrozenCategories, IntoLazy, LazyFrame, PlHashMap, PolarsResult,
-    Schema,
+    DataFrame, DataType, Expr, Field, FrozenCategories, IntoLazy, LazyFrame, NULL, PlHashMap,
+    PolarsResult, Schema, lit,
 };
 
 /// The version of the canonical record layout a store's files are written in.
-/// 1: coded fields as strings; 2: coded fields as `Enum`s over their code lists.
-pub const CANONICAL_FORMAT: u32 = 2;
+/// 1: coded fields as strings; 2: coded fields as `Enum`s over their code
+/// lists; 3: the Forum's measures (Indigenous identity, racialised group,
+/// protection and justice, TRP bars and validity, refugee claim, status
+/// codes, settlement, referral source, means used for entry). A file of an
+/// older format lacks fields added since: they are read as not collected.
+pub const CANONICAL_FORMAT: u32 = 3;
 
 /// The codes a coded column of `list` may hold, in category order: the list's
 /// codes, then the missing-data codes (the slots intake's mappers index).
@@ -163,8 +167,20 @@ pub const CASE_FIELDS: &[FieldDef] = &[
     field!(
         "gender",
         Code(&codes::GENDER),
-        "Gender.",
-        "HTCDS 2.0 prs_Gender"
+        "Gender (two-spirit its own code, apart from non-binary).",
+        "HTCDS 2.0 prs_Gender + extension"
+    ),
+    field!(
+        "indigenous_identity",
+        Code(&codes::INDIGENOUS_IDENTITY),
+        "Indigenous identity, self-identified and asked apart from racialised group. Released only under the governing partners' approval.",
+        "Ontario Anti-Racism Data Standards (2018); OCAP®"
+    ),
+    field!(
+        "racialised_group",
+        Set(&codes::RACIALISED_GROUP),
+        "Racialised groups, self-identified; several allowed.",
+        "Ontario Anti-Racism Data Standards (2018)"
     ),
     field!(
         "age_band",
@@ -191,10 +207,28 @@ pub const CASE_FIELDS: &[FieldDef] = &[
         "Canadian extension"
     ),
     field!(
+        "employer_tied_permit",
+        Code(&codes::TRI_STATE),
+        "The person's work permit ties them to one employer (Temporary Foreign Worker Program streams, caregivers, seasonal agricultural workers).",
+        "IRCC"
+    ),
+    field!(
         "trp_status",
         Code(&codes::TRP_STATUS),
-        "Temporary Resident Permit for victims of trafficking.",
+        "Temporary Resident Permit for victims of trafficking; the bars after a failed refugee claim and for designated foreign nationals are codes of their own.",
         "IRCC VTIP TRP"
+    ),
+    field!(
+        "trp_validity",
+        Code(&codes::TRP_VALIDITY),
+        "Length of the TRP held: an initial permit up to 180 days, later ones up to 3 years.",
+        "IRCC VTIP TRP"
+    ),
+    field!(
+        "refugee_claim",
+        Code(&codes::REFUGEE_CLAIM),
+        "The person's refugee claim (a failed, withdrawn or abandoned claim bars a TRP for 12 months).",
+        "IRPA / IRCC"
     ),
     field!(
         "acts",
@@ -206,7 +240,13 @@ pub const CASE_FIELDS: &[FieldDef] = &[
         "means",
         Set(&codes::MEANS),
         "Means / methods of control used.",
-        "HTCDS + Palermo"
+        "HTCDS + Palermo + Criminal Code s.279.04(2)"
+    ),
+    field!(
+        "means_used_for_entry",
+        Code(&codes::TRI_STATE),
+        "The means were used to bring the person into Canada (IRPA s.118 asks this; control that began after a lawful entry is no).",
+        "IRPA s.118"
     ),
     field!(
         "exploitation_types",
@@ -223,7 +263,7 @@ pub const CASE_FIELDS: &[FieldDef] = &[
     field!(
         "safety_fear",
         Code(&codes::TRI_STATE),
-        "Conduct would reasonably cause fear for safety (Criminal Code s.279.04(1)), as judged by the worker.",
+        "The conduct could reasonably be expected to cause the person to believe that their safety, or the safety of someone known to them, would be threatened (Criminal Code s.279.04(1), an objective test), as judged by the worker.",
         "Criminal Code"
     ),
     field!(
@@ -245,6 +285,48 @@ pub const CASE_FIELDS: &[FieldDef] = &[
         ""
     ),
     field!(
+        "referral_source",
+        Code(&codes::REFERRAL_SOURCE),
+        "Who referred the person to the agency.",
+        "HTCDS / CTDC"
+    ),
+    field!(
+        "police_involved",
+        Code(&codes::TRI_STATE),
+        "Police were involved in the person's case.",
+        "Forum: protection versus prosecution"
+    ),
+    field!(
+        "asked_to_cooperate",
+        Code(&codes::TRI_STATE),
+        "The person was asked to cooperate with police or prosecutors.",
+        "Forum: protection versus prosecution"
+    ),
+    field!(
+        "services_conditional_on_cooperation",
+        Code(&codes::TRI_STATE),
+        "Services or protection were made to depend on that cooperation.",
+        "Forum: no harm"
+    ),
+    field!(
+        "charges_laid",
+        Code(&codes::TRI_STATE),
+        "Charges were laid against someone who exploited the person.",
+        "Forum: protection versus prosecution"
+    ),
+    field!(
+        "detained_after_identification",
+        Code(&codes::TRI_STATE),
+        "The person was held in immigration detention after being identified as trafficked.",
+        "Forum: no harm"
+    ),
+    field!(
+        "removed_or_ordered_removed",
+        Code(&codes::TRI_STATE),
+        "The person was removed from Canada or ordered removed after being identified.",
+        "Forum: no harm"
+    ),
+    field!(
         "province",
         Code(&codes::PROVINCE),
         "Province or territory, ISO 3166-2:CA.",
@@ -254,6 +336,12 @@ pub const CASE_FIELDS: &[FieldDef] = &[
         "fsa",
         Fsa,
         "Forward sortation area; its first letter must agree with the province. Internal only: never a release dimension.",
+        "Canada Post"
+    ),
+    field!(
+        "settlement",
+        Code(&codes::SETTLEMENT),
+        "Urban or rural, derived at intake from the FSA (a second character 0 is rural); a settlement column must agree with it.",
         "Canada Post"
     ),
     field!(
@@ -455,6 +543,17 @@ pub fn canonical_schema(kind: ExtractKind) -> Schema {
     Schema::from_iter(fields)
 }
 
+/// A canonical column a stored file lacks (the field was added to the schema
+/// after the file was written): `not_collected` for a coded field, null (not
+/// known) otherwise.
+pub fn absent_column(name: &str, dtype: &DataType) -> Expr {
+    let value = match dtype {
+        DataType::Enum(..) => lit("not_collected"),
+        _ => lit(NULL),
+    };
+    value.cast(dtype.clone()).alias(name)
+}
+
 /// `records` with every column the canonical schema of `kind` names cast to
 /// its canonical type (coded text to its `Enum`). Strict: a code outside its
 /// list is an error, never a null.
@@ -519,7 +618,8 @@ mod tests {
         assert_eq!(schema.get("gender"), Some(&code_dtype(&codes::GENDER)));
         assert_eq!(schema.get("agency"), Some(&DataType::String));
         assert_eq!(schema.get("shelter_nights"), Some(&DataType::Int64));
-        let expected = CASE_FIELDS.len() - 4
+        let expected = CASE_FIELDS.len() - 5
+            + codes::RACIALISED_GROUP.codes.len()
             + codes::ACTS.codes.len()
             + codes::MEANS.codes.len()
             + codes::EXPLOITATION_TYPES.codes.len()

@@ -2,13 +2,14 @@
 //! file was written in, reading any known layout as today's, and `store
 //! migrate`, which rewrites older files in today's layout.
 //!
-//! Format 1 stored coded fields as text; format 2 (today's,
-//! [`CANONICAL_FORMAT`]) stores them as `Enum`s over their code lists. Each
-//! submission's format is recorded beside it in the ledger (no value means
-//! 1). A file is always read through the canonical schema with a strict cast,
-//! so a format-1 file is read as today's records and a value outside its code
-//! list is refused, never misread. A file of a format newer than this build is
-//! refused with what to do.
+//! Format 1 stored coded fields as text; format 2 stores them as `Enum`s
+//! over their code lists; format 3 (today's, [`CANONICAL_FORMAT`]) adds the
+//! Forum's measures. Each submission's format is recorded beside it in the
+//! ledger (no value means 1). A file is always read through the canonical
+//! schema with a strict cast, so an older file is read as today's records: a
+//! field it lacks reads as not collected, and a value outside its code list is
+//! refused, never misread. A file of a format newer than this build is refused
+//! with what to do.
 
 use super::{Store, StoreError};
 use crate::schema::{ExtractKind, fields::CANONICAL_FORMAT};
@@ -52,7 +53,33 @@ impl Store {
         // list fails); a column already of its type is left as it is (the
         // cast is kept for today's files too, so a file whose Enum predates a
         // change to its code list is checked against today's list).
-        let in_file = |name: &str| !matches!(name, "agency" | "quarter");
+        let mut lf = lf;
+        let stored = lf
+            .collect_schema()
+            .map_err(|e| StoreError::Parquet(format!("{}: {e}", path.display())))?;
+        let canonical = crate::schema::canonical_schema(kind);
+        let partition = |name: &str| matches!(name, "agency" | "quarter");
+        // An Enum of an older format has that format's code list: through
+        // text to today's (strict, as for format 1).
+        let older_enums: Vec<Expr> = stored
+            .iter()
+            .filter(|(name, dtype)| {
+                matches!(dtype, DataType::Enum(..)) && canonical.get(name) != Some(*dtype)
+            })
+            .map(|(name, _)| col(name.clone()).cast(DataType::String))
+            .collect();
+        // Fields added to the schema after the file was written.
+        let absent: Vec<Expr> = canonical
+            .iter()
+            .filter(|(name, _)| !partition(name) && !stored.contains(name))
+            .map(|(name, dtype)| crate::schema::fields::absent_column(name, dtype))
+            .collect();
+        for step in [older_enums, absent] {
+            if !step.is_empty() {
+                lf = lf.with_columns(step);
+            }
+        }
+        let in_file = |name: &str| !partition(name);
         Ok(crate::schema::fields::cast_to_canonical(lf, kind, in_file))
     }
 

@@ -250,7 +250,9 @@ fn a_lifetime_cap_refuses_the_release_that_would_cross_it() {
         let file = repo().join(format!(
             "sample-data/extracts/maison-esperance/maison-esperance-{q}.csv"
         ));
-        store.submit(&file, &p, ExtractKind::Cases, quarter(q)).unwrap();
+        store
+            .submit(&file, &p, ExtractKind::Cases, quarter(q))
+            .unwrap();
         ledger::set_budget(&mut store.connect().unwrap(), q, 1.0, "test").unwrap();
     }
     ledger::set_lifetime(&mut store.connect().unwrap(), 0.3, "test").unwrap();

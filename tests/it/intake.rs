@@ -99,6 +99,45 @@ fn generalises_age_dates_and_postal_codes_and_keeps_nothing_finer() {
 }
 
 #[test]
+fn settlement_comes_from_the_fsa_and_a_settlement_column_must_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    // Derived: a rural FSA (second character 0) and an urban one.
+    let body = format!(
+        "{HEADER}aaaaaaaaaaaa0001,F,,1,0,,,,30,2025-08-15,K0A 1B0\naaaaaaaaaaaa0002,F,,1,0,,,,30,2025-08-15,M5V 2T6\n"
+    );
+    let outcome = validate(dir.path(), "x.csv", &body);
+    assert!(outcome.report.valid, "{}", outcome.report.to_text());
+    let df = outcome.records.unwrap();
+    let settlements: Vec<Option<String>> =
+        (0..2).map(|i| string_at(&df, "settlement", i)).collect();
+    assert_eq!(settlements, [Some("rural".into()), Some("urban".into())]);
+    // Given: it must agree with the FSA, and the row that disagrees is named.
+    let profile = PROFILE.replace(
+        "[cases.generalise]",
+        "[cases.fields.settlement]\ncolumn = \"area\"\n\n[cases.generalise]",
+    );
+    let path = write(dir.path(), "test-agency.toml", profile);
+    let profile = Profile::load(&path).unwrap();
+    let body = format!(
+        "{},area\naaaaaaaaaaaa0001,F,,1,0,,,,30,2025-08-15,K0A 1B0,rural\naaaaaaaaaaaa0002,F,,1,0,,,,30,2025-08-15,M5V 2T6,rural\n",
+        HEADER.trim_end()
+    );
+    let file = write(dir.path(), "y.csv", body);
+    let outcome = validate_file(&file, &profile, &IngestOptions::default()).unwrap();
+    assert!(!outcome.report.valid);
+    let errors: Vec<_> = outcome
+        .report
+        .errors
+        .iter()
+        .filter(|e| e.field.as_deref() == Some("settlement"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", outcome.report.to_text());
+    assert_eq!(errors[0].row, Some(3));
+    assert!(errors[0].message.contains("urban") && errors[0].message.contains("rural"));
+    assert!(!errors[0].message.contains("M5V"), "the FSA is not echoed");
+}
+
+#[test]
 fn several_rows_of_one_person_become_one_record() {
     let dir = tempfile::tempdir().unwrap();
     let body = format!(

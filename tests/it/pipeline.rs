@@ -154,6 +154,41 @@ fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
 }
 
 #[test]
+fn a_table_about_indigenous_people_needs_the_governance_approval_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"
+name = "equity"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.2
+[[tables]]
+table = "people"
+[[tables]]
+table = "indigenous_housing"
+dimensions = ["indigenous_identity", "housing_outcome"]
+"#;
+    let path = write(dir.path(), "equity.toml", text);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
+    // The line of the table's dimensions, and the exact key to add.
+    assert!(run.stderr.contains("equity.toml:11:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[governance]\nindigenous_data = \"approved by"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("OCAP"), "{}", run.stderr);
+    let approved = format!(
+        "{text}[governance]\nindigenous_data = \"approved by the partners' data-governance committee on 2026-11-30\"\n"
+    );
+    let path = write(dir.path(), "equity.toml", approved);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("indigenous_housing"), "{}", run.stdout);
+}
+
+#[test]
 fn tables_of_your_own_are_checked_with_a_line_and_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let base = r#"

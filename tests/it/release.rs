@@ -231,7 +231,12 @@ fn submit_sample(store: &Store, slug: &str, ext: &str, quarter: &str) -> SubmitO
         "sample-data/extracts/{slug}/{slug}-{quarter}.{ext}"
     ));
     store
-        .submit(&file, &sample_profile(slug), ExtractKind::Cases, crate::support::quarter(quarter))
+        .submit(
+            &file,
+            &sample_profile(slug),
+            ExtractKind::Cases,
+            crate::support::quarter(quarter),
+        )
         .unwrap()
 }
 

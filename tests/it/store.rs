@@ -173,3 +173,85 @@ fn a_code_outside_its_list_or_a_newer_format_is_refused_not_misread() {
         .expect("a newer format is refused");
     assert!(err.to_string().contains("newer safecount"), "{err}");
 }
+
+#[test]
+fn a_file_written_before_the_forum_fields_reads_them_as_not_collected() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    submit_sample(&store, "maison-esperance", "csv", "cases");
+    let today = decoded(&store);
+    // The file as a format-2 store wrote it: none of the fields format 3 added.
+    let added = [
+        "indigenous_identity",
+        "employer_tied_permit",
+        "trp_validity",
+        "refugee_claim",
+        "means_used_for_entry",
+        "referral_source",
+        "police_involved",
+        "settlement",
+    ];
+    let file = canonical_files(&store).remove(0);
+    let mut df = ParquetReader::new(std::fs::File::open(&file).unwrap())
+        .finish()
+        .unwrap();
+    let racialised: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .filter(|n| n.starts_with("racialised_group__"))
+        .map(|n| n.to_string())
+        .collect();
+    assert!(!racialised.is_empty());
+    let dropped: Vec<String> = added
+        .iter()
+        .map(|s| s.to_string())
+        .chain(racialised.iter().cloned())
+        .collect();
+    let mut df = df.drop_many(dropped.iter().map(String::as_str));
+    ParquetWriter::new(std::fs::File::create(&file).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
+    conn.execute("UPDATE submissions SET canonical_format = 2", [])
+        .unwrap();
+    let read = decoded(&store);
+    assert_eq!(read.width(), today.width());
+    for name in added {
+        let values = read.column(name).unwrap().str().unwrap().clone();
+        assert!(
+            values.into_iter().all(|v| v == Some("not_collected")),
+            "{name} reads as not collected"
+        );
+    }
+    for name in &racialised {
+        assert_eq!(read.column(name).unwrap().null_count(), read.height());
+    }
+    // Everything else as before; the Maison's own answers were really there.
+    let kept: Vec<&str> = today
+        .get_column_names()
+        .into_iter()
+        .map(|n| n.as_str())
+        .filter(|n| !dropped.iter().any(|d| d == n))
+        .collect();
+    assert!(
+        read.select(kept.clone())
+            .unwrap()
+            .equals_missing(&today.select(kept).unwrap())
+    );
+    assert!(
+        today
+            .column("police_involved")
+            .unwrap()
+            .str()
+            .unwrap()
+            .into_iter()
+            .any(|v| v == Some("yes"))
+    );
+    // Migrated: the added fields are written, as not collected.
+    let run = safecount(
+        dir.path(),
+        &["store", "migrate", "--store", store.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(decoded(&store).equals_missing(&read));
+}

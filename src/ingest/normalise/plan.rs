@@ -22,6 +22,8 @@ pub(super) struct Plan<'p> {
     pub(super) fields: Vec<FieldPlan>,
     /// The province field, which a postal code settles when the extract does not know it.
     pub(super) province: Option<usize>,
+    /// The settlement field (urban or rural), which the FSA settles and must agree with.
+    pub(super) settlement: Option<usize>,
     pub(super) generalisers: Generalisers,
     /// Columns the identifier guard scans by value: every column not read as a
     /// checked code, and the person key.
@@ -136,6 +138,7 @@ impl<'p> Plan<'p> {
             labels,
             person_key,
             province: fields.iter().position(|f| f.def.name == "province"),
+            settlement: fields.iter().position(|f| f.def.name == "settlement"),
             fields,
             generalisers,
             scanned,

@@ -43,6 +43,7 @@ impl Plan<'_> {
         rows.birth_year_without_quarter |= derived.birth_year_without_quarter;
         let mut row_quarter: Option<Cow<str>> = derived.quarter.take().map(Cow::Owned);
         let mut row_province: Option<&'static str> = None;
+        let (mut row_settlement, mut fsa_settlement) = (None, None);
         let mut cx = RowReader {
             plan: self,
             record,
@@ -74,12 +75,14 @@ impl Plan<'_> {
                     row_quarter = cx.quarter(*col, name, row_quarter.take(), out)
                 }
                 (Source::Fsa { col }, Builder::Text(out)) => {
-                    cx.fsa(*col, name, derived.fsa.as_deref(), out)
+                    fsa_settlement = cx.fsa(*col, name, derived.fsa.as_deref(), out)
                 }
                 (source, Builder::Codes(out)) => {
                     let code = cx.code(name, source, &derived, &mut cache[0], &mut unknown, out);
                     if self.province == Some(fi) {
                         row_province = Some(code);
+                    } else if self.settlement == Some(fi) {
+                        row_settlement = Some(code);
                     }
                 }
                 (source, Builder::Bools(out)) => {
@@ -95,6 +98,7 @@ impl Plan<'_> {
             }
         }
         self.settle_province(rows, &derived, row_province, row, report);
+        self.settle_settlement(rows, fsa_settlement, row_settlement, row, report);
         self.check_key(rows, record, row_quarter.as_deref(), row, report);
         rows.rows_accepted += 1;
     }
@@ -124,6 +128,36 @@ impl Plan<'_> {
                 ErrorCode::ConstraintError,
                 format!(
                     "the postal code is in {fp} but the province says {p}; correct one of them"
+                ),
+            );
+        }
+    }
+
+    /// Urban or rural comes from the FSA: a settlement the file does not know
+    /// is the FSA's, and one it gives must agree with it.
+    fn settle_settlement(
+        &self,
+        rows: &mut Accumulator,
+        from_fsa: Option<&'static str>,
+        given: Option<&'static str>,
+        row: u64,
+        report: &mut Report,
+    ) {
+        let (Some(fsa), Some(given)) = (from_fsa, given) else {
+            return;
+        };
+        if !codes::SETTLEMENT.contains(given) {
+            if let Some(Builder::Codes(out)) = self.settlement.map(|fi| &mut rows.builders[fi]) {
+                out.set_last(fsa);
+            }
+        } else if fsa != given {
+            report.error(
+                Some(row),
+                None,
+                Some("settlement"),
+                ErrorCode::ConstraintError,
+                format!(
+                    "the forward sortation area is {fsa} (Canada Post marks a rural FSA with a 0 as its second character) but the settlement says {given}; correct one of them"
                 ),
             );
         }
@@ -261,16 +295,18 @@ impl<'r> RowReader<'_, '_, 'r> {
         q
     }
 
-    /// The FSA: its column (upper-cased and checked), else the one derived from a postal code.
+    /// The FSA: its column (upper-cased and checked), else the one derived
+    /// from a postal code. Returns its settlement (urban or rural).
     fn fsa(
         &mut self,
         col: Option<usize>,
         field: &str,
         derived: Option<&str>,
         out: &mut InternColumn,
-    ) {
+    ) -> Option<&'static str> {
         let Some(col) = col else {
-            return out.push(derived);
+            out.push(derived);
+            return derived.and_then(codes::settlement_of_fsa);
         };
         let raw = self.cell(col, field);
         let raw: Cow<str> = if raw
@@ -285,6 +321,7 @@ impl<'r> RowReader<'_, '_, 'r> {
             out.push(None);
         } else if codes::is_fsa(&raw) {
             out.push(Some(&raw));
+            return codes::settlement_of_fsa(&raw);
         } else {
             self.error(
                 col,
@@ -294,6 +331,7 @@ impl<'r> RowReader<'_, '_, 'r> {
             );
             out.push(None);
         }
+        None
     }
 
     /// A coded field: derived, constant, or mapped from its column (an

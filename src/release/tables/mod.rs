@@ -9,6 +9,9 @@ use crate::privacy::{Accounting, MeasurementSpec, Statistic};
 use crate::schema::{CodeList, ExtractKind, codes, fields};
 use polars::prelude::*;
 
+mod custom;
+pub use custom::*;
+
 /// One measurement of a table.
 pub struct Part {
     /// What this part is about: a definition, a service category, a funding source, or "" .
@@ -127,6 +130,8 @@ pub const STANDARD: &[&str] = &[
     "shelter_nights",
     "trp_status",
     "exploitation",
+    "labour_continuum",
+    "protection",
     "immigration_status",
     "age_gender",
     "citizenship",
@@ -191,13 +196,36 @@ fn code_dim(field: &str) -> Expr {
     col(field).fill_null(missing).alias(field)
 }
 
-/// The exploitation group of a record: sexual, labour, both, other, none or unknown.
+/// The facts of the `protection` table, one part each.
+pub const PROTECTION_FIELDS: [&str; 6] = [
+    "police_involved",
+    "asked_to_cooperate",
+    "services_conditional_on_cooperation",
+    "charges_laid",
+    "detained_after_identification",
+    "removed_or_ordered_removed",
+];
+
+/// The keys of the `exploitation` table.
+pub const EXPLOITATION_GROUPS: [&str; 7] = [
+    "sexual",
+    "labour",
+    "both",
+    "labour_no_coercion",
+    "other",
+    "none",
+    "unknown",
+];
+
+/// The exploitation group of a record: sexual, labour (forced labour or
+/// servitude), both, labour_no_coercion (labour exploitation without
+/// coercion, and no form above: not trafficking under any law, kept apart so
+/// that it is never counted as labour trafficking), other, none or unknown.
 fn exploitation_group() -> Expr {
     let e = |c: &str| col(fields::set_column("exploitation_types", c));
     let sexual = e("sexual");
-    let labour = e("forced_labour")
-        .or(e("servitude"))
-        .or(e("labour_exploitation_no_coercion"));
+    let labour = e("forced_labour").or(e("servitude"));
+    let no_coercion = e("labour_exploitation_no_coercion");
     let other = e("forced_marriage")
         .or(e("organ_removal"))
         .or(e("forced_criminality"))
@@ -211,6 +239,8 @@ fn exploitation_group() -> Expr {
         .then(lit("sexual"))
         .when(labour)
         .then(lit("labour"))
+        .when(no_coercion)
+        .then(lit("labour_no_coercion"))
         .when(other)
         .then(lit("other"))
         .otherwise(lit("none"))
@@ -390,10 +420,54 @@ impl Kit<'_> {
     }
 
     fn exploitation(&self) -> Part {
-        let groups = ["sexual", "labour", "both", "other", "none", "unknown"]
-            .map(String::from)
-            .to_vec();
+        let groups = EXPLOITATION_GROUPS.map(String::from).to_vec();
         self.count_by_province_and("", exploitation_group(), ("exploitation_group", groups))
+    }
+
+    /// The continuum between labour exploitation and trafficking: for each
+    /// definition, people by exploitation group and membership, so a reader
+    /// sees how many labour-exploited people each law counts.
+    fn labour_continuum(&self, defs: &DefinitionSet) -> Vec<Part> {
+        let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
+        let groups: Vec<String> = EXPLOITATION_GROUPS.map(String::from).to_vec();
+        defs.definitions
+            .iter()
+            .map(|d| {
+                let member = col(d.name.as_str())
+                    .cast(DataType::String)
+                    .alias("membership");
+                self.part(
+                    &d.name,
+                    vec![person_unit(), exploitation_group(), member],
+                    self.spec(
+                        vec![
+                            ("exploitation_group".into(), groups.clone()),
+                            ("membership".into(), membership.clone()),
+                        ],
+                        Statistic::Count,
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// Protection versus prosecution and the "no harm" rule: one count per
+    /// fact (the part), by its `answer` (yes, no, unknown and the missing-data
+    /// codes; every part has the same dimension, as a table's parts must).
+    fn protection(&self) -> Vec<Part> {
+        PROTECTION_FIELDS
+            .iter()
+            .map(|field| {
+                self.part(
+                    field,
+                    vec![person_unit(), code_dim(field).alias("answer")],
+                    self.spec(
+                        vec![("answer".into(), keys(&codes::TRI_STATE))],
+                        Statistic::Count,
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Citizenship: an open key set, released only where a noisy count passes a threshold.
@@ -522,6 +596,16 @@ fn standard(
             Cases,
             vec![kit.exploitation()],
         ),
+        "labour_continuum" => (
+            "Forced labour and trafficking: people by form of exploitation and each definition's membership (national)",
+            Cases,
+            kit.labour_continuum(defs),
+        ),
+        "protection" => (
+            "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal (national)",
+            Cases,
+            kit.protection(),
+        ),
         "immigration_status" => (
             "Immigration status, by province",
             Cases,
@@ -569,205 +653,7 @@ fn standard(
         name: STANDARD.iter().find(|n| **n == name)?.to_string(),
         title: title.to_string(),
         source,
-        classified: name == "definitions",
+        classified: matches!(name, "definitions" | "labour_continuum"),
         parts,
     })
-}
-
-/// A table a pipeline defines itself: dimensions drawn from public key sets
-/// (code fields of the canonical schema, or a definition's membership) and a
-/// count or a clipped sum. The privacy unit is the person for case records and
-/// the agency for quarterly returns, as for the standard tables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CustomTable {
-    pub name: String,
-    pub source: ExtractKind,
-    pub dimensions: Vec<String>,
-    /// None: count. Some: the field summed, clipped to [lower, upper].
-    pub sum: Option<(String, i64, i64)>,
-}
-
-/// Why a custom table cannot be built.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CustomTableError {
-    #[error(
-        "\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}"
-    )]
-    BadDimension {
-        field: String,
-        kind: &'static str,
-        hint: String,
-        fields: String,
-        defs: &'static str,
-    },
-    #[error("\"{field}\" cannot be summed in a {kind} table{hint}; whole-number fields: {fields}")]
-    BadValue {
-        field: String,
-        kind: &'static str,
-        hint: String,
-        fields: String,
-    },
-    #[error(
-        "the bounds of the sum of {field} must satisfy 0 <= lower < upper (got {lower}..{upper})"
-    )]
-    BadBounds {
-        field: String,
-        lower: i64,
-        upper: i64,
-    },
-    #[error("a table needs at least one dimension")]
-    NoDimension,
-}
-
-/// Coded fields of an extract kind that can be dimensions, with their public key sets.
-pub fn dimension_fields(kind: ExtractKind) -> Vec<(&'static str, Vec<String>)> {
-    kind.fields()
-        .iter()
-        .filter_map(|f| match f.kind {
-            fields::FieldKind::Code(list) => Some((f.name, keys(list))),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Whole-number fields of an extract kind that can be summed.
-pub fn summable_fields(kind: ExtractKind) -> Vec<&'static str> {
-    kind.fields()
-        .iter()
-        .filter(|f| {
-            matches!(
-                f.kind,
-                fields::FieldKind::Count { .. } | fields::FieldKind::Cents
-            )
-        })
-        .map(|f| f.name)
-        .collect()
-}
-
-/// Build a custom table; checks every dimension and the summed field.
-pub fn custom(
-    t: &CustomTable,
-    defs: &DefinitionSet,
-    accounting: Accounting,
-) -> Result<TableDef, CustomTableError> {
-    custom_in(t, defs, accounting, &Layout::default())
-}
-
-/// Build a custom table under a key layout (coverage and national margins).
-pub fn custom_in(
-    t: &CustomTable,
-    defs: &DefinitionSet,
-    accounting: Accounting,
-    layout: &Layout,
-) -> Result<TableDef, CustomTableError> {
-    if t.dimensions.is_empty() {
-        return Err(CustomTableError::NoDimension);
-    }
-    let coded = dimension_fields(t.source);
-    let cases = t.source == ExtractKind::Cases;
-    let mut dims = Vec::new();
-    let mut prepare = vec![match t.source {
-        ExtractKind::Cases | ExtractKind::Returns => col(UNIT),
-    }];
-    let mut classified = false;
-    for d in &t.dimensions {
-        if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
-            if *name == "province" {
-                dims.push((name.to_string(), layout.province_keys()));
-            } else {
-                dims.push((name.to_string(), k.clone()));
-            }
-            prepare.push(layout.dim(name));
-        } else if let Some(def) = defs
-            .definitions
-            .iter()
-            .find(|x| &x.name == d)
-            .filter(|_| cases)
-        {
-            classified = true;
-            dims.push((
-                def.name.clone(),
-                MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
-            ));
-            prepare.push(
-                col(def.name.as_str())
-                    .cast(DataType::String)
-                    .alias(def.name.as_str()),
-            );
-        } else {
-            let names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
-            let mut candidates: Vec<&str> = names.clone();
-            if cases {
-                candidates.extend(defs.definitions.iter().map(|x| x.name.as_str()));
-            }
-            return Err(CustomTableError::BadDimension {
-                field: d.clone(),
-                kind: t.source.as_str(),
-                hint: crate::text::closest(d, candidates.into_iter())
-                    .map(|c| format!(" (did you mean \"{c}\"?)"))
-                    .unwrap_or_default(),
-                fields: names.join(", "),
-                defs: if cases {
-                    ", or a definition's name for its membership"
-                } else {
-                    ""
-                },
-            });
-        }
-    }
-    let statistic = match &t.sum {
-        None => Statistic::Count,
-        Some((field, lower, upper)) => {
-            let summable = summable_fields(t.source);
-            if !summable.contains(&field.as_str()) {
-                return Err(CustomTableError::BadValue {
-                    field: field.clone(),
-                    kind: t.source.as_str(),
-                    hint: crate::text::closest(field, summable.iter().copied())
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default(),
-                    fields: summable.join(", "),
-                });
-            }
-            if !(0 <= *lower && lower < upper) {
-                return Err(CustomTableError::BadBounds {
-                    field: field.clone(),
-                    lower: *lower,
-                    upper: *upper,
-                });
-            }
-            prepare.push(
-                col(field.as_str())
-                    .fill_null(lit(0i64))
-                    .cast(DataType::Int64)
-                    .alias(VALUE),
-            );
-            Statistic::Sum {
-                lower: *lower,
-                upper: *upper,
-            }
-        }
-    };
-    let what = match &t.sum {
-        None => "People counted".to_string(),
-        Some((f, lo, hi)) => format!("Sum of {f} (each unit clipped to {lo}-{hi})"),
-    };
-    Ok(layout.with_margins(TableDef {
-        name: t.name.clone(),
-        title: format!("{what}, by {}", t.dimensions.join(", ")),
-        source: t.source,
-        classified,
-        parts: vec![Part {
-            label: String::new(),
-            prepare,
-            spec: MeasurementSpec {
-                dims,
-                statistic,
-                accounting,
-                open_keys_delta: None,
-            },
-            weight: 1.0,
-            national: false,
-        }],
-    }))
 }

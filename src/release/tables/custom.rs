@@ -1,0 +1,203 @@
+//! Tables a pipeline defines itself: dimensions drawn from public key sets
+//! (coded fields, a definition's membership), a count or a clipped sum, with
+//! the person or the agency as the unit as for the standard tables.
+
+use super::*;
+
+/// A table a pipeline defines itself: dimensions drawn from public key sets
+/// (code fields of the canonical schema, or a definition's membership) and a
+/// count or a clipped sum. The privacy unit is the person for case records and
+/// the agency for quarterly returns, as for the standard tables.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomTable {
+    pub name: String,
+    pub source: ExtractKind,
+    pub dimensions: Vec<String>,
+    /// None: count. Some: the field summed, clipped to [lower, upper].
+    pub sum: Option<(String, i64, i64)>,
+}
+
+/// Why a custom table cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CustomTableError {
+    #[error(
+        "\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}"
+    )]
+    BadDimension {
+        field: String,
+        kind: &'static str,
+        hint: String,
+        fields: String,
+        defs: &'static str,
+    },
+    #[error("\"{field}\" cannot be summed in a {kind} table{hint}; whole-number fields: {fields}")]
+    BadValue {
+        field: String,
+        kind: &'static str,
+        hint: String,
+        fields: String,
+    },
+    #[error(
+        "the bounds of the sum of {field} must satisfy 0 <= lower < upper (got {lower}..{upper})"
+    )]
+    BadBounds {
+        field: String,
+        lower: i64,
+        upper: i64,
+    },
+    #[error("a table needs at least one dimension")]
+    NoDimension,
+}
+
+/// Coded fields of an extract kind that can be dimensions, with their public key sets.
+pub fn dimension_fields(kind: ExtractKind) -> Vec<(&'static str, Vec<String>)> {
+    kind.fields()
+        .iter()
+        .filter_map(|f| match f.kind {
+            fields::FieldKind::Code(list) => Some((f.name, keys(list))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whole-number fields of an extract kind that can be summed.
+pub fn summable_fields(kind: ExtractKind) -> Vec<&'static str> {
+    kind.fields()
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                fields::FieldKind::Count { .. } | fields::FieldKind::Cents
+            )
+        })
+        .map(|f| f.name)
+        .collect()
+}
+
+/// Build a custom table; checks every dimension and the summed field.
+pub fn custom(
+    t: &CustomTable,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+) -> Result<TableDef, CustomTableError> {
+    custom_in(t, defs, accounting, &Layout::default())
+}
+
+/// Build a custom table under a key layout (coverage and national margins).
+pub fn custom_in(
+    t: &CustomTable,
+    defs: &DefinitionSet,
+    accounting: Accounting,
+    layout: &Layout,
+) -> Result<TableDef, CustomTableError> {
+    if t.dimensions.is_empty() {
+        return Err(CustomTableError::NoDimension);
+    }
+    let coded = dimension_fields(t.source);
+    let cases = t.source == ExtractKind::Cases;
+    let mut dims = Vec::new();
+    let mut prepare = vec![match t.source {
+        ExtractKind::Cases | ExtractKind::Returns => col(UNIT),
+    }];
+    let mut classified = false;
+    for d in &t.dimensions {
+        if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
+            if *name == "province" {
+                dims.push((name.to_string(), layout.province_keys()));
+            } else {
+                dims.push((name.to_string(), k.clone()));
+            }
+            prepare.push(layout.dim(name));
+        } else if let Some(def) = defs
+            .definitions
+            .iter()
+            .find(|x| &x.name == d)
+            .filter(|_| cases)
+        {
+            classified = true;
+            dims.push((
+                def.name.clone(),
+                MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
+            ));
+            prepare.push(
+                col(def.name.as_str())
+                    .cast(DataType::String)
+                    .alias(def.name.as_str()),
+            );
+        } else {
+            let names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
+            let mut candidates: Vec<&str> = names.clone();
+            if cases {
+                candidates.extend(defs.definitions.iter().map(|x| x.name.as_str()));
+            }
+            return Err(CustomTableError::BadDimension {
+                field: d.clone(),
+                kind: t.source.as_str(),
+                hint: crate::text::closest(d, candidates.into_iter())
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default(),
+                fields: names.join(", "),
+                defs: if cases {
+                    ", or a definition's name for its membership"
+                } else {
+                    ""
+                },
+            });
+        }
+    }
+    let statistic = match &t.sum {
+        None => Statistic::Count,
+        Some((field, lower, upper)) => {
+            let summable = summable_fields(t.source);
+            if !summable.contains(&field.as_str()) {
+                return Err(CustomTableError::BadValue {
+                    field: field.clone(),
+                    kind: t.source.as_str(),
+                    hint: crate::text::closest(field, summable.iter().copied())
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default(),
+                    fields: summable.join(", "),
+                });
+            }
+            if !(0 <= *lower && lower < upper) {
+                return Err(CustomTableError::BadBounds {
+                    field: field.clone(),
+                    lower: *lower,
+                    upper: *upper,
+                });
+            }
+            prepare.push(
+                col(field.as_str())
+                    .fill_null(lit(0i64))
+                    .cast(DataType::Int64)
+                    .alias(VALUE),
+            );
+            Statistic::Sum {
+                lower: *lower,
+                upper: *upper,
+            }
+        }
+    };
+    let what = match &t.sum {
+        None => "People counted".to_string(),
+        Some((f, lo, hi)) => format!("Sum of {f} (each unit clipped to {lo}-{hi})"),
+    };
+    Ok(layout.with_margins(TableDef {
+        name: t.name.clone(),
+        title: format!("{what}, by {}", t.dimensions.join(", ")),
+        source: t.source,
+        classified,
+        parts: vec![Part {
+            label: String::new(),
+            prepare,
+            spec: MeasurementSpec {
+                dims,
+                statistic,
+                accounting,
+                open_keys_delta: None,
+            },
+            weight: 1.0,
+            national: false,
+        }],
+    }))
+}
