@@ -100,6 +100,10 @@ pub struct FieldMapping {
     pub fold: Option<bool>,
     /// Code an empty cell stands for (default `not_collected`).
     pub empty: Option<String>,
+    /// The column may be absent from a file: the field is then not collected
+    /// (default false: a missing column is an error naming the file's columns).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// Quasi-identifiers sent in finer form than the canonical schema keeps.
@@ -256,6 +260,12 @@ impl Profile {
                         column: Some(def.name.to_string()),
                         ..Default::default()
                     },
+                };
+                // A canonical export written before a field existed lacks its column.
+                let optional = crate::schema::fields::ADDED_IN_FORMAT_3.contains(&def.name);
+                let mapping = FieldMapping {
+                    optional,
+                    ..mapping
                 };
                 section.fields.insert(def.name.to_string(), mapping);
             }

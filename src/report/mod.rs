@@ -15,6 +15,7 @@
 pub mod charts;
 pub mod data;
 mod findings;
+mod forum;
 pub mod i18n;
 mod render;
 mod sections;

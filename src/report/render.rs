@@ -270,6 +270,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     let mut figures_json = Vec::new();
     for (id, heading, list) in [
         ("trends", "sec_trends", b.trends()),
+        ("equity", "sec_equity", b.equity()),
         ("housing", "sec_housing", b.housing()),
         ("services", "sec_services", b.services()),
         ("funding", "sec_funding", b.funding()),

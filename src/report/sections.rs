@@ -366,7 +366,9 @@ impl<'a> Builder<'a> {
                 },
             ],
         );
-        vec![(heat, vec![self.gap_table()]), (needed, vec!["services"])]
+        let mut out = vec![(heat, vec![self.gap_table()]), (needed, vec!["services"])];
+        out.extend(self.forum_services());
+        out
     }
 
     /// All funding in a quarter: the published grand total of a returns
@@ -505,6 +507,7 @@ impl<'a> Builder<'a> {
                 vec!["exploitation"],
             ),
         ];
+        out.extend(self.trp_claims().map(|c| (c, vec!["trp_detail"])));
         out.extend(self.continuum().map(|c| (c, vec!["labour_continuum"])));
         out.extend(self.justice().map(|c| (c, vec!["protection"])));
         out

@@ -27,6 +27,25 @@ use polars::prelude::{
 /// older format lacks fields added since: they are read as not collected.
 pub const CANONICAL_FORMAT: u32 = 3;
 
+/// The fields canonical format 3 added (the Forum's measures): absent from
+/// older stored files and from canonical exports written before them.
+pub const ADDED_IN_FORMAT_3: &[&str] = &[
+    "indigenous_identity",
+    "racialised_group",
+    "employer_tied_permit",
+    "trp_validity",
+    "refugee_claim",
+    "means_used_for_entry",
+    "referral_source",
+    "police_involved",
+    "asked_to_cooperate",
+    "services_conditional_on_cooperation",
+    "charges_laid",
+    "detained_after_identification",
+    "removed_or_ordered_removed",
+    "settlement",
+];
+
 /// The codes a coded column of `list` may hold, in category order: the list's
 /// codes, then the missing-data codes (the slots intake's mappers index).
 pub fn code_categories(list: &'static CodeList) -> impl Iterator<Item = &'static str> {

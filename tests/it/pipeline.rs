@@ -174,7 +174,8 @@ dimensions = ["indigenous_identity", "housing_outcome"]
     // The line of the table's dimensions, and the exact key to add.
     assert!(run.stderr.contains("equity.toml:11:"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("[governance]\nindigenous_data = \"approved by"),
+        run.stderr
+            .contains("[governance]\nindigenous_data = \"approved by"),
         "{}",
         run.stderr
     );

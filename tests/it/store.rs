@@ -192,7 +192,7 @@ fn a_file_written_before_the_forum_fields_reads_them_as_not_collected() {
         "settlement",
     ];
     let file = canonical_files(&store).remove(0);
-    let mut df = ParquetReader::new(std::fs::File::open(&file).unwrap())
+    let df = ParquetReader::new(std::fs::File::open(&file).unwrap())
         .finish()
         .unwrap();
     let racialised: Vec<String> = df

@@ -532,3 +532,53 @@ fn an_agency_whose_profile_says_never_is_left_out_of_every_returns_table() {
     // The same four returns stored; the clinic's left out of the table when it says never.
     assert_eq!(released, [true, false]);
 }
+
+#[test]
+fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
+    let v = report_json();
+    // Each of the Forum's charts is drawn from its pooled table, with numbers
+    // and their intervals (a group too small to estimate says so instead).
+    for chart in [
+        "served",
+        "housing_group",
+        "status_gap",
+        "settlement_gap",
+        "trp_claims",
+        "continuum",
+        "justice",
+    ] {
+        let shown: Vec<_> = points(&v, chart)
+            .into_iter()
+            .filter(|p| p["value"].is_number())
+            .collect();
+        assert!(shown.len() >= 4, "{chart}: {shown:?}");
+        for p in &shown {
+            // What a reader sees (a noisy count below 0 is shown as 0) lies in its interval.
+            let (lo, shown, hi) = (
+                p["lo"].as_f64().unwrap(),
+                p["shown"].as_f64().unwrap(),
+                p["hi"].as_f64().unwrap(),
+            );
+            assert!(lo <= shown && shown <= hi, "{chart}: {p}");
+        }
+    }
+    // TRP bars are their own series, never folded into refusals.
+    assert!(
+        points(&v, "trp")
+            .iter()
+            .any(|p| p["series"].as_str().unwrap().starts_with("Barred"))
+    );
+    // Labour exploitation without coercion is apart from labour trafficking.
+    let series: Vec<&str> = points(&v, "exploitation")
+        .iter()
+        .map(|p| p["series"].as_str().unwrap())
+        .collect();
+    assert!(series.contains(&"Labour exploitation without coercion (not trafficking)"));
+    assert!(series.contains(&"Forced labour or servitude"));
+    // Rural people are estimated where they are many enough.
+    assert!(
+        points(&v, "settlement_gap")
+            .iter()
+            .any(|p| p["series"] == "Rural" && p["value"].is_number())
+    );
+}

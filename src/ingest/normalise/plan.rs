@@ -254,8 +254,10 @@ impl<'p> Plan<'p> {
                 .copied()
                 .unwrap_or("not_collected")
         };
-        let column = |columns: &mut Resolver, report: &mut Report| {
-            columns.column(m.column.as_deref(), &what, report)
+        // An optional column that the file lacks: the field is not collected.
+        let column = |columns: &mut Resolver, report: &mut Report| match m.column.as_deref() {
+            Some(c) if m.optional && col_index(columns.headers, c).is_none() => None,
+            named => columns.column(named, &what, report),
         };
         match def.kind {
             FieldKind::Code(list) => {

@@ -10,7 +10,9 @@ use crate::schema::{CodeList, ExtractKind, codes, fields};
 use polars::prelude::*;
 
 mod custom;
+mod forum;
 pub use custom::*;
+pub use forum::{AGE_GROUPS, SETTLEMENT_SERVICES, STATUS_GROUPS, group_keys};
 
 /// One measurement of a table.
 pub struct Part {
@@ -132,6 +134,11 @@ pub const STANDARD: &[&str] = &[
     "exploitation",
     "labour_continuum",
     "protection",
+    "who_is_served",
+    "housing_by_group",
+    "services_by_status",
+    "settlement_gaps",
+    "trp_detail",
     "immigration_status",
     "age_gender",
     "citizenship",
@@ -386,22 +393,17 @@ impl Kit<'_> {
     /// cells answer it instead of four in `services`, so a gap share carries
     /// half the noise variance at the same rho.
     fn service_gaps(&self) -> Vec<Part> {
-        let mut outcome_keys: Vec<String> = SERVICE_OUTCOMES
+        codes::SERVICE_CATEGORY
+            .codes
             .iter()
-            .map(|(g, _)| g.to_string())
-            .collect();
-        outcome_keys.extend(["other", "not_needed", "unknown"].map(String::from));
-        self.per_category("outcome", outcome_keys, &|status| {
-            SERVICE_OUTCOMES
-                .iter()
-                .rev()
-                .fold(lit("other"), |otherwise, (group, statuses)| {
-                    let statuses = Series::new("statuses".into(), statuses.to_vec());
-                    when(status.clone().is_in(lit(statuses).implode(), false))
-                        .then(lit(*group))
-                        .otherwise(otherwise)
-                })
-        })
+            .map(|cat| {
+                self.count_by_province_and(
+                    cat,
+                    forum::service_outcome(cat),
+                    ("outcome", forum::outcome_keys()),
+                )
+            })
+            .collect()
     }
 
     fn shelter_nights(&self) -> Part {
@@ -543,6 +545,15 @@ fn standard(
     };
     let province = || ("province", kit.province.1.clone());
     use ExtractKind::{Cases, Returns};
+    if let Some((title, parts)) = kit.forum_table(name, defs) {
+        return Some(TableDef {
+            name: STANDARD.iter().find(|n| **n == name)?.to_string(),
+            title: title.to_string(),
+            source: Cases,
+            classified: name == "labour_continuum",
+            parts,
+        });
+    }
     let (title, source, parts) = match name {
         "people" => (
             "People served, by province",
@@ -596,16 +607,6 @@ fn standard(
             Cases,
             vec![kit.exploitation()],
         ),
-        "labour_continuum" => (
-            "Forced labour and trafficking: people by form of exploitation and each definition's membership (national)",
-            Cases,
-            kit.labour_continuum(defs),
-        ),
-        "protection" => (
-            "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal (national)",
-            Cases,
-            kit.protection(),
-        ),
         "immigration_status" => (
             "Immigration status, by province",
             Cases,
@@ -653,7 +654,7 @@ fn standard(
         name: STANDARD.iter().find(|n| **n == name)?.to_string(),
         title: title.to_string(),
         source,
-        classified: matches!(name, "definitions" | "labour_continuum"),
+        classified: name == "definitions",
         parts,
     })
 }

@@ -4,6 +4,9 @@
 
 use std::fmt::Write;
 
+mod codes;
+pub use codes::CODES;
+
 /// Language of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Lang {
@@ -235,6 +238,62 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("sec_services", "Service gaps", "Écarts de services"),
     ("sec_funding", "Funding", "Financement"),
     ("sec_protection", "Protection", "Protection"),
+    (
+        "sec_equity",
+        "Who is served, and housing by group",
+        "Qui est servi, et le logement selon le groupe",
+    ),
+    ("age_group", "Age {ages}", "{ages} ans"),
+    (
+        "chart_served",
+        "Who is served: people by gender, age group, status and racialised group (self-identified), by year",
+        "Qui est servi : personnes selon le genre, le groupe d'âge, le statut et le groupe racisé (auto-identifié), par année",
+    ),
+    (
+        "chart_served_alt",
+        "Bar chart of the people served each year by gender, age group, immigration status group and racialised group (several may apply), with 95% intervals. Indigenous identity is released only under the governing partners' approval.",
+        "Graphique à barres des personnes servies chaque année selon le genre, le groupe d'âge, le groupe de statut d'immigration et le groupe racisé (plusieurs possibles), avec des intervalles à 95 %. L'identité autochtone n'est publiée qu'avec l'approbation des partenaires qui en assurent la gouvernance.",
+    ),
+    (
+        "chart_housing_group",
+        "Unmet housing need by survivor group, by year",
+        "Besoin de logement non comblé selon le groupe, par année",
+    ),
+    (
+        "chart_housing_group_alt",
+        "Bar chart of the share of people whose housing need went unmet (no place, or not eligible) among those with an outcome, by form of exploitation, gender, age group and status group, one bar per year, with 95% intervals.",
+        "Graphique à barres de la part des personnes dont le besoin de logement n'a pas été comblé (manque de places ou inadmissibilité) parmi celles dont le résultat est connu, selon la forme d'exploitation, le genre, le groupe d'âge et le groupe de statut, une barre par année, avec des intervalles à 95 %.",
+    ),
+    (
+        "chart_status_gap",
+        "Legal and immigration services: gaps by status (latest year)",
+        "Services juridiques et d'immigration : écarts selon le statut (dernière année)",
+    ),
+    (
+        "chart_status_gap_alt",
+        "Bar chart of the share of people who needed legal or immigration services and were waitlisted or found none available, among those who got an answer, by status group, over the latest year, with 95% intervals.",
+        "Graphique à barres de la part des personnes ayant besoin de services juridiques ou d'immigration qui ont été mises en attente ou n'en ont trouvé aucun, parmi celles qui ont obtenu une réponse, selon le groupe de statut, sur la dernière année, avec des intervalles à 95 %.",
+    ),
+    (
+        "chart_settlement_gap",
+        "Urban and rural: service gaps (latest year)",
+        "Milieu urbain et rural : écarts de services (dernière année)",
+    ),
+    (
+        "chart_settlement_gap_alt",
+        "Bar chart of the share of people waitlisted or with no service available, among those who needed it, for legal, immigration, mental health and housing services, urban against rural (a rural postal area has a 0 as its second character), over the latest year, with 95% intervals.",
+        "Graphique à barres de la part des personnes mises en attente ou sans service disponible, parmi celles qui en avaient besoin, pour les services juridiques, d'immigration, de santé mentale et de logement, en milieu urbain et rural (une région postale rurale a un 0 comme deuxième caractère), sur la dernière année, avec des intervalles à 95 %.",
+    ),
+    (
+        "chart_trp_claims",
+        "Refugee claims and the length of TRPs held, by year",
+        "Demandes d'asile et durée des PST détenus, par année",
+    ),
+    (
+        "chart_trp_claims_alt",
+        "Bar chart of the people served each year by the state of their refugee claim, and by the length of the temporary resident permit they held (an initial permit lasts up to 180 days), with 95% intervals.",
+        "Graphique à barres des personnes servies chaque année selon l'état de leur demande d'asile, et selon la durée du permis de séjour temporaire détenu (un premier permis dure au plus 180 jours), avec des intervalles à 95 %.",
+    ),
     ("sec_methods", "Methods", "Méthodologie"),
     (
         "sec_provenance",
@@ -593,165 +652,6 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "safecount {version}. Bruit tiré par OpenDP {opendp}. Imprimez cette page en PDF depuis un navigateur pour une copie papier.",
     ),
     ("other_language", "Version française", "English version"),
-];
-
-/// Names of codes: (code, English, French).
-pub const CODES: &[(&str, &str, &str)] = &[
-    ("CA-AB", "Alberta", "Alberta"),
-    ("CA-BC", "British Columbia", "Colombie-Britannique"),
-    ("CA-MB", "Manitoba", "Manitoba"),
-    ("CA-NB", "New Brunswick", "Nouveau-Brunswick"),
-    (
-        "CA-NL",
-        "Newfoundland and Labrador",
-        "Terre-Neuve-et-Labrador",
-    ),
-    ("CA-NS", "Nova Scotia", "Nouvelle-Écosse"),
-    (
-        "CA-NT",
-        "Northwest Territories",
-        "Territoires du Nord-Ouest",
-    ),
-    ("CA-NU", "Nunavut", "Nunavut"),
-    ("CA-ON", "Ontario", "Ontario"),
-    ("CA-PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
-    ("CA-QC", "Quebec", "Québec"),
-    ("CA-SK", "Saskatchewan", "Saskatchewan"),
-    ("CA-YT", "Yukon", "Yukon"),
-    ("not_collected", "Not collected", "Non recueilli"),
-    ("client_refused", "Client refused", "Refus de la personne"),
-    (
-        "client_doesnt_know",
-        "Client doesn't know",
-        "La personne ne sait pas",
-    ),
-    ("meets", "Meets", "Répond"),
-    ("does_not_meet", "Does not meet", "Ne répond pas"),
-    ("indeterminate", "Indeterminate", "Indéterminé"),
-    ("legal", "Legal", "Juridique"),
-    ("immigration", "Immigration", "Immigration"),
-    ("health", "Health", "Santé"),
-    ("mental_health", "Mental health", "Santé mentale"),
-    ("counselling", "Counselling", "Counseling"),
-    ("interpretation", "Interpretation", "Interprétation"),
-    ("case_management", "Case management", "Gestion de cas"),
-    ("employment", "Employment", "Emploi"),
-    ("income_support", "Income support", "Soutien du revenu"),
-    ("education", "Education", "Éducation"),
-    ("childcare", "Childcare", "Garde d'enfants"),
-    ("repatriation", "Repatriation", "Rapatriement"),
-    (
-        "victim_services",
-        "Victim services",
-        "Services aux victimes",
-    ),
-    ("housing", "Housing", "Logement"),
-    ("received", "Received", "Reçu"),
-    ("referred_out", "Referred out", "Orienté ailleurs"),
-    ("waitlisted", "Waitlisted", "En attente"),
-    ("not_available", "Not available", "Non disponible"),
-    ("declined", "Declined", "Refusé par la personne"),
-    (
-        "vaw_shelter",
-        "Violence-against-women shelter",
-        "Maison d'hébergement (violence faite aux femmes)",
-    ),
-    ("general_shelter", "General shelter", "Refuge général"),
-    ("youth_shelter", "Youth shelter", "Refuge pour jeunes"),
-    (
-        "trafficking_safe_house",
-        "Trafficking safe house",
-        "Maison sécuritaire (traite)",
-    ),
-    (
-        "transitional_housing",
-        "Transitional housing",
-        "Logement de transition",
-    ),
-    ("hotel_voucher", "Hotel voucher", "Bon d'hôtel"),
-    ("host_home", "Host home", "Famille d'accueil"),
-    ("federal", "Federal", "Fédéral"),
-    ("provincial", "Provincial", "Provincial"),
-    ("municipal", "Municipal", "Municipal"),
-    ("foundation", "Foundation", "Fondation"),
-    ("private", "Private donations", "Dons privés"),
-    ("other", "Other", "Autre"),
-    ("one_time", "One-time", "Ponctuel"),
-    ("annual", "Annual", "Annuel"),
-    ("multi_year", "Multi-year", "Pluriannuel"),
-    (
-        "sexual",
-        "Sexual exploitation only",
-        "Exploitation sexuelle seulement",
-    ),
-    (
-        "labour",
-        "Forced labour or servitude",
-        "Travail forcé ou servitude",
-    ),
-    ("police_involved", "Police involved", "Police impliquée"),
-    (
-        "asked_to_cooperate",
-        "Asked to cooperate with police",
-        "Coopération avec la police demandée",
-    ),
-    (
-        "services_conditional_on_cooperation",
-        "Services conditional on cooperation",
-        "Services conditionnels à la coopération",
-    ),
-    ("charges_laid", "Charges laid", "Accusations portées"),
-    (
-        "detained_after_identification",
-        "Detained after identification",
-        "Détention après l'identification",
-    ),
-    (
-        "removed_or_ordered_removed",
-        "Removed or ordered removed",
-        "Renvoi ou mesure de renvoi",
-    ),
-    (
-        "labour_no_coercion",
-        "Labour exploitation without coercion (not trafficking)",
-        "Exploitation sans contrainte (pas de la traite)",
-    ),
-    ("both", "Both", "Les deux"),
-    (
-        "AGENCY_LABEL",
-        "Agency's own label",
-        "Étiquette de l'organisme",
-    ),
-    (
-        "CC_279_01",
-        "Criminal Code s. 279.01",
-        "Code criminel, art. 279.01",
-    ),
-    (
-        "CC_279_011",
-        "Criminal Code s. 279.011 (minors)",
-        "Code criminel, art. 279.011 (mineurs)",
-    ),
-    (
-        "IOM_ASSIST",
-        "IOM assistance criteria",
-        "Critères d'assistance de l'OIM",
-    ),
-    ("IRPA_118", "IRPA s. 118", "LIPR, art. 118"),
-    (
-        "NGO_BROAD",
-        "Service providers' broad definition",
-        "Définition large des fournisseurs de services",
-    ),
-    (
-        "PALERMO_3A",
-        "Palermo Protocol art. 3(a)",
-        "Protocole de Palerme, art. 3 a)",
-    ),
-    ("zcdp", "zCDP", "zCDP"),
-    ("pure", "pure DP", "DP pure"),
-    ("discrete_gaussian", "discrete Gaussian", "gaussien discret"),
-    ("discrete_laplace", "discrete Laplace", "Laplace discret"),
 ];
 
 #[cfg(test)]

@@ -1,0 +1,274 @@
+//! The standard tables the 2013 Forum asked for by name: who is served
+//! (gender, age, status, racialised group), housing by survivor group, legal
+//! and immigration services by status, urban and rural service gaps, refugee
+//! claims and TRP validity. Each part of a table has the same dimension names
+//! (a table's parts are released into one frame), so a part's own grouping
+//! is its `group` dimension, as text.
+
+use super::*;
+
+/// Status groups the Forum compares: citizens, permanent residents (the
+/// conditional residence of a sponsored spouse included), temporary status
+/// (permits, claimants, visitors, TRP holders), no status.
+pub const STATUS_GROUPS: &[(&str, &[&str])] = &[
+    ("citizen", &["citizen"]),
+    (
+        "permanent_resident",
+        &["permanent_resident", "sponsored_spouse_conditional_pr"],
+    ),
+    (
+        "temporary",
+        &[
+            "temporary_foreign_worker",
+            "seasonal_agricultural_worker",
+            "caregiver",
+            "other_work_permit",
+            "open_work_permit_vulnerable_workers",
+            "student",
+            "visitor",
+            "refugee_claimant",
+            "trp_holder",
+        ],
+    ),
+    ("no_status", &["no_status"]),
+];
+
+/// Age groups from the CTDC bands: children, young adults, adults, older adults.
+pub const AGE_GROUPS: &[(&str, &[&str])] = &[
+    ("0-17", &["0-8", "9-17"]),
+    ("18-29", &["18-20", "21-23", "24-26", "27-29"]),
+    ("30-47", &["30-38", "39-47"]),
+    ("48+", &["48+"]),
+];
+
+/// The service categories whose gaps are compared between urban and rural places.
+pub const SETTLEMENT_SERVICES: &[&str] = &["legal", "immigration", "mental_health", "housing"];
+
+/// The keys of a grouping: its groups, then `unknown`.
+pub fn group_keys(groups: &[(&str, &[&str])]) -> Vec<String> {
+    groups
+        .iter()
+        .map(|(g, _)| g.to_string())
+        .chain(std::iter::once("unknown".to_string()))
+        .collect()
+}
+
+/// A coded field's group (text), `unknown` where it is in none.
+fn grouped(field: &str, groups: &[(&str, &[&str])]) -> Expr {
+    let value = col(field).cast(DataType::String);
+    groups
+        .iter()
+        .rev()
+        .fold(lit("unknown"), |otherwise, (group, codes)| {
+            let codes = Series::new("codes".into(), codes.to_vec());
+            when(value.clone().is_in(lit(codes).implode(), false))
+                .then(lit(*group))
+                .otherwise(otherwise)
+        })
+        .alias("group")
+}
+
+/// A coded field as the `group` dimension, as text, with its code list's keys.
+fn as_group(field: &str, list: &'static CodeList) -> (Expr, Vec<String>) {
+    (
+        code_dim(field).cast(DataType::String).alias("group"),
+        keys(list),
+    )
+}
+
+/// A service category's outcome: unknown, not_needed, or its status's
+/// outcome group (met, gap, other).
+pub(super) fn service_outcome(category: &str) -> Expr {
+    let (needed, status) = fields::service_columns(category);
+    let status = col(&status).cast(DataType::String);
+    let outcome =
+        SERVICE_OUTCOMES
+            .iter()
+            .rev()
+            .fold(lit("other"), |otherwise, (group, statuses)| {
+                let statuses = Series::new("statuses".into(), statuses.to_vec());
+                when(status.clone().is_in(lit(statuses).implode(), false))
+                    .then(lit(*group))
+                    .otherwise(otherwise)
+            });
+    when(col(&needed).is_null())
+        .then(lit("unknown"))
+        .when(col(&needed).not())
+        .then(lit("not_needed"))
+        .otherwise(outcome)
+        .alias("outcome")
+}
+
+/// The keys of [`service_outcome`].
+pub(super) fn outcome_keys() -> Vec<String> {
+    SERVICE_OUTCOMES
+        .iter()
+        .map(|(g, _)| g.to_string())
+        .chain(["other", "not_needed", "unknown"].map(String::from))
+        .collect()
+}
+
+impl Kit<'_> {
+    /// The Forum's tables: their titles and parts (all of case records).
+    pub(super) fn forum_table(
+        &self,
+        name: &str,
+        defs: &DefinitionSet,
+    ) -> Option<(&'static str, Vec<Part>)> {
+        Some(match name {
+            "labour_continuum" => (
+                "Forced labour and trafficking: people by form of exploitation and each definition's membership (national)",
+                self.labour_continuum(defs),
+            ),
+            "protection" => (
+                "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal (national)",
+                self.protection(),
+            ),
+            "who_is_served" => (
+                "Who is served: gender, age group, status and racialised group (national)",
+                self.who_is_served(),
+            ),
+            "housing_by_group" => (
+                "Housing need and outcome by exploitation form, gender, age group and status (national)",
+                self.housing_by_group(),
+            ),
+            "services_by_status" => (
+                "Legal and immigration services by status: met, gap or other (national)",
+                self.services_by_status(),
+            ),
+            "settlement_gaps" => (
+                "Urban and rural: the outcome of legal, immigration, mental health and housing services (national)",
+                self.settlement_gaps(),
+            ),
+            "trp_detail" => (
+                "Refugee claims and the length of TRPs held (national)",
+                self.trp_detail(),
+            ),
+            _ => return None,
+        })
+    }
+    /// People counted by a `group` and, optionally, a second dimension.
+    fn by_group(
+        &self,
+        label: &str,
+        (group, group_keys): (Expr, Vec<String>),
+        second: Option<(Expr, &str, Vec<String>)>,
+    ) -> Part {
+        let mut prepare = vec![person_unit(), group];
+        let mut dims = vec![("group".to_string(), group_keys)];
+        if let Some((expr, name, keys)) = second {
+            prepare.push(expr);
+            dims.push((name.to_string(), keys));
+        }
+        self.part(label, prepare, self.spec(dims, Statistic::Count))
+    }
+
+    /// The groupings of people the Forum compares, as `group` dimensions.
+    fn survivor_groups(&self) -> Vec<(&'static str, (Expr, Vec<String>))> {
+        vec![
+            (
+                "exploitation",
+                (
+                    exploitation_group().alias("group"),
+                    EXPLOITATION_GROUPS.map(String::from).to_vec(),
+                ),
+            ),
+            ("gender", as_group("gender", &codes::GENDER)),
+            (
+                "age",
+                (grouped("age_band", AGE_GROUPS), group_keys(AGE_GROUPS)),
+            ),
+            (
+                "status",
+                (
+                    grouped("immigration_status", STATUS_GROUPS),
+                    group_keys(STATUS_GROUPS),
+                ),
+            ),
+        ]
+    }
+
+    /// Who is served, nationally: gender, age group, status group, and each
+    /// racialised group (yes, no, unknown). Indigenous identity is not here:
+    /// it needs the governing partners' approval ([governance]).
+    pub(super) fn who_is_served(&self) -> Vec<Part> {
+        let mut parts: Vec<Part> = self
+            .survivor_groups()
+            .into_iter()
+            .filter(|(label, _)| *label != "exploitation")
+            .map(|(label, group)| self.by_group(label, group, None))
+            .collect();
+        for code in codes::RACIALISED_GROUP.codes {
+            let column = col(fields::set_column("racialised_group", code));
+            let answer = when(column.clone().is_null())
+                .then(lit("unknown"))
+                .when(column)
+                .then(lit("yes"))
+                .otherwise(lit("no"))
+                .alias("group");
+            let keys = ["yes", "no", "unknown"].map(String::from).to_vec();
+            parts.push(self.by_group(&format!("racialised_{code}"), (answer, keys), None));
+        }
+        parts
+    }
+
+    /// Housing outcome by survivor group: exploitation form, gender, age
+    /// group and status group, nationally.
+    pub(super) fn housing_by_group(&self) -> Vec<Part> {
+        self.survivor_groups()
+            .into_iter()
+            .map(|(label, group)| {
+                let outcome = (
+                    code_dim("housing_outcome"),
+                    "housing_outcome",
+                    keys(&codes::HOUSING_OUTCOME),
+                );
+                self.by_group(label, group, Some(outcome))
+            })
+            .collect()
+    }
+
+    /// Legal and immigration services by status group: each one's outcome.
+    pub(super) fn services_by_status(&self) -> Vec<Part> {
+        ["legal", "immigration"]
+            .iter()
+            .map(|cat| {
+                let group = (
+                    grouped("immigration_status", STATUS_GROUPS),
+                    group_keys(STATUS_GROUPS),
+                );
+                let outcome = (service_outcome(cat), "outcome", outcome_keys());
+                self.by_group(cat, group, Some(outcome))
+            })
+            .collect()
+    }
+
+    /// Urban and rural: the outcome of the main service categories (housing
+    /// help among them) by settlement.
+    pub(super) fn settlement_gaps(&self) -> Vec<Part> {
+        SETTLEMENT_SERVICES
+            .iter()
+            .map(|cat| {
+                let group = as_group("settlement", &codes::SETTLEMENT);
+                let outcome = (service_outcome(cat), "outcome", outcome_keys());
+                self.by_group(cat, group, Some(outcome))
+            })
+            .collect()
+    }
+
+    /// Refugee claims and the length of TRPs held, nationally.
+    pub(super) fn trp_detail(&self) -> Vec<Part> {
+        vec![
+            self.by_group(
+                "refugee_claim",
+                as_group("refugee_claim", &codes::REFUGEE_CLAIM),
+                None,
+            ),
+            self.by_group(
+                "trp_validity",
+                as_group("trp_validity", &codes::TRP_VALIDITY),
+                None,
+            ),
+        ]
+    }
+}

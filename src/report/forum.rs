@@ -1,0 +1,240 @@
+//! The report's charts of what the 2013 Forum asked to see, drawn from the
+//! tables released pooled over each year: who is served, housing by survivor
+//! group, legal and immigration services by status, urban and rural gaps,
+//! refugee claims and TRP length.
+
+use super::*;
+use crate::release::tables::{AGE_GROUPS, SETTLEMENT_SERVICES, STATUS_GROUPS};
+
+/// One bar of a pooled chart: its label, the part it reads and the cells it sums.
+struct Bar {
+    label: String,
+    part: String,
+    group: Vec<&'static str>,
+}
+
+impl Builder<'_> {
+    /// The Forum's equity section: who is served, and housing by group.
+    pub(super) fn equity(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let mut out = Vec::new();
+        out.extend(self.served().map(|c| (c, vec!["who_is_served"])));
+        out.extend(
+            self.housing_by_group()
+                .map(|c| (c, vec!["housing_by_group"])),
+        );
+        out
+    }
+
+    /// Bars by label, one series per pooled year of `table`, each the value
+    /// `value` computes for a bar.
+    fn pooled_bars(
+        &self,
+        id: &str,
+        axis: &str,
+        unit: Unit,
+        table: &str,
+        bars: &[Bar],
+        value: &dyn Fn(&str, &Bar) -> Option<Estimate>,
+    ) -> Option<Chart> {
+        let pools = self.set.pools(table);
+        if pools.is_empty() {
+            return None;
+        }
+        Some(
+            self.chart(
+                id,
+                axis,
+                unit,
+                Kind::Bars,
+                bars.iter().map(|b| b.label.clone()).collect(),
+                pools
+                    .iter()
+                    .map(|pool| Series {
+                        name: pool.clone(),
+                        points: bars.iter().map(|b| value(pool, b)).collect(),
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    /// The groups of people the Forum compares, as bars of one table's parts.
+    fn group_bars(&self, parts: &[&str]) -> Vec<Bar> {
+        let lang = self.lang;
+        let bar = |part: &str, code: &'static str| Bar {
+            label: lang.code_label(code),
+            part: part.into(),
+            group: vec![code],
+        };
+        let mut bars = Vec::new();
+        for part in parts {
+            match *part {
+                "exploitation" => bars.extend(
+                    ["sexual", "labour", "both", "labour_no_coercion"].map(|g| bar(part, g)),
+                ),
+                "gender" => bars.extend(
+                    crate::schema::codes::GENDER
+                        .codes
+                        .iter()
+                        .filter(|g| **g != "unknown")
+                        .map(|g| bar(part, g)),
+                ),
+                "age" => bars.extend(AGE_GROUPS.iter().map(|(g, _)| Bar {
+                    label: lang.fill("age_group", &[("ages", g.to_string())]),
+                    part: part.to_string(),
+                    group: vec![g],
+                })),
+                "status" => bars.extend(STATUS_GROUPS.iter().map(|(g, _)| bar(part, g))),
+                _ => {}
+            }
+        }
+        bars
+    }
+
+    fn served(&self) -> Option<Chart> {
+        let mut bars = self.group_bars(&["gender", "age", "status"]);
+        bars.extend(
+            crate::schema::codes::RACIALISED_GROUP
+                .codes
+                .iter()
+                .map(|code| Bar {
+                    label: self.lang.code_label(code),
+                    part: format!("racialised_{code}"),
+                    group: vec!["yes"],
+                }),
+        );
+        self.pooled_bars(
+            "served",
+            "axis_people",
+            Unit::People,
+            "who_is_served",
+            &bars,
+            &|pool, b| {
+                self.set
+                    .total("who_is_served", pool, Some(&b.part), &[("group", &b.group)])
+            },
+        )
+    }
+
+    fn housing_by_group(&self) -> Option<Chart> {
+        let bars = self.group_bars(&["exploitation", "gender", "age", "status"]);
+        self.pooled_bars(
+            "housing_group",
+            "axis_share",
+            Unit::Share,
+            "housing_by_group",
+            &bars,
+            &|pool, b| {
+                let of = |outcomes: &[&str]| {
+                    self.set.total(
+                        "housing_by_group",
+                        pool,
+                        Some(&b.part),
+                        &[("group", &b.group), ("housing_outcome", outcomes)],
+                    )
+                };
+                Estimate::share(of(HOUSING_UNMET)?, of(&["met", "partially_met"])?)
+            },
+        )
+    }
+
+    /// Gap share (waitlisted or not available, among those who needed the
+    /// service and got an answer) of a service part for one group.
+    fn gap_share(&self, table: &str, pool: &str, part: &str, group: &str) -> Option<Estimate> {
+        let of = |outcome: &str| {
+            self.set.total(
+                table,
+                pool,
+                Some(part),
+                &[("group", &[group]), ("outcome", &[outcome])],
+            )
+        };
+        Estimate::share(of("gap")?, of("met")?)
+    }
+
+    /// Legal and immigration services by status, and urban against rural,
+    /// in the latest pooled year.
+    pub(super) fn forum_services(&self) -> Vec<(Chart, Vec<&'static str>)> {
+        let lang = self.lang;
+        let mut out = Vec::new();
+        if let Some(pool) = self.set.latest_pool("services_by_status") {
+            let chart = self.chart(
+                "status_gap",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                STATUS_GROUPS
+                    .iter()
+                    .map(|(g, _)| lang.code_label(g))
+                    .collect(),
+                ["legal", "immigration"]
+                    .iter()
+                    .map(|cat| Series {
+                        name: lang.code_label(cat),
+                        points: STATUS_GROUPS
+                            .iter()
+                            .map(|(g, _)| self.gap_share("services_by_status", &pool, cat, g))
+                            .collect(),
+                    })
+                    .collect(),
+            );
+            out.push((chart, vec!["services_by_status"]));
+        }
+        if let Some(pool) = self.set.latest_pool("settlement_gaps") {
+            let chart = self.chart(
+                "settlement_gap",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                SETTLEMENT_SERVICES
+                    .iter()
+                    .map(|c| lang.code_label(c))
+                    .collect(),
+                ["urban", "rural"]
+                    .iter()
+                    .map(|s| Series {
+                        name: lang.code_label(s),
+                        points: SETTLEMENT_SERVICES
+                            .iter()
+                            .map(|cat| self.gap_share("settlement_gaps", &pool, cat, s))
+                            .collect(),
+                    })
+                    .collect(),
+            );
+            out.push((chart, vec!["settlement_gaps"]));
+        }
+        out
+    }
+
+    /// Refugee claims and the length of TRPs held, each pooled year.
+    pub(super) fn trp_claims(&self) -> Option<Chart> {
+        let codes = crate::schema::codes::REFUGEE_CLAIM
+            .codes
+            .iter()
+            .map(|c| ("refugee_claim", c))
+            .chain(
+                crate::schema::codes::TRP_VALIDITY
+                    .codes
+                    .iter()
+                    .map(|c| ("trp_validity", c)),
+            );
+        let bars: Vec<Bar> = codes
+            .map(|(part, code)| Bar {
+                label: self.lang.code_label(code),
+                part: part.into(),
+                group: vec![code],
+            })
+            .collect();
+        self.pooled_bars(
+            "trp_claims",
+            "axis_people",
+            Unit::People,
+            "trp_detail",
+            &bars,
+            &|pool, b| {
+                self.set
+                    .total("trp_detail", pool, Some(&b.part), &[("group", &b.group)])
+            },
+        )
+    }
+}
