@@ -14,7 +14,8 @@ struct Bar {
 }
 
 impl Builder<'_> {
-    /// The Forum's equity section: who is served, and housing by group.
+    /// The Forum's equity section: who is served, housing by group, and
+    /// referral pathways.
     pub(super) fn equity(&self) -> Vec<(Chart, Vec<&'static str>)> {
         let mut out = Vec::new();
         out.extend(self.served().map(|c| (c, vec!["who_is_served"])));
@@ -22,6 +23,7 @@ impl Builder<'_> {
             self.housing_by_group()
                 .map(|c| (c, vec!["housing_by_group"])),
         );
+        out.extend(self.referral().map(|c| (c, vec!["referral"])));
         out
     }
 
@@ -204,6 +206,45 @@ impl Builder<'_> {
             out.push((chart, vec!["settlement_gaps"]));
         }
         out
+    }
+
+    /// Referral pathways in the latest pooled year: for the three laws, the
+    /// people each counts (meets) by who referred them.
+    pub(super) fn referral(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let pool = self.set.latest_pool("referral")?;
+        let sources = crate::schema::codes::REFERRAL_SOURCE.codes;
+        let shown = ["CC_279_01", "IRPA_118", "PALERMO_3A"];
+        Some(
+            self.chart(
+                "referral",
+                "axis_people",
+                Unit::People,
+                Kind::Bars,
+                sources
+                    .iter()
+                    .map(|s| lang.code_label(&format!("referral_{s}")))
+                    .collect(),
+                shown
+                    .iter()
+                    .filter(|d| self.definitions.iter().any(|n| n == *d))
+                    .map(|d| Series {
+                        name: lang.code_label(d),
+                        points: sources
+                            .iter()
+                            .map(|s| {
+                                self.set.total(
+                                    "referral",
+                                    &pool,
+                                    Some(d),
+                                    &[("group", &[*s]), ("membership", &["meets"])],
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        )
     }
 
     /// Refugee claims and the length of TRPs held, each pooled year.

@@ -546,6 +546,7 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
         "trp_claims",
         "continuum",
         "justice",
+        "referral",
     ] {
         let shown: Vec<_> = points(&v, chart)
             .into_iter()

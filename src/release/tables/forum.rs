@@ -144,6 +144,10 @@ impl Kit<'_> {
                 "Refugee claims and the length of TRPs held (national)",
                 self.trp_detail(),
             ),
+            "referral" => (
+                "Referral pathways: people by who referred them and each definition's membership (national)",
+                self.referral(defs),
+            ),
             _ => return None,
         })
     }
@@ -252,6 +256,26 @@ impl Kit<'_> {
                 let group = as_group("settlement", &codes::SETTLEMENT);
                 let outcome = (service_outcome(cat), "outcome", outcome_keys());
                 self.by_group(cat, group, Some(outcome))
+            })
+            .collect()
+    }
+
+    /// Referral pathways: for each definition, people by who referred them
+    /// and membership, so a reader sees which pathways bring the people each
+    /// law counts.
+    pub(super) fn referral(&self, defs: &DefinitionSet) -> Vec<Part> {
+        let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
+        defs.definitions
+            .iter()
+            .map(|d| {
+                let member = col(d.name.as_str())
+                    .cast(DataType::String)
+                    .alias("membership");
+                self.by_group(
+                    &d.name,
+                    as_group("referral_source", &codes::REFERRAL_SOURCE),
+                    Some((member, "membership", membership.clone())),
+                )
             })
             .collect()
     }

@@ -139,6 +139,7 @@ pub const STANDARD: &[&str] = &[
     "services_by_status",
     "settlement_gaps",
     "trp_detail",
+    "referral",
     "immigration_status",
     "age_gender",
     "citizenship",
@@ -550,7 +551,7 @@ fn standard(
             name: STANDARD.iter().find(|n| **n == name)?.to_string(),
             title: title.to_string(),
             source: Cases,
-            classified: name == "labour_continuum",
+            classified: matches!(name, "labour_continuum" | "referral"),
             parts,
         });
     }

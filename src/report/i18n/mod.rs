@@ -240,8 +240,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ("sec_protection", "Protection", "Protection"),
     (
         "sec_equity",
-        "Who is served, and housing by group",
-        "Qui est servi, et le logement selon le groupe",
+        "Who is served, housing by group, and referral pathways",
+        "Qui est servi, logement selon le groupe et voies de référence",
     ),
     ("age_group", "Age {ages}", "{ages} ans"),
     (
@@ -283,6 +283,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "chart_settlement_gap_alt",
         "Bar chart of the share of people waitlisted or with no service available, among those who needed it, for legal, immigration, mental health and housing services, urban against rural (a rural postal area has a 0 as its second character), over the latest year, with 95% intervals.",
         "Graphique à barres de la part des personnes mises en attente ou sans service disponible, parmi celles qui en avaient besoin, pour les services juridiques, d'immigration, de santé mentale et de logement, en milieu urbain et rural (une région postale rurale a un 0 comme deuxième caractère), sur la dernière année, avec des intervalles à 95 %.",
+    ),
+    (
+        "chart_referral",
+        "Referral pathways: people each definition counts, by who referred them (latest year)",
+        "Voies de référence : personnes que chaque définition compte, selon qui les a référées (dernière année)",
+    ),
+    (
+        "chart_referral_alt",
+        "Bar chart, one group of bars per referral source (the person themself, an organisation, police, a hotline, health services, the community, government, other), of the people the Criminal Code, IRPA and the Palermo Protocol count, over the latest year, with 95% intervals.",
+        "Graphique à barres, un groupe par source de référence (la personne elle-même, un organisme, la police, une ligne d'urgence, les services de santé, la communauté, le gouvernement, autre), des personnes que le Code criminel, la LIPR et le Protocole de Palerme comptent, sur la dernière année, avec des intervalles à 95 %.",
     ),
     (
         "chart_trp_claims",
