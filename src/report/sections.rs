@@ -542,7 +542,7 @@ impl<'a> Builder<'a> {
                                     "labour_continuum",
                                     &label,
                                     Some(d),
-                                    &[("exploitation_group", &[*g]), ("membership", &["meets"])],
+                                    &[("group", &[*g]), ("membership", &["meets"])],
                                 )
                             })
                             .collect(),

@@ -260,10 +260,13 @@ impl Kit<'_> {
             .collect()
     }
 
-    /// Referral pathways: for each definition, people by who referred them
-    /// and membership, so a reader sees which pathways bring the people each
-    /// law counts.
-    pub(super) fn referral(&self, defs: &DefinitionSet) -> Vec<Part> {
+    /// For each definition (a part), people by a `group` and their
+    /// membership (meets, does not meet, indeterminate).
+    fn per_definition(
+        &self,
+        defs: &DefinitionSet,
+        group: &dyn Fn() -> (Expr, Vec<String>),
+    ) -> Vec<Part> {
         let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
         defs.definitions
             .iter()
@@ -273,11 +276,30 @@ impl Kit<'_> {
                     .alias("membership");
                 self.by_group(
                     &d.name,
-                    as_group("referral_source", &codes::REFERRAL_SOURCE),
+                    group(),
                     Some((member, "membership", membership.clone())),
                 )
             })
             .collect()
+    }
+
+    /// The continuum between labour exploitation and trafficking: for each
+    /// definition, people by exploitation group and membership, so a reader
+    /// sees how many labour-exploited people each law counts.
+    pub(super) fn labour_continuum(&self, defs: &DefinitionSet) -> Vec<Part> {
+        self.per_definition(defs, &|| {
+            let groups = EXPLOITATION_GROUPS.map(String::from).to_vec();
+            (exploitation_group().alias("group"), groups)
+        })
+    }
+
+    /// Referral pathways: for each definition, people by who referred them
+    /// and membership, so a reader sees which pathways bring the people each
+    /// law counts.
+    pub(super) fn referral(&self, defs: &DefinitionSet) -> Vec<Part> {
+        self.per_definition(defs, &|| {
+            as_group("referral_source", &codes::REFERRAL_SOURCE)
+        })
     }
 
     /// Refugee claims and the length of TRPs held, nationally.

@@ -427,33 +427,6 @@ impl Kit<'_> {
         self.count_by_province_and("", exploitation_group(), ("exploitation_group", groups))
     }
 
-    /// The continuum between labour exploitation and trafficking: for each
-    /// definition, people by exploitation group and membership, so a reader
-    /// sees how many labour-exploited people each law counts.
-    fn labour_continuum(&self, defs: &DefinitionSet) -> Vec<Part> {
-        let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
-        let groups: Vec<String> = EXPLOITATION_GROUPS.map(String::from).to_vec();
-        defs.definitions
-            .iter()
-            .map(|d| {
-                let member = col(d.name.as_str())
-                    .cast(DataType::String)
-                    .alias("membership");
-                self.part(
-                    &d.name,
-                    vec![person_unit(), exploitation_group(), member],
-                    self.spec(
-                        vec![
-                            ("exploitation_group".into(), groups.clone()),
-                            ("membership".into(), membership.clone()),
-                        ],
-                        Statistic::Count,
-                    ),
-                )
-            })
-            .collect()
-    }
-
     /// Protection versus prosecution and the "no harm" rule: one count per
     /// fact (the part), by its `answer` (yes, no, unknown and the missing-data
     /// codes; every part has the same dimension, as a table's parts must).
