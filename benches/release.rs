@@ -97,6 +97,8 @@ fn main() {
                 level: 0.95,
                 agencies: None,
                 custom: None,
+                // Synthetic records: the approval a table about Indigenous people needs.
+                governance: Some("benchmark on synthetic records".into()),
             };
             let r = release::release(&store, &defs, &req).unwrap();
             assert!(!r.reserved);

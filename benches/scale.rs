@@ -83,6 +83,8 @@ fn main() {
             level: 0.95,
             agencies: None,
             custom: None,
+            // Synthetic records: the approval a table about Indigenous people needs.
+            governance: Some("benchmark on synthetic records".into()),
         };
         released.push(release::release(&store, &defs, &req).unwrap());
         eprintln!(

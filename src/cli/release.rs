@@ -51,7 +51,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
     };
     let tables: Vec<String> = if args.table == "all" {
-        STANDARD.iter().map(|s| s.to_string()).collect()
+        // A table about Indigenous people is released only by a pipeline that
+        // names the governing partners' approval ([governance]).
+        STANDARD
+            .iter()
+            .filter(|s| !release::tables::about_indigenous_people(s, None))
+            .map(|s| s.to_string())
+            .collect()
     } else {
         vec![args.table.clone()]
     };
@@ -95,6 +101,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             layout: Default::default(),
             protection: Default::default(),
             pool: None,
+            governance: None,
             table: table.clone(),
             period: period.clone(),
             rho: share(&table),

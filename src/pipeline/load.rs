@@ -437,13 +437,11 @@ impl File<'_> {
             .as_deref()
             .is_some_and(|a| !a.trim().is_empty());
         for (i, t) in spec.tables.iter().enumerate() {
-            let indigenous = t
-                .dimensions
-                .as_ref()
-                .is_some_and(|d| d.iter().any(|d| d == "indigenous_identity"));
+            let indigenous =
+                release::tables::about_indigenous_people(&t.table, t.custom().as_ref());
             if indigenous && !approved {
                 return Err(self.invalid(
-                    self.table_line(i, "dimensions"),
+                    self.table_line(i, if t.dimensions.is_some() { "dimensions" } else { "table" }),
                     format!(
                         "the table {} has indigenous_identity as a dimension: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline:\n\n[governance]\nindigenous_data = \"approved by <partner or committee> on <date>\"",
                         t.table

@@ -28,6 +28,7 @@ impl PipelineSpec {
                 layout: self.layout(t),
                 protection: self.protection(t),
                 pool: None,
+                governance: self.governance_for(t),
             };
             let preview = release::preview(defs, &req)?;
             Ok(preview
@@ -122,6 +123,15 @@ impl PipelineSpec {
     /// Every request with the table entry it comes from: one per quarter for
     /// a quarterly table, one per pool for a pooled one (after the quarterly
     /// requests of the pool's last quarter).
+    /// The approval a table about Indigenous people is released under (None
+    /// for every other table, so their requests, and ids, are unchanged).
+    fn governance_for(&self, t: &TableSpec) -> Option<String> {
+        let about = release::tables::about_indigenous_people(&t.table, t.custom().as_ref());
+        about
+            .then(|| self.governance.indigenous_data.clone())
+            .flatten()
+    }
+
     pub fn planned_requests(&self) -> Vec<(&TableSpec, ReleaseRequest)> {
         let periods: Vec<String> = self.inputs.periods.iter().map(|p| p.to_string()).collect();
         let request = |t: &TableSpec, period: String, pool: Option<Vec<String>>| ReleaseRequest {
@@ -135,6 +145,7 @@ impl PipelineSpec {
             layout: self.layout(t),
             protection: self.protection(t),
             pool,
+            governance: self.governance_for(t),
         };
         let mut out = Vec::new();
         for period in &periods {

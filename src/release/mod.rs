@@ -72,6 +72,11 @@ pub struct ReleaseRequest {
     /// The quarters one measurement pools (None: `period` alone). With a
     /// pool, `period` is its label (e.g. "2025" for the year).
     pub pool: Option<Vec<String>>,
+    /// The approval under which a table about Indigenous people is released
+    /// (First Nations OCAP®; Inuit and Métis data-governance principles):
+    /// such a table is refused without it, and the approval is recorded in
+    /// its provenance.
+    pub governance: Option<String>,
 }
 
 impl ReleaseRequest {
@@ -103,6 +108,10 @@ pub enum ReleaseError {
     UnknownTable(String),
     #[error("no submissions are stored for {kind} in {period}: submit extracts first")]
     NoInputs { kind: &'static str, period: String },
+    #[error(
+        "the table {table} is about Indigenous people: it is released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline: [governance] indigenous_data = \"approved by <partner or committee> on <date>\""
+    )]
+    NeedsApproval { table: String },
     #[error("the table {table}: {source}")]
     Custom {
         table: String,
@@ -137,7 +146,7 @@ impl crate::exit::ExitCode for ReleaseError {
         use crate::exit::*;
         match self {
             ReleaseError::UnknownTable(_) => USAGE,
-            ReleaseError::Custom { .. } => CONFIG,
+            ReleaseError::Custom { .. } | ReleaseError::NeedsApproval { .. } => CONFIG,
             ReleaseError::NoInputs { .. }
             | ReleaseError::Altered { .. }
             | ReleaseError::UnknownRelease { .. }
@@ -204,6 +213,16 @@ impl Preview {
 
 /// The table a request asks for: standard by name, or the request's custom table.
 fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, ReleaseError> {
+    let approved = req
+        .governance
+        .as_deref()
+        .is_some_and(|a| !a.trim().is_empty());
+    let name = req.custom.as_ref().map_or(&req.table, |c| &c.name);
+    if tables::about_indigenous_people(&req.table, req.custom.as_ref()) && !approved {
+        return Err(ReleaseError::NeedsApproval {
+            table: name.clone(),
+        });
+    }
     match &req.custom {
         Some(c) => tables::custom_in(c, defs, req.accounting, &req.layout).map_err(|source| {
             ReleaseError::Custom {

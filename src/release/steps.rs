@@ -37,6 +37,9 @@ pub(super) fn request_of(
     if let Some(r) = rules {
         request["disclosure_control"] = serde_json::json!(r);
     }
+    if let Some(g) = &req.governance {
+        request["governance"] = serde_json::json!(g);
+    }
     request
 }
 

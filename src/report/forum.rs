@@ -23,8 +23,40 @@ impl Builder<'_> {
             self.housing_by_group()
                 .map(|c| (c, vec!["housing_by_group"])),
         );
+        out.extend(self.indigenous().map(|c| (c, vec!["indigenous_identity"])));
         out.extend(self.referral().map(|c| (c, vec!["referral"])));
         out
+    }
+
+    /// People served by Indigenous identity, each pooled year; drawn only
+    /// when the table was released (under the partners' approval). The
+    /// table also holds each identity's housing outcomes, for readers of the
+    /// data; at the demo's budget their shares are too uncertain to chart.
+    fn indigenous(&self) -> Option<Chart> {
+        let bars: Vec<Bar> = crate::schema::codes::INDIGENOUS_IDENTITY
+            .codes
+            .iter()
+            .map(|code| Bar {
+                label: self.lang.code_label(code),
+                part: "identity".into(),
+                group: vec![code],
+            })
+            .collect();
+        self.pooled_bars(
+            "indigenous",
+            "axis_people",
+            Unit::People,
+            "indigenous_identity",
+            &bars,
+            &|pool, b| {
+                self.set.total(
+                    "indigenous_identity",
+                    pool,
+                    Some(&b.part),
+                    &[("group", &b.group)],
+                )
+            },
+        )
     }
 
     /// Bars by label, one series per pooled year of `table`, each the value

@@ -294,6 +294,17 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     let (definitions_version, definitions) = definitions_listed(set, lang);
 
     let provenance = provenance_rows(set, lang);
+    // The approvals tables about Indigenous people were released under.
+    let mut approvals: Vec<String> = set
+        .releases
+        .iter()
+        .filter_map(|r| r.provenance["request"]["governance"].as_str())
+        .map(String::from)
+        .collect();
+    approvals.sort();
+    approvals.dedup();
+    let governance_note = (!approvals.is_empty())
+        .then(|| lang.fill("methods_governance", &[("approval", approvals.join("; "))]));
 
     let findings = b.findings();
     let first = b.quarters.first().cloned().unwrap_or_default();
@@ -326,6 +337,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         agency_note => (budget.agency_rho > 0.0).then(|| lang.fill("methods_budget_agency", &[("rho", lang.dec(budget.agency_rho, 3))])),
         definitions_intro => lang.fill("methods_definitions", &[("version", definitions_version)]),
         definitions => definitions,
+        governance_note => governance_note,
         provenance => provenance,
         prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created"].map(t),
         footer => lang.fill("footer", &[("version", env!("CARGO_PKG_VERSION").into()), ("opendp", "0.16.0".into())]),
@@ -345,6 +357,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
             methods_interval => t("methods_interval"),
             methods_definitions_h => t("methods_definitions_h"),
             methods_limits_h => t("methods_limits_h"),
+            methods_governance_h => t("methods_governance_h"),
             methods_limits => t("methods_limits"),
             budget_period => t("budget_period"),
             budget_rho => t("budget_rho"),

@@ -180,6 +180,7 @@ fn request(table: &str, period: &str, rho: f64, level: f64) -> ReleaseRequest {
         layout: Default::default(),
         protection: Default::default(),
         pool: None,
+        governance: None,
         table: table.into(),
         period: period.into(),
         rho,

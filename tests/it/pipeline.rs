@@ -187,6 +187,31 @@ dimensions = ["indigenous_identity", "housing_outcome"]
     let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("indigenous_housing"), "{}", run.stdout);
+    // The standard table is refused the same way, by a pipeline and by a
+    // bare `release`, which has no approval to give.
+    let standard = text.replace(
+        "table = \"indigenous_housing\"\ndimensions = [\"indigenous_identity\", \"housing_outcome\"]",
+        "table = \"indigenous_identity\"",
+    );
+    let path = write(dir.path(), "equity.toml", standard);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("equity.toml:10:"), "{}", run.stderr);
+    let run = safecount(
+        &repo(),
+        &[
+            "release",
+            "--period",
+            "2025Q4",
+            "--table",
+            "indigenous_identity",
+            "--rho",
+            "0.1",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("indigenous_data"), "{}", run.stderr);
 }
 
 #[test]
@@ -379,6 +404,7 @@ table = "housing_outcome"
             },
             protection: Default::default(),
             pool: None,
+            governance: None,
             table: "definitions".into(),
             period: "2025Q4".into(),
             rho: rho / 1.05,

@@ -245,6 +245,7 @@ fn request(table: &str, rho: f64) -> ReleaseRequest {
         layout: Default::default(),
         protection: Default::default(),
         pool: None,
+        governance: None,
         table: table.into(),
         period: "2025Q3".into(),
         rho,

@@ -547,6 +547,7 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
         "continuum",
         "justice",
         "referral",
+        "indigenous",
     ] {
         let shown: Vec<_> = points(&v, chart)
             .into_iter()
@@ -562,6 +563,16 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
             );
             assert!(lo <= shown && shown <= hi, "{chart}: {p}");
         }
+    }
+    // The approval the Indigenous-identity table was released under, and the
+    // principles followed, are stated in the methods.
+    let (_, report, _) = demo();
+    for (lang, words) in [("en", "OCAP®"), ("fr", "PCAP®")] {
+        let html = std::fs::read_to_string(report.join(format!("report.{lang}.html"))).unwrap();
+        assert!(
+            html.contains(words) && html.contains("demonstration only"),
+            "{lang}"
+        );
     }
     // TRP bars are their own series, never folded into refusals.
     assert!(

@@ -44,6 +44,15 @@ pub const AGE_GROUPS: &[(&str, &[&str])] = &[
 /// The service categories whose gaps are compared between urban and rural places.
 pub const SETTLEMENT_SERVICES: &[&str] = &["legal", "immigration", "mental_health", "housing"];
 
+/// Whether a table describes Indigenous people: the standard
+/// `indigenous_identity` table, or a custom table with that dimension.
+pub fn about_indigenous_people(table: &str, custom: Option<&CustomTable>) -> bool {
+    match custom {
+        Some(c) => c.dimensions.iter().any(|d| d == "indigenous_identity"),
+        None => table == "indigenous_identity",
+    }
+}
+
 /// The keys of a grouping: its groups, then `unknown`.
 pub fn group_keys(groups: &[(&str, &[&str])]) -> Vec<String> {
     groups
@@ -143,6 +152,18 @@ impl Kit<'_> {
             "trp_detail" => (
                 "Refugee claims and the length of TRPs held (national)",
                 self.trp_detail(),
+            ),
+            "indigenous_identity" => (
+                "Indigenous identity (self-identified) and housing outcome (national; released under the governing partners' approval)",
+                vec![self.by_group(
+                    "identity",
+                    as_group("indigenous_identity", &codes::INDIGENOUS_IDENTITY),
+                    Some((
+                        code_dim("housing_outcome"),
+                        "housing_outcome",
+                        keys(&codes::HOUSING_OUTCOME),
+                    )),
+                )],
             ),
             "referral" => (
                 "Referral pathways: people by who referred them and each definition's membership (national)",

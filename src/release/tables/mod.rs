@@ -12,7 +12,9 @@ use polars::prelude::*;
 mod custom;
 mod forum;
 pub use custom::*;
-pub use forum::{AGE_GROUPS, SETTLEMENT_SERVICES, STATUS_GROUPS, group_keys};
+pub use forum::{
+    AGE_GROUPS, SETTLEMENT_SERVICES, STATUS_GROUPS, about_indigenous_people, group_keys,
+};
 
 /// One measurement of a table.
 pub struct Part {
@@ -140,6 +142,7 @@ pub const STANDARD: &[&str] = &[
     "settlement_gaps",
     "trp_detail",
     "referral",
+    "indigenous_identity",
     "immigration_status",
     "age_gender",
     "citizenship",

@@ -285,6 +285,26 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Graphique à barres de la part des personnes mises en attente ou sans service disponible, parmi celles qui en avaient besoin, pour les services juridiques, d'immigration, de santé mentale et de logement, en milieu urbain et rural (une région postale rurale a un 0 comme deuxième caractère), sur la dernière année, avec des intervalles à 95 %.",
     ),
     (
+        "methods_governance_h",
+        "Data about Indigenous people",
+        "Données sur les peuples autochtones",
+    ),
+    (
+        "methods_governance",
+        "Figures about First Nations, Métis and Inuit people are released only under the approval of the partners who govern those data: {approval}. They follow the First Nations principles of OCAP® (ownership, control, access and possession), the Inuit data-governance principles of Inuit Tapiriit Kanatami's National Inuit Strategy on Research, and the Métis data-governance principles; identity is self-identified and asked apart from racialised group.",
+        "Les chiffres sur les Premières Nations, les Métis et les Inuit ne sont publiés qu'avec l'approbation des partenaires qui gouvernent ces données : {approval}. Ils suivent les principes PCAP® des Premières Nations (propriété, contrôle, accès et possession), les principes de gouvernance des données inuites de la Stratégie nationale inuite sur la recherche d'Inuit Tapiriit Kanatami et les principes de gouvernance des données métisses ; l'identité est auto-déclarée et demandée séparément du groupe racisé.",
+    ),
+    (
+        "chart_indigenous",
+        "Indigenous identity: people served, by year (released under the governing partners' approval)",
+        "Identité autochtone : personnes servies, par année (publié avec l'approbation des partenaires responsables)",
+    ),
+    (
+        "chart_indigenous_alt",
+        "Bar chart of the people served each year who identify as First Nations, Métis, Inuit or not Indigenous (self-identified), with 95% intervals.",
+        "Graphique à barres des personnes servies chaque année qui s'identifient comme Premières Nations, Métis, Inuit ou non autochtones (auto-identification), avec des intervalles à 95 %.",
+    ),
+    (
         "chart_referral",
         "Referral pathways: people each definition counts, by who referred them (latest year)",
         "Voies de référence : personnes que chaque définition compte, selon qui les a référées (dernière année)",
