@@ -154,6 +154,70 @@ fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
 }
 
 #[test]
+fn tables_of_your_own_may_use_derived_groups_and_one_code_of_a_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    submit_sample(&store, "maison-esperance", "csv", "cases");
+    let text = r#"
+name = "groups"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.5
+[[tables]]
+table = "housing_by_form_and_status"
+dimensions = ["exploitation_group", "status_group", "housing_outcome"]
+[[tables]]
+table = "debt_by_racialised_group"
+dimensions = ["means:debt_bondage", "racialised_group:black", "citizen_or_not", "age_group"]
+"#;
+    let path = write(dir.path(), "groups.toml", text);
+    let p = path.to_str().unwrap();
+    let set = safecount(
+        &repo(),
+        &[
+            "budget", "set", "--period", "2025Q4", "--rho", "0.5", "--store", s,
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let run = safecount(&repo(), &["run", p, "--json", "--store", s]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let releases = v["releases"].as_array().unwrap();
+    assert_eq!(releases.len(), 2);
+    // Every cell's keys come from the public key sets: the derived groups'
+    // and yes / no / unknown for one code of a set.
+    use polars::prelude::SerReader;
+    let cells = polars::prelude::ParquetReader::new(
+        std::fs::File::open(releases[1]["path"].as_str().unwrap()).unwrap(),
+    )
+    .finish()
+    .unwrap();
+    let answers = cells
+        .column("means:debt_bondage")
+        .unwrap()
+        .cast(&polars::prelude::DataType::String)
+        .unwrap();
+    let mut seen: Vec<String> = answers
+        .str()
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .map(String::from)
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen, ["no", "unknown", "yes"]);
+    // A code the set does not have is refused with what a dimension may be.
+    let bad = text.replace("means:debt_bondage", "means:debt");
+    let path = write(dir.path(), "groups.toml", bad);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(run.stderr.contains("set:code"), "{}", run.stderr);
+}
+
+#[test]
 fn a_table_about_indigenous_people_needs_the_governance_approval_named() {
     let dir = tempfile::tempdir().unwrap();
     let text = r#"

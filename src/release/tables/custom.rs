@@ -108,6 +108,9 @@ pub fn custom_in(
                 dims.push((name.to_string(), k.clone()));
             }
             prepare.push(layout.dim(name));
+        } else if let Some((expr, keys)) = derived_dimension(d).filter(|_| cases) {
+            dims.push((d.clone(), keys));
+            prepare.push(expr);
         } else if let Some(def) = defs
             .definitions
             .iter()
@@ -125,7 +128,10 @@ pub fn custom_in(
                     .alias(def.name.as_str()),
             );
         } else {
-            let names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
+            let mut names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
+            if cases {
+                names.extend(DERIVED_DIMENSIONS);
+            }
             let mut candidates: Vec<&str> = names.clone();
             if cases {
                 candidates.extend(defs.definitions.iter().map(|x| x.name.as_str()));
@@ -138,7 +144,7 @@ pub fn custom_in(
                     .unwrap_or_default(),
                 fields: names.join(", "),
                 defs: if cases {
-                    ", or a definition's name for its membership"
+                    ", a set field's code as set:code (e.g. means:debt_bondage, racialised_group:black), or a definition's name for its membership"
                 } else {
                     ""
                 },

@@ -62,6 +62,61 @@ pub fn group_keys(groups: &[(&str, &[&str])]) -> Vec<String> {
         .collect()
 }
 
+/// Dimensions a table of one's own may use besides coded fields (case
+/// records): derived groups, and one code of a set field (`set:code`).
+pub const DERIVED_DIMENSIONS: &[&str] = &[
+    "exploitation_group",
+    "age_group",
+    "status_group",
+    "citizen_or_not",
+];
+
+/// A derived dimension of case records, named `name`, and its public keys:
+/// [`DERIVED_DIMENSIONS`], or `set:code` (e.g. `means:debt_bondage`,
+/// `racialised_group:black`) with keys yes, no and unknown.
+pub fn derived_dimension(name: &str) -> Option<(Expr, Vec<String>)> {
+    let (expr, keys) = match name {
+        "exploitation_group" => (
+            exploitation_group(),
+            EXPLOITATION_GROUPS.map(String::from).to_vec(),
+        ),
+        "age_group" => (grouped("age_band", AGE_GROUPS), group_keys(AGE_GROUPS)),
+        "status_group" => (
+            grouped("immigration_status", STATUS_GROUPS),
+            group_keys(STATUS_GROUPS),
+        ),
+        "citizen_or_not" => {
+            let non_citizen: Vec<&str> = STATUS_GROUPS
+                .iter()
+                .filter(|(g, _)| *g != "citizen")
+                .flat_map(|(_, codes)| codes.iter().copied())
+                .collect();
+            let groups: &[(&str, &[&str])] =
+                &[("citizen", &["citizen"]), ("non_citizen", &non_citizen)];
+            (grouped("immigration_status", groups), group_keys(groups))
+        }
+        _ => {
+            let (set, code) = name.split_once(':')?;
+            let list = ExtractKind::Cases.field(set)?.code_list()?;
+            if !matches!(
+                ExtractKind::Cases.field(set)?.kind,
+                fields::FieldKind::Set(_)
+            ) || !list.contains(code)
+            {
+                return None;
+            }
+            let column = col(fields::set_column(set, code));
+            let answer = when(column.clone().is_null())
+                .then(lit("unknown"))
+                .when(column)
+                .then(lit("yes"))
+                .otherwise(lit("no"));
+            (answer, ["yes", "no", "unknown"].map(String::from).to_vec())
+        }
+    };
+    Some((expr.alias(name), keys))
+}
+
 /// A coded field's group (text), `unknown` where it is in none.
 fn grouped(field: &str, groups: &[(&str, &[&str])]) -> Expr {
     let value = col(field).cast(DataType::String);

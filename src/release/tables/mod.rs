@@ -13,7 +13,8 @@ mod custom;
 mod forum;
 pub use custom::*;
 pub use forum::{
-    AGE_GROUPS, SETTLEMENT_SERVICES, STATUS_GROUPS, about_indigenous_people, group_keys,
+    AGE_GROUPS, DERIVED_DIMENSIONS, SETTLEMENT_SERVICES, STATUS_GROUPS, about_indigenous_people,
+    derived_dimension, group_keys,
 };
 
 /// One measurement of a table.
