@@ -510,6 +510,7 @@ impl<'a> Builder<'a> {
         out.extend(self.trp_claims().map(|c| (c, vec!["trp_detail"])));
         out.extend(self.continuum().map(|c| (c, vec!["labour_continuum"])));
         out.extend(self.justice().map(|c| (c, vec!["protection"])));
+        out.extend(self.justice_by_group().map(|c| (c, vec!["protection"])));
         out
     }
 
@@ -544,6 +545,49 @@ impl<'a> Builder<'a> {
                                     Some(d),
                                     &[("group", &[*g]), ("membership", &["meets"])],
                                 )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    /// Protection versus prosecution by who counts the person, in the latest
+    /// pooled year: the share asked to cooperate, and whose services depended
+    /// on it, among those whose answer is known.
+    fn justice_by_group(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let pool = self.set.latest_pool("protection")?;
+        let groups = crate::release::tables::DEFINITION_GROUPS;
+        let facts = [
+            "police_involved",
+            "asked_to_cooperate",
+            "services_conditional_on_cooperation",
+        ];
+        Some(
+            self.chart(
+                "justice_group",
+                "axis_share",
+                Unit::Share,
+                Kind::Bars,
+                groups.iter().map(|g| lang.code_label(g)).collect(),
+                facts
+                    .iter()
+                    .map(|f| Series {
+                        name: lang.code_label(f),
+                        points: groups
+                            .iter()
+                            .map(|g| {
+                                let of = |answer: &str| {
+                                    self.set.total(
+                                        "protection",
+                                        &pool,
+                                        Some(f),
+                                        &[("answer", &[answer]), ("definition_group", &[*g])],
+                                    )
+                                };
+                                Estimate::share(of("yes")?, of("no")?)
                             })
                             .collect(),
                     })

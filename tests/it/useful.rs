@@ -548,6 +548,7 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
         "justice",
         "referral",
         "indigenous",
+        "justice_group",
     ] {
         let shown: Vec<_> = points(&v, chart)
             .into_iter()

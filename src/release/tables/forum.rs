@@ -53,6 +53,39 @@ pub fn about_indigenous_people(table: &str, custom: Option<&CustomTable>) -> boo
     }
 }
 
+/// Which kind of definition counts a person: the Criminal Code
+/// (s.279.01), another law (IRPA s.118 or Palermo) but not the Code, only a
+/// service provider's (the broad definition or the agency's own label), or
+/// none of them.
+pub const DEFINITION_GROUPS: [&str; 4] =
+    ["criminal_code", "other_law", "service_only", "not_counted"];
+
+/// A classified record's definition group ([`DEFINITION_GROUPS`]); a
+/// definition the set does not have counts nobody.
+pub(super) fn definition_group(defs: &DefinitionSet) -> Expr {
+    let meets = |names: &[&str]| {
+        names
+            .iter()
+            .filter(|n| defs.definitions.iter().any(|d| d.name == **n))
+            .map(|n| {
+                col(*n)
+                    .cast(DataType::String)
+                    .eq(lit("meets"))
+                    .fill_null(false)
+            })
+            .reduce(|a, b| a.or(b))
+            .unwrap_or(lit(false))
+    };
+    when(meets(&["CC_279_01"]))
+        .then(lit("criminal_code"))
+        .when(meets(&["IRPA_118", "PALERMO_3A"]))
+        .then(lit("other_law"))
+        .when(meets(&["NGO_BROAD", "AGENCY_LABEL"]))
+        .then(lit("service_only"))
+        .otherwise(lit("not_counted"))
+        .alias("definition_group")
+}
+
 /// The keys of a grouping: its groups, then `unknown`.
 pub fn group_keys(groups: &[(&str, &[&str])]) -> Vec<String> {
     groups
@@ -185,8 +218,8 @@ impl Kit<'_> {
                 self.labour_continuum(defs),
             ),
             "protection" => (
-                "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal (national)",
-                self.protection(),
+                "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal, by definition group (national)",
+                self.protection(defs),
             ),
             "who_is_served" => (
                 "Who is served: gender, age group, status and racialised group (national)",
@@ -376,6 +409,35 @@ impl Kit<'_> {
         self.per_definition(defs, &|| {
             as_group("referral_source", &codes::REFERRAL_SOURCE)
         })
+    }
+
+    /// Protection versus prosecution and the "no harm" rule: one count per
+    /// fact (the part), by its `answer` (yes, no, unknown and the missing-data
+    /// codes) and the person's [`definition_group`].
+    pub(super) fn protection(&self, defs: &DefinitionSet) -> Vec<Part> {
+        PROTECTION_FIELDS
+            .iter()
+            .map(|field| {
+                self.part(
+                    field,
+                    vec![
+                        person_unit(),
+                        code_dim(field).alias("answer"),
+                        definition_group(defs),
+                    ],
+                    self.spec(
+                        vec![
+                            ("answer".into(), keys(&codes::TRI_STATE)),
+                            (
+                                "definition_group".into(),
+                                DEFINITION_GROUPS.map(String::from).to_vec(),
+                            ),
+                        ],
+                        Statistic::Count,
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// Refugee claims and the length of TRPs held, nationally.

@@ -13,8 +13,8 @@ mod custom;
 mod forum;
 pub use custom::*;
 pub use forum::{
-    AGE_GROUPS, DERIVED_DIMENSIONS, SETTLEMENT_SERVICES, STATUS_GROUPS, about_indigenous_people,
-    derived_dimension, group_keys,
+    AGE_GROUPS, DEFINITION_GROUPS, DERIVED_DIMENSIONS, SETTLEMENT_SERVICES, STATUS_GROUPS,
+    about_indigenous_people, derived_dimension, group_keys,
 };
 
 /// One measurement of a table.
@@ -431,25 +431,6 @@ impl Kit<'_> {
         self.count_by_province_and("", exploitation_group(), ("exploitation_group", groups))
     }
 
-    /// Protection versus prosecution and the "no harm" rule: one count per
-    /// fact (the part), by its `answer` (yes, no, unknown and the missing-data
-    /// codes; every part has the same dimension, as a table's parts must).
-    fn protection(&self) -> Vec<Part> {
-        PROTECTION_FIELDS
-            .iter()
-            .map(|field| {
-                self.part(
-                    field,
-                    vec![person_unit(), code_dim(field).alias("answer")],
-                    self.spec(
-                        vec![("answer".into(), keys(&codes::TRI_STATE))],
-                        Statistic::Count,
-                    ),
-                )
-            })
-            .collect()
-    }
-
     /// Citizenship: an open key set, released only where a noisy count passes a threshold.
     fn citizenship(&self) -> Part {
         let mut spec = self.spec(
@@ -528,7 +509,7 @@ fn standard(
             name: STANDARD.iter().find(|n| **n == name)?.to_string(),
             title: title.to_string(),
             source: Cases,
-            classified: matches!(name, "labour_continuum" | "referral"),
+            classified: matches!(name, "labour_continuum" | "referral" | "protection"),
             parts,
         });
     }

@@ -140,6 +140,18 @@ pub const CODES: &[(&str, &str, &str)] = &[
     ("metis", "Métis", "Métis"),
     ("inuit", "Inuit", "Inuit"),
     ("not_indigenous", "Not Indigenous", "Non autochtones"),
+    (
+        "criminal_code",
+        "Criminal Code counts them",
+        "Compté par le Code criminel",
+    ),
+    ("other_law", "Another law only", "Une autre loi seulement"),
+    (
+        "service_only",
+        "Service definitions only",
+        "Définitions de services seulement",
+    ),
+    ("not_counted", "No definition", "Aucune définition"),
     ("urban", "Urban", "Urbain"),
     ("rural", "Rural", "Rural"),
     ("pending", "Claim pending", "Demande en cours"),

@@ -305,6 +305,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Graphique à barres des personnes servies chaque année qui s'identifient comme Premières Nations, Métis, Inuit ou non autochtones (auto-identification), avec des intervalles à 95 %.",
     ),
     (
+        "chart_justice_group",
+        "Protection and the justice system by who counts the person (latest year)",
+        "Protection et système de justice selon qui compte la personne (dernière année)",
+    ),
+    (
+        "chart_justice_group_alt",
+        "Bar chart, one group of bars per definition group (counted by the Criminal Code; by another law only; by a service provider's definition only; by none), of the share of people with police involved, asked to cooperate, and whose services depended on cooperation, among those whose answer is known, over the latest year, with 95% intervals.",
+        "Graphique à barres, un groupe par groupe de définitions (compté par le Code criminel ; par une autre loi seulement ; par la définition d'un fournisseur de services seulement ; par aucune), de la part des personnes dont le dossier impliquait la police, à qui l'on a demandé de coopérer et dont les services dépendaient de la coopération, parmi celles dont la réponse est connue, sur la dernière année, avec des intervalles à 95 %.",
+    ),
+    (
         "chart_referral",
         "Referral pathways: people each definition counts, by who referred them (latest year)",
         "Voies de référence : personnes que chaque définition compte, selon qui les a référées (dernière année)",
