@@ -613,6 +613,23 @@ mod tests {
     }
 
     #[test]
+    fn a_spelling_mapped_to_a_misspelt_new_code_is_refused_with_the_closest() {
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.trp_status]\ncolumn = \"TRP\"\nvalues = {{ \"Barred (DFN)\" = \"bared_dfn\" }}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("did you mean \"barred_dfn\""), "{err}");
+        assert!(err.starts_with("test.toml:8:"), "{err}");
+        let err = parse(&format!(
+            "{HEAD}[cases.fields.gender]\ncolumn = \"G\"\nvalues = {{ \"Two-Spirit\" = \"twospirit\" }}\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("did you mean \"two_spirit\""), "{err}");
+    }
+
+    #[test]
     fn a_column_mapped_to_two_fields_is_refused() {
         let err = parse(&format!(
             "{HEAD}[cases.fields.gender]\ncolumn = \"X\"\n[cases.fields.province]\ncolumn = \"X\"\n"

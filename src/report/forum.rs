@@ -279,6 +279,43 @@ impl Builder<'_> {
         )
     }
 
+    /// The statuses the Forum named as risks — conditional residence of a
+    /// sponsored spouse, caregivers, seasonal agricultural workers, the open
+    /// work permit for vulnerable workers — and employer-tied permits: people
+    /// served, each pooled year.
+    pub(super) fn status_detail(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let mut bars: Vec<Bar> = [
+            "sponsored_spouse_conditional_pr",
+            "caregiver",
+            "seasonal_agricultural_worker",
+            "open_work_permit_vulnerable_workers",
+        ]
+        .iter()
+        .map(|code| Bar {
+            label: lang.code_label(code),
+            part: "immigration_status".into(),
+            group: vec![code],
+        })
+        .collect();
+        bars.push(Bar {
+            label: lang.code_label("employer_tied_permit"),
+            part: "employer_tied_permit".into(),
+            group: vec!["yes"],
+        });
+        self.pooled_bars(
+            "status_detail",
+            "axis_people",
+            Unit::People,
+            "who_is_served",
+            &bars,
+            &|pool, b| {
+                self.set
+                    .total("who_is_served", pool, Some(&b.part), &[("group", &b.group)])
+            },
+        )
+    }
+
     /// Refugee claims and the length of TRPs held, each pooled year.
     pub(super) fn trp_claims(&self) -> Option<Chart> {
         let codes = crate::schema::codes::REFUGEE_CLAIM

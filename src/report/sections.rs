@@ -508,6 +508,7 @@ impl<'a> Builder<'a> {
             ),
         ];
         out.extend(self.trp_claims().map(|c| (c, vec!["trp_detail"])));
+        out.extend(self.status_detail().map(|c| (c, vec!["who_is_served"])));
         out.extend(self.continuum().map(|c| (c, vec!["labour_continuum"])));
         out.extend(self.justice().map(|c| (c, vec!["protection"])));
         out.extend(self.justice_by_group().map(|c| (c, vec!["protection"])));

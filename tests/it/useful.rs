@@ -549,6 +549,7 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
         "referral",
         "indigenous",
         "justice_group",
+        "status_detail",
     ] {
         let shown: Vec<_> = points(&v, chart)
             .into_iter()

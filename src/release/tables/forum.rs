@@ -301,9 +301,12 @@ impl Kit<'_> {
         ]
     }
 
-    /// Who is served, nationally: gender, age group, status group, and each
-    /// racialised group (yes, no, unknown). Indigenous identity is not here:
-    /// it needs the governing partners' approval ([governance]).
+    /// Who is served, nationally: gender, age group, status group, each
+    /// immigration status (the Forum named conditional residence, caregivers,
+    /// seasonal agricultural workers and employer-tied permits), an
+    /// employer-tied permit, and each racialised group (yes, no, unknown).
+    /// Indigenous identity is not here: it needs the governing partners'
+    /// approval ([governance]).
     pub(super) fn who_is_served(&self) -> Vec<Part> {
         let mut parts: Vec<Part> = self
             .survivor_groups()
@@ -311,6 +314,16 @@ impl Kit<'_> {
             .filter(|(label, _)| *label != "exploitation")
             .map(|(label, group)| self.by_group(label, group, None))
             .collect();
+        parts.push(self.by_group(
+            "immigration_status",
+            as_group("immigration_status", &codes::IMMIGRATION_STATUS),
+            None,
+        ));
+        parts.push(self.by_group(
+            "employer_tied_permit",
+            as_group("employer_tied_permit", &codes::TRI_STATE),
+            None,
+        ));
         for code in codes::RACIALISED_GROUP.codes {
             let column = col(fields::set_column("racialised_group", code));
             let answer = when(column.clone().is_null())

@@ -152,6 +152,27 @@ pub const CODES: &[(&str, &str, &str)] = &[
         "Définitions de services seulement",
     ),
     ("not_counted", "No definition", "Aucune définition"),
+    (
+        "sponsored_spouse_conditional_pr",
+        "Sponsored spouse, conditional residence",
+        "Conjoint parrainé, résidence conditionnelle",
+    ),
+    ("caregiver", "Caregivers", "Aides familiales"),
+    (
+        "seasonal_agricultural_worker",
+        "Seasonal agricultural workers",
+        "Travailleurs agricoles saisonniers",
+    ),
+    (
+        "open_work_permit_vulnerable_workers",
+        "Open work permit, vulnerable workers",
+        "Permis de travail ouvert, travailleurs vulnérables",
+    ),
+    (
+        "employer_tied_permit",
+        "Any employer-tied work permit",
+        "Tout permis lié à un employeur",
+    ),
     ("urban", "Urban", "Urbain"),
     ("rural", "Rural", "Rural"),
     ("pending", "Claim pending", "Demande en cours"),

@@ -315,6 +315,16 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Graphique à barres, un groupe par groupe de définitions (compté par le Code criminel ; par une autre loi seulement ; par la définition d'un fournisseur de services seulement ; par aucune), de la part des personnes dont le dossier impliquait la police, à qui l'on a demandé de coopérer et dont les services dépendaient de la coopération, parmi celles dont la réponse est connue, sur la dernière année, avec des intervalles à 95 %.",
     ),
     (
+        "chart_status_detail",
+        "Statuses that tie a person's stay to someone else: people served, by year",
+        "Statuts qui lient le séjour d'une personne à quelqu'un d'autre : personnes servies, par année",
+    ),
+    (
+        "chart_status_detail_alt",
+        "Bar chart of the people served each year with a sponsored spouse's conditional permanent residence, as caregivers, as seasonal agricultural workers, with the open work permit for vulnerable workers, and with any employer-tied work permit, with 95% intervals.",
+        "Graphique à barres des personnes servies chaque année ayant la résidence permanente conditionnelle d'un conjoint parrainé, comme aides familiales, comme travailleurs agricoles saisonniers, avec le permis de travail ouvert pour travailleurs vulnérables, et avec tout permis de travail lié à un employeur, avec des intervalles à 95 %.",
+    ),
+    (
         "chart_referral",
         "Referral pathways: people each definition counts, by who referred them (latest year)",
         "Voies de référence : personnes que chaque définition compte, selon qui les a référées (dernière année)",
