@@ -32,7 +32,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let store_dir = Store::resolve_dir(args.store.as_deref());
     if args.dry_run {
-        return dry_run(&spec, &store_dir, args.json, out);
+        let planned = dry_run(&spec, &store_dir, args.json, out)?;
+        return Ok(held_back(&spec, planned));
     }
     let store = Store::open(&store_dir)?;
     let bar = super::progress_bar(spec.requests().len() as u64);
@@ -101,13 +102,25 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                     writeln!(out, "report: {}", w.html.display())?;
                 }
             }
-            Ok(EXIT_OK)
+            Ok(held_back(&spec, EXIT_OK))
         }
         Err(e) => {
             eprintln!("safecount run: {e}");
             Ok(e.exit_code())
         }
     }
+}
+
+/// Tell what the pipeline held back for a missing approval (the other tables
+/// were released or planned); then the run exits with the configuration code.
+fn held_back(spec: &PipelineSpec, code: i32) -> i32 {
+    if code != EXIT_OK || spec.withheld.is_empty() {
+        return code;
+    }
+    for message in &spec.withheld {
+        eprintln!("safecount run: {message}");
+    }
+    super::EXIT_CONFIG
 }
 
 /// Whether every cell of a release under disclosure control that agencies

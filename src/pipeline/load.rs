@@ -440,13 +440,22 @@ impl File<'_> {
             let indigenous =
                 release::tables::about_indigenous_people(&t.table, t.custom().as_ref());
             if indigenous && !approved {
-                return Err(self.invalid(
-                    self.table_line(i, if t.dimensions.is_some() { "dimensions" } else { "table" }),
+                let line = self.table_line(
+                    i,
+                    if t.dimensions.is_some() {
+                        "dimensions"
+                    } else {
+                        "table"
+                    },
+                );
+                let held = self.invalid(
+                    line,
                     format!(
-                        "the table {} has indigenous_identity as a dimension: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline:\n\n[governance]\nindigenous_data = \"approved by <partner or committee> on <date>\"",
+                        "the table {} is about Indigenous people and is not released: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). The other tables are released. Name the approval in the pipeline:\n\n[governance]\nindigenous_data = \"approved by <partner or committee> on <date>\"",
                         t.table
                     ),
-                ));
+                );
+                spec.withheld.push(held.to_string());
             }
         }
         // Custom tables: check dimensions and summed fields against the schema and definitions.

@@ -123,6 +123,16 @@ impl PipelineSpec {
     /// Every request with the table entry it comes from: one per quarter for
     /// a quarterly table, one per pool for a pooled one (after the quarterly
     /// requests of the pool's last quarter).
+    /// Whether `t` is held back: about Indigenous people, with no approval named.
+    pub fn is_withheld(&self, t: &TableSpec) -> bool {
+        let approved = self
+            .governance
+            .indigenous_data
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty());
+        !approved && release::tables::about_indigenous_people(&t.table, t.custom().as_ref())
+    }
+
     /// The approval a table about Indigenous people is released under (None
     /// for every other table, so their requests, and ids, are unchanged).
     fn governance_for(&self, t: &TableSpec) -> Option<String> {
@@ -149,7 +159,7 @@ impl PipelineSpec {
         };
         let mut out = Vec::new();
         for period in &periods {
-            for t in &self.tables {
+            for t in self.tables.iter().filter(|t| !self.is_withheld(t)) {
                 match t.pools(&periods) {
                     None => out.push((t, request(t, period.clone(), None))),
                     Some(pools) => {

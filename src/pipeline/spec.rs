@@ -30,6 +30,11 @@ pub struct PipelineSpec {
     /// Data-governance approvals some tables need before they are released.
     #[serde(default)]
     pub governance: GovernanceSpec,
+    /// Tables held back because an approval they need is missing, each told
+    /// with the file and line: the other tables are still released, and the
+    /// run then exits with the configuration code.
+    #[serde(skip)]
+    pub withheld: Vec<String>,
 }
 
 /// Approvals a pipeline names, which some tables require.

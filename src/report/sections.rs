@@ -484,6 +484,7 @@ impl<'a> Builder<'a> {
             })
         };
         let trp_series = vec![
+            trp("series_trp_needed", &["needed_not_applied"]),
             trp("series_trp_applied", &["applied"]),
             trp("series_trp_issued", &["issued_initial", "reissued"]),
             trp("series_trp_refused", &["refused"]),

@@ -235,7 +235,10 @@ dimensions = ["indigenous_identity", "housing_outcome"]
     let path = write(dir.path(), "equity.toml", text);
     let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
-    // The line of the table's dimensions, and the exact key to add.
+    // The other tables are still planned; the held-back one is named with
+    // the line of its dimensions and the exact key to add.
+    assert!(run.stdout.contains("people"), "{}", run.stdout);
+    assert!(!run.stdout.contains("indigenous_housing"), "{}", run.stdout);
     assert!(run.stderr.contains("equity.toml:11:"), "{}", run.stderr);
     assert!(
         run.stderr
@@ -261,6 +264,31 @@ dimensions = ["indigenous_identity", "housing_outcome"]
     let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("equity.toml:10:"), "{}", run.stderr);
+    // A real run releases the other tables, then says what it held back.
+    let store = dir.path().join("store");
+    let st = store.to_str().unwrap();
+    submit_sample(&store, "maison-esperance", "csv", "cases");
+    let set = safecount(
+        &repo(),
+        &[
+            "budget", "set", "--period", "2025Q4", "--rho", "0.2", "--store", st,
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let run = safecount(
+        &repo(),
+        &["run", path.to_str().unwrap(), "--json", "--store", st],
+    );
+    assert_eq!(run.code, 78, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let tables: Vec<&str> = v["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, ["people"]);
+    assert!(run.stderr.contains("indigenous_data"), "{}", run.stderr);
     let run = safecount(
         &repo(),
         &[

@@ -492,8 +492,8 @@ pub const TEXT: &[(&str, &str, &str)] = &[
     ),
     (
         "chart_trp_alt",
-        "Line chart of people with a TRP application pending, issued or reissued, refused, and barred by policy (after a failed refugee claim, or as a designated foreign national), per quarter, with 95% interval bands.",
-        "Graphique linéaire des personnes dont la demande de PST est en cours, délivrée ou renouvelée, refusée, ou exclue par une règle (après une demande d'asile rejetée, ou comme étranger désigné), par trimestre, avec des bandes d'intervalle à 95 %.",
+        "Line chart of people who needed a TRP but had not applied, and with a TRP application pending, issued or reissued, refused, and barred by policy (after a failed refugee claim, or as a designated foreign national), per quarter, with 95% interval bands.",
+        "Graphique linéaire des personnes qui avaient besoin d'un PST sans l'avoir demandé, et de celles dont la demande de PST est en cours, délivrée ou renouvelée, refusée, ou exclue par une règle (après une demande d'asile rejetée, ou comme étranger désigné), par trimestre, avec des bandes d'intervalle à 95 %.",
     ),
     (
         "chart_exploitation",
@@ -544,6 +544,11 @@ pub const TEXT: &[(&str, &str, &str)] = &[
         "Délivré ou renouvelé",
     ),
     ("series_trp_refused", "Refused", "Refusé"),
+    (
+        "series_trp_needed",
+        "Needed, not applied for",
+        "Requis, non demandé",
+    ),
     (
         "chart_continuum",
         "Forced labour and trafficking: labour-exploited people each definition counts (latest year)",
