@@ -42,21 +42,7 @@ impl Builder<'_> {
                 group: vec![code],
             })
             .collect();
-        self.pooled_bars(
-            "indigenous",
-            "axis_people",
-            Unit::People,
-            "indigenous_identity",
-            &bars,
-            &|pool, b| {
-                self.set.total(
-                    "indigenous_identity",
-                    pool,
-                    Some(&b.part),
-                    &[("group", &b.group)],
-                )
-            },
-        )
+        self.pooled_counts("indigenous", "indigenous_identity", &bars)
     }
 
     /// Bars by label, one series per pooled year of `table`, each the value
@@ -90,6 +76,14 @@ impl Builder<'_> {
                     .collect(),
             ),
         )
+    }
+
+    /// People counted per bar (its part's cells of its groups), one series per pooled year.
+    fn pooled_counts(&self, id: &str, table: &str, bars: &[Bar]) -> Option<Chart> {
+        self.pooled_bars(id, "axis_people", Unit::People, table, bars, &|pool, b| {
+            self.set
+                .total(table, pool, Some(&b.part), &[("group", &b.group)])
+        })
     }
 
     /// The groups of people the Forum compares, as bars of one table's parts.
@@ -137,17 +131,7 @@ impl Builder<'_> {
                     group: vec!["yes"],
                 }),
         );
-        self.pooled_bars(
-            "served",
-            "axis_people",
-            Unit::People,
-            "who_is_served",
-            &bars,
-            &|pool, b| {
-                self.set
-                    .total("who_is_served", pool, Some(&b.part), &[("group", &b.group)])
-            },
-        )
+        self.pooled_counts("served", "who_is_served", &bars)
     }
 
     fn housing_by_group(&self) -> Option<Chart> {
@@ -303,17 +287,7 @@ impl Builder<'_> {
             part: "employer_tied_permit".into(),
             group: vec!["yes"],
         });
-        self.pooled_bars(
-            "status_detail",
-            "axis_people",
-            Unit::People,
-            "who_is_served",
-            &bars,
-            &|pool, b| {
-                self.set
-                    .total("who_is_served", pool, Some(&b.part), &[("group", &b.group)])
-            },
-        )
+        self.pooled_counts("status_detail", "who_is_served", &bars)
     }
 
     /// Refugee claims and the length of TRPs held, each pooled year.
@@ -335,16 +309,6 @@ impl Builder<'_> {
                 group: vec![code],
             })
             .collect();
-        self.pooled_bars(
-            "trp_claims",
-            "axis_people",
-            Unit::People,
-            "trp_detail",
-            &bars,
-            &|pool, b| {
-                self.set
-                    .total("trp_detail", pool, Some(&b.part), &[("group", &b.group)])
-            },
-        )
+        self.pooled_counts("trp_claims", "trp_detail", &bars)
     }
 }
