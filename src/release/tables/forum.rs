@@ -4,6 +4,12 @@
 //! claims and TRP validity. Each part of a table has the same dimension names
 //! (a table's parts are released into one frame), so a part's own grouping
 //! is its `group` dimension, as text.
+//!
+//! Privacy: every grouping here is a row-wise expression of one canonical
+//! record (one record in, one row out), so like the other standard tables'
+//! preparations it is 1-stable and leaves the person-level bound intact; and
+//! every key set is public — the schema's code lists and the fixed groups
+//! below — never read from the data, so no key reveals who is in it.
 
 use super::*;
 
