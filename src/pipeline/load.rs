@@ -95,16 +95,20 @@ impl File<'_> {
                 "inputs.periods lists no quarter".into(),
             ));
         }
-        let shares =
-            std::iter::once((
-                self.key_line("privacy", "national_share"),
-                spec.privacy.national_share,
-            ))
-            .chain(spec.tables.iter().enumerate().filter_map(|(i, t)| {
-                Some((self.table_line(i, "national_share"), t.national_share?))
-            }));
-        for (line, share) in shares {
+        // Where each share is written: the [privacy] default (None), or a table
+        // entry; its line is looked up only for a share that is refused.
+        let shares = std::iter::once((None, spec.privacy.national_share)).chain(
+            spec.tables
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((Some(i), t.national_share?))),
+        );
+        for (entry, share) in shares {
             if !(0.0..0.9).contains(&share) {
+                let line = match entry {
+                    None => self.key_line("privacy", "national_share"),
+                    Some(i) => self.table_line(i, "national_share"),
+                };
                 return Err(self.invalid(
                     line,
                     format!(
