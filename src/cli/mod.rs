@@ -18,6 +18,7 @@ mod store;
 mod submit;
 mod validate;
 
+use crate::i18n::Lang;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 
@@ -63,8 +64,25 @@ fn exit_code_of(e: &anyhow::Error) -> i32 {
     after_help = crate::exit::TABLE
 )]
 struct Cli {
+    /// Language of messages and reports to agency staff: en or fr (else the
+    /// agency profile's `language`, else LC_ALL / LC_MESSAGES / LANG, else en).
+    #[arg(long, global = true, env = "SAFECOUNT_LANG", value_parser = parse_lang)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| "en or fr".to_string())
+}
+
+/// The language to speak: the reader's explicit choice (`--lang`,
+/// `SAFECOUNT_LANG`), else the agency profile's, else the locale, else English.
+pub(crate) fn language(chosen: Option<Lang>, profile: Option<Lang>) -> Lang {
+    chosen
+        .or(profile)
+        .or_else(crate::i18n::from_environment)
+        .unwrap_or_default()
 }
 
 #[derive(Subcommand, Debug)]
@@ -131,7 +149,7 @@ where
     let result = match cli.command {
         Command::Demo(args) => demo::run(args, &mut out),
         Command::Definitions(args) => definitions::run(args, &mut out),
-        Command::Submit(args) => submit::run(args, &mut out),
+        Command::Submit(args) => submit::run(args, cli.lang, &mut out),
         Command::Budget(args) => budget::run(args, &mut out),
         Command::Serve(args) => serve::run(args, &mut out),
         Command::Agency(args) => agency::run(args, &mut out),
@@ -140,7 +158,7 @@ where
         Command::Run(args) => run::run(args, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),
         Command::Store(args) => store::run(args, &mut out),
-        Command::Validate(args) => validate::run(args, &mut out),
+        Command::Validate(args) => validate::run(args, cli.lang, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),
     };

@@ -1,8 +1,10 @@
 //! `safecount submit FILE --profile P --quarter Q [--store DIR]`: validate,
-//! then store atomically and print a receipt. A rejected file leaves nothing.
+//! then store atomically and print a receipt, in the chosen language. A
+//! rejected file leaves nothing.
 
-use super::validate::load_profile;
-use super::{EXIT_DATA, EXIT_IO, EXIT_OK, ExitCode};
+use super::validate::{language_of, load_profile};
+use super::{EXIT_DATA, EXIT_IO, EXIT_OK, ExitCode, language};
+use crate::i18n::{Args as Vars, Lang};
 use crate::schema::ExtractKind;
 use crate::store::{Receipt, Store, SubmitOutcome};
 use std::io::Write;
@@ -32,65 +34,82 @@ pub struct Args {
     pub token: Option<String>,
 }
 
+/// One labelled line of a receipt, the labels aligned in either language.
+pub fn receipt_line(
+    out: &mut dyn Write,
+    lang: Lang,
+    label: &str,
+    value: &str,
+) -> std::io::Result<()> {
+    writeln!(out, "  {:<12}{value}", lang.t(label))
+}
+
 pub fn print_receipt(
     out: &mut dyn Write,
+    lang: Lang,
     r: &Receipt,
     already: bool,
     file: &str,
 ) -> std::io::Result<()> {
-    let kind = match r.kind {
-        ExtractKind::Cases => "case records",
-        ExtractKind::Returns => "quarterly return",
-    };
-    if already {
-        writeln!(
-            out,
-            "Already stored: these exact bytes were received before. The receipt is unchanged."
-        )?;
+    let heading = if already {
+        "cli-receipt-already"
     } else {
-        writeln!(out, "Stored. Keep this receipt:")?;
-    }
-    writeln!(out, "  submission  {}", r.submission_id)?;
-    writeln!(out, "  agency      {}", r.agency)?;
-    writeln!(out, "  quarter     {} ({kind})", r.quarter)?;
-    writeln!(out, "  received    {}", r.received_at)?;
-    writeln!(out, "  sha256      {}", r.sha256)?;
-    writeln!(
+        "cli-receipt-stored"
+    };
+    writeln!(out, "{}", lang.t(heading))?;
+    let quarter = Vars::new()
+        .with("quarter", r.quarter.to_string())
+        .with("kind", r.kind.as_str());
+    let rows = Vars::new()
+        .with("rows", r.rows_accepted)
+        .with("records", r.records);
+    let check = lang.msg("cli-receipt-check", &Vars::new().with("file", file));
+    let line =
+        |out: &mut dyn Write, label: &str, value: &str| receipt_line(out, lang, label, value);
+    line(out, "cli-receipt-submission", &r.submission_id)?;
+    line(out, "cli-receipt-agency", &r.agency)?;
+    line(
         out,
-        "              check it: sha256sum {file}   (Windows: Get-FileHash {file})"
+        "cli-receipt-quarter",
+        &lang.msg("cli-receipt-quarter-value", &quarter),
     )?;
-    writeln!(
+    line(out, "cli-receipt-received", &r.received_at)?;
+    line(out, "cli-receipt-sha256", &r.sha256)?;
+    writeln!(out, "  {:<12}{check}", "")?;
+    line(
         out,
-        "  rows        {} accepted -> {} records",
-        r.rows_accepted, r.records
+        "cli-receipt-rows",
+        &lang.msg("cli-receipt-rows-value", &rows),
     )?;
     if let Some(prev) = &r.supersedes {
-        writeln!(out, "  supersedes  {prev} (kept, marked superseded)")?;
+        let args = Vars::new().with("previous", prev.as_str());
+        let value = lang.msg("cli-receipt-supersedes-value", &args);
+        line(out, "cli-receipt-supersedes", &value)?;
     }
     if !r.raw_kept {
-        writeln!(
-            out,
-            "  raw copy    not kept: the file held exact ages, dates or postal codes that were generalised"
-        )?;
+        line(out, "cli-receipt-raw", lang.t("cli-receipt-raw-value"))?;
     }
     Ok(())
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
     if let Some(server) = args.server.clone() {
-        return remote::submit(&args, &server, out);
+        return remote::submit(&args, chosen, &server, out);
     }
     let profile = match load_profile(&args.profile) {
         Ok(p) => p,
         Err((code, message)) => {
-            eprintln!("safecount submit: {message}");
+            let lang = language(chosen, None);
+            eprintln!("safecount submit: {}", message.render(lang));
             return Ok(code);
         }
     };
+    let lang = language_of(chosen, &profile);
     let store = match Store::open(&Store::resolve_dir(args.store.as_deref())) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("safecount submit: {e}");
+            let detail = Vars::new().with("detail", e.to_string());
+            eprintln!("safecount submit: {}", lang.msg("error-store", &detail));
             return Ok(EXIT_IO);
         }
     };
@@ -101,24 +120,24 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             Ok(EXIT_OK)
         }
         Ok(SubmitOutcome::Stored(r)) => {
-            print_receipt(out, &r, false, &file)?;
+            print_receipt(out, lang, &r, false, &file)?;
             Ok(EXIT_OK)
         }
         Ok(SubmitOutcome::AlreadyStored(r)) => {
-            print_receipt(out, &r, true, &file)?;
+            print_receipt(out, lang, &r, true, &file)?;
             Ok(EXIT_OK)
         }
         Ok(SubmitOutcome::Rejected(report)) => {
             if args.json {
-                writeln!(out, "{}", report.to_json())?;
+                writeln!(out, "{}", report.to_json_in(lang))?;
             } else {
-                write!(out, "{}", report.to_text())?;
-                writeln!(out, "\nNothing was stored.")?;
+                write!(out, "{}", report.to_text_in(lang))?;
+                writeln!(out, "\n{}", lang.t("cli-nothing-stored"))?;
             }
             Ok(EXIT_DATA)
         }
         Err(e) => {
-            eprintln!("safecount submit: {e}");
+            eprintln!("safecount submit: {}", e.message().render(lang));
             Ok(e.exit_code())
         }
     }
@@ -126,8 +145,8 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
 
 /// `submit --server`: the same upload over the API (PUT with the file as the body).
 mod remote {
-    use super::{Args, print_receipt};
-    use crate::cli::{EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+    use super::{Args, Lang, Vars, print_receipt, receipt_line};
+    use crate::cli::{EXIT_DATA, EXIT_IO, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE, language};
     use sha2::{Digest, Sha256};
     use std::io::{Read, Write};
 
@@ -145,25 +164,37 @@ mod remote {
         Ok(hex::encode(h.finalize()))
     }
 
-    pub fn submit(args: &Args, server: &str, out: &mut dyn Write) -> anyhow::Result<i32> {
+    /// Upload through the API. The server answers in the reader's explicit
+    /// choice (`?lang=`), else in the agency profile's language, else in the
+    /// locale's (`Accept-Language`); the report is shown in that language.
+    pub fn submit(
+        args: &Args,
+        chosen: Option<Lang>,
+        server: &str,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<i32> {
+        let local = language(chosen, None);
         let Some(token) = args.token.clone().filter(|t| !t.trim().is_empty()) else {
             eprintln!(
-                "safecount submit --server: give the agency's upload token with --token or SAFECOUNT_TOKEN"
+                "safecount submit --server: {}",
+                local.t("cli-error-no-token")
             );
             return Ok(EXIT_USAGE);
         };
         let Some(slug) = token.trim().split('.').nth(1).map(str::to_string) else {
             eprintln!(
-                "safecount submit --server: that does not look like a safecount upload token (sc1.<agency>.<secret>)"
+                "safecount submit --server: {}",
+                local.t("cli-error-bad-token")
             );
             return Ok(EXIT_USAGE);
         };
         let sha = match sha256_of(&args.file) {
             Ok(s) => s,
             Err(_) => {
+                let file = Vars::new().with("file", args.file.display().to_string());
                 eprintln!(
-                    "safecount submit: the file {} does not exist or cannot be opened",
-                    args.file.display()
+                    "safecount submit: {}",
+                    local.msg("error-file-missing", &file)
                 );
                 return Ok(EXIT_NO_INPUT);
             }
@@ -187,6 +218,10 @@ mod remote {
         // Retrying the same file for the same quarter is safe: the key is derived from it.
         let key = format!("cli-{}-{quarter}-{}", &sha[..32], args.kind.as_str());
         let path = args.file.clone();
+        let mut query = vec![("profile", profile.clone()), ("filename", name.clone())];
+        if let Some(lang) = chosen {
+            query.push(("lang", lang.code().to_string()));
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -196,7 +231,8 @@ mod remote {
             let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
             let response = reqwest::Client::new()
                 .put(url)
-                .query(&[("profile", profile.as_str()), ("filename", name.as_str())])
+                .query(&query)
+                .header(reqwest::header::ACCEPT_LANGUAGE, local.code())
                 .bearer_auth(token.trim())
                 .header("idempotency-key", key)
                 .header(reqwest::header::CONTENT_LENGTH, len)
@@ -205,16 +241,28 @@ mod remote {
                 .await?;
             let status = response.status();
             let replayed = response.headers().contains_key("idempotent-replayed");
+            let answered_in = response
+                .headers()
+                .get(reqwest::header::CONTENT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::parse);
             let text = response.text().await?;
-            anyhow::Ok((status, replayed, text))
+            anyhow::Ok((status, replayed, text, answered_in))
         });
-        let (status, replayed, text) = match answer {
+        let (status, replayed, text, answered_in) = match answer {
             Ok(a) => a,
             Err(e) => {
-                eprintln!("safecount submit: could not reach {server}: {e}");
+                let args = Vars::new()
+                    .with("server", server)
+                    .with("detail", e.to_string());
+                eprintln!(
+                    "safecount submit: {}",
+                    local.msg("cli-error-unreachable", &args)
+                );
                 return Ok(EXIT_IO);
             }
         };
+        let lang = answered_in.unwrap_or(local);
         let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         if status.is_success() {
             let receipt: crate::store::Receipt = serde_json::from_value(body.clone())?;
@@ -222,27 +270,33 @@ mod remote {
                 writeln!(out, "{}", serde_json::to_string_pretty(&body)?)?;
             } else {
                 let already = replayed || body["already_stored"].as_bool().unwrap_or(false);
-                print_receipt(out, &receipt, already, &args.file.display().to_string())?;
+                let file = args.file.display().to_string();
+                print_receipt(out, lang, &receipt, already, &file)?;
             }
             if receipt.sha256 != sha {
+                let args = Vars::new().with("sha", sha.as_str());
                 eprintln!(
-                    "safecount submit: WARNING: the server's SHA-256 differs from this file's ({sha}); the file changed or was damaged in transit. Submit it again."
+                    "safecount submit: {}",
+                    lang.msg("cli-error-sha-differs", &args)
                 );
                 return Ok(EXIT_IO);
             }
             if !args.json {
-                writeln!(out, "  verified    the server's SHA-256 matches this file")?;
+                let verified = lang.t("cli-receipt-verified-value");
+                receipt_line(out, lang, "cli-receipt-verified", verified)?;
             }
             return Ok(EXIT_OK);
         }
         if args.json {
             writeln!(out, "{}", serde_json::to_string_pretty(&body)?)?;
         } else {
+            let refused = Vars::new()
+                .with("title", body["title"].as_str().unwrap_or_default())
+                .with("status", status.as_u16().to_string())
+                .with("detail", body["detail"].as_str().unwrap_or(&text));
             eprintln!(
-                "safecount submit: {} ({}): {}",
-                body["title"].as_str().unwrap_or("refused"),
-                status.as_u16(),
-                body["detail"].as_str().unwrap_or(&text)
+                "safecount submit: {}",
+                lang.msg("cli-error-refused", &refused)
             );
             // The server's validation report, read into the same type and
             // printed by the same renderer as a local submit's.
@@ -250,8 +304,8 @@ mod remote {
                 .get("report")
                 .and_then(|r| serde_json::from_value::<crate::ingest::Report>(r.clone()).ok());
             if let Some(report) = report {
-                write!(out, "{}", report.to_text())?;
-                writeln!(out, "\nNothing was stored.")?;
+                write!(out, "{}", report.to_text_in(lang))?;
+                writeln!(out, "\n{}", lang.t("cli-nothing-stored"))?;
             }
         }
         Ok(match status.as_u16() {

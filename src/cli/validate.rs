@@ -1,7 +1,9 @@
 //! `safecount validate FILE --profile P [--json]`: check an extract and print
-//! the report. Never prints a cell value of a rejected identifier.
+//! the report in the chosen language (`--lang`, the profile's `language`, the
+//! locale). Never prints a cell value of a rejected identifier.
 
-use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, ExitCode};
+use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, ExitCode, language};
+use crate::i18n::{Lang, Message};
 use crate::ingest::read::ReadOptions;
 use crate::ingest::{IngestOptions, Profile, validate_file};
 use crate::schema::ExtractKind;
@@ -30,7 +32,7 @@ pub struct Args {
 }
 
 /// Load a profile given as a path, or the built-in `canonical` one.
-pub fn load_profile(spec: &str) -> Result<Profile, (i32, String)> {
+pub fn load_profile(spec: &str) -> Result<Profile, (i32, Message)> {
     if let Some(slug) = spec.strip_prefix("canonical") {
         let slug = slug.strip_prefix(':').unwrap_or("canonical");
         return Ok(Profile::canonical(slug, None));
@@ -39,22 +41,33 @@ pub fn load_profile(spec: &str) -> Result<Profile, (i32, String)> {
     if !path.is_file() {
         return Err((
             EXIT_NO_INPUT,
-            format!(
-                "the profile {spec} does not exist; give the path of the agency's profile (.toml), or `canonical`"
-            ),
+            Message::new("cli-error-profile-missing").with("profile", spec),
         ));
     }
-    Profile::load(path).map_err(|e| (EXIT_CONFIG, format!("the profile cannot be used: {e}")))
+    Profile::load(path).map_err(|e| {
+        let detail = e.to_string();
+        (
+            EXIT_CONFIG,
+            Message::new("cli-error-profile-invalid").with("detail", detail),
+        )
+    })
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+/// The language of one command: the reader's choice, else the profile's.
+pub fn language_of(chosen: Option<Lang>, profile: &Profile) -> Lang {
+    language(chosen, profile.agency.language)
+}
+
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
     let profile = match load_profile(&args.profile) {
         Ok(p) => p,
         Err((code, message)) => {
-            eprintln!("safecount validate: {message}");
+            let lang = language(chosen, None);
+            eprintln!("safecount validate: {}", message.render(lang));
             return Ok(code);
         }
     };
+    let lang = language_of(chosen, &profile);
     let options = IngestOptions {
         kind: args.kind,
         quarter: args.quarter,
@@ -66,7 +79,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     let outcome = match validate_file(&args.file, &profile, &options) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("safecount validate: {e}");
+            eprintln!("safecount validate: {}", e.message().render(lang));
             return Ok(e.exit_code());
         }
     };
@@ -75,9 +88,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     std::mem::forget(outcome.records);
     let report = &outcome.report;
     if args.json {
-        writeln!(out, "{}", report.to_json())?;
+        writeln!(out, "{}", report.to_json_in(lang))?;
     } else {
-        write!(out, "{}", report.to_text())?;
+        write!(out, "{}", report.to_text_in(lang))?;
     }
     Ok(if report.valid { EXIT_OK } else { EXIT_DATA })
 }

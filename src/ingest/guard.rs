@@ -38,35 +38,32 @@ pub enum IdentifierKind {
 }
 
 impl IdentifierKind {
-    pub fn describe(self) -> &'static str {
+    /// The catalogue id of what such a column holds ("personal names").
+    pub fn description_id(self) -> &'static str {
         match self {
-            IdentifierKind::PersonName => "personal names",
-            IdentifierKind::Email => "e-mail addresses",
-            IdentifierKind::Phone => "phone numbers",
-            IdentifierKind::PostalCode => "full postal codes",
-            IdentifierKind::SocialInsuranceNumber => "Social Insurance Numbers",
-            IdentifierKind::HealthCard => "health-card numbers",
-            IdentifierKind::DocumentNumber => "passport, permit or UCI numbers",
-            IdentifierKind::CaseFileNumber => "case-file numbers",
-            IdentifierKind::DateOfBirth => "exact dates (possible dates of birth)",
-            IdentifierKind::StreetAddress => "street addresses",
-            IdentifierKind::FreeText => "free-text notes",
+            IdentifierKind::PersonName => "identifier-person-name",
+            IdentifierKind::Email => "identifier-email",
+            IdentifierKind::Phone => "identifier-phone",
+            IdentifierKind::PostalCode => "identifier-postal-code",
+            IdentifierKind::SocialInsuranceNumber => "identifier-social-insurance-number",
+            IdentifierKind::HealthCard => "identifier-health-card",
+            IdentifierKind::DocumentNumber => "identifier-document-number",
+            IdentifierKind::CaseFileNumber => "identifier-case-file-number",
+            IdentifierKind::DateOfBirth => "identifier-date-of-birth",
+            IdentifierKind::StreetAddress => "identifier-street-address",
+            IdentifierKind::FreeText => "identifier-free-text",
         }
     }
 
-    /// What the agency should do about it.
-    pub fn fix(self) -> &'static str {
+    /// The catalogue id of what the agency should do about it.
+    pub fn fix_id(self) -> &'static str {
         match self {
-            IdentifierKind::PostalCode => {
-                "remove the column, or declare it as `generalise.postal_code` in the profile so only the province is kept"
-            }
-            IdentifierKind::DateOfBirth => {
-                "remove the column; for an intake date declare `generalise.quarter_from_date`, for a birth date send the age or birth year (`generalise.age` / `generalise.birth_year`)"
-            }
+            IdentifierKind::PostalCode => "identifier-fix-postal-code",
+            IdentifierKind::DateOfBirth => "identifier-fix-date",
             IdentifierKind::CaseFileNumber | IdentifierKind::PersonName => {
-                "remove the column; identify people only by the agency's pseudonym (`person_key`, a keyed hash)"
+                "identifier-fix-pseudonym"
             }
-            _ => "remove the column from the export before uploading",
+            _ => "identifier-fix-remove",
         }
     }
 }

@@ -63,6 +63,10 @@ pub struct AgencyInfo {
     /// The agency's own definition of a trafficking case (documentation; the
     /// `agency_label` field records its yes/no).
     pub definition: Option<String>,
+    /// The language of the agency's validation reports, receipts and pages
+    /// after sign-in: "en" or "fr" (a reader's explicit choice still wins).
+    #[serde(default)]
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// Where one canonical field's value comes from.

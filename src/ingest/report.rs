@@ -5,6 +5,7 @@
 //! unknown agency code is shown only after the identifier guard has cleared it.
 
 use super::guard::IdentifierKind;
+use crate::i18n::{Args, Lang, Message};
 use crate::schema::ExtractKind;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -95,19 +96,41 @@ pub struct ReportError {
     pub field: Option<String>,
     /// Frictionless-style code: type-error, constraint-error, missing-cell, extra-cell, ...
     pub code: ErrorCode,
-    pub message: String,
+    /// What is wrong, as a catalogue message (`message_id`, `args`, `message`).
+    #[serde(flatten)]
+    pub message: Message,
+}
+
+/// How an identifier column was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectedBy {
+    ColumnName,
+    Values,
+}
+
+impl DetectedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            DetectedBy::ColumnName => "column_name",
+            DetectedBy::Values => "values",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentifierReport {
     pub column: String,
     pub kind: IdentifierKind,
-    pub description: Text,
-    /// "column name" or "values".
-    pub detected_by: Text,
+    pub detected_by: DetectedBy,
     pub rows: Vec<u64>,
     pub count: u64,
-    pub fix: Text,
+    /// What the column holds, in the reader's language (written by [`Report::localise`]).
+    #[serde(default)]
+    pub description: String,
+    /// What to do, in the reader's language (written by [`Report::localise`]).
+    #[serde(default)]
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,11 +141,27 @@ pub struct UnknownCode {
     pub value: Option<String>,
     pub count: u64,
     pub rows: Vec<u64>,
-    /// The profile line that would map it (with the closest canonical code when one is close).
+    /// The closest canonical code, when one is close.
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// The profile line that would map it (written by [`Report::localise`]).
+    #[serde(default)]
     pub profile_line: Option<String>,
     /// Where that line goes in the profile.
     pub profile_table: String,
     pub allowed: Vec<Text>,
+}
+
+impl UnknownCode {
+    /// The profile line that maps the spelling, when it may be shown.
+    fn line(&self, lang: Lang) -> Option<String> {
+        let value = self.value.as_ref()?;
+        let code = match &self.suggestion {
+            Some(s) => s.clone(),
+            None => lang.t("intake-unknown-placeholder").to_string(),
+        };
+        Some(format!("\"{}\" = \"{code}\"", value.replace('"', "\\\"")))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,9 +180,9 @@ pub struct Report {
     pub unknown_codes: Vec<UnknownCode>,
     /// Further unknown spellings beyond the ones listed (the list is capped).
     pub unknown_codes_not_listed: u64,
-    pub generalised: Vec<String>,
+    pub generalised: Vec<Message>,
     pub ignored_columns: Vec<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
 }
 
 impl Report {
@@ -167,13 +206,16 @@ impl Report {
         }
     }
 
+    /// Count a finding, and keep it in detail while fewer than
+    /// [`MAX_DETAILED_ERRORS`] are kept. The message is put into words only
+    /// when a report is shown, so findings past the cap cost no formatting.
     pub fn error(
         &mut self,
         row: Option<u64>,
         column: Option<&str>,
         field: Option<&str>,
         code: ErrorCode,
-        message: String,
+        message: Message,
     ) {
         *self.error_counts.entry(code.as_str().into()).or_default() += 1;
         if self.errors.len() < MAX_DETAILED_ERRORS {
@@ -207,88 +249,104 @@ impl Report {
         self.valid = self.identifiers.is_empty() && self.error_total() == 0;
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("report serialises")
+    /// Write every message of the report in `lang` (for a JSON answer).
+    pub fn localise(&mut self, lang: Lang) {
+        for e in &mut self.errors {
+            e.message.localise(lang);
+        }
+        for f in &mut self.identifiers {
+            f.description = lang.t(f.kind.description_id()).to_string();
+            f.fix = lang.t(f.kind.fix_id()).to_string();
+        }
+        for u in &mut self.unknown_codes {
+            u.profile_line = u.line(lang);
+        }
+        for m in self.generalised.iter_mut().chain(&mut self.warnings) {
+            m.localise(lang);
+        }
     }
 
-    /// Plain-language text for an intake worker.
+    /// The report as one JSON document, its messages in `lang`.
+    pub fn to_json_in(&self, lang: Lang) -> String {
+        let mut localised = self.clone();
+        localised.localise(lang);
+        serde_json::to_string_pretty(&localised).expect("report serialises")
+    }
+
+    /// The report as JSON, in English.
+    pub fn to_json(&self) -> String {
+        self.to_json_in(Lang::En)
+    }
+
+    /// The report in plain words, in English.
     pub fn to_text(&self) -> String {
+        self.to_text_in(Lang::En)
+    }
+
+    /// Plain words for an intake worker, in `lang`.
+    pub fn to_text_in(&self, lang: Lang) -> String {
         let mut out = String::new();
-        let kind = match self.kind {
-            ExtractKind::Cases => "case records",
-            ExtractKind::Returns => "quarterly return",
+        let kind = self.kind.as_str();
+        let line = |out: &mut String, id: &str, args: Args| {
+            let _ = writeln!(out, "{}", lang.msg(id, &args));
         };
-        let _ = writeln!(out, "File:    {}", self.file);
-        let _ = writeln!(
-            out,
-            "Profile: {} (agency {}, {kind})",
-            self.profile, self.agency
+        line(
+            &mut out,
+            "intake-file",
+            Args::new().with("file", &self.file),
         );
+        line(
+            &mut out,
+            "intake-profile",
+            Args::new()
+                .with("profile", &self.profile)
+                .with("agency", &self.agency)
+                .with("kind", kind),
+        );
+        out.push('\n');
         if self.valid {
-            let _ = writeln!(
-                out,
-                "\nOK: the file is valid. {} rows read, {} {} after merging rows of the same person.",
-                self.rows_read,
-                self.records,
-                if self.kind == ExtractKind::Cases {
-                    "people"
-                } else {
-                    "quarters"
-                }
-            );
+            let args = Args::new()
+                .with("rows", self.rows_read)
+                .with("records", self.records)
+                .with("kind", kind);
+            line(&mut out, "intake-valid", args);
         } else {
-            let _ = writeln!(
-                out,
-                "\nNOT ACCEPTED: this file has problems to fix before it can be submitted."
-            );
+            line(&mut out, "intake-refused", Args::new());
         }
         let mut section = 0;
-        let mut heading = |out: &mut String, title: &str| {
+        let mut heading = |out: &mut String, title: String| {
             section += 1;
             let _ = writeln!(out, "\n{section}. {title}");
         };
         if !self.identifiers.is_empty() {
-            heading(
-                &mut out,
-                "Personal information that must never be uploaded (the values are not shown here)",
-            );
+            heading(&mut out, lang.t("intake-identifiers-heading").into());
             for f in &self.identifiers {
+                let args = Args::new()
+                    .with("column", &f.column)
+                    .with("what", lang.t(f.kind.description_id()))
+                    .with("by", f.detected_by.as_str())
+                    .with("count", f.count)
+                    .with("rows", row_list(lang, &f.rows, f.count));
+                let fix = Args::new().with("fix", lang.t(f.kind.fix_id()));
                 let _ = writeln!(
                     out,
-                    "   - Column {} holds {} (found by its {}; {} in all: {}).\n     What to do: {}.",
-                    f.column,
-                    f.description,
-                    f.detected_by,
-                    plural(f.count, "row"),
-                    row_list(&f.rows, f.count),
-                    f.fix
+                    "   - {}\n     {}",
+                    lang.msg("intake-identifier", &args),
+                    lang.msg("intake-what-to-do", &fix)
                 );
             }
         }
         let unknown_rows = self.error_counts.get("unknown-code").copied().unwrap_or(0);
         let problems = self.error_total() - unknown_rows;
         if problems > 0 {
-            heading(
-                &mut out,
-                &format!("Problems in the file ({})", plural(problems, "problem")),
-            );
+            let args = Args::new().with("count", problems);
+            heading(&mut out, lang.msg("intake-problems-heading", &args));
             for e in &self.errors {
-                let mut place = Vec::new();
-                if let Some(r) = e.row {
-                    place.push(format!("row {r}"));
-                }
-                if let Some(c) = &e.column {
-                    place.push(format!("column {c}"));
-                }
-                if let Some(f) = &e.field {
-                    place.push(format!("field {f}"));
-                }
-                let place = if place.is_empty() {
-                    "file".to_string()
-                } else {
-                    place.join(", ")
-                };
-                let _ = writeln!(out, "   - {place} [{}]: {}", e.code, e.message);
+                let args = Args::new()
+                    .with("place", e.place(lang))
+                    .with("code", e.code.as_str())
+                    .with("message", e.message.render(lang));
+                let _ = writeln!(out, "   - {}", lang.msg("intake-problem", &args));
             }
             let hidden = problems.saturating_sub(self.errors.len() as u64);
             if hidden > 0 {
@@ -296,94 +354,99 @@ impl Report {
                     .error_counts
                     .iter()
                     .filter(|(c, _)| **c != "unknown-code")
-                    .map(|(c, n)| format!("{c}: {n}"))
+                    .map(|(c, n)| format!("{c}: {}", lang.int(*n as f64)))
                     .collect();
-                let _ = writeln!(out, "   ... and {hidden} more ({})", by_code.join(", "));
+                let args = Args::new()
+                    .with("count", hidden)
+                    .with("codes", by_code.join(", "));
+                let _ = writeln!(out, "   {}", lang.msg("intake-more-problems", &args));
             }
         }
         if !self.unknown_codes.is_empty() {
-            heading(
-                &mut out,
-                "Codes the profile does not know (each listed once)",
-            );
+            heading(&mut out, lang.t("intake-unknown-heading").into());
             for u in &self.unknown_codes {
-                let value = match &u.value {
-                    Some(v) => format!("\"{v}\""),
-                    None => "a value that looks like personal information (not shown)".to_string(),
-                };
-                let _ = writeln!(
-                    out,
-                    "   - {value} in column {} (field {}), {}: {}",
-                    u.column,
-                    u.field,
-                    plural(u.count, "row"),
-                    row_list(&u.rows, u.count)
-                );
-                match &u.profile_line {
-                    Some(line) => {
-                        let _ = writeln!(
-                            out,
-                            "     To accept it, add under [{}] in the profile:  {line}",
-                            u.profile_table
-                        );
-                        if line.contains("<one of") {
-                            let _ = writeln!(out, "     Allowed codes: {}", u.allowed.join(", "));
-                        }
-                    }
-                    None => {
-                        let _ = writeln!(out, "     Allowed codes: {}", u.allowed.join(", "));
-                    }
-                }
+                self.write_unknown_code(&mut out, lang, u);
             }
             if self.unknown_codes_not_listed > 0 {
-                let _ = writeln!(
-                    out,
-                    "   ... and {} more unknown spellings, not listed: check that the columns are the ones the profile names",
-                    self.unknown_codes_not_listed
-                );
+                let args = Args::new().with("count", self.unknown_codes_not_listed);
+                let _ = writeln!(out, "   {}", lang.msg("intake-unknown-more", &args));
             }
         }
         if !self.generalised.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nGeneralised at intake (nothing finer is kept): {}",
-                self.generalised.join("; ")
-            );
+            let list: Vec<String> = self.generalised.iter().map(|m| m.render(lang)).collect();
+            let args = Args::new().with("list", list.join(", "));
+            let _ = writeln!(out, "\n{}", lang.msg("intake-generalised", &args));
         }
         if !self.ignored_columns.is_empty() {
-            let _ = writeln!(
-                out,
-                "Columns not used by the profile (not kept): {}",
-                self.ignored_columns.join(", ")
-            );
+            let args = Args::new().with("columns", self.ignored_columns.join(", "));
+            line(&mut out, "intake-ignored-columns", args);
         }
         for w in &self.warnings {
-            let _ = writeln!(out, "Note: {w}");
+            line(
+                &mut out,
+                "intake-note",
+                Args::new().with("note", w.render(lang)),
+            );
         }
         out
     }
-}
 
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
+    fn write_unknown_code(&self, out: &mut String, lang: Lang, u: &UnknownCode) {
+        let value = match &u.value {
+            Some(v) => format!("\"{v}\""),
+            None => lang.t("intake-value-withheld").to_string(),
+        };
+        let args = Args::new()
+            .with("value", value)
+            .with("column", &u.column)
+            .with("field", &u.field)
+            .with("count", u.count)
+            .with("rows", row_list(lang, &u.rows, u.count));
+        let _ = writeln!(out, "   - {}", lang.msg("intake-unknown-code", &args));
+        let allowed = Args::new().with("codes", u.allowed.join(", "));
+        if let Some(line) = u.line(lang) {
+            let args = Args::new()
+                .with("table", &u.profile_table)
+                .with("line", line);
+            let _ = writeln!(out, "     {}", lang.msg("intake-unknown-add", &args));
+        }
+        if u.value.is_none() || u.suggestion.is_none() {
+            let _ = writeln!(out, "     {}", lang.msg("intake-allowed-codes", &allowed));
+        }
     }
 }
 
-fn row_list(rows: &[u64], count: u64) -> String {
-    let list: Vec<String> = rows.iter().map(u64::to_string).collect();
-    let more = if count as usize > rows.len() {
-        ", ..."
-    } else {
-        ""
-    };
-    format!(
-        "row{} {}{more}",
-        if rows.len() == 1 { "" } else { "s" },
-        list.join(", ")
-    )
+impl ReportError {
+    /// Where the problem is: "row 4, column Sexe, field gender" or "file".
+    fn place(&self, lang: Lang) -> String {
+        let mut place = Vec::new();
+        if let Some(r) = self.row {
+            place.push(lang.msg("intake-place-row", &Args::new().with("row", r)));
+        }
+        if let Some(c) = &self.column {
+            place.push(lang.msg("intake-place-column", &Args::new().with("column", c)));
+        }
+        if let Some(f) = &self.field {
+            place.push(lang.msg("intake-place-field", &Args::new().with("field", f)));
+        }
+        if place.is_empty() {
+            lang.t("intake-place-file").to_string()
+        } else {
+            place.join(", ")
+        }
+    }
+}
+
+/// "rows 3, 5, 9, ..." — the listed rows, and an ellipsis when there are more.
+fn row_list(lang: Lang, rows: &[u64], count: u64) -> String {
+    let mut list: Vec<String> = rows.iter().map(u64::to_string).collect();
+    if count as usize > rows.len() {
+        list.push("...".into());
+    }
+    let args = Args::new()
+        .with("count", rows.len())
+        .with("list", list.join(", "));
+    lang.msg("intake-row-list", &args)
 }
 
 #[cfg(test)]

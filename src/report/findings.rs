@@ -54,8 +54,8 @@ impl<'a> Builder<'a> {
             ("what", c.what.clone()),
             ("a", c.unit.format(lang, c.a.value)),
             ("b", c.unit.format(lang, c.b.value)),
-            ("qa", self.quarters[c.first].clone()),
-            ("qb", self.quarters[c.last].clone()),
+            ("qa", lang.quarter_words(&self.periods[c.first])),
+            ("qb", lang.quarter_words(&self.periods[c.last])),
             ("d", c.unit.format(lang, c.change.value.abs())),
             ("h", c.unit.format(lang, c.change.half_width)),
         ];
@@ -157,8 +157,11 @@ impl<'a> Builder<'a> {
                             "finding_inconclusive_many",
                             &[
                                 ("places", lang.list(&inconclusive)),
-                                ("qa", self.quarters[0].clone()),
-                                ("qb", self.quarters[self.quarters.len() - 1].clone()),
+                                ("qa", lang.quarter_words(&self.periods[0])),
+                                (
+                                    "qb",
+                                    lang.quarter_words(&self.periods[self.periods.len() - 1]),
+                                ),
                             ],
                         ));
                     }
@@ -196,7 +199,7 @@ impl<'a> Builder<'a> {
         Some(lang.fill(
             "finding_definitions",
             &[
-                ("q", lang.quarter(last)),
+                ("q", lang.quarter_words(last)),
                 ("wide", lang.code_label(&w.0)),
                 ("narrow", lang.code_label(&n.0)),
                 ("a", lang.int(w.1.value)),
@@ -221,12 +224,12 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let ((_, c, p, e), first, last) = (best?, self.quarters.first()?, self.quarters.last()?);
+        let ((_, c, p, e), first, last) = (best?, self.periods.first()?, self.periods.last()?);
         Some(lang.fill(
             "finding_gap",
             &[
-                ("q", first.clone()),
-                ("q2", last.clone()),
+                ("q", lang.quarter_words(first)),
+                ("q2", lang.quarter_words(last)),
                 ("service", lang.code_label(&c).to_lowercase()),
                 ("province", lang.code_label(&p)),
                 ("rate", lang.pct(e.value)),

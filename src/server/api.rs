@@ -5,6 +5,7 @@
 use super::intake::{Outcome, check_quarter, not_multipart, parse_kind, submit};
 use super::upload::{self, StagedFile, display_name};
 use super::{AppState, Problem, authenticate, bearer};
+use crate::i18n::Message;
 use crate::schema::ExtractKind;
 use crate::store::KeyClaim;
 use axum::Router;
@@ -61,8 +62,8 @@ fn own_agency(
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "other-agency",
-            "Not your agency",
-            "This token belongs to another agency: a token submits and lists only for its own agency.",
+            "problem-other-agency",
+            Message::new("problem-other-agency-detail"),
         ));
     }
     Ok(agency)
@@ -79,8 +80,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
         _ => Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "bad-idempotency-key",
-            "Idempotency-Key not usable",
-            "The Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is typical).",
+            "problem-bad-idempotency-key",
+            Message::new("problem-bad-idempotency-key-detail"),
         )),
     }
 }
@@ -88,9 +89,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 fn receipt_json(r: &crate::store::Receipt, already: bool) -> serde_json::Value {
     let mut v = serde_json::to_value(r).unwrap_or_default();
     v["already_stored"] = serde_json::json!(already);
-    v["verify"] = serde_json::json!(
-        "Compare sha256 with `sha256sum FILE` (Linux, macOS) or `Get-FileHash FILE` (Windows PowerShell)."
-    );
+    v["verify"] = serde_json::json!(super::language::current().t("api-receipt-verify"));
     v
 }
 
@@ -100,12 +99,13 @@ fn answer_of(outcome: Result<Outcome, Problem>) -> (StatusCode, serde_json::Valu
         Ok(Outcome::Already(r)) => (StatusCode::OK, receipt_json(&r, true)),
         Ok(Outcome::Rejected(report)) => {
             let report: serde_json::Value =
-                serde_json::from_str(&report.to_json()).unwrap_or_default();
+                serde_json::from_str(&report.to_json_in(super::language::current()))
+                    .unwrap_or_default();
             let mut p = Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-extract",
-                "The file was not accepted",
-                "The file has problems listed in `report`; nothing was stored. Fix them in your system's export and upload again.",
+                "problem-invalid-extract",
+                Message::new("problem-invalid-extract-api-detail"),
             );
             p.extra = Some(serde_json::json!({ "report": report }));
             (p.status, p.body())
@@ -144,7 +144,7 @@ fn answer_to_keep(status: StatusCode, body: &serde_json::Value) -> String {
         o.remove("report");
         o.insert(
             "detail".into(),
-            serde_json::json!("This upload was refused the first time it was sent; send it again without the Idempotency-Key (or with a new one) to see the report."),
+            serde_json::json!(super::language::current().t("api-replayed-refusal-detail")),
         );
     }
     kept.to_string()
@@ -190,8 +190,8 @@ async fn store_with_key(
                 return Problem::new(
                     StatusCode::CONFLICT,
                     "idempotency-key-in-progress",
-                    "This upload is already being processed",
-                    "An upload with this Idempotency-Key is being checked right now. Wait for its answer, or ask again in a minute: you will get the same answer.",
+                    "problem-idempotency-key-in-progress",
+                    Message::new("problem-idempotency-key-in-progress-detail"),
                 )
                 .into_response();
             }
@@ -199,13 +199,13 @@ async fn store_with_key(
                 return Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "idempotency-key-reused",
-                    "Idempotency-Key already used",
-                    "This Idempotency-Key was used for a different upload. Use a new key for a new file.",
+                    "problem-idempotency-key-reused",
+                    Message::new("problem-idempotency-key-reused-detail"),
                 )
                 .into_response();
             }
             Err(_) => {
-                return Problem::internal("The upload register could not be read").into_response();
+                return Problem::internal("register").into_response();
             }
         }
     }
@@ -224,7 +224,7 @@ async fn store_with_key(
             )
         };
         if kept.is_err() {
-            return Problem::internal("The upload register could not be written").into_response();
+            return Problem::internal("register").into_response();
         }
     }
     respond(status, &body, false)
@@ -320,8 +320,8 @@ async fn post_multipart(
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "no-file",
-            "No file",
-            "The form has no `file` field: attach the extract.",
+            "problem-no-file-field",
+            Message::new("problem-no-file-field-detail"),
         ));
     };
     let (kind, quarter) = (kind?, quarter?);
@@ -349,7 +349,7 @@ async fn list(
         .0
         .store
         .submissions(Some(&agency), true)
-        .map_err(|_| Problem::internal("The receipts could not be read"))?;
+        .map_err(|_| Problem::internal("receipts"))?;
     Ok(json(
         StatusCode::OK,
         &serde_json::json!({ "agency": agency, "submissions": list }),

@@ -4,6 +4,7 @@
 
 use super::upload::{self, StagedFile};
 use super::{AppState, Problem};
+use crate::i18n::Message;
 use crate::schema::{ExtractKind, Quarter};
 use crate::store::{SubmitError, SubmitOutcome};
 use axum::http::StatusCode;
@@ -13,8 +14,8 @@ pub(super) fn not_multipart() -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
         "bad-form",
-        "Not a multipart form",
-        "Send the upload as multipart/form-data (with its boundary), or PUT the file's bytes to /api/v1/agencies/{slug}/submissions/{quarter}/{kind}.",
+        "problem-bad-form",
+        Message::new("problem-bad-form-detail"),
     )
 }
 
@@ -25,8 +26,8 @@ pub(super) fn parse_kind(kind: &str) -> Result<ExtractKind, Problem> {
         _ => Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "bad-kind",
-            "Unknown kind of extract",
-            "The kind must be \"cases\" (case records) or \"returns\" (the agency's quarterly return).",
+            "problem-bad-kind",
+            Message::new("problem-bad-kind-detail"),
         )),
     }
 }
@@ -36,8 +37,8 @@ pub(super) fn check_quarter(quarter: &str) -> Result<Quarter, Problem> {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "bad-quarter",
-            "The quarter is not valid",
-            "Write the quarter the extract reports as YYYYQn, for example 2025Q3.",
+            "problem-bad-quarter",
+            Message::new("problem-bad-quarter-detail"),
         )
     })
 }
@@ -67,7 +68,7 @@ pub(super) async fn submit(
         store.submit_staged(staged.staged, &sha, &name, &profile, kind, quarter)
     })
     .await
-    .map_err(|_| Problem::internal("Checking the file failed"))?;
+    .map_err(|_| Problem::internal("check"))?;
     match result {
         Ok(SubmitOutcome::Stored(r)) => Ok(Outcome::Stored(r)),
         Ok(SubmitOutcome::AlreadyStored(r)) => Ok(Outcome::Already(r)),
@@ -78,12 +79,12 @@ pub(super) async fn submit(
         Err(SubmitError::Ingest(e)) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unreadable",
-            "The file could not be read",
-            &format!("{e}. Nothing was stored."),
+            "problem-unreadable",
+            Message::new("problem-unreadable-detail").with("reason", e.message()),
         )),
         Err(SubmitError::TooLarge(_)) => Err(upload::too_large(state.0.max_upload)),
         Err(SubmitError::MissingInput(_) | SubmitError::Store(_)) => {
-            Err(Problem::internal("The file could not be stored"))
+            Err(Problem::internal("store"))
         }
     }
 }

@@ -18,10 +18,12 @@
 
 mod api;
 mod intake;
+mod language;
 mod openapi;
 mod pages;
 mod upload;
 
+use crate::i18n::Message;
 use crate::ingest::Profile;
 use crate::store::{Store, StoreError};
 use axum::Router;
@@ -172,10 +174,8 @@ impl AppState {
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
-                "The server is busy",
-                &format!(
-                    "Other files are being checked right now. Nothing was stored: send the file again in {BUSY_RETRY_SECS} seconds."
-                ),
+                "problem-busy",
+                Message::new("problem-busy-detail").with("seconds", BUSY_RETRY_SECS),
             )
         })
     }
@@ -197,6 +197,13 @@ impl AppState {
             .collect()
     }
 
+    /// The language the agency's profiles ask for, if any.
+    fn language_of(&self, agency: &str) -> Option<crate::i18n::Lang> {
+        self.profiles_of(agency)
+            .iter()
+            .find_map(|(_, p)| p.agency.language)
+    }
+
     /// The profile an agency asked for (or its only one), checked to be its own.
     fn profile_for(&self, agency: &str, id: Option<&str>) -> Result<(String, Profile), Problem> {
         let own = self.profiles_of(agency);
@@ -209,8 +216,8 @@ impl AppState {
                     Problem::new(
                         StatusCode::BAD_REQUEST,
                         "unknown-profile",
-                        "Unknown profile",
-                        "Your agency has no profile by that name. Leave the profile empty to use your agency's profile, or ask the collaborative which profiles are set up for you.",
+                        "problem-unknown-profile",
+                        Message::new("problem-unknown-profile-detail"),
                     )
                 }),
             None => match own.as_slice() {
@@ -218,14 +225,14 @@ impl AppState {
                 [] => Err(Problem::new(
                     StatusCode::BAD_REQUEST,
                     "no-profile",
-                    "No profile for your agency",
-                    "The server has no profile for your agency yet, so it cannot read your file. Ask the collaborative to install your agency's profile.",
+                    "problem-no-profile",
+                    Message::new("problem-no-profile-detail"),
                 )),
                 _ => Err(Problem::new(
                     StatusCode::BAD_REQUEST,
                     "choose-profile",
-                    "Choose a profile",
-                    "Your agency has several profiles: say which one this file uses.",
+                    "problem-choose-profile",
+                    Message::new("problem-choose-profile-detail"),
                 )),
             },
         }
@@ -263,32 +270,50 @@ pub fn load_profiles(dir: &Path) -> Result<BTreeMap<String, Profile>, ServerErro
 }
 
 /// An error answer: `application/problem+json` (RFC 9457) for the API.
+/// Its `type` is stable; its title and detail are catalogue messages,
+/// written in the request's language when the answer is made.
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub status: StatusCode,
     pub code: &'static str,
+    /// The catalogue id of the title.
     pub title: &'static str,
-    pub detail: String,
+    pub detail: Message,
     pub extra: Option<serde_json::Value>,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, title: &'static str, detail: &str) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: Message,
+    ) -> Self {
         Problem {
             status,
             code,
             title,
-            detail: detail.into(),
+            detail,
             extra: None,
         }
+    }
+
+    /// The title in the request's language.
+    pub fn title(&self) -> &'static str {
+        language::current().t(self.title)
+    }
+
+    /// The detail in the request's language.
+    pub fn detail(&self) -> String {
+        self.detail.render(language::current())
     }
 
     pub fn body(&self) -> serde_json::Value {
         let mut v = serde_json::json!({
             "type": format!("urn:safecount:problem:{}", self.code),
-            "title": self.title,
+            "title": self.title(),
             "status": self.status.as_u16(),
-            "detail": self.detail,
+            "detail": self.detail(),
         });
         if let (Some(extra), Some(obj)) = (&self.extra, v.as_object_mut()) {
             if let Some(e) = extra.as_object() {
@@ -300,14 +325,15 @@ impl Problem {
         v
     }
 
-    fn internal(what: &str) -> Problem {
+    /// The server failed at `what`: one of `register`, `agencies`,
+    /// `receipts`, `store`, `disk` or `check` (the variants of
+    /// `problem-internal-detail`).
+    fn internal(what: &'static str) -> Problem {
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "The server could not finish",
-            &format!(
-                "{what}. Nothing was stored; try again later, and tell the collaborative if it keeps happening."
-            ),
+            "problem-internal",
+            Message::new("problem-internal-detail").with("what", what),
         )
     }
 }
@@ -336,41 +362,39 @@ impl IntoResponse for Problem {
 /// Check a token: the agency it belongs to, or a problem. Failed attempts
 /// are rate-limited per client address; successful ones per agency.
 fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<String, Problem> {
-    let refuse = |detail: &str| {
+    let refuse = |detail: &'static str| {
         if state.0.auth_failures.check_key(&ip).is_err() {
             return Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",
-                "Too many attempts",
-                "Too many failed attempts from your address. Wait a minute and try again.",
+                "problem-rate-limited",
+                Message::new("problem-rate-limited-detail"),
             );
         }
         Problem::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "Token missing or not valid",
-            detail,
+            "problem-unauthorized",
+            Message::new(detail),
         )
     };
     let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Err(refuse(
-            "Send your agency's upload token (Authorization: Bearer <token>). The collaborative gives each agency its token.",
-        ));
+        return Err(refuse("problem-no-token-detail"));
     };
     let agency = state
         .0
         .store
         .authenticate(token)
-        .map_err(|_| Problem::internal("The agency register could not be read"))?
-        .ok_or_else(|| {
-            refuse("This token is not valid: it may be mistyped or revoked. Ask the collaborative for a new one.")
-        })?;
+        .map_err(|_| Problem::internal("agencies"))?
+        .ok_or_else(|| refuse("problem-bad-token-detail"))?;
+    // Signed in: the agency's profile language applies unless the reader chose one.
+    language::signed_in(state.language_of(&agency));
     if state.0.per_agency.check_key(&agency).is_err() {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
-            "Too many requests",
-            "Your agency has sent too many requests this minute. Wait a minute and try again.",
+            "problem-agency-rate-limited",
+            Message::new("problem-agency-rate-limited-detail"),
         ));
     }
     Ok(agency)
@@ -427,6 +451,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(limit)),
         )
         .merge(pages::routes().layer(DefaultBodyLimit::max(SMALL_FORM_BYTES)))
+        .layer(middleware::from_fn(language::negotiate))
         .layer(middleware::from_fn(harden))
         .with_state(state)
 }

@@ -1,12 +1,14 @@
 //! The upload pages: plain HTML forms that work without JavaScript. A worker
 //! picks the file, profile, kind and quarter; sees the validation report
 //! before confirming; gets a receipt with the SHA-256 to compare; and can
-//! list their own agency's receipts.
+//! list their own agency's receipts. Each page is in one language (the
+//! request's: [`super::language`]), with a link to the other; every word
+//! comes from the catalogue through the templates' `t(id, var=value)`.
 
 use super::intake::{Outcome, check_quarter, not_multipart, parse_kind, submit};
 use super::upload;
-use super::{AppState, Pending, Problem, authenticate};
-use crate::schema::ExtractKind;
+use super::{AppState, Pending, Problem, authenticate, language};
+use crate::i18n::{Arg, Args, Message};
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{ConnectInfo, Form, Multipart, State};
@@ -37,6 +39,7 @@ fn templates() -> &'static minijinja::Environment<'static> {
     static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = minijinja::Environment::new();
+        env.add_function("t", translate);
         for (name, text) in [
             ("layout.html", include_str!("assets/layout.html")),
             ("upload.html", include_str!("assets/upload.html")),
@@ -51,7 +54,31 @@ fn templates() -> &'static minijinja::Environment<'static> {
     })
 }
 
-fn page(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+/// `t("id", name=value, ...)` in a template: the message in the request's language.
+fn translate(id: &str, kwargs: minijinja::value::Kwargs) -> Result<String, minijinja::Error> {
+    let mut args = Args::new();
+    for name in kwargs.args() {
+        let value: minijinja::Value = kwargs.get(name)?;
+        let arg = match value.as_i64() {
+            Some(n) if value.kind() == minijinja::value::ValueKind::Number => Arg::from(n),
+            _ => Arg::from(value.to_string()),
+        };
+        args = args.with(name, arg);
+    }
+    Ok(language::current().msg(id, &args))
+}
+
+/// A page in the request's language; `home` is the path the language
+/// switch leads to (a page reached by a form leads back to its start).
+fn page(status: StatusCode, name: &str, home: &str, ctx: minijinja::Value) -> Response {
+    let lang = language::current();
+    let ctx = minijinja::context! {
+        lang => lang.code(),
+        other_lang => lang.other().code(),
+        switch_href => format!("{home}?lang={}", lang.other().code()),
+        lang_query => language::query(),
+        ..ctx
+    };
     match templates().get_template(name).and_then(|t| t.render(ctx)) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "page failed").into_response(),
@@ -81,24 +108,18 @@ fn upload_form(state: &AppState, error: Option<&Problem>, quarter: &str) -> Resp
     page(
         status,
         "upload.html",
+        "/",
         minijinja::context! {
-            title => "Upload an extract",
+            title => language::current().t("page-upload-title"),
             max_mb => state.0.max_upload / (1024 * 1024),
             quarter => quarter,
-            error => error.map(|p| minijinja::context! { title => p.title, detail => p.detail.clone() }),
+            error => error.map(|p| minijinja::context! { title => p.title(), detail => p.detail() }),
         },
     )
 }
 
 async fn upload_page(State(state): State<AppState>) -> Response {
     upload_form(&state, None, "")
-}
-
-fn kind_words(kind: ExtractKind) -> (&'static str, &'static str) {
-    match kind {
-        ExtractKind::Cases => ("case records", "people"),
-        ExtractKind::Returns => ("quarterly return", "quarterly returns"),
-    }
 }
 
 fn random_id() -> String {
@@ -145,8 +166,8 @@ async fn check(
             return Err(Problem::new(
                 StatusCode::BAD_REQUEST,
                 "no-file",
-                "No file chosen",
-                "Choose the file to upload.",
+                "problem-no-file",
+                Message::new("problem-no-file-detail"),
             ));
         };
         Ok((agency, kind, quarter, profile_id, profile, staged, name))
@@ -159,11 +180,10 @@ async fn check(
         let p = Problem::new(
             StatusCode::BAD_REQUEST,
             "no-section",
-            "This profile cannot read that kind of file",
-            &format!(
-                "The profile {profile_id} has no [{}] section. Choose the other kind, or ask the collaborative to extend your profile.",
-                kind.as_str()
-            ),
+            "problem-no-section",
+            Message::new("problem-no-section-detail")
+                .with("profile", profile_id.as_str())
+                .with("kind", kind.as_str()),
         );
         return upload_form(&state, Some(&p), &quarter_given);
     }
@@ -189,27 +209,23 @@ async fn check(
             let p = Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unreadable",
-                "The file could not be read",
-                &format!("{e}. Nothing was stored."),
+                "problem-unreadable",
+                Message::new("problem-unreadable-detail").with("reason", e.message()),
             );
             return upload_form(&state, Some(&p), &quarter_given);
         }
         Err(_) => {
-            return upload_form(
-                &state,
-                Some(&Problem::internal("Checking the file failed")),
-                &quarter_given,
-            );
+            return upload_form(&state, Some(&Problem::internal("check")), &quarter_given);
         }
     };
     report.file = name.clone();
     // The profile by its id: the server's paths are nobody's business.
     report.profile = profile_id.clone();
-    let (kind_label, unit) = kind_words(kind);
+    let lang = language::current();
     let sha256 = if report.valid {
         staged.sha256.clone()
     } else {
-        "(not kept: the file was refused)".to_string()
+        lang.t("page-sha-not-kept").to_string()
     };
     let pending = if report.valid {
         let id = random_id();
@@ -240,17 +256,17 @@ async fn check(
             StatusCode::UNPROCESSABLE_ENTITY
         },
         "check.html",
+        "/",
         minijinja::context! {
-            title => if report.valid { "Check passed" } else { "Not accepted" },
+            title => lang.t(if report.valid { "page-check-passed-title" } else { "page-check-refused-title" }),
             valid => report.valid,
             rows => report.rows_read,
             records => report.records,
-            unit => unit,
+            kind => kind.as_str(),
             file => name,
             quarter => quarter,
-            kind_label => kind_label,
             sha256 => sha256,
-            report => report.to_text(),
+            report => report.to_text_in(lang),
             pending => pending,
         },
     )
@@ -277,13 +293,14 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
         let p = Problem::new(
             StatusCode::GONE,
             "expired",
-            "This check has expired",
-            "Checked files wait 30 minutes for confirmation. Nothing was stored: please upload the file again.",
+            "problem-expired",
+            Message::new("problem-expired-detail"),
         );
         return upload_form(&state, Some(&p), "");
     };
+    // The check signed the agency in: its language holds for the receipt.
+    language::signed_in(state.language_of(&agency));
     let staged = entry.file;
-    let (kind_label, unit) = kind_words(entry.kind);
     match submit(
         &state,
         &agency,
@@ -304,12 +321,11 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
             page(
                 StatusCode::OK,
                 "receipt.html",
+                "/",
                 minijinja::context! {
-                    title => "Receipt",
+                    title => language::current().t("page-receipt-title"),
                     already => already,
                     r => r,
-                    kind_label => kind_label,
-                    unit => unit,
                     file => entry.file_name,
                 },
             )
@@ -318,8 +334,8 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
             let p = Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-extract",
-                "The file was not accepted",
-                "Upload it again to see the report.",
+                "problem-invalid-extract",
+                Message::new("problem-invalid-extract-detail"),
             );
             upload_form(&state, Some(&p), "")
         }
@@ -339,9 +355,10 @@ fn receipts_page(
     page(
         status,
         "receipts.html",
+        "/receipts",
         minijinja::context! {
-            title => "Your receipts",
-            error => error.map(|p| minijinja::context! { title => p.title, detail => p.detail.clone() }),
+            title => language::current().t("page-receipts-title"),
+            error => error.map(|p| minijinja::context! { title => p.title(), detail => p.detail() }),
             agency => agency,
             list => list,
             superseded => superseded,
@@ -382,9 +399,6 @@ async fn receipts(
                 .collect();
             receipts_page(None, Some((agency, list, superseded)))
         }
-        Err(_) => receipts_page(
-            Some(&Problem::internal("The receipts could not be read")),
-            None,
-        ),
+        Err(_) => receipts_page(Some(&Problem::internal("receipts")), None),
     }
 }

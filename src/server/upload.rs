@@ -3,6 +3,7 @@
 //! is removed if the upload fails, is too large, or the client goes away.
 
 use super::Problem;
+use crate::i18n::Message;
 use crate::store::Store;
 use axum::body::Bytes;
 use axum::http::StatusCode;
@@ -29,11 +30,8 @@ pub fn too_large(limit: u64) -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too-large",
-        "The file is too large",
-        &format!(
-            "This server accepts files up to {} MB. Nothing was stored. Split the extract (for example by month), or ask the collaborative to raise the limit.",
-            limit / (1024 * 1024)
-        ),
+        "problem-too-large",
+        Message::new("problem-too-large-detail").with("megabytes", limit / (1024 * 1024)),
     )
 }
 
@@ -41,8 +39,8 @@ fn interrupted() -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
         "upload-interrupted",
-        "The upload was interrupted",
-        "The file did not arrive whole. Nothing was stored; please upload it again.",
+        "problem-upload-interrupted",
+        Message::new("problem-upload-interrupted-detail"),
     )
 }
 
@@ -58,11 +56,8 @@ fn stalled(limits: Limits) -> Problem {
     Problem::new(
         StatusCode::REQUEST_TIMEOUT,
         "upload-stalled",
-        "The upload stalled",
-        &format!(
-            "No data arrived for {} seconds, so the upload was stopped. Nothing was stored; please upload the file again.",
-            limits.pause.as_secs()
-        ),
+        "problem-upload-stalled",
+        Message::new("problem-upload-stalled-detail").with("seconds", limits.pause.as_secs()),
     )
 }
 
@@ -75,10 +70,10 @@ where
     E: std::fmt::Display,
 {
     let mut body = std::pin::pin!(body);
-    let io = |_| Problem::internal("The upload could not be written to disk");
+    let io = |_| Problem::internal("disk");
     let staged = store
         .stage(None, ".upload")
-        .map_err(|_| Problem::internal("The upload could not be written to disk"))?;
+        .map_err(|_| Problem::internal("disk"))?;
     let mut file = tokio::fs::File::from_std(staged.file().try_clone().map_err(io)?);
     let mut staged = StagedFile {
         staged,
@@ -127,8 +122,8 @@ fn bad_form() -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
         "bad-form",
-        "The upload did not arrive whole",
-        "Send multipart/form-data with the fields quarter, kind, profile (optional) and file, and try again.",
+        "problem-bad-multipart",
+        Message::new("problem-bad-multipart-detail"),
     )
 }
 
@@ -176,10 +171,10 @@ pub async fn read_form(
                     return Err(Problem::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "field-too-large",
-                        "A form field is too long",
-                        &format!(
-                            "The field {name} is longer than {MAX_FIELD_BYTES} bytes. Only the file may be large; check what was pasted into the form."
-                        ),
+                        "problem-field-too-large",
+                        Message::new("problem-field-too-large-detail")
+                            .with("field", name.as_str())
+                            .with("bytes", MAX_FIELD_BYTES),
                     ));
                 }
             }

@@ -491,6 +491,22 @@ pub enum SubmitError {
     Store(#[from] StoreError),
 }
 
+impl SubmitError {
+    /// What went wrong, as a catalogue message; a store failure keeps its
+    /// technical detail (a path or a database error, never a cell value).
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            SubmitError::MissingInput(file) => {
+                Message::new("error-file-missing").with("file", file.as_str())
+            }
+            SubmitError::TooLarge(size) => Message::new("error-too-large").with("size", *size),
+            SubmitError::Ingest(e) => e.message(),
+            SubmitError::Store(e) => Message::new("error-store").with("detail", e.to_string()),
+        }
+    }
+}
+
 impl crate::exit::ExitCode for SubmitError {
     fn exit_code(&self) -> i32 {
         match self {

@@ -404,7 +404,8 @@ fn a_killed_submit_leaves_nothing_the_next_command_does_not_remove() {
     // The same bytes again: the stored receipt, nothing new.
     let again = submit(None);
     assert!(again.status.success());
-    assert!(String::from_utf8_lossy(&again.stdout).contains("Already stored"));
+    // In French: Maison Espérance's profile says `language = "fr"`.
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Déjà enregistré"));
     assert_eq!(files_under(&store.join("canonical")).len(), 1);
 }
 

@@ -1,9 +1,11 @@
 //! The integration tests: one binary, one module per capability.
 
+mod browser;
 mod definitions;
 mod guarantee;
 mod hostile;
 mod intake;
+mod language;
 mod layering;
 mod pipeline;
 mod release;

@@ -307,6 +307,69 @@ fn the_report_renders_in_headless_chromium() {
     }
 }
 
+/// axe-core's WCAG 2.1 A/AA rules report no violation on the report, in
+/// English or French (its data tables scroll, and can be reached by keyboard).
+#[test]
+fn the_report_passes_axe_in_english_and_french() {
+    let (_, report, _) = demo();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let violations = runtime.block_on(async {
+        let Some(browser) = crate::browser::Browser::start().await? else {
+            return anyhow::Ok(None);
+        };
+        let Some(axe) = crate::browser::axe_script() else {
+            return anyhow::Ok(None);
+        };
+        let mut out = Vec::new();
+        for lang in ["en", "fr"] {
+            let html = report.join(format!("report.{lang}.html"));
+            browser.goto(&format!("file://{}", html.display())).await?;
+            let shown = browser
+                .script("return document.documentElement.lang;")
+                .await?;
+            assert_eq!(shown, lang);
+            for v in browser.axe(&axe).await? {
+                out.push(format!("report.{lang}.html: {v}"));
+            }
+        }
+        browser.close().await;
+        anyhow::Ok(Some(out))
+    });
+    if let Some(violations) = violations.unwrap() {
+        assert!(violations.is_empty(), "axe: {violations:#?}");
+    }
+}
+
+/// The axe harness itself: a page with known faults is reported, so a clean
+/// run above means no violation, not a harness that checks nothing.
+#[test]
+fn axe_reports_a_page_with_known_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("faulty.html");
+    std::fs::write(&page, "<!DOCTYPE html><html><head><title>t</title></head><body><img src=\"x.png\"><div style=\"overflow:auto;height:40px\"><p>a</p><p>b</p><p>c</p><p>d</p></div></body></html>").unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let found = runtime.block_on(async {
+        let Some(browser) = crate::browser::Browser::start().await? else {
+            return anyhow::Ok(None);
+        };
+        let Some(axe) = crate::browser::axe_script() else {
+            return anyhow::Ok(None);
+        };
+        browser.goto(&format!("file://{}", page.display())).await?;
+        let found = browser.axe(&axe).await?;
+        browser.close().await;
+        anyhow::Ok(Some(found))
+    });
+    if let Some(found) = found.unwrap() {
+        for rule in ["html-has-lang", "image-alt", "scrollable-region-focusable"] {
+            assert!(
+                found.iter().any(|v| v.starts_with(rule)),
+                "{rule}: {found:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn report_json_holds_every_figure_with_its_interval_and_sources() {
     let (_, report, _) = demo();

@@ -512,18 +512,128 @@ fn submit_server_uploads_through_the_api_and_checks_the_receipt() {
         "--token",
         server.token("maison-esperance"),
     ];
+    // Maison Espérance's profile on the server says French: the receipt is French.
     let run = safecount(&repo(), &args);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(&sha256(&file)), "{}", run.stdout);
-    assert!(run.stdout.contains("verified"), "{}", run.stdout);
-    let again = safecount(&repo(), &args);
+    assert!(run.stdout.contains("vérifié"), "{}", run.stdout);
+    // The reader's explicit choice wins over the profile's.
+    let again = safecount(&repo(), &[&args[..], &["--lang", "en"]].concat());
     assert_eq!(again.code, 0);
     assert!(again.stdout.contains("Already stored"), "{}", again.stdout);
+    assert!(again.stdout.contains("verified"), "{}", again.stdout);
     let mut wrong = args.to_vec();
     wrong[9] = "sc1.maison-esperance.nope";
     let refused = safecount(&repo(), &wrong);
     assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
     assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
+}
+
+/// Pages and problem details in the reader's language: `?lang=` first,
+/// then the signed-in agency's profile, then `Accept-Language`; the answer
+/// names its language in `Content-Language`.
+#[test]
+fn pages_and_problem_details_speak_the_readers_language() {
+    let server = start(&["maison-esperance", "lakeshore-legal-clinic"], 10 << 20);
+    let base = server.base.clone();
+    let bad = std::fs::read(repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv"))
+        .unwrap();
+    let (maison, lakeshore) = (
+        server.token("maison-esperance").to_string(),
+        server.token("lakeshore-legal-clinic").to_string(),
+    );
+    server.rt.block_on(async {
+        let http = reqwest::Client::new();
+        let page = |path: String, accept: &'static str| {
+            let http = http.clone();
+            async move {
+                let r = http
+                    .get(path)
+                    .header("accept-language", accept)
+                    .send()
+                    .await
+                    .unwrap();
+                let language = r.headers()["content-language"].to_str().unwrap().to_string();
+                (language, r.text().await.unwrap())
+            }
+        };
+        let (lang, html) = page(format!("{base}/"), "fr-CA,fr;q=0.9,en;q=0.5").await;
+        assert_eq!(lang, "fr");
+        assert!(html.contains("<html lang=\"fr\">"));
+        assert!(html.contains("Téléverser un extrait trimestriel"));
+        assert!(
+            html.contains("?lang=en\" lang=\"en\" hreflang=\"en\""),
+            "a visible switch to English"
+        );
+        assert!(!html.contains("Upload a quarterly extract"), "one language per page");
+        let (lang, html) = page(format!("{base}/?lang=en"), "fr-CA").await;
+        assert_eq!(lang, "en");
+        assert!(html.contains("Upload a quarterly extract"));
+        assert!(html.contains("action=\"/upload?lang=en\""), "the choice is kept");
+        let (lang, _) = page(format!("{base}/receipts"), "de-DE").await;
+        assert_eq!(lang, "en", "a language safecount does not speak: English");
+        // A problem before sign-in follows Accept-Language.
+        let r = http
+            .put(format!("{base}/api/v1/agencies/maison-esperance/submissions/2025Q9/cases"))
+            .header("accept-language", "fr")
+            .bearer_auth(&maison)
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["type"], "urn:safecount:problem:bad-quarter");
+        assert_eq!(body["title"], "Le trimestre n'est pas valide");
+        let refused = |token: String, query: &'static str, accept: &'static str| {
+            let (http, bad, base) = (http.clone(), bad.clone(), base.clone());
+            async move {
+                let r = http
+                    .put(format!(
+                        "{base}/api/v1/agencies/lakeshore-legal-clinic/submissions/2025Q2/cases{query}"
+                    ))
+                    .header("accept-language", accept)
+                    .bearer_auth(token)
+                    .body(bad)
+                    .send()
+                    .await
+                    .unwrap();
+                let language = r.headers()["content-language"].to_str().unwrap().to_string();
+                let body: serde_json::Value = r.json().await.unwrap();
+                (language, body)
+            }
+        };
+        // Lakeshore's profile names no language: Accept-Language decides.
+        let (lang, body) = refused(lakeshore.clone(), "", "fr").await;
+        assert_eq!(lang, "fr");
+        assert_eq!(body["title"], "Le fichier n'a pas été accepté");
+        let first = &body["report"]["errors"][0];
+        assert!(first["message_id"].as_str().is_some_and(|id| id.starts_with("intake-")));
+        let message = first["message"].as_str().unwrap();
+        for english in [" the ", "this ", " must "] {
+            assert!(!message.contains(english), "{message}");
+        }
+        let (lang, body) = refused(lakeshore.clone(), "?lang=en", "fr").await;
+        assert_eq!(lang, "en");
+        assert_eq!(body["title"], "The file was not accepted");
+        assert_eq!(body["report"]["errors"][0]["message_id"], first["message_id"]);
+    });
+    // A French agency's token: French after sign-in whatever the browser says.
+    server.rt.block_on(async {
+        let r = reqwest::Client::new()
+            .get(format!(
+                "{base}/api/v1/agencies/lakeshore-legal-clinic/submissions"
+            ))
+            .header("accept-language", "en")
+            .bearer_auth(&maison)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        assert_eq!(r.headers()["content-language"], "fr");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["title"], "Ce n'est pas votre organisme");
+    });
 }
 
 #[test]
@@ -575,171 +685,101 @@ fn a_rejected_remote_submit_reads_as_a_local_one() {
     assert_eq!(body(&remote.stdout), body(&local.stdout));
 }
 
-/// The upload page, as an agency worker uses it, in headless Chromium driven
-/// through ChromeDriver (WebDriver over HTTP).
+/// The upload pages as an agency worker uses them, in headless Chromium:
+/// once in English chosen by the link, once as Maison Espérance's profile
+/// (`language = "fr"`) makes them after sign-in; axe-core's WCAG 2.1 A/AA
+/// rules report no violation on any page, in either language.
 #[test]
-fn the_upload_page_works_in_headless_chromium() {
-    let Some(chromium) = crate::support::chromium() else {
-        return;
-    };
-    let driver_bin = PathBuf::from("/usr/bin/chromedriver");
-    assert!(
-        driver_bin.is_file(),
-        "chromedriver is installed with chromium (chromium-driver)"
-    );
+fn the_upload_pages_work_and_pass_axe_in_english_and_french_in_headless_chromium() {
     let server = start(&["maison-esperance"], 10 << 20);
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let mut driver = std::process::Command::new(&driver_bin)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
     let file = sample_extract("maison-esperance", "2025Q1");
     let expected = sha256(&file);
     let token = server.token("maison-esperance").to_string();
     let base = server.base.clone();
-    let profile_dir = tempfile::tempdir().unwrap();
     let result = server.rt.block_on(async {
-        let wd = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
-        for _ in 0..100 {
-            if http.get(format!("{wd}/status")).send().await.is_ok() {
-                break;
+        let Some(browser) = crate::browser::Browser::start().await? else {
+            return anyhow::Ok(None);
+        };
+        let Some(axe) = crate::browser::axe_script() else {
+            return anyhow::Ok(None);
+        };
+        let mut violations: Vec<String> = Vec::new();
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut audit = async |page: &str, browser: &crate::browser::Browser| {
+            let lang = browser
+                .script("return document.documentElement.lang;")
+                .await?;
+            for v in browser.axe(&axe).await? {
+                violations.push(format!("{page} ({lang}): {v}"));
             }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            anyhow::Ok(())
+        };
+        let upload = async |browser: &crate::browser::Browser| {
+            browser.type_into("#token", &token).await?;
+            browser.type_into("#quarter", "2025Q1").await?;
+            browser.type_into("#file", file.to_str().unwrap()).await?;
+            browser.click("#check").await?;
+            browser.find("#confirm").await?;
+            anyhow::Ok(())
+        };
+        // English, chosen by the link: the choice holds through the forms.
+        browser.goto(&format!("{base}/?lang=en")).await?;
+        audit("upload", &browser).await?;
+        upload(&browser).await?;
+        audit("check", &browser).await?;
+        texts.push(("sha".into(), browser.text_of("#sha256").await?));
+        texts.push(("report-en".into(), browser.text_of("pre.report").await?));
+        browser.click("#confirm").await?;
+        texts.push(("receipt-en".into(), browser.text_of("#receipt").await?));
+        audit("receipt", &browser).await?;
+        // French: the page before sign-in follows the browser (English
+        // here); after sign-in, the agency's profile says French.
+        browser.goto(&format!("{base}/")).await?;
+        upload(&browser).await?;
+        texts.push(("h1-fr".into(), browser.text_of("h1").await?));
+        texts.push(("report-fr".into(), browser.text_of("pre.report").await?));
+        audit("check", &browser).await?;
+        browser.click("#confirm").await?;
+        browser.find("#receipt").await?;
+        texts.push(("receipt-fr".into(), browser.text_of("h1").await?));
+        audit("receipt", &browser).await?;
+        for lang in ["en", "fr"] {
+            browser.goto(&format!("{base}/?lang={lang}")).await?;
+            audit("upload", &browser).await?;
+            browser
+                .goto(&format!("{base}/receipts?lang={lang}"))
+                .await?;
+            audit("receipts form", &browser).await?;
+            browser.type_into("#token", &token).await?;
+            browser.click("button[type=submit]").await?;
+            browser.find("table").await?;
+            audit("receipts", &browser).await?;
         }
-        let mut args: Vec<String> = crate::support::CHROMIUM_FLAGS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        args.push(format!("--user-data-dir={}", profile_dir.path().display()));
-        args.push("--window-size=1100,1400".into());
-        let session: serde_json::Value = http
-            .post(format!("{wd}/session"))
-            .json(&serde_json::json!({"capabilities": {"alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": {"binary": chromium, "args": args}}}}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let sid = session["value"]["sessionId"]
-            .as_str()
-            .ok_or_else(|| anyhow::anyhow!("no session: {session}"))?
-            .to_string();
-        let s = format!("{wd}/session/{sid}");
-        let call = |method: reqwest::Method, path: String, body: serde_json::Value| {
-            let http = http.clone();
-            async move {
-                let mut req = http.request(method, path);
-                if !body.is_null() {
-                    req = req.json(&body);
-                }
-                let v: serde_json::Value = req.send().await?.json().await?;
-                anyhow::Ok(v["value"].clone())
-            }
-        };
-        let find = |css: &'static str| {
-            let call = &call;
-            let s = s.clone();
-            async move {
-                for _ in 0..50 {
-                    let v = call(
-                        reqwest::Method::POST,
-                        format!("{s}/element"),
-                        serde_json::json!({"using": "css selector", "value": css}),
-                    )
-                    .await?;
-                    if let Some(id) = v
-                        .get("element-6066-11e4-a52e-4f735466cecf")
-                        .and_then(|x| x.as_str())
-                    {
-                        return anyhow::Ok(id.to_string());
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                anyhow::bail!("no element {css}")
-            }
-        };
-        // The worker's three gestures: type into a field, press a button, read a text.
-        let type_into = |css: &'static str, text: String| {
-            let (call, find, s) = (&call, &find, s.clone());
-            async move {
-                let el = find(css).await?;
-                let body = serde_json::json!({ "text": text });
-                call(
-                    reqwest::Method::POST,
-                    format!("{s}/element/{el}/value"),
-                    body,
-                )
-                .await
-            }
-        };
-        let click = |css: &'static str| {
-            let (call, find, s) = (&call, &find, s.clone());
-            async move {
-                let el = find(css).await?;
-                let body = serde_json::json!({});
-                call(
-                    reqwest::Method::POST,
-                    format!("{s}/element/{el}/click"),
-                    body,
-                )
-                .await
-            }
-        };
-        let text_of = |css: &'static str| {
-            let (call, find, s) = (&call, &find, s.clone());
-            async move {
-                let el = find(css).await?;
-                call(
-                    reqwest::Method::GET,
-                    format!("{s}/element/{el}/text"),
-                    serde_json::Value::Null,
-                )
-                .await
-            }
-        };
-        call(
-            reqwest::Method::POST,
-            format!("{s}/url"),
-            serde_json::json!({"url": format!("{base}/")}),
-        )
-        .await?;
-        type_into("#token", token.clone()).await?;
-        type_into("#quarter", "2025Q1".into()).await?;
-        type_into("#file", file.to_str().unwrap().to_string()).await?;
-        click("#check").await?;
-        find("#confirm").await?;
-        let shown = text_of("#sha256").await?;
-        let report_text = text_of("pre.report").await?;
-        click("#confirm").await?;
-        let receipt_text = text_of("#receipt").await?;
-        let _ = http.delete(&s).send().await;
-        anyhow::Ok((shown, report_text, receipt_text))
+        browser.close().await;
+        anyhow::Ok(Some((violations, texts)))
     });
-    let _ = driver.kill();
-    let _ = driver.wait();
-    let (shown, report_text, receipt_text) = result.unwrap();
+    let Some((violations, texts)) = result.unwrap() else {
+        return;
+    };
+    assert!(violations.is_empty(), "axe: {violations:#?}");
+    let text = |k: &str| texts.iter().find(|(n, _)| n == k).unwrap().1.clone();
     assert_eq!(
-        shown.as_str().unwrap(),
+        text("sha"),
         expected,
         "the check page shows the file's SHA-256"
     );
     assert!(
-        report_text
-            .as_str()
-            .unwrap()
-            .contains("OK: the file is valid"),
-        "{report_text}"
+        text("report-en").contains("OK: the file is valid"),
+        "{texts:?}"
     );
-    let receipt_text = receipt_text.as_str().unwrap();
-    assert!(receipt_text.contains(&expected), "{receipt_text}");
-    assert!(receipt_text.contains("2025Q1"), "{receipt_text}");
+    assert!(text("receipt-en").contains(&expected), "{texts:?}");
+    assert!(text("receipt-en").contains("2025Q1"), "{texts:?}");
+    assert_eq!(text("h1-fr"), "Le fichier peut être soumis");
+    assert!(
+        text("report-fr").contains("le fichier est valide"),
+        "{texts:?}"
+    );
+    assert_eq!(text("receipt-fr"), "Déjà reçu");
     let stored = server
         .store()
         .submissions(Some("maison-esperance"), true)

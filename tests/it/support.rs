@@ -9,13 +9,26 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Run the `safecount` binary with `args` in `dir`.
+/// Run the `safecount` binary with `args` in `dir`, in the C locale (so
+/// messages are English unless a profile or `--lang` says otherwise).
 pub fn safecount(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_safecount"))
+    safecount_with(dir, args, &[])
+}
+
+/// Run the binary with extra environment variables (a locale, `SAFECOUNT_LANG`).
+pub fn safecount_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_safecount"));
+    command
         .args(args)
         .current_dir(dir)
-        .output()
-        .expect("the safecount binary runs");
+        .env_remove("SAFECOUNT_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command.output().expect("the safecount binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -86,7 +99,11 @@ pub fn submit_command(store: &Path, slug: &str, ext: &str, kind: &str) -> Comman
         "--store",
         store.to_str().unwrap(),
     ])
-    .current_dir(repo());
+    .current_dir(repo())
+    .env_remove("SAFECOUNT_LANG")
+    .env_remove("LC_ALL")
+    .env_remove("LC_MESSAGES")
+    .env("LANG", "C.UTF-8");
     cmd
 }
 

@@ -19,8 +19,7 @@ impl Plan<'_> {
                     Some(&self.labels[col]),
                     Some("quarter"),
                     ErrorCode::ConstraintError,
-                    "the date is empty; every row needs the date that places it in a quarter"
-                        .into(),
+                    Message::new("intake-date-empty"),
                 );
             } else {
                 match parse_date(raw, &self.generalisers.date_format) {
@@ -30,14 +29,15 @@ impl Plan<'_> {
                         Some(&self.labels[col]),
                         Some("quarter"),
                         ErrorCode::ConstraintError,
-                        "this day does not exist in the calendar (for example 30 February or 31 April): check the day and the month".into(),
+                        Message::new("intake-date-no-such-day"),
                     ),
                     Err(DateProblem::Format) => report.error(
                         Some(row),
                         Some(&self.labels[col]),
                         Some("quarter"),
                         ErrorCode::TypeError,
-                        format!("the date is not in the profile's format {} (set `date_format` in the profile)", self.generalisers.date_format),
+                        Message::new("intake-date-format")
+                            .with("format", &self.generalisers.date_format),
                     ),
                 }
             }
@@ -61,7 +61,7 @@ impl Plan<'_> {
                         Some(&plan.labels[col]),
                         Some(field),
                         ErrorCode::TypeError,
-                        "an age must be a whole number of years from 0 to 120".into(),
+                        Message::new("intake-age"),
                     );
                     None
                 }
@@ -95,8 +95,7 @@ impl Plan<'_> {
                         Some(&self.labels[col]),
                         Some("age_band"),
                         ErrorCode::TypeError,
-                        "a birth year must be a four-digit year not after the reporting quarter"
-                            .into(),
+                        Message::new("intake-birth-year"),
                     ),
                 }
             }
@@ -115,7 +114,13 @@ impl Plan<'_> {
                     d.fsa_province = codes::province_of_fsa(fsa);
                     d.fsa = Some(fsa.to_string());
                 } else {
-                    report.error(Some(row), Some(&self.labels[col]), Some("fsa"), ErrorCode::ConstraintError, "this is not a Canadian postal code (letter digit letter, digit letter digit)".into());
+                    report.error(
+                        Some(row),
+                        Some(&self.labels[col]),
+                        Some("fsa"),
+                        ErrorCode::ConstraintError,
+                        Message::new("intake-postal-code"),
+                    );
                 }
             }
         }

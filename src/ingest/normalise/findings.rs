@@ -5,7 +5,7 @@
 
 use super::accumulator::{HeaderFinding, UnknownCodes};
 use super::*;
-use crate::ingest::report::Text;
+use crate::ingest::report::{DetectedBy, Text};
 
 impl Plan<'_> {
     /// Identifier findings, by column name first, then by values; a column
@@ -22,11 +22,11 @@ impl Plan<'_> {
             report.identifiers.push(IdentifierReport {
                 column: self.labels[col].clone(),
                 kind,
-                description: kind.describe().into(),
-                detected_by: "column name".into(),
+                detected_by: DetectedBy::ColumnName,
                 rows,
                 count,
-                fix: kind.fix().into(),
+                description: String::new(),
+                fix: String::new(),
             });
         }
         for (col, scan) in scans {
@@ -38,11 +38,11 @@ impl Plan<'_> {
                     report.identifiers.push(IdentifierReport {
                         column: self.labels[*col].clone(),
                         kind,
-                        description: kind.describe().into(),
-                        detected_by: "values".into(),
+                        detected_by: DetectedBy::Values,
                         rows,
                         count,
-                        fix: kind.fix().into(),
+                        description: String::new(),
+                        fix: String::new(),
                     });
                 }
             }
@@ -60,11 +60,11 @@ impl Plan<'_> {
                 report.identifiers.push(IdentifierReport {
                     column: self.labels[col].clone(),
                     kind: id_kind,
-                    description: id_kind.describe().into(),
-                    detected_by: "values".into(),
+                    detected_by: DetectedBy::Values,
                     rows: tally.rows.clone(),
                     count: tally.count,
-                    fix: id_kind.fix().into(),
+                    description: String::new(),
+                    fix: String::new(),
                 });
                 continue;
             }
@@ -103,13 +103,8 @@ impl Plan<'_> {
             report.unknown_codes.push(UnknownCode {
                 field: field.def.name.to_string(),
                 column: self.labels[col].clone(),
-                profile_line: shown.as_ref().map(|value| {
-                    format!(
-                        "\"{}\" = \"{}\"",
-                        value.replace('"', "\\\""),
-                        suggestion.unwrap_or("<one of the allowed codes>")
-                    )
-                }),
+                suggestion: suggestion.map(String::from),
+                profile_line: None,
                 value: shown,
                 count: tally.count,
                 rows: tally.rows,

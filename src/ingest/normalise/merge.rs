@@ -101,7 +101,7 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
                 None,
                 None,
                 ErrorCode::MergeError,
-                format!("rows of the same person could not be merged ({e})"),
+                Message::new("intake-merge").with("detail", e.to_string()),
             );
             return None;
         }
@@ -111,9 +111,11 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
         if let Ok(c) = merged.column(&name) {
             let n = c.as_materialized_series().sum::<u32>().unwrap_or(0);
             if n > 0 {
-                report.warnings.push(format!(
-                    "{n} people have rows that disagree on {field}; the last known value was kept. Check the source system"
-                ));
+                report.warnings.push(
+                    Message::new("intake-warning-conflict")
+                        .with("count", n)
+                        .with("field", field),
+                );
             }
             let _ = merged.drop_in_place(&name);
         }

@@ -24,6 +24,7 @@ use super::mapping::{CodeMapper, Hit, LookupCache, Mapped, code_slots};
 use super::profile::{ExtractProfile, FieldMapping, Profile, fold};
 use super::read::{self, Cells, ReadError, ReadOptions, RowSource, Share};
 use super::report::{ErrorCode, IdentifierReport, Report, UnknownCode};
+use crate::i18n::Message;
 
 /// Most unknown spellings listed in a report; the rest are counted.
 const MAX_UNKNOWN_LISTED: usize = 50;
@@ -70,6 +71,20 @@ pub enum IngestError {
     },
 }
 
+impl IngestError {
+    /// What went wrong, as a catalogue message.
+    pub fn message(&self) -> Message {
+        match self {
+            IngestError::MissingInput(path) => {
+                Message::new("error-file-missing").with("file", path.display().to_string())
+            }
+            IngestError::NoSection { profile, kind } => Message::new("error-no-section")
+                .with("profile", profile.display().to_string())
+                .with("kind", *kind),
+        }
+    }
+}
+
 impl crate::exit::ExitCode for IngestError {
     fn exit_code(&self) -> i32 {
         match self {
@@ -108,7 +123,7 @@ pub fn validate_file(
         Ok(s) => s,
         Err(ReadError::Missing(p)) => return Err(IngestError::MissingInput(p)),
         Err(e) => {
-            report.error(None, None, None, e.code(), e.to_string());
+            report.error(None, None, None, e.code(), e.message());
             report.finish();
             return Ok(Outcome {
                 report,
@@ -138,7 +153,7 @@ pub fn validate_file(
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if let Err(e) = plan.run(&mut rows, source.as_mut(), threads, &mut report) {
-        report.error(None, None, None, e.code(), e.to_string());
+        report.error(None, None, None, e.code(), e.message());
     }
     lap("rows read");
     // The file's bytes are no longer needed: free them before the frame is built.
@@ -287,14 +302,12 @@ fn col_index(headers: &[String], name: &str) -> Option<usize> {
 }
 
 /// A column's label for messages: its header, unless the header itself looks
-/// like personal data (a file without a header row), then its position.
+/// like personal data (a file without a header row) or is empty, then its
+/// position, `#3`.
 fn label_of(i: usize, header: &str) -> String {
-    match guard::detect(header) {
-        Some(_) => format!(
-            "{} (its header looks like personal data: is the header row missing?)",
-            i + 1
-        ),
-        None if header.is_empty() => format!("{} (no header)", i + 1),
-        None => format!("\"{header}\""),
+    if header.is_empty() || guard::detect(header).is_some() {
+        format!("#{}", i + 1)
+    } else {
+        format!("\"{header}\"")
     }
 }

@@ -60,11 +60,11 @@ impl Resolver<'_> {
             Some(&format!("\"{name}\"")),
             None,
             ErrorCode::MissingLabel,
-            format!(
-                "the profile reads {what} from a column \"{name}\", which this file does not have (line {} of the profile). The file's columns are: {}",
-                self.profile.line_of(&format!("\"{name}\"")),
-                safe.join(", ")
-            ),
+            Message::new("intake-missing-column")
+                .with("field", what)
+                .with("column", name)
+                .with("line", self.profile.line_of(&format!("\"{name}\"")))
+                .with("columns", safe.join(", ")),
         );
         None
     }
@@ -89,7 +89,7 @@ impl<'p> Plan<'p> {
             headers,
             used: vec![false; headers.len()],
         };
-        let person_key = columns.column(section.person_key.as_deref(), "the person key", report);
+        let person_key = columns.column(section.person_key.as_deref(), "person_key", report);
         let generalisers = Self::generalisers(section, &mut columns, report);
         let fields: Vec<FieldPlan> = kind
             .fields()
@@ -155,36 +155,36 @@ impl<'p> Plan<'p> {
     ) -> Generalisers {
         let g = &section.generalise;
         let gz = Generalisers {
-            age: columns.column(g.age.as_deref(), "exact age", report),
+            age: columns.column(g.age.as_deref(), "generalise.age", report),
             age_at_recruitment: columns.column(
                 g.age_at_recruitment.as_deref(),
-                "age at recruitment",
+                "generalise.age_at_recruitment",
                 report,
             ),
-            birth_year: columns.column(g.birth_year.as_deref(), "birth year", report),
+            birth_year: columns.column(g.birth_year.as_deref(), "generalise.birth_year", report),
             date: columns.column(
                 g.quarter_from_date.as_deref(),
-                "the date that gives the quarter",
+                "generalise.quarter_from_date",
                 report,
             ),
             date_format: section
                 .date_format
                 .clone()
                 .unwrap_or_else(|| "%Y-%m-%d".into()),
-            postal: columns.column(g.postal_code.as_deref(), "the postal code", report),
+            postal: columns.column(g.postal_code.as_deref(), "generalise.postal_code", report),
         };
         for (what, col) in [
-            ("exact age -> age band", gz.age),
+            ("intake-generalised-age", gz.age),
             (
-                "age at recruitment -> minor at recruitment",
+                "intake-generalised-age-at-recruitment",
                 gz.age_at_recruitment,
             ),
-            ("birth year -> age band", gz.birth_year),
-            ("date -> quarter", gz.date),
-            ("postal code -> FSA -> province", gz.postal),
+            ("intake-generalised-birth-year", gz.birth_year),
+            ("intake-generalised-date", gz.date),
+            ("intake-generalised-postal-code", gz.postal),
         ] {
             if col.is_some() {
-                report.generalised.push(what.to_string());
+                report.generalised.push(Message::new(what));
             }
         }
         gz
@@ -245,7 +245,7 @@ impl<'p> Plan<'p> {
         columns: &mut Resolver,
         report: &mut Report,
     ) -> Source {
-        let what = format!("field {}", def.name);
+        let what = def.name.to_string();
         let constant = |list: &'static codes::CodeList, v: &str| {
             list.codes
                 .iter()
@@ -397,11 +397,9 @@ fn check_labels(headers: &[String], report: &mut Report) -> Vec<String> {
                 Some(&labels[i]),
                 None,
                 ErrorCode::DuplicateLabel,
-                format!(
-                    "columns {} and {} have the same name: rename one of them in the export",
-                    first + 1,
-                    i + 1
-                ),
+                Message::new("intake-duplicate-label")
+                    .with("first", first + 1)
+                    .with("second", i + 1),
             );
         }
     }

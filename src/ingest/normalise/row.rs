@@ -24,7 +24,7 @@ impl Plan<'_> {
                 Some(&self.labels[col]),
                 Some(field),
                 ErrorCode::FormulaCell,
-                "this cell starts like a spreadsheet formula (=, +, - or @); safecount never evaluates formulas. Export values only (in Excel: copy, then paste as values)".into(),
+                Message::new("intake-formula"),
             );
             return "";
         }
@@ -126,9 +126,9 @@ impl Plan<'_> {
                 None,
                 Some("province"),
                 ErrorCode::ConstraintError,
-                format!(
-                    "the postal code is in {fp} but the province says {p}; correct one of them"
-                ),
+                Message::new("intake-postal-province")
+                    .with("postal", fp)
+                    .with("province", p),
             );
         }
     }
@@ -156,9 +156,9 @@ impl Plan<'_> {
                 None,
                 Some("settlement"),
                 ErrorCode::ConstraintError,
-                format!(
-                    "the forward sortation area is {fsa} (Canada Post marks a rural FSA with a 0 as its second character) but the settlement says {given}; correct one of them"
-                ),
+                Message::new("intake-fsa-settlement")
+                    .with("fsa", fsa)
+                    .with("settlement", given),
             );
         }
     }
@@ -190,8 +190,7 @@ impl Plan<'_> {
                         None,
                         Some("quarter"),
                         ErrorCode::ConstraintError,
-                        "a second row for the same quarter: a return has one row per quarter"
-                            .into(),
+                        Message::new("intake-second-return-row"),
                     );
                 }
             }
@@ -226,7 +225,7 @@ impl<'r> RowReader<'_, '_, 'r> {
     }
 
     /// A problem with the cell in `col`.
-    fn error(&mut self, col: usize, field: &str, code: ErrorCode, message: String) {
+    fn error(&mut self, col: usize, field: &str, code: ErrorCode, message: Message) {
         let label = self.plan.labels[col].as_str();
         self.report
             .error(Some(self.row), Some(label), Some(field), code, message);
@@ -242,15 +241,14 @@ impl<'r> RowReader<'_, '_, 'r> {
                 col,
                 field,
                 ErrorCode::ConstraintError,
-                "the person key is empty; every row needs the agency's pseudonym for the person"
-                    .into(),
+                Message::new("intake-person-key-empty"),
             );
         } else if !is_pseudonym(key) {
             self.error(
                 col,
                 field,
                 ErrorCode::ConstraintError,
-                "the person key does not look like a pseudonym (12 to 128 letters, digits, - or _); send the keyed hash, never a name or file number".into(),
+                Message::new("intake-person-key-shape"),
             );
         }
         out.push(Some(key));
@@ -276,7 +274,7 @@ impl<'r> RowReader<'_, '_, 'r> {
                         col,
                         field,
                         ErrorCode::TypeError,
-                        "a quarter must be written YYYYQn, e.g. 2025Q3".into(),
+                        Message::new("intake-quarter-format"),
                     );
                     None
                 }
@@ -288,7 +286,15 @@ impl<'r> RowReader<'_, '_, 'r> {
             .or_else(|| given.map(|g| Cow::Owned(g.to_string())));
         if let (Some(given), Some(q)) = (given, &q) {
             if given != q.as_ref() {
-                self.report.error(Some(self.row), None, Some(field), ErrorCode::ConstraintError, format!("this row belongs to {q}, but the file is being submitted for {given}; submit one file per quarter"));
+                self.report.error(
+                    Some(self.row),
+                    None,
+                    Some(field),
+                    ErrorCode::ConstraintError,
+                    Message::new("intake-quarter-mismatch")
+                        .with("row_quarter", q.to_string())
+                        .with("quarter", given.to_string()),
+                );
             }
         }
         out.push(q.as_deref());
@@ -327,7 +333,7 @@ impl<'r> RowReader<'_, '_, 'r> {
                 col,
                 field,
                 ErrorCode::ConstraintError,
-                "a forward sortation area is letter, digit, letter (e.g. R3C)".into(),
+                Message::new("intake-fsa-format"),
             );
             out.push(None);
         }
@@ -423,7 +429,14 @@ impl<'r> RowReader<'_, '_, 'r> {
                     } else if plan.falsy.contains(&f) {
                         any_known = true;
                     } else {
-                        self.error(*col, field, ErrorCode::TypeError, format!("a flag column holds yes/no: use one of {} or {} (or set `truthy` / `falsy` in the profile)", plan.truthy.join(", "), plan.falsy.join(", ")));
+                        self.error(
+                            *col,
+                            field,
+                            ErrorCode::TypeError,
+                            Message::new("intake-flag")
+                                .with("truthy", plan.truthy.join(", "))
+                                .with("falsy", plan.falsy.join(", ")),
+                        );
                     }
                 }
             }
@@ -539,30 +552,21 @@ impl<'r> RowReader<'_, '_, 'r> {
             parse_int(raw)
         };
         let (code, message) = match parsed {
-            Some(v) if v < 0 => (
-                ErrorCode::ConstraintError,
-                "this number cannot be negative".to_string(),
-            ),
+            Some(v) if v < 0 => (ErrorCode::ConstraintError, Message::new("intake-negative")),
             Some(v) if max.is_some_and(|m| v > m) => (
                 ErrorCode::ConstraintError,
-                format!(
-                    "this number is larger than the most allowed ({})",
-                    max.unwrap_or(0)
-                ),
+                Message::new("intake-above-most").with("most", max.unwrap_or(0)),
             ),
             Some(v) => return Some(v),
             None if is_numeral(raw) => (
                 ErrorCode::ConstraintError,
-                "this number is far too large to be right; check the cell (a pasted identifier or a number in the wrong column?)".to_string(),
+                Message::new("intake-absurd-number"),
             ),
-            None => {
-                let unit = if *dollars {
-                    "an amount in dollars (e.g. 12500.00)"
-                } else {
-                    "a whole number"
-                };
-                (ErrorCode::TypeError, format!("this cell must hold {unit}"))
-            }
+            None if *dollars => (ErrorCode::TypeError, Message::new("intake-not-dollars")),
+            None => (
+                ErrorCode::TypeError,
+                Message::new("intake-not-whole-number"),
+            ),
         };
         self.error(col, field, code, message);
         None
@@ -584,7 +588,7 @@ impl<'r> RowReader<'_, '_, 'r> {
                     *col,
                     field,
                     ErrorCode::TypeError,
-                    format!("this cell must hold a number from 0 to {max}"),
+                    Message::new("intake-not-decimal").with("most", *max),
                 );
                 None
             }

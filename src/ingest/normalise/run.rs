@@ -132,11 +132,10 @@ impl<'p> Plan<'p> {
                 None,
                 None,
                 code,
-                format!(
-                    "this row has {} cells, {what} than the {} columns of the header; a value probably contains the delimiter without quotes, or a cell was lost. Fix the row in the source system and export again",
-                    record.len(),
-                    self.width
-                ),
+                Message::new("intake-row-cells")
+                    .with("cells", record.len())
+                    .with("more", what)
+                    .with("columns", self.width),
             );
             return;
         }
@@ -160,7 +159,13 @@ impl<'p> Plan<'p> {
         self.report_identifiers(header_findings, &scans, report);
         self.report_unknown_codes(unknown, report);
         if birth_year_without_quarter {
-            report.error(None, None, Some("age_band"), ErrorCode::ConstraintError, "birth years can only be turned into age bands when the quarter is known: give --quarter".into());
+            report.error(
+                None,
+                None,
+                Some("age_band"),
+                ErrorCode::ConstraintError,
+                Message::new("intake-birth-year-needs-quarter"),
+            );
         }
         if report.rows_read == 0 {
             return None;
@@ -189,9 +194,9 @@ impl<'p> Plan<'p> {
                 .column("quarter")
                 .is_ok_and(|q| q.null_count() == df.height())
             {
-                report.warnings.push(
-                    "the file has no quarter column or date: give --quarter when submitting".into(),
-                );
+                report
+                    .warnings
+                    .push(Message::new("intake-warning-no-quarter"));
             }
         }
         df

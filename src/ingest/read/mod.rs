@@ -32,8 +32,8 @@ pub enum ReadError {
         "the file is {size} bytes, more than the limit of {limit} bytes: split the extract (one file per quarter) or ask the collaborative to raise the limit"
     )]
     TooLarge { size: u64, limit: u64 },
-    #[error("the file is not a text (CSV) file{hint}")]
-    Binary { hint: String },
+    #[error("the file is not a text (CSV) file ({why})")]
+    Binary { why: &'static str, line: usize },
     #[error(
         "the file is not valid {encoding} text (first bad byte on line {line}): save it again as \"CSV UTF-8\", or set `encoding = \"windows-1252\"` in the profile"
     )]
@@ -43,13 +43,21 @@ pub enum ReadError {
     #[error("the file has a header but no data rows")]
     NoRows,
     #[error("line {line}: the CSV cannot be parsed ({reason}); check for an unclosed quote")]
-    Csv { line: u64, reason: String },
+    Csv { line: u64, reason: &'static str },
     #[error("the workbook has no sheet named \"{wanted}\"; its sheets are: {available}")]
     NoSheet { wanted: String, available: String },
-    #[error("the workbook cannot be read ({0}); open it in Excel and save it again as .xlsx")]
-    Xlsx(String),
-    #[error("the Parquet file cannot be read ({0})")]
-    Parquet(String),
+    #[error(
+        "the workbook cannot be read ({reason}: {detail}); open it in Excel and save it again as .xlsx"
+    )]
+    Xlsx {
+        reason: &'static str,
+        detail: String,
+    },
+    #[error("the Parquet file cannot be read ({reason}: {detail})")]
+    Parquet {
+        reason: &'static str,
+        detail: String,
+    },
     #[error(
         "the file has more {what} than safecount reads (at most {limit}); check that this is the right file, or split it"
     )]
@@ -57,15 +65,55 @@ pub enum ReadError {
 }
 
 use super::report::ErrorCode;
+use crate::i18n::Message;
 
 impl ReadError {
+    /// What is wrong, as a catalogue message for the validation report.
+    pub fn message(&self) -> Message {
+        match self {
+            ReadError::Missing(path) => Message::new("read-missing").with(
+                "file",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+            ReadError::Empty => Message::new("read-empty"),
+            ReadError::TooLarge { size, limit } => Message::new("read-too-large")
+                .with("size", *size)
+                .with("limit", *limit),
+            ReadError::Binary { why, line } => Message::new("read-binary")
+                .with("why", *why)
+                .with("line", *line),
+            ReadError::Encoding { encoding, line } => Message::new("read-encoding")
+                .with("encoding", *encoding)
+                .with("line", *line),
+            ReadError::NoHeader => Message::new("read-no-header"),
+            ReadError::NoRows => Message::new("read-no-rows"),
+            ReadError::Csv { line, reason } => Message::new("read-csv")
+                .with("line", *line)
+                .with("reason", *reason),
+            ReadError::NoSheet { wanted, available } => Message::new("read-no-sheet")
+                .with("sheet", wanted.as_str())
+                .with("sheets", available.as_str()),
+            ReadError::Xlsx { reason, detail } => Message::new("read-xlsx")
+                .with("reason", *reason)
+                .with("detail", detail.as_str()),
+            ReadError::Parquet { reason, detail } => Message::new("read-parquet")
+                .with("reason", *reason)
+                .with("detail", detail.as_str()),
+            ReadError::Limit { what, limit } => Message::new("read-limit")
+                .with("what", *what)
+                .with("limit", *limit),
+        }
+    }
+
     /// Frictionless-style error code.
     pub fn code(&self) -> ErrorCode {
         match self {
             ReadError::Missing(_) => ErrorCode::SourceError,
             ReadError::Empty | ReadError::NoRows => ErrorCode::EmptyFile,
             ReadError::TooLarge { .. } | ReadError::Limit { .. } => ErrorCode::SizeError,
-            ReadError::Binary { .. } | ReadError::Xlsx(_) | ReadError::Parquet(_) => {
+            ReadError::Binary { .. } | ReadError::Xlsx { .. } | ReadError::Parquet { .. } => {
                 ErrorCode::FormatError
             }
             ReadError::Encoding { .. } => ErrorCode::EncodingError,
@@ -171,31 +219,24 @@ pub fn open(
 }
 
 /// What a binary file probably is, to tell the user how to fix the profile.
-fn sniff_binary(bytes: &[u8]) -> Option<String> {
+/// Why bytes are not a text file, as the `why` of [`ReadError::Binary`]
+/// (a variant of the catalogue's `read-binary`), with the line of a NUL byte.
+fn sniff_binary(bytes: &[u8]) -> Option<ReadError> {
+    let binary = |why| Some(ReadError::Binary { why, line: 0 });
     if bytes.starts_with(b"PK\x03\x04") {
-        return Some(
-            ": it looks like an Excel workbook (.xlsx); set `format = \"xlsx\"` in the profile"
-                .into(),
-        );
+        return binary("xlsx");
     }
     if bytes.starts_with(b"PAR1") {
-        return Some(
-            ": it looks like a Parquet file; set `format = \"parquet\"` in the profile".into(),
-        );
+        return binary("parquet");
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Some(
-            ": it looks like an old Excel workbook (.xls); save it as .xlsx or as CSV".into(),
-        );
+        return binary("xls");
     }
     if bytes.starts_with(b"%PDF") {
-        return Some(": it is a PDF; export the data as CSV or .xlsx".into());
+        return binary("pdf");
     }
     if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        return Some(
-            ": it is UTF-32 text, which safecount does not read; save it again as \"CSV UTF-8\""
-                .into(),
-        );
+        return binary("utf32");
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
@@ -212,15 +253,11 @@ fn sniff_binary(bytes: &[u8]) -> Option<String> {
     };
     let half = head.len() / 2;
     if half > 0 && (zeros_at(0) * 10 > half * 8 || zeros_at(1) * 10 > half * 8) {
-        return Some(
-            ": it looks like UTF-16 (\"Unicode\") text without its byte-order mark; save it again as \"CSV UTF-8\"".into(),
-        );
+        return binary("utf16");
     }
     let at = memchr::memchr(0, bytes).unwrap_or(0);
     let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
-    Some(format!(
-        ": it contains a NUL byte (binary data) on line {line}; remove it, or export the data again as CSV"
-    ))
+    Some(ReadError::Binary { why: "nul", line })
 }
 
 impl Encoding {

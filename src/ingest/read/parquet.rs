@@ -23,9 +23,10 @@ pub const MAX_INFLATED_BYTES: u64 = 512 << 20;
 
 /// Rows, columns and decompressed size from the footer, within the limits.
 fn check_metadata(reader: &mut ParquetReader<std::fs::File>) -> Result<(), ReadError> {
-    let meta = reader
-        .get_metadata()
-        .map_err(|e| ReadError::Parquet(short(&e)))?;
+    let meta = reader.get_metadata().map_err(|e| ReadError::Parquet {
+        reason: "other",
+        detail: short(&e),
+    })?;
     if meta.num_rows > MAX_ROWS {
         return Err(ReadError::Limit {
             what: "rows",
@@ -46,7 +47,7 @@ fn check_metadata(reader: &mut ParquetReader<std::fs::File>) -> Result<(), ReadE
         .fold(0u64, u64::saturating_add);
     if inflated > MAX_INFLATED_BYTES {
         return Err(ReadError::Limit {
-            what: "bytes once the columns are decompressed",
+            what: "decompressed",
             limit: MAX_INFLATED_BYTES,
         });
     }
@@ -58,7 +59,10 @@ impl ParquetSource {
         let file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
         let mut reader = ParquetReader::new(file);
         check_metadata(&mut reader)?;
-        let df = reader.finish().map_err(|e| ReadError::Parquet(short(&e)))?;
+        let df = reader.finish().map_err(|e| ReadError::Parquet {
+            reason: "other",
+            detail: short(&e),
+        })?;
         if df.height() == 0 {
             return Err(ReadError::NoRows);
         }
@@ -69,12 +73,18 @@ impl ParquetSource {
             .collect();
         let mut columns = Vec::with_capacity(df.width());
         for col in df.get_columns() {
-            let text = col.cast(&DataType::String).map_err(|_| {
-                ReadError::Parquet(format!("column \"{}\" cannot be read as text", col.name()))
-            })?;
+            let text = col
+                .cast(&DataType::String)
+                .map_err(|_| ReadError::Parquet {
+                    reason: "not-text",
+                    detail: col.name().to_string(),
+                })?;
             columns.push(
                 text.str()
-                    .map_err(|e| ReadError::Parquet(short(&e)))?
+                    .map_err(|e| ReadError::Parquet {
+                        reason: "other",
+                        detail: short(&e),
+                    })?
                     .rechunk()
                     .into_owned(),
             );

@@ -22,6 +22,12 @@ pub struct XlsxSource {
     headers: Vec<String>,
 }
 
+/// A workbook that cannot be read: `reason` is a variant of the catalogue's
+/// `read-xlsx`; `detail` is calamine's own text when it gave one.
+fn xlsx_error(reason: &'static str, detail: String) -> ReadError {
+    ReadError::Xlsx { reason, detail }
+}
+
 fn excel_serial_to_iso(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
     let days = serial.floor() as i64;
@@ -71,25 +77,24 @@ fn cell_ref_text(cell: &DataRef<'_>) -> String {
 /// Check the zip's declared sizes before anything is inflated.
 fn check_zip(path: &Path) -> Result<(), ReadError> {
     let file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| {
-        ReadError::Xlsx("it is not a readable .xlsx workbook (a damaged zip)".into())
-    })?;
+    let mut zip =
+        zip::ZipArchive::new(file).map_err(|_| xlsx_error("damaged-zip", String::new()))?;
     if zip.len() > MAX_ENTRIES {
         return Err(ReadError::Limit {
-            what: "parts inside the workbook",
+            what: "parts",
             limit: MAX_ENTRIES as u64,
         });
     }
     let mut inflated = 0u64;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| {
-            ReadError::Xlsx("it is not a readable .xlsx workbook (a damaged zip)".into())
-        })?;
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| xlsx_error("damaged-zip", String::new()))?;
         inflated = inflated.saturating_add(entry.size());
     }
     if inflated > MAX_INFLATED_BYTES {
         return Err(ReadError::Limit {
-            what: "bytes once the workbook is unpacked",
+            what: "unpacked",
             limit: MAX_INFLATED_BYTES,
         });
     }
@@ -102,7 +107,7 @@ type SheetRows = std::collections::BTreeMap<u32, Vec<(u32, String)>>;
 /// Stream the cells of a sheet, within the limits.
 fn read_cells(path: &Path, sheet: Option<&str>) -> Result<SheetRows, ReadError> {
     let mut book: Xlsx<_> =
-        open_workbook(path).map_err(|e: calamine::XlsxError| ReadError::Xlsx(e.to_string()))?;
+        open_workbook(path).map_err(|e: calamine::XlsxError| xlsx_error("other", e.to_string()))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(wanted) => names
@@ -116,16 +121,16 @@ fn read_cells(path: &Path, sheet: Option<&str>) -> Result<SheetRows, ReadError> 
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| ReadError::Xlsx("it has no sheets".into()))?,
+            .ok_or_else(|| xlsx_error("no-sheets", String::new()))?,
     };
     let mut cells = book
         .worksheet_cells_reader(&name)
-        .map_err(|e| ReadError::Xlsx(e.to_string()))?;
+        .map_err(|e| xlsx_error("other", e.to_string()))?;
     let mut rows = SheetRows::new();
     let mut count = 0u64;
     while let Some(cell) = cells
         .next_cell()
-        .map_err(|e| ReadError::Xlsx(e.to_string()))?
+        .map_err(|e| xlsx_error("other", e.to_string()))?
     {
         let text = cell_ref_text(cell.get_value());
         if text.trim().is_empty() {
@@ -141,7 +146,7 @@ fn read_cells(path: &Path, sheet: Option<&str>) -> Result<SheetRows, ReadError> 
         count += 1;
         if count > MAX_CELLS {
             return Err(ReadError::Limit {
-                what: "filled cells in the sheet (save it as CSV instead)",
+                what: "cells",
                 limit: MAX_CELLS,
             });
         }
@@ -198,19 +203,16 @@ impl XlsxSource {
             let mut f =
                 std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
             f.read_exact(&mut magic)
-                .map_err(|_| ReadError::Xlsx("it is not an .xlsx workbook".into()))?;
+                .map_err(|_| xlsx_error("not-xlsx", String::new()))?;
         }
         if &magic != b"PK\x03\x04" {
-            return Err(ReadError::Xlsx("it is not an .xlsx workbook".into()));
+            return Err(xlsx_error("not-xlsx", String::new()));
         }
         check_zip(path)?;
         // Last resort: calamine panics on some damaged workbooks; nothing of
         // ours is shared with it, so unwinding out of it leaves no broken state.
-        let rows = quietly_catching_panics(|| read_cells(path, sheet)).unwrap_or_else(|| {
-            Err(ReadError::Xlsx(
-                "it is damaged: its parts do not fit together".into(),
-            ))
-        })?;
+        let rows = quietly_catching_panics(|| read_cells(path, sheet))
+            .unwrap_or_else(|| Err(xlsx_error("damaged", String::new())))?;
         let mut rows = rows.into_iter();
         let headers: Vec<String> = match rows.next() {
             Some((_, cells)) => lay_out(cells, 0)

@@ -30,7 +30,7 @@
     if (!f || !window.crypto || !crypto.subtle || f.size > 200 * 1024 * 1024) { return; }
     f.arrayBuffer().then(function (buf) { return crypto.subtle.digest("SHA-256", buf); }).then(function (d) {
       var hex = Array.prototype.map.call(new Uint8Array(d), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-      shaOut.textContent = "Your file's SHA-256: " + hex;
+      shaOut.textContent = shaOut.getAttribute("data-label") + " " + hex;
     }).catch(function () {});
   });
 })();

@@ -188,8 +188,8 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
 
 impl CsvSource {
     pub fn new(bytes: Vec<u8>, encoding: Encoding, delimiter: &str) -> Result<Self, ReadError> {
-        if let Some(hint) = sniff_binary(&bytes) {
-            return Err(ReadError::Binary { hint });
+        if let Some(refused) = sniff_binary(&bytes) {
+            return Err(refused);
         }
         Self::from_text(Text::Owned(decode_text(bytes, encoding)?), delimiter)
     }
@@ -207,8 +207,8 @@ impl CsvSource {
         // changed on disk while it is read gives a parse error, not unsafety in our code.
         let map = unsafe { memmap2::Mmap::map(&file) }
             .map_err(|_| ReadError::Missing(path.to_path_buf()))?;
-        if let Some(hint) = sniff_binary(&map) {
-            return Err(ReadError::Binary { hint });
+        if let Some(refused) = sniff_binary(&map) {
+            return Err(refused);
         }
         let bom = map.starts_with(b"\xEF\xBB\xBF");
         let utf16 = map.starts_with(&[0xFF, 0xFE]) || map.starts_with(&[0xFE, 0xFF]);
@@ -248,12 +248,12 @@ impl CsvSource {
         if headers.iter().any(|h| h.contains(['\n', '\r'])) {
             return Err(ReadError::Csv {
                 line: 1,
-                reason: "a quote (\") in the header row is never closed".into(),
+                reason: "unclosed-header-quote",
             });
         }
         if headers.iter().any(|h| h.len() > MAX_HEADER_BYTES) {
             return Err(ReadError::Limit {
-                what: "characters in a column name",
+                what: "header-chars",
                 limit: MAX_HEADER_BYTES as u64,
             });
         }
@@ -399,8 +399,8 @@ impl CsvSource {
 fn csv_error(e: &::csv::Error, lines_before: u64) -> ReadError {
     let line = e.position().map(|p| p.line() + lines_before).unwrap_or(0);
     let reason = match e.kind() {
-        ::csv::ErrorKind::Utf8 { .. } => "text that is not valid UTF-8".to_string(),
-        _ => "malformed quoting".to_string(),
+        ::csv::ErrorKind::Utf8 { .. } => "not-utf8",
+        _ => "quoting",
     };
     ReadError::Csv { line, reason }
 }
@@ -483,7 +483,7 @@ impl CsvSource {
             };
             if row_bytes > MAX_ROW_BYTES {
                 return Err(ReadError::Limit {
-                    what: "characters in one row (a note or an unclosed quote?)",
+                    what: "row-chars",
                     limit: MAX_ROW_BYTES as u64,
                 });
             }
@@ -508,7 +508,7 @@ impl CsvSource {
                 let bytes = &(*self.text).as_ref()[self.from..][self.row_span.clone()];
                 let text = std::str::from_utf8(bytes).map_err(|_| ReadError::Csv {
                     line,
-                    reason: "text that is not valid UTF-8".into(),
+                    reason: "not-utf8",
                 })?;
                 Cells::Line {
                     text,
@@ -560,7 +560,7 @@ fn read_quote_free(
 ) -> Result<Option<(usize, u64)>, ReadError> {
     let malformed = |_| ReadError::Csv {
         line: *line + 1,
-        reason: "a line that cannot be split into cells".into(),
+        reason: "unsplittable",
     };
     let Some(row) = reader.read_byte_record().map_err(malformed)? else {
         return Ok(None);

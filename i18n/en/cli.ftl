@@ -1,0 +1,34 @@
+## What `safecount validate` and `safecount submit` print for agency staff.
+
+cli-receipt-stored = Stored. Keep this receipt:
+cli-receipt-already = Already stored: these exact bytes were received before. The receipt is unchanged.
+cli-receipt-submission = submission
+cli-receipt-agency = agency
+cli-receipt-quarter = quarter
+cli-receipt-received = received
+cli-receipt-sha256 = sha256
+cli-receipt-rows = rows
+cli-receipt-supersedes = supersedes
+cli-receipt-raw = raw copy
+cli-receipt-verified = verified
+cli-receipt-quarter-value = { $quarter } ({ $kind ->
+        [returns] quarterly return
+       *[cases] case records
+    })
+cli-receipt-check = check it: sha256sum { $file }   (Windows: Get-FileHash { $file })
+cli-receipt-rows-value = { $rows } accepted -> { $records } records
+cli-receipt-supersedes-value = { $previous } (kept, marked superseded)
+cli-receipt-raw-value = not kept: the file held exact ages, dates or postal codes that were generalised
+cli-receipt-verified-value = the server's SHA-256 matches this file
+cli-nothing-stored = Nothing was stored.
+cli-error-profile-missing = the profile { $profile } does not exist; give the path of the agency's profile (.toml), or `canonical`
+cli-error-profile-invalid = the profile cannot be used: { $detail }
+error-file-missing = the file { $file } does not exist or cannot be opened
+error-no-section = the profile { $profile } has no [{ $kind }] section, so it cannot read { $kind } extracts: add that section to the profile (see the README), or check that this file is the kind you meant (--kind cases or --kind returns)
+error-too-large = the file is { $size } bytes, more than the 1 GiB limit: split the extract
+error-store = the store cannot be used ({ $detail }); nothing was stored
+cli-error-no-token = give the agency's upload token with --token or SAFECOUNT_TOKEN
+cli-error-bad-token = that does not look like a safecount upload token (sc1.<agency>.<secret>)
+cli-error-unreachable = could not reach { $server }: { $detail }
+cli-error-sha-differs = WARNING: the server's SHA-256 differs from this file's ({ $sha }); the file changed or was damaged in transit. Submit it again.
+cli-error-refused = { $title } ({ $status }): { $detail }

@@ -1,0 +1,34 @@
+## Ce qu'affichent `safecount validate` et `safecount submit` pour le personnel des organismes.
+
+cli-receipt-stored = Enregistré. Conservez ce reçu :
+cli-receipt-already = Déjà enregistré : ces octets exacts ont déjà été reçus. Le reçu est inchangé.
+cli-receipt-submission = soumission
+cli-receipt-agency = organisme
+cli-receipt-quarter = trimestre
+cli-receipt-received = reçu le
+cli-receipt-sha256 = sha256
+cli-receipt-rows = lignes
+cli-receipt-supersedes = remplace
+cli-receipt-raw = copie brute
+cli-receipt-verified = vérifié
+cli-receipt-quarter-value = { $quarter } ({ $kind ->
+        [returns] rapport trimestriel
+       *[cases] dossiers
+    })
+cli-receipt-check = pour le vérifier : sha256sum { $file }   (Windows : Get-FileHash { $file })
+cli-receipt-rows-value = { $rows } acceptées -> { $records } enregistrements
+cli-receipt-supersedes-value = { $previous } (conservée, marquée comme remplacée)
+cli-receipt-raw-value = non conservée : le fichier contenait des âges, des dates ou des codes postaux exacts qui ont été généralisés
+cli-receipt-verified-value = le SHA-256 du serveur correspond à ce fichier
+cli-nothing-stored = Rien n'a été enregistré.
+cli-error-profile-missing = le profil { $profile } n'existe pas ; indiquez le chemin du profil de l'organisme (.toml), ou `canonical`
+cli-error-profile-invalid = le profil ne peut pas être utilisé : { $detail }
+error-file-missing = le fichier { $file } n'existe pas ou ne peut pas être ouvert
+error-no-section = le profil { $profile } n'a pas de section [{ $kind }] ; il ne peut donc pas lire ce genre d'extrait : ajoutez cette section au profil (voir le README), ou vérifiez que ce fichier est du genre voulu (--kind cases ou --kind returns)
+error-too-large = le fichier fait { $size } octets, plus que la limite de 1 Gio : divisez l'extrait
+error-store = le dépôt ne peut pas être utilisé ({ $detail }) ; rien n'a été enregistré
+cli-error-no-token = indiquez le jeton de téléversement de l'organisme avec --token ou SAFECOUNT_TOKEN
+cli-error-bad-token = cela ne ressemble pas à un jeton de téléversement safecount (sc1.<organisme>.<secret>)
+cli-error-unreachable = impossible de joindre { $server } : { $detail }
+cli-error-sha-differs = ATTENTION : le SHA-256 du serveur diffère de celui de ce fichier ({ $sha }) ; le fichier a changé ou a été endommagé pendant le transfert. Soumettez-le de nouveau.
+cli-error-refused = { $title } ({ $status }) : { $detail }

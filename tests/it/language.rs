@@ -1,0 +1,362 @@
+//! French and English: the catalogues agree, French typography holds, no
+//! user-facing English is left in Rust source, and the language a reader
+//! gets follows `--lang`, `SAFECOUNT_LANG`, the agency profile and the locale.
+
+use crate::support::{repo, safecount, safecount_with};
+use safecount::i18n::{self, Lang};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}
+
+/// Ids built at run time from a prefix and a code (`code-CA-ON`, `chart_housing`).
+const BUILT_IDS: &[&str] = &["code-", "chart_"];
+
+#[test]
+fn every_message_is_in_both_languages_with_the_same_variables_and_is_used() {
+    let en: BTreeMap<String, Vec<String>> = i18n::message_ids(Lang::En).into_iter().collect();
+    let fr: BTreeMap<String, Vec<String>> = i18n::message_ids(Lang::Fr).into_iter().collect();
+    let missing_fr: Vec<_> = en.keys().filter(|k| !fr.contains_key(*k)).collect();
+    let missing_en: Vec<_> = fr.keys().filter(|k| !en.contains_key(*k)).collect();
+    assert!(missing_fr.is_empty(), "missing in French: {missing_fr:?}");
+    assert!(missing_en.is_empty(), "missing in English: {missing_en:?}");
+    for (id, vars) in &en {
+        assert_eq!(Some(vars), fr.get(id), "{id}: the variables differ");
+    }
+    // Every message renders in both languages (this also loads and parses
+    // every catalogue file).
+    for id in en.keys().filter(|id| en[*id].is_empty()) {
+        for lang in Lang::ALL {
+            assert!(!lang.t(id).trim().is_empty(), "{id} is empty");
+        }
+    }
+    // Used: named as a string in the source or a template, or built from a prefix.
+    let mut sources = Vec::new();
+    files(&repo().join("src"), "rs", &mut sources);
+    files(&repo().join("src"), "html", &mut sources);
+    let text: String = sources
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let unused: Vec<_> = en
+        .keys()
+        .filter(|id| !BUILT_IDS.iter().any(|p| id.starts_with(p)))
+        .filter(|id| !text.contains(&format!("\"{id}\"")))
+        .collect();
+    assert!(unused.is_empty(), "ids no code uses: {unused:?}");
+}
+
+/// Source text without its `//` comments (whole-line ones).
+fn without_comments(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_id_the_source_names_is_in_the_catalogue() {
+    let ids: BTreeSet<String> = i18n::message_ids(Lang::En)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let pattern =
+        regex::Regex::new(r#"(?:\bt|\.msg|\.fill|Message::new|\.t)\(\s*"([a-z][a-z0-9_-]*)""#)
+            .unwrap();
+    let mut sources = Vec::new();
+    files(&repo().join("src"), "rs", &mut sources);
+    files(&repo().join("src"), "html", &mut sources);
+    let mut unknown = Vec::new();
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = without_comments(&text);
+        for c in pattern.captures_iter(&text) {
+            if !ids.contains(&c[1]) {
+                unknown.push(format!("{}: {}", path.display(), &c[1]));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "ids missing from the catalogues: {unknown:#?}"
+    );
+}
+
+#[test]
+fn every_canonical_code_has_a_name_in_both_languages() {
+    use safecount::schema::codes;
+    let ids: BTreeSet<String> = i18n::message_ids(Lang::Fr)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut missing = Vec::new();
+    for list in codes::ALL {
+        for code in list.codes {
+            if !ids.contains(&i18n::code_id(code)) {
+                missing.push(format!("{}: {code}", list.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "codes without a name: {missing:#?}");
+}
+
+/// French typography: a no-break space before `:` `;` `?` `!` `%` and
+/// inside « », in every French message (outside `code` spans).
+#[test]
+fn french_messages_follow_french_typography() {
+    let mut wrong = Vec::new();
+    for file in i18n::FILES {
+        for line in i18n::source_of(Lang::Fr, file).lines() {
+            if line.starts_with('#') || !line.contains(['=', ' ']) {
+                continue;
+            }
+            let text = line.split_once(" = ").map_or(line, |(_, t)| t);
+            let mut in_code = false;
+            let chars: Vec<char> = text.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if *c == '`' {
+                    in_code = !in_code;
+                }
+                let before = if i > 0 { chars[i - 1] } else { ' ' };
+                let after = chars.get(i + 1).copied().unwrap_or(' ');
+                let nbsp = matches!(before, '\u{a0}' | '\u{202f}');
+                let bad = match c {
+                    ':' | ';' | '?' | '!' | '%' => !nbsp && after.is_whitespace() && !in_code,
+                    '»' => !nbsp,
+                    '«' => !matches!(after, '\u{a0}' | '\u{202f}'),
+                    _ => false,
+                };
+                if bad {
+                    wrong.push(format!("{}.ftl: {line}", file.name));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(Lang::Fr.dollars(1234.0), "1\u{202f}234\u{a0}$");
+    assert_eq!(Lang::Fr.dec(1234.5, 1), "1\u{202f}234,5");
+    assert_eq!(Lang::Fr.quarter_words("2025Q3"), "3e trimestre 2025");
+}
+
+/// Files outside this check, and why: the OpenAPI description is API
+/// documentation (English, like the README); profile errors and the
+/// errors of `safecount report` are written for the collaborative's
+/// researchers, whose commands are not translated yet.
+const NOT_CHECKED: &[&str] = &[
+    "src/server/openapi.rs",
+    "src/ingest/profile.rs",
+    "src/report/data.rs",
+];
+
+/// What a literal may be inside without being a message: a log line to the
+/// operator, the `Display` of an error whose words reach people through its
+/// catalogue `message()`, a programming error, or words a header is matched on.
+const NOT_MESSAGES: &[&str] = &[
+    "eprintln!(",
+    "#[error(",
+    "panic!(",
+    "unreachable!(",
+    ".expect(",
+    "phrase(",
+];
+
+/// No sentence in English is left in the Rust source of what agency staff
+/// and funders read (intake, the server, the report, `validate`, `submit`).
+#[test]
+fn no_user_facing_english_is_left_in_rust_source() {
+    let mut sources = Vec::new();
+    for dir in ["src/ingest", "src/server", "src/report", "src/i18n"] {
+        files(&repo().join(dir), "rs", &mut sources);
+    }
+    for file in ["src/cli/validate.rs", "src/cli/submit.rs"] {
+        sources.push(repo().join(file));
+    }
+    sources.retain(|p| !NOT_CHECKED.iter().any(|n| p.ends_with(n)));
+    let literal = regex::Regex::new(r#"(?s)"((?:[^"\\]|\\.)*)""#).unwrap();
+    let stop = [
+        "the", "a", "an", "of", "to", "is", "are", "and", "or", "your", "this", "not", "be", "was",
+        "has", "in", "for", "with", "no", "must", "cannot", "file",
+    ];
+    let mut found = Vec::new();
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        // Quote characters that open no string: `'"'`, `b'"'`, raw strings.
+        let raw = regex::Regex::new(r##"r#"(?s:.*?)"#"##).unwrap();
+        let code = raw
+            .replace_all(&without_comments(code), "")
+            .replace("'\"'", "")
+            .replace("'\\\"'", "");
+        for c in literal.captures_iter(&code) {
+            let words: Vec<&str> = c[1]
+                .split(' ')
+                .filter(|w| w.chars().all(|ch| ch.is_ascii_alphabetic()) && w.len() > 1)
+                .collect();
+            if words.len() < 3 || !words.iter().any(|w| stop.contains(w)) {
+                continue;
+            }
+            // The statement the literal is in: back to the last `;`.
+            let at = c.get(0).unwrap().start();
+            let before = &code[code[..at].rfind(';').map_or(0, |i| i + 1)..at];
+            if NOT_MESSAGES.iter().any(|m| before.contains(m)) {
+                continue;
+            }
+            found.push(format!("{}: {}", path.display(), &c[1]));
+        }
+    }
+    assert!(found.is_empty(), "English in Rust source: {found:#?}");
+}
+
+fn bad_extract(lang: &str, json: bool) -> crate::support::Run {
+    let sample = repo().join("sample-data");
+    let file = sample.join("bad/lakeshore-legal-clinic-2025Q2-bad.csv");
+    let profile = sample.join("profiles/lakeshore-legal-clinic.toml");
+    let mut args = vec![
+        "validate",
+        file.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--quarter",
+        "2025Q2",
+        "--lang",
+        lang,
+    ];
+    if json {
+        args.push("--json");
+    }
+    safecount(&repo(), &args)
+}
+
+/// English words of the report that must never appear in the French one.
+const ENGLISH: &[&str] = &[
+    "NOT ACCEPTED",
+    "File:",
+    "Profile:",
+    "Problems in",
+    " row ",
+    " rows",
+    "column ",
+    "field ",
+    " the ",
+    "this ",
+    " must ",
+    "Allowed codes",
+    "What to do",
+    "Note:",
+];
+
+#[test]
+fn the_bad_extract_is_reported_in_both_languages() {
+    let en = bad_extract("en", false);
+    let fr = bad_extract("fr", false);
+    assert_eq!(en.code, 65, "{}{}", en.stdout, en.stderr);
+    assert_eq!(fr.code, 65, "{}{}", fr.stdout, fr.stderr);
+    assert!(en.stdout.contains("NOT ACCEPTED"), "{}", en.stdout);
+    assert!(fr.stdout.contains("NON ACCEPTÉ\u{a0}:"), "{}", fr.stdout);
+    for word in ENGLISH {
+        assert!(!fr.stdout.contains(word), "{word:?} in\n{}", fr.stdout);
+    }
+    // Both show the same findings: the same lines, each in its language.
+    assert_eq!(en.stdout.lines().count(), fr.stdout.lines().count());
+    let en: serde_json::Value = serde_json::from_str(&bad_extract("en", true).stdout).unwrap();
+    let fr: serde_json::Value = serde_json::from_str(&bad_extract("fr", true).stdout).unwrap();
+    let errors = |v: &serde_json::Value| v["errors"].as_array().unwrap().clone();
+    assert!(!errors(&en).is_empty());
+    for (e, f) in errors(&en).iter().zip(errors(&fr).iter()) {
+        assert_eq!(e["code"], f["code"]);
+        assert_eq!(e["message_id"], f["message_id"], "a stable code");
+        assert!(e["message_id"].as_str().is_some_and(|s| !s.is_empty()));
+        assert_ne!(e["message"], f["message"], "{e} / {f}");
+        assert!(f["message"].as_str().is_some_and(|s| !s.is_empty()));
+    }
+}
+
+#[test]
+fn the_language_follows_the_flag_the_environment_the_profile_and_the_locale() {
+    let sample = repo().join("sample-data");
+    let extract = sample.join("extracts/maison-esperance/maison-esperance-2025Q1.csv");
+    let profile = sample.join("profiles/maison-esperance.toml");
+    let prairie = sample.join("extracts/prairie-haven/prairie-haven-2025Q1.xlsx");
+    let prairie_profile = sample.join("profiles/prairie-haven.toml");
+    let validate = |file: &Path, profile: &Path, extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec![
+            "validate",
+            file.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = safecount_with(&repo(), &args, env);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        run.stdout
+    };
+    let french = |s: &str| s.contains("le fichier est valide");
+    let english = |s: &str| s.contains("OK: the file is valid");
+    // Maison Espérance's profile says French.
+    assert!(french(&validate(&extract, &profile, &[], &[])));
+    assert!(english(&validate(
+        &extract,
+        &profile,
+        &["--lang", "en"],
+        &[]
+    )));
+    assert!(english(&validate(
+        &extract,
+        &profile,
+        &[],
+        &[("SAFECOUNT_LANG", "en")]
+    )));
+    // A profile without a language: the locale, LC_ALL ahead of LANG.
+    assert!(english(&validate(&prairie, &prairie_profile, &[], &[])));
+    assert!(french(&validate(
+        &prairie,
+        &prairie_profile,
+        &[],
+        &[("LANG", "fr_CA.UTF-8")]
+    )));
+    assert!(english(&validate(
+        &prairie,
+        &prairie_profile,
+        &[],
+        &[("LANG", "fr_CA.UTF-8"), ("LC_ALL", "en_CA.UTF-8")]
+    )));
+    assert!(french(&validate(
+        &prairie,
+        &prairie_profile,
+        &["--lang", "fr"],
+        &[]
+    )));
+    // An unknown language is a usage error naming the choices.
+    let run = safecount(&repo(), &["--lang", "de", "schema"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("en or fr"), "{}", run.stderr);
+}
+
+#[test]
+fn a_french_agency_submits_and_reads_its_receipt_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let out = crate::support::submit_command(&store, "maison-esperance", "csv", "cases")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Enregistré. Conservez ce reçu\u{a0}:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("soumission"), "{stdout}");
+    for word in ["Stored", "Keep this", "accepted", "records", "check it"] {
+        assert!(!stdout.contains(word), "{word:?} in\n{stdout}");
+    }
+}
