@@ -45,7 +45,7 @@ pub fn load_profile(spec: &str) -> Result<Profile, (i32, Message)> {
         ));
     }
     Profile::load(path).map_err(|e| {
-        let detail = e.to_string();
+        let detail = e.message();
         (
             EXIT_CONFIG,
             Message::new("cli-error-profile-invalid").with("detail", detail),

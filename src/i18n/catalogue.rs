@@ -33,6 +33,7 @@ pub const FILES: &[Resource] = &[
     resource!("common"),
     resource!("intake"),
     resource!("cli"),
+    resource!("profile"),
     resource!("server"),
     resource!("report"),
     resource!("codes"),

@@ -9,6 +9,7 @@
 //! intake. Loading checks every name and code against the schema and reports
 //! the file, line and what to change.
 
+use crate::i18n::{Lang, Message};
 use crate::schema::{ExtractKind, FieldDef, FieldKind, codes};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -22,12 +23,31 @@ pub enum ProfileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {}", path.display(), message.render(Lang::En))]
     Invalid {
         path: PathBuf,
         line: usize,
-        message: String,
+        message: Message,
     },
+}
+
+impl ProfileError {
+    /// The error as a catalogue message: the file and line, then what to change.
+    pub fn message(&self) -> Message {
+        match self {
+            ProfileError::Read { path, source } => Message::new("profile-unreadable")
+                .with("profile", path.display().to_string())
+                .with("detail", source.to_string()),
+            ProfileError::Invalid {
+                path,
+                line,
+                message,
+            } => Message::new("profile-at")
+                .with("file", path.display().to_string())
+                .with("line", line.to_string())
+                .with("message", message.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -210,13 +230,17 @@ impl Profile {
     /// Parse and check profile text; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|e| {
-            let (line, mut message) = crate::text::toml_error(text, &e);
-            if message.contains("duplicate key") {
-                message.push_str(
-                    ": each canonical field may be mapped once; to combine several columns into one set field use `flags`",
-                );
+            let (line, detail) = crate::text::toml_error(text, &e);
+            let id = if detail.contains("duplicate key") {
+                "profile-duplicate-key"
+            } else {
+                "profile-toml"
+            };
+            ProfileError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: Message::new(id).with("detail", detail),
             }
-            ProfileError::Invalid { path: path.to_path_buf(), line, message }
         })?;
         profile.path = path.to_path_buf();
         profile.text = text.to_string();
@@ -293,7 +317,7 @@ impl Profile {
             .unwrap_or(1)
     }
 
-    fn invalid(&self, needle: &str, message: String) -> ProfileError {
+    fn invalid(&self, needle: &str, message: Message) -> ProfileError {
         ProfileError::Invalid {
             path: self.path.clone(),
             line: self.line_of(needle),
@@ -310,27 +334,19 @@ impl Profile {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !slug.starts_with('-');
         if !slug_ok {
-            return Err(self.invalid(
-                "slug",
-                "agency.slug must be lower-case letters, digits and hyphens (e.g. \"prairie-haven\")".into(),
-            ));
+            return Err(self.invalid("slug", Message::new("profile-slug")));
         }
         if let Some(p) = &self.agency.province {
             if !codes::PROVINCE.contains(p) {
                 return Err(self.invalid(
                     "province",
-                    format!(
-                        "agency.province must be an ISO 3166-2:CA code, one of {}",
-                        codes::PROVINCE.codes.join(", ")
-                    ),
+                    Message::new("profile-province")
+                        .with("codes", codes::PROVINCE.codes.join(", ")),
                 ));
             }
         }
         if self.cases.is_none() && self.returns.is_none() {
-            return Err(self.invalid(
-                "[agency]",
-                "the profile needs a [cases] or a [returns] section".into(),
-            ));
+            return Err(self.invalid("[agency]", Message::new("profile-no-section")));
         }
         for kind in [ExtractKind::Cases, ExtractKind::Returns] {
             if let Some(section) = self.section(kind) {
@@ -347,30 +363,21 @@ impl Profile {
     ) -> Result<(), ProfileError> {
         let k = kind.as_str();
         if section.publish.is_some() && kind == ExtractKind::Cases {
-            return Err(self.invalid(
-                "publish",
-                "publish applies to [returns] only (whether the agency's returns may be published in aggregate); remove it from [cases]".into(),
-            ));
+            return Err(self.invalid("publish", Message::new("profile-publish-cases")));
         }
         if let Some(d) = &section.delimiter {
             if !matches!(d.as_str(), "auto" | "," | ";" | "\t" | "|") {
                 return Err(self.invalid(
                     "delimiter",
-                    format!("[{k}] delimiter must be \"auto\", \",\", \";\", \"\\t\" or \"|\""),
+                    Message::new("profile-delimiter").with("section", k),
                 ));
             }
         }
         if kind == ExtractKind::Cases && section.person_key.is_none() {
-            return Err(self.invalid(
-                "[cases]",
-                "[cases] needs `person_key = \"<column>\"`: the column holding the agency's pseudonym for each person".into(),
-            ));
+            return Err(self.invalid("[cases]", Message::new("profile-person-key-needed")));
         }
         if kind == ExtractKind::Returns && section.person_key.is_some() {
-            return Err(self.invalid(
-                "person_key",
-                "[returns] has no person key: remove `person_key`".into(),
-            ));
+            return Err(self.invalid("person_key", Message::new("profile-person-key-returns")));
         }
         // Which field reads which column: a column may feed one field only.
         let mut column_owner: HashMap<String, String> = HashMap::new();
@@ -378,7 +385,10 @@ impl Profile {
             if let Some(previous) = column_owner.insert(column.to_string(), owner.clone()) {
                 return Err(self.invalid(
                     &format!("\"{column}\""),
-                    format!("column \"{column}\" is mapped twice ({previous} and {owner}); map each column to one field"),
+                    Message::new("profile-column-twice")
+                        .with("column", column)
+                        .with("first", previous)
+                        .with("second", owner),
                 ));
             }
             Ok(())
@@ -406,7 +416,7 @@ impl Profile {
         {
             return Err(self.invalid(
                 "[returns.generalise]",
-                "[returns] can only generalise `quarter_from_date`".into(),
+                Message::new("profile-returns-generalise"),
             ));
         }
         let conflicts = [
@@ -431,25 +441,27 @@ impl Profile {
             if generalised && section.fields.contains_key(field) {
                 return Err(self.invalid(
                     &format!("fields.{field}"),
-                    format!("[{k}] `{field}` is both mapped and derived by {by}: keep one"),
+                    Message::new("profile-mapped-and-derived")
+                        .with("section", k)
+                        .with("field", field)
+                        .with("by", by),
                 ));
             }
         }
         if g.age.is_some() && g.birth_year.is_some() {
-            return Err(self.invalid(
-                "birth_year",
-                "give generalise.age or generalise.birth_year, not both".into(),
-            ));
+            return Err(self.invalid("birth_year", Message::new("profile-age-and-birth-year")));
         }
 
         for (name, mapping) in &section.fields {
             let Some(def) = kind.field(name) else {
-                let hint = closest(name, kind.fields().iter().map(|f| f.name))
-                    .map(|b| format!(" (did you mean `{b}`?)"))
-                    .unwrap_or_default();
+                let closest =
+                    closest(name, kind.fields().iter().map(|f| f.name)).unwrap_or("no-suggestion");
                 return Err(self.invalid(
                     &format!("fields.{name}"),
-                    format!("[{k}.fields.{name}]: `{name}` is not a canonical {k} field{hint}; see `safecount schema`"),
+                    Message::new("profile-unknown-field")
+                        .with("section", k)
+                        .with("field", name.as_str())
+                        .with("closest", closest),
                 ));
             };
             self.check_mapping(kind, def, mapping)?;
@@ -475,8 +487,10 @@ impl Profile {
         m: &FieldMapping,
     ) -> Result<(), ProfileError> {
         let here = format!("{}.fields.{}", kind.as_str(), def.name);
-        let err =
-            |msg: String| self.invalid(&format!("fields.{}", def.name), format!("[{here}] {msg}"));
+        let err = |id: &'static str| {
+            let message = Message::new(id).with("place", here.as_str());
+            self.invalid(&format!("fields.{}", def.name), message)
+        };
         let sources = [
             m.column.is_some(),
             m.value.is_some(),
@@ -488,7 +502,7 @@ impl Profile {
         .filter(|b| **b)
         .count();
         if sources != 1 {
-            return Err(err("give exactly one source: `column`, `value`, `flags` (set fields), or `columns` / `category_column` (services)".into()));
+            return Err(err("profile-one-source"));
         }
         let check_code =
             |list: &codes::CodeList, code: &str, allow_none: bool| -> Result<(), ProfileError> {
@@ -498,29 +512,23 @@ impl Profile {
                 {
                     return Ok(());
                 }
-                let hint = closest(code, list.codes.iter().copied())
-                    .map(|b| format!(" (did you mean \"{b}\"?)"))
-                    .unwrap_or_default();
+                let closest = closest(code, list.codes.iter().copied()).unwrap_or("no-suggestion");
                 Err(self.invalid(
                     &format!("\"{code}\""),
-                    format!(
-                        "[{here}] \"{code}\" is not a {} code{hint}; allowed: {}",
-                        list.name,
-                        list.codes.join(", ")
-                    ),
+                    Message::new("profile-unknown-code")
+                        .with("place", here.as_str())
+                        .with("code", code)
+                        .with("list", list.name)
+                        .with("closest", closest)
+                        .with("codes", list.codes.join(", ")),
                 ))
             };
         match def.kind {
             FieldKind::Agency => {
-                return Err(err(
-                    "the agency is set from [agency].slug, not from the file: remove this mapping"
-                        .into(),
-                ));
+                return Err(err("profile-agency-mapped"));
             }
             FieldKind::PersonKey => {
-                return Err(err(
-                    "give the person key as `person_key = \"<column>\"` in the section".into(),
-                ));
+                return Err(err("profile-person-key-field"));
             }
             FieldKind::Code(list) => {
                 for target in m.values.values() {
@@ -538,10 +546,10 @@ impl Profile {
                     check_code(list, target, true)?;
                 }
                 if m.column.is_some() && m.separator.is_none() {
-                    return Err(err("a set field read from one column needs `separator` (e.g. \";\"), or use `flags` for one 0/1 column per code".into()));
+                    return Err(err("profile-set-separator"));
                 }
                 if m.value.is_some() {
-                    return Err(err("a set field cannot be a constant".into()));
+                    return Err(err("profile-set-constant"));
                 }
             }
             FieldKind::Services => {
@@ -552,18 +560,16 @@ impl Profile {
                     check_code(&codes::SERVICE_STATUS, target, true)?;
                 }
                 if m.category_column.is_some() != m.status_column.is_some() {
-                    return Err(err(
-                        "the long layout needs both `category_column` and `status_column`".into(),
-                    ));
+                    return Err(err("profile-services-long"));
                 }
                 if m.column.is_some() || m.value.is_some() {
-                    return Err(err("services use `columns` (one column per category) or `category_column` + `status_column`".into()));
+                    return Err(err("profile-services-source"));
                 }
             }
             FieldKind::Cents => {
                 if let Some(u) = &m.unit {
                     if u != "cents" && u != "dollars" {
-                        return Err(err("`unit` must be \"cents\" or \"dollars\"".into()));
+                        return Err(err("profile-unit"));
                     }
                 }
             }
@@ -573,7 +579,7 @@ impl Profile {
             | FieldKind::Fsa => {}
         }
         if m.unit.is_some() && !matches!(def.kind, FieldKind::Cents) {
-            return Err(err("`unit` applies to money fields only".into()));
+            return Err(err("profile-unit-money"));
         }
         Ok(())
     }

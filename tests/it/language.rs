@@ -149,14 +149,10 @@ fn french_messages_follow_french_typography() {
 }
 
 /// Files outside this check, and why: the OpenAPI description is API
-/// documentation (English, like the README); profile errors and the
-/// errors of `safecount report` are written for the collaborative's
-/// researchers, whose commands are not translated yet.
-const NOT_CHECKED: &[&str] = &[
-    "src/server/openapi.rs",
-    "src/ingest/profile.rs",
-    "src/report/data.rs",
-];
+/// documentation (English, like the README); the errors of `safecount
+/// report` are written for the collaborative's researchers, whose commands
+/// are not translated yet.
+const NOT_CHECKED: &[&str] = &["src/server/openapi.rs", "src/report/data.rs"];
 
 /// What a literal may be inside without being a message: a log line to the
 /// operator, the `Display` of an error whose words reach people through its
@@ -336,6 +332,28 @@ fn the_language_follows_the_flag_the_environment_the_profile_and_the_locale() {
         &["--lang", "fr"],
         &[]
     )));
+    // A broken profile is explained in the chosen language, with its line.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = crate::support::write(
+        dir.path(),
+        "broken.toml",
+        "[agency]\nslug = \"x\"\nname = \"X\"\n[cases]\nperson_key = \"id\"\n[cases.fields.gendr]\ncolumn = \"Sexe\"\n",
+    );
+    let args = [
+        "validate",
+        prairie.to_str().unwrap(),
+        "--profile",
+        broken.to_str().unwrap(),
+    ];
+    let run = safecount_with(&repo(), &args, &[("SAFECOUNT_LANG", "fr")]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("broken.toml:6\u{a0}: [cases.fields.gendr]")
+            && run.stderr.contains("vouliez-vous dire `gender`"),
+        "{}",
+        run.stderr
+    );
     // An unknown language is a usage error naming the choices.
     let run = safecount(&repo(), &["--lang", "de", "schema"]);
     assert_eq!(run.code, 2);
