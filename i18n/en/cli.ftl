@@ -32,3 +32,31 @@ cli-error-bad-token = that does not look like a safecount upload token (sc1.<age
 cli-error-unreachable = could not reach { $server }: { $detail }
 cli-error-sha-differs = WARNING: the server's SHA-256 differs from this file's ({ $sha }); the file changed or was damaged in transit. Submit it again.
 cli-error-refused = { $title } ({ $status }): { $detail }
+
+## `safecount budget`: the privacy-budget statement.
+
+budget-none = No budget is set yet. The collaborative sets one per quarter of data:
+budget-heading-person = Privacy budget per quarter of case records, per person (zero-concentrated DP, rho)
+budget-heading-agency = Budget per quarter of returns, per agency (rho; says nothing about people)
+budget-returns-rules = Agencies' returns: { $releases } releases over { $quarters } quarters, exact aggregates under disclosure-control rules (no privacy budget; see each release's provenance).
+budget-col-period = period
+budget-col-budget = budget
+budget-col-spent = spent
+budget-col-remaining = remaining
+budget-col-releases = releases
+budget-lost = A person present in every quarter above has lost rho = { $rho } in all (every debit counts, and a release pooled over n quarters n² times; zCDP losses add up),
+budget-dp = which is (epsilon = { $epsilon }, delta = { $delta })-differential privacy (OpenDP's zCDP conversion{ $thresholds ->
+        [none] {""}
+       *[other] ; delta includes { $thresholds } from thresholds
+    }).
+budget-agencies-k = A person served by k agencies that each give them their own person key counts as k people: their loss is k² times this.
+budget-cap = Lifetime cap: rho = { $cap } ({ $remains } remains).
+budget-no-cap = No lifetime cap is set (safecount budget set --lifetime-rho X bounds the loss over all quarters).
+budget-set-person = Budget for { $period } set to rho = { $rho } per person.
+budget-set-agency = Agency budget for { $period } set to rho = { $rho } per agency.
+budget-set-lifetime = Lifetime cap set: a person present in every quarter may lose at most rho = { $rho }.
+budget-error-flags = give --rho, --agency-rho (with --period) or --lifetime-rho
+budget-error-period = --period must name a quarter, written YYYYQn (e.g. 2025Q3)
+budget-verified-ledger = Ledger verified: { $events } events, hash chain intact, append-only triggers in place.
+budget-left-over = left over: { $file }
+budget-verified-files = Release files verified: { $files } files, each matching its ledger row and the ledger head at its debit.

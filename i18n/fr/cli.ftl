@@ -32,3 +32,31 @@ cli-error-bad-token = cela ne ressemble pas à un jeton de téléversement safec
 cli-error-unreachable = impossible de joindre { $server } : { $detail }
 cli-error-sha-differs = ATTENTION : le SHA-256 du serveur diffère de celui de ce fichier ({ $sha }) ; le fichier a changé ou a été endommagé pendant le transfert. Soumettez-le de nouveau.
 cli-error-refused = { $title } ({ $status }) : { $detail }
+
+## `safecount budget` : l'état du budget de confidentialité.
+
+budget-none = Aucun budget n'est encore fixé. Le collectif en fixe un par trimestre de données :
+budget-heading-person = Budget de confidentialité par trimestre de dossiers, par personne (confidentialité différentielle à concentration nulle, rho)
+budget-heading-agency = Budget par trimestre de rapports, par organisme (rho ; ne dit rien des personnes)
+budget-returns-rules = Rapports des organismes : { $releases } publications sur { $quarters } trimestres, agrégats exacts soumis aux règles de contrôle de la divulgation (aucun budget de confidentialité ; voyez la provenance de chaque publication).
+budget-col-period = période
+budget-col-budget = budget
+budget-col-spent = dépensé
+budget-col-remaining = restant
+budget-col-releases = publications
+budget-lost = Une personne présente dans chacun des trimestres ci-dessus a perdu rho = { $rho } en tout (chaque débit compte, et une publication regroupant n trimestres compte n² fois ; les pertes zCDP s'additionnent),
+budget-dp = soit une confidentialité différentielle (epsilon = { $epsilon }, delta = { $delta }) (conversion zCDP d'OpenDP{ $thresholds ->
+        [none] {""}
+       *[other] ; delta comprend { $thresholds } dû aux seuils
+    }).
+budget-agencies-k = Une personne servie par k organismes qui lui donnent chacun leur propre clé compte pour k personnes : sa perte vaut k² fois celle-ci.
+budget-cap = Plafond à vie : rho = { $cap } (il reste { $remains }).
+budget-no-cap = Aucun plafond à vie n'est fixé (safecount budget set --lifetime-rho X borne la perte sur l'ensemble des trimestres).
+budget-set-person = Budget de { $period } fixé à rho = { $rho } par personne.
+budget-set-agency = Budget des organismes pour { $period } fixé à rho = { $rho } par organisme.
+budget-set-lifetime = Plafond à vie fixé : une personne présente dans chaque trimestre peut perdre au plus rho = { $rho }.
+budget-error-flags = indiquez --rho, --agency-rho (avec --period) ou --lifetime-rho
+budget-error-period = --period doit nommer un trimestre, écrit AAAAQn (par exemple 2025Q3)
+budget-verified-ledger = Registre vérifié : { $events } événements, chaîne de hachage intacte, déclencheurs d'ajout seul en place.
+budget-left-over = reste : { $file }
+budget-verified-files = Fichiers de publication vérifiés : { $files } fichiers, chacun conforme à sa ligne du registre et à la tête du registre au moment de son débit.

@@ -1,8 +1,10 @@
 //! `safecount budget [--json] [--verify]` and `safecount budget set ...`: the
 //! privacy-budget ledger — per quarter of data for people, per quarter for
-//! agencies (returns), and the lifetime cap on a person's loss.
+//! agencies (returns), and the lifetime cap on a person's loss — in the
+//! chosen language (`--lang`, `SAFECOUNT_LANG`, the locale).
 
-use super::{EXIT_DATA, EXIT_IO, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_DATA, EXIT_IO, EXIT_OK, EXIT_USAGE, language};
+use crate::i18n::{Args as Vars, Lang};
 use crate::privacy::ledger::{self, Scope};
 use crate::release::claim;
 use crate::store::Store;
@@ -46,7 +48,8 @@ pub enum Action {
     },
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = language(chosen, None);
     let store = match Store::open(&Store::resolve_dir(args.store.as_deref())) {
         Ok(s) => s,
         Err(e) => {
@@ -69,21 +72,26 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             period.map(|p| p.to_string()),
             (*rho, *agency_rho, *lifetime_rho),
             note,
-            out,
+            (lang, out),
         )?;
         if set != EXIT_OK {
             return Ok(set);
         }
     }
     if args.verify {
-        return verify(&store, &conn, out);
+        return verify(&store, &conn, lang, out);
     }
-    show(&ledger::statement(&conn)?, args.json, out)
+    show(&ledger::statement(&conn)?, args.json, lang, out)
 }
 
 /// `budget --verify`: the hash chain and triggers, then every release file
 /// against the ledger; leftovers from a crash are listed but are not failures.
-fn verify(store: &Store, conn: &rusqlite::Connection, out: &mut dyn Write) -> anyhow::Result<i32> {
+fn verify(
+    store: &Store,
+    conn: &rusqlite::Connection,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
     let n = match ledger::verify(conn) {
         Ok(n) => n,
         Err(e) => {
@@ -91,13 +99,12 @@ fn verify(store: &Store, conn: &rusqlite::Connection, out: &mut dyn Write) -> an
             return Ok(EXIT_DATA);
         }
     };
-    writeln!(
-        out,
-        "Ledger verified: {n} events, hash chain intact, append-only triggers in place."
-    )?;
+    let events = Vars::new().with("events", n);
+    writeln!(out, "{}", lang.msg("budget-verified-ledger", &events))?;
     let check = claim::verify_files(store, conn)?;
     for l in &check.leftovers {
-        writeln!(out, "left over: {l}")?;
+        let file = Vars::new().with("file", l.to_string());
+        writeln!(out, "{}", lang.msg("budget-left-over", &file))?;
     }
     if !check.problems.is_empty() {
         for p in &check.problems {
@@ -105,17 +112,19 @@ fn verify(store: &Store, conn: &rusqlite::Connection, out: &mut dyn Write) -> an
         }
         return Ok(EXIT_DATA);
     }
-    writeln!(
-        out,
-        "Release files verified: {} files, each matching its ledger row and the ledger head at its debit.",
-        check.release_files
-    )?;
+    let files = Vars::new().with("files", check.release_files);
+    writeln!(out, "{}", lang.msg("budget-verified-files", &files))?;
     Ok(EXIT_OK)
 }
 
 /// The statement: per scope a table of quarters, then what a person present
 /// in every quarter has lost.
-fn show(st: &ledger::Statement, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+fn show(
+    st: &ledger::Statement,
+    json: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
     if json {
         let v = serde_json::json!({
             "accounting": "zCDP (rho)",
@@ -129,21 +138,13 @@ fn show(st: &ledger::Statement, json: bool, out: &mut dyn Write) -> anyhow::Resu
         return Ok(EXIT_OK);
     }
     if st.periods.is_empty() {
-        writeln!(
-            out,
-            "No budget is set yet. The collaborative sets one per quarter of data:\n  safecount budget set --period 2025Q3 --rho 0.5"
-        )?;
+        writeln!(out, "{}", lang.t("budget-none"))?;
+        writeln!(out, "  safecount budget set --period 2025Q3 --rho 0.5")?;
         return Ok(EXIT_OK);
     }
     for (scope, heading) in [
-        (
-            Scope::Person,
-            "Privacy budget per quarter of case records, per person (zero-concentrated DP, rho)",
-        ),
-        (
-            Scope::Agency,
-            "Budget per quarter of returns, per agency (rho; says nothing about people)",
-        ),
+        (Scope::Person, "budget-heading-person"),
+        (Scope::Agency, "budget-heading-agency"),
     ] {
         let rows: Vec<_> = st.periods.iter().filter(|p| p.scope == scope).collect();
         if rows.is_empty() {
@@ -156,57 +157,68 @@ fn show(st: &ledger::Statement, json: bool, out: &mut dyn Write) -> anyhow::Resu
         {
             // Only releases under disclosure-control rules: nothing to budget.
             let releases: u64 = rows.iter().map(|p| p.releases).sum();
-            writeln!(
-                out,
-                "Agencies' returns: {releases} releases over {} quarters, exact aggregates under disclosure-control rules (no privacy budget; see each release's provenance).\n",
-                rows.len()
-            )?;
+            let args = Vars::new()
+                .with("releases", releases)
+                .with("quarters", rows.len());
+            writeln!(out, "{}\n", lang.msg("budget-returns-rules", &args))?;
             continue;
         }
-        writeln!(out, "{heading}\n")?;
+        writeln!(out, "{}\n", lang.t(heading))?;
         writeln!(
             out,
-            "{:<8} {:>10} {:>10} {:>10} {:>9}",
-            "period", "budget", "spent", "remaining", "releases"
+            "{:<8} {:>10} {:>10} {:>10} {:>12}",
+            lang.t("budget-col-period"),
+            lang.t("budget-col-budget"),
+            lang.t("budget-col-spent"),
+            lang.t("budget-col-remaining"),
+            lang.t("budget-col-releases")
         )?;
         for p in rows {
             writeln!(
                 out,
-                "{:<8} {:>10.4} {:>10.4} {:>10.4} {:>9}",
+                "{:<8} {:>10} {:>10} {:>10} {:>12}",
                 p.period,
-                p.budget_rho,
-                p.spent_rho,
-                (p.budget_rho - p.spent_rho).max(0.0),
+                lang.dec(p.budget_rho, 4),
+                lang.dec(p.spent_rho, 4),
+                lang.dec((p.budget_rho - p.spent_rho).max(0.0), 4),
                 p.releases
             )?;
         }
         writeln!(out)?;
     }
     let thresholds = (st.person_delta - ledger::CONVERSION_DELTA).max(0.0);
-    writeln!(
-        out,
-        "A person present in every quarter above has lost rho = {:.4} in all (every debit counts, and a release pooled over n quarters n² times; zCDP losses add up),\nwhich is (epsilon = {:.3}, delta = {:.2e})-differential privacy (OpenDP's zCDP conversion{}).\nA person served by k agencies that each give them their own person key counts as k people: their loss is k² times this.",
-        st.person_rho,
-        st.person_epsilon,
-        st.person_delta,
-        if thresholds > 0.0 {
-            format!("; delta includes {thresholds:.1e} from thresholds")
-        } else {
-            String::new()
-        },
-    )?;
+    let lost = Vars::new().with("rho", lang.dec(st.person_rho, 4));
+    writeln!(out, "{}", lang.msg("budget-lost", &lost))?;
+    let thresholds = if thresholds > 0.0 {
+        scientific(lang, thresholds, 1)
+    } else {
+        "none".to_string()
+    };
+    let dp = Vars::new()
+        .with("epsilon", lang.dec(st.person_epsilon, 3))
+        .with("delta", scientific(lang, st.person_delta, 2))
+        .with("thresholds", thresholds);
+    writeln!(out, "{}", lang.msg("budget-dp", &dp))?;
+    writeln!(out, "{}", lang.t("budget-agencies-k"))?;
     match st.lifetime_cap {
-        Some(cap) => writeln!(
-            out,
-            "Lifetime cap: rho = {cap:.4} ({:.4} remains).",
-            (cap - st.person_rho).max(0.0)
-        )?,
-        None => writeln!(
-            out,
-            "No lifetime cap is set (safecount budget set --lifetime-rho X bounds the loss over all quarters)."
-        )?,
+        Some(cap) => {
+            let args = Vars::new()
+                .with("cap", lang.dec(cap, 4))
+                .with("remains", lang.dec((cap - st.person_rho).max(0.0), 4));
+            writeln!(out, "{}", lang.msg("budget-cap", &args))?
+        }
+        None => writeln!(out, "{}", lang.t("budget-no-cap"))?,
     }
     Ok(EXIT_OK)
+}
+
+/// A small number in scientific notation, `1.00e-6` / `1,00e-6`.
+fn scientific(lang: Lang, v: f64, places: usize) -> String {
+    let s = format!("{v:.places$e}");
+    match lang {
+        Lang::En => s,
+        Lang::Fr => s.replace('.', ","),
+    }
 }
 
 /// `budget set`: the budgets given, each said back; `EXIT_USAGE` when the flags do not name one.
@@ -216,43 +228,38 @@ fn set_budgets(
     period: Option<String>,
     (rho, agency_rho, lifetime_rho): (Option<f64>, Option<f64>, Option<f64>),
     note: &str,
-    out: &mut dyn Write,
+    (lang, out): (Lang, &mut dyn Write),
 ) -> anyhow::Result<i32> {
     if rho.is_none() && agency_rho.is_none() && lifetime_rho.is_none() {
-        eprintln!(
-            "safecount budget set: give --rho, --agency-rho (with --period) or --lifetime-rho"
-        );
+        eprintln!("safecount budget set: {}", lang.t("budget-error-flags"));
         return Ok(EXIT_USAGE);
     }
     if (rho.is_some() || agency_rho.is_some()) && period.is_none() {
-        eprintln!(
-            "safecount budget set: --period must name a quarter, written YYYYQn (e.g. 2025Q3)"
-        );
+        eprintln!("safecount budget set: {}", lang.t("budget-error-period"));
         return Ok(EXIT_USAGE);
     }
+    let said = |id: &str, p: Option<&String>, r: f64| {
+        let rho = match lang {
+            Lang::En => r.to_string(),
+            Lang::Fr => r.to_string().replace('.', ","),
+        };
+        let mut args = Vars::new().with("rho", rho);
+        if let Some(p) = p {
+            args = args.with("period", p.as_str());
+        }
+        lang.msg(id, &args)
+    };
     let mut sets: Vec<(String, f64, String)> = Vec::new();
     if let (Some(p), Some(r)) = (&period, rho) {
-        sets.push((
-            p.clone(),
-            r,
-            format!("Budget for {p} set to rho = {r} per person."),
-        ));
+        sets.push((p.clone(), r, said("budget-set-person", Some(p), r)));
     }
     if let (Some(p), Some(r)) = (&period, agency_rho) {
-        sets.push((
-            ledger::ledger_key(Scope::Agency, p),
-            r,
-            format!("Agency budget for {p} set to rho = {r} per agency."),
-        ));
+        let key = ledger::ledger_key(Scope::Agency, p);
+        sets.push((key, r, said("budget-set-agency", Some(p), r)));
     }
     if let Some(r) = lifetime_rho {
-        sets.push((
-            ledger::LIFETIME.into(),
-            r,
-            format!(
-                "Lifetime cap set: a person present in every quarter may lose at most rho = {r}."
-            ),
-        ));
+        let text = said("budget-set-lifetime", None, r);
+        sets.push((ledger::LIFETIME.into(), r, text));
     }
     for (key, r, said) in sets {
         match ledger::set_budget(conn, &key, r, note) {

@@ -127,6 +127,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             json: false,
             verify: false,
         },
+        None,
         &mut budget_out,
     )?;
     out.write_all(&budget_out)?;

@@ -150,7 +150,7 @@ where
         Command::Demo(args) => demo::run(args, &mut out),
         Command::Definitions(args) => definitions::run(args, &mut out),
         Command::Submit(args) => submit::run(args, cli.lang, &mut out),
-        Command::Budget(args) => budget::run(args, &mut out),
+        Command::Budget(args) => budget::run(args, cli.lang, &mut out),
         Command::Serve(args) => serve::run(args, &mut out),
         Command::Agency(args) => agency::run(args, &mut out),
         Command::Release(args) => release::run(args, &mut out),

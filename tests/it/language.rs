@@ -361,6 +361,42 @@ fn the_language_follows_the_flag_the_environment_the_profile_and_the_locale() {
 }
 
 #[test]
+fn the_budget_statement_speaks_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let set = [
+        "budget", "set", "--period", "2025Q3", "--rho", "0.5", "--store", store,
+    ];
+    let run = safecount_with(&repo(), &set, &[("LANG", "fr_CA.UTF-8")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Budget de 2025Q3 fixé à rho = 0,5 par personne."),
+        "{}",
+        run.stdout
+    );
+    let run = safecount(&repo(), &["--lang", "fr", "budget", "--store", store]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for french in [
+        "par personne",
+        "restant",
+        "0,5000",
+        "a perdu rho = 0,0000",
+        "Aucun plafond",
+    ] {
+        assert!(run.stdout.contains(french), "{french:?} in\n{}", run.stdout);
+    }
+    for english in ["lost", "remaining", "Lifetime", " the "] {
+        assert!(
+            !run.stdout.contains(english),
+            "{english:?} in\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
 fn a_french_agency_submits_and_reads_its_receipt_in_french() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
