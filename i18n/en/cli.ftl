@@ -60,3 +60,18 @@ budget-error-period = --period must name a quarter, written YYYYQn (e.g. 2025Q3)
 budget-verified-ledger = Ledger verified: { $events } events, hash chain intact, append-only triggers in place.
 budget-left-over = left over: { $file }
 budget-verified-files = Release files verified: { $files } files, each matching its ledger row and the ledger head at its debit.
+
+## The collaborative's commands: agencies, the store, the server, reports.
+
+agency-token = Upload token for { $agency } (shown once; only its hash is kept):
+agency-token-care = Give it to the agency over a trusted channel. If it is lost or leaked: safecount agency revoke { $agency }, then add again.
+agency-revoked = Revoked: the token of { $agency } no longer works.
+agency-state = { $state ->
+        [revoked] revoked since { $since }
+       *[active] active since { $since }
+    }
+store-nothing-to-migrate = Nothing to migrate: all { $current } canonical files are in format { $format }.
+store-migrated = Migrated { $files } canonical files ({ $records } records) to format { $format }, each read back and checked; the old files are removed. { $current } were already current.
+serve-profiles = Give the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles).
+report-bad-lang = --lang { $given }: reports are written in en or fr
+report-written = { $file }  ({ $charts } charts, from { $releases } releases)

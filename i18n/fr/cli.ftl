@@ -60,3 +60,18 @@ budget-error-period = --period doit nommer un trimestre, écrit AAAAQn (par exem
 budget-verified-ledger = Registre vérifié : { $events } événements, chaîne de hachage intacte, déclencheurs d'ajout seul en place.
 budget-left-over = reste : { $file }
 budget-verified-files = Fichiers de publication vérifiés : { $files } fichiers, chacun conforme à sa ligne du registre et à la tête du registre au moment de son débit.
+
+## Les commandes du collectif : organismes, dépôt, serveur, rapports.
+
+agency-token = Jeton de téléversement de { $agency } (affiché une seule fois ; seule son empreinte est conservée) :
+agency-token-care = Remettez-le à l'organisme par un moyen sûr. S'il est perdu ou divulgué : safecount agency revoke { $agency }, puis ajoutez-le de nouveau.
+agency-revoked = Révoqué : le jeton de { $agency } ne fonctionne plus.
+agency-state = { $state ->
+        [revoked] révoqué depuis le { $since }
+       *[active] actif depuis le { $since }
+    }
+store-nothing-to-migrate = Rien à migrer : les { $current } fichiers canoniques sont tous au format { $format }.
+store-migrated = { $files } fichiers canoniques ({ $records } enregistrements) migrés au format { $format }, chacun relu et vérifié ; les anciens fichiers sont supprimés. { $current } étaient déjà à jour.
+serve-profiles = Indiquez le dossier des profils des organismes avec --profiles DOSSIER (ceux de l'échantillon sont dans sample-data/profiles).
+report-bad-lang = --lang { $given } : les rapports s'écrivent en en ou en fr
+report-written = { $file }  ({ $charts } graphiques, à partir de { $releases } publications)

@@ -1,7 +1,8 @@
 //! `safecount agency add|revoke|list`: who may upload. A new token is printed
 //! once; the store keeps only its hash.
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_USAGE, language};
+use crate::i18n::{Args as Vars, Lang};
 use crate::store::{AgencyError, Store};
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,27 +26,36 @@ pub enum Action {
     List,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = language(chosen, None);
     let store = Store::open(&Store::resolve_dir(args.store.as_deref()))?;
     let result = match &args.action {
         Action::Add { slug } => store.add_agency(slug).map(|token| {
+            let agency = Vars::new().with("agency", slug.as_str());
             let _ = writeln!(
                 out,
-                "Upload token for {slug} (shown once; only its hash is kept):\n\n  {token}\n\nGive it to the agency over a trusted channel. If it is lost or leaked: safecount agency revoke {slug}, then add again."
+                "{}\n\n  {token}\n\n{}",
+                lang.msg("agency-token", &agency),
+                lang.msg("agency-token-care", &agency)
             );
         }),
         Action::Revoke { slug } => store.revoke_agency(slug).map(|()| {
-            let _ = writeln!(out, "Revoked: {slug}'s token no longer works.");
+            let agency = Vars::new().with("agency", slug.as_str());
+            let _ = writeln!(out, "{}", lang.msg("agency-revoked", &agency));
         }),
         Action::List => store.agencies().map(|list| {
             for a in list {
-                let _ = writeln!(
-                    out,
-                    "{:<30} {} since {}",
-                    a.slug,
-                    if a.revoked_at.is_some() { "revoked" } else { "active " },
-                    a.revoked_at.as_deref().unwrap_or(&a.created_at)
-                );
+                let state = Vars::new()
+                    .with(
+                        "state",
+                        if a.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        },
+                    )
+                    .with("since", a.revoked_at.as_deref().unwrap_or(&a.created_at));
+                let _ = writeln!(out, "{:<30} {}", a.slug, lang.msg("agency-state", &state));
             }
         }),
     };

@@ -151,13 +151,13 @@ where
         Command::Definitions(args) => definitions::run(args, &mut out),
         Command::Submit(args) => submit::run(args, cli.lang, &mut out),
         Command::Budget(args) => budget::run(args, cli.lang, &mut out),
-        Command::Serve(args) => serve::run(args, &mut out),
-        Command::Agency(args) => agency::run(args, &mut out),
+        Command::Serve(args) => serve::run(args, cli.lang, &mut out),
+        Command::Agency(args) => agency::run(args, cli.lang, &mut out),
         Command::Release(args) => release::run(args, &mut out),
-        Command::Report(args) => report::run(args, &mut out),
+        Command::Report(args) => report::run(args, cli.lang, &mut out),
         Command::Run(args) => run::run(args, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),
-        Command::Store(args) => store::run(args, &mut out),
+        Command::Store(args) => store::run(args, cli.lang, &mut out),
         Command::Validate(args) => validate::run(args, cli.lang, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::SampleData(args) => sample_data::run(args, &mut out),
@@ -175,5 +175,14 @@ where
             eprintln!("safecount: {e:#}");
             exit_code_of(&e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

@@ -3,6 +3,7 @@
 //! budget.
 
 use super::{EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::i18n::Args as Vars;
 use crate::report::{self, DataError, ReportError, data::ReleaseSet, i18n::Lang};
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,13 +20,15 @@ pub struct Args {
     pub langs: Vec<String>,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let says = super::language(chosen, None);
     let mut langs = Vec::new();
     for l in &args.langs {
         match Lang::parse(l) {
             Some(lang) => langs.push(lang),
             None => {
-                eprintln!("safecount report: --lang {l}: reports are written in en or fr");
+                let given = Vars::new().with("given", l.as_str());
+                eprintln!("safecount report: {}", says.msg("report-bad-lang", &given));
                 return Ok(EXIT_USAGE);
             }
         }
@@ -43,13 +46,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     for lang in langs {
         let w = report::write(&set, &args.out, lang)?;
-        writeln!(
-            out,
-            "{}  ({} charts, from {} releases)",
-            w.html.display(),
-            w.charts,
-            set.releases.len()
-        )?;
+        let args = Vars::new()
+            .with("file", w.html.display().to_string())
+            .with("charts", w.charts)
+            .with("releases", set.releases.len());
+        writeln!(out, "{}", says.msg("report-written", &args))?;
     }
     Ok(EXIT_OK)
 }

@@ -1,6 +1,7 @@
 //! `safecount serve`: the intake server for agencies' uploads.
 
 use super::{EXIT_CONFIG, EXIT_IO, EXIT_OK};
+use crate::i18n::Lang;
 use crate::server::{ServeConfig, ServerError, serve};
 use crate::store::Store;
 use std::io::Write;
@@ -29,7 +30,8 @@ pub struct Args {
     pub max_concurrent_checks: usize,
 }
 
-pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = super::language(chosen, None);
     let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
     config.addr = args.addr;
     config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
@@ -38,9 +40,7 @@ pub fn run(args: Args, _out: &mut dyn Write) -> anyhow::Result<i32> {
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
-            eprintln!(
-                "safecount serve: {e}\nGive the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles)."
-            );
+            eprintln!("safecount serve: {e}\n{}", lang.t("serve-profiles"));
             Ok(EXIT_CONFIG)
         }
         Err(e) => {

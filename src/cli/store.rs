@@ -1,7 +1,8 @@
 //! `safecount store migrate`: rewrite a store's older canonical files in
 //! today's format (see `store::format`).
 
-use super::EXIT_OK;
+use super::{EXIT_OK, language};
+use crate::i18n::{Args as Vars, Lang};
 use crate::schema::fields::CANONICAL_FORMAT;
 use crate::store::Store;
 use std::io::Write;
@@ -23,24 +24,23 @@ pub enum Action {
     Migrate,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = language(chosen, None);
     let store = Store::open(&Store::resolve_dir(args.store.as_deref()))?;
     match args.action {
         Action::Migrate => {
             let done = store.migrate()?;
-            if done.files == 0 {
-                writeln!(
-                    out,
-                    "Nothing to migrate: all {} canonical files are in format {CANONICAL_FORMAT}.",
-                    done.current
-                )?;
+            let args = Vars::new()
+                .with("files", done.files)
+                .with("records", done.records)
+                .with("current", done.current)
+                .with("format", CANONICAL_FORMAT.to_string());
+            let id = if done.files == 0 {
+                "store-nothing-to-migrate"
             } else {
-                writeln!(
-                    out,
-                    "Migrated {} canonical files ({} records) to format {CANONICAL_FORMAT}, each read back and checked; the old files are removed. {} were already current.",
-                    done.files, done.records, done.current
-                )?;
-            }
+                "store-migrated"
+            };
+            writeln!(out, "{}", lang.msg(id, &args))?;
         }
     }
     Ok(EXIT_OK)

@@ -394,6 +394,29 @@ fn the_budget_statement_speaks_french() {
             run.stdout
         );
     }
+    // The collaborative's other commands for agencies speak it too.
+    let add = [
+        "--lang",
+        "fr",
+        "agency",
+        "add",
+        "maison-esperance",
+        "--store",
+        store,
+    ];
+    let run = safecount(&repo(), &add);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Jeton de téléversement de maison-esperance"),
+        "{}",
+        run.stdout
+    );
+    let list = safecount(
+        &repo(),
+        &["--lang", "fr", "agency", "list", "--store", store],
+    );
+    assert!(list.stdout.contains("actif depuis le"), "{}", list.stdout);
 }
 
 #[test]
