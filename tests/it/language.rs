@@ -63,12 +63,17 @@ fn without_comments(text: &str) -> String {
         .join("\n")
 }
 
-#[test]
-fn every_id_the_source_names_is_in_the_catalogue() {
-    let ids: BTreeSet<String> = i18n::message_ids(Lang::En)
+/// The message ids of one language.
+fn ids_of(lang: Lang) -> BTreeSet<String> {
+    i18n::message_ids(lang)
         .into_iter()
         .map(|(id, _)| id)
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_id_the_source_names_is_in_the_catalogue() {
+    let ids = ids_of(Lang::En);
     let pattern =
         regex::Regex::new(r#"(?:\bt|\.msg|\.fill|Message::new|\.t)\(\s*"([a-z][a-z0-9_-]*)""#)
             .unwrap();
@@ -94,10 +99,7 @@ fn every_id_the_source_names_is_in_the_catalogue() {
 #[test]
 fn every_canonical_code_has_a_name_in_both_languages() {
     use safecount::schema::codes;
-    let ids: BTreeSet<String> = i18n::message_ids(Lang::Fr)
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let ids = ids_of(Lang::Fr);
     let mut missing = Vec::new();
     for list in codes::ALL {
         for code in list.codes {

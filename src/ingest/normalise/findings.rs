@@ -103,7 +103,9 @@ impl Plan<'_> {
             report.unknown_codes.push(UnknownCode {
                 field: field.def.name.to_string(),
                 column: self.labels[col].clone(),
-                suggestion: suggestion.map(String::from),
+                // The closest code says something about the spelling: kept
+                // only with a spelling that may be shown.
+                suggestion: shown.as_ref().and(suggestion).map(String::from),
                 profile_line: None,
                 value: shown,
                 count: tally.count,
