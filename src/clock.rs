@@ -17,3 +17,14 @@ pub fn hours_ago(hours: i64) -> String {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
+
+/// Today's date (UTC).
+pub fn today() -> chrono::NaiveDate {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}

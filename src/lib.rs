@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Dependencies point one way: `cli` -> `pipeline` / `server` -> stages ->
-//! `schema` (with `text`, `clock`, `digest`, `exit` and `i18n`). Among the stages they follow the data:
+//! `schema` (with `text`, `clock`, `digest`, `exit`, `i18n` and `linkage`, the
+//! collaborative person keys). Among the stages they follow the data:
 //! `ingest`, `classify` and `privacy` use none of the others; `store` uses
 //! `ingest` and `privacy` (the ledger lives in the store's database);
 //! `sample` uses `ingest`; `release` uses `classify`, `privacy` and `store`;
@@ -28,6 +29,7 @@ pub mod digest;
 pub mod exit;
 pub mod i18n;
 pub mod ingest;
+pub mod linkage;
 pub mod pipeline;
 pub mod privacy;
 pub mod release;

@@ -49,7 +49,7 @@ budget-dp = which is (epsilon = { $epsilon }, delta = { $delta })-differential p
         [none] {""}
        *[other] ; delta includes { $thresholds } from thresholds
     }).
-budget-agencies-k = A person served by k agencies that each give them their own person key counts as k people: their loss is k² times this.
+budget-agencies-k = A person served by k agencies that each give them their own person key (agency mode, or a person collaborative linkage could not match) counts as k people: their loss is k² times this.
 budget-cap = Lifetime cap: rho = { $cap } ({ $remains } remains).
 budget-no-cap = No lifetime cap is set (safecount budget set --lifetime-rho X bounds the loss over all quarters).
 budget-set-person = Budget for { $period } set to rho = { $rho } per person.
@@ -75,3 +75,4 @@ store-migrated = Migrated { $files } canonical files ({ $records } records) to f
 serve-profiles = Give the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles).
 report-bad-lang = --lang { $given }: reports are written in en or fr
 report-written = { $file }  ({ $charts } charts, from { $releases } releases)
+cli-error-collaborative = the collaborative file cannot be used: { $detail }

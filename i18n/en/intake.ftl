@@ -168,3 +168,9 @@ read-limit = the file has more { $what ->
         [cells] filled cells in the sheet (save it as CSV instead)
        *[decompressed] bytes once the columns are decompressed
     } than safecount reads (at most { $limit }); check that this is the right file, or split it
+intake-linkage-needed = the person keys are the agency's own, but this collaborative counts each person once across agencies: add collaborative keys with `safecount key` (current linkage epoch { $expected }), then upload the keyed file
+intake-linkage-epoch = the person keys were made with a linkage secret of epoch { $found }, and the collaborative's current epoch is { $expected }: the secret was changed. Run `safecount key` again with the current secret file, then upload the new file
+intake-linkage-mixed = the person keys mix { $linked } collaborative keys ({ $epochs ->
+        [one] one linkage epoch
+       *[other] { $epochs } linkage epochs
+    }) with { $own } keys of the agency's own: key the whole extract with `safecount key` and one secret file, then upload it again

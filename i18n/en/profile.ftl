@@ -33,3 +33,5 @@ profile-services-long = [{ $place }] the long layout needs both `category_column
 profile-services-source = [{ $place }] services use `columns` (one column per category) or `category_column` + `status_column`
 profile-unit = [{ $place }] `unit` must be "cents" or "dollars"
 profile-unit-money = [{ $place }] `unit` applies to money fields only
+profile-linkage-names = [linkage] needs `names = ["<column>", ...]`: the identity export's columns holding the person's name (given and family name, or one full name)
+profile-linkage-cases = [linkage] keys case extracts: the profile needs a [cases] section too

@@ -49,7 +49,7 @@ budget-dp = soit une confidentialité différentielle (epsilon = { $epsilon }, d
         [none] {""}
        *[other] ; delta comprend { $thresholds } dû aux seuils
     }).
-budget-agencies-k = Une personne servie par k organismes qui lui donnent chacun leur propre clé compte pour k personnes : sa perte vaut k² fois celle-ci.
+budget-agencies-k = Une personne servie par k organismes qui lui donnent chacun leur propre clé (mode organisme, ou personne que la liaison collaborative n'a pas pu rapprocher) compte pour k personnes : sa perte vaut k² fois celle-ci.
 budget-cap = Plafond à vie : rho = { $cap } (il reste { $remains }).
 budget-no-cap = Aucun plafond à vie n'est fixé (safecount budget set --lifetime-rho X borne la perte sur l'ensemble des trimestres).
 budget-set-person = Budget de { $period } fixé à rho = { $rho } par personne.
@@ -75,3 +75,4 @@ store-migrated = { $files } fichiers canoniques ({ $records } enregistrements) m
 serve-profiles = Indiquez le dossier des profils des organismes avec --profiles DOSSIER (ceux de l'échantillon sont dans sample-data/profiles).
 report-bad-lang = --lang { $given } : les rapports s'écrivent en en ou en fr
 report-written = { $file }  ({ $charts } graphiques, à partir de { $releases } publications)
+cli-error-collaborative = le fichier du collectif est inutilisable : { $detail }

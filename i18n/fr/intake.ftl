@@ -169,3 +169,9 @@ read-limit = le fichier compte plus { $what ->
         [cells] de cellules remplies dans la feuille (enregistrez-la plutôt en CSV)
        *[decompressed] d'octets une fois les colonnes décompressées
     } que ce que safecount lit (au plus { $limit }) ; vérifiez qu'il s'agit du bon fichier, ou divisez-le
+intake-linkage-needed = les clés des personnes sont celles de l'organisme, mais ce collectif compte chaque personne une seule fois entre organismes : ajoutez des clés collaboratives avec `safecount key` (époque de liaison en vigueur { $expected }), puis téléversez le fichier avec clés
+intake-linkage-epoch = les clés des personnes ont été créées avec un secret de liaison de l'époque { $found }, alors que l'époque en vigueur du collectif est { $expected } : le secret a changé. Relancez `safecount key` avec le fichier du secret en vigueur, puis téléversez le nouveau fichier
+intake-linkage-mixed = les clés des personnes mêlent { $linked } clés collaboratives ({ $epochs ->
+        [one] une époque de liaison
+       *[other] { $epochs } époques de liaison
+    }) et { $own } clés propres à l'organisme : créez les clés de tout l'extrait avec `safecount key` et un seul fichier de secret, puis téléversez-le de nouveau

@@ -33,3 +33,5 @@ profile-services-long = [{ $place }] la disposition longue a besoin de `category
 profile-services-source = [{ $place }] les services utilisent `columns` (une colonne par catégorie) ou `category_column` + `status_column`
 profile-unit = [{ $place }] `unit` doit être "cents" ou "dollars"
 profile-unit-money = [{ $place }] `unit` ne s'applique qu'aux champs monétaires
+profile-linkage-names = [linkage] a besoin de `names = ["<colonne>", ...]` : les colonnes de l'export d'identité qui contiennent le nom de la personne (prénom et nom, ou un nom complet)
+profile-linkage-cases = [linkage] sert à créer les clés des extraits de dossiers : le profil a aussi besoin d'une section [cases]

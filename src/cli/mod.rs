@@ -7,6 +7,7 @@ mod agency;
 mod budget;
 mod definitions;
 mod demo;
+mod key;
 mod pipeline;
 mod release;
 mod report;
@@ -89,6 +90,8 @@ pub(crate) fn language(chosen: Option<Lang>, profile: Option<Lang>) -> Lang {
 enum Command {
     /// The newcomer's first command: a fresh store from the sample, every extract submitted, the demo pipeline run, the report written.
     Demo(demo::Args),
+    /// At the agency, offline: add collaborative person keys to an extract (or --new-secret).
+    Key(key::Args),
     /// Validate an extract, then store it atomically and print a receipt.
     Submit(submit::Args),
     /// Serve the upload pages and API for agencies (loopback by default).
@@ -149,6 +152,7 @@ where
     let result = match cli.command {
         Command::Demo(args) => demo::run(args, &mut out),
         Command::Definitions(args) => definitions::run(args, &mut out),
+        Command::Key(args) => key::run(args, cli.lang, &mut out),
         Command::Submit(args) => submit::run(args, cli.lang, &mut out),
         Command::Budget(args) => budget::run(args, cli.lang, &mut out),
         Command::Serve(args) => serve::run(args, cli.lang, &mut out),

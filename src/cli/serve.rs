@@ -28,6 +28,10 @@ pub struct Args {
     /// Files validated at once; further uploads wait up to 10 s, then are asked to retry (503).
     #[arg(long, default_value_t = 2)]
     pub max_concurrent_checks: usize,
+    /// The collaborative's collaborative.toml: with linkage = "collaborative", case
+    /// uploads must carry collaborative keys of its current epoch.
+    #[arg(long, env = "SAFECOUNT_COLLABORATIVE")]
+    pub collaborative: Option<PathBuf>,
 }
 
 pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -37,6 +41,13 @@ pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Re
     config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
     config.per_agency_per_minute = args.rate_per_minute;
     config.max_concurrent_checks = args.max_concurrent_checks;
+    config.linkage_epoch = match super::validate::linkage_epoch(args.collaborative.as_deref()) {
+        Ok(e) => e,
+        Err((code, message)) => {
+            eprintln!("safecount serve: {}", message.render(lang));
+            return Ok(code);
+        }
+    };
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {

@@ -23,6 +23,10 @@ pub struct Args {
     /// The store directory (default: $SAFECOUNT_STORE, else ./safecount-data).
     #[arg(long)]
     pub store: Option<PathBuf>,
+    /// With --store: the collaborative's collaborative.toml; with linkage =
+    /// "collaborative", case extracts must carry keys of its current epoch.
+    #[arg(long, env = "SAFECOUNT_COLLABORATIVE")]
+    pub collaborative: Option<PathBuf>,
     /// Print the receipt (or the rejection report) as JSON.
     #[arg(long)]
     pub json: bool,
@@ -105,8 +109,15 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         }
     };
     let lang = language_of(chosen, &profile);
+    let epoch = match super::validate::linkage_epoch(args.collaborative.as_deref()) {
+        Ok(e) => e,
+        Err((code, message)) => {
+            eprintln!("safecount submit: {}", message.render(lang));
+            return Ok(code);
+        }
+    };
     let store = match Store::open(&Store::resolve_dir(args.store.as_deref())) {
-        Ok(s) => s,
+        Ok(s) => s.with_linkage_epoch(epoch),
         Err(e) => {
             let detail = Vars::new().with("detail", e.to_string());
             eprintln!("safecount submit: {}", lang.msg("error-store", &detail));

@@ -29,6 +29,25 @@ pub struct Args {
     /// Print the report as one JSON document.
     #[arg(long)]
     pub json: bool,
+    /// The collaborative's collaborative.toml: with linkage = "collaborative", case
+    /// extracts must carry collaborative keys of its current epoch (`safecount key`).
+    #[arg(long, env = "SAFECOUNT_COLLABORATIVE")]
+    pub collaborative: Option<PathBuf>,
+}
+
+/// The linkage epoch case extracts must carry: the collaborative's current
+/// one when it links people across agencies (None: any keys).
+pub fn linkage_epoch(collaborative: Option<&Path>) -> Result<Option<String>, (i32, Message)> {
+    let Some(path) = collaborative else {
+        return Ok(None);
+    };
+    let c = crate::release::coverage::Collaborative::load(path).map_err(|e| {
+        (
+            EXIT_CONFIG,
+            Message::new("cli-error-collaborative").with("detail", e.to_string()),
+        )
+    })?;
+    Ok(c.linked().map(|l| l.epoch))
 }
 
 /// Load a profile given as a path, or the built-in `canonical` one.
@@ -68,6 +87,13 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         }
     };
     let lang = language_of(chosen, &profile);
+    let linkage_epoch = match linkage_epoch(args.collaborative.as_deref()) {
+        Ok(e) => e,
+        Err((code, message)) => {
+            eprintln!("safecount validate: {}", message.render(lang));
+            return Ok(code);
+        }
+    };
     let options = IngestOptions {
         kind: args.kind,
         quarter: args.quarter,
@@ -75,6 +101,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             sheet: args.sheet.clone(),
             ..Default::default()
         },
+        linkage_epoch,
     };
     let outcome = match validate_file(&args.file, &profile, &options) {
         Ok(o) => o,

@@ -37,6 +37,7 @@ pub const FILES: &[Resource] = &[
     resource!("server"),
     resource!("report"),
     resource!("codes"),
+    resource!("linkage"),
 ];
 
 /// The catalogue text of one file in one language, after French typography.

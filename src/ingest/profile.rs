@@ -202,6 +202,31 @@ fn default_true() -> bool {
     true
 }
 
+/// Where the agency's identity export holds what `safecount key` needs: the
+/// name (one or more columns, e.g. given and family name, or one full name)
+/// and the date of birth, and which column pairs its rows with the
+/// extract's. Nothing here leaves the agency: the keyed extract keeps none
+/// of these columns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkageProfile {
+    /// Columns holding the person's name, in any order (parts are sorted).
+    pub names: Vec<String>,
+    /// Column holding the date of birth.
+    pub date_of_birth: String,
+    /// chrono format of the date of birth (default: ISO, then day/month/year).
+    pub date_format: Option<String>,
+    /// Column found in both files that pairs identity rows with extract rows
+    /// (e.g. the agency's file number). Without it, rows pair by position and
+    /// both files must have the same number of rows.
+    pub join: Option<String>,
+    /// XLSX identity export: the sheet (default: the first).
+    pub sheet: Option<String>,
+    /// CSV identity export: its encoding (default: auto).
+    #[serde(default)]
+    pub encoding: Encoding,
+}
+
 /// A whole agency profile.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +234,8 @@ pub struct Profile {
     pub agency: AgencyInfo,
     pub cases: Option<ExtractProfile>,
     pub returns: Option<ExtractProfile>,
+    /// How `safecount key` reads the agency's identity export (collaborative linkage).
+    pub linkage: Option<LinkageProfile>,
     #[serde(skip)]
     pub path: PathBuf,
     #[serde(skip)]
@@ -351,6 +378,14 @@ impl Profile {
         for kind in [ExtractKind::Cases, ExtractKind::Returns] {
             if let Some(section) = self.section(kind) {
                 self.check_section(kind, section)?;
+            }
+        }
+        if let Some(linkage) = &self.linkage {
+            if linkage.names.iter().all(|n| n.trim().is_empty()) {
+                return Err(self.invalid("[linkage]", Message::new("profile-linkage-names")));
+            }
+            if self.cases.is_none() {
+                return Err(self.invalid("[linkage]", Message::new("profile-linkage-cases")));
             }
         }
         Ok(())

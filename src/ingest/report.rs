@@ -183,6 +183,10 @@ pub struct Report {
     pub generalised: Vec<Message>,
     pub ignored_columns: Vec<String>,
     pub warnings: Vec<Message>,
+    /// The linkage epoch of the person keys, when they are collaborative
+    /// keys from `safecount key` (its secret's public fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkage_epoch: Option<String>,
 }
 
 impl Report {
@@ -203,6 +207,7 @@ impl Report {
             generalised: Vec::new(),
             ignored_columns: Vec::new(),
             warnings: Vec::new(),
+            linkage_epoch: None,
         }
     }
 

@@ -249,8 +249,18 @@ impl File<'_> {
                 );
             }
             names.push((&t.table, t.pool.is_some()));
+            let linked_table = crate::release::LINKED_TABLES.contains(&t.table.as_str());
+            if linked_table && spec.coverage.as_ref().and_then(|c| c.linked()).is_none() {
+                return Err(self.invalid(
+                    line,
+                    format!(
+                        "the table \"{}\" counts people across agencies, which needs collaborative linkage: point inputs.collaborative at a collaborative.toml with linkage = \"collaborative\" and the current epoch",
+                        t.table
+                    ),
+                ));
+            }
             if t.dimensions.is_none() {
-                if !STANDARD.contains(&t.table.as_str()) {
+                if !STANDARD.contains(&t.table.as_str()) && !linked_table {
                     let hint = closest(&t.table, STANDARD.iter().copied())
                         .map(|c| format!(" (did you mean \"{c}\"?)"))
                         .unwrap_or_default();
@@ -278,7 +288,7 @@ impl File<'_> {
                     ));
                 }
             } else {
-                if STANDARD.contains(&t.table.as_str()) {
+                if STANDARD.contains(&t.table.as_str()) || linked_table {
                     return Err(self.invalid(
                         line,
                         format!(

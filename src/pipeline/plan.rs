@@ -87,6 +87,7 @@ impl PipelineSpec {
         release::Layout {
             coverage: self.coverage.as_ref().map(|c| c.provinces()),
             national_share: (share > 0.0).then_some(share),
+            linkage: self.coverage.as_ref().and_then(|c| c.linked()),
         }
     }
 

@@ -19,12 +19,48 @@ pub const ELSEWHERE: &str = "elsewhere";
 /// The province key of national rows (margins and consistent totals).
 pub const NATIONAL: &str = "CA";
 
+/// Kinds of member agency, for the table of people served by several agencies.
+pub const AGENCY_KINDS: &[&str] = &[
+    "shelter",
+    "legal",
+    "settlement",
+    "migrant_workers",
+    "outreach",
+    "health",
+    "other",
+];
+
+/// How people are told apart across agencies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkageMode {
+    /// Each agency's pseudonyms are its own: a person served by k agencies is k people.
+    #[default]
+    Agency,
+    /// Agencies key people with `safecount key` and a shared secret: one person, one key.
+    Collaborative,
+}
+
+/// A release's linkage, in collaborative mode: the epoch whose keys are
+/// merged across agencies, and each member's kind. Public; part of the request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Linked {
+    pub epoch: String,
+    /// Member agency -> kind (one of [`AGENCY_KINDS`]).
+    pub kinds: std::collections::BTreeMap<String, String>,
+}
+
 /// A `collaborative.toml`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Collaborative {
     /// The collaborative's name, as the report shows it.
     pub name: String,
+    /// `agency` (default) or `collaborative`.
+    #[serde(default)]
+    pub linkage: LinkageMode,
+    /// The current linkage epoch (the fingerprint `safecount key --new-secret` prints).
+    pub epoch: Option<String>,
     #[serde(rename = "member", default)]
     pub members: Vec<Member>,
     #[serde(skip)]
@@ -42,6 +78,8 @@ pub struct Member {
     pub agency: String,
     /// Provinces it serves (codes such as CA-ON).
     pub provinces: Vec<String>,
+    /// What kind of agency it is (one of [`AGENCY_KINDS`]; default `other`).
+    pub kind: Option<String>,
 }
 
 /// Why a coverage file is refused.
@@ -88,8 +126,32 @@ impl Collaborative {
                     .into(),
             ));
         }
+        match (c.linkage, &c.epoch) {
+            (LinkageMode::Collaborative, None) => {
+                return Err(err(
+                    line_of("linkage"),
+                    "linkage = \"collaborative\" needs the current epoch: add epoch = \"<the 16 hexadecimal digits `safecount key --new-secret` printed>\"".into(),
+                ));
+            }
+            (_, Some(e)) if !crate::linkage::is_epoch(e) => {
+                return Err(err(
+                    line_of("epoch"),
+                    "the epoch is the 16 hexadecimal digits (0-9, a-f) `safecount key --new-secret` printed".into(),
+                ));
+            }
+            _ => {}
+        }
         let mut seen: Vec<&str> = Vec::new();
         for m in &c.members {
+            if let Some(kind) = m.kind.as_deref().filter(|k| !AGENCY_KINDS.contains(k)) {
+                return Err(err(
+                    line_of(&format!("\"{kind}\"")),
+                    format!(
+                        "\"{kind}\" is not a kind of agency; use one of {}",
+                        AGENCY_KINDS.join(", ")
+                    ),
+                ));
+            }
             if seen.contains(&m.agency.as_str()) {
                 return Err(err(
                     line_of(&format!("\"{}\"", m.agency)),
@@ -151,6 +213,27 @@ impl Collaborative {
             }
         }
         Ok(())
+    }
+
+    /// The linkage its releases use: Some in collaborative mode.
+    pub fn linked(&self) -> Option<Linked> {
+        let epoch = self
+            .epoch
+            .clone()
+            .filter(|_| self.linkage == LinkageMode::Collaborative)?;
+        Some(Linked {
+            epoch,
+            kinds: self
+                .members
+                .iter()
+                .map(|m| {
+                    (
+                        m.agency.clone(),
+                        m.kind.clone().unwrap_or_else(|| "other".into()),
+                    )
+                })
+                .collect(),
+        })
     }
 
     /// The covered provinces, in code-list order.

@@ -33,9 +33,13 @@ pub mod claim;
 pub mod consistent;
 pub mod coverage;
 pub mod establishment;
+pub mod linked;
+mod prepare;
 mod steps;
 pub mod tables;
 
+use prepare::*;
+pub use prepare::{exact_cells, exact_cells_in, prepared_parts, prepared_parts_in};
 use steps::*;
 
 use crate::classify::{DefinitionSet, classify};
@@ -46,7 +50,7 @@ use crate::store::{Store, StoreError};
 use polars::prelude::*;
 use std::path::PathBuf;
 
-pub use tables::{CustomTable, CustomTableError, Layout, STANDARD, TableDef};
+pub use tables::{CustomTable, CustomTableError, LINKED_TABLES, Layout, STANDARD, TableDef};
 
 /// Key of the provenance JSON in a release file's Parquet metadata.
 pub const PROVENANCE_KEY: &str = "safecount.provenance";
@@ -106,6 +110,10 @@ pub const DISCLOSURE_CONTROL: &str = "disclosure_control";
 pub enum ReleaseError {
     #[error("there is no standard table named {0}; tables: {tables}", tables = STANDARD.join(", "))]
     UnknownTable(String),
+    #[error(
+        "the table {table} counts people across agencies, which needs collaborative linkage: set linkage = \"collaborative\" and the current epoch in the collaborative's collaborative.toml (see the README, \"Counting each person once\")"
+    )]
+    NeedsLinkage { table: String },
     #[error("no submissions are stored for {kind} in {period}: submit extracts first")]
     NoInputs { kind: &'static str, period: String },
     #[error(
@@ -146,7 +154,9 @@ impl crate::exit::ExitCode for ReleaseError {
         use crate::exit::*;
         match self {
             ReleaseError::UnknownTable(_) => USAGE,
-            ReleaseError::Custom { .. } | ReleaseError::NeedsApproval { .. } => CONFIG,
+            ReleaseError::Custom { .. }
+            | ReleaseError::NeedsApproval { .. }
+            | ReleaseError::NeedsLinkage { .. } => CONFIG,
             ReleaseError::NoInputs { .. }
             | ReleaseError::Altered { .. }
             | ReleaseError::UnknownRelease { .. }
@@ -221,6 +231,11 @@ fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, Rel
     if tables::about_indigenous_people(&req.table, req.custom.as_ref()) && !approved {
         return Err(ReleaseError::NeedsApproval {
             table: name.clone(),
+        });
+    }
+    if tables::LINKED_TABLES.contains(&req.table.as_str()) && req.layout.linkage.is_none() {
+        return Err(ReleaseError::NeedsLinkage {
+            table: req.table.clone(),
         });
     }
     match &req.custom {
@@ -327,249 +342,6 @@ pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, Re
     })
 }
 
-/// Records read per batch while preparing a table (a batch is one or more
-/// whole agencies): bounds the memory the text columns take, however many
-/// records the period holds.
-const BATCH_RECORDS: u64 = 1_000_000;
-
-/// A part's columns in the prepared frame, with the names the part gives them.
-type PartColumns = Vec<(PlSmallStr, PlSmallStr)>;
-
-/// A table's records as its parts need them: the unit id (ascending), and for
-/// each part its dimensions — already the `Enum`s OpenDP receives — and
-/// value. No text is kept, and a column several parts share (the province)
-/// is kept once, so a part costs a byte or two per record.
-struct Prepared {
-    frame: DataFrame,
-    parts: Vec<PartColumns>,
-    inputs: Vec<crate::store::Receipt>,
-}
-
-/// The output names of a part's prepared columns after the unit.
-fn part_outputs(part: &tables::Part) -> Vec<PlSmallStr> {
-    part.prepare[1..]
-        .iter()
-        .map(|e| {
-            e.clone()
-                .meta()
-                .output_name()
-                .expect("prepared columns are named")
-        })
-        .collect()
-}
-
-impl Prepared {
-    /// The frame part `i`'s measurement receives: unit, dimensions, (value).
-    fn part(&self, i: usize) -> LazyFrame {
-        let columns: Vec<Expr> = std::iter::once(col(UNIT))
-            .chain(
-                self.parts[i]
-                    .iter()
-                    .map(|(column, name)| col(column.clone()).alias(name.clone())),
-            )
-            .collect();
-        self.frame.clone().lazy().select(columns)
-    }
-}
-
-/// Read a table's records batch by batch (only the columns its parts use,
-/// classified if it needs the definitions), number the units, and keep each
-/// part's prepared columns. Every preparation is row-wise, so this is a
-/// 1-stable step before OpenDP.
-fn prepared(
-    store: &Store,
-    defs: &DefinitionSet,
-    table: &TableDef,
-    periods: &[String],
-    agencies: Option<&[String]>,
-    withhold_never: bool,
-) -> Result<Prepared, ReleaseError> {
-    // Quarter by quarter: a batch never mixes quarters, so the same person in
-    // two quarters of a pool is numbered as two units (person-quarters).
-    let mut submissions = Vec::new();
-    for period in periods {
-        let mut of_period = store.canonical_submissions(table.source, period, agencies)?;
-        if withhold_never {
-            // Agencies whose profile says their returns are never published.
-            let never = store.returns_withheld(period)?;
-            of_period.retain(|(r, _)| !never.contains(&r.agency));
-        }
-        if of_period.is_empty() {
-            return Err(ReleaseError::NoInputs {
-                kind: table.source.as_str(),
-                period: period.clone(),
-            });
-        }
-        submissions.extend(of_period.into_iter().map(|s| (period.clone(), s)));
-    }
-    let read = |lf: LazyFrame| {
-        if table.classified {
-            classify(lf, defs)
-        } else {
-            lf
-        }
-    };
-    let available = read(submissions[0].1.1.clone()).collect_schema()?;
-    let unit_columns = tables::unit_columns(table.source);
-    let needed = needed_columns(table, &available, unit_columns);
-    let (kept, parts) = part_columns(table);
-
-    let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
-    let mut in_batch = 0u64;
-    let mut inputs = Vec::new();
-    let mut batch_period = submissions[0].0.clone();
-    for (period, (receipt, lf)) in submissions {
-        if in_batch >= BATCH_RECORDS || period != batch_period {
-            batches.push(Vec::new());
-            in_batch = 0;
-            batch_period = period;
-        }
-        in_batch += receipt.records;
-        batches
-            .last_mut()
-            .expect("one batch at least")
-            .push(read(lf).select(needed.clone()));
-        inputs.push(receipt);
-    }
-    let mut frames = Vec::new();
-    let mut next = 0u32;
-    for batch in batches {
-        let records = concat(batch, UnionArgs::default())?.collect()?;
-        let (records, after) = crate::privacy::measure::with_unit_numbers(
-            records,
-            unit_columns[0],
-            unit_columns.get(1).copied(),
-            next,
-        )?;
-        next = after;
-        frames.push(records.lazy().select(kept.clone()).collect()?);
-    }
-    let mut frame = one_chunk_per_column(frames)?;
-    crate::privacy::measure::flag_units_sorted(&mut frame)?;
-    Ok(Prepared {
-        frame,
-        parts,
-        inputs,
-    })
-}
-
-/// The columns of the records a table's parts read, after `first`.
-fn needed_columns(table: &TableDef, available: &Schema, first: &[&str]) -> Vec<Expr> {
-    let mut needed: Vec<PlSmallStr> = first.iter().map(|c| PlSmallStr::from(*c)).collect();
-    for part in &table.parts {
-        for e in &part.prepare[1..] {
-            for name in e.clone().meta().root_names() {
-                if available.contains(&name) && !needed.contains(&name) {
-                    needed.push(name);
-                }
-            }
-        }
-    }
-    needed.into_iter().map(col).collect()
-}
-
-/// The expressions that reduce records to every part's prepared columns
-/// (encoded as OpenDP receives them; identical ones once, named `i/name`),
-/// after the unit; and per part, its columns with the names it gives them.
-fn part_columns(table: &TableDef) -> (Vec<Expr>, Vec<PartColumns>) {
-    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
-    let mut parts = Vec::new();
-    for part in &table.parts {
-        let enums = part.spec.enum_dims();
-        let mut columns = Vec::new();
-        for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
-            let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
-                Some((_, dtype)) => e.clone().cast(dtype.clone()),
-                None => e.clone(),
-            };
-            let column = match kept.iter().find(|(k, _)| *k == e) {
-                Some((_, column)) => column.clone(),
-                None => {
-                    let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
-                    kept.push((e, column.clone()));
-                    column
-                }
-            };
-            columns.push((column, name));
-        }
-        parts.push(columns);
-    }
-    let kept = std::iter::once(col(UNIT))
-        .chain(kept.into_iter().map(|(e, column)| e.alias(column)))
-        .collect();
-    (kept, parts)
-}
-
-/// Stack frames of the same schema into one with a single chunk per column
-/// (what polars' sorted group-by takes), one column at a time, so that the
-/// copy costs at most one column's memory on top of the frames.
-fn one_chunk_per_column(mut frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let names = frames[0].get_column_names_owned();
-    let mut columns = Vec::with_capacity(names.len());
-    for name in names {
-        let mut pieces = frames.iter_mut().map(|f| f.drop_in_place(&name));
-        let mut whole = pieces
-            .next()
-            .expect("one frame at least")?
-            .take_materialized_series();
-        for piece in pieces {
-            whole.append_owned(piece?.take_materialized_series())?;
-        }
-        columns.push(whole.rechunk().into_column());
-    }
-    DataFrame::new(columns)
-}
-
-/// A table's records with the columns its parts use, read and classified at
-/// once, without a unit: what plain polars would group (benchmark comparator).
-fn plain_records(
-    store: &Store,
-    defs: &DefinitionSet,
-    table: &TableDef,
-    period: &str,
-) -> Result<LazyFrame, ReleaseError> {
-    let (records, _) = store.canonical_records(table.source, period, None)?;
-    let mut records = if table.classified {
-        classify(records, defs)
-    } else {
-        records
-    };
-    let available = records.collect_schema()?;
-    let needed = needed_columns(table, &available, &[]);
-    Ok(records.select(needed).collect()?.lazy())
-}
-
-/// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
-/// With `truncate = false`, the plain polars group-bys a release is compared with.
-pub fn exact_cells(
-    store: &Store,
-    defs: &DefinitionSet,
-    table_name: &str,
-    period: &str,
-    truncate: bool,
-) -> Result<DataFrame, ReleaseError> {
-    let table = tables::table(table_name, defs, Accounting::Zcdp)
-        .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let mut frames = Vec::new();
-    if truncate {
-        let prepared = prepared(store, defs, &table, &[period.to_string()], None, false)?;
-        for (i, part) in table.parts.iter().enumerate() {
-            let df = part.spec.exact(prepared.part(i))?;
-            frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
-        }
-    } else {
-        // Plain polars needs no privacy unit: every part's first column is the unit, left out.
-        let records = plain_records(store, defs, &table, period)?;
-        for part in &table.parts {
-            let df = part
-                .spec
-                .plain(records.clone().select(&part.prepare[1..]))?;
-            frames.push(df.lazy().with_column(lit(part.label.clone()).alias("part")));
-        }
-    }
-    Ok(concat(frames, UnionArgs::default())?.collect()?)
-}
-
 /// The provenance JSON text a release file carries in its Parquet metadata, if any.
 pub fn provenance_text(
     reader: &mut ParquetReader<std::fs::File>,
@@ -583,38 +355,6 @@ pub fn provenance_text(
                 .find(|k| k.key == PROVENANCE_KEY)
                 .and_then(|k| k.value.clone())
         }))
-}
-
-/// Every part of a standard table as OpenDP would receive it (the prepared
-/// frame: unit, dimensions, value) with its measurement spec. For the
-/// cross-language benchmark only (`benches/release.rs` exports them for
-/// `benches/release_opendp.py`); never released.
-#[doc(hidden)]
-pub fn prepared_parts(
-    store: &Store,
-    defs: &DefinitionSet,
-    table_name: &str,
-    period: &str,
-) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
-    let table = tables::table(table_name, defs, Accounting::Zcdp)
-        .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let prepared = prepared(store, defs, &table, &[period.to_string()], None, false)?;
-    table
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            // As text, which the Python comparator reads.
-            let text: Vec<Expr> = p
-                .spec
-                .enum_dims()
-                .iter()
-                .map(|(d, _)| col(d.as_str()).cast(DataType::String))
-                .collect();
-            let df = prepared.part(i).with_columns(text).collect()?;
-            Ok((p.label.clone(), df, p.spec.clone()))
-        })
-        .collect()
 }
 
 pub(crate) fn read_release(
@@ -665,6 +405,7 @@ fn release_inner(
         &quarters,
         req.agencies.as_deref(),
         rules.is_some(),
+        req.layout.linkage.as_ref(),
     )?;
     let inputs = &prepared.inputs;
     trace(req, "read and prepare", started);
@@ -769,6 +510,7 @@ fn release_inner(
         } else { Vec::new() },
         "protection": protection_of(rules),
         "privacy_unit": privacy_unit_of(&table, req),
+        "linkage": linkage_of(&table, req),
         "pooled_quarters": req.pool,
         "budget_scope": scope,
         "contribution_bounds": bounds,

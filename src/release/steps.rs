@@ -160,8 +160,37 @@ pub(super) fn protection_of(rules: Option<establishment::Rules>) -> serde_json::
     }
 }
 
+/// How people were told apart across agencies, for a release's provenance
+/// (and the report's statement of it).
+pub(super) fn linkage_of(table: &TableDef, req: &ReleaseRequest) -> serde_json::Value {
+    if table.source != crate::schema::ExtractKind::Cases {
+        return serde_json::Value::Null;
+    }
+    match &req.layout.linkage {
+        Some(l) => serde_json::json!({
+            "mode": "collaborative",
+            "epoch": l.epoch,
+            "description": "people keyed by `safecount key` under the current epoch are one unit across agencies (their records merged per quarter); people whose keys differ (typo or changed name, a different or missing date of birth, an agency using its own keys or an older epoch) are one unit per agency",
+        }),
+        None => serde_json::json!({
+            "mode": "agency",
+            "description": "each agency's person keys are its own: a person served by k agencies is k units, whose loss is k² times the rho of a release",
+        }),
+    }
+}
+
 /// Who a release protects, for its provenance.
 pub(super) fn privacy_unit_of(table: &TableDef, req: &ReleaseRequest) -> &'static str {
+    if table.source == crate::schema::ExtractKind::Cases && req.layout.linkage.is_some() {
+        return match req.pool {
+            None => {
+                "person (collaborative person_key within its linkage epoch, merged across agencies), per period of data"
+            }
+            Some(_) => {
+                "person (collaborative person_key within its linkage epoch, merged across agencies) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho"
+            }
+        };
+    }
     match (table.source, req.pool.is_some()) {
         (crate::schema::ExtractKind::Cases, false) => {
             "person (agency + person_key), per period of data"

@@ -351,7 +351,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
             methods_dp_h => t("methods_dp_h"),
             methods_dp => t("methods_dp"),
             methods_unit_h => t("methods_unit_h"),
-            methods_unit => t("methods_unit"),
+            methods_unit => linkage_statement(&set, lang),
             methods_budget_h => t("methods_budget_h"),
             methods_interval_h => t("methods_interval_h"),
             methods_interval => t("methods_interval"),
@@ -572,4 +572,30 @@ fn write_figures(
         source,
     })?;
     Ok(())
+}
+
+/// Which linkage produced the person figures, in words: collaborative keys
+/// (with what linkage cannot catch), agency keys (with the k-agency cost),
+/// or both when the releases read here differ.
+fn linkage_statement(set: &ReleaseSet, lang: Lang) -> String {
+    let modes: std::collections::BTreeSet<&str> = set
+        .releases
+        .iter()
+        .filter_map(|r| r.provenance["linkage"]["mode"].as_str())
+        .collect();
+    let linked = modes.contains("collaborative");
+    let agency = modes.contains("agency") || !linked;
+    let mut text = lang.t("methods_unit").to_string();
+    if linked {
+        text.push(' ');
+        text.push_str(lang.t("methods_linkage_collaborative"));
+        if agency {
+            text.push(' ');
+            text.push_str(lang.t("methods_linkage_mixed"));
+        }
+    } else {
+        text.push(' ');
+        text.push_str(lang.t("methods_linkage_agency"));
+    }
+    text
 }

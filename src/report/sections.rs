@@ -368,7 +368,43 @@ impl<'a> Builder<'a> {
         );
         let mut out = vec![(heat, vec![self.gap_table()]), (needed, vec!["services"])];
         out.extend(self.forum_services());
+        out.extend(self.multi_agency().map(|c| (c, vec!["multi_agency"])));
         out
+    }
+
+    /// People served by more than one agency in a quarter (collaborative
+    /// linkage only): all of them, and each mix of kinds of agency.
+    fn multi_agency(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let latest = self
+            .periods
+            .iter()
+            .rev()
+            .find_map(|p| self.set.get("multi_agency", p))?;
+        let single = crate::release::linked::SINGLE_AGENCY;
+        let mut keys: Vec<String> = latest
+            .cells
+            .iter()
+            .filter_map(|c| c.dims.get("agencies").cloned())
+            .filter(|k| k != single)
+            .collect();
+        keys.dedup();
+        let all: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut series = vec![self.over_time(lang.t("series_multi_agency").into(), |p| {
+            self.set
+                .total("multi_agency", p, None, &[("agencies", &all)])
+        })];
+        for key in keys.iter().filter(|k| k.contains('+')) {
+            let kinds: Vec<String> = key
+                .split('+')
+                .map(|k| lang.t(&format!("agency_kind_{k}")).to_string())
+                .collect();
+            series.push(self.over_time(lang.list(&kinds), |p| {
+                self.set
+                    .total("multi_agency", p, None, &[("agencies", &[key.as_str()])])
+            }));
+        }
+        Some(self.line("multi_agency", "axis_people", Unit::People, series))
     }
 
     /// All funding in a quarter: the published grand total of a returns

@@ -668,102 +668,17 @@ fn write_table(
     path: &Path,
     numeric: &[String],
 ) -> Result<(), SampleError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    }
-    let fmt_err = |message: String| SampleError::Format {
+    let fmt_err = |e: crate::ingest::write::WriteError| SampleError::Format {
         path: path.to_path_buf(),
-        message,
+        message: e.message,
     };
-    match section.format {
-        FileFormat::Csv => {
-            let delimiter = match section.delimiter.as_deref() {
-                Some("\t") => b'\t',
-                Some(";") => b';',
-                Some("|") => b'|',
-                _ => b',',
-            };
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(delimiter)
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(Vec::new());
-            w.write_record(&table.headers)
-                .map_err(|e| fmt_err(e.to_string()))?;
-            for row in &table.rows {
-                w.write_record(row).map_err(|e| fmt_err(e.to_string()))?;
-            }
-            let text = String::from_utf8(w.into_inner().map_err(|e| fmt_err(e.to_string()))?)
-                .map_err(|e| fmt_err(e.to_string()))?;
-            let bytes = match section.encoding {
-                crate::ingest::profile::Encoding::Windows1252 => {
-                    encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
-                }
-                crate::ingest::profile::Encoding::Utf8 => {
-                    [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
-                }
-                crate::ingest::profile::Encoding::Auto => text.into_bytes(),
-            };
-            std::fs::write(path, bytes).map_err(io_err(path))
-        }
-        FileFormat::Xlsx => {
-            use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-            let mut book = Workbook::new();
-            let created =
-                ExcelDateTime::from_ymd(2026, 1, 15).map_err(|e| fmt_err(e.to_string()))?;
-            book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-            let bold = Format::new().set_bold();
-            let sheet = book.add_worksheet();
-            sheet
-                .set_name(section.sheet.as_deref().unwrap_or("Sheet1"))
-                .map_err(|e| fmt_err(e.to_string()))?;
-            for (c, h) in table.headers.iter().enumerate() {
-                sheet
-                    .write_string_with_format(0, c as u16, h, &bold)
-                    .map_err(|e| fmt_err(e.to_string()))?;
-            }
-            for (r, row) in table.rows.iter().enumerate() {
-                for (c, cell) in row.iter().enumerate() {
-                    let (r, c) = (r as u32 + 1, c as u16);
-                    let result = match cell.parse::<f64>() {
-                        Ok(v) if numeric.contains(&table.headers[c as usize]) => {
-                            sheet.write_number(r, c, v).map(|_| ())
-                        }
-                        _ if cell.is_empty() => Ok(()),
-                        _ => sheet.write_string(r, c, cell).map(|_| ()),
-                    };
-                    result.map_err(|e| fmt_err(e.to_string()))?;
-                }
-            }
-            book.save(path).map_err(|e| fmt_err(e.to_string()))
-        }
-        FileFormat::Parquet => {
-            use polars::prelude::*;
-            let mut columns = Vec::new();
-            for (i, h) in table.headers.iter().enumerate() {
-                let values: Vec<Option<&str>> = table
-                    .rows
-                    .iter()
-                    .map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty()))
-                    .collect();
-                let column = if numeric.contains(h) {
-                    let ints: Vec<Option<i64>> = values
-                        .iter()
-                        .map(|v| v.and_then(|s| s.parse().ok()))
-                        .collect();
-                    Column::new(h.as_str().into(), ints)
-                } else {
-                    Column::new(h.as_str().into(), values)
-                };
-                columns.push(column);
-            }
-            let mut df = DataFrame::new(columns).map_err(|e| fmt_err(e.to_string()))?;
-            let file = std::fs::File::create(path).map_err(io_err(path))?;
-            ParquetWriter::new(file)
-                .finish(&mut df)
-                .map(|_| ())
-                .map_err(|e| fmt_err(e.to_string()))
-        }
+    let mut writer =
+        crate::ingest::write::ExtractWriter::create(path, section, &table.headers, numeric)
+            .map_err(fmt_err)?;
+    for row in &table.rows {
+        writer.write_row(row).map_err(fmt_err)?;
     }
+    writer.finish().map_err(fmt_err)
 }
 
 fn extension(format: FileFormat) -> &'static str {

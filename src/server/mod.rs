@@ -94,6 +94,9 @@ pub struct ServeConfig {
     pub header_timeout: Duration,
     /// Longest pause while a body is being sent.
     pub body_pause: Duration,
+    /// The collaborative's current linkage epoch when it links people across
+    /// agencies: case uploads with other keys are refused, saying why.
+    pub linkage_epoch: Option<String>,
 }
 
 impl ServeConfig {
@@ -108,6 +111,7 @@ impl ServeConfig {
             max_concurrent_checks: 2,
             header_timeout: HEADER_TIMEOUT,
             body_pause: BODY_CHUNK_TIMEOUT,
+            linkage_epoch: None,
         }
     }
 }
@@ -148,7 +152,7 @@ fn per_minute(n: u32) -> Quota {
 
 impl AppState {
     pub fn new(config: &ServeConfig) -> Result<AppState, ServerError> {
-        let store = Store::open(&config.store)?;
+        let store = Store::open(&config.store)?.with_linkage_epoch(config.linkage_epoch.clone());
         let profiles = load_profiles(&config.profiles)?;
         Ok(AppState(Arc::new(Inner {
             store,

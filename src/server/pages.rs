@@ -194,10 +194,12 @@ async fn check(
     };
     let path = staged.path().to_path_buf();
     let (prof, q) = (profile.clone(), quarter.clone());
+    let linkage_epoch = state.0.store.linkage_epoch().map(str::to_string);
     let validated = tokio::task::spawn_blocking(move || {
         let options = crate::ingest::IngestOptions {
             kind,
             quarter: Some(q),
+            linkage_epoch,
             ..Default::default()
         };
         crate::ingest::validate_file(&path, &prof, &options)

@@ -71,6 +71,9 @@ impl StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// The collaborative's current linkage epoch, when it links people
+    /// across agencies: case extracts must carry its keys ([`Store::with_linkage_epoch`]).
+    linkage_epoch: Option<String>,
 }
 
 const SCHEMA: &str = r#"
@@ -89,7 +92,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     canonical_path TEXT NOT NULL,
     superseded_by  TEXT,
     returns_publish TEXT,
-    canonical_format INTEGER
+    canonical_format INTEGER,
+    linkage_epoch  TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS submissions_one_current
     ON submissions(agency, kind, quarter) WHERE superseded_by IS NULL;
@@ -119,13 +123,18 @@ impl Store {
         }
         let store = Store {
             root: root.to_path_buf(),
+            linkage_epoch: None,
         };
         let conn = store.connect()?;
         conn.execute_batch(SCHEMA)?;
         // Stores made before returns consent was recorded gain the column
         // (NULL: aggregate); before canonical formats were recorded, theirs
-        // (NULL: format 1).
-        for (column, kind) in [("returns_publish", "TEXT"), ("canonical_format", "INTEGER")] {
+        // (NULL: format 1); before linkage, the epoch (NULL: the agency's own keys).
+        for (column, kind) in [
+            ("returns_publish", "TEXT"),
+            ("canonical_format", "INTEGER"),
+            ("linkage_epoch", "TEXT"),
+        ] {
             store.add_column_if_missing(&conn, column, kind)?;
         }
         conn.execute_batch(agencies::SCHEMA)?;
@@ -140,6 +149,19 @@ impl Store {
         // What a killed command left in tmp/ goes now (a live one's files are locked).
         store.sweep_staging();
         Ok(store)
+    }
+
+    /// Refuse case extracts whose person keys are not collaborative keys of
+    /// `epoch` (the collaborative links people across agencies); None
+    /// accepts any keys.
+    pub fn with_linkage_epoch(mut self, epoch: Option<String>) -> Store {
+        self.linkage_epoch = epoch;
+        self
+    }
+
+    /// The linkage epoch case extracts must carry, if any.
+    pub fn linkage_epoch(&self) -> Option<&str> {
+        self.linkage_epoch.as_deref()
     }
 
     /// Add a column to `submissions` in a store made before it existed.

@@ -30,6 +30,9 @@ pub struct Receipt {
     pub supersedes: Option<String>,
     /// Whether the raw file is kept (not when it held finer quasi-identifiers that were generalised).
     pub raw_kept: bool,
+    /// The linkage epoch of its person keys, when they are collaborative keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkage_epoch: Option<String>,
 }
 
 /// A stored submission, as listed from the ledger.
@@ -60,6 +63,7 @@ fn row_to_receipt(row: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
         received_at: row.get("received_at")?,
         supersedes: row.get("supersedes")?,
         raw_kept: row.get::<_, Option<String>>("raw_path")?.is_some(),
+        linkage_epoch: row.get("linkage_epoch")?,
     })
 }
 
@@ -173,6 +177,7 @@ impl Store {
         let options = IngestOptions {
             kind,
             quarter: Some(quarter_given),
+            linkage_epoch: self.linkage_epoch.clone(),
             ..Default::default()
         };
         let outcome =
@@ -208,6 +213,7 @@ impl Store {
             received_at: now(),
             supersedes: None,
             raw_kept: raw.is_some(),
+            linkage_epoch: report.linkage_epoch.clone(),
         };
         let publish = profile
             .returns
@@ -279,6 +285,7 @@ impl Store {
             received_at: now(),
             supersedes: None,
             raw_kept: false,
+            linkage_epoch: None,
         };
         self.record(&receipt, "import", None, &path, None)?;
         Ok(receipt)
@@ -315,8 +322,8 @@ impl Store {
                 .replace('\\', "/")
         };
         tx.execute(
-            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path, returns_publish, canonical_format)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO submissions (id, agency, kind, quarter, sha256, bytes, file_name, rows_read, records, received_at, raw_path, canonical_path, returns_publish, canonical_format, linkage_epoch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 r.submission_id,
                 r.agency,
@@ -332,6 +339,7 @@ impl Store {
                 rel(canonical),
                 returns_publish,
                 crate::schema::fields::CANONICAL_FORMAT,
+                r.linkage_epoch,
             ],
         )?;
         tx.commit()?;

@@ -8,7 +8,9 @@ use std::path::Path;
 
 /// The layers, lowest first: a module may use only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["schema", "text", "clock", "digest", "exit", "i18n"],
+    &[
+        "schema", "text", "clock", "digest", "exit", "i18n", "linkage",
+    ],
     &["ingest", "classify", "privacy"],
     &["store", "sample"],
     &["release"],

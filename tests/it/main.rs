@@ -7,6 +7,7 @@ mod hostile;
 mod intake;
 mod language;
 mod layering;
+mod linkage;
 mod pipeline;
 mod release;
 mod report;

@@ -493,6 +493,7 @@ table = "housing_outcome"
             layout: safecount::release::Layout {
                 coverage: None,
                 national_share: Some(safecount::pipeline::DEFAULT_NATIONAL_SHARE),
+                linkage: None,
             },
             protection: Default::default(),
             pool: None,

@@ -977,3 +977,42 @@ fn six_concurrent_uses_of_one_idempotency_key_store_one_file() {
     assert_eq!(server.store().submissions(None, true).unwrap().len(), 1);
     assert_eq!(server.staging_files(), 0);
 }
+
+#[test]
+fn a_linked_collaborative_refuses_keys_of_another_epoch_saying_why() {
+    let current = "0123456789abcdef";
+    let server = start_with(&["maison-esperance"], 10 << 20, |c| {
+        c.linkage_epoch = Some(current.to_string());
+    });
+    let token = server.token("maison-esperance").to_string();
+    let own = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    // The same extract keyed under another (older) secret.
+    let stale = regex::bytes::Regex::new(r"\b[0-9a-f]{16}\b")
+        .unwrap()
+        .replace_all(&own, &b"fedcba9876543210.${0}${0}"[..])
+        .into_owned();
+    for (bytes, says) in [
+        (own, "intake-linkage-needed"),
+        (stale, "intake-linkage-epoch"),
+    ] {
+        let a = server.rt.block_on(put(
+            &server.base,
+            "maison-esperance",
+            "2025Q4",
+            Some(&token),
+            bytes,
+            None,
+        ));
+        assert_eq!(a.status, 422, "{}", a.body);
+        // In the agency's language (French), naming the current epoch and what to do.
+        let error = &a.body["report"]["errors"][0];
+        assert_eq!(error["message_id"], says, "{}", a.body);
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains(current) && message.contains("safecount key"),
+            "{message}"
+        );
+    }
+    assert!(server.store().submissions(None, true).unwrap().is_empty());
+    assert_eq!(server.staging_files(), 0);
+}

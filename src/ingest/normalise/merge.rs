@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Fields whose known values should agree across one person's rows (a disagreement is reported).
+const IDENTITY_FIELDS: [&str; 3] = ["gender", "age_band", "citizenship"];
+
 pub(super) fn not_missing(c: Expr) -> Expr {
     codes::MISSING
         .codes
@@ -17,8 +20,48 @@ pub(super) fn not_missing(c: Expr) -> Expr {
 /// complete status kept), nights summed (at most 92), tri-states "yes" when
 /// any row says yes, other codes the last known value.
 pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFrame> {
+    let merged = df
+        .lazy()
+        .group_by_stable([col("person_key"), col("quarter")])
+        .agg(person_aggregations(true))
+        .collect();
+    finish_merge(merged, report)
+}
+
+/// Merge the records of one person in one quarter that several agencies
+/// sent (collaborative linkage) into one record, by the same rules as
+/// intake merges one agency's rows ([`merge_people`]). Records group by
+/// person key, quarter and the `scope` column (which keeps apart keys that
+/// must not meet, e.g. agencies' own pseudonyms); `extra` adds aggregations
+/// of the caller's (e.g. how many agencies served the person). The result
+/// has one row per group: the canonical columns in schema order, `scope`,
+/// then `extra`'s. Removing one person's records removes exactly one row.
+pub fn merge_across_agencies(records: LazyFrame, scope: &str, extra: Vec<Expr>) -> LazyFrame {
+    let mut order: Vec<Expr> = crate::schema::canonical_schema(ExtractKind::Cases)
+        .iter_names()
+        .map(|n| col(n.clone()))
+        .collect();
+    order.push(col(scope));
+    for e in &extra {
+        if let Ok(name) = e.clone().meta().output_name() {
+            order.push(col(name));
+        }
+    }
+    records
+        .group_by([col("person_key"), col("quarter"), col(scope)])
+        .agg(
+            person_aggregations(false)
+                .into_iter()
+                .chain(extra)
+                .collect::<Vec<_>>(),
+        )
+        .select(order)
+}
+
+/// The aggregation of each canonical field over one person's rows; with
+/// `conflicts`, one flag per identity field whose known values disagree.
+fn person_aggregations(conflicts: bool) -> Vec<Expr> {
     let mut aggs = Vec::new();
-    let identity = ["gender", "age_band", "citizenship"];
     for def in crate::schema::fields::CASE_FIELDS {
         let c = || col(def.name);
         match def.kind {
@@ -45,7 +88,7 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
                         .fill_null(c().first())
                         .alias(def.name),
                 );
-                if identity.contains(&def.name) {
+                if conflicts && IDENTITY_FIELDS.contains(&def.name) {
                     aggs.push(
                         c().filter(not_missing(c()))
                             .n_unique()
@@ -88,11 +131,11 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
             FieldKind::Cents | FieldKind::Decimal { .. } => aggs.push(c().sum().alias(def.name)),
         }
     }
-    let merged = df
-        .lazy()
-        .group_by_stable([col("person_key"), col("quarter")])
-        .agg(aggs)
-        .collect();
+    aggs
+}
+
+/// Intake's merged frame: report a failure or conflicting identities, and put the columns in schema order.
+fn finish_merge(merged: PolarsResult<DataFrame>, report: &mut Report) -> Option<DataFrame> {
     let mut merged = match merged {
         Ok(m) => m,
         Err(e) => {
@@ -106,7 +149,7 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
             return None;
         }
     };
-    for field in identity {
+    for field in IDENTITY_FIELDS {
         let name = format!("__conflict__{field}");
         if let Ok(c) = merged.column(&name) {
             let n = c.as_materialized_series().sum::<u32>().unwrap_or(0);

@@ -45,6 +45,10 @@ pub struct IngestOptions {
     /// The quarter being submitted; rows that say otherwise are errors.
     pub quarter: Option<crate::schema::Quarter>,
     pub read: ReadOptions,
+    /// The collaborative's current linkage epoch, when it links people
+    /// across agencies: case extracts must then carry collaborative keys of
+    /// exactly this epoch.
+    pub linkage_epoch: Option<String>,
 }
 
 impl Default for IngestOptions {
@@ -53,6 +57,7 @@ impl Default for IngestOptions {
             kind: ExtractKind::Cases,
             quarter: None,
             read: ReadOptions::default(),
+            linkage_epoch: None,
         }
     }
 }
@@ -159,6 +164,9 @@ pub fn validate_file(
     // The file's bytes are no longer needed: free them before the frame is built.
     drop(source);
     let records = plan.finish(rows, &mut report);
+    if let Some(df) = records.as_ref().filter(|_| kind == ExtractKind::Cases) {
+        check_linkage(df, options.linkage_epoch.as_deref(), &mut report);
+    }
     lap("records built");
     report.finish();
     Ok(Outcome { report, records })
@@ -242,6 +250,7 @@ mod run;
 use accumulator::Accumulator;
 use cells::*;
 use columns::*;
+pub use merge::merge_across_agencies;
 use merge::*;
 use plan::Plan;
 
@@ -309,5 +318,60 @@ fn label_of(i: usize, header: &str) -> String {
         format!("#{}", i + 1)
     } else {
         format!("\"{header}\"")
+    }
+}
+
+/// Which kind of person keys the records carry: collaborative keys of one
+/// linkage epoch (recorded in the report), or the agency's own. A mix is
+/// refused (it would split people between the two); so are keys other
+/// than `expected`'s when the collaborative links people.
+fn check_linkage(df: &DataFrame, expected: Option<&str>, report: &mut Report) {
+    let Ok(keys) = df.column("person_key").and_then(|c| c.str().cloned()) else {
+        return;
+    };
+    let mut epochs: std::collections::BTreeMap<&str, u64> = Default::default();
+    let mut own = 0u64;
+    for key in keys.into_iter().flatten() {
+        match crate::linkage::epoch_of(key) {
+            Some(epoch) => *epochs.entry(epoch).or_default() += 1,
+            None => own += 1,
+        }
+    }
+    let error = |report: &mut Report, message: Message| {
+        report.error(
+            None,
+            None,
+            Some("person_key"),
+            ErrorCode::ConstraintError,
+            message,
+        )
+    };
+    let found = epochs.keys().next().map(|e| e.to_string());
+    match (epochs.len(), own, expected) {
+        // No keys at all (a missing column is reported on its own), or the agency's own where they are welcome.
+        (0, 0, _) | (0, _, None) => {}
+        (0, _, Some(expected)) => error(
+            report,
+            Message::new("intake-linkage-needed").with("expected", expected),
+        ),
+        (1, 0, _) => {
+            let found = found.expect("one epoch");
+            if let Some(expected) = expected.filter(|e| *e != found) {
+                error(
+                    report,
+                    Message::new("intake-linkage-epoch")
+                        .with("found", found.as_str())
+                        .with("expected", expected),
+                );
+            }
+            report.linkage_epoch = Some(found);
+        }
+        _ => error(
+            report,
+            Message::new("intake-linkage-mixed")
+                .with("linked", epochs.values().sum::<u64>())
+                .with("epochs", epochs.len() as u64)
+                .with("own", own),
+        ),
     }
 }

@@ -186,7 +186,7 @@ pub fn open(
     path: &Path,
     section: &ExtractProfile,
     options: &ReadOptions,
-) -> Result<Box<dyn RowSource>, ReadError> {
+) -> Result<Box<dyn RowSource + Send>, ReadError> {
     let meta = std::fs::metadata(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
     if !meta.is_file() {
         return Err(ReadError::Missing(path.to_path_buf()));

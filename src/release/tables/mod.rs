@@ -42,6 +42,9 @@ pub struct Layout {
     /// margin directly (None or 0: no margin; the national figure is then the
     /// sum of the provinces).
     pub national_share: Option<f64>,
+    /// Collaborative linkage (None: each agency's keys are its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linkage: Option<super::coverage::Linked>,
 }
 
 impl Layout {
@@ -152,6 +155,10 @@ pub const STANDARD: &[&str] = &[
     "beds",
     "turnaways",
 ];
+
+/// Standard tables released only when the collaborative links people across
+/// agencies (`linkage = "collaborative"`): they count what linkage reveals.
+pub const LINKED_TABLES: &[&str] = &["multi_agency"];
 
 /// The standard tables of agencies' quarterly returns (the agency is the unit);
 /// every other standard table is of case records (the person is the unit).
@@ -511,6 +518,25 @@ fn standard(
             source: Cases,
             classified: matches!(name, "labour_continuum" | "referral" | "protection"),
             parts,
+        });
+    }
+    if name == "multi_agency" {
+        let linked = layout.linkage.as_ref()?;
+        let dim = (
+            "agencies".to_string(),
+            super::linked::agency_mix_keys(linked),
+        );
+        return Some(TableDef {
+            name: name.to_string(),
+            title: "People served by more than one agency, by the kinds of agency that served them"
+                .to_string(),
+            source: Cases,
+            classified: false,
+            parts: vec![kit.part(
+                "",
+                vec![person_unit(), super::linked::agency_mix(linked)],
+                kit.spec(vec![dim], Statistic::Count),
+            )],
         });
     }
     let (title, source, parts) = match name {
