@@ -40,7 +40,20 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.store.exists() {
         std::fs::remove_dir_all(&args.store)?;
     }
-    let store = Store::open(&args.store)?;
+    let spec = match crate::pipeline::PipelineSpec::load(&args.pipeline) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("safecount demo: {e}");
+            return Ok(super::ExitCode::exit_code(&e));
+        }
+    };
+    // A collaborative that links people refuses extracts keyed otherwise, as its server would.
+    let epoch = spec
+        .coverage
+        .as_ref()
+        .and_then(|c| c.linked())
+        .map(|l| l.epoch);
+    let store = Store::open(&args.store)?.with_linkage_epoch(epoch);
     writeln!(
         out,
         "safecount demo: a fresh store in {}\n",
@@ -50,13 +63,6 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     if submitted != super::EXIT_OK {
         return Ok(submitted);
     }
-    let spec = match crate::pipeline::PipelineSpec::load(&args.pipeline) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("safecount demo: {e}");
-            return Ok(super::ExitCode::exit_code(&e));
-        }
-    };
     let rho = spec.rho_per_period(ledger::Scope::Person);
     let agency_rho = spec.rho_per_period(ledger::Scope::Agency);
     writeln!(

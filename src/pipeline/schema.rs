@@ -6,7 +6,11 @@ use super::*;
 /// from a schema. Kept beside the structs above; a test checks the shipped
 /// pipelines use only keys it declares.
 pub fn json_schema() -> serde_json::Value {
-    let tables: Vec<&str> = STANDARD.to_vec();
+    let tables: Vec<&str> = STANDARD
+        .iter()
+        .chain(crate::release::LINKED_TABLES)
+        .copied()
+        .collect();
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "safecount pipeline",

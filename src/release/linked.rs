@@ -106,49 +106,72 @@ fn kinds_of(linked: &Linked) -> Vec<&'static str> {
 
 /// The key of people served by one agency in the quarter.
 pub const SINGLE_AGENCY: &str = "single_agency";
+/// The key of people served by agencies of three kinds or more.
+pub const THREE_OR_MORE_KINDS: &str = "three_or_more_kinds";
+/// The keys of the `multi_agency` table's count of agencies.
+pub const AGENCY_COUNTS: [&str; 3] = ["one", "two", "three_or_more"];
 
-/// The public keys of the `multi_agency` table: `single_agency`, then every
-/// non-empty set of the declared kinds (joined by `+`), by size. Public:
-/// from `collaborative.toml`, never from the records.
-pub fn agency_mix_keys(linked: &Linked) -> Vec<String> {
-    let kinds = kinds_of(linked);
-    let mut sets: Vec<u32> = (1..(1u32 << kinds.len())).collect();
-    sets.sort_by_key(|m| (m.count_ones(), *m));
-    std::iter::once(SINGLE_AGENCY.to_string())
-        .chain(sets.into_iter().map(|m| mix_label(&kinds, m)))
-        .collect()
-}
-
-fn mix_label(kinds: &[&str], mask: u32) -> String {
-    kinds
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, k)| *k)
-        .collect::<Vec<_>>()
-        .join("+")
-}
-
-/// A merged record's key in the `multi_agency` table: `single_agency`, or
-/// the set of kinds of the agencies that served the person. Row-wise.
-pub fn agency_mix(linked: &Linked) -> Expr {
-    let kinds = kinds_of(linked);
-    let mask = kinds.iter().enumerate().fold(lit(0u32), |acc, (i, k)| {
-        acc + col(kind_flag(k)).cast(DataType::UInt32) * lit(1u32 << i)
-    });
-    let by_kinds = (1..(1u32 << kinds.len()))
-        .rev()
-        .fold(lit(SINGLE_AGENCY), |otherwise, m| {
-            when(mask.clone().eq(lit(m)))
-                .then(lit(mix_label(&kinds, m)))
-                .otherwise(otherwise)
-        });
+/// How many agencies served a merged record's person: `one`, `two` or
+/// `three_or_more`. Row-wise.
+pub fn agency_count() -> Expr {
     when(col(AGENCIES).lt_eq(lit(1u32)))
-        .then(lit(SINGLE_AGENCY))
-        .otherwise(by_kinds)
+        .then(lit(AGENCY_COUNTS[0]))
+        .when(col(AGENCIES).eq(lit(2u32)))
+        .then(lit(AGENCY_COUNTS[1]))
+        .otherwise(lit(AGENCY_COUNTS[2]))
         .alias("agencies")
 }
 
-/// Most kinds of agency a collaborative may declare for the `multi_agency`
-/// table (its keys grow as 2^kinds).
-pub const MAX_KINDS: usize = 6;
+/// The pairs of kinds, in [`kinds_of`] order.
+fn pairs<'a>(kinds: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    for (i, a) in kinds.iter().enumerate() {
+        for b in &kinds[i + 1..] {
+            out.push((*a, *b));
+        }
+    }
+    out
+}
+
+/// The public keys of the `multi_agency` table's mix of kinds:
+/// `single_agency`; a kind alone (several agencies, all of that kind); a
+/// pair of kinds `a+b`; `three_or_more_kinds`. Public: from
+/// `collaborative.toml`, never from the records.
+pub fn agency_mix_keys(linked: &Linked) -> Vec<String> {
+    let kinds = kinds_of(linked);
+    std::iter::once(SINGLE_AGENCY.to_string())
+        .chain(kinds.iter().map(|k| k.to_string()))
+        .chain(pairs(&kinds).into_iter().map(|(a, b)| format!("{a}+{b}")))
+        .chain(std::iter::once(THREE_OR_MORE_KINDS.to_string()))
+        .collect()
+}
+
+/// A merged record's key in [`agency_mix_keys`], in the table's one
+/// dimension `agencies` (the part tells which key set). Row-wise.
+pub fn agency_mix(linked: &Linked) -> Expr {
+    let kinds = kinds_of(linked);
+    let flag = |k: &str| col(kind_flag(k));
+    let served_kinds = kinds
+        .iter()
+        .fold(lit(0u32), |acc, k| acc + flag(k).cast(DataType::UInt32));
+    let one_kind = kinds.iter().rev().fold(lit(SINGLE_AGENCY), |otherwise, k| {
+        when(flag(k)).then(lit(*k)).otherwise(otherwise)
+    });
+    let two_kinds =
+        pairs(&kinds)
+            .into_iter()
+            .rev()
+            .fold(lit(THREE_OR_MORE_KINDS), |otherwise, (a, b)| {
+                when(flag(a).and(flag(b)))
+                    .then(lit(format!("{a}+{b}")))
+                    .otherwise(otherwise)
+            });
+    when(col(AGENCIES).lt_eq(lit(1u32)))
+        .then(lit(SINGLE_AGENCY))
+        .when(served_kinds.clone().eq(lit(1u32)))
+        .then(one_kind)
+        .when(served_kinds.eq(lit(2u32)))
+        .then(two_kinds)
+        .otherwise(lit(THREE_OR_MORE_KINDS))
+        .alias("agencies")
+}

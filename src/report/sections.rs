@@ -373,7 +373,9 @@ impl<'a> Builder<'a> {
     }
 
     /// People served by more than one agency in a quarter (collaborative
-    /// linkage only): all of them, and each mix of kinds of agency.
+    /// linkage only): all of them, and the three pairs of kinds of agency
+    /// with the most people over the report's quarters (chosen from the
+    /// released, noisy figures: post-processing).
     fn multi_agency(&self) -> Option<Chart> {
         let lang = self.lang;
         let latest = self
@@ -381,27 +383,39 @@ impl<'a> Builder<'a> {
             .iter()
             .rev()
             .find_map(|p| self.set.get("multi_agency", p))?;
-        let single = crate::release::linked::SINGLE_AGENCY;
-        let mut keys: Vec<String> = latest
+        let several = &crate::release::linked::AGENCY_COUNTS[1..];
+        let mut series = vec![self.over_time(lang.t("series_multi_agency").into(), |p| {
+            self.set.total(
+                "multi_agency",
+                p,
+                Some("agencies"),
+                &[("agencies", several)],
+            )
+        })];
+        let mut pairs: Vec<(f64, String)> = latest
             .cells
             .iter()
-            .filter_map(|c| c.dims.get("agencies").cloned())
-            .filter(|k| k != single)
+            .filter(|c| c.part == "kinds")
+            .filter_map(|c| c.dims.get("agencies").filter(|k| k.contains('+')).cloned())
+            .map(|key| {
+                let pooled = Estimate::sum(self.periods.iter().filter_map(|p| {
+                    let k: &[&str] = &[key.as_str()];
+                    self.set
+                        .total("multi_agency", p, Some("kinds"), &[("agencies", k)])
+                }));
+                (pooled.map_or(f64::MIN, |e| e.value), key)
+            })
             .collect();
-        keys.dedup();
-        let all: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let mut series = vec![self.over_time(lang.t("series_multi_agency").into(), |p| {
-            self.set
-                .total("multi_agency", p, None, &[("agencies", &all)])
-        })];
-        for key in keys.iter().filter(|k| k.contains('+')) {
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, key) in pairs.into_iter().take(3) {
             let kinds: Vec<String> = key
                 .split('+')
                 .map(|k| lang.t(&format!("agency_kind_{k}")).to_string())
                 .collect();
             series.push(self.over_time(lang.list(&kinds), |p| {
+                let k: &[&str] = &[key.as_str()];
                 self.set
-                    .total("multi_agency", p, None, &[("agencies", &[key.as_str()])])
+                    .total("multi_agency", p, Some("kinds"), &[("agencies", k)])
             }));
         }
         Some(self.line("multi_agency", "axis_people", Unit::People, series))

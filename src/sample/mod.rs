@@ -12,6 +12,7 @@
 //! value, so every sample extract validates through its own profile by
 //! construction, and a profile edit changes the samples with it.
 
+pub mod linked;
 mod population;
 pub mod synthetic;
 
@@ -21,7 +22,6 @@ use population::{Mix, Person, Situation};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -286,14 +286,19 @@ fn mix_for(slug: &str) -> Mix {
     }
 }
 
-/// The caseload of one agency, quarter by quarter.
-fn caseload(rng: &mut StdRng, slug: &str, sibling: Option<Sibling>) -> Vec<Vec<Person>> {
+/// How an agency's caseload is made up: its founding layout's mix, with a sibling's own facts.
+fn mix_of(slug: &str, sibling: Option<Sibling>) -> Mix {
     let mut mix = mix_for(sibling.map_or(slug, |s| s.layout));
     if let Some(s) = sibling {
         mix.province = s.province;
         mix.base_people = s.people;
         mix.growth = 1;
     }
+    mix
+}
+
+/// The caseload of one agency, quarter by quarter (people numbered by [`linked::person_id`]).
+fn caseload(rng: &mut StdRng, slug: &str, mix: &Mix) -> Vec<Vec<Person>> {
     let mut next_id = 1u64;
     let mut quarters: Vec<Vec<Person>> = Vec::new();
     for q in 0..QUARTERS.len() {
@@ -301,13 +306,14 @@ fn caseload(rng: &mut StdRng, slug: &str, sibling: Option<Sibling>) -> Vec<Vec<P
         if let Some(previous) = quarters.last() {
             for p in previous {
                 if rng.random::<f64>() < mix.carry_over {
-                    people.push(population::carry(rng, &mix, p, q));
+                    people.push(population::carry(rng, mix, p, q));
                 }
             }
         }
         let new = mix.base_people + mix.growth * q as u32 + rng.random_range(0..6);
         for _ in 0..new {
-            people.push(population::draw(rng, &mix, next_id, q));
+            let id = linked::person_id(slug, next_id);
+            people.push(population::draw(rng, mix, id, q));
             next_id += 1;
         }
         quarters.push(people);
@@ -315,10 +321,10 @@ fn caseload(rng: &mut StdRng, slug: &str, sibling: Option<Sibling>) -> Vec<Vec<P
     quarters
 }
 
-/// The agency's pseudonym for a person: a keyed hash, as agencies are told to compute it.
+/// The person's key at `slug`: the collaborative key under the sample's secret.
 fn person_key(slug: &str, id: u64) -> String {
-    let digest = Sha256::digest(format!("sample-key:{slug}:{id}").as_bytes());
-    hex::encode(&digest[..8])
+    static KEYER: std::sync::OnceLock<crate::linkage::Keyer> = std::sync::OnceLock::new();
+    linked::person_key(KEYER.get_or_init(|| linked::secret().keyer()), slug, id)
 }
 
 /// Renders canonical values in one agency's spellings.
@@ -888,21 +894,37 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
             .to_string_lossy()
             .replace('\\', "/")
     };
-    for (index, (slug, text, sibling)) in agencies().iter().enumerate() {
-        let slug = slug.as_str();
+    // Every agency's caseload first (each from its own random stream), then
+    // the people agencies refer to each other.
+    let mut rngs = Vec::new();
+    let mut caseloads = Vec::new();
+    for (index, (slug, _, sibling)) in agencies().iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000).wrapping_add(index as u64));
+        let mix = mix_of(slug, *sibling);
+        let people = caseload(&mut rng, slug, &mix);
+        rngs.push(rng);
+        caseloads.push((slug.clone(), mix, people));
+    }
+    linked::add_referrals(seed, &mut caseloads);
+    for ((slug, text, _), (mut rng, (_, _, people))) in
+        agencies().iter().zip(rngs.into_iter().zip(caseloads))
+    {
+        let slug = slug.as_str();
+        let rng = &mut rng;
         let profile_path = out.join("profiles").join(format!("{slug}.toml"));
         let profile = Profile::parse(text, &profile_path)
             .map_err(|e| SampleError::Profile(slug.to_string(), e.to_string()))?;
         std::fs::create_dir_all(out.join("profiles")).map_err(io_err(out))?;
         std::fs::write(&profile_path, text).map_err(io_err(&profile_path))?;
-        let people = caseload(&mut rng, slug, *sibling);
         let cases = profile.cases.as_ref().expect("sample profiles have cases");
         let numeric = numeric_columns(cases, ExtractKind::Cases);
         for (q, quarter) in QUARTERS.iter().enumerate() {
             let mut rows = Vec::new();
             for p in &people[q] {
-                rows.extend(person_rows(&mut rng, slug, cases, p, quarter));
+                rows.extend(person_rows(rng, slug, cases, p, quarter));
+            }
+            if (slug, *quarter) == linked::UNKEYED {
+                linked::write_unkeyed(out, cases, &people[q], &rows)?;
             }
             let path = out
                 .join("extracts")
@@ -919,7 +941,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
         }
         if let Some(returns) = &profile.returns {
             // One quarterly return per quarter, like the case extracts.
-            let rows = returns_rows(&mut rng, slug, returns, &people);
+            let rows = returns_rows(rng, slug, returns, &people);
             let numeric = numeric_columns(returns, ExtractKind::Returns);
             for (quarter, row) in QUARTERS.iter().zip(rows) {
                 let path = out.join("returns").join(slug).join(format!(
@@ -938,7 +960,7 @@ pub fn generate(out: &Path, seed: u64) -> Result<Manifest, SampleError> {
         }
         if slug == BAD_EXTRACT_AGENCY {
             let path = out.join("bad").join(format!("{slug}-2025Q2-bad.csv"));
-            write_bad_extract(&mut rng, cases, &people[5], &path)?;
+            write_bad_extract(rng, cases, &people[5], &path)?;
             manifest.extracts.push(ManifestEntry {
                 file: rel(&path),
                 profile: rel(&profile_path),
@@ -969,7 +991,14 @@ fn write_collaborative(out: &Path) -> Result<(), SampleError> {
         "# The collaborative's declared coverage: its member agencies and the provinces they serve.\n\
          # Public. Releases use these provinces (plus one `elsewhere` key) as their provincial keys,\n\
          # so no table depends on where records happen to fall.\n\
-         name = \"Canadian Anti-Trafficking Services Collaborative (fictional)\"\n",
+         name = \"Canadian Anti-Trafficking Services Collaborative (fictional)\"\n\
+         # Members key people with `safecount key` and one shared secret, so a person served by\n\
+         # several members counts once. The epoch is that secret's public fingerprint.\n",
+    );
+    let _ = writeln!(
+        text,
+        "linkage = \"collaborative\"\nepoch = \"{}\"",
+        linked::secret().fingerprint()
     );
     for (slug, text_of_profile, _) in agencies() {
         let province = text_of_profile
@@ -977,9 +1006,13 @@ fn write_collaborative(out: &Path) -> Result<(), SampleError> {
             .find_map(|l| l.strip_prefix("province = "))
             .map(|p| p.trim_matches('"').to_string())
             .unwrap_or_default();
+        let kind = linked::KINDS
+            .iter()
+            .find(|(s, _)| *s == slug)
+            .map_or("other", |(_, k)| k);
         let _ = write!(
             text,
-            "\n[[member]]\nagency = \"{slug}\"\nprovinces = [\"{province}\"]\n"
+            "\n[[member]]\nagency = \"{slug}\"\nprovinces = [\"{province}\"]\nkind = \"{kind}\"\n"
         );
     }
     let path = out.join("collaborative.toml");

@@ -164,19 +164,24 @@ fn the_same_person_counts_once_linked_and_twice_by_agency() {
     let defs = DefinitionSet::embedded();
     let cells = release::exact_cells_in(&store, &defs, "multi_agency", "2025Q1", &linked_layout(d))
         .unwrap();
-    let value = |key: &str| {
+    let value = |part: &str, key: &str| {
+        let parts = cells.column("part").unwrap().str().unwrap().clone();
         let keys = cells.column("agencies").unwrap().str().unwrap().clone();
         let values = cells.column("value").unwrap().i64().unwrap().clone();
-        keys.into_iter()
-            .zip(values.into_iter())
-            .find(|(k, _)| *k == Some(key))
-            .and_then(|(_, v)| v)
+        parts
+            .into_iter()
+            .zip(keys.into_iter().zip(values.into_iter()))
+            .find(|(p, (k, _))| *p == Some(part) && *k == Some(key))
+            .and_then(|(_, (_, v))| v)
             .unwrap()
     };
-    assert_eq!(value("single_agency"), 4);
-    assert_eq!(value("shelter+legal"), 1);
-    assert_eq!(value("shelter"), 0);
-    assert_eq!(value("legal+other"), 0);
+    assert_eq!(value("agencies", "one"), 4);
+    assert_eq!(value("agencies", "two"), 1);
+    assert_eq!(value("agencies", "three_or_more"), 0);
+    assert_eq!(value("kinds", "single_agency"), 4);
+    assert_eq!(value("kinds", "shelter+legal"), 1);
+    assert_eq!(value("kinds", "shelter"), 0);
+    assert_eq!(value("kinds", "legal+other"), 0);
 
     // The pipeline runs it, states the mode in the provenance, and refuses it unlinked.
     write(
@@ -448,3 +453,106 @@ fn the_merge_keeps_one_row_per_person() {
         }
     }
 }
+
+/// The sample's unkeyed legal-clinic extract, keyed with the sample secret,
+/// is byte for byte the extract the sample ships: the keys of the whole
+/// sample are what `safecount key` computes.
+#[test]
+fn keying_the_sample_clinic_gives_back_its_shipped_extract() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = crate::support::repo().join("sample-data");
+    let out = dir.path().join("keyed.csv");
+    let run = safecount(
+        &sample,
+        &[
+            "key",
+            "linkage/lakeshore-legal-clinic-2025Q4-unkeyed.csv",
+            "--profile",
+            "profiles/lakeshore-legal-clinic.toml",
+            "--identity",
+            "linkage/lakeshore-legal-clinic-2025Q4-identity.csv",
+            "--secret",
+            "linkage/secret.txt",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shipped = std::fs::read(
+        sample.join("extracts/lakeshore-legal-clinic/lakeshore-legal-clinic-2025Q4.csv"),
+    )
+    .unwrap();
+    assert!(std::fs::read(&out).unwrap() == shipped, "the keys differ");
+    // Some of its people have no date of birth on file: keyed for the clinic only.
+    assert!(
+        !run.stdout.contains("Keyed for this agency only: 0 rows"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The report says which mode made its figures: what linkage cannot catch
+/// in collaborative mode, the k-agency cost in agency mode.
+#[test]
+fn the_report_states_the_linkage_that_made_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    two_agencies(d);
+    let epoch = new_secret(d, "secret.txt");
+    assert_eq!(key(d, "shelter", "secret.txt").code, 0);
+    assert_eq!(key(d, "clinic", "secret.txt").code, 0);
+    collaborative(d, Some(&epoch));
+    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", true).code, 0);
+    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", true).code, 0);
+    let pipeline = "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\"]\ncollaborative = \"collaborative.toml\"\n\
+         [privacy]\nrho_per_period = 1.0\n[[tables]]\ntable = \"people\"\n";
+    write(
+        d,
+        "linked.toml",
+        format!("{pipeline}[[tables]]\ntable = \"multi_agency\"\n"),
+    );
+    safecount(
+        d,
+        &[
+            "budget", "set", "--period", "2025Q1", "--rho", "3", "--store", "store",
+        ],
+    );
+    let run = safecount(d, &["run", "linked.toml", "--store", "store"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = |name: &str| {
+        let run = safecount(
+            d,
+            &["report", "store/releases", "--out", name, "--lang", "en"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read_to_string(d.join(name).join("report.en.html")).unwrap()
+    };
+    let linked = report("linked-report");
+    assert!(
+        linked.contains("made with collaborative linkage"),
+        "no statement"
+    );
+    assert!(linked.contains("cannot catch a typo"));
+    assert!(linked.contains("People served by more than one agency"));
+    assert!(!linked.contains("made in agency mode"));
+
+    // The same records released in agency mode, in a fresh store.
+    collaborative(d, None);
+    std::fs::remove_dir_all(d.join("store")).unwrap();
+    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", false).code, 0);
+    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", false).code, 0);
+    write(d, "agency.toml", pipeline);
+    safecount(
+        d,
+        &[
+            "budget", "set", "--period", "2025Q1", "--rho", "3", "--store", "store",
+        ],
+    );
+    let run = safecount(d, &["run", "agency.toml", "--store", "store"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let agency = report("agency-report");
+    assert!(agency.contains("made in agency mode"), "no statement");
+    assert!(agency.contains("counts as k people"));
+    assert!(!agency.contains("made with collaborative linkage"));
+}
+

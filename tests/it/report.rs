@@ -86,7 +86,11 @@ fn the_demo_submits_the_sample_releases_every_quarter_and_writes_the_report() {
     // Every standard table but the ten pooled only (service_gaps and the
     // Forum's nine) each quarter; those and housing pooled over each of two
     // years.
-    assert_eq!(releases, 8 * (safecount::release::STANDARD.len() - 10) + 22);
+    assert_eq!(
+        releases,
+        8 * (safecount::release::STANDARD.len() - 10 + safecount::release::LINKED_TABLES.len())
+            + 22
+    );
     assert!(stdout.contains("A person present in every quarter above has lost rho"));
     for lang in ["en", "fr"] {
         assert!(report.join(format!("report.{lang}.html")).is_file());
@@ -408,7 +412,8 @@ fn report_json_holds_every_figure_with_its_interval_and_sources() {
     // housing pooled over each of two years.
     assert_eq!(
         v["releases"].as_array().unwrap().len(),
-        8 * (safecount::release::STANDARD.len() - 10) + 22
+        8 * (safecount::release::STANDARD.len() - 10 + safecount::release::LINKED_TABLES.len())
+            + 22
     );
     assert!(v["budget"]["person_rho"].as_f64().unwrap() > 0.0);
     assert!(!v["findings"].as_array().unwrap().is_empty());

@@ -980,17 +980,19 @@ fn six_concurrent_uses_of_one_idempotency_key_store_one_file() {
 
 #[test]
 fn a_linked_collaborative_refuses_keys_of_another_epoch_saying_why() {
-    let current = "0123456789abcdef";
+    // The sample agencies key people under the sample collaborative's epoch.
+    let current = safecount::sample::linked::secret().fingerprint();
     let server = start_with(&["maison-esperance"], 10 << 20, |c| {
-        c.linkage_epoch = Some(current.to_string());
+        c.linkage_epoch = Some(current.clone());
     });
     let token = server.token("maison-esperance").to_string();
-    let own = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
-    // The same extract keyed under another (older) secret.
-    let stale = regex::bytes::Regex::new(r"\b[0-9a-f]{16}\b")
-        .unwrap()
-        .replace_all(&own, &b"fedcba9876543210.${0}${0}"[..])
+    let keyed = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    let key = regex::bytes::Regex::new(r"\b([0-9a-f]{16})\.([0-9a-f]{32})\b").unwrap();
+    // The same extract keyed under another (older) secret, and with the agency's own keys.
+    let stale = key
+        .replace_all(&keyed, &b"fedcba9876543210.${2}"[..])
         .into_owned();
+    let own = key.replace_all(&keyed, &b"${2}"[..]).into_owned();
     for (bytes, says) in [
         (own, "intake-linkage-needed"),
         (stale, "intake-linkage-epoch"),
@@ -1009,10 +1011,21 @@ fn a_linked_collaborative_refuses_keys_of_another_epoch_saying_why() {
         assert_eq!(error["message_id"], says, "{}", a.body);
         let message = error["message"].as_str().unwrap();
         assert!(
-            message.contains(current) && message.contains("safecount key"),
+            message.contains(&current) && message.contains("safecount key"),
             "{message}"
         );
     }
     assert!(server.store().submissions(None, true).unwrap().is_empty());
     assert_eq!(server.staging_files(), 0);
+    // Keys of the current epoch are stored, and the receipt records the epoch.
+    let a = server.rt.block_on(put(
+        &server.base,
+        "maison-esperance",
+        "2025Q4",
+        Some(&token),
+        keyed,
+        None,
+    ));
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["linkage_epoch"], current.as_str(), "{}", a.body);
 }

@@ -156,6 +156,8 @@ pub const STANDARD: &[&str] = &[
     "turnaways",
 ];
 
+use super::linked::AGENCY_COUNTS as AGENCY_COUNTS_KEYS;
+
 /// Standard tables released only when the collaborative links people across
 /// agencies (`linkage = "collaborative"`): they count what linkage reveals.
 pub const LINKED_TABLES: &[&str] = &["multi_agency"];
@@ -498,6 +500,39 @@ impl Kit<'_> {
     }
 }
 
+impl Kit<'_> {
+    /// The `multi_agency` table (collaborative linkage only: None without it).
+    fn multi_agency(&self) -> Option<TableDef> {
+        // Two measurements: how many agencies served each person (three
+        // keys, so the total served by more than one is precise), and the
+        // mix of kinds of agency (more keys, for the detail).
+        let linked = self.layout.linkage.as_ref()?;
+        let counts = AGENCY_COUNTS_KEYS.iter().map(|k| k.to_string()).collect();
+        let mut by_count = self.part(
+            "agencies",
+            vec![person_unit(), super::linked::agency_count()],
+            self.spec(vec![("agencies".into(), counts)], Statistic::Count),
+        );
+        by_count.weight = 2.0;
+        let by_kinds = self.part(
+            "kinds",
+            vec![person_unit(), super::linked::agency_mix(linked)],
+            self.spec(
+                vec![("agencies".into(), super::linked::agency_mix_keys(linked))],
+                Statistic::Count,
+            ),
+        );
+        Some(TableDef {
+            name: "multi_agency".to_string(),
+            title: "People served by more than one agency: how many agencies, and which kinds"
+                .to_string(),
+            source: ExtractKind::Cases,
+            classified: false,
+            parts: vec![by_count, by_kinds],
+        })
+    }
+}
+
 fn standard(
     name: &str,
     defs: &DefinitionSet,
@@ -521,23 +556,7 @@ fn standard(
         });
     }
     if name == "multi_agency" {
-        let linked = layout.linkage.as_ref()?;
-        let dim = (
-            "agencies".to_string(),
-            super::linked::agency_mix_keys(linked),
-        );
-        return Some(TableDef {
-            name: name.to_string(),
-            title: "People served by more than one agency, by the kinds of agency that served them"
-                .to_string(),
-            source: Cases,
-            classified: false,
-            parts: vec![kit.part(
-                "",
-                vec![person_unit(), super::linked::agency_mix(linked)],
-                kit.spec(vec![dim], Statistic::Count),
-            )],
-        });
+        return kit.multi_agency();
     }
     let (title, source, parts) = match name {
         "people" => (
