@@ -248,16 +248,14 @@ fn plain_records(
     Ok(records.select(needed).collect()?.lazy())
 }
 
-/// The exact (noise-free) cells a release with this key layout (coverage,
-/// linkage) estimates, through the release's own preparation and
-/// truncation. For tests only: never released.
-pub fn exact_cells_in(
+/// A standard table under a key layout and its records of one period, prepared (tests and benchmarks).
+fn one_period(
     store: &Store,
     defs: &DefinitionSet,
     table_name: &str,
     period: &str,
     layout: &Layout,
-) -> Result<DataFrame, ReleaseError> {
+) -> Result<(TableDef, Prepared), ReleaseError> {
     let table = tables::table_in(table_name, defs, Accounting::Zcdp, layout)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
     let prepared = prepared(
@@ -269,6 +267,20 @@ pub fn exact_cells_in(
         false,
         layout.linkage.as_ref(),
     )?;
+    Ok((table, prepared))
+}
+
+/// The exact (noise-free) cells a release with this key layout (coverage,
+/// linkage) estimates, through the release's own preparation and
+/// truncation. For tests only: never released.
+pub fn exact_cells_in(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_name: &str,
+    period: &str,
+    layout: &Layout,
+) -> Result<DataFrame, ReleaseError> {
+    let (table, prepared) = one_period(store, defs, table_name, period, layout)?;
     let mut frames = Vec::new();
     for (i, part) in table.parts.iter().enumerate() {
         let df = part.spec.exact(prepared.part(i))?;
@@ -327,17 +339,7 @@ pub fn prepared_parts_in(
     period: &str,
     layout: &Layout,
 ) -> Result<Vec<(String, DataFrame, crate::privacy::MeasurementSpec)>, ReleaseError> {
-    let table = tables::table_in(table_name, defs, Accounting::Zcdp, layout)
-        .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
-    let prepared = prepared(
-        store,
-        defs,
-        &table,
-        &[period.to_string()],
-        None,
-        false,
-        layout.linkage.as_ref(),
-    )?;
+    let (table, prepared) = one_period(store, defs, table_name, period, layout)?;
     table
         .parts
         .iter()

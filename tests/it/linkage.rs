@@ -64,6 +64,39 @@ fn two_agencies(dir: &Path) {
     write(dir, "clinic.csv", "File,gender\n77,woman\n78,man\n");
 }
 
+/// Both agencies keyed with one new secret and submitted to `store` under a
+/// collaborative that links them; returns the epoch.
+fn linked_store(d: &Path) -> String {
+    two_agencies(d);
+    let epoch = new_secret(d, "secret.txt");
+    for agency in ["shelter", "clinic"] {
+        let run = key(d, agency, "secret.txt");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    collaborative(d, Some(&epoch));
+    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", true).code, 0);
+    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", true).code, 0);
+    epoch
+}
+
+/// Release 2025Q1 of `store` through a pipeline of these `tables` (read
+/// through collaborative.toml), with a budget for it; returns the run.
+fn run_pipeline(d: &Path, name: &str, tables: &[&str]) -> crate::support::Run {
+    let mut text =
+        "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\"]\ncollaborative = \"collaborative.toml\"\n\
+         [privacy]\nrho_per_period = 1.0\n"
+            .to_string();
+    for t in tables {
+        text.push_str(&format!("[[tables]]\ntable = \"{t}\"\n"));
+    }
+    write(d, name, text);
+    let args = [
+        "budget", "set", "--period", "2025Q1", "--rho", "3", "--store", "store",
+    ];
+    assert_eq!(safecount(d, &args).code, 0);
+    safecount(d, &["run", name, "--store", "store"])
+}
+
 fn new_secret(dir: &Path, name: &str) -> String {
     let run = safecount(dir, &["key", "--new-secret", name]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -145,15 +178,7 @@ fn linked_layout(dir: &Path) -> Layout {
 fn the_same_person_counts_once_linked_and_twice_by_agency() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    two_agencies(d);
-    let epoch = new_secret(d, "secret.txt");
-    for agency in ["shelter", "clinic"] {
-        let run = key(d, agency, "secret.txt");
-        assert_eq!(run.code, 0, "{}", run.stderr);
-    }
-    collaborative(d, Some(&epoch));
-    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", true).code, 0);
-    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", true).code, 0);
+    let epoch = linked_store(d);
 
     // Marie-Claire Tremblay is one person linked, two by agency.
     assert_eq!(people(d, &linked_layout(d)), 5);
@@ -184,20 +209,7 @@ fn the_same_person_counts_once_linked_and_twice_by_agency() {
     assert_eq!(value("kinds", "legal+other"), 0);
 
     // The pipeline runs it, states the mode in the provenance, and refuses it unlinked.
-    write(
-        d,
-        "linked.toml",
-        "name = \"linked\"\n[inputs]\nperiods = [\"2025Q1\"]\ncollaborative = \"collaborative.toml\"\n\
-         [privacy]\nrho_per_period = 1.0\n[[tables]]\ntable = \"people\"\n[[tables]]\ntable = \"multi_agency\"\n",
-    );
-    let run = safecount(
-        d,
-        &[
-            "budget", "set", "--period", "2025Q1", "--rho", "2", "--store", "store",
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = safecount(d, &["run", "linked.toml", "--store", "store"]);
+    let run = run_pipeline(d, "linked.toml", &["people", "multi_agency"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let released: Vec<_> = files_under(&d.join("store/releases"))
         .into_iter()
@@ -395,19 +407,7 @@ fn no_identity_value_reaches_the_store_or_a_release() {
     let a = submit(d, "shelter", "keyed-shelter.csv", true);
     let b = submit(d, "clinic", "keyed-clinic.csv", true);
     assert_eq!((a.code, b.code), (0, 0));
-    write(
-        d,
-        "linked.toml",
-        "name = \"linked\"\n[inputs]\nperiods = [\"2025Q1\"]\ncollaborative = \"collaborative.toml\"\n\
-         [privacy]\nrho_per_period = 1.0\n[[tables]]\ntable = \"multi_agency\"\n",
-    );
-    safecount(
-        d,
-        &[
-            "budget", "set", "--period", "2025Q1", "--rho", "2", "--store", "store",
-        ],
-    );
-    let run = safecount(d, &["run", "linked.toml", "--store", "store"]);
+    let run = run_pipeline(d, "linked.toml", &["multi_agency"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let mut texts = vec![a.stdout, b.stdout, run.stdout, run.stderr];
     for f in files_under(&d.join("store")) {
@@ -424,13 +424,7 @@ fn no_identity_value_reaches_the_store_or_a_release() {
 fn the_merge_keeps_one_row_per_person() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    two_agencies(d);
-    let epoch = new_secret(d, "secret.txt");
-    assert_eq!(key(d, "shelter", "secret.txt").code, 0);
-    assert_eq!(key(d, "clinic", "secret.txt").code, 0);
-    collaborative(d, Some(&epoch));
-    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", true).code, 0);
-    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", true).code, 0);
+    linked_store(d);
     let store = Store::open(&d.join("store")).unwrap();
     let defs = DefinitionSet::embedded();
     for table in ["people", "services", "multi_agency", "shelter_nights"] {
@@ -497,27 +491,8 @@ fn keying_the_sample_clinic_gives_back_its_shipped_extract() {
 fn the_report_states_the_linkage_that_made_its_figures() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    two_agencies(d);
-    let epoch = new_secret(d, "secret.txt");
-    assert_eq!(key(d, "shelter", "secret.txt").code, 0);
-    assert_eq!(key(d, "clinic", "secret.txt").code, 0);
-    collaborative(d, Some(&epoch));
-    assert_eq!(submit(d, "shelter", "keyed-shelter.csv", true).code, 0);
-    assert_eq!(submit(d, "clinic", "keyed-clinic.csv", true).code, 0);
-    let pipeline = "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\"]\ncollaborative = \"collaborative.toml\"\n\
-         [privacy]\nrho_per_period = 1.0\n[[tables]]\ntable = \"people\"\n";
-    write(
-        d,
-        "linked.toml",
-        format!("{pipeline}[[tables]]\ntable = \"multi_agency\"\n"),
-    );
-    safecount(
-        d,
-        &[
-            "budget", "set", "--period", "2025Q1", "--rho", "3", "--store", "store",
-        ],
-    );
-    let run = safecount(d, &["run", "linked.toml", "--store", "store"]);
+    linked_store(d);
+    let run = run_pipeline(d, "linked.toml", &["people", "multi_agency"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = |name: &str| {
         let run = safecount(
@@ -541,18 +516,10 @@ fn the_report_states_the_linkage_that_made_its_figures() {
     std::fs::remove_dir_all(d.join("store")).unwrap();
     assert_eq!(submit(d, "shelter", "keyed-shelter.csv", false).code, 0);
     assert_eq!(submit(d, "clinic", "keyed-clinic.csv", false).code, 0);
-    write(d, "agency.toml", pipeline);
-    safecount(
-        d,
-        &[
-            "budget", "set", "--period", "2025Q1", "--rho", "3", "--store", "store",
-        ],
-    );
-    let run = safecount(d, &["run", "agency.toml", "--store", "store"]);
+    let run = run_pipeline(d, "agency.toml", &["people"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let agency = report("agency-report");
     assert!(agency.contains("made in agency mode"), "no statement");
     assert!(agency.contains("counts as k people"));
     assert!(!agency.contains("made with collaborative linkage"));
 }
-
