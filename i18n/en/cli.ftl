@@ -76,3 +76,54 @@ serve-profiles = Give the directory of agency profiles with --profiles DIR (the 
 report-bad-lang = --lang { $given }: reports are written in en or fr
 report-written = { $file }  ({ $charts } charts, from { $releases } releases)
 cli-error-collaborative = the collaborative file cannot be used: { $detail }
+# safecount run
+run-cells = { $cells } cells
+run-cost-rules = no rho (disclosure control)
+run-cost-rho = rho { $rho }
+run-reserved = (re-served, nothing spent)
+run-all-suppressed = — every cell suppressed (fewer than the minimum number of agencies, or one dominant): nothing of this table can be published
+run-processed-copies = processed copies: { $files } files in { $dir }
+run-report = report: { $file }
+run-dry-heading = Dry run of { $pipeline } (nothing is spent, no data is read)
+run-col-period = period
+run-col-table = table
+run-col-parts = parts
+run-col-cells = cells
+run-col-mechanism = mechanism
+run-col-scale = scale
+run-col-cell = ±cell
+run-col-national = ±national
+run-col-rho = rho
+run-col-asked = asked
+run-dry-rules-mechanism = disclosure control
+run-dry-rules-note = exact; cells need 3 agencies, p% rule
+run-dry-solved = ±{ $target } (rho solved)
+run-whose-person = per person
+run-whose-agency = per agency (returns)
+run-needs = { $period }: needs rho { $needed } { $whose }; { $remaining } of { $budget } remains
+run-needs-short = { $period }: needs rho { $needed } { $whose }; { $remaining } of { $budget } remains — NOT ENOUGH: short by { $short }
+run-needs-unset = { $period }: needs rho { $needed } { $whose }; no budget set yet (safecount budget set --period { $period } { $flag } R)
+run-person-loss = A person present in every quarter of this run would lose rho = { $rho } more (at most: re-served releases cost nothing),
+    that is epsilon = { $epsilon } at delta = { $delta } for this run alone.
+run-dry-legend = ±cell is the widest cell's interval half-width at the stated level ({ $level }); ±national that of the
+    table's national figure (people served, a definition's count), from the national margin where measured.
+# safecount demo
+demo-fresh = safecount demo: a fresh store in { $store }
+demo-step-submit = 1. Submitting { $extracts } sample extracts of { $agencies } fictional agencies
+demo-rejected = REJECTED { $file }
+demo-stored = { $stored } stored ({ $records } person-quarter records after merging each agency's rows of one person), { $rejected } rejected.
+demo-linkage = The sample collaborative links people across agencies (epoch { $epoch }): at release, the records one person has at several member agencies in a quarter are merged into one.
+demo-rejected-heading = --- What the intake worker is told about the rejected file ---
+demo-surprises = { $files } files did not validate as the manifest expects.
+demo-step-budget = 2. Setting a privacy budget of rho = { $rho } per person for each of { $quarters } quarters of data
+demo-budget-agency = (and rho = { $rho } per agency for the agencies' returns, a separate budget)
+demo-budget-rules = (the agencies' returns are published under disclosure-control rules: no budget)
+demo-step-run = 3. Running { $pipeline } through OpenDP: { $tables } tables for each quarter
+demo-releases = { $releases } release files in { $dir }
+demo-copies = { $files } processed copies (Parquet and CSV, raw noisy values kept) in { $dir }
+demo-step-report = 4. Writing the funders' report from those releases only
+demo-report-file = { $file }  ({ $charts } charts)
+demo-next = Next: open { $file } in a browser (the other language's version sits beside it),
+    or read a release with any Parquet reader, e.g. polars:
+demo-no-sample = { $detail }
+    Run it from the repository root, or generate a sample with `safecount sample-data --out DIR` and pass --sample DIR.

@@ -76,3 +76,57 @@ serve-profiles = Indiquez le dossier des profils des organismes avec --profiles 
 report-bad-lang = --lang { $given } : les rapports s'écrivent en en ou en fr
 report-written = { $file }  ({ $charts } graphiques, à partir de { $releases } publications)
 cli-error-collaborative = le fichier du collectif est inutilisable : { $detail }
+# safecount run
+run-cells = { $cells } cellules
+run-cost-rules = aucun rho (contrôle de la divulgation)
+run-cost-rho = rho { $rho }
+run-reserved = (servie de nouveau, rien n'est dépensé)
+run-all-suppressed = — toutes les cellules sont supprimées (moins d'organismes que le minimum, ou un organisme dominant) : rien de ce tableau ne peut être publié
+run-processed-copies = copies traitées : { $files } fichiers dans { $dir }
+run-report = rapport : { $file }
+run-dry-heading = Simulation de { $pipeline } (rien n'est dépensé, aucune donnée n'est lue)
+run-col-period = période
+run-col-table = tableau
+run-col-parts = parties
+run-col-cells = cellules
+run-col-mechanism = mécanisme
+run-col-scale = échelle
+run-col-cell = ±cellule
+run-col-national = ±national
+run-col-rho = rho
+run-col-asked = demandé
+run-dry-rules-mechanism = contrôle de la divulgation
+run-dry-rules-note = exact ; une cellule exige 3 organismes, règle du p %
+run-dry-solved = ±{ $target } (rho calculé)
+run-whose-person = par personne
+run-whose-agency = par organisme (rapports)
+run-needs = { $period } : il faut un rho de { $needed } { $whose } ; il reste { $remaining } sur { $budget }
+run-needs-short = { $period } : il faut un rho de { $needed } { $whose } ; il reste { $remaining } sur { $budget } — INSUFFISANT : il manque { $short }
+run-needs-unset = { $period } : il faut un rho de { $needed } { $whose } ; aucun budget n'est encore fixé (safecount budget set --period { $period } { $flag } R)
+run-person-loss = Une personne présente à chaque trimestre de cette exécution perdrait au plus un rho de { $rho } de plus (les publications servies de nouveau ne coûtent rien),
+    soit epsilon = { $epsilon } à delta = { $delta } pour cette seule exécution.
+run-dry-legend = ±cellule est la demi-largeur de l'intervalle de la cellule la plus large au niveau indiqué ({ $level }) ; ±national, celle du
+    chiffre national du tableau (personnes servies, effectif d'une définition), tirée de la marge nationale là où elle est mesurée.
+# safecount demo
+demo-fresh = safecount demo : un nouvel entrepôt dans { $store }
+demo-step-submit = 1. Soumission de { $extracts } extraits d'exemple de { $agencies } organismes fictifs
+demo-rejected = REFUSÉ { $file }
+demo-stored = { $stored } enregistrés ({ $records } dossiers personne-trimestre après fusion des lignes d'une même personne dans chaque organisme), { $rejected ->
+        [one] { $rejected } refusé
+       *[other] { $rejected } refusés
+    }.
+demo-linkage = Le collectif d'exemple relie les personnes entre organismes (époque { $epoch }) : à la publication, les dossiers qu'une personne a dans plusieurs organismes membres au cours d'un trimestre sont fusionnés en un seul.
+demo-rejected-heading = --- Ce que l'on dit à l'intervenante qui a téléversé le fichier refusé ---
+demo-surprises = { $files } fichiers n'ont pas été validés comme le prévoit le manifeste.
+demo-step-budget = 2. Budget de confidentialité fixé à un rho de { $rho } par personne pour chacun des { $quarters } trimestres de données
+demo-budget-agency = (et un rho de { $rho } par organisme pour les rapports des organismes, un budget distinct)
+demo-budget-rules = (les rapports des organismes sont publiés selon les règles de contrôle de la divulgation : aucun budget)
+demo-step-run = 3. Exécution de { $pipeline } avec OpenDP : { $tables } tableaux pour chaque trimestre
+demo-releases = { $releases } fichiers publiés dans { $dir }
+demo-copies = { $files } copies traitées (Parquet et CSV, valeurs bruitées brutes conservées) dans { $dir }
+demo-step-report = 4. Rédaction du rapport aux bailleurs de fonds à partir de ces seules publications
+demo-report-file = { $file }  ({ $charts } graphiques)
+demo-next = Ensuite : ouvrez { $file } dans un navigateur (la version dans l'autre langue est à côté),
+    ou lisez une publication avec n'importe quel lecteur Parquet, par exemple polars :
+demo-no-sample = { $detail }
+    Lancez-la depuis la racine du dépôt, ou générez un exemple avec `safecount sample-data --out DOSSIER` et indiquez --sample DOSSIER.

@@ -4,7 +4,9 @@
 //! report shown), sets a budget for each quarter of data, and runs
 //! `pipelines/demo.toml`: the standard tables of every quarter, through OpenDP,
 //! and writes the funders' report (English and French) from those releases.
+//! It speaks the chosen language (`--lang`, the locale).
 
+use crate::i18n::{Args as Vars, Lang};
 use crate::ingest::Profile;
 use crate::privacy::ledger;
 use crate::store::{Store, SubmitOutcome};
@@ -27,13 +29,13 @@ pub struct Args {
     pub report: Option<PathBuf>,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = super::language(chosen, None);
     let manifest = match crate::sample::read_manifest(&args.sample) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!(
-                "safecount demo: {e}\nRun it from the repository root, or generate a sample with `safecount sample-data --out DIR` and pass --sample DIR."
-            );
+            let detail = Vars::new().with("detail", e);
+            eprintln!("safecount demo: {}", lang.msg("demo-no-sample", &detail));
             return Ok(super::EXIT_NO_INPUT);
         }
     };
@@ -53,30 +55,34 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         .as_ref()
         .and_then(|c| c.linked())
         .map(|l| l.epoch);
-    let store = Store::open(&args.store)?.with_linkage_epoch(epoch);
-    writeln!(
-        out,
-        "safecount demo: a fresh store in {}\n",
-        args.store.display()
-    )?;
-    let submitted = submit_sample(&args.sample, &manifest, &store, out)?;
+    let store = Store::open(&args.store)?.with_linkage_epoch(epoch.clone());
+    let fresh = Vars::new().with("store", args.store.display().to_string());
+    writeln!(out, "{}\n", lang.msg("demo-fresh", &fresh))?;
+    let submitted = submit_sample(&args.sample, &manifest, &store, (lang, out))?;
     if submitted != super::EXIT_OK {
         return Ok(submitted);
     }
+    if let Some(epoch) = epoch {
+        let epoch = Vars::new().with("epoch", epoch);
+        writeln!(out, "   {}", lang.msg("demo-linkage", &epoch))?;
+    }
     let rho = spec.rho_per_period(ledger::Scope::Person);
     let agency_rho = spec.rho_per_period(ledger::Scope::Agency);
+    let budget = Vars::new()
+        .with("rho", lang.dec(rho, 2))
+        .with("quarters", spec.inputs.periods.len());
+    let returns = if agency_rho > 0.0 {
+        lang.msg(
+            "demo-budget-agency",
+            &Vars::new().with("rho", lang.dec(agency_rho, 2)),
+        )
+    } else {
+        lang.t("demo-budget-rules").to_string()
+    };
     writeln!(
         out,
-        "2. Setting a privacy budget of rho = {rho} per person for each of {} quarters of data\n   {}",
-        spec.inputs.periods.len(),
-        if agency_rho > 0.0 {
-            format!(
-                "(and rho = {agency_rho} per agency for the agencies' returns, a separate budget)"
-            )
-        } else {
-            "(the agencies' returns are published under disclosure-control rules: no budget)"
-                .to_string()
-        }
+        "{}\n   {returns}",
+        lang.msg("demo-step-budget", &budget)
     )?;
     let mut conn = store.connect()?;
     for q in &spec.inputs.periods {
@@ -88,41 +94,36 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
     }
     crate::release::claim::publish_statement(&store, &conn)?;
-    writeln!(
-        out,
-        "3. Running {} through OpenDP: {} tables for each quarter",
-        args.pipeline.display(),
-        spec.tables.len()
-    )?;
+    let running = Vars::new()
+        .with("pipeline", args.pipeline.display().to_string())
+        .with("tables", spec.tables.len());
+    writeln!(out, "{}", lang.msg("demo-step-run", &running))?;
     let bar = super::progress_bar(spec.requests().len() as u64);
     let released = crate::pipeline::run_with_progress(&spec, &store, |req, done, _| {
         bar.set_position(done as u64);
         bar.set_message(format!("{} {}", req.period, req.table));
     })?;
     bar.finish_and_clear();
-    writeln!(
-        out,
-        "   {} release files in {}",
-        released.len(),
-        store.root().join("releases").display()
-    )?;
+    let files = Vars::new()
+        .with("releases", released.len())
+        .with("dir", store.root().join("releases").display().to_string());
+    writeln!(out, "   {}", lang.msg("demo-releases", &files))?;
     let tables_dir = args.report.as_ref().map(|r| r.join("tables"));
     let outputs = crate::pipeline::write_outputs(&spec, &released, tables_dir.as_deref())?;
     if let Some(o) = &spec.outputs {
-        writeln!(
-            out,
-            "   {} processed copies (Parquet and CSV, raw noisy values kept) in {}",
-            outputs.len(),
-            tables_dir.as_ref().unwrap_or(&o.dir).display()
-        )?;
+        let copies = Vars::new().with("files", outputs.len()).with(
+            "dir",
+            tables_dir.as_ref().unwrap_or(&o.dir).display().to_string(),
+        );
+        writeln!(out, "   {}", lang.msg("demo-copies", &copies))?;
     }
     let written = crate::pipeline::write_report(&spec, &released, args.report.as_deref())?;
-    writeln!(
-        out,
-        "4. Writing the funders' report from those releases only"
-    )?;
+    writeln!(out, "{}", lang.t("demo-step-report"))?;
     for w in &written {
-        writeln!(out, "   {}  ({} charts)", w.html.display(), w.charts)?;
+        let file = Vars::new()
+            .with("file", w.html.display().to_string())
+            .with("charts", w.charts);
+        writeln!(out, "   {}", lang.msg("demo-report-file", &file))?;
     }
     writeln!(out)?;
     let mut budget_out = Vec::new();
@@ -133,15 +134,25 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             json: false,
             verify: false,
         },
-        None,
+        chosen,
         &mut budget_out,
     )?;
     out.write_all(&budget_out)?;
-    if let Some(w) = written.first() {
+    // The report in the reader's language, else the first written.
+    let report = written
+        .iter()
+        .find(|w| {
+            w.html
+                .to_string_lossy()
+                .ends_with(&format!(".{}.html", lang.code()))
+        })
+        .or(written.first());
+    if let Some(w) = report {
+        let file = Vars::new().with("file", w.html.display().to_string());
+        writeln!(out, "\n{}", lang.msg("demo-next", &file))?;
         writeln!(
             out,
-            "\nNext: open {} in a browser (the French version sits beside it),\nor read a release with any Parquet reader, e.g. polars:\n  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
-            w.html.display(),
+            "  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
             args.store.display()
         )?;
     }
@@ -155,7 +166,7 @@ fn submit_sample(
     sample: &std::path::Path,
     manifest: &crate::sample::Manifest,
     store: &Store,
-    out: &mut dyn Write,
+    (lang, out): (Lang, &mut dyn Write),
 ) -> anyhow::Result<i32> {
     let mut profiles: Vec<&str> = manifest
         .extracts
@@ -164,12 +175,10 @@ fn submit_sample(
         .collect();
     profiles.sort();
     profiles.dedup();
-    writeln!(
-        out,
-        "1. Submitting {} sample extracts of {} fictional agencies",
-        manifest.extracts.len(),
-        profiles.len()
-    )?;
+    let step = Vars::new()
+        .with("extracts", manifest.extracts.len())
+        .with("agencies", profiles.len());
+    writeln!(out, "{}", lang.msg("demo-step-submit", &step))?;
     let mut surprises = 0;
     let mut rejected = Vec::new();
     let (mut stored, mut people) = (0u64, 0u64);
@@ -199,7 +208,8 @@ fn submit_sample(
                 }
             }
             SubmitOutcome::Rejected(report) => {
-                writeln!(out, "   REJECTED {}", entry.file)?;
+                let file = Vars::new().with("file", entry.file.as_str());
+                writeln!(out, "   {}", lang.msg("demo-rejected", &file))?;
                 if entry.expect == "valid" {
                     surprises += 1;
                 }
@@ -207,23 +217,22 @@ fn submit_sample(
             }
         }
     }
-    writeln!(
-        out,
-        "   {stored} stored ({people} person-quarter records after merging rows), {} rejected.",
-        rejected.len()
-    )?;
+    let counts = Vars::new()
+        .with("stored", stored)
+        .with("records", people)
+        .with("rejected", rejected.len());
+    writeln!(out, "   {}", lang.msg("demo-stored", &counts))?;
     for report in &rejected {
         writeln!(
             out,
-            "\n   --- What the intake worker is told about the rejected file ---\n{}",
-            report.to_text()
+            "\n   {}\n{}",
+            lang.t("demo-rejected-heading"),
+            report.to_text_in(lang)
         )?;
     }
     if surprises > 0 {
-        writeln!(
-            out,
-            "{surprises} files did not validate as the manifest expects."
-        )?;
+        let files = Vars::new().with("files", surprises);
+        writeln!(out, "{}", lang.msg("demo-surprises", &files))?;
         return Ok(super::EXIT_DATA);
     }
     Ok(super::EXIT_OK)

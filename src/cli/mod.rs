@@ -150,7 +150,7 @@ where
     };
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
-        Command::Demo(args) => demo::run(args, &mut out),
+        Command::Demo(args) => demo::run(args, cli.lang, &mut out),
         Command::Definitions(args) => definitions::run(args, &mut out),
         Command::Key(args) => key::run(args, cli.lang, &mut out),
         Command::Submit(args) => submit::run(args, cli.lang, &mut out),
@@ -159,7 +159,7 @@ where
         Command::Agency(args) => agency::run(args, cli.lang, &mut out),
         Command::Release(args) => release::run(args, &mut out),
         Command::Report(args) => report::run(args, cli.lang, &mut out),
-        Command::Run(args) => run::run(args, &mut out),
+        Command::Run(args) => run::run(args, cli.lang, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),
         Command::Store(args) => store::run(args, cli.lang, &mut out),
         Command::Validate(args) => validate::run(args, cli.lang, &mut out),

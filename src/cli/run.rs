@@ -1,7 +1,9 @@
 //! `safecount run PIPELINE [--dry-run] [--json] [--store DIR]`: run a pipeline,
-//! or preview its cost and accuracy without spending anything or reading data.
+//! or preview its cost and accuracy without spending anything or reading data,
+//! in the chosen language (`--lang`, the locale).
 
-use super::{EXIT_OK, ExitCode};
+use super::{EXIT_OK, ExitCode, language};
+use crate::i18n::{Args as Vars, Lang};
 use crate::pipeline::{self, PipelineSpec};
 use crate::privacy::ledger::Scope;
 use crate::store::Store;
@@ -22,7 +24,8 @@ pub struct Args {
     pub store: Option<PathBuf>,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = language(chosen, None);
     let spec = match PipelineSpec::load(&args.pipeline) {
         Ok(s) => s,
         Err(e) => {
@@ -32,7 +35,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let store_dir = Store::resolve_dir(args.store.as_deref());
     if args.dry_run {
-        let planned = dry_run(&spec, &store_dir, args.json, out)?;
+        let planned = dry_run(&spec, &store_dir, args.json, (lang, out))?;
         return Ok(held_back(&spec, planned));
     }
     let store = Store::open(&store_dir)?;
@@ -63,43 +66,38 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
                 )?;
             } else {
                 for r in &released {
+                    let cost = if r.provenance["protection"]["method"] == "disclosure_control" {
+                        lang.t("run-cost-rules").to_string()
+                    } else {
+                        lang.msg(
+                            "run-cost-rho",
+                            &Vars::new().with("rho", lang.dec(r.spent_rho, 4)),
+                        )
+                    };
+                    let mut notes = String::new();
+                    if r.reserved {
+                        notes = format!(" {}", lang.t("run-reserved"));
+                    }
+                    if all_suppressed(r) {
+                        notes.push(' ');
+                        notes.push_str(lang.t("run-all-suppressed"));
+                    }
+                    let cells = lang.msg("run-cells", &Vars::new().with("cells", r.cells.height()));
                     writeln!(
                         out,
-                        "{} {:<19} {} {:>5} cells  {}{}",
-                        r.period,
-                        r.table,
-                        r.id,
-                        r.cells.height(),
-                        if r.provenance["protection"]["method"] == "disclosure_control" {
-                            "no rho (disclosure control)".to_string()
-                        } else {
-                            format!("rho {:.4}", r.spent_rho)
-                        },
-                        format!(
-                            "{}{}",
-                            if r.reserved {
-                                " (re-served, nothing spent)"
-                            } else {
-                                ""
-                            },
-                            if all_suppressed(r) {
-                                " — every cell suppressed (fewer than the minimum number of agencies, or one dominant): nothing of this table can be published"
-                            } else {
-                                ""
-                            }
-                        )
+                        "{} {:<19} {} {cells:>11}  {cost}{notes}",
+                        r.period, r.table, r.id,
                     )?;
                 }
                 if let Some(o) = &spec.outputs {
-                    writeln!(
-                        out,
-                        "processed copies: {} files in {}",
-                        outputs.len(),
-                        o.dir.display()
-                    )?;
+                    let copies = Vars::new()
+                        .with("files", outputs.len())
+                        .with("dir", o.dir.display().to_string());
+                    writeln!(out, "{}", lang.msg("run-processed-copies", &copies))?;
                 }
                 for w in &written {
-                    writeln!(out, "report: {}", w.html.display())?;
+                    let file = Vars::new().with("file", w.html.display().to_string());
+                    writeln!(out, "{}", lang.msg("run-report", &file))?;
                 }
             }
             Ok(held_back(&spec, EXIT_OK))
@@ -147,7 +145,7 @@ fn dry_run(
     spec: &PipelineSpec,
     store_dir: &std::path::Path,
     json: bool,
-    out: &mut dyn Write,
+    (lang, out): (Lang, &mut dyn Write),
 ) -> anyhow::Result<i32> {
     let store = if store_dir.join("ledger.sqlite").is_file() {
         Some(Store::open(store_dir)?)
@@ -171,76 +169,87 @@ fn dry_run(
         )?;
         return Ok(EXIT_OK);
     }
-    writeln!(
-        out,
-        "Dry run of {} (nothing is spent, no data is read)\n",
-        spec.name
-    )?;
-    print_planned(&planned, out)?;
+    let heading = Vars::new().with("pipeline", spec.name.as_str());
+    writeln!(out, "{}\n", lang.msg("run-dry-heading", &heading))?;
+    print_planned(&planned, lang, out)?;
     writeln!(out)?;
-    print_budget_needs(spec, &planned, &budgets, out)?;
+    print_budget_needs(spec, &planned, &budgets, lang, out)?;
     let person: f64 = planned
         .iter()
         .filter(|p| p.scope == Scope::Person)
         // A release pooled over n quarters: n units of a person present in all, n² rho.
         .map(|p| p.preview.rho * (p.quarters.len() as f64).powi(2))
         .sum();
-    writeln!(
-        out,
-        "A person present in every quarter of this run would lose rho = {person:.4} more (at most: re-served releases cost nothing),\nthat is epsilon = {:.3} at delta = {:.0e} for this run alone.",
-        crate::privacy::ledger::zcdp_to_epsilon(person, crate::privacy::ledger::CONVERSION_DELTA),
-        crate::privacy::ledger::CONVERSION_DELTA,
-    )?;
-    writeln!(
-        out,
-        "±cell is the widest cell's interval half-width at the stated level ({:.0}%); ±national that of the\ntable's national figure (people served, a definition's count), from the national margin where measured.",
-        spec.privacy.interval_level * 100.0
-    )?;
+    let delta = crate::privacy::ledger::CONVERSION_DELTA;
+    let loss = Vars::new()
+        .with("rho", lang.dec(person, 4))
+        .with(
+            "epsilon",
+            lang.dec(crate::privacy::ledger::zcdp_to_epsilon(person, delta), 3),
+        )
+        .with("delta", format!("{delta:.0e}"));
+    writeln!(out, "{}", lang.msg("run-person-loss", &loss))?;
+    let level = Vars::new().with("level", lang.pct(spec.privacy.interval_level));
+    writeln!(out, "{}", lang.msg("run-dry-legend", &level))?;
     return Ok(EXIT_OK);
 }
 
 /// One line per planned release.
-fn print_planned(planned: &[pipeline::PlannedRelease], out: &mut dyn Write) -> std::io::Result<()> {
+fn print_planned(
+    planned: &[pipeline::PlannedRelease],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let t = |id| lang.t(id);
     writeln!(
         out,
-        "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
-        "period",
-        "table",
-        "parts",
-        "cells",
-        "mechanism",
-        "scale",
-        "±cell",
-        "±national",
-        "rho",
-        "asked"
+        "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+        t("run-col-period"),
+        t("run-col-table"),
+        t("run-col-parts"),
+        t("run-col-cells"),
+        t("run-col-mechanism"),
+        t("run-col-scale"),
+        t("run-col-cell"),
+        t("run-col-national"),
+        t("run-col-rho"),
+        t("run-col-asked")
     )?;
     for p in planned {
         let Some((_, c)) = p.preview.parts.first() else {
             // Returns under disclosure-control rules: exact figures, no rho.
             writeln!(
                 out,
-                "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8} {:>9} {:>10}  {:>8.4}  exact; cells need 3 agencies, p% rule",
-                p.period, p.preview.table, "-", "-", "disclosure control", "-", "0", "0", 0.0
+                "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+                p.period,
+                p.preview.table,
+                "-",
+                "-",
+                t("run-dry-rules-mechanism"),
+                "-",
+                "0",
+                "0",
+                lang.dec(0.0, 4),
+                t("run-dry-rules-note")
             )?;
             continue;
         };
         writeln!(
             out,
-            "{:<8} {:<19} {:>5} {:>6}  {:<18} {:>8.2} {:>9.1} {:>10}  {:>8.4}  {}",
+            "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
             p.period,
             p.preview.table,
             p.preview.parts.len(),
             p.preview.cells,
             c.mechanism,
-            c.scale,
-            p.widest_half_width,
+            lang.dec(c.scale, 2),
+            lang.dec(p.widest_half_width, 1),
             p.national_half_width
-                .map(|h| format!("{h:.1}"))
+                .map(|h| lang.dec(h, 1))
                 .unwrap_or_default(),
-            p.preview.rho,
+            lang.dec(p.preview.rho, 4),
             p.target_half_width
-                .map(|t| format!("±{t} (rho solved)"))
+                .map(|target| lang.msg("run-dry-solved", &Vars::new().with("target", target)))
                 .unwrap_or_default()
         )?;
     }
@@ -252,13 +261,14 @@ fn print_budget_needs(
     spec: &PipelineSpec,
     planned: &[pipeline::PlannedRelease],
     budgets: &[crate::privacy::ledger::PeriodBudget],
+    lang: Lang,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     for period in &spec.inputs.periods {
         let period = &period.to_string();
         for (scope, flag, whose) in [
-            (Scope::Person, "--rho", "per person"),
-            (Scope::Agency, "--agency-rho", "per agency (returns)"),
+            (Scope::Person, "--rho", "run-whose-person"),
+            (Scope::Agency, "--agency-rho", "run-whose-agency"),
         ] {
             // Every release that reads the quarter (a pooled one reads several) and spends.
             let mine: Vec<_> = planned
@@ -270,26 +280,29 @@ fn print_budget_needs(
                 continue;
             }
             let needed: f64 = mine.iter().map(|p| p.preview.rho).sum();
-            match budgets
+            let vars = Vars::new()
+                .with("period", period.as_str())
+                .with("needed", lang.dec(needed, 4))
+                .with("whose", lang.t(whose))
+                .with("flag", flag);
+            let line = match budgets
                 .iter()
                 .find(|b| &b.period == period && b.scope == scope)
             {
-                Some(b) => writeln!(
-                    out,
-                    "{period}: needs rho {needed:.4} {whose}; {:.4} of {:.4} remains{}",
-                    b.remaining_rho,
-                    b.budget_rho,
+                Some(b) => {
+                    let vars = vars
+                        .with("remaining", lang.dec(b.remaining_rho, 4))
+                        .with("budget", lang.dec(b.budget_rho, 4));
                     if needed > b.remaining_rho + 1e-12 {
-                        format!(" — NOT ENOUGH: short by {:.4}", needed - b.remaining_rho)
+                        let short = vars.with("short", lang.dec(needed - b.remaining_rho, 4));
+                        lang.msg("run-needs-short", &short)
                     } else {
-                        String::new()
+                        lang.msg("run-needs", &vars)
                     }
-                )?,
-                None => writeln!(
-                    out,
-                    "{period}: needs rho {needed:.4} {whose}; no budget set yet (safecount budget set --period {period} {flag} R)"
-                )?,
-            }
+                }
+                None => lang.msg("run-needs-unset", &vars),
+            };
+            writeln!(out, "{line}")?;
         }
     }
     Ok(())

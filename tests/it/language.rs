@@ -171,7 +171,7 @@ const NOT_MESSAGES: &[&str] = &[
 /// No sentence in English is left in the Rust source of what agency staff
 /// and funders read (intake, the server, the report, `validate`, `submit`),
 /// nor of the collaborative's `budget`, `agency`, `store`, `report`, `serve`,
-/// nor of `key` and the linkage it computes.
+/// nor of `key` and the linkage it computes, nor of `run` and `demo`.
 #[test]
 fn no_user_facing_english_is_left_in_rust_source() {
     let mut sources = Vec::new();
@@ -193,6 +193,8 @@ fn no_user_facing_english_is_left_in_rust_source() {
         "src/cli/report.rs",
         "src/cli/serve.rs",
         "src/cli/key.rs",
+        "src/cli/run.rs",
+        "src/cli/demo.rs",
     ] {
         sources.push(repo().join(file));
     }
@@ -436,6 +438,64 @@ fn the_budget_statement_speaks_french() {
         &["--lang", "fr", "agency", "list", "--store", store],
     );
     assert!(list.stdout.contains("actif depuis le"), "{}", list.stdout);
+}
+
+/// A researcher's preview of a pipeline, and a linkage key, in French.
+#[test]
+fn the_dry_run_and_key_speak_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let run = safecount(
+        &repo(),
+        &[
+            "--lang",
+            "fr",
+            "run",
+            "pipelines/demo.toml",
+            "--dry-run",
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for french in [
+        "Simulation de demo",
+        "période",
+        "aucun budget n'est encore fixé",
+        "perdrait au plus",
+        "0,5900",
+    ] {
+        let french = french.replace("\u{2019}", "'");
+        assert!(
+            run.stdout.contains(&french),
+            "{french:?} in\n{}",
+            run.stdout
+        );
+    }
+    for english in ["needs rho", "Dry run", " the ", "per person"] {
+        assert!(
+            !run.stdout.contains(english),
+            "{english:?} in\n{}",
+            run.stdout
+        );
+    }
+    let secret = dir.path().join("secret.txt");
+    let run = safecount(
+        &repo(),
+        &[
+            "--lang",
+            "fr",
+            "key",
+            "--new-secret",
+            secret.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Un nouveau secret de liaison"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
