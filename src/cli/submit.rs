@@ -93,6 +93,11 @@ pub fn print_receipt(
     if !r.raw_kept {
         line(out, "cli-receipt-raw", lang.t("cli-receipt-raw-value"))?;
     }
+    if let Some(epoch) = &r.linkage_epoch {
+        let args = Vars::new().with("epoch", epoch.as_str());
+        let value = lang.msg("cli-receipt-linkage-value", &args);
+        line(out, "cli-receipt-linkage", &value)?;
+    }
     Ok(())
 }
 

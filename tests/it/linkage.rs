@@ -523,3 +523,56 @@ fn the_report_states_the_linkage_that_made_its_figures() {
     assert!(agency.contains("counts as k people"));
     assert!(!agency.contains("made with collaborative linkage"));
 }
+
+/// `key` writes the extract in the profile's own format: an XLSX workbook
+/// and a Parquet file of the sample, keyed by position, validate as before.
+#[test]
+fn key_writes_workbooks_and_parquet_as_the_profile_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sample = crate::support::repo().join("sample-data");
+    new_secret(d, "secret.txt");
+    for (slug, ext, rows) in [
+        ("island-safe-harbour", "xlsx", 43),
+        ("coastal-workers-centre", "parquet", 106),
+    ] {
+        let profile = std::fs::read_to_string(sample.join(format!("profiles/{slug}.toml")))
+            .unwrap()
+            + "\n[linkage]\nnames = [\"Name\"]\ndate_of_birth = \"DOB\"\n";
+        write(d, &format!("{slug}.toml"), profile);
+        let identity: String = (0..rows)
+            .map(|i| format!("Person {i},19{}-01-{:02}\n", 50 + i % 40, 1 + i % 28))
+            .collect();
+        write(
+            d,
+            &format!("id-{slug}.csv"),
+            format!("Name,DOB\n{identity}"),
+        );
+        let extract = sample.join(format!("extracts/{slug}/{slug}-2025Q4.{ext}"));
+        let out = format!("keyed-{slug}.{ext}");
+        let run = safecount(
+            d,
+            &[
+                "key",
+                extract.to_str().unwrap(),
+                "--profile",
+                &format!("{slug}.toml"),
+                "--identity",
+                &format!("id-{slug}.csv"),
+                "--secret",
+                "secret.txt",
+                "--out",
+                &out,
+            ],
+        );
+        assert_eq!(run.code, 0, "{slug}: {}", run.stderr);
+        let run = safecount(d, &["validate", &out, "--profile", &format!("{slug}.toml")]);
+        assert_eq!(run.code, 0, "{slug}: {}", run.stdout);
+        assert!(
+            run.stdout
+                .contains(&format!("{rows} rows read, {rows} people")),
+            "{}",
+            run.stdout
+        );
+    }
+}
