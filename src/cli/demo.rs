@@ -45,7 +45,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     let spec = match crate::pipeline::PipelineSpec::load(&args.pipeline) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("safecount demo: {e}");
+            eprintln!("safecount demo: {}", e.message().render(lang));
             return Ok(super::ExitCode::exit_code(&e));
         }
     };

@@ -29,14 +29,14 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     let spec = match PipelineSpec::load(&args.pipeline) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("safecount run: {e}");
+            eprintln!("safecount run: {}", e.message().render(lang));
             return Ok(e.exit_code());
         }
     };
     let store_dir = Store::resolve_dir(args.store.as_deref());
     if args.dry_run {
         let planned = dry_run(&spec, &store_dir, args.json, (lang, out))?;
-        return Ok(held_back(&spec, planned));
+        return Ok(held_back(&spec, planned, lang));
     }
     let store = Store::open(&store_dir)?;
     let bar = super::progress_bar(spec.requests().len() as u64);
@@ -100,10 +100,10 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
                     writeln!(out, "{}", lang.msg("run-report", &file))?;
                 }
             }
-            Ok(held_back(&spec, EXIT_OK))
+            Ok(held_back(&spec, EXIT_OK, lang))
         }
         Err(e) => {
-            eprintln!("safecount run: {e}");
+            eprintln!("safecount run: {}", e.message().render(lang));
             Ok(e.exit_code())
         }
     }
@@ -111,12 +111,12 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
 
 /// Tell what the pipeline held back for a missing approval (the other tables
 /// were released or planned); then the run exits with the configuration code.
-fn held_back(spec: &PipelineSpec, code: i32) -> i32 {
+fn held_back(spec: &PipelineSpec, code: i32, lang: Lang) -> i32 {
     if code != EXIT_OK || spec.withheld.is_empty() {
         return code;
     }
     for message in &spec.withheld {
-        eprintln!("safecount run: {message}");
+        eprintln!("safecount run: {}", message.render(lang));
     }
     super::EXIT_CONFIG
 }
@@ -155,7 +155,7 @@ fn dry_run(
     let (planned, budgets) = match pipeline::dry_run(spec, store.as_ref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("safecount run --dry-run: {e}");
+            eprintln!("safecount run --dry-run: {}", e.message().render(lang));
             return Ok(e.exit_code());
         }
     };

@@ -38,6 +38,7 @@ pub const FILES: &[Resource] = &[
     resource!("report"),
     resource!("codes"),
     resource!("linkage"),
+    resource!("pipeline"),
 ];
 
 /// The catalogue text of one file in one language, after French typography.

@@ -12,7 +12,7 @@ impl PipelineSpec {
         let file = File { path, text: &text };
         let mut spec: PipelineSpec = toml::from_str(&text).map_err(|e| {
             let (line, message) = crate::text::toml_error(&text, &e);
-            file.invalid(line, message)
+            file.invalid(line, Message::new("pipeline-toml").with("detail", message))
         })?;
         file.check_settings(&mut spec)?;
         file.check_tables(&mut spec)?;
@@ -79,7 +79,7 @@ impl File<'_> {
         self.text[..start].matches('\n').count() + 1
     }
 
-    fn invalid(&self, line: usize, message: String) -> PipelineError {
+    fn invalid(&self, line: usize, message: Message) -> PipelineError {
         PipelineError::Invalid {
             path: self.path.into(),
             line,
@@ -92,7 +92,7 @@ impl File<'_> {
         if spec.inputs.periods.is_empty() {
             return Err(self.invalid(
                 self.key_line("inputs", "periods"),
-                "inputs.periods lists no quarter".into(),
+                Message::new("pipeline-no-periods"),
             ));
         }
         // Where each share is written: the [privacy] default (None), or a table
@@ -111,9 +111,9 @@ impl File<'_> {
                 };
                 return Err(self.invalid(
                     line,
-                    format!(
-                        "national_share must be at least 0 and below 0.9 (got {share}); the default is {DEFAULT_NATIONAL_SHARE}"
-                    ),
+                    Message::new("pipeline-national-share")
+                        .with("share", share)
+                        .with("default", DEFAULT_NATIONAL_SHARE),
                 ));
             }
         }
@@ -124,9 +124,7 @@ impl File<'_> {
                 Some(Pool::Named(other)) => {
                     return Err(self.invalid(
                         self.table_line(i, "pool"),
-                        format!(
-                            "pool = \"{other}\" is not known: write pool = \"year\" (each calendar year of the inputs) or a list of quarters, e.g. pool = [\"2025Q1\", \"2025Q2\"]"
-                        ),
+                        Message::new("pipeline-pool-unknown").with("pool", other.as_str()),
                     ));
                 }
                 Some(Pool::Quarters(q)) => {
@@ -135,16 +133,15 @@ impl File<'_> {
                     if q.len() < 2 {
                         return Err(self.invalid(
                             self.table_line(i, "pool"),
-                            "a pool lists at least two quarters".into(),
+                            Message::new("pipeline-pool-short"),
                         ));
                     }
                     if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
                         return Err(self.invalid(
                             self.table_line(i, "pool"),
-                            format!(
-                                "the pool's quarter \"{bad}\" is not one of inputs.periods ({}): a pool reads only the pipeline's quarters",
-                                inputs.join(", ")
-                            ),
+                            Message::new("pipeline-pool-quarter")
+                                .with("quarter", bad.as_str())
+                                .with("periods", inputs.join(", ")),
                         ));
                     }
                 }
@@ -152,10 +149,7 @@ impl File<'_> {
             if t.pool.is_some() && t.scope() == Scope::Agency {
                 return Err(self.invalid(
                     self.table_line(i, "pool"),
-                    format!(
-                        "the table {}: only person-level tables can be pooled over quarters",
-                        t.table
-                    ),
+                    Message::new("pipeline-pool-returns").with("table", t.table.as_str()),
                 ));
             }
         }
@@ -166,18 +160,13 @@ impl File<'_> {
                 Some("rules" | "dp") => {
                     return Err(self.invalid(
                         self.table_line(i, "protection"),
-                        format!(
-                            "the table {}: protection applies to tables of agencies' returns only; person-level tables are always differentially private",
-                            t.table
-                        ),
+                        Message::new("pipeline-protection-person").with("table", t.table.as_str()),
                     ));
                 }
                 Some(other) => {
                     return Err(self.invalid(
                         self.table_line(i, "protection"),
-                        format!(
-                            "protection = \"{other}\" is not known: write \"rules\" (exact aggregates under disclosure-control rules, the default) or \"dp\" (agency-unit differential privacy)"
-                        ),
+                        Message::new("pipeline-protection-unknown").with("protection", other),
                     ));
                 }
             }
@@ -187,7 +176,7 @@ impl File<'_> {
         {
             return Err(self.invalid(
                 self.line_at(&[Step::Key("returns")]),
-                "returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)".into(),
+                Message::new("pipeline-returns-rules"),
             ));
         }
         if let Some(c) = &spec.inputs.collaborative {
@@ -197,7 +186,7 @@ impl File<'_> {
                     PipelineError::Invalid {
                         path: e.path,
                         line: e.line,
-                        message: e.message,
+                        message: Message::new("pipeline-detail").with("detail", e.message),
                     }
                 })?;
             spec.coverage = Some(collaborative);
@@ -206,20 +195,20 @@ impl File<'_> {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(self.invalid(
                     self.key_line("privacy", "rho_per_period"),
-                    "privacy.rho_per_period must be a positive number".into(),
+                    Message::new("pipeline-rho-positive").with("key", "privacy.rho_per_period"),
                 ));
             }
         }
         if !(0.5..1.0).contains(&spec.privacy.interval_level) {
             return Err(self.invalid(
                 self.key_line("privacy", "interval_level"),
-                "privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)".into(),
+                Message::new("pipeline-interval-level"),
             ));
         }
         if spec.tables.is_empty() {
             return Err(self.invalid(
                 self.line_at(&[Step::Key("tables")]),
-                "the pipeline releases no table: add [[tables]] entries".into(),
+                Message::new("pipeline-no-tables"),
             ));
         }
         if let Some(r) = &spec.report {
@@ -227,9 +216,7 @@ impl File<'_> {
                 if Lang::parse(l).is_none() {
                     return Err(self.invalid(
                         self.key_line("report", "languages"),
-                        format!(
-                            "report.languages: \"{l}\" is not a report language; use \"en\" or \"fr\""
-                        ),
+                        Message::new("pipeline-report-language").with("language", l.as_str()),
                     ));
                 }
             }
@@ -244,33 +231,30 @@ impl File<'_> {
         for (i, t) in spec.tables.iter().enumerate() {
             let line = self.table_line(i, "table");
             if names.contains(&(t.table.as_str(), t.pool.is_some())) {
-                return Err(
-                    self.invalid(line, format!("the table \"{}\" is listed twice", t.table))
-                );
+                return Err(self.invalid(
+                    line,
+                    Message::new("pipeline-table-twice").with("table", t.table.as_str()),
+                ));
             }
             names.push((&t.table, t.pool.is_some()));
             let linked_table = crate::release::LINKED_TABLES.contains(&t.table.as_str());
             if linked_table && spec.coverage.as_ref().and_then(|c| c.linked()).is_none() {
                 return Err(self.invalid(
                     line,
-                    format!(
-                        "the table \"{}\" counts people across agencies, which needs collaborative linkage: point inputs.collaborative at a collaborative.toml with linkage = \"collaborative\" and the current epoch",
-                        t.table
-                    ),
+                    Message::new("pipeline-needs-linkage").with("table", t.table.as_str()),
                 ));
             }
             if t.dimensions.is_none() {
                 if !STANDARD.contains(&t.table.as_str()) && !linked_table {
-                    let hint = closest(&t.table, STANDARD.iter().copied())
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default();
+                    let message = match closest(&t.table, STANDARD.iter().copied()) {
+                        Some(c) => Message::new("pipeline-table-unknown-hint").with("hint", c),
+                        None => Message::new("pipeline-table-unknown"),
+                    };
                     return Err(self.invalid(
                         line,
-                        format!(
-                            "\"{}\" is not a standard table{hint}; tables: {}. To define a table of your own, give it `dimensions`.",
-                            t.table,
-                            STANDARD.join(", ")
-                        ),
+                        message
+                            .with("table", t.table.as_str())
+                            .with("tables", STANDARD.join(", ")),
                     ));
                 }
                 if t.source.is_some()
@@ -281,26 +265,20 @@ impl File<'_> {
                 {
                     return Err(self.invalid(
                         line,
-                        format!(
-                            "{} is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)",
-                            t.table
-                        ),
+                        Message::new("pipeline-standard-keys").with("table", t.table.as_str()),
                     ));
                 }
             } else {
                 if STANDARD.contains(&t.table.as_str()) || linked_table {
                     return Err(self.invalid(
                         line,
-                        format!(
-                            "\"{}\" is the name of a standard table: give your own table another name",
-                            t.table
-                        ),
+                        Message::new("pipeline-standard-name").with("table", t.table.as_str()),
                     ));
                 }
                 if !matches!(t.source.as_deref(), None | Some("cases") | Some("returns")) {
                     return Err(self.invalid(
                         self.table_line(i, "source"),
-                        "source must be \"cases\" or \"returns\"".into(),
+                        Message::new("pipeline-source"),
                     ));
                 }
                 match t.measure.as_deref() {
@@ -308,7 +286,8 @@ impl File<'_> {
                         if t.value.is_some() {
                             return Err(self.invalid(
                                 self.table_line(i, "value"),
-                                format!("{}: `value` needs measure = \"sum\"", t.table),
+                                Message::new("pipeline-value-needs-sum")
+                                    .with("table", t.table.as_str()),
                             ));
                         }
                     }
@@ -316,17 +295,14 @@ impl File<'_> {
                         if t.value.is_none() || t.upper.is_none() {
                             return Err(self.invalid(
                                 self.table_line(i, "measure"),
-                                format!(
-                                    "{}: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to",
-                                    t.table
-                                ),
+                                Message::new("pipeline-sum-bounds").with("table", t.table.as_str()),
                             ));
                         }
                     }
                     Some(other) => {
                         return Err(self.invalid(
                             self.table_line(i, "measure"),
-                            format!("measure \"{other}\" is unknown: use \"count\" or \"sum\""),
+                            Message::new("pipeline-measure").with("measure", other),
                         ));
                     }
                 }
@@ -334,14 +310,15 @@ impl File<'_> {
             if !(t.weight.is_finite() && t.weight > 0.0) {
                 return Err(self.invalid(
                     self.table_line(i, "weight"),
-                    format!("the weight of {} must be positive", t.table),
+                    Message::new("pipeline-weight").with("table", t.table.as_str()),
                 ));
             }
             if let Some(rho) = t.rho {
                 if !(rho.is_finite() && rho > 0.0) {
-                    return Err(
-                        self.invalid(line, format!("the rho of {} must be positive", t.table))
-                    );
+                    return Err(self.invalid(
+                        line,
+                        Message::new("pipeline-table-rho").with("table", t.table.as_str()),
+                    ));
                 }
             }
         }
@@ -362,15 +339,13 @@ impl File<'_> {
                 if !(target.is_finite() && target > 0.0) {
                     return Err(self.invalid(
                         line,
-                        format!("the half_width of {name} must be a positive number"),
+                        Message::new("pipeline-half-width").with("table", name.as_str()),
                     ));
                 }
                 if spec.tables[i].rho.is_some() {
                     return Err(self.invalid(
                         line,
-                        format!(
-                            "{name} has both rho and half_width: give one (the rho is solved from the half-width)"
-                        ),
+                        Message::new("pipeline-rho-and-half-width").with("table", name.as_str()),
                     ));
                 }
                 match spec.rho_for_half_width(&spec.tables[i], target, &defs)? {
@@ -378,9 +353,10 @@ impl File<'_> {
                     None => {
                         return Err(self.invalid(
                             line,
-                            format!(
-                                "no reasonable budget gives {name} a half-width of ±{target}: it would need rho > {MAX_RHO_FOR_TARGET} for one quarter. Ask for a wider half-width, or pool quarters"
-                            ),
+                            Message::new("pipeline-half-width-unreachable")
+                                .with("table", name.as_str())
+                                .with("target", target)
+                                .with("max", MAX_RHO_FOR_TARGET),
                         ));
                     }
                 }
@@ -395,7 +371,8 @@ impl File<'_> {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(self.invalid(
                     self.key_line("privacy", "agency_rho_per_period"),
-                    "privacy.agency_rho_per_period must be a positive number".into(),
+                    Message::new("pipeline-rho-positive")
+                        .with("key", "privacy.agency_rho_per_period"),
                 ));
             }
         }
@@ -412,28 +389,21 @@ impl File<'_> {
                 None if weighted > 0 => {
                     return Err(self.invalid(
                         self.line_at(&[Step::Key("privacy")]),
-                        format!(
-                            "privacy.{key} is needed to share the budget among the tables without their own rho"
-                        ),
+                        Message::new("pipeline-total-needed").with("key", key),
                     ));
                 }
                 Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
                     let solved = tables.iter().any(|t| t.half_width.is_some());
                     return Err(self.invalid(
                         self.key_line("privacy", key),
-                        format!(
-                            "the tables' own rho{} add up to {explicit:.6}, leaving nothing of {key} = {total} for the others{}",
-                            if solved {
-                                " (with those solved from half_width)"
-                            } else {
-                                ""
-                            },
-                            if solved {
-                                ": raise the budget or ask for wider half-widths"
-                            } else {
-                                ""
-                            }
-                        ),
+                        Message::new(if solved {
+                            "pipeline-explicit-over-solved"
+                        } else {
+                            "pipeline-explicit-over"
+                        })
+                        .with("sum", format!("{explicit:.6}"))
+                        .with("key", key)
+                        .with("total", total),
                     ));
                 }
                 _ => {}
@@ -464,12 +434,9 @@ impl File<'_> {
                 );
                 let held = self.invalid(
                     line,
-                    format!(
-                        "the table {} is about Indigenous people and is not released: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). The other tables are released. Name the approval in the pipeline:\n\n[governance]\nindigenous_data = \"approved by <partner or committee> on <date>\"",
-                        t.table
-                    ),
+                    Message::new("pipeline-indigenous").with("table", t.table.as_str()),
                 );
-                spec.withheld.push(held.to_string());
+                spec.withheld.push(held.message());
             }
         }
         // Custom tables: check dimensions and summed fields against the schema and definitions.
@@ -480,7 +447,9 @@ impl File<'_> {
                     if let Err(e) = release::tables::custom(&c, &defs, spec.accounting()) {
                         return Err(self.invalid(
                             self.table_line(i, "table"),
-                            format!("the table {}: {e}", t.table),
+                            Message::new("pipeline-custom")
+                                .with("table", t.table.as_str())
+                                .with("detail", e.to_string()),
                         ));
                     }
                 }

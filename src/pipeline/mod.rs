@@ -14,6 +14,7 @@ mod schema;
 mod spec;
 
 use crate::classify::DefinitionSet;
+use crate::i18n::Message;
 use crate::privacy::Accounting;
 use crate::privacy::ledger::{self, Scope};
 use crate::release::{self, CustomTable, Preview, ReleaseError, ReleaseRequest, STANDARD};

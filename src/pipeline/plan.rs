@@ -109,7 +109,7 @@ impl PipelineSpec {
         c.check_members(&known).map_err(|e| PipelineError::Invalid {
             path: e.path,
             line: e.line,
-            message: e.message,
+            message: crate::i18n::Message::new("pipeline-detail").with("detail", e.message),
         })
     }
 
@@ -207,11 +207,10 @@ impl PipelineSpec {
                 return Err(PipelineError::Invalid {
                     path: PathBuf::from("definitions"),
                     line: 1,
-                    message: format!(
-                        "the pipeline asks for definitions version {v} ([definitions] version), but the definitions in use are {}: set version = \"{}\" after reading what changed, or point [definitions] dir at definitions of version {v}",
-                        defs.version,
-                        defs.version.split('+').next().unwrap_or_default()
-                    ),
+                    message: crate::i18n::Message::new("pipeline-definitions-version")
+                        .with("asked", v.as_str())
+                        .with("version", defs.version.as_str())
+                        .with("set", defs.version.split('+').next().unwrap_or_default()),
                 });
             }
         }

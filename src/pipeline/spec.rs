@@ -34,7 +34,7 @@ pub struct PipelineSpec {
     /// with the file and line: the other tables are still released, and the
     /// run then exits with the configuration code.
     #[serde(skip)]
-    pub withheld: Vec<String>,
+    pub withheld: Vec<crate::i18n::Message>,
 }
 
 /// Approvals a pipeline names, which some tables require.
@@ -308,11 +308,11 @@ pub enum PipelineError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}:{line}: {}", message.render(crate::i18n::Lang::En))]
     Invalid {
         path: PathBuf,
         line: usize,
-        message: String,
+        message: crate::i18n::Message,
     },
     #[error(transparent)]
     Release(#[from] ReleaseError),
@@ -326,6 +326,29 @@ pub enum PipelineError {
     Report(#[from] report::ReportError),
     #[error("writing the processed outputs failed: {0}")]
     Output(String),
+}
+
+impl PipelineError {
+    /// The error as a catalogue message: a problem in the pipeline file with
+    /// its file and line; others (from a release, the ledger, the store) with
+    /// their own words as the detail.
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            PipelineError::Read { path, source } => Message::new("pipeline-unreadable")
+                .with("file", path.display().to_string())
+                .with("detail", source.to_string()),
+            PipelineError::Invalid {
+                path,
+                line,
+                message,
+            } => Message::new("pipeline-at")
+                .with("file", path.display().to_string())
+                .with("line", line.to_string())
+                .with("message", message.clone()),
+            other => Message::new("pipeline-detail").with("detail", other.to_string()),
+        }
+    }
 }
 
 impl crate::exit::ExitCode for PipelineError {

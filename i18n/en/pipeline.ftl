@@ -1,0 +1,42 @@
+# Pipeline files: what is wrong, where, and what to write instead.
+pipeline-at = { $file }:{ $line }: { $message }
+pipeline-unreadable = cannot read { $file }: { $detail }
+pipeline-detail = { $detail }
+pipeline-toml = { $detail }
+pipeline-no-periods = inputs.periods lists no quarter
+pipeline-national-share = national_share must be at least 0 and below 0.9 (got { $share }); the default is { $default }
+pipeline-pool-unknown = pool = "{ $pool }" is not known: write pool = "year" (each calendar year of the inputs) or a list of quarters, e.g. pool = ["2025Q1", "2025Q2"]
+pipeline-pool-short = a pool lists at least two quarters
+pipeline-pool-quarter = the pool's quarter "{ $quarter }" is not one of inputs.periods ({ $periods }): a pool reads only the pipeline's quarters
+pipeline-pool-returns = the table { $table }: only person-level tables can be pooled over quarters
+pipeline-protection-person = the table { $table }: protection applies to tables of agencies' returns only; person-level tables are always differentially private
+pipeline-protection-unknown = protection = "{ $protection }" is not known: write "rules" (exact aggregates under disclosure-control rules, the default) or "dp" (agency-unit differential privacy)
+pipeline-returns-rules = returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)
+pipeline-rho-positive = { $key } must be a positive number
+pipeline-interval-level = privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)
+pipeline-no-tables = the pipeline releases no table: add [[tables]] entries
+pipeline-report-language = report.languages: "{ $language }" is not a report language; use "en" or "fr"
+pipeline-table-twice = the table "{ $table }" is listed twice
+pipeline-needs-linkage = the table "{ $table }" counts people across agencies, which needs collaborative linkage: point inputs.collaborative at a collaborative.toml with linkage = "collaborative" and the current epoch
+pipeline-table-unknown = "{ $table }" is not a standard table; tables: { $tables }. To define a table of your own, give it `dimensions`.
+pipeline-table-unknown-hint = "{ $table }" is not a standard table (did you mean "{ $hint }"?); tables: { $tables }. To define a table of your own, give it `dimensions`.
+pipeline-standard-keys = { $table } is a standard table: source, measure, value, lower and upper belong to tables of your own (with `dimensions`)
+pipeline-standard-name = "{ $table }" is the name of a standard table: give your own table another name
+pipeline-source = source must be "cases" or "returns"
+pipeline-value-needs-sum = { $table }: `value` needs measure = "sum"
+pipeline-sum-bounds = { $table }: a sum needs `value` (the field summed) and `upper` (and optionally `lower`, default 0), the bounds each unit's value is clipped to
+pipeline-measure = measure "{ $measure }" is unknown: use "count" or "sum"
+pipeline-weight = the weight of { $table } must be positive
+pipeline-table-rho = the rho of { $table } must be positive
+pipeline-half-width = the half_width of { $table } must be a positive number
+pipeline-rho-and-half-width = { $table } has both rho and half_width: give one (the rho is solved from the half-width)
+pipeline-half-width-unreachable = no reasonable budget gives { $table } a half-width of ±{ $target }: it would need rho > { $max } for one quarter. Ask for a wider half-width, or pool quarters
+pipeline-total-needed = privacy.{ $key } is needed to share the budget among the tables without their own rho
+pipeline-explicit-over = the tables' own rho add up to { $sum }, leaving nothing of { $key } = { $total } for the others
+pipeline-explicit-over-solved = the tables' own rho (with those solved from half_width) add up to { $sum }, leaving nothing of { $key } = { $total } for the others: raise the budget or ask for wider half-widths
+pipeline-indigenous = the table { $table } is about Indigenous people and is not released: tables about Indigenous people are released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). The other tables are released. Name the approval in the pipeline:
+    
+    {"["}governance]
+    indigenous_data = "approved by <partner or committee> on <date>"
+pipeline-custom = the table { $table }: { $detail }
+pipeline-definitions-version = the pipeline asks for definitions version { $asked } ([definitions] version), but the definitions in use are { $version }: set version = "{ $set }" after reading what changed, or point [definitions] dir at definitions of version { $asked }
