@@ -40,3 +40,22 @@ pipeline-indigenous = the table { $table } is about Indigenous people and is not
     indigenous_data = "approved by <partner or committee> on <date>"
 pipeline-custom = the table { $table }: { $detail }
 pipeline-definitions-version = the pipeline asks for definitions version { $asked } ([definitions] version), but the definitions in use are { $version }: set version = "{ $set }" after reading what changed, or point [definitions] dir at definitions of version { $asked }
+# Releases and the budget ledger.
+release-unknown-table = there is no standard table named { $table }; tables: { $tables }
+release-needs-linkage = the table { $table } counts people across agencies, which needs collaborative linkage: set linkage = "collaborative" and the current epoch in the collaborative's collaborative.toml (see the README, "Counting each person once")
+release-no-inputs = no submissions are stored for { $kind } in { $period }: submit extracts first
+release-needs-approval = the table { $table } is about Indigenous people: it is released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline: [governance] indigenous_data = "approved by <partner or committee> on <date>"
+release-custom = the table { $table }: { $detail }
+release-altered = the stored release { $path } does not match the checksum in the ledger; it was altered
+release-in-progress = release { $id } is being drawn by another process and did not finish in time; run the same command again later (it will re-serve that release and spend nothing)
+release-unknown-release = { $path } is a release file the ledger does not know: the ledger was emptied or recreated beside existing releases. Restore the store's ledger.sqlite; nothing was spent
+release-too-many-rows = the period holds { $rows } records, more than the { $max } the privacy calibration assumes; split the release by agency (inputs.agencies)
+release-detail = { $detail }
+ledger-no-budget = no budget is set for { $period }: the collaborative sets one with `safecount budget set --period { $period } --rho R`
+ledger-no-budget-agency = no budget is set for the agencies' returns of { $period }: the collaborative sets one with `safecount budget set --period { $period } --agency-rho R`
+ledger-overspend = refused: this release needs rho = { $requested } of { $period }'s budget, but { $spent } of { $budget } is spent and only { $remaining } remains
+ledger-lifetime = refused: this release needs rho = { $requested }, and a person present in every quarter has already lost { $spent } of the lifetime cap of { $cap } (only { $remaining } remains); raise the cap with `safecount budget set --lifetime-rho X` only if the collaborative agrees
+ledger-bad-amount = a budget must be a positive, finite rho (got { $rho })
+ledger-tampered = the ledger was altered: event { $seq } does not match its hash chain
+ledger-triggers = the ledger's append-only triggers are missing
+ledger-sql = ledger database error: { $detail }

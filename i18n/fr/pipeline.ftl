@@ -40,3 +40,22 @@ pipeline-indigenous = le tableau { $table } porte sur des personnes autochtones 
     indigenous_data = "approved by <partenaire ou comité> on <date>"
 pipeline-custom = le tableau { $table } : { $detail }
 pipeline-definitions-version = la chaîne demande la version { $asked } des définitions ([definitions] version), mais les définitions utilisées sont de la version { $version } : écrivez version = "{ $set }" après avoir lu ce qui a changé, ou faites pointer [definitions] dir vers des définitions de la version { $asked }
+# Publications et registre du budget.
+release-unknown-table = aucun tableau standard ne s'appelle { $table } ; tableaux : { $tables }
+release-needs-linkage = le tableau { $table } compte les personnes entre organismes, ce qui exige la liaison collaborative : indiquez linkage = "collaborative" et l'époque en vigueur dans le collaborative.toml du collectif (voir le README, « Counting each person once »)
+release-no-inputs = aucune soumission n'est enregistrée pour { $kind } en { $period } : soumettez d'abord des extraits
+release-needs-approval = le tableau { $table } porte sur des personnes autochtones : il n'est publié qu'avec l'approbation des partenaires qui en assurent la gouvernance (principes PCAP® des Premières Nations, et principes de gouvernance des données des Inuits et des Métis). Indiquez-la dans la chaîne : [governance] indigenous_data = "approved by <partenaire ou comité> on <date>"
+release-custom = le tableau { $table } : { $detail }
+release-altered = la publication enregistrée { $path } ne correspond pas à la somme de contrôle du registre : elle a été modifiée
+release-in-progress = la publication { $id } est en cours de tirage par un autre processus et n'a pas fini à temps ; relancez la même commande plus tard (elle servira cette publication de nouveau sans rien dépenser)
+release-unknown-release = { $path } est un fichier de publication que le registre ne connaît pas : le registre a été vidé ou recréé à côté de publications existantes. Restaurez le ledger.sqlite de l'entrepôt ; rien n'a été dépensé
+release-too-many-rows = la période compte { $rows } dossiers, plus que les { $max } que suppose l'étalonnage de la confidentialité ; divisez la publication par organisme (inputs.agencies)
+release-detail = { $detail }
+ledger-no-budget = aucun budget n'est fixé pour { $period } : le collectif en fixe un avec `safecount budget set --period { $period } --rho R`
+ledger-no-budget-agency = aucun budget n'est fixé pour les rapports des organismes de { $period } : le collectif en fixe un avec `safecount budget set --period { $period } --agency-rho R`
+ledger-overspend = refusé : cette publication demande un rho de { $requested } sur le budget de { $period }, mais { $spent } sur { $budget } est déjà dépensé et il ne reste que { $remaining }
+ledger-lifetime = refusé : cette publication demande un rho de { $requested }, et une personne présente à chaque trimestre a déjà perdu { $spent } du plafond à vie de { $cap } (il ne reste que { $remaining }) ; relevez le plafond avec `safecount budget set --lifetime-rho X` seulement si le collectif y consent
+ledger-bad-amount = un budget doit être un rho positif et fini (valeur donnée : { $rho })
+ledger-tampered = le registre a été modifié : l'événement { $seq } ne correspond pas à sa chaîne de hachage
+ledger-triggers = les déclencheurs qui rendent le registre non modifiable sont absents
+ledger-sql = erreur de la base du registre : { $detail }

@@ -346,6 +346,8 @@ impl PipelineError {
                 .with("file", path.display().to_string())
                 .with("line", line.to_string())
                 .with("message", message.clone()),
+            PipelineError::Release(e) => e.message(),
+            PipelineError::Ledger(e) => e.message(),
             other => Message::new("pipeline-detail").with("detail", other.to_string()),
         }
     }

@@ -149,6 +149,47 @@ pub enum ReleaseError {
     TooManyRows { rows: usize, max: u32 },
 }
 
+impl ReleaseError {
+    /// The error as a catalogue message; errors of the store, OpenDP or
+    /// polars keep their own words as the detail.
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            ReleaseError::UnknownTable(table) => Message::new("release-unknown-table")
+                .with("table", table.as_str())
+                .with("tables", STANDARD.join(", ")),
+            ReleaseError::NeedsLinkage { table } => {
+                Message::new("release-needs-linkage").with("table", table.as_str())
+            }
+            ReleaseError::NoInputs { kind, period } => Message::new("release-no-inputs")
+                .with("kind", *kind)
+                .with("period", period.as_str()),
+            ReleaseError::NeedsApproval { table } => {
+                Message::new("release-needs-approval").with("table", table.as_str())
+            }
+            ReleaseError::Custom { table, source } => Message::new("release-custom")
+                .with("table", table.as_str())
+                .with("detail", source.to_string()),
+            ReleaseError::Ledger(e) => e.message(),
+            ReleaseError::Altered { path } => {
+                Message::new("release-altered").with("path", path.as_str())
+            }
+            ReleaseError::InProgress { id } => {
+                Message::new("release-in-progress").with("id", id.as_str())
+            }
+            ReleaseError::UnknownRelease { path } => {
+                Message::new("release-unknown-release").with("path", path.as_str())
+            }
+            ReleaseError::TooManyRows { rows, max } => Message::new("release-too-many-rows")
+                .with("rows", *rows)
+                .with("max", *max),
+            ReleaseError::Store(_) | ReleaseError::Measure(_) | ReleaseError::Polars(_) => {
+                Message::new("release-detail").with("detail", self.to_string())
+            }
+        }
+    }
+}
+
 impl crate::exit::ExitCode for ReleaseError {
     fn exit_code(&self) -> i32 {
         use crate::exit::*;

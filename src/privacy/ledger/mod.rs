@@ -114,7 +114,13 @@ impl crate::exit::ExitCode for LedgerError {
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("no budget is set for {what}: the collaborative sets one with `{how}`")]
-    NoBudget { what: String, how: String },
+    NoBudget {
+        what: String,
+        how: String,
+        /// The quarter, and whether it is the agencies' budget (for the message).
+        quarter: String,
+        agency: bool,
+    },
     #[error(
         "refused: this release needs rho = {requested:.6} of {period}'s budget, but {spent:.6} of {budget:.6} is spent and only {remaining:.6} remains"
     )]
@@ -142,6 +148,52 @@ pub enum LedgerError {
     TriggersMissing,
     #[error("ledger database error: {0}")]
     Sql(#[from] rusqlite::Error),
+}
+
+impl LedgerError {
+    /// The error as a catalogue message (figures to six decimals, as the ledger keeps them).
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        let six = |v: &f64| format!("{v:.6}");
+        match self {
+            LedgerError::NoBudget {
+                quarter, agency, ..
+            } => Message::new(if *agency {
+                "ledger-no-budget-agency"
+            } else {
+                "ledger-no-budget"
+            })
+            .with("period", quarter.as_str()),
+            LedgerError::Overspend {
+                period,
+                budget,
+                spent,
+                requested,
+                remaining,
+            } => Message::new("ledger-overspend")
+                .with("period", period.as_str())
+                .with("budget", six(budget))
+                .with("spent", six(spent))
+                .with("requested", six(requested))
+                .with("remaining", six(remaining)),
+            LedgerError::Lifetime {
+                cap,
+                spent,
+                requested,
+                remaining,
+            } => Message::new("ledger-lifetime")
+                .with("cap", six(cap))
+                .with("spent", six(spent))
+                .with("requested", six(requested))
+                .with("remaining", six(remaining)),
+            LedgerError::BadAmount(v) => {
+                Message::new("ledger-bad-amount").with("rho", v.to_string())
+            }
+            LedgerError::Tampered { seq } => Message::new("ledger-tampered").with("seq", *seq),
+            LedgerError::TriggersMissing => Message::new("ledger-triggers"),
+            LedgerError::Sql(e) => Message::new("ledger-sql").with("detail", e.to_string()),
+        }
+    }
 }
 
 /// One event as stored.
@@ -382,10 +434,14 @@ pub fn debit_each(
             Some((Scope::Agency, q)) => LedgerError::NoBudget {
                 what: format!("the agencies' returns of {q}"),
                 how: format!("safecount budget set --period {q} --agency-rho R"),
+                quarter: q.to_string(),
+                agency: true,
             },
             _ => LedgerError::NoBudget {
                 what: period.into(),
                 how: format!("safecount budget set --period {period} --rho R"),
+                quarter: period.to_string(),
+                agency: false,
             },
         })?;
         let spent = spent_of(&tx, period)?;
