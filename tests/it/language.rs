@@ -445,23 +445,20 @@ fn the_budget_statement_speaks_french() {
     assert!(list.stdout.contains("actif depuis le"), "{}", list.stdout);
 }
 
-/// A researcher's preview of a pipeline, and a linkage key, in French.
+/// `safecount --lang fr ARGS..` from the repository root.
+fn in_french(args: &[&str]) -> crate::support::Run {
+    let args: Vec<&str> = ["--lang", "fr"].iter().chain(args).copied().collect();
+    safecount(&repo(), &args)
+}
+
+/// A researcher's preview of a pipeline, a pipeline's and a release's
+/// errors, and a linkage secret, in French.
 #[test]
-fn the_dry_run_and_key_speak_french() {
+fn the_dry_run_errors_and_key_speak_french() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let run = safecount(
-        &repo(),
-        &[
-            "--lang",
-            "fr",
-            "run",
-            "pipelines/demo.toml",
-            "--dry-run",
-            "--store",
-            store.to_str().unwrap(),
-        ],
-    );
+    let store = store.to_str().unwrap();
+    let run = in_french(&["run", "pipelines/demo.toml", "--dry-run", "--store", store]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for french in [
         "Simulation de demo",
@@ -470,12 +467,7 @@ fn the_dry_run_and_key_speak_french() {
         "perdrait au plus",
         "0,5900",
     ] {
-        let french = french.replace("\u{2019}", "'");
-        assert!(
-            run.stdout.contains(&french),
-            "{french:?} in\n{}",
-            run.stdout
-        );
+        assert!(run.stdout.contains(french), "{french:?} in\n{}", run.stdout);
     }
     for english in ["needs rho", "Dry run", " the ", "per person"] {
         assert!(
@@ -484,17 +476,32 @@ fn the_dry_run_and_key_speak_french() {
             run.stdout
         );
     }
-    let secret = dir.path().join("secret.txt");
-    let run = safecount(
-        &repo(),
-        &[
-            "--lang",
-            "fr",
-            "key",
-            "--new-secret",
-            secret.to_str().unwrap(),
-        ],
+    // A pipeline file's error, with its file and line; a release's refusal.
+    let pipeline = |name: &str, table: &str| {
+        let path = dir.path().join(name);
+        let text = format!(
+            "name = \"x\"\n[inputs]\nperiods = [\"2025Q1\"]\n[privacy]\nrho_per_period = 1\n[[tables]]\ntable = \"{table}\"\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let run = in_french(&["run", &pipeline("bad.toml", "peple"), "--dry-run"]);
+    assert_eq!(run.code, 78);
+    assert!(run.stderr.contains("bad.toml:7"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("n'est pas un tableau standard"),
+        "{}",
+        run.stderr
     );
+    let run = in_french(&["run", &pipeline("people.toml", "people"), "--store", store]);
+    assert_eq!(run.code, 65);
+    assert!(
+        run.stderr.contains("aucune soumission n'est enregistrée"),
+        "{}",
+        run.stderr
+    );
+    let secret = dir.path().join("secret.txt");
+    let run = in_french(&["key", "--new-secret", secret.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("Un nouveau secret de liaison"),
