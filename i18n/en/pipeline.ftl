@@ -59,3 +59,15 @@ ledger-bad-amount = a budget must be a positive, finite rho (got { $rho })
 ledger-tampered = the ledger was altered: event { $seq } does not match its hash chain
 ledger-triggers = the ledger's append-only triggers are missing
 ledger-sql = ledger database error: { $detail }
+# collaborative.toml
+coverage-unreadable = cannot read the coverage file: { $detail }
+coverage-no-member = the collaborative lists no member: add a [[member]] with agency and provinces
+coverage-needs-epoch = linkage = "collaborative" needs the current epoch: add epoch = "<the 16 hexadecimal digits `safecount key --new-secret` printed>"
+coverage-bad-epoch = the epoch is the 16 hexadecimal digits (0-9, a-f) `safecount key --new-secret` printed
+coverage-kind = "{ $kind }" is not a kind of agency; use one of { $kinds }
+coverage-twice = the agency "{ $agency }" is listed twice: list each member once
+coverage-no-province = the member "{ $agency }" serves no province: list at least one (e.g. provinces = ["CA-ON"])
+coverage-province = "{ $province }" is not a province or territory code; use one of { $codes }
+coverage-province-hint = "{ $province }" is not a province or territory code (did you mean "{ $hint }"?); use one of { $codes }
+coverage-unknown-member = the member "{ $agency }" is not an agency of this store: register it (`safecount agency add { $agency }`) or submit its extracts first, or remove it
+coverage-unknown-member-hint = the member "{ $agency }" is not an agency of this store (did you mean "{ $hint }"?): register it (`safecount agency add { $agency }`) or submit its extracts first, or remove it

@@ -59,3 +59,15 @@ ledger-bad-amount = un budget doit être un rho positif et fini (valeur donnée 
 ledger-tampered = le registre a été modifié : l'événement { $seq } ne correspond pas à sa chaîne de hachage
 ledger-triggers = les déclencheurs qui rendent le registre non modifiable sont absents
 ledger-sql = erreur de la base du registre : { $detail }
+# collaborative.toml
+coverage-unreadable = impossible de lire le fichier de couverture : { $detail }
+coverage-no-member = le collectif ne nomme aucun membre : ajoutez un [[member]] avec agency et provinces
+coverage-needs-epoch = linkage = "collaborative" exige l'époque en vigueur : ajoutez epoch = "<les 16 chiffres hexadécimaux affichés par `safecount key --new-secret`>"
+coverage-bad-epoch = l'époque est formée des 16 chiffres hexadécimaux (0-9, a-f) affichés par `safecount key --new-secret`
+coverage-kind = « { $kind } » n'est pas un type d'organisme ; utilisez l'un de { $kinds }
+coverage-twice = l'organisme « { $agency } » figure deux fois : nommez chaque membre une seule fois
+coverage-no-province = le membre « { $agency } » ne dessert aucune province : nommez-en au moins une (par exemple provinces = ["CA-ON"])
+coverage-province = « { $province } » n'est pas un code de province ou de territoire ; utilisez l'un de { $codes }
+coverage-province-hint = « { $province } » n'est pas un code de province ou de territoire (vouliez-vous dire « { $hint } » ?) ; utilisez l'un de { $codes }
+coverage-unknown-member = le membre « { $agency } » n'est pas un organisme de cet entrepôt : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le
+coverage-unknown-member-hint = le membre « { $agency } » n'est pas un organisme de cet entrepôt (vouliez-vous dire « { $hint } » ?) : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le

@@ -186,7 +186,7 @@ impl File<'_> {
                     PipelineError::Invalid {
                         path: e.path,
                         line: e.line,
-                        message: Message::new("pipeline-detail").with("detail", e.message),
+                        message: e.message,
                     }
                 })?;
             spec.coverage = Some(collaborative);

@@ -109,7 +109,7 @@ impl PipelineSpec {
         c.check_members(&known).map_err(|e| PipelineError::Invalid {
             path: e.path,
             line: e.line,
-            message: crate::i18n::Message::new("pipeline-detail").with("detail", e.message),
+            message: e.message,
         })
     }
 

@@ -9,6 +9,7 @@
 //! "unprotected group keys"). Mapping a record's province to its key is
 //! row-wise, a 1-stable step before OpenDP.
 
+use crate::i18n::Message;
 use crate::schema::codes;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -84,11 +85,11 @@ pub struct Member {
 
 /// Why a coverage file is refused.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
+#[error("{path}:{line}: {}", message.render(crate::i18n::Lang::En))]
 pub struct CoverageError {
     pub path: PathBuf,
     pub line: usize,
-    pub message: String,
+    pub message: Message,
 }
 
 impl Collaborative {
@@ -97,13 +98,13 @@ impl Collaborative {
         let text = std::fs::read_to_string(path).map_err(|e| CoverageError {
             path: path.into(),
             line: 1,
-            message: format!("cannot read the coverage file: {e}"),
+            message: Message::new("coverage-unreadable").with("detail", e.to_string()),
         })?;
         Self::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Collaborative, CoverageError> {
-        let err = |line: usize, message: String| CoverageError {
+        let err = |line: usize, message: Message| CoverageError {
             path: path.into(),
             line,
             message,
@@ -115,29 +116,22 @@ impl Collaborative {
         };
         let mut c: Collaborative = toml::from_str(text).map_err(|e| {
             let (line, message) = crate::text::toml_error(text, &e);
-            err(line, message)
+            err(line, Message::new("pipeline-toml").with("detail", message))
         })?;
         c.path = path.into();
         c.text = text.to_string();
         if c.members.is_empty() {
-            return Err(err(
-                1,
-                "the collaborative lists no member: add a [[member]] with agency and provinces"
-                    .into(),
-            ));
+            return Err(err(1, Message::new("coverage-no-member")));
         }
         match (c.linkage, &c.epoch) {
             (LinkageMode::Collaborative, None) => {
                 return Err(err(
                     line_of("linkage"),
-                    "linkage = \"collaborative\" needs the current epoch: add epoch = \"<the 16 hexadecimal digits `safecount key --new-secret` printed>\"".into(),
+                    Message::new("coverage-needs-epoch"),
                 ));
             }
             (_, Some(e)) if !crate::linkage::is_epoch(e) => {
-                return Err(err(
-                    line_of("epoch"),
-                    "the epoch is the 16 hexadecimal digits (0-9, a-f) `safecount key --new-secret` printed".into(),
-                ));
+                return Err(err(line_of("epoch"), Message::new("coverage-bad-epoch")));
             }
             _ => {}
         }
@@ -146,42 +140,36 @@ impl Collaborative {
             if let Some(kind) = m.kind.as_deref().filter(|k| !AGENCY_KINDS.contains(k)) {
                 return Err(err(
                     line_of(&format!("\"{kind}\"")),
-                    format!(
-                        "\"{kind}\" is not a kind of agency; use one of {}",
-                        AGENCY_KINDS.join(", ")
-                    ),
+                    Message::new("coverage-kind")
+                        .with("kind", kind)
+                        .with("kinds", AGENCY_KINDS.join(", ")),
                 ));
             }
             if seen.contains(&m.agency.as_str()) {
                 return Err(err(
                     line_of(&format!("\"{}\"", m.agency)),
-                    format!(
-                        "the agency \"{}\" is listed twice: list each member once",
-                        m.agency
-                    ),
+                    Message::new("coverage-twice").with("agency", m.agency.as_str()),
                 ));
             }
             seen.push(&m.agency);
             if m.provinces.is_empty() {
                 return Err(err(
                     line_of(&format!("\"{}\"", m.agency)),
-                    format!(
-                        "the member \"{}\" serves no province: list at least one (e.g. provinces = [\"CA-ON\"])",
-                        m.agency
-                    ),
+                    Message::new("coverage-no-province").with("agency", m.agency.as_str()),
                 ));
             }
             for p in &m.provinces {
                 if !codes::PROVINCE.codes.contains(&p.as_str()) {
-                    let hint = crate::text::closest(p, codes::PROVINCE.codes.iter().copied())
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default();
+                    let message =
+                        match crate::text::closest(p, codes::PROVINCE.codes.iter().copied()) {
+                            Some(c) => Message::new("coverage-province-hint").with("hint", c),
+                            None => Message::new("coverage-province"),
+                        };
                     return Err(err(
                         line_of(&format!("\"{p}\"")),
-                        format!(
-                            "\"{p}\" is not a province or territory code{hint}; use one of {}",
-                            codes::PROVINCE.codes.join(", ")
-                        ),
+                        message
+                            .with("province", p.as_str())
+                            .with("codes", codes::PROVINCE.codes.join(", ")),
                     ));
                 }
             }
@@ -199,16 +187,15 @@ impl Collaborative {
                     .lines()
                     .position(|l| l.contains(&format!("\"{}\"", m.agency)))
                     .map_or(1, |i| i + 1);
-                let hint = crate::text::closest(&m.agency, known.iter().map(String::as_str))
-                    .map(|c| format!(" (did you mean \"{c}\"?)"))
-                    .unwrap_or_default();
+                let message =
+                    match crate::text::closest(&m.agency, known.iter().map(String::as_str)) {
+                        Some(c) => Message::new("coverage-unknown-member-hint").with("hint", c),
+                        None => Message::new("coverage-unknown-member"),
+                    };
                 return Err(CoverageError {
                     path: self.path.clone(),
                     line,
-                    message: format!(
-                        "the member \"{}\" is not an agency of this store{hint}: register it (`safecount agency add {}`) or submit its extracts first, or remove it",
-                        m.agency, m.agency
-                    ),
+                    message: message.with("agency", m.agency.as_str()),
                 });
             }
         }
@@ -306,12 +293,12 @@ mod tests {
         let e = Collaborative::parse(&bad, Path::new("c.toml")).unwrap_err();
         assert_eq!(e.line, 7);
         assert!(
-            e.message.contains("CA-BX") && e.message.contains("CA-BC"),
+            e.to_string().contains("CA-BX") && e.to_string().contains("CA-BC"),
             "{e}"
         );
         let c = Collaborative::parse(GOOD, Path::new("c.toml")).unwrap();
         let e = c.check_members(&["a".into()]).unwrap_err();
-        assert!(e.message.contains("\"b\" is not an agency"), "{e}");
+        assert!(e.to_string().contains("\"b\" is not an agency"), "{e}");
         let bad = GOOD.replace("provinces", "province");
         assert!(Collaborative::parse(&bad, Path::new("c.toml")).is_err());
     }
