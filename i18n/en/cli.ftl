@@ -129,3 +129,12 @@ demo-next = Next: open { $file } in a browser (the other language's version sits
     or read a release with any Parquet reader, e.g. polars:
 demo-no-sample = { $detail }
     Run it from the repository root, or generate a sample with `safecount sample-data --out DIR` and pass --sample DIR.
+# safecount release
+release-cli-positive = { $flag } must be a positive number
+release-cli-parts = { $parts ->
+        [one] one part
+       *[other] { $parts } parts
+    }
+release-cli-scale = scale { $scale }
+release-cli-spent = spent rho { $rho }
+release-cli-reserved = (re-served)

@@ -132,3 +132,12 @@ demo-next = Ensuite : ouvrez { $file } dans un navigateur (la version dans l'aut
     ou lisez une publication avec n'importe quel lecteur Parquet, par exemple polars :
 demo-no-sample = { $detail }
     Lancez-la depuis la racine du dépôt, ou générez un exemple avec `safecount sample-data --out DOSSIER` et indiquez --sample DOSSIER.
+# safecount release
+release-cli-positive = { $flag } doit être un nombre positif
+release-cli-parts = { $parts ->
+        [one] une partie
+       *[other] { $parts } parties
+    }
+release-cli-scale = échelle { $scale }
+release-cli-spent = rho dépensé { $rho }
+release-cli-reserved = (servie de nouveau)

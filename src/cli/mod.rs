@@ -157,7 +157,7 @@ where
         Command::Budget(args) => budget::run(args, cli.lang, &mut out),
         Command::Serve(args) => serve::run(args, cli.lang, &mut out),
         Command::Agency(args) => agency::run(args, cli.lang, &mut out),
-        Command::Release(args) => release::run(args, &mut out),
+        Command::Release(args) => release::run(args, cli.lang, &mut out),
         Command::Report(args) => report::run(args, cli.lang, &mut out),
         Command::Run(args) => run::run(args, cli.lang, &mut out),
         Command::Pipeline(args) => pipeline::run(args, &mut out),

@@ -3,6 +3,7 @@
 
 use super::{EXIT_CONFIG, EXIT_OK, EXIT_USAGE, ExitCode};
 use crate::classify::DefinitionSet;
+use crate::i18n::{Args as Vars, Lang};
 use crate::privacy::Accounting;
 use crate::release::{self, ReleaseError, ReleaseRequest, STANDARD};
 use crate::store::Store;
@@ -42,7 +43,8 @@ pub struct Args {
     pub definitions: Option<PathBuf>,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let lang = super::language(chosen, None);
     let defs = match DefinitionSet::load_default(args.definitions.as_deref()) {
         Ok(d) => d,
         Err(e) => {
@@ -62,7 +64,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         vec![args.table.clone()]
     };
     if !(args.rho.is_finite() && args.rho > 0.0) {
-        eprintln!("safecount release: --rho must be a positive number");
+        let flag = Vars::new().with("flag", "--rho");
+        eprintln!(
+            "safecount release: {}",
+            lang.msg("release-cli-positive", &flag)
+        );
         return Ok(EXIT_USAGE);
     }
     let accounting = if args.pure {
@@ -72,7 +78,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let agency_rho = args.agency_rho.unwrap_or(args.rho);
     if !(agency_rho.is_finite() && agency_rho > 0.0) {
-        eprintln!("safecount release: --agency-rho must be a positive number");
+        let flag = Vars::new().with("flag", "--agency-rho");
+        eprintln!(
+            "safecount release: {}",
+            lang.msg("release-cli-positive", &flag)
+        );
         return Ok(EXIT_USAGE);
     }
     let returns = |t: &str| crate::release::tables::RETURNS_TABLES.contains(&t);
@@ -114,23 +124,26 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
             match release::preview(&defs, &req) {
                 Ok(p) => {
                     let c = &p.parts[0].1;
+                    let parts = lang.msg(
+                        "release-cli-parts",
+                        &Vars::new().with("parts", p.parts.len()),
+                    );
+                    let cells = lang.msg("run-cells", &Vars::new().with("cells", p.cells));
+                    let scale = lang.msg(
+                        "release-cli-scale",
+                        &Vars::new().with("scale", lang.dec(c.scale, 2)),
+                    );
                     writeln!(
                         out,
-                        "{table:<20} {:>2} part(s) {:>5} cells  {:<17} scale {:>8.2}  ±{:>8.1} ({:.0}%)  rho {:.4}",
-                        p.parts.len(),
-                        p.cells,
+                        "{table:<20} {parts:>11} {cells:>15}  {:<17} {scale:>16}  ±{:>8} ({})  rho {}",
                         c.mechanism,
-                        c.scale,
-                        c.half_width,
-                        args.level * 100.0,
-                        p.rho
+                        lang.dec(c.half_width, 1),
+                        lang.pct(args.level),
+                        lang.dec(p.rho, 4)
                     )?;
                 }
-                Err(ReleaseError::UnknownTable(t)) => {
-                    eprintln!(
-                        "safecount release: unknown table {t}; tables: {}",
-                        STANDARD.join(", ")
-                    );
+                Err(e @ ReleaseError::UnknownTable(_)) => {
+                    eprintln!("safecount release: {}", e.message().render(lang));
                     return Ok(EXIT_USAGE);
                 }
                 Err(e) => return Err(e.into()),
@@ -139,17 +152,26 @@ pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         let store = store.as_ref().expect("store opened");
         match release::release(store, &defs, &req) {
-            Ok(r) => writeln!(
-                out,
-                "{table:<20} {} {:>5} cells  spent rho {:.4}{}  {}",
-                r.id,
-                r.cells.height(),
-                r.spent_rho,
-                if r.reserved { " (re-served)" } else { "" },
-                r.path.display()
-            )?,
+            Ok(r) => {
+                let cells = lang.msg("run-cells", &Vars::new().with("cells", r.cells.height()));
+                let spent = lang.msg(
+                    "release-cli-spent",
+                    &Vars::new().with("rho", lang.dec(r.spent_rho, 4)),
+                );
+                let reserved = if r.reserved {
+                    format!(" {}", lang.t("release-cli-reserved"))
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    out,
+                    "{table:<20} {} {cells:>15}  {spent}{reserved}  {}",
+                    r.id,
+                    r.path.display()
+                )?
+            }
             Err(e) => {
-                eprintln!("safecount release: {e}");
+                eprintln!("safecount release: {}", e.message().render(lang));
                 return Ok(e.exit_code());
             }
         }

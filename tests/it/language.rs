@@ -196,6 +196,7 @@ fn no_user_facing_english_is_left_in_rust_source() {
         "src/cli/key.rs",
         "src/cli/run.rs",
         "src/cli/demo.rs",
+        "src/cli/release.rs",
         "src/pipeline/load.rs",
         "src/pipeline/plan.rs",
         "src/pipeline/spec.rs",
