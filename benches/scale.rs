@@ -6,8 +6,12 @@
 //! phase's time and the process's peak memory (VmHWM); the target is 8 GB at
 //! 100M records. `cargo bench --bench scale [-- ROWS]`; with
 //! `SAFECOUNT_BENCH_STORE=DIR` the store is kept in DIR and reused by the next
-//! run (which then only releases and reports). Figures go in
-//! BENCHMARKS.md. The store takes about 2 GB of disk per 100M records.
+//! run (which then only releases and reports). With `SAFECOUNT_BENCH_LINKED=1`
+//! the person-level tables are released in collaborative-linkage mode (each
+//! quarter's records merged per person across agencies first; the synthetic
+//! keys are agency-scoped, so the merge does all its work and merges
+//! nothing). Figures go in BENCHMARKS.md. The store takes about 2 GB of disk
+//! per 100M records.
 
 use safecount::classify::DefinitionSet;
 use safecount::privacy::Accounting;
@@ -68,12 +72,19 @@ fn main() {
     let agencies = ledger::ledger_key(ledger::Scope::Agency, period);
     ledger::set_budget(&mut store.connect().unwrap(), &agencies, 1e9, "benchmark").unwrap();
     let defs = DefinitionSet::embedded();
+    let layout = release::Layout {
+        linkage: std::env::var_os("SAFECOUNT_BENCH_LINKED").map(|_| release::coverage::Linked {
+            epoch: "0123456789abcdef".into(),
+            kinds: Default::default(),
+        }),
+        ..Default::default()
+    };
     let t = Instant::now();
     let mut released = Vec::new();
     for table in STANDARD {
         let started = Instant::now();
         let req = ReleaseRequest {
-            layout: Default::default(),
+            layout: layout.clone(),
             protection: Default::default(),
             pool: None,
             table: table.to_string(),

@@ -77,22 +77,64 @@ pub(super) fn merged_quarter(
             ])
         })
         .collect();
-    let records = concat(frames, UnionArgs::default())?;
+    let records = concat(frames, UnionArgs::default())?.collect()?;
+    // Only the records whose (scope, key) another record shares need the
+    // merge; every other record is already its person's one record (a
+    // group of one aggregates to itself), so it passes through, with one
+    // agency and its agency's kind. The merge is the costly step.
+    let shared = shared_keys(&records)?;
+    let many = records.filter(&shared)?;
+    let single = records.filter(&!&shared)?;
+    let flags = |kind_of_row: &dyn Fn(&str) -> Expr| -> Vec<Expr> {
+        AGENCY_KINDS
+            .iter()
+            .map(|k| kind_of_row(k).alias(kind_flag(k)))
+            .collect()
+    };
+    let mut columns: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
+        .iter_names()
+        .map(|n| col(n.clone()))
+        .collect();
+    columns.push(col(SCOPE));
+    columns.push(lit(1u32).cast(DataType::UInt32).alias(AGENCIES));
+    columns.extend(flags(&|k| col("__agency_kind").eq(lit(k))));
+    let single = single.lazy().select(columns).collect()?;
+    if many.height() == 0 {
+        return Ok(single);
+    }
     let mut extra = vec![
         col("agency")
             .n_unique()
             .cast(DataType::UInt32)
             .alias(AGENCIES),
     ];
-    for kind in AGENCY_KINDS {
-        extra.push(
-            col("__agency_kind")
-                .eq(lit(*kind))
-                .any(true)
-                .alias(kind_flag(kind)),
-        );
+    extra.extend(flags(&|k| col("__agency_kind").eq(lit(k)).any(true)));
+    let merged = crate::ingest::merge_across_agencies(many.lazy(), SCOPE, extra);
+    // In the pass-through records' types (the aggregations may widen some).
+    let typed: Vec<Expr> = single
+        .schema()
+        .iter()
+        .map(|(name, dtype)| col(name.clone()).cast(dtype.clone()))
+        .collect();
+    let mut out = single;
+    out.vstack_mut_owned(merged.select(typed).collect()?)?;
+    Ok(out)
+}
+
+/// For each record, whether another record has the same scope and person key.
+fn shared_keys(records: &DataFrame) -> PolarsResult<BooleanChunked> {
+    let scope = records.column(SCOPE)?.str()?;
+    let key = records.column("person_key")?.str()?;
+    let pairs: Vec<(Option<&str>, Option<&str>)> = scope.into_iter().zip(key).collect();
+    let mut seen: std::collections::HashMap<(Option<&str>, Option<&str>), u32> =
+        std::collections::HashMap::with_capacity(pairs.len());
+    for pair in &pairs {
+        *seen.entry(*pair).or_default() += 1;
     }
-    crate::ingest::merge_across_agencies(records, SCOPE, extra).collect()
+    Ok(pairs
+        .iter()
+        .map(|pair| seen[pair] > 1)
+        .collect::<BooleanChunked>())
 }
 
 /// The kinds of agency the collaborative declares, in [`AGENCY_KINDS`] order, `other` always.
@@ -174,4 +216,98 @@ pub fn agency_mix(linked: &Linked) -> Expr {
         .then(two_kinds)
         .otherwise(lit(THREE_OR_MORE_KINDS))
         .alias("agencies")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pass-through of records no other record shares gives exactly
+    /// what merging every record would: two sample agencies that refer
+    /// people to each other, one quarter.
+    #[test]
+    fn passing_unshared_records_through_equals_merging_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        for slug in ["danforth-refuge", "lakeshore-legal-clinic"] {
+            let profile =
+                crate::ingest::Profile::load(&sample.join(format!("profiles/{slug}.toml")))
+                    .unwrap();
+            let file = sample.join(format!("extracts/{slug}/{slug}-2025Q4.csv"));
+            store
+                .submit(
+                    &file,
+                    &profile,
+                    crate::schema::ExtractKind::Cases,
+                    "2025Q4".parse().unwrap(),
+                )
+                .unwrap();
+        }
+        let c = super::super::coverage::Collaborative::load(&sample.join("collaborative.toml"))
+            .unwrap();
+        let linked = c.linked().unwrap();
+        let submissions = store
+            .canonical_submissions(crate::schema::ExtractKind::Cases, "2025Q4", None)
+            .unwrap();
+        let fast = merged_quarter(&submissions, &linked).unwrap();
+        // Everything through the merge, by the same aggregations.
+        let all: Vec<LazyFrame> = submissions
+            .iter()
+            .map(|(r, lf)| {
+                let kind = linked.kinds.get(&r.agency).map_or("other", String::as_str);
+                lf.clone().with_columns([
+                    lit(scope_of(r, &linked)).alias(SCOPE),
+                    lit(kind.to_string()).alias("__agency_kind"),
+                ])
+            })
+            .collect();
+        let mut extra = vec![
+            col("agency")
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias(AGENCIES),
+        ];
+        for k in AGENCY_KINDS {
+            extra.push(
+                col("__agency_kind")
+                    .eq(lit(*k))
+                    .any(true)
+                    .alias(kind_flag(k)),
+            );
+        }
+        let typed: Vec<Expr> = fast
+            .schema()
+            .iter()
+            .map(|(n, t)| col(n.clone()).cast(t.clone()))
+            .collect();
+        let slow = crate::ingest::merge_across_agencies(
+            concat(all, UnionArgs::default()).unwrap(),
+            SCOPE,
+            extra,
+        )
+        .select(typed)
+        .collect()
+        .unwrap();
+        let sorted = |df: DataFrame| {
+            df.sort(["person_key"], SortMultipleOptions::default())
+                .unwrap()
+        };
+        let (fast, slow) = (sorted(fast), sorted(slow));
+        assert!(
+            fast.height() < 200 && fast.height() > 50,
+            "{}",
+            fast.height()
+        );
+        let shared = fast
+            .column(AGENCIES)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_iter()
+            .filter(|n| *n == Some(2))
+            .count();
+        assert!(shared > 0, "the sample's referrals are merged");
+        assert!(fast.equals_missing(&slow));
+    }
 }
