@@ -63,7 +63,25 @@ fn scope_of(receipt: &Receipt, linked: &Linked) -> String {
 pub(super) fn merged_quarter(
     submissions: &[(Receipt, LazyFrame)],
     linked: &Linked,
+    columns: Option<&[PlSmallStr]>,
 ) -> PolarsResult<DataFrame> {
+    // Only the columns the table reads (each field merges on its own), with
+    // what identifies the person and the agency.
+    let keep: Option<Vec<Expr>> = columns.map(|c| {
+        ["person_key", "quarter", "agency"]
+            .iter()
+            .map(|n| PlSmallStr::from(*n))
+            .chain(c.iter().cloned())
+            .fold(Vec::<PlSmallStr>::new(), |mut acc, n| {
+                if !acc.contains(&n) {
+                    acc.push(n);
+                }
+                acc
+            })
+            .into_iter()
+            .map(col)
+            .collect()
+    });
     let frames: Vec<LazyFrame> = submissions
         .iter()
         .map(|(receipt, lf)| {
@@ -71,7 +89,11 @@ pub(super) fn merged_quarter(
                 .kinds
                 .get(&receipt.agency)
                 .map_or("other", String::as_str);
-            lf.clone().with_columns([
+            let lf = match &keep {
+                Some(k) => lf.clone().select(k.clone()),
+                None => lf.clone(),
+            };
+            lf.with_columns([
                 lit(scope_of(receipt, linked)).alias(SCOPE),
                 lit(kind.to_string()).alias("__agency_kind"),
             ])
@@ -93,6 +115,7 @@ pub(super) fn merged_quarter(
     };
     let mut columns: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
         .iter_names()
+        .filter(|n| records.schema().contains(n))
         .map(|n| col(n.clone()))
         .collect();
     columns.push(col(SCOPE));
@@ -250,7 +273,7 @@ mod tests {
         let submissions = store
             .canonical_submissions(crate::schema::ExtractKind::Cases, "2025Q4", None)
             .unwrap();
-        let fast = merged_quarter(&submissions, &linked).unwrap();
+        let fast = merged_quarter(&submissions, &linked, None).unwrap();
         // Everything through the merge, by the same aggregations.
         let all: Vec<LazyFrame> = submissions
             .iter()
@@ -309,5 +332,15 @@ mod tests {
             .count();
         assert!(shared > 0, "the sample's referrals are merged");
         assert!(fast.equals_missing(&slow));
+        // A table's few columns, read and merged alone, are those columns of the whole merge.
+        let (n, s) = crate::schema::fields::service_columns("legal");
+        let few: Vec<PlSmallStr> = ["province", "shelter_nights", n.as_str(), s.as_str()]
+            .iter()
+            .map(|c| PlSmallStr::from(*c))
+            .collect();
+        let projected = sorted(merged_quarter(&submissions, &linked, Some(&few)).unwrap());
+        let names: Vec<PlSmallStr> = projected.get_column_names_owned();
+        assert!(names.len() < fast.width() / 2, "{names:?}");
+        assert!(projected.equals_missing(&fast.select(names).unwrap()));
     }
 }

@@ -92,7 +92,10 @@ pub(super) fn prepared(
         }
         match linked {
             Some(l) => {
-                let merged = linked::merged_quarter(&of_period, l)?;
+                // A table that needs no definitions reads a few columns:
+                // only those are read and merged. (The definitions read many.)
+                let columns = (!table.classified).then(|| table_columns(table));
+                let merged = linked::merged_quarter(&of_period, l, columns.as_deref())?;
                 sources.push(Source {
                     period: period.clone(),
                     receipts: of_period.into_iter().map(|(r, _)| r).collect(),
@@ -160,6 +163,22 @@ pub(super) fn prepared(
         parts,
         inputs,
     })
+}
+
+/// The canonical columns a table's parts read (before any classification).
+fn table_columns(table: &TableDef) -> Vec<PlSmallStr> {
+    let canonical = crate::schema::canonical_schema(table.source);
+    let mut out: Vec<PlSmallStr> = Vec::new();
+    for part in &table.parts {
+        for e in &part.prepare[1..] {
+            for name in e.clone().meta().root_names() {
+                if canonical.contains(&name) && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The columns of the records a table's parts read, after `first`.

@@ -34,11 +34,17 @@ pub(super) fn merge_people(df: DataFrame, report: &mut Report) -> Option<DataFra
 /// person key, quarter and the `scope` column (which keeps apart keys that
 /// must not meet, e.g. agencies' own pseudonyms); `extra` adds aggregations
 /// of the caller's (e.g. how many agencies served the person). The result
-/// has one row per group: the canonical columns in schema order, `scope`,
-/// then `extra`'s. Removing one person's records removes exactly one row.
-pub fn merge_across_agencies(records: LazyFrame, scope: &str, extra: Vec<Expr>) -> LazyFrame {
+/// has one row per group: the canonical columns the records have, in
+/// schema order, `scope`, then `extra`'s. Removing one person's records
+/// removes exactly one row.
+pub fn merge_across_agencies(mut records: LazyFrame, scope: &str, extra: Vec<Expr>) -> LazyFrame {
+    // Records projected to some columns (what one table reads) merge those
+    // columns only: each field's aggregation reads its own columns alone.
+    let schema = records.collect_schema().ok();
+    let present = |name: &str| schema.as_ref().is_none_or(|s| s.contains(name));
     let mut order: Vec<Expr> = crate::schema::canonical_schema(ExtractKind::Cases)
         .iter_names()
+        .filter(|n| present(n))
         .map(|n| col(n.clone()))
         .collect();
     order.push(col(scope));
@@ -47,14 +53,19 @@ pub fn merge_across_agencies(records: LazyFrame, scope: &str, extra: Vec<Expr>) 
             order.push(col(name));
         }
     }
+    let aggs: Vec<Expr> = person_aggregations(false)
+        .into_iter()
+        .filter(|e| {
+            e.clone()
+                .meta()
+                .output_name()
+                .is_ok_and(|n| present(n.as_str()))
+        })
+        .chain(extra)
+        .collect();
     records
         .group_by([col("person_key"), col("quarter"), col(scope)])
-        .agg(
-            person_aggregations(false)
-                .into_iter()
-                .chain(extra)
-                .collect::<Vec<_>>(),
-        )
+        .agg(aggs)
         .select(order)
 }
 
