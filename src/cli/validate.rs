@@ -44,13 +44,7 @@ pub fn linkage_epoch(collaborative: Option<&Path>) -> Result<Option<String>, (i3
     let c = crate::release::coverage::Collaborative::load(path).map_err(|e| {
         (
             EXIT_CONFIG,
-            Message::new("cli-error-collaborative").with(
-                "detail",
-                Message::new("pipeline-at")
-                    .with("file", e.path.display().to_string())
-                    .with("line", e.line.to_string())
-                    .with("message", e.message),
-            ),
+            Message::new("cli-error-collaborative").with("detail", e.message()),
         )
     })?;
     Ok(c.linked().map(|l| l.epoch))

@@ -92,6 +92,16 @@ pub struct CoverageError {
     pub message: Message,
 }
 
+impl CoverageError {
+    /// The error as a catalogue message, with its file and line.
+    pub fn message(&self) -> Message {
+        Message::new("pipeline-at")
+            .with("file", self.path.display().to_string())
+            .with("line", self.line.to_string())
+            .with("message", self.message.clone())
+    }
+}
+
 impl Collaborative {
     /// Read and check a coverage file: every province is a known code, every member named once.
     pub fn load(path: &Path) -> Result<Collaborative, CoverageError> {

@@ -41,6 +41,8 @@ use polars::prelude::*;
 pub const SCOPE: &str = "__scope";
 /// How many agencies served the person in the quarter.
 const AGENCIES: &str = "__agencies";
+/// The kind of the agency that sent a record, before the merge.
+const AGENCY_KIND: &str = "__agency_kind";
 
 /// The column flagging that an agency of `kind` served the person.
 fn kind_flag(kind: &str) -> String {
@@ -57,30 +59,24 @@ fn scope_of(receipt: &Receipt, linked: &Linked) -> String {
     }
 }
 
-/// One quarter's records of every agency, merged to one record per person
-/// (see the module documentation), with the scope column, the number of
-/// agencies that served each person, and one flag per kind of agency.
-pub(super) fn merged_quarter(
+/// One quarter's records of every agency (only `columns` of them, when
+/// given, with what identifies the person and the agency), each tagged with
+/// its scope and its agency's kind.
+fn tagged_records(
     submissions: &[(Receipt, LazyFrame)],
     linked: &Linked,
     columns: Option<&[PlSmallStr]>,
-) -> PolarsResult<DataFrame> {
-    // Only the columns the table reads (each field merges on its own), with
-    // what identifies the person and the agency.
+) -> PolarsResult<LazyFrame> {
     let keep: Option<Vec<Expr>> = columns.map(|c| {
-        ["person_key", "quarter", "agency"]
-            .iter()
-            .map(|n| PlSmallStr::from(*n))
-            .chain(c.iter().cloned())
-            .fold(Vec::<PlSmallStr>::new(), |mut acc, n| {
-                if !acc.contains(&n) {
-                    acc.push(n);
-                }
-                acc
-            })
-            .into_iter()
-            .map(col)
-            .collect()
+        let mut names: Vec<PlSmallStr> = ["person_key", "quarter", "agency"]
+            .map(PlSmallStr::from)
+            .to_vec();
+        for n in c {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+        names.into_iter().map(col).collect()
     });
     let frames: Vec<LazyFrame> = submissions
         .iter()
@@ -95,53 +91,78 @@ pub(super) fn merged_quarter(
             };
             lf.with_columns([
                 lit(scope_of(receipt, linked)).alias(SCOPE),
-                lit(kind.to_string()).alias("__agency_kind"),
+                lit(kind.to_string()).alias(AGENCY_KIND),
             ])
         })
         .collect();
-    let records = concat(frames, UnionArgs::default())?.collect()?;
-    // Only the records whose (scope, key) another record shares need the
-    // merge; every other record is already its person's one record (a
-    // group of one aggregates to itself), so it passes through, with one
-    // agency and its agency's kind. The merge is the costly step.
-    let shared = shared_keys(&records)?;
-    let many = records.filter(&shared)?;
-    let single = records.filter(&!&shared)?;
-    let flags = |kind_of_row: &dyn Fn(&str) -> Expr| -> Vec<Expr> {
-        AGENCY_KINDS
-            .iter()
-            .map(|k| kind_of_row(k).alias(kind_flag(k)))
-            .collect()
-    };
-    let mut columns: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
-        .iter_names()
-        .filter(|n| records.schema().contains(n))
-        .map(|n| col(n.clone()))
-        .collect();
-    columns.push(col(SCOPE));
-    columns.push(lit(1u32).cast(DataType::UInt32).alias(AGENCIES));
-    columns.extend(flags(&|k| col("__agency_kind").eq(lit(k))));
-    let single = single.lazy().select(columns).collect()?;
-    if many.height() == 0 {
-        return Ok(single);
-    }
+    concat(frames, UnionArgs::default())
+}
+
+/// One flag per kind of agency: whether the record's agency is of that
+/// kind, or (`any`, aggregated over a person's records) whether any is.
+fn kind_flags(any: bool) -> Vec<Expr> {
+    AGENCY_KINDS
+        .iter()
+        .map(|k| {
+            let is = col(AGENCY_KIND).eq(lit(*k));
+            match any {
+                true => is.any(true),
+                false => is,
+            }
+            .alias(kind_flag(k))
+        })
+        .collect()
+}
+
+/// Tagged records merged to one record per (scope, key, quarter), with the
+/// number of agencies and the kind flags.
+fn merge_tagged(records: LazyFrame) -> LazyFrame {
     let mut extra = vec![
         col("agency")
             .n_unique()
             .cast(DataType::UInt32)
             .alias(AGENCIES),
     ];
-    extra.extend(flags(&|k| col("__agency_kind").eq(lit(k)).any(true)));
-    let merged = crate::ingest::merge_across_agencies(many.lazy(), SCOPE, extra);
-    // In the pass-through records' types (the aggregations may widen some).
-    let typed: Vec<Expr> = single
-        .schema()
-        .iter()
-        .map(|(name, dtype)| col(name.clone()).cast(dtype.clone()))
+    extra.extend(kind_flags(true));
+    crate::ingest::merge_across_agencies(records, SCOPE, extra)
+}
+
+/// One quarter's records of every agency, merged to one record per person
+/// (see the module documentation), with the scope column, the number of
+/// agencies that served each person, and one flag per kind of agency. With
+/// `columns`, only those (a table's) are read and merged: each field merges
+/// on its own columns.
+pub(super) fn merged_quarter(
+    submissions: &[(Receipt, LazyFrame)],
+    linked: &Linked,
+    columns: Option<&[PlSmallStr]>,
+) -> PolarsResult<DataFrame> {
+    let records = tagged_records(submissions, linked, columns)?.collect()?;
+    // Only the records whose (scope, key) another record shares need the
+    // merge; every other record is already its person's one record (a
+    // group of one aggregates to itself), so it passes through, with one
+    // agency and its agency's kind. The merge is the costly step.
+    let shared = shared_keys(&records)?;
+    let many = records.filter(&shared)?;
+    let mut out: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
+        .iter_names()
+        .filter(|n| records.schema().contains(n))
+        .map(|n| col(n.clone()))
         .collect();
-    let mut out = single;
-    out.vstack_mut_owned(merged.select(typed).collect()?)?;
-    Ok(out)
+    out.push(col(SCOPE));
+    out.push(lit(1u32).cast(DataType::UInt32).alias(AGENCIES));
+    out.extend(kind_flags(false));
+    let mut single = records.filter(&!&shared)?.lazy().select(out).collect()?;
+    if many.height() > 0 {
+        // In the pass-through records' types (the aggregations may widen some).
+        let typed: Vec<Expr> = single
+            .schema()
+            .iter()
+            .map(|(name, dtype)| col(name.clone()).cast(dtype.clone()))
+            .collect();
+        single.vstack_mut_owned(merge_tagged(many.lazy()).select(typed).collect()?)?;
+    }
+    Ok(single)
 }
 
 /// For each record, whether another record has the same scope and person key.
@@ -275,43 +296,15 @@ mod tests {
             .unwrap();
         let fast = merged_quarter(&submissions, &linked, None).unwrap();
         // Everything through the merge, by the same aggregations.
-        let all: Vec<LazyFrame> = submissions
-            .iter()
-            .map(|(r, lf)| {
-                let kind = linked.kinds.get(&r.agency).map_or("other", String::as_str);
-                lf.clone().with_columns([
-                    lit(scope_of(r, &linked)).alias(SCOPE),
-                    lit(kind.to_string()).alias("__agency_kind"),
-                ])
-            })
-            .collect();
-        let mut extra = vec![
-            col("agency")
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias(AGENCIES),
-        ];
-        for k in AGENCY_KINDS {
-            extra.push(
-                col("__agency_kind")
-                    .eq(lit(*k))
-                    .any(true)
-                    .alias(kind_flag(k)),
-            );
-        }
         let typed: Vec<Expr> = fast
             .schema()
             .iter()
             .map(|(n, t)| col(n.clone()).cast(t.clone()))
             .collect();
-        let slow = crate::ingest::merge_across_agencies(
-            concat(all, UnionArgs::default()).unwrap(),
-            SCOPE,
-            extra,
-        )
-        .select(typed)
-        .collect()
-        .unwrap();
+        let slow = merge_tagged(tagged_records(&submissions, &linked, None).unwrap())
+            .select(typed)
+            .collect()
+            .unwrap();
         let sorted = |df: DataFrame| {
             df.sort(["person_key"], SortMultipleOptions::default())
                 .unwrap()
