@@ -23,11 +23,7 @@ pub const IO: i32 = 74;
 pub const BUDGET: i32 = 75;
 pub const CONFIG: i32 = 78;
 
-/// The table above, as `--help` prints it.
-pub const TABLE: &str = "Exit codes: 0 done; 2 usage; 65 invalid data (a rejected extract, no data to release); \
-66 missing input file; 70 internal error; 74 store or output I/O; \
-75 refused for now by the privacy budget (or a release in progress elsewhere); \
-78 invalid configuration (profile, pipeline, coverage, definitions).";
+// `--help` prints the table above from the catalogues (`help-exit-codes`).
 
 /// An error that knows the exit code it means.
 pub trait ExitCode {

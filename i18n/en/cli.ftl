@@ -29,6 +29,7 @@ error-file-missing = the file { $file } does not exist or cannot be opened
 error-no-section = the profile { $profile } has no [{ $kind }] section, so it cannot read { $kind } extracts: add that section to the profile (see the README), or check that this file is the kind you meant (--kind cases or --kind returns)
 error-too-large = the file is { $size } bytes, more than the 1 GiB limit: split the extract
 error-store = the store cannot be used ({ $detail }); nothing was stored
+error-other = error: { $detail }
 cli-error-no-token = give the agency's upload token with --token or SAFECOUNT_TOKEN
 cli-error-bad-token = that does not look like a safecount upload token (sc1.<agency>.<secret>)
 cli-error-unreachable = could not reach { $server }: { $detail }
@@ -138,3 +139,48 @@ release-cli-parts = { $parts ->
 release-cli-scale = scale { $scale }
 release-cli-spent = spent rho { $rho }
 release-cli-reserved = (re-served)
+
+# `budget --verify`: what it found about each release file.
+verify-not-in-ledger = { $file }: no completed release of this id in the ledger
+verify-elsewhere = { $file }: the ledger completed it at { $recorded }
+verify-altered = { $file }: its SHA-256 differs from the ledger's: it was altered
+verify-wrong-head = { $file }: the ledger head in its provenance is not its debit event
+verify-missing = { $file }: completed in the ledger but the file is missing
+verify-pending = release { $id } of { $key }: debited, not yet written (the next request for it finishes it)
+verify-orphan = { $file }: no submission names this file (a leftover; safecount never reads it, but other tools reading the directory would): remove it
+verify-staging = { $file }: staging file left over
+
+# `safecount sample-data`.
+sample-data-wrote = Wrote { $files } files of synthetic sample data to { $dir } (seed { $seed }).
+sample-data-fictional = Every person in them is fictional. See { $dir }/manifest.toml.
+
+# The store's own errors (a file system's or database's detail passed through).
+store-io = cannot use the store at { $path }: { $detail }
+store-sql = the store's ledger failed: { $detail }
+store-parquet = cannot write canonical records: { $detail }
+store-newer-format = { $path } was written by a newer safecount (canonical format { $format }; this build reads up to { $current }): use that version, or a newer build
+store-read-back-differs = { $path } read back differently after rewriting; nothing was changed
+
+# `safecount agency`'s refusals.
+agency-bad-slug = "{ $slug }" is not a valid agency slug: use 2-40 lowercase letters, digits and hyphens, starting with a letter
+agency-exists = the agency { $slug } already has a token; revoke it first (safecount agency revoke { $slug })
+agency-unknown = there is no active agency { $slug }
+agency-random = the system's random number generator failed: { $detail }
+
+# `safecount serve` on the operator's console.
+serve-listening = { $url }  (store { $store }, { $profiles } profiles, uploads up to { $megabytes } MB); Ctrl-C stops
+serve-beyond-loopback = listening beyond this machine. Put it behind a TLS reverse proxy (see the README): tokens must never travel over plain HTTP.
+serve-profiles-unreadable = cannot read the profiles directory { $path }: { $detail }
+serve-profile-invalid = the profile { $path } cannot be used: { $message }
+serve-cannot-listen = cannot listen on { $addr }: { $detail }
+serve-stopped = the server stopped: { $detail }
+
+# `safecount report` and a pipeline's report: files it cannot read or write.
+report-unreadable = cannot read { $path }: { $detail }
+report-not-a-release = { $path } is not a safecount release: { $detail }
+report-no-releases = no safecount release files (*.parquet with safecount provenance) were found under { $dir }: run a pipeline first (`safecount run PIPELINE`), then point `report` at the store's releases directory
+report-cannot-write = cannot write { $path }: { $detail }
+report-chart-failed = drawing the chart { $chart } failed: { $detail }
+report-template-failed = the report template failed: { $detail }
+pipeline-output-failed = writing the processed outputs failed: { $detail }
+progress-releasing = releasing

@@ -486,3 +486,12 @@ code-met = Met
 code-partially_met = Partially met
 code-unmet_no_capacity = Unmet: no capacity
 code-unmet_ineligible = Unmet: not eligible
+
+# A returns cell's disclosure_status.
+code-published = published
+code-empty = empty
+code-few_agencies = fewer than the minimum number of agencies
+code-dominant = one agency dominant (p% rule)
+code-complementary = complementary (protects another suppressed cell)
+# The mechanism of a processed table's national row added from its provinces.
+code-sum_of_provinces = sum of the provincial rows

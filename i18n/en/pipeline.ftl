@@ -1,7 +1,6 @@
 # Pipeline files: what is wrong, where, and what to write instead.
 pipeline-at = { $file }:{ $line }: { $message }
 pipeline-unreadable = cannot read { $file }: { $detail }
-pipeline-detail = { $detail }
 pipeline-toml = { $detail }
 pipeline-no-periods = inputs.periods lists no quarter
 pipeline-national-share = national_share must be at least 0 and below 0.9 (got { $share }); the default is { $default }
@@ -51,10 +50,11 @@ release-in-progress = release { $id } is being drawn by another process and did 
 release-unknown-release = { $path } is a release file the ledger does not know: the ledger was emptied or recreated beside existing releases. Restore the store's ledger.sqlite; nothing was spent
 release-too-many-rows = the period holds { $rows } records, more than the { $max } the privacy calibration assumes; split the release by agency (inputs.agencies)
 release-detail = { $detail }
+release-needs-zcdp = a table with an open key set (citizenship: a country appears only past a noisy threshold) needs zCDP accounting, because the threshold has a delta: release it without --pure, or with accounting = "zcdp" in the pipeline
 ledger-no-budget = no budget is set for { $period }: the collaborative sets one with `safecount budget set --period { $period } --rho R`
 ledger-no-budget-agency = no budget is set for the agencies' returns of { $period }: the collaborative sets one with `safecount budget set --period { $period } --agency-rho R`
-ledger-overspend = refused: this release needs rho = { $requested } of { $period }'s budget, but { $spent } of { $budget } is spent and only { $remaining } remains
-ledger-lifetime = refused: this release needs rho = { $requested }, and a person present in every quarter has already lost { $spent } of the lifetime cap of { $cap } (only { $remaining } remains); raise the cap with `safecount budget set --lifetime-rho X` only if the collaborative agrees
+ledger-overspend = refused: this release needs rho = { NUMBER($requested, minimumFractionDigits: 6) } of { $period }'s budget, but { NUMBER($spent, minimumFractionDigits: 6) } of { NUMBER($budget, minimumFractionDigits: 6) } is spent and only { NUMBER($remaining, minimumFractionDigits: 6) } remains
+ledger-lifetime = refused: this release needs rho = { NUMBER($requested, minimumFractionDigits: 6) }, and a person present in every quarter has already lost { NUMBER($spent, minimumFractionDigits: 6) } of the lifetime cap of { NUMBER($cap, minimumFractionDigits: 6) } (only { NUMBER($remaining, minimumFractionDigits: 6) } remains); raise the cap with `safecount budget set --lifetime-rho X` only if the collaborative agrees
 ledger-bad-amount = a budget must be a positive, finite rho (got { $rho })
 ledger-tampered = the ledger was altered: event { $seq } does not match its hash chain
 ledger-triggers = the ledger's append-only triggers are missing
@@ -71,3 +71,11 @@ coverage-province = "{ $province }" is not a province or territory code; use one
 coverage-province-hint = "{ $province }" is not a province or territory code (did you mean "{ $hint }"?); use one of { $codes }
 coverage-unknown-member = the member "{ $agency }" is not an agency of this store: register it (`safecount agency add { $agency }`) or submit its extracts first, or remove it
 coverage-unknown-member-hint = the member "{ $agency }" is not an agency of this store (did you mean "{ $hint }"?): register it (`safecount agency add { $agency }`) or submit its extracts first, or remove it
+
+# A table of your own ([[tables]] with dimensions) that cannot be built.
+custom-did-you-mean = {" "}(did you mean "{ $name }"?)
+custom-bad-dimension = "{ $field }" cannot be a dimension of a { $kind } table{ $hint }; dimensions are coded fields ({ $fields })
+custom-bad-dimension-cases = "{ $field }" cannot be a dimension of a { $kind } table{ $hint }; dimensions are coded fields ({ $fields }), a set field's code as set:code (e.g. means:debt_bondage, racialised_group:black), or a definition's name for its membership
+custom-bad-value = "{ $field }" cannot be summed in a { $kind } table{ $hint }; whole-number fields: { $fields }
+custom-bad-bounds = the bounds of the sum of { $field } must satisfy 0 <= lower < upper (got { $lower }..{ $upper })
+custom-no-dimension = a table needs at least one dimension

@@ -29,6 +29,7 @@ error-file-missing = le fichier { $file } n'existe pas ou ne peut pas être ouve
 error-no-section = le profil { $profile } n'a pas de section [{ $kind }] ; il ne peut donc pas lire ce genre d'extrait : ajoutez cette section au profil (voir le README), ou vérifiez que ce fichier est du genre voulu (--kind cases ou --kind returns)
 error-too-large = le fichier fait { $size } octets, plus que la limite de 1 Gio : divisez l'extrait
 error-store = le dépôt ne peut pas être utilisé ({ $detail }) ; rien n'a été enregistré
+error-other = erreur : { $detail }
 cli-error-no-token = indiquez le jeton de téléversement de l'organisme avec --token ou SAFECOUNT_TOKEN
 cli-error-bad-token = cela ne ressemble pas à un jeton de téléversement safecount (sc1.<organisme>.<secret>)
 cli-error-unreachable = impossible de joindre { $server } : { $detail }
@@ -110,7 +111,7 @@ run-person-loss = Une personne présente à chaque trimestre de cette exécution
 run-dry-legend = ±cellule est la demi-largeur de l'intervalle de la cellule la plus large au niveau indiqué ({ $level }) ; ±national, celle du
     chiffre national du tableau (personnes servies, effectif d'une définition), tirée de la marge nationale là où elle est mesurée.
 # safecount demo
-demo-fresh = safecount demo : un nouvel entrepôt dans { $store }
+demo-fresh = safecount demo : un nouveau dépôt dans { $store }
 demo-step-submit = 1. Soumission de { $extracts } extraits d'exemple de { $agencies } organismes fictifs
 demo-rejected = REFUSÉ { $file }
 demo-stored = { $stored } enregistrés ({ $records } dossiers personne-trimestre après fusion des lignes d'une même personne dans chaque organisme), { $rejected ->
@@ -141,3 +142,48 @@ release-cli-parts = { $parts ->
 release-cli-scale = échelle { $scale }
 release-cli-spent = rho dépensé { $rho }
 release-cli-reserved = (servie de nouveau)
+
+# `budget --verify` : ce qu'il a trouvé pour chaque fichier publié.
+verify-not-in-ledger = { $file } : aucune publication terminée de cet identifiant dans le registre
+verify-elsewhere = { $file } : le registre l'a terminée sous { $recorded }
+verify-altered = { $file } : son SHA-256 diffère de celui du registre : il a été modifié
+verify-wrong-head = { $file } : la tête du registre inscrite dans sa provenance n'est pas son événement de débit
+verify-missing = { $file } : terminée dans le registre, mais le fichier manque
+verify-pending = publication { $id } de { $key } : débitée, pas encore écrite (la prochaine demande la termine)
+verify-orphan = { $file } : aucune soumission ne nomme ce fichier (un reste ; safecount ne le lit jamais, mais d'autres outils qui lisent le dossier le liraient) : supprimez-le
+verify-staging = { $file } : fichier de préparation resté en place
+
+# `safecount sample-data`.
+sample-data-wrote = { $files } fichiers de données d'échantillon synthétiques écrits dans { $dir } (graine { $seed }).
+sample-data-fictional = Toutes les personnes qu'ils contiennent sont fictives. Voir { $dir }/manifest.toml.
+
+# Les erreurs du dépôt lui-même (le détail du système de fichiers ou de la base de données est transmis tel quel).
+store-io = impossible d'utiliser le dépôt à { $path } : { $detail }
+store-sql = le registre du dépôt a échoué : { $detail }
+store-parquet = impossible d'écrire les enregistrements canoniques : { $detail }
+store-newer-format = { $path } a été écrit par une version plus récente de safecount (format canonique { $format } ; cette version lit jusqu'au format { $current }) : utilisez cette version, ou une plus récente
+store-read-back-differs = { $path } relu différemment après réécriture ; rien n'a été changé
+
+# Les refus de `safecount agency`.
+agency-bad-slug = "{ $slug }" n'est pas un nom court d'organisme valide : employez de 2 à 40 lettres minuscules, chiffres et traits d'union, en commençant par une lettre
+agency-exists = l'organisme { $slug } a déjà un jeton ; révoquez-le d'abord (safecount agency revoke { $slug })
+agency-unknown = il n'y a pas d'organisme actif { $slug }
+agency-random = le générateur de nombres aléatoires du système a échoué : { $detail }
+
+# `safecount serve` sur la console de l'exploitant.
+serve-listening = { $url }  (dépôt { $store }, { $profiles } profils, téléversements jusqu'à { $megabytes } Mo) ; Ctrl-C arrête
+serve-beyond-loopback = écoute au-delà de cette machine. Placez le serveur derrière un mandataire inverse TLS (voir le README) : les jetons ne doivent jamais circuler en HTTP simple.
+serve-profiles-unreadable = impossible de lire le dossier des profils { $path } : { $detail }
+serve-profile-invalid = le profil { $path } ne peut pas être utilisé : { $message }
+serve-cannot-listen = impossible d'écouter sur { $addr } : { $detail }
+serve-stopped = le serveur s'est arrêté : { $detail }
+
+# `safecount report` et le rapport d'un pipeline : fichiers illisibles ou impossibles à écrire.
+report-unreadable = impossible de lire { $path } : { $detail }
+report-not-a-release = { $path } n'est pas une publication safecount : { $detail }
+report-no-releases = aucun fichier de publication safecount (*.parquet avec une provenance safecount) n'a été trouvé sous { $dir } : exécutez d'abord un pipeline (`safecount run PIPELINE`), puis pointez `report` vers le dossier releases du dépôt
+report-cannot-write = impossible d'écrire { $path } : { $detail }
+report-chart-failed = le dessin du graphique { $chart } a échoué : { $detail }
+report-template-failed = le gabarit du rapport a échoué : { $detail }
+pipeline-output-failed = l'écriture des sorties traitées a échoué : { $detail }
+progress-releasing = publication

@@ -2,7 +2,7 @@
 key-role-extract = l'extrait
 key-role-identity = l'export d'identité
 key-new-secret = Un nouveau secret de liaison est dans { $file } (époque { $epoch }).
-    Remettez ce fichier à chaque organisme membre par une voie sûre (en personne, ou par un canal chiffré). Ne l'envoyez jamais à l'entrepôt ni au serveur du collectif, et ne l'écrivez jamais dans une ligne de commande.
+    Remettez ce fichier à chaque organisme membre par une voie sûre (en personne, ou par un canal chiffré). Ne l'envoyez jamais au dépôt ni au serveur du collectif, et ne l'écrivez jamais dans une ligne de commande.
     Communiquez au collectif l'époque { $epoch } : elle va dans collaborative.toml sous la forme `epoch = "{ $epoch }"`.
 key-secret-unreadable = impossible de lire le fichier du secret de liaison { $file } ({ $detail }) : donnez le fichier écrit par `safecount key --new-secret`
 key-secret-malformed = { $file } n'est pas un secret de liaison : il doit contenir les 64 chiffres hexadécimaux écrits par `safecount key --new-secret`. Demandez le fichier du secret en vigueur à la coordination du collectif

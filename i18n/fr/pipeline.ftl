@@ -1,7 +1,6 @@
 # Fichiers de chaîne de traitement : ce qui ne va pas, où, et quoi écrire à la place.
 pipeline-at = { $file }:{ $line } : { $message }
 pipeline-unreadable = impossible de lire { $file } : { $detail }
-pipeline-detail = { $detail }
 pipeline-toml = { $detail }
 pipeline-no-periods = inputs.periods ne nomme aucun trimestre
 pipeline-national-share = national_share doit être d'au moins 0 et inférieur à 0,9 (valeur donnée : { $share }) ; la valeur par défaut est { $default }
@@ -48,13 +47,14 @@ release-needs-approval = le tableau { $table } porte sur des personnes autochton
 release-custom = le tableau { $table } : { $detail }
 release-altered = la publication enregistrée { $path } ne correspond pas à la somme de contrôle du registre : elle a été modifiée
 release-in-progress = la publication { $id } est en cours de tirage par un autre processus et n'a pas fini à temps ; relancez la même commande plus tard (elle servira cette publication de nouveau sans rien dépenser)
-release-unknown-release = { $path } est un fichier de publication que le registre ne connaît pas : le registre a été vidé ou recréé à côté de publications existantes. Restaurez le ledger.sqlite de l'entrepôt ; rien n'a été dépensé
+release-unknown-release = { $path } est un fichier de publication que le registre ne connaît pas : le registre a été vidé ou recréé à côté de publications existantes. Restaurez le ledger.sqlite du dépôt ; rien n'a été dépensé
 release-too-many-rows = la période compte { $rows } dossiers, plus que les { $max } que suppose l'étalonnage de la confidentialité ; divisez la publication par organisme (inputs.agencies)
 release-detail = { $detail }
+release-needs-zcdp = un tableau à ensemble de clés ouvert (citizenship : un pays ne paraît qu'au-delà d'un seuil bruité) exige la comptabilité zCDP, car le seuil a un delta : publiez-le sans --pure, ou avec accounting = "zcdp" dans le pipeline
 ledger-no-budget = aucun budget n'est fixé pour { $period } : le collectif en fixe un avec `safecount budget set --period { $period } --rho R`
 ledger-no-budget-agency = aucun budget n'est fixé pour les rapports des organismes de { $period } : le collectif en fixe un avec `safecount budget set --period { $period } --agency-rho R`
-ledger-overspend = refusé : cette publication demande un rho de { $requested } sur le budget de { $period }, mais { $spent } sur { $budget } est déjà dépensé et il ne reste que { $remaining }
-ledger-lifetime = refusé : cette publication demande un rho de { $requested }, et une personne présente à chaque trimestre a déjà perdu { $spent } du plafond à vie de { $cap } (il ne reste que { $remaining }) ; relevez le plafond avec `safecount budget set --lifetime-rho X` seulement si le collectif y consent
+ledger-overspend = refusé : cette publication demande un rho de { NUMBER($requested, minimumFractionDigits: 6) } sur le budget de { $period }, mais { NUMBER($spent, minimumFractionDigits: 6) } sur { NUMBER($budget, minimumFractionDigits: 6) } est déjà dépensé et il ne reste que { NUMBER($remaining, minimumFractionDigits: 6) }
+ledger-lifetime = refusé : cette publication demande un rho de { NUMBER($requested, minimumFractionDigits: 6) }, et une personne présente à chaque trimestre a déjà perdu { NUMBER($spent, minimumFractionDigits: 6) } du plafond à vie de { NUMBER($cap, minimumFractionDigits: 6) } (il ne reste que { NUMBER($remaining, minimumFractionDigits: 6) }) ; relevez le plafond avec `safecount budget set --lifetime-rho X` seulement si le collectif y consent
 ledger-bad-amount = un budget doit être un rho positif et fini (valeur donnée : { $rho })
 ledger-tampered = le registre a été modifié : l'événement { $seq } ne correspond pas à sa chaîne de hachage
 ledger-triggers = les déclencheurs qui rendent le registre non modifiable sont absents
@@ -69,5 +69,13 @@ coverage-twice = l'organisme « { $agency } » figure deux fois : nommez chaque 
 coverage-no-province = le membre « { $agency } » ne dessert aucune province : nommez-en au moins une (par exemple provinces = ["CA-ON"])
 coverage-province = « { $province } » n'est pas un code de province ou de territoire ; utilisez l'un de { $codes }
 coverage-province-hint = « { $province } » n'est pas un code de province ou de territoire (vouliez-vous dire « { $hint } » ?) ; utilisez l'un de { $codes }
-coverage-unknown-member = le membre « { $agency } » n'est pas un organisme de cet entrepôt : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le
-coverage-unknown-member-hint = le membre « { $agency } » n'est pas un organisme de cet entrepôt (vouliez-vous dire « { $hint } » ?) : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le
+coverage-unknown-member = le membre « { $agency } » n'est pas un organisme de ce dépôt : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le
+coverage-unknown-member-hint = le membre « { $agency } » n'est pas un organisme de ce dépôt (vouliez-vous dire « { $hint } » ?) : inscrivez-le (`safecount agency add { $agency }`) ou soumettez d'abord ses extraits, ou retirez-le
+
+# Un tableau à vous ([[tables]] avec dimensions) qui ne peut pas être construit.
+custom-did-you-mean = {" "}(vouliez-vous dire "{ $name }" ?)
+custom-bad-dimension = "{ $field }" ne peut pas être une dimension d'un tableau { $kind }{ $hint } ; les dimensions sont des champs codés ({ $fields })
+custom-bad-dimension-cases = "{ $field }" ne peut pas être une dimension d'un tableau { $kind }{ $hint } ; les dimensions sont des champs codés ({ $fields }), un code d'un champ d'ensemble écrit ensemble:code (p. ex. means:debt_bondage, racialised_group:black), ou le nom d'une définition pour l'appartenance à celle-ci
+custom-bad-value = "{ $field }" ne peut pas être additionné dans un tableau { $kind }{ $hint } ; champs de nombres entiers : { $fields }
+custom-bad-bounds = les bornes de la somme de { $field } doivent respecter 0 <= lower < upper (reçu { $lower }..{ $upper })
+custom-no-dimension = un tableau a besoin d'au moins une dimension

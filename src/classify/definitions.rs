@@ -9,6 +9,7 @@
 //! embedded in the binary, so `safecount definitions` works anywhere.
 
 use super::rule::{self, Node};
+use crate::i18n::{Lang, Message};
 use crate::schema::{ExtractKind, FieldKind, codes};
 use crate::text::closest;
 use serde::Deserialize;
@@ -70,12 +71,31 @@ pub enum DefinitionError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {message}")]
+    #[error("{}:{line}: {}", path.display(), message.render(Lang::En))]
     Invalid {
         path: PathBuf,
         line: usize,
-        message: String,
+        message: Message,
     },
+}
+
+impl DefinitionError {
+    /// The error in the catalogues' words: the file and line, then what is wrong.
+    pub fn message(&self) -> Message {
+        match self {
+            DefinitionError::Read { path, source } => Message::new("definitions-unreadable")
+                .with("file", path.display().to_string())
+                .with("detail", source.to_string()),
+            DefinitionError::Invalid {
+                path,
+                line,
+                message,
+            } => Message::new("definitions-at")
+                .with("file", path.display().to_string())
+                .with("line", line.to_string())
+                .with("message", message.clone()),
+        }
+    }
 }
 
 /// How a definition uses `proxy(strict, stand_in)`.
@@ -100,6 +120,26 @@ struct DefinitionFile {
     rule: String,
     #[serde(default)]
     proxy: ProxyMode,
+    /// The words in French (`[fr]`: title, citation, summary).
+    #[serde(default)]
+    fr: Option<DefinitionWords>,
+}
+
+/// A definition's words in another language: the `[fr]` table of its file.
+/// The rule is the same in every language; only what people read changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionWords {
+    pub title: String,
+    pub citation: String,
+    pub summary: String,
+}
+
+/// A policy set's description in another language (`[sets.NAME.fr]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetWords {
+    pub description: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +147,8 @@ struct DefinitionFile {
 struct SetEntry {
     description: String,
     rule: String,
+    #[serde(default)]
+    fr: Option<SetWords>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,6 +170,27 @@ pub struct Definition {
     pub rule: Node,
     pub proxy: ProxyMode,
     pub file: PathBuf,
+    /// Its words in French, when its file has them.
+    pub fr: Option<DefinitionWords>,
+}
+
+impl Definition {
+    /// Title, citation and summary in `lang`: the file's own `[fr]` words in
+    /// French when it has them, else the English ones.
+    pub fn words(&self, lang: Lang) -> DefinitionWords {
+        match (lang, &self.fr) {
+            (Lang::Fr, Some(words)) => DefinitionWords {
+                title: lang.typography(&words.title),
+                citation: lang.typography(&words.citation),
+                summary: lang.typography(&words.summary),
+            },
+            _ => DefinitionWords {
+                title: self.title.clone(),
+                citation: self.citation.clone(),
+                summary: self.summary.clone(),
+            },
+        }
+    }
 }
 
 /// A named policy set.
@@ -136,6 +199,18 @@ pub struct PolicySet {
     pub name: String,
     pub description: String,
     pub rule: Node,
+    /// Its description in French, when the file has one.
+    pub fr: Option<SetWords>,
+}
+
+impl PolicySet {
+    /// The description in `lang` (English when the file has no French).
+    pub fn description_in(&self, lang: Lang) -> String {
+        match (lang, &self.fr) {
+            (Lang::Fr, Some(words)) => lang.typography(words.description.trim()),
+            _ => self.description.trim().to_string(),
+        }
+    }
 }
 
 /// A checked collection of definitions.
@@ -224,8 +299,12 @@ impl DefinitionSet {
     ) -> Result<DefinitionSet, DefinitionError> {
         let invalid = invalid_at;
         let toml_error = |path: &Path, text: &str, e: toml::de::Error| {
-            let (line, message) = crate::text::toml_error(text, &e);
-            invalid(path, line, message)
+            let (line, detail) = crate::text::toml_error(text, &e);
+            invalid(
+                path,
+                line,
+                Message::new("definitions-toml").with("detail", detail),
+            )
         };
         let mut hasher = Sha256::new();
         let (sets_path, sets_text) = sets;
@@ -244,7 +323,9 @@ impl DefinitionSet {
                 invalid(
                     &sets_path,
                     rule_line(&sets_text, &format!("[sets.{name}]"), &entry.rule, e.at),
-                    format!("rule of {name}: {e}"),
+                    Message::new("definitions-rule-of")
+                        .with("name", name.as_str())
+                        .with("message", e.message),
                 )
             })?;
             out.sets.insert(
@@ -253,6 +334,7 @@ impl DefinitionSet {
                     name: name.clone(),
                     description: entry.description.clone(),
                     rule: node,
+                    fr: entry.fr.clone(),
                 },
             );
             located.insert(
@@ -283,10 +365,9 @@ impl DefinitionSet {
                 return Err(invalid(
                     &path,
                     1,
-                    format!(
-                        "name \"{}\" must match the file name ({stem}.toml)",
-                        file.name
-                    ),
+                    Message::new("definitions-name-not-file")
+                        .with("name", file.name.as_str())
+                        .with("stem", stem.as_str()),
                 ));
             }
             if out.sets.contains_key(&file.name)
@@ -295,14 +376,14 @@ impl DefinitionSet {
                 return Err(invalid(
                     &path,
                     1,
-                    format!("the name {} is already used", file.name),
+                    Message::new("definitions-name-used").with("name", file.name.as_str()),
                 ));
             }
             let node = rule::parse(&file.rule).map_err(|e| {
                 invalid(
                     &path,
                     rule_line(&text, "\nrule", &file.rule, e.at),
-                    format!("rule: {e}"),
+                    Message::new("definitions-rule").with("message", e.message),
                 )
             })?;
             located.insert(
@@ -324,6 +405,10 @@ impl DefinitionSet {
                 rule: node,
                 proxy: file.proxy,
                 file: path,
+                fr: file.fr.map(|w| DefinitionWords {
+                    summary: w.summary.trim().to_string(),
+                    ..w
+                }),
             });
         }
         out.definitions.sort_by_key(|d| {
@@ -355,7 +440,9 @@ impl DefinitionSet {
                 invalid_at(
                     path,
                     rule_line(text, key, rule_text, at),
-                    format!("rule of {name}: {message}"),
+                    Message::new("definitions-rule-of")
+                        .with("name", name.as_str())
+                        .with("message", message),
                 )
             })?;
         }
@@ -366,10 +453,7 @@ impl DefinitionSet {
                 return Err(invalid_at(
                     path,
                     line_at(text, text.find(key.as_str()).unwrap_or(0)),
-                    format!(
-                        "reference cycle: {}; a rule may not depend on itself",
-                        cycle.join(" -> ")
-                    ),
+                    Message::new("definitions-cycle").with("cycle", cycle.join(" -> ")),
                 ));
             }
         }
@@ -439,47 +523,59 @@ impl DefinitionSet {
     }
 
     /// The rule in plain words.
-    pub fn explain_rule(&self, node: &Node, depth: usize) -> String {
+    pub fn explain_rule(&self, node: &Node, depth: usize, lang: Lang) -> String {
         let pad = "  ".repeat(depth);
-        let field_words = |f: &str| f.replace('_', " ");
+        let say = |id: &str, field: &str, codes: &[String]| {
+            let args = crate::i18n::Args::new()
+                .with("field", field)
+                .with("codes", codes.join(", "));
+            format!("{pad}{}", lang.msg(id, &args))
+        };
+        let nested = |id: &str, parts: &[&Node]| {
+            let inner: Vec<String> = parts
+                .iter()
+                .map(|p| self.explain_rule(p, depth + 1, lang))
+                .collect();
+            format!("{pad}{}\n{}", lang.t(id), inner.join("\n"))
+        };
         match node {
-            Node::HasAny { field, codes, .. } => format!(
-                "{pad}{} include any of: {}",
-                field_words(field),
-                codes.join(", ")
-            ),
-            Node::In { field, codes, .. } if codes.len() == 1 => {
-                format!("{pad}{} is {}", field_words(field), codes[0])
-            }
-            Node::In { field, codes, .. } => format!(
-                "{pad}{} is one of: {}",
-                field_words(field),
-                codes.join(", ")
-            ),
-            Node::IsUnknown { field, .. } => format!("{pad}{} is unknown", field_words(field)),
+            Node::HasAny { field, codes, .. } => say("explain-has-any", field, codes),
+            Node::In { field, codes, .. } if codes.len() == 1 => say("explain-is", field, codes),
+            Node::In { field, codes, .. } => say("explain-in", field, codes),
+            Node::IsUnknown { field, .. } => say("explain-is-unknown", field, &[]),
             Node::Ref { name, .. } => match self.sets.get(name) {
-                Some(set) => format!("{pad}{name}: {}", set.description),
-                None => format!("{pad}the case meets {name}"),
+                Some(set) => {
+                    let args = crate::i18n::Args::new()
+                        .with("name", name.as_str())
+                        .with("description", set.description_in(lang));
+                    format!("{pad}{}", lang.msg("explain-set", &args))
+                }
+                None => say("explain-meets", name, &[]),
             },
             Node::And(..) | Node::Or(..) => {
-                let (word, parts) = flatten(node);
-                let inner: Vec<String> = parts
-                    .iter()
-                    .map(|p| self.explain_rule(p, depth + 1))
-                    .collect();
-                format!("{pad}{word}:\n{}", inner.join("\n"))
+                let (and, parts) = flatten(node);
+                nested(
+                    if and {
+                        "explain-all-of"
+                    } else {
+                        "explain-any-of"
+                    },
+                    &parts,
+                )
             }
-            Node::Not(a) => format!("{pad}NOT:\n{}", self.explain_rule(a, depth + 1)),
+            Node::Not(a) => nested("explain-not", &[a]),
             Node::Proxy(a, b) => format!(
-                "{pad}this test:\n{}\n{pad}or, where it is unknown, this stand-in (recorded as \"by proxy\"):\n{}",
-                self.explain_rule(a, depth + 1),
-                self.explain_rule(b, depth + 1)
+                "{}\n{}",
+                nested("explain-proxy-strict", &[a]),
+                nested("explain-proxy-stand-in", &[b])
             ),
         }
     }
 }
 
-fn flatten(node: &Node) -> (&'static str, Vec<&Node>) {
+/// Whether a node is an `and` (else an `or`), and its operands, nested
+/// operands of the same kind brought up to one list.
+fn flatten(node: &Node) -> (bool, Vec<&Node>) {
     fn collect<'a>(n: &'a Node, and: bool, out: &mut Vec<&'a Node>) {
         match (n, and) {
             (Node::And(a, b), true) | (Node::Or(a, b), false) => {
@@ -492,10 +588,10 @@ fn flatten(node: &Node) -> (&'static str, Vec<&Node>) {
     let and = matches!(node, Node::And(..));
     let mut parts = Vec::new();
     collect(node, and, &mut parts);
-    (if and { "ALL of" } else { "ANY of" }, parts)
+    (and, parts)
 }
 
-fn check_node(node: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> {
+fn check_node(node: &Node, known: &BTreeSet<String>) -> Result<(), (usize, Message)> {
     let mut result = Ok(());
     node.walk(&mut |n| {
         if result.is_err() {
@@ -511,35 +607,49 @@ fn check_codes(
     list: &codes::CodeList,
     given: &[String],
     at: usize,
-) -> Result<(), (usize, String)> {
+) -> Result<(), (usize, Message)> {
     for code in given {
         if !list.contains(code) {
-            let hint = closest(code, list.codes.iter().copied())
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
             return Err((
                 at,
-                format!(
-                    "`{code}` is not a code of {field}{hint}; its codes are: {}",
-                    list.codes.join(", ")
-                ),
+                Message::new("definitions-not-a-code")
+                    .with("code", code.as_str())
+                    .with("field", field)
+                    .with("hint", hint(closest(code, list.codes.iter().copied())))
+                    .with("codes", list.codes.join(", ")),
             ));
         }
     }
     Ok(())
 }
 
-fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> {
+/// "Did you mean" and the closest name, or nothing.
+fn hint(closest: Option<&str>) -> crate::i18n::Arg {
+    match closest {
+        Some(name) => Message::new("definitions-did-you-mean")
+            .with("name", name)
+            .into(),
+        None => String::new().into(),
+    }
+}
+
+fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, Message)> {
     let field_of = |field: &str, at: usize| {
         ExtractKind::Cases.field(field).ok_or_else(|| {
-            let hint = closest(field, ExtractKind::Cases.fields().iter().map(|f| f.name))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
+            let names = ExtractKind::Cases.fields().iter().map(|f| f.name);
             (
                 at,
-                format!("`{field}` is not a canonical field{hint}; see `safecount schema`"),
+                Message::new("definitions-not-a-field")
+                    .with("field", field)
+                    .with("hint", hint(closest(field, names))),
             )
         })
+    };
+    let not_coded = |field: &str, at: usize| {
+        Err((
+            at,
+            Message::new("definitions-not-coded").with("field", field),
+        ))
     };
     match n {
         Node::HasAny {
@@ -550,7 +660,7 @@ fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> 
             FieldKind::Set(list) => check_codes(field, list, given, *at),
             _ => Err((
                 *at,
-                format!("`{field}` is not a set field: use `{field} in [...]` or `{field} = code`"),
+                Message::new("definitions-not-a-set").with("field", field.as_str()),
             )),
         },
         Node::In {
@@ -561,32 +671,26 @@ fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> 
             FieldKind::Code(list) => check_codes(field, list, given, *at),
             FieldKind::Set(_) => Err((
                 *at,
-                format!("`{field}` is a set field: use `{field} has_any [...]`"),
+                Message::new("definitions-is-a-set").with("field", field.as_str()),
             )),
-            _ => Err((
-                *at,
-                format!("`{field}` cannot be used in a definition (not a coded field)"),
-            )),
+            _ => not_coded(field, *at),
         },
         Node::IsUnknown { field, at } => match field_of(field, *at)?.kind {
             FieldKind::Code(_) | FieldKind::Set(_) => Ok(()),
-            _ => Err((
-                *at,
-                format!("`{field}` cannot be used in a definition (not a coded field)"),
-            )),
+            _ => not_coded(field, *at),
         },
         Node::Ref { name, at } if !known.contains(name) => {
-            let hint = closest(name, known.iter().map(String::as_str))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            let field_hint = if ExtractKind::Cases.field(name).is_some() {
-                " — a field needs a test, e.g. `has_any [...]` or `= code`"
+            let id = if ExtractKind::Cases.field(name).is_some() {
+                "definitions-field-needs-a-test"
             } else {
-                ""
+                "definitions-unknown-name"
             };
             Err((
                 *at,
-                format!("`{name}` is neither a policy set nor a definition{hint}{field_hint}"),
+                Message::new(id).with("name", name.as_str()).with(
+                    "hint",
+                    hint(closest(name, known.iter().map(String::as_str))),
+                ),
             ))
         }
         _ => Ok(()),
@@ -597,7 +701,7 @@ fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, String)> 
 /// its rule follows, and the rule's text (for error lines).
 type Located = (PathBuf, String, String, String);
 
-fn invalid_at(path: &Path, line: usize, message: String) -> DefinitionError {
+fn invalid_at(path: &Path, line: usize, message: Message) -> DefinitionError {
     DefinitionError::Invalid {
         path: path.to_path_buf(),
         line,
@@ -673,11 +777,32 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_definition_and_set_has_its_french_words() {
+        let set = DefinitionSet::embedded();
+        for d in &set.definitions {
+            assert!(d.fr.is_some(), "{} has no [fr] table", d.name);
+            assert_ne!(d.words(Lang::Fr).title, d.title, "{}", d.name);
+        }
+        for s in set.sets.values() {
+            assert!(s.fr.is_some(), "{} has no fr.description", s.name);
+        }
+        let d = set.definition("IRPA_118").unwrap();
+        let text = set.explain_rule(&d.rule, 0, Lang::Fr);
+        assert!(text.starts_with("TOUS ces critères\u{a0}:"), "{text}");
+        assert!(text.contains("cross_border vaut into_canada"), "{text}");
+        assert!(
+            d.words(Lang::Fr)
+                .citation
+                .contains("Loi sur l'immigration et la protection des réfugiés")
+        );
+    }
+
+    #[test]
     fn explanations_are_words() {
         let set = DefinitionSet::embedded();
         let d = set.definition("IRPA_118").unwrap();
-        let text = set.explain_rule(&d.rule, 0);
-        assert!(text.contains("cross border is into_canada"), "{text}");
+        let text = set.explain_rule(&d.rule, 0, Lang::En);
+        assert!(text.contains("cross_border is into_canada"), "{text}");
         assert!(text.starts_with("ALL of:"), "{text}");
     }
 }

@@ -17,6 +17,7 @@
 //! bands such as `9-17` and `48+` are codes). Every node remembers its byte
 //! offset in the rule text so errors can point at it.
 
+use crate::i18n::Message;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,15 +47,25 @@ pub enum Node {
     Proxy(Box<Node>, Box<Node>),
 }
 
+/// Where a rule stops parsing (a byte offset) and what was wrong, as a
+/// catalogue message (`rule-*`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
     pub at: usize,
-    pub message: String,
+    pub message: Message,
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.message)
+        write!(f, "{}", self.message.render(crate::i18n::Lang::En))
+    }
+}
+
+/// "expected" and what, by the id of what.
+fn expected(at: usize, what: &'static str) -> ParseError {
+    ParseError {
+        at,
+        message: Message::new("rule-expected").with("what", Message::new(what)),
     }
 }
 
@@ -106,7 +117,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             other => {
                 return Err(ParseError {
                     at: i,
-                    message: format!("unexpected character `{other}`"),
+                    message: Message::new("rule-unexpected-character")
+                        .with("character", other.to_string()),
                 });
             }
         };
@@ -139,28 +151,22 @@ impl Parser {
         matches!(self.peek(), Some(Tok::Word(x)) if x == w)
     }
 
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<(), ParseError> {
+    fn expect(&mut self, tok: Tok, what: &'static str) -> Result<(), ParseError> {
         if self.peek() == Some(&tok) {
             self.pos += 1;
             Ok(())
         } else {
-            Err(ParseError {
-                at: self.at(),
-                message: format!("expected {what}"),
-            })
+            Err(expected(self.at(), what))
         }
     }
 
-    fn word(&mut self, what: &str) -> Result<(String, usize), ParseError> {
+    fn word(&mut self, what: &'static str) -> Result<(String, usize), ParseError> {
         match self.toks.get(self.pos) {
             Some((Tok::Word(w), at)) if !KEYWORDS.contains(&w.as_str()) => {
                 self.pos += 1;
                 Ok((w.clone(), *at))
             }
-            _ => Err(ParseError {
-                at: self.at(),
-                message: format!("expected {what}"),
-            }),
+            _ => Err(expected(self.at(), what)),
         }
     }
 
@@ -191,16 +197,16 @@ impl Parser {
     }
 
     fn codes(&mut self) -> Result<Vec<String>, ParseError> {
-        self.expect(Tok::OpenList, "`[` and a list of codes")?;
-        let mut codes = vec![self.word("a code")?.0];
+        self.expect(Tok::OpenList, "rule-what-list")?;
+        let mut codes = vec![self.word("rule-what-code")?.0];
         while self.peek() == Some(&Tok::Comma) {
             self.pos += 1;
             if self.peek() == Some(&Tok::CloseList) {
                 break;
             }
-            codes.push(self.word("a code")?.0);
+            codes.push(self.word("rule-what-code")?.0);
         }
-        self.expect(Tok::CloseList, "`]` closing the list of codes")?;
+        self.expect(Tok::CloseList, "rule-what-list-end")?;
         Ok(codes)
     }
 
@@ -208,19 +214,19 @@ impl Parser {
         if self.peek() == Some(&Tok::Open) {
             self.pos += 1;
             let inner = self.or()?;
-            self.expect(Tok::Close, "`)`")?;
+            self.expect(Tok::Close, "rule-what-close")?;
             return Ok(inner);
         }
         if self.is_word("proxy") {
             self.pos += 1;
-            self.expect(Tok::Open, "`(` after proxy")?;
+            self.expect(Tok::Open, "rule-what-proxy-open")?;
             let strict = self.or()?;
-            self.expect(Tok::Comma, "`,` between the strict test and its stand-in")?;
+            self.expect(Tok::Comma, "rule-what-proxy-comma")?;
             let stand_in = self.or()?;
-            self.expect(Tok::Close, "`)` closing proxy(...)")?;
+            self.expect(Tok::Close, "rule-what-proxy-close")?;
             return Ok(Node::Proxy(Box::new(strict), Box::new(stand_in)));
         }
-        let (name, at) = self.word("a field, a policy set or a definition name")?;
+        let (name, at) = self.word("rule-what-name")?;
         if self.is_word("has_any") {
             self.pos += 1;
             return Ok(Node::HasAny {
@@ -239,7 +245,7 @@ impl Parser {
         }
         if self.peek() == Some(&Tok::Equals) {
             self.pos += 1;
-            let (code, _) = self.word("a code after `=`")?;
+            let (code, _) = self.word("rule-what-code-after-equals")?;
             return Ok(Node::In {
                 field: name,
                 codes: vec![code],
@@ -249,10 +255,7 @@ impl Parser {
         if self.is_word("is") {
             self.pos += 1;
             if !self.is_word("unknown") {
-                return Err(ParseError {
-                    at: self.at(),
-                    message: "expected `unknown` after `is`".into(),
-                });
+                return Err(expected(self.at(), "rule-what-unknown"));
             }
             self.pos += 1;
             return Ok(Node::IsUnknown { field: name, at });
@@ -273,7 +276,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     if p.pos != p.toks.len() {
         return Err(ParseError {
             at: p.at(),
-            message: "unexpected text after the end of the rule (missing `and` / `or`?)".into(),
+            message: Message::new("rule-trailing-text"),
         });
     }
     Ok(node)

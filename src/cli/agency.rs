@@ -62,7 +62,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     match result {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (AgencyError::BadSlug(_) | AgencyError::Exists(_) | AgencyError::Unknown(_))) => {
-            eprintln!("safecount agency: {e}");
+            eprintln!("safecount agency: {}", e.message().render(lang));
             Ok(EXIT_USAGE)
         }
         Err(e) => Err(e.into()),

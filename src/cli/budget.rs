@@ -53,7 +53,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     let store = match Store::open(&Store::resolve_dir(args.store.as_deref())) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("safecount budget: {e}");
+            eprintln!("safecount budget: {}", e.message().render(lang));
             return Ok(EXIT_IO);
         }
     };
@@ -95,7 +95,7 @@ fn verify(
     let n = match ledger::verify(conn) {
         Ok(n) => n,
         Err(e) => {
-            eprintln!("safecount budget --verify: {e}");
+            eprintln!("safecount budget --verify: {}", e.message().render(lang));
             return Ok(EXIT_DATA);
         }
     };
@@ -103,12 +103,12 @@ fn verify(
     writeln!(out, "{}", lang.msg("budget-verified-ledger", &events))?;
     let check = claim::verify_files(store, conn)?;
     for l in &check.leftovers {
-        let file = Vars::new().with("file", l.to_string());
-        writeln!(out, "{}", lang.msg("budget-left-over", &file))?;
+        let what = Vars::new().with("file", l.clone());
+        writeln!(out, "{}", lang.msg("budget-left-over", &what))?;
     }
     if !check.problems.is_empty() {
         for p in &check.problems {
-            eprintln!("safecount budget --verify: {p}");
+            eprintln!("safecount budget --verify: {}", p.render(lang));
         }
         return Ok(EXIT_DATA);
     }
@@ -265,7 +265,7 @@ fn set_budgets(
         match ledger::set_budget(conn, &key, r, note) {
             Ok(_) => writeln!(out, "{said}")?,
             Err(e) => {
-                eprintln!("safecount budget: {e}");
+                eprintln!("safecount budget: {}", e.message().render(lang));
                 return Ok(EXIT_USAGE);
             }
         }

@@ -98,7 +98,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         .with("pipeline", args.pipeline.display().to_string())
         .with("tables", spec.tables.len());
     writeln!(out, "{}", lang.msg("demo-step-run", &running))?;
-    let bar = super::progress_bar(spec.requests().len() as u64);
+    let bar = super::progress_bar(spec.requests().len() as u64, lang);
     let released = crate::pipeline::run_with_progress(&spec, &store, |req, done, _| {
         bar.set_position(done as u64);
         bar.set_message(format!("{} {}", req.period, req.table));
@@ -186,7 +186,7 @@ fn submit_sample(
         let profile = match Profile::load(&sample.join(&entry.profile)) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("safecount demo: {e}");
+                eprintln!("safecount demo: {}", e.message().render(lang));
                 return Ok(super::EXIT_CONFIG);
             }
         };

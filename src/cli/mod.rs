@@ -7,6 +7,7 @@ mod agency;
 mod budget;
 mod definitions;
 mod demo;
+mod help;
 mod key;
 mod pipeline;
 mod release;
@@ -57,24 +58,41 @@ fn exit_code_of(e: &anyhow::Error) -> i32 {
 }
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "safecount",
-    version,
-    about = "Pool anti-trafficking service data across agencies without exposing anyone.",
-    long_about = "safecount checks agencies' quarterly de-identified extracts, decides for every case which legal definitions of trafficking it meets, and releases only differentially private aggregates about people (agencies' returns as exact totals under disclosure-control rules) and reports.",
-    after_help = crate::exit::TABLE
-)]
-struct Cli {
+// Its description, the help of every argument and the table of exit codes
+// come from the catalogues (`i18n/*/help.ftl`, see `help.rs`).
+#[command(name = "safecount", version)]
+pub(crate) struct Cli {
     /// Language of messages and reports to agency staff: en or fr (else the
     /// agency profile's `language`, else LC_ALL / LC_MESSAGES / LANG, else en).
-    #[arg(long, global = true, env = "SAFECOUNT_LANG", value_parser = parse_lang)]
+    #[arg(long, global = true, env = "SAFECOUNT_LANG", value_parser = lang_parser())]
     lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
 
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| "en or fr".to_string())
+/// `--lang`: one of the languages' codes (clap lists them in its error).
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Lang::ALL.map(Lang::code))
+        .map(|code: String| Lang::parse(&code).unwrap_or_default())
+}
+
+/// The language named by `--lang` on the command line (or
+/// `SAFECOUNT_LANG`), read before parsing so that `--help` and usage errors
+/// speak it too.
+fn lang_in_arguments(args: &[OsString]) -> Option<Lang> {
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        if let Some(value) = word.strip_prefix("--lang=") {
+            return Lang::parse(value);
+        }
+        if word == "--lang" {
+            return words.next().and_then(Lang::parse);
+        }
+    }
+    std::env::var("SAFECOUNT_LANG")
+        .ok()
+        .and_then(|v| Lang::parse(&v))
 }
 
 /// The language to speak: the reader's explicit choice (`--lang`,
@@ -121,14 +139,15 @@ enum Command {
 }
 
 /// A progress bar on stderr for a long stage; indicatif hides it when stderr is not a terminal.
-pub(crate) fn progress_bar(len: u64) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(len: u64, lang: Lang) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(len),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} releasing [{bar:30}] {pos}/{len} {msg} ({elapsed})",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {} [{{bar:30}}] {{pos}}/{{len}} {{msg}} ({{elapsed}})",
+        lang.t("progress-releasing")
+    )) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -140,18 +159,27 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let says = language(lang_in_arguments(&args), None);
+    let parsed = help::localised(Cli::command(), says)
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprintln!("{}", help::usage_error(&e, says));
+            return EXIT_USAGE;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = e.print();
-            return code;
+            return EXIT_OK;
         }
     };
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Command::Demo(args) => demo::run(args, cli.lang, &mut out),
-        Command::Definitions(args) => definitions::run(args, &mut out),
+        Command::Definitions(args) => definitions::run(args, language(cli.lang, None), &mut out),
         Command::Key(args) => key::run(args, cli.lang, &mut out),
         Command::Submit(args) => submit::run(args, cli.lang, &mut out),
         Command::Budget(args) => budget::run(args, cli.lang, &mut out),
@@ -160,11 +188,11 @@ where
         Command::Release(args) => release::run(args, cli.lang, &mut out),
         Command::Report(args) => report::run(args, cli.lang, &mut out),
         Command::Run(args) => run::run(args, cli.lang, &mut out),
-        Command::Pipeline(args) => pipeline::run(args, &mut out),
+        Command::Pipeline(args) => pipeline::run(args, language(cli.lang, None), &mut out),
         Command::Store(args) => store::run(args, cli.lang, &mut out),
         Command::Validate(args) => validate::run(args, cli.lang, &mut out),
-        Command::Schema(args) => schema::run(args, &mut out),
-        Command::SampleData(args) => sample_data::run(args, &mut out),
+        Command::Schema(args) => schema::run(args, language(cli.lang, None), &mut out),
+        Command::SampleData(args) => sample_data::run(args, language(cli.lang, None), &mut out),
     };
     match result {
         Ok(code) => code,
@@ -176,10 +204,36 @@ where
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("safecount: {e:#}");
+            eprintln!("safecount: {}", message_of(&e).render(says));
             exit_code_of(&e)
         }
     }
+}
+
+/// An error passed up with `?`, in the catalogues' words: the library
+/// error's own `message()`, else its text as a technical detail in a
+/// translated frame.
+fn message_of(e: &anyhow::Error) -> crate::i18n::Message {
+    macro_rules! try_as {
+        ($($t:ty),*) => {
+            $(if let Some(x) = e.downcast_ref::<$t>() {
+                return x.message();
+            })*
+        };
+    }
+    try_as!(
+        crate::pipeline::PipelineError,
+        crate::release::ReleaseError,
+        crate::privacy::ledger::LedgerError,
+        crate::store::SubmitError,
+        crate::store::StoreError,
+        crate::classify::DefinitionError,
+        crate::store::AgencyError,
+        crate::server::ServerError,
+        crate::report::ReportError,
+        crate::report::DataError
+    );
+    crate::i18n::Message::new("error-other").with("detail", format!("{e:#}"))
 }
 
 #[cfg(test)]

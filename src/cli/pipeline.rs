@@ -1,4 +1,5 @@
-//! `safecount pipeline schema`: the JSON Schema of pipeline files, for editors.
+//! `safecount pipeline schema`: the JSON Schema of pipeline files, for
+//! editors, its descriptions in the chosen language.
 
 use std::io::Write;
 
@@ -14,12 +15,12 @@ pub enum Action {
     Schema,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, lang: crate::i18n::Lang, out: &mut dyn Write) -> anyhow::Result<i32> {
     match args.action {
         Action::Schema => writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&crate::pipeline::json_schema())?
+            serde_json::to_string_pretty(&crate::pipeline::json_schema(lang))?
         )?,
     }
     Ok(super::EXIT_OK)

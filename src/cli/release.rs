@@ -48,7 +48,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     let defs = match DefinitionSet::load_default(args.definitions.as_deref()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("safecount release: {e}");
+            eprintln!("safecount release: {}", e.message().render(lang));
             return Ok(EXIT_CONFIG);
         }
     };

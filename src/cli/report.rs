@@ -39,7 +39,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     let set = match ReleaseSet::load(&args.releases) {
         Ok(s) => s,
         Err(e @ (DataError::Empty(_) | DataError::Io { .. })) => {
-            eprintln!("safecount report: {e}");
+            eprintln!("safecount report: {}", e.message().render(says));
             return Ok(EXIT_NO_INPUT);
         }
         Err(e) => return Err(ReportError::from(e).into()),

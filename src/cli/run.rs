@@ -39,7 +39,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         return Ok(held_back(&spec, planned, lang));
     }
     let store = Store::open(&store_dir)?;
-    let bar = super::progress_bar(spec.requests().len() as u64);
+    let bar = super::progress_bar(spec.requests().len() as u64, lang);
     let result = pipeline::run_with_progress(&spec, &store, |req, done, _| {
         bar.set_position(done as u64);
         bar.set_message(format!("{} {}", req.period, req.table));

@@ -13,19 +13,13 @@ pub struct Args {
     pub seed: u64,
 }
 
-pub fn run(args: Args, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(args: Args, lang: crate::i18n::Lang, out: &mut dyn Write) -> anyhow::Result<i32> {
     let manifest = crate::sample::generate(&args.out, args.seed)?;
-    writeln!(
-        out,
-        "Wrote {} files of synthetic sample data to {} (seed {}).",
-        manifest.extracts.len(),
-        args.out.display(),
-        args.seed
-    )?;
-    writeln!(
-        out,
-        "Every person in them is fictional. See {}/manifest.toml.",
-        args.out.display()
-    )?;
+    let vars = crate::i18n::Args::new()
+        .with("files", manifest.extracts.len())
+        .with("dir", args.out.display().to_string())
+        .with("seed", args.seed.to_string());
+    writeln!(out, "{}", lang.msg("sample-data-wrote", &vars))?;
+    writeln!(out, "{}", lang.msg("sample-data-fictional", &vars))?;
     Ok(super::EXIT_OK)
 }

@@ -37,6 +37,7 @@ pub struct Args {
 pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Result<i32> {
     let lang = super::language(chosen, None);
     let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
+    config.console_lang = lang;
     config.addr = args.addr;
     config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
     config.per_agency_per_minute = args.rate_per_minute;
@@ -51,11 +52,15 @@ pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Re
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
-            eprintln!("safecount serve: {e}\n{}", lang.t("serve-profiles"));
+            eprintln!(
+                "safecount serve: {}\n{}",
+                e.message().render(lang),
+                lang.t("serve-profiles")
+            );
             Ok(EXIT_CONFIG)
         }
         Err(e) => {
-            eprintln!("safecount serve: {e}");
+            eprintln!("safecount serve: {}", e.message().render(lang));
             Ok(EXIT_IO)
         }
     }

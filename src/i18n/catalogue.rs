@@ -39,6 +39,12 @@ pub const FILES: &[Resource] = &[
     resource!("codes"),
     resource!("linkage"),
     resource!("pipeline"),
+    resource!("help"),
+    resource!("schema"),
+    resource!("pipeline-schema"),
+    resource!("definitions"),
+    resource!("release"),
+    resource!("openapi"),
 ];
 
 /// The catalogue text of one file in one language, after French typography.
@@ -49,7 +55,7 @@ pub fn source_of(lang: Lang, file: &Resource) -> String {
     }
 }
 
-fn french_typography(source: &str) -> String {
+pub(super) fn french_typography(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + 64);
     for line in source.lines() {
         if line.starts_with('#') {
@@ -73,7 +79,7 @@ fn french_typography(source: &str) -> String {
 
 /// The ids of one language's messages, each with the names of its variables.
 pub fn message_ids(lang: Lang) -> Vec<(String, Vec<String>)> {
-    let variable = regex::Regex::new(r"\$([A-Za-z][A-Za-z0-9_-]*)").expect("pattern");
+    let variable = regex::Regex::new(r"[{(,]\s*\$([A-Za-z][A-Za-z0-9_-]*)").expect("pattern");
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for file in FILES {
         for line in source_of(lang, file).lines() {

@@ -75,6 +75,21 @@ impl Lang {
         catalogue::plain(self, id)
     }
 
+    /// A text written outside the catalogues (a definition file's words)
+    /// with this language's typography: in French, the no-break spaces the
+    /// catalogues get (see `catalogue`).
+    pub fn typography(self, text: &str) -> String {
+        match self {
+            Lang::En => text.to_string(),
+            Lang::Fr => catalogue::french_typography(text).trim_end().to_string(),
+        }
+    }
+
+    /// A message without variables, when the catalogue has it.
+    pub fn try_t(self, id: &str) -> Option<&'static str> {
+        catalogue::try_plain(self, id)
+    }
+
     /// A message with its variables.
     pub fn msg(self, id: &str, args: &Args) -> String {
         catalogue::format(self, id, args)

@@ -449,7 +449,7 @@ impl File<'_> {
                             self.table_line(i, "table"),
                             Message::new("pipeline-custom")
                                 .with("table", t.table.as_str())
-                                .with("detail", e.to_string()),
+                                .with("detail", e.message()),
                         ));
                     }
                 }

@@ -211,7 +211,7 @@ fn processed(
         .with_columns([
             lit("CA").alias("province"),
             lit(NULL).cast(DataType::Float64).alias("noise_scale"),
-            lit("sum of the provincial rows").alias("mechanism"),
+            lit("sum_of_provinces").alias("mechanism"),
             lit(true).alias("derived"),
         ])
         .collect()?;

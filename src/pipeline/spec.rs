@@ -348,7 +348,12 @@ impl PipelineError {
                 .with("message", message.clone()),
             PipelineError::Release(e) => e.message(),
             PipelineError::Ledger(e) => e.message(),
-            other => Message::new("pipeline-detail").with("detail", other.to_string()),
+            PipelineError::Definitions(e) => e.message(),
+            PipelineError::Store(e) => e.message(),
+            PipelineError::Report(e) => e.message(),
+            PipelineError::Output(detail) => {
+                Message::new("pipeline-output-failed").with("detail", detail.as_str())
+            }
         }
     }
 }

@@ -229,6 +229,9 @@ pub enum MeasureError {
     Calibration { target: f64, reached: f64 },
     #[error("polars failed: {0}")]
     Polars(#[from] PolarsError),
+    /// An open key set's threshold has a delta, which pure DP cannot account.
+    #[error("open key sets need zCDP accounting (a threshold has a delta)")]
+    NeedsZcdp,
 }
 
 /// Half-width of the inclusive interval `value ± h` that holds the true value
@@ -450,9 +453,7 @@ impl MeasurementSpec {
                 (Meas::Thresholded(m), loss, Some(delta))
             }
             (Accounting::Pure, Some(_)) => {
-                return Err(MeasureError::OpenDp(
-                    "open key sets need zCDP accounting (a threshold has a delta)".into(),
-                ));
+                return Err(MeasureError::NeedsZcdp);
             }
             (Accounting::Zcdp, None) => {
                 let m = odp(make_private_lazyframe(

@@ -32,6 +32,7 @@
 //! is designed to be used.
 
 use super::ReleaseError;
+use crate::i18n::Message;
 use crate::privacy::ledger;
 use crate::store::{Store, StoreError};
 use std::fs::File;
@@ -265,9 +266,9 @@ pub fn check_ledger_knows_releases(
 pub struct FileCheck {
     pub release_files: usize,
     /// Problems that break the guarantee's record: altered, unknown or missing files.
-    pub problems: Vec<String>,
+    pub problems: Vec<Message>,
     /// Work left over from a crash that the next release finishes (pending debits, staged draws).
-    pub leftovers: Vec<String>,
+    pub leftovers: Vec<Message>,
 }
 
 /// Check every release file against its ledger row (SHA-256) and the head
@@ -290,20 +291,22 @@ pub fn verify_files(store: &Store, conn: &rusqlite::Connection) -> Result<FileCh
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let Some(row) = completed.iter().find(|c| c.0 == id) else {
-            check.problems.push(format!(
-                "{rel}: no completed release of this id in the ledger"
-            ));
+            check
+                .problems
+                .push(Message::new("verify-not-in-ledger").with("file", rel.as_str()));
             continue;
         };
         if row.2 != rel {
-            check
-                .problems
-                .push(format!("{rel}: the ledger completed it at {}", row.2));
+            check.problems.push(
+                Message::new("verify-elsewhere")
+                    .with("file", rel.as_str())
+                    .with("recorded", row.2.as_str()),
+            );
         }
         if sha_file(f)? != row.3 {
-            check.problems.push(format!(
-                "{rel}: its SHA-256 differs from the ledger's: it was altered"
-            ));
+            check
+                .problems
+                .push(Message::new("verify-altered").with("file", rel.as_str()));
             continue;
         }
         let provenance = super::read_release(f).map(|(_, p)| p).unwrap_or_default();
@@ -313,34 +316,36 @@ pub fn verify_files(store: &Store, conn: &rusqlite::Connection) -> Result<FileCh
             .to_string();
         match ledger::debit_hash(conn, &id)? {
             Some(h) if h == recorded => {}
-            _ => check.problems.push(format!(
-                "{rel}: the ledger head in its provenance is not its debit event"
-            )),
+            _ => check
+                .problems
+                .push(Message::new("verify-wrong-head").with("file", rel.as_str())),
         }
     }
     for (id, _, rel, _) in &completed {
         if !store.root().join(rel).is_file() && !drawn_path(store, id).is_file() {
-            check.problems.push(format!(
-                "{rel}: completed in the ledger but the file is missing"
-            ));
+            check
+                .problems
+                .push(Message::new("verify-missing").with("file", rel.as_str()));
         }
     }
     for (id, key, _) in ledger::pending(conn)? {
-        check.leftovers.push(format!(
-            "release {id} of {key}: debited, not yet written (the next request for it finishes it)"
-        ));
+        check.leftovers.push(
+            Message::new("verify-pending")
+                .with("id", id.as_str())
+                .with("key", key.as_str()),
+        );
     }
     for orphan in store.orphans()? {
-        check.leftovers.push(format!(
-            "{orphan}: no submission names this file (a leftover; safecount never reads it, but other tools reading the directory would): remove it"
-        ));
+        check
+            .leftovers
+            .push(Message::new("verify-orphan").with("file", orphan.to_string()));
     }
     if let Ok(entries) = std::fs::read_dir(store.root().join("tmp")) {
         for e in entries.flatten() {
-            check.leftovers.push(format!(
-                "tmp/{}: staging file left over",
-                e.file_name().to_string_lossy()
-            ));
+            let file = format!("tmp/{}", e.file_name().to_string_lossy());
+            check
+                .leftovers
+                .push(Message::new("verify-staging").with("file", file));
         }
     }
     Ok(check)

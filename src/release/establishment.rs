@@ -74,13 +74,15 @@ impl Status {
         )
     }
 
+    /// The code a released cell's `disclosure_status` holds; its words are
+    /// in the catalogues (`code-few_agencies`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Published => "published",
             Status::Empty => "empty",
-            Status::FewAgencies => "fewer than the minimum number of agencies",
-            Status::Dominant => "one agency dominant (p% rule)",
-            Status::Complementary => "complementary (protects another suppressed cell)",
+            Status::FewAgencies => "few_agencies",
+            Status::Dominant => "dominant",
+            Status::Complementary => "complementary",
         }
     }
 }

@@ -183,6 +183,7 @@ impl ReleaseError {
             ReleaseError::TooManyRows { rows, max } => Message::new("release-too-many-rows")
                 .with("rows", *rows)
                 .with("max", *max),
+            ReleaseError::Measure(MeasureError::NeedsZcdp) => Message::new("release-needs-zcdp"),
             ReleaseError::Store(_) | ReleaseError::Measure(_) | ReleaseError::Polars(_) => {
                 Message::new("release-detail").with("detail", self.to_string())
             }
@@ -205,6 +206,7 @@ impl crate::exit::ExitCode for ReleaseError {
             ReleaseError::Ledger(l) => l.exit_code(),
             ReleaseError::InProgress { .. } => BUDGET,
             ReleaseError::Store(_) | ReleaseError::Polars(_) => IO,
+            ReleaseError::Measure(MeasureError::NeedsZcdp) => USAGE,
             ReleaseError::Measure(_) => SOFTWARE,
         }
     }
@@ -292,6 +294,15 @@ fn table_for(req: &ReleaseRequest, defs: &DefinitionSet) -> Result<TableDef, Rel
 }
 
 /// With `SAFECOUNT_TRACE` set, print how long a phase of a release took.
+/// Each part's bound on one unit's contribution, for the provenance.
+fn contribution_bounds(table: &TableDef) -> Vec<serde_json::Value> {
+    table
+        .parts
+        .iter()
+        .map(|p| serde_json::json!({"part": p.label, "rows_per_unit": 1, "cells_per_unit": 1, "statistic": p.spec.statistic}))
+        .collect()
+}
+
 fn trace(req: &ReleaseRequest, phase: &str, started: std::time::Instant) {
     if std::env::var_os("SAFECOUNT_TRACE").is_some() {
         eprintln!(
@@ -449,7 +460,7 @@ fn release_inner(
         req.layout.linkage.as_ref(),
     )?;
     let inputs = &prepared.inputs;
-    trace(req, "read and prepare", started);
+    trace(req, "read+prepare", started);
     check_rows(&prepared)?;
     let request = request_of(req, &table, defs, rules);
     let request_hash = crate::digest::sha256_hex(request.to_string().as_bytes());
@@ -531,15 +542,11 @@ fn release_inner(
 
     let mut cells = draw(&table, &built, &prepared, req, rules)?;
 
-    let bounds: Vec<serde_json::Value> = table
-        .parts
-        .iter()
-        .map(|p| serde_json::json!({"part": p.label, "rows_per_unit": 1, "cells_per_unit": 1, "statistic": p.spec.statistic}))
-        .collect();
     let provenance = serde_json::json!({
         "release_id": id,
         "table": req.table,
-        "title": table.title,
+        "title": table.title.render(crate::i18n::Lang::En),
+        "title_fr": table.title.render(crate::i18n::Lang::Fr),
         "period": req.period,
         "request": request,
         "request_hash": request_hash,
@@ -554,7 +561,7 @@ fn release_inner(
         "linkage": linkage_of(&table, req),
         "pooled_quarters": req.pool,
         "budget_scope": scope,
-        "contribution_bounds": bounds,
+        "contribution_bounds": contribution_bounds(&table),
         "accounting": req.accounting,
         "rho": rho,
         "epsilon": epsilon,
@@ -567,7 +574,7 @@ fn release_inner(
     });
     let started = std::time::Instant::now();
     stage_and_complete(store, &mut conn, &key, &id, &rel, &mut cells, &provenance)?;
-    trace(req, "write and complete", started);
+    trace(req, "write+complete", started);
     drop(claim);
     Ok(Released {
         id,

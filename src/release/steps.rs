@@ -3,6 +3,7 @@
 //! protection and unit, the staged write and completion.
 
 use super::*;
+use crate::i18n::Message;
 
 /// The request as it enters the release id: what was asked, not how the
 /// intervals are printed (the level changes only half-widths, which follow
@@ -154,7 +155,9 @@ pub(super) fn draw(
 pub(super) fn protection_of(rules: Option<establishment::Rules>) -> serde_json::Value {
     match rules {
         Some(r) => serde_json::json!({"method": DISCLOSURE_CONTROL, "rules": r,
-            "description": format!("exact aggregates; a cell is published only when at least {} agencies report a positive amount and the total minus the two largest contributions is at least {}% of the largest (p% rule); complementary suppression so that no suppressed cell is a linear function of published cells and margins", r.min_agencies, r.p_percent),
+            "description": in_record(Message::new("provenance-disclosure-control")
+                .with("agencies", r.min_agencies as u64)
+                .with("p", r.p_percent)),
             "references": ["Hundepool et al. (2012), Statistical Disclosure Control, Wiley, ch. 4 (Eurostat SDC handbook)", "tau-ARGUS and R sdcTable"]}),
         None => serde_json::json!({"method": "differential_privacy"}),
     }
@@ -170,36 +173,34 @@ pub(super) fn linkage_of(table: &TableDef, req: &ReleaseRequest) -> serde_json::
         Some(l) => serde_json::json!({
             "mode": "collaborative",
             "epoch": l.epoch,
-            "description": "people keyed by `safecount key` under the current epoch are one unit across agencies (their records merged per quarter); people whose keys differ (typo or changed name, a different or missing date of birth, an agency using its own keys or an older epoch) are one unit per agency",
+            "description": in_record(Message::new("provenance-linkage-collaborative")),
         }),
         None => serde_json::json!({
             "mode": "agency",
-            "description": "each agency's person keys are its own: a person served by k agencies is k units, whose loss is k² times the rho of a release",
+            "description": in_record(Message::new("provenance-linkage-agency")),
         }),
     }
 }
 
 /// Who a release protects, for its provenance.
-pub(super) fn privacy_unit_of(table: &TableDef, req: &ReleaseRequest) -> &'static str {
-    if table.source == crate::schema::ExtractKind::Cases && req.layout.linkage.is_some() {
-        return match req.pool {
-            None => {
-                "person (collaborative person_key within its linkage epoch, merged across agencies), per period of data"
-            }
-            Some(_) => {
-                "person (collaborative person_key within its linkage epoch, merged across agencies) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho"
-            }
-        };
-    }
-    match (table.source, req.pool.is_some()) {
-        (crate::schema::ExtractKind::Cases, false) => {
-            "person (agency + person_key), per period of data"
-        }
-        (crate::schema::ExtractKind::Cases, true) => {
-            "person (agency + person_key) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho"
-        }
-        (crate::schema::ExtractKind::Returns, _) => "agency, per period of data",
-    }
+pub(super) fn privacy_unit_of(table: &TableDef, req: &ReleaseRequest) -> String {
+    use crate::schema::ExtractKind::{Cases, Returns};
+    let linked = table.source == Cases && req.layout.linkage.is_some();
+    let id = match (table.source, linked, req.pool.is_some()) {
+        (Cases, true, false) => "provenance-unit-linked",
+        (Cases, true, true) => "provenance-unit-linked-pooled",
+        (Cases, false, false) => "provenance-unit-person",
+        (Cases, false, true) => "provenance-unit-person-pooled",
+        (Returns, _, _) => "provenance-unit-agency",
+    };
+    in_record(Message::new(id))
+}
+
+/// A statement of a release's provenance, in the record's language: the
+/// provenance is an audit record in English (the report states the same
+/// facts in both languages from its own catalogue entries).
+fn in_record(message: Message) -> String {
+    message.render(crate::i18n::Lang::En)
 }
 
 /// Write a drawn release: staged whole under `tmp/` (`.partial`, then

@@ -30,6 +30,24 @@ pub enum DataError {
     Empty(PathBuf),
 }
 
+impl DataError {
+    /// The error in the catalogues' words (a file format's own detail passed through).
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            DataError::Io { path, source } => Message::new("report-unreadable")
+                .with("path", path.display().to_string())
+                .with("detail", source.to_string()),
+            DataError::NotRelease { path, reason } => Message::new("report-not-a-release")
+                .with("path", path.display().to_string())
+                .with("detail", reason.as_str()),
+            DataError::Empty(dir) => {
+                Message::new("report-no-releases").with("dir", dir.display().to_string())
+            }
+        }
+    }
+}
+
 /// A noisy estimate and the half-width of its interval (at the release's level).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Estimate {
@@ -261,7 +279,7 @@ impl LoadedRelease {
             names.iter().position(|n| n == "part"),
             names.iter().position(|n| n == "statistic"),
         ) else {
-            return Err(not("it has no part/statistic columns".into()));
+            return Err(not("no part/statistic columns".into()));
         };
         let dims = &names[start + 1..end];
         let text = |name: &str| -> Result<Vec<Option<String>>, DataError> {

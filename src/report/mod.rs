@@ -45,6 +45,25 @@ pub enum ReportError {
     Template(#[from] minijinja::Error),
 }
 
+impl ReportError {
+    /// The error in the catalogues' words (a library's own detail passed through).
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            ReportError::Data(e) => e.message(),
+            ReportError::Write { path, source } => Message::new("report-cannot-write")
+                .with("path", path.display().to_string())
+                .with("detail", source.to_string()),
+            ReportError::Chart { chart, message } => Message::new("report-chart-failed")
+                .with("chart", chart.as_str())
+                .with("detail", message.as_str()),
+            ReportError::Template(e) => {
+                Message::new("report-template-failed").with("detail", e.to_string())
+            }
+        }
+    }
+}
+
 /// The report files written for one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Written {

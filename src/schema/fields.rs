@@ -130,7 +130,7 @@ pub enum FieldKind {
 pub struct FieldDef {
     pub name: &'static str,
     pub kind: FieldKind,
-    pub description: &'static str,
+    // Its description is in the catalogues: `field-cases-NAME`, `field-returns-NAME`.
     /// Where the field and its codes come from.
     pub standard: &'static str,
 }
@@ -150,11 +150,10 @@ impl FieldDef {
 }
 
 macro_rules! field {
-    ($name:literal, $kind:expr, $desc:literal, $std:literal) => {
+    ($name:literal, $kind:expr, $std:literal) => {
         FieldDef {
             name: $name,
             kind: $kind,
-            description: $desc,
             standard: $std,
         }
     };
@@ -164,355 +163,146 @@ use FieldKind::*;
 
 /// Case records: one row per person served per quarter by an agency.
 pub const CASE_FIELDS: &[FieldDef] = &[
-    field!(
-        "person_key",
-        PersonKey,
-        "Agency-scoped pseudonym (a keyed hash the agency computes); never a name or file number.",
-        "privacy unit"
-    ),
-    field!("quarter", Quarter, "Reporting quarter, YYYYQn.", ""),
-    field!(
-        "agency",
-        Agency,
-        "Agency slug, set by the intake from the profile, never by the file.",
-        ""
-    ),
-    field!(
-        "data_source",
-        Code(&codes::DATA_SOURCE),
-        "Kind of organisation that identified the person.",
-        "HTCDS org_Type"
-    ),
+    field!("person_key", PersonKey, "privacy unit"),
+    field!("quarter", Quarter, ""),
+    field!("agency", Agency, ""),
+    field!("data_source", Code(&codes::DATA_SOURCE), "HTCDS org_Type"),
     field!(
         "gender",
         Code(&codes::GENDER),
-        "Gender (two-spirit its own code, apart from non-binary).",
         "HTCDS 2.0 prs_Gender + extension"
     ),
     field!(
         "indigenous_identity",
         Code(&codes::INDIGENOUS_IDENTITY),
-        "Indigenous identity, self-identified and asked apart from racialised group. Released only under the governing partners' approval.",
         "Ontario Anti-Racism Data Standards (2018); OCAP®"
     ),
     field!(
         "racialised_group",
         Set(&codes::RACIALISED_GROUP),
-        "Racialised groups, self-identified; several allowed.",
         "Ontario Anti-Racism Data Standards (2018)"
     ),
-    field!(
-        "age_band",
-        Code(&codes::AGE_BAND),
-        "Age band (CTDC ageBroad); exact ages are generalised to it at intake.",
-        "CTDC"
-    ),
+    field!("age_band", Code(&codes::AGE_BAND), "CTDC"),
     field!(
         "minor_at_recruitment",
         Code(&codes::TRI_STATE),
-        "Under 18 when recruited.",
         "CTDC majorityStatusAtExploit"
     ),
-    field!(
-        "citizenship",
-        Code(&codes::CITIZENSHIP),
-        "Citizenship, ISO 3166-1 alpha-2. An open key set: released only through a noisy threshold.",
-        "HTCDS"
-    ),
+    field!("citizenship", Code(&codes::CITIZENSHIP), "HTCDS"),
     field!(
         "immigration_status",
         Code(&codes::IMMIGRATION_STATUS),
-        "Immigration status in Canada.",
         "Canadian extension"
     ),
-    field!(
-        "employer_tied_permit",
-        Code(&codes::TRI_STATE),
-        "The person's work permit ties them to one employer (Temporary Foreign Worker Program streams, caregivers, seasonal agricultural workers).",
-        "IRCC"
-    ),
-    field!(
-        "trp_status",
-        Code(&codes::TRP_STATUS),
-        "Temporary Resident Permit for victims of trafficking; the bars after a failed refugee claim and for designated foreign nationals are codes of their own.",
-        "IRCC VTIP TRP"
-    ),
-    field!(
-        "trp_validity",
-        Code(&codes::TRP_VALIDITY),
-        "Length of the TRP held: an initial permit up to 180 days, later ones up to 3 years.",
-        "IRCC VTIP TRP"
-    ),
-    field!(
-        "refugee_claim",
-        Code(&codes::REFUGEE_CLAIM),
-        "The person's refugee claim (a failed, withdrawn or abandoned claim bars a TRP for 12 months).",
-        "IRPA / IRCC"
-    ),
-    field!(
-        "acts",
-        Set(&codes::ACTS),
-        "Acts done to the person (recruit, transport, harbour, ...).",
-        "Criminal Code / Palermo"
-    ),
+    field!("employer_tied_permit", Code(&codes::TRI_STATE), "IRCC"),
+    field!("trp_status", Code(&codes::TRP_STATUS), "IRCC VTIP TRP"),
+    field!("trp_validity", Code(&codes::TRP_VALIDITY), "IRCC VTIP TRP"),
+    field!("refugee_claim", Code(&codes::REFUGEE_CLAIM), "IRPA / IRCC"),
+    field!("acts", Set(&codes::ACTS), "Criminal Code / Palermo"),
     field!(
         "means",
         Set(&codes::MEANS),
-        "Means / methods of control used.",
         "HTCDS + Palermo + Criminal Code s.279.04(2)"
     ),
     field!(
         "means_used_for_entry",
         Code(&codes::TRI_STATE),
-        "The means were used to bring the person into Canada (IRPA s.118 asks this; control that began after a lawful entry is no).",
         "IRPA s.118"
     ),
     field!(
         "exploitation_types",
         Set(&codes::EXPLOITATION_TYPES),
-        "Forms of exploitation.",
         "HTCDS + extensions"
     ),
-    field!(
-        "labour_sector",
-        Code(&codes::LABOUR_SECTOR),
-        "Sector of labour exploitation, ISIC rev. 4 section letter.",
-        "HTCDS"
-    ),
-    field!(
-        "safety_fear",
-        Code(&codes::TRI_STATE),
-        "The conduct could reasonably be expected to cause the person to believe that their safety, or the safety of someone known to them, would be threatened (Criminal Code s.279.04(1), an objective test), as judged by the worker.",
-        "Criminal Code"
-    ),
-    field!(
-        "cross_border",
-        Code(&codes::CROSS_BORDER),
-        "Border crossing in the course of the trafficking.",
-        "IRPA"
-    ),
+    field!("labour_sector", Code(&codes::LABOUR_SECTOR), "HTCDS"),
+    field!("safety_fear", Code(&codes::TRI_STATE), "Criminal Code"),
+    field!("cross_border", Code(&codes::CROSS_BORDER), "IRPA"),
     field!(
         "recruiter_relationship",
         Code(&codes::RECRUITER_RELATIONSHIP),
-        "Relationship of the recruiter to the person.",
         "CTDC"
     ),
-    field!(
-        "agency_label",
-        Code(&codes::TRI_STATE),
-        "The agency's own answer to 'is this a trafficking case?' under its own definition.",
-        ""
-    ),
+    field!("agency_label", Code(&codes::TRI_STATE), ""),
     field!(
         "referral_source",
         Code(&codes::REFERRAL_SOURCE),
-        "Who referred the person to the agency.",
         "HTCDS / CTDC"
     ),
     field!(
         "police_involved",
         Code(&codes::TRI_STATE),
-        "Police were involved in the person's case.",
         "Forum: protection versus prosecution"
     ),
     field!(
         "asked_to_cooperate",
         Code(&codes::TRI_STATE),
-        "The person was asked to cooperate with police or prosecutors.",
         "Forum: protection versus prosecution"
     ),
     field!(
         "services_conditional_on_cooperation",
         Code(&codes::TRI_STATE),
-        "Services or protection were made to depend on that cooperation.",
         "Forum: no harm"
     ),
     field!(
         "charges_laid",
         Code(&codes::TRI_STATE),
-        "Charges were laid against someone who exploited the person.",
         "Forum: protection versus prosecution"
     ),
     field!(
         "detained_after_identification",
         Code(&codes::TRI_STATE),
-        "The person was held in immigration detention after being identified as trafficked.",
         "Forum: no harm"
     ),
     field!(
         "removed_or_ordered_removed",
         Code(&codes::TRI_STATE),
-        "The person was removed from Canada or ordered removed after being identified.",
         "Forum: no harm"
     ),
-    field!(
-        "province",
-        Code(&codes::PROVINCE),
-        "Province or territory, ISO 3166-2:CA.",
-        "ISO"
-    ),
-    field!(
-        "fsa",
-        Fsa,
-        "Forward sortation area; its first letter must agree with the province. Internal only: never a release dimension.",
-        "Canada Post"
-    ),
-    field!(
-        "settlement",
-        Code(&codes::SETTLEMENT),
-        "Urban or rural, derived at intake from the FSA (a second character 0 is rural); a settlement column must agree with it.",
-        "Canada Post"
-    ),
+    field!("province", Code(&codes::PROVINCE), "ISO"),
+    field!("fsa", Fsa, "Canada Post"),
+    field!("settlement", Code(&codes::SETTLEMENT), "Canada Post"),
     field!(
         "housing_need",
         Code(&codes::HOUSING_NEED),
-        "Housing need.",
         "COH typology / HMIS"
     ),
-    field!(
-        "housing_outcome",
-        Code(&codes::HOUSING_OUTCOME),
-        "What came of the housing need.",
-        ""
-    ),
-    field!(
-        "shelter_type",
-        Code(&codes::SHELTER_TYPE),
-        "Kind of shelter used.",
-        "HMIS / COH"
-    ),
-    field!(
-        "shelter_nights",
-        Count { max: 92 },
-        "Nights sheltered this quarter.",
-        "HMIS"
-    ),
-    field!(
-        "services",
-        Services,
-        "Per service category: needed, and received / referred out / waitlisted / not available / declined.",
-        "HTCDS spl_Type + extensions"
-    ),
+    field!("housing_outcome", Code(&codes::HOUSING_OUTCOME), ""),
+    field!("shelter_type", Code(&codes::SHELTER_TYPE), "HMIS / COH"),
+    field!("shelter_nights", Count { max: 92 }, "HMIS"),
+    field!("services", Services, "HTCDS spl_Type + extensions"),
 ];
 
 /// Agency quarterly returns: one row per agency per quarter.
 pub const RETURN_FIELDS: &[FieldDef] = &[
-    field!(
-        "agency",
-        Agency,
-        "Agency slug, set by the intake from the profile.",
-        ""
-    ),
-    field!("quarter", Quarter, "Reporting quarter, YYYYQn.", ""),
-    field!(
-        "province",
-        Code(&codes::PROVINCE),
-        "Province or territory, ISO 3166-2:CA.",
-        "ISO"
-    ),
-    field!(
-        "funding_federal_cents",
-        Cents,
-        "Federal funding received this quarter, in cents.",
-        ""
-    ),
-    field!(
-        "funding_provincial_cents",
-        Cents,
-        "Provincial funding, in cents.",
-        ""
-    ),
-    field!(
-        "funding_municipal_cents",
-        Cents,
-        "Municipal funding, in cents.",
-        ""
-    ),
-    field!(
-        "funding_foundation_cents",
-        Cents,
-        "Foundation funding, in cents.",
-        ""
-    ),
-    field!(
-        "funding_private_cents",
-        Cents,
-        "Private donations, in cents.",
-        ""
-    ),
-    field!("funding_other_cents", Cents, "Other funding, in cents.", ""),
-    field!(
-        "funding_term",
-        Code(&codes::FUNDING_TERM),
-        "Term of the largest funding agreement: one_time, annual, multi_year.",
-        ""
-    ),
-    field!(
-        "beds_vaw_shelter",
-        Count { max: 10_000 },
-        "Violence-against-women shelter beds at quarter end.",
-        "HMIS / COH"
-    ),
-    field!(
-        "beds_general_shelter",
-        Count { max: 10_000 },
-        "General shelter beds at quarter end.",
-        "HMIS / COH"
-    ),
-    field!(
-        "beds_youth_shelter",
-        Count { max: 10_000 },
-        "Youth shelter beds at quarter end.",
-        "HMIS / COH"
-    ),
+    field!("agency", Agency, ""),
+    field!("quarter", Quarter, ""),
+    field!("province", Code(&codes::PROVINCE), "ISO"),
+    field!("funding_federal_cents", Cents, ""),
+    field!("funding_provincial_cents", Cents, ""),
+    field!("funding_municipal_cents", Cents, ""),
+    field!("funding_foundation_cents", Cents, ""),
+    field!("funding_private_cents", Cents, ""),
+    field!("funding_other_cents", Cents, ""),
+    field!("funding_term", Code(&codes::FUNDING_TERM), ""),
+    field!("beds_vaw_shelter", Count { max: 10_000 }, "HMIS / COH"),
+    field!("beds_general_shelter", Count { max: 10_000 }, "HMIS / COH"),
+    field!("beds_youth_shelter", Count { max: 10_000 }, "HMIS / COH"),
     field!(
         "beds_trafficking_safe_house",
         Count { max: 10_000 },
-        "Trafficking safe-house beds at quarter end.",
         "HMIS / COH"
     ),
     field!(
         "beds_transitional_housing",
         Count { max: 10_000 },
-        "Transitional housing beds at quarter end.",
         "HMIS / COH"
     ),
-    field!(
-        "beds_hotel_voucher",
-        Count { max: 10_000 },
-        "Hotel-voucher places at quarter end.",
-        "HMIS / COH"
-    ),
-    field!(
-        "beds_host_home",
-        Count { max: 10_000 },
-        "Host-home places at quarter end.",
-        "HMIS / COH"
-    ),
-    field!(
-        "bed_nights_provided",
-        Count { max: 1_000_000 },
-        "Bed nights provided this quarter.",
-        "HMIS"
-    ),
-    field!(
-        "turnaways",
-        Count { max: 100_000 },
-        "People turned away for lack of capacity.",
-        ""
-    ),
-    field!(
-        "staff_fte",
-        Decimal { max: 10_000.0 },
-        "Staff, full-time equivalents.",
-        ""
-    ),
-    field!(
-        "trained_staff",
-        Count { max: 100_000 },
-        "Staff trained on identifying trafficked persons.",
-        ""
-    ),
+    field!("beds_hotel_voucher", Count { max: 10_000 }, "HMIS / COH"),
+    field!("beds_host_home", Count { max: 10_000 }, "HMIS / COH"),
+    field!("bed_nights_provided", Count { max: 1_000_000 }, "HMIS"),
+    field!("turnaways", Count { max: 100_000 }, ""),
+    field!("staff_fte", Decimal { max: 10_000.0 }, ""),
+    field!("trained_staff", Count { max: 100_000 }, ""),
 ];
 
 /// Canonical column name of one code of a set field.

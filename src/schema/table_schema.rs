@@ -8,7 +8,7 @@
 //! the service was not needed).
 
 use super::codes::{self, CodeList};
-use super::fields::{ExtractKind, FieldKind};
+use super::fields::{ExtractKind, FieldDef, FieldKind};
 use serde_json::{Value, json};
 
 /// Column name of a service category in the canonical layout.
@@ -47,15 +47,26 @@ fn regex_escape(s: &str) -> String {
         .collect()
 }
 
+/// The words of a Table Schema, in the reader's language: the schema layer
+/// has the structure, the caller's catalogue the descriptions.
+pub trait Describe {
+    /// A field's description.
+    fn field(&self, kind: ExtractKind, field: &FieldDef) -> String;
+    /// The description of one service category's status column.
+    fn service_status(&self, category: &str) -> String;
+    /// The schema's title.
+    fn title(&self, kind: ExtractKind) -> String;
+}
+
 /// The Table Schema of `kind`'s canonical layout.
-pub fn table_schema(kind: ExtractKind) -> Value {
+pub fn table_schema(kind: ExtractKind, words: &dyn Describe) -> Value {
     let mut fields = Vec::new();
     for def in kind.fields() {
         let base = |ty: &str, constraints: Value| {
             json!({
                 "name": def.name,
                 "type": ty,
-                "description": def.description,
+                "description": words.field(kind, def),
                 "constraints": constraints,
             })
         };
@@ -63,7 +74,8 @@ pub fn table_schema(kind: ExtractKind) -> Value {
             FieldKind::Agency => continue, // set by the intake, never by the file
             FieldKind::PersonKey => fields.push(base(
                 "string",
-                json!({"required": true, "pattern": "^[A-Za-z0-9_-]{12,128}$"}),
+                // What intake accepts (base64 and `EPOCH.KEY` collaborative keys too).
+                json!({"required": true, "pattern": "^[A-Za-z0-9_=+/.:-]{12,128}$"}),
             )),
             FieldKind::Quarter => fields.push(base(
                 "string",
@@ -91,7 +103,7 @@ pub fn table_schema(kind: ExtractKind) -> Value {
                     fields.push(json!({
                         "name": canonical_service_column(category),
                         "type": "string",
-                        "description": format!("Status of the {category} service need; empty when not needed."),
+                        "description": words.service_status(category),
                         "constraints": {"enum": with_missing(&codes::SERVICE_STATUS)},
                     }));
                 }
@@ -104,10 +116,7 @@ pub fn table_schema(kind: ExtractKind) -> Value {
     };
     json!({
         "name": format!("safecount-{}", kind.as_str()),
-        "title": match kind {
-            ExtractKind::Cases => "safecount case records (canonical layout)",
-            ExtractKind::Returns => "safecount agency quarterly returns (canonical layout)",
-        },
+        "title": words.title(kind),
         "fields": fields,
         "missingValues": [""],
         "primaryKey": primary_key,
@@ -118,9 +127,22 @@ pub fn table_schema(kind: ExtractKind) -> Value {
 mod tests {
     use super::*;
 
+    struct Names;
+    impl Describe for Names {
+        fn field(&self, _: ExtractKind, field: &FieldDef) -> String {
+            field.name.to_string()
+        }
+        fn service_status(&self, category: &str) -> String {
+            category.to_string()
+        }
+        fn title(&self, kind: ExtractKind) -> String {
+            kind.as_str().to_string()
+        }
+    }
+
     #[test]
     fn case_schema_lists_codes_and_skips_agency() {
-        let schema = table_schema(ExtractKind::Cases);
+        let schema = table_schema(ExtractKind::Cases, &Names);
         let fields = schema["fields"].as_array().unwrap();
         assert!(fields.iter().all(|f| f["name"] != "agency"));
         let gender = fields.iter().find(|f| f["name"] == "gender").unwrap();

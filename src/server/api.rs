@@ -33,7 +33,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn openapi() -> Response {
-    let mut r = super::openapi::document().to_string().into_response();
+    let mut r = super::openapi::document(super::language::current())
+        .to_string()
+        .into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

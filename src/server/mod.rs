@@ -66,8 +66,8 @@ pub enum ServerError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the profile {path} cannot be used: {message}")]
-    Profile { path: PathBuf, message: String },
+    #[error("the profile {path} cannot be used: {}", message.render(crate::i18n::Lang::En))]
+    Profile { path: PathBuf, message: Message },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -75,6 +75,25 @@ pub enum ServerError {
     },
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl ServerError {
+    /// The error in the catalogues' words.
+    pub fn message(&self) -> Message {
+        match self {
+            ServerError::Store(e) => e.message(),
+            ServerError::Profiles { path, source } => Message::new("serve-profiles-unreadable")
+                .with("path", path.display().to_string())
+                .with("detail", source.to_string()),
+            ServerError::Profile { path, message } => Message::new("serve-profile-invalid")
+                .with("path", path.display().to_string())
+                .with("message", message.clone()),
+            ServerError::Bind { addr, source } => Message::new("serve-cannot-listen")
+                .with("addr", addr.to_string())
+                .with("detail", source.to_string()),
+            ServerError::Io(e) => Message::new("serve-stopped").with("detail", e.to_string()),
+        }
+    }
 }
 
 /// How the server runs.
@@ -97,6 +116,8 @@ pub struct ServeConfig {
     /// The collaborative's current linkage epoch when it links people across
     /// agencies: case uploads with other keys are refused, saying why.
     pub linkage_epoch: Option<String>,
+    /// The language of what the server tells its operator on the console.
+    pub console_lang: crate::i18n::Lang,
 }
 
 impl ServeConfig {
@@ -112,6 +133,7 @@ impl ServeConfig {
             header_timeout: HEADER_TIMEOUT,
             body_pause: BODY_CHUNK_TIMEOUT,
             linkage_epoch: None,
+            console_lang: crate::i18n::Lang::En,
         }
     }
 }
@@ -265,7 +287,7 @@ pub fn load_profiles(dir: &Path) -> Result<BTreeMap<String, Profile>, ServerErro
                 .unwrap_or_default();
             let profile = Profile::load(&path).map_err(|e| ServerError::Profile {
                 path: path.clone(),
-                message: e.to_string(),
+                message: e.message(),
             })?;
             out.insert(id, profile);
         }
@@ -544,16 +566,18 @@ pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
                 source,
             })?;
         let addr = listener.local_addr()?;
+        let says = config.console_lang;
+        let listening = crate::i18n::Args::new()
+            .with("url", format!("http://{addr}/"))
+            .with("store", config.store.display().to_string())
+            .with("profiles", state.0.profiles.len())
+            .with("megabytes", config.max_upload_bytes / (1024 * 1024));
         eprintln!(
-            "safecount serve: http://{addr}/  (store {}, {} profiles, uploads up to {} MB); Ctrl-C stops",
-            config.store.display(),
-            state.0.profiles.len(),
-            config.max_upload_bytes / (1024 * 1024)
+            "safecount serve: {}",
+            says.msg("serve-listening", &listening)
         );
         if !addr.ip().is_loopback() {
-            eprintln!(
-                "safecount serve: listening beyond this machine. Put it behind a TLS reverse proxy (see the README): tokens must never travel over plain HTTP."
-            );
+            eprintln!("safecount serve: {}", says.t("serve-beyond-loopback"));
         }
         serve_on(listener, state, async {
             let _ = tokio::signal::ctrl_c().await;

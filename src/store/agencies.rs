@@ -47,6 +47,26 @@ pub enum AgencyError {
     Store(#[from] StoreError),
 }
 
+impl AgencyError {
+    /// The error in the catalogues' words.
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            AgencyError::BadSlug(slug) => {
+                Message::new("agency-bad-slug").with("slug", slug.as_str())
+            }
+            AgencyError::Exists(slug) => Message::new("agency-exists").with("slug", slug.as_str()),
+            AgencyError::Unknown(slug) => {
+                Message::new("agency-unknown").with("slug", slug.as_str())
+            }
+            AgencyError::Random(detail) => {
+                Message::new("agency-random").with("detail", detail.as_str())
+            }
+            AgencyError::Store(e) => e.message(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for AgencyError {
     fn from(e: rusqlite::Error) -> Self {
         AgencyError::Store(StoreError::Sql(e))

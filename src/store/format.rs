@@ -135,10 +135,7 @@ impl Store {
                 .map_err(|e| StoreError::Parquet(e.to_string()))?;
             if !after.equals_missing(&before) {
                 let _ = std::fs::remove_file(&new);
-                return Err(StoreError::Parquet(format!(
-                    "{} read back differently after rewriting; nothing was changed",
-                    old.display()
-                )));
+                return Err(StoreError::ReadBackDiffers { path: old.clone() });
             }
             done.files += 1;
             done.records += before.height();

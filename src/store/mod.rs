@@ -50,6 +50,8 @@ pub enum StoreError {
         crate::schema::fields::CANONICAL_FORMAT
     )]
     NewerFormat { path: PathBuf, format: u32 },
+    #[error("{path} read back differently after rewriting; nothing was changed")]
+    ReadBackDiffers { path: PathBuf },
 }
 
 impl crate::exit::ExitCode for StoreError {
@@ -59,6 +61,28 @@ impl crate::exit::ExitCode for StoreError {
 }
 
 impl StoreError {
+    /// The error in the catalogues' words; a database's or a file format's
+    /// own detail is passed through as technical text.
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::i18n::Message;
+        match self {
+            StoreError::Io { path, source } => Message::new("store-io")
+                .with("path", path.display().to_string())
+                .with("detail", source.to_string()),
+            StoreError::Sql(e) => Message::new("store-sql").with("detail", e.to_string()),
+            StoreError::Parquet(detail) => {
+                Message::new("store-parquet").with("detail", detail.as_str())
+            }
+            StoreError::NewerFormat { path, format } => Message::new("store-newer-format")
+                .with("path", path.display().to_string())
+                .with("format", *format)
+                .with("current", crate::schema::fields::CANONICAL_FORMAT),
+            StoreError::ReadBackDiffers { path } => {
+                Message::new("store-read-back-differs").with("path", path.display().to_string())
+            }
+        }
+    }
+
     pub fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
         move |source| StoreError::Io {
             path: path.to_path_buf(),

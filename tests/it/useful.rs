@@ -147,7 +147,7 @@ fn returns_are_exact_aggregates_with_suppression_no_one_can_undo() {
             .clone();
         dominant += status
             .into_iter()
-            .filter(|s| *s == Some("one agency dominant (p% rule)"))
+            .filter(|s| *s == Some("dominant"))
             .count();
     }
     assert!(

@@ -113,10 +113,8 @@ impl crate::exit::ExitCode for LedgerError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("no budget is set for {what}: the collaborative sets one with `{how}`")]
+    #[error("no budget is set for {quarter} (the agencies' budget: {agency})")]
     NoBudget {
-        what: String,
-        how: String,
         /// The quarter, and whether it is the agencies' budget (for the message).
         quarter: String,
         agency: bool,
@@ -151,10 +149,10 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
-    /// The error as a catalogue message (figures to six decimals, as the ledger keeps them).
+    /// The error as a catalogue message (the catalogue writes the figures
+    /// to six decimals, as the ledger keeps them, in the reader's format).
     pub fn message(&self) -> crate::i18n::Message {
         use crate::i18n::Message;
-        let six = |v: &f64| format!("{v:.6}");
         match self {
             LedgerError::NoBudget {
                 quarter, agency, ..
@@ -172,20 +170,20 @@ impl LedgerError {
                 remaining,
             } => Message::new("ledger-overspend")
                 .with("period", period.as_str())
-                .with("budget", six(budget))
-                .with("spent", six(spent))
-                .with("requested", six(requested))
-                .with("remaining", six(remaining)),
+                .with("budget", *budget)
+                .with("spent", *spent)
+                .with("requested", *requested)
+                .with("remaining", *remaining),
             LedgerError::Lifetime {
                 cap,
                 spent,
                 requested,
                 remaining,
             } => Message::new("ledger-lifetime")
-                .with("cap", six(cap))
-                .with("spent", six(spent))
-                .with("requested", six(requested))
-                .with("remaining", six(remaining)),
+                .with("cap", *cap)
+                .with("spent", *spent)
+                .with("requested", *requested)
+                .with("remaining", *remaining),
             LedgerError::BadAmount(v) => {
                 Message::new("ledger-bad-amount").with("rho", v.to_string())
             }
@@ -432,14 +430,10 @@ pub fn debit_each(
     for &period in periods.iter().filter(|_| !(rules && rho == 0.0)) {
         let budget = budget_of(&tx, period)?.ok_or_else(|| match parse_key(period) {
             Some((Scope::Agency, q)) => LedgerError::NoBudget {
-                what: format!("the agencies' returns of {q}"),
-                how: format!("safecount budget set --period {q} --agency-rho R"),
                 quarter: q.to_string(),
                 agency: true,
             },
             _ => LedgerError::NoBudget {
-                what: period.into(),
-                how: format!("safecount budget set --period {period} --rho R"),
                 quarter: period.to_string(),
                 agency: false,
             },

@@ -21,16 +21,17 @@ pub struct CustomTable {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CustomTableError {
     #[error(
-        "\"{field}\" cannot be a dimension of a {kind} table{hint}; dimensions are coded fields ({fields}){defs}"
+        "\"{field}\" cannot be a dimension of a {kind} table; dimensions are coded fields ({fields})"
     )]
     BadDimension {
         field: String,
         kind: &'static str,
         hint: String,
         fields: String,
-        defs: &'static str,
+        /// Whether set codes and definitions may be dimensions too (case tables).
+        cases: bool,
     },
-    #[error("\"{field}\" cannot be summed in a {kind} table{hint}; whole-number fields: {fields}")]
+    #[error("\"{field}\" cannot be summed in a {kind} table; whole-number fields: {fields}")]
     BadValue {
         field: String,
         kind: &'static str,
@@ -47,6 +48,58 @@ pub enum CustomTableError {
     },
     #[error("a table needs at least one dimension")]
     NoDimension,
+}
+
+impl CustomTableError {
+    /// The error in the catalogues' words (`custom-*`); `hint` is the
+    /// closest name, if any.
+    pub fn message(&self) -> Message {
+        let hint = |closest: &str| -> crate::i18n::Arg {
+            if closest.is_empty() {
+                String::new().into()
+            } else {
+                Message::new("custom-did-you-mean")
+                    .with("name", closest)
+                    .into()
+            }
+        };
+        match self {
+            CustomTableError::BadDimension {
+                field,
+                kind,
+                hint: closest,
+                fields,
+                cases,
+            } => Message::new(if *cases {
+                "custom-bad-dimension-cases"
+            } else {
+                "custom-bad-dimension"
+            })
+            .with("field", field.as_str())
+            .with("kind", *kind)
+            .with("hint", hint(closest))
+            .with("fields", fields.as_str()),
+            CustomTableError::BadValue {
+                field,
+                kind,
+                hint: closest,
+                fields,
+            } => Message::new("custom-bad-value")
+                .with("field", field.as_str())
+                .with("kind", *kind)
+                .with("hint", hint(closest))
+                .with("fields", fields.as_str()),
+            CustomTableError::BadBounds {
+                field,
+                lower,
+                upper,
+            } => Message::new("custom-bad-bounds")
+                .with("field", field.as_str())
+                .with("lower", lower.to_string())
+                .with("upper", upper.to_string()),
+            CustomTableError::NoDimension => Message::new("custom-no-dimension"),
+        }
+    }
 }
 
 /// Coded fields of an extract kind that can be dimensions, with their public key sets.
@@ -140,14 +193,10 @@ pub fn custom_in(
                 field: d.clone(),
                 kind: t.source.as_str(),
                 hint: crate::text::closest(d, candidates.into_iter())
-                    .map(|c| format!(" (did you mean \"{c}\"?)"))
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .to_string(),
                 fields: names.join(", "),
-                defs: if cases {
-                    ", a set field's code as set:code (e.g. means:debt_bondage, racialised_group:black), or a definition's name for its membership"
-                } else {
-                    ""
-                },
+                cases,
             });
         }
     }
@@ -160,8 +209,8 @@ pub fn custom_in(
                     field: field.clone(),
                     kind: t.source.as_str(),
                     hint: crate::text::closest(field, summable.iter().copied())
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default(),
+                        .unwrap_or_default()
+                        .to_string(),
                     fields: summable.join(", "),
                 });
             }
@@ -184,13 +233,18 @@ pub fn custom_in(
             }
         }
     };
-    let what = match &t.sum {
-        None => "People counted".to_string(),
-        Some((f, lo, hi)) => format!("Sum of {f} (each unit clipped to {lo}-{hi})"),
+    let by = t.dimensions.join(", ");
+    let title = match &t.sum {
+        None => Message::new("table-custom-count").with("dimensions", by),
+        Some((f, lo, hi)) => Message::new("table-custom-sum")
+            .with("field", f.as_str())
+            .with("lower", lo.to_string())
+            .with("upper", hi.to_string())
+            .with("dimensions", by),
     };
     Ok(layout.with_margins(TableDef {
         name: t.name.clone(),
-        title: format!("{what}, by {}", t.dimensions.join(", ")),
+        title,
         source: t.source,
         classified,
         parts: vec![Part {

@@ -212,43 +212,22 @@ pub(super) fn outcome_keys() -> Vec<String> {
 }
 
 impl Kit<'_> {
-    /// The Forum's tables: their titles and parts (all of case records).
+    /// The Forum's tables: their titles' ids and parts (all of case records).
     pub(super) fn forum_table(
         &self,
         name: &str,
         defs: &DefinitionSet,
     ) -> Option<(&'static str, Vec<Part>)> {
         Some(match name {
-            "labour_continuum" => (
-                "Forced labour and trafficking: people by form of exploitation and each definition's membership (national)",
-                self.labour_continuum(defs),
-            ),
-            "protection" => (
-                "Protection and the justice system: police involvement, requests to cooperate, services conditional on cooperation, charges, detention and removal, by definition group (national)",
-                self.protection(defs),
-            ),
-            "who_is_served" => (
-                "Who is served: gender, age group, status and racialised group (national)",
-                self.who_is_served(),
-            ),
-            "housing_by_group" => (
-                "Housing need and outcome by exploitation form, gender, age group and status (national)",
-                self.housing_by_group(),
-            ),
-            "services_by_status" => (
-                "Legal and immigration services by status: met, gap or other (national)",
-                self.services_by_status(),
-            ),
-            "settlement_gaps" => (
-                "Urban and rural: the outcome of legal, immigration, mental health and housing services (national)",
-                self.settlement_gaps(),
-            ),
-            "trp_detail" => (
-                "Refugee claims and the length of TRPs held (national)",
-                self.trp_detail(),
-            ),
+            "labour_continuum" => ("table-labour-continuum", self.labour_continuum(defs)),
+            "protection" => ("table-protection", self.protection(defs)),
+            "who_is_served" => ("table-who-is-served", self.who_is_served()),
+            "housing_by_group" => ("table-housing-by-group", self.housing_by_group()),
+            "services_by_status" => ("table-services-by-status", self.services_by_status()),
+            "settlement_gaps" => ("table-settlement-gaps", self.settlement_gaps()),
+            "trp_detail" => ("table-trp-detail", self.trp_detail()),
             "indigenous_identity" => (
-                "Indigenous identity (self-identified) and housing outcome (national; released under the governing partners' approval)",
+                "table-indigenous-identity",
                 vec![self.by_group(
                     "identity",
                     as_group("indigenous_identity", &codes::INDIGENOUS_IDENTITY),
@@ -259,10 +238,7 @@ impl Kit<'_> {
                     )),
                 )],
             ),
-            "referral" => (
-                "Referral pathways: people by who referred them and each definition's membership (national)",
-                self.referral(defs),
-            ),
+            "referral" => ("table-referral", self.referral(defs)),
             _ => return None,
         })
     }

@@ -4,6 +4,7 @@
 //! 1-stable step done before OpenDP sees the frame.
 
 use crate::classify::{DefinitionSet, MEMBERSHIP};
+use crate::i18n::Message;
 use crate::privacy::measure::{UNIT, VALUE};
 use crate::privacy::{Accounting, MeasurementSpec, Statistic};
 use crate::schema::{CodeList, ExtractKind, codes, fields};
@@ -120,7 +121,8 @@ const MARGIN_KEY: &str = "margin";
 /// A standard or custom table.
 pub struct TableDef {
     pub name: String,
-    pub title: String,
+    /// What the table holds, from the catalogues (`table-*`).
+    pub title: Message,
     pub source: ExtractKind,
     /// Whether the preparation needs the definition columns.
     pub classified: bool,
@@ -524,8 +526,7 @@ impl Kit<'_> {
         );
         Some(TableDef {
             name: "multi_agency".to_string(),
-            title: "People served by more than one agency: how many agencies, and which kinds"
-                .to_string(),
+            title: Message::new("table-multi-agency"),
             source: ExtractKind::Cases,
             classified: false,
             parts: vec![by_count, by_kinds],
@@ -549,7 +550,7 @@ fn standard(
     if let Some((title, parts)) = kit.forum_table(name, defs) {
         return Some(TableDef {
             name: STANDARD.iter().find(|n| **n == name)?.to_string(),
-            title: title.to_string(),
+            title: Message::new(title),
             source: Cases,
             classified: matches!(name, "labour_continuum" | "referral" | "protection"),
             parts,
@@ -560,27 +561,15 @@ fn standard(
     }
     let (title, source, parts) = match name {
         "people" => (
-            "People served, by province",
+            "table-people",
             Cases,
             vec![kit.count_by("", vec![province()])],
         ),
-        "definitions" => (
-            "People counted under each definition, by province and membership",
-            Cases,
-            kit.definitions(defs),
-        ),
-        "services" => (
-            "Service needs and how they were met, by category and province",
-            Cases,
-            kit.services(),
-        ),
-        "service_gaps" => (
-            "Service needs met or unmet, by category and province",
-            Cases,
-            kit.service_gaps(),
-        ),
+        "definitions" => ("table-definitions", Cases, kit.definitions(defs)),
+        "services" => ("table-services", Cases, kit.services()),
+        "service_gaps" => ("table-service-gaps", Cases, kit.service_gaps()),
         "housing_outcome" => (
-            "Housing need and outcome, by province",
+            "table-housing-outcome",
             Cases,
             vec![kit.count_by(
                 "",
@@ -592,32 +581,24 @@ fn standard(
             )],
         ),
         "shelter_type" => (
-            "Kind of shelter used, by province",
+            "table-shelter-type",
             Cases,
             kit.by_province("shelter_type", &codes::SHELTER_TYPE),
         ),
-        "shelter_nights" => (
-            "Nights sheltered (each person's nights clipped to 0-92), by province",
-            Cases,
-            vec![kit.shelter_nights()],
-        ),
+        "shelter_nights" => ("table-shelter-nights", Cases, vec![kit.shelter_nights()]),
         "trp_status" => (
-            "Temporary Resident Permits for victims of trafficking, by status and province",
+            "table-trp-status",
             Cases,
             kit.by_province("trp_status", &codes::TRP_STATUS),
         ),
-        "exploitation" => (
-            "Labour and sex trafficking: people by form of exploitation and province",
-            Cases,
-            vec![kit.exploitation()],
-        ),
+        "exploitation" => ("table-exploitation", Cases, vec![kit.exploitation()]),
         "immigration_status" => (
-            "Immigration status, by province",
+            "table-immigration-status",
             Cases,
             kit.by_province("immigration_status", &codes::IMMIGRATION_STATUS),
         ),
         "age_gender" => (
-            "Age band and gender (national)",
+            "table-age-gender",
             Cases,
             vec![kit.count_by(
                 "",
@@ -627,28 +608,12 @@ fn standard(
                 ],
             )],
         ),
-        "citizenship" => (
-            "Citizenship (national; an open key set: a country appears only when its noisy count passes a threshold)",
-            Cases,
-            vec![kit.citizenship()],
-        ),
-        "funding" => (
-            "Funding received, in hundreds of dollars (each agency's amount clipped to $0-$250,000 per source and quarter), by source and province",
-            Returns,
-            kit.funding(),
-        ),
-        "funding_term" => (
-            "Total funding, in hundreds of dollars (each agency clipped to $0-$1,000,000 a quarter), by the term of the agency's largest agreement (national)",
-            Returns,
-            vec![kit.funding_term()],
-        ),
-        "beds" => (
-            "Shelter beds at quarter end (each agency clipped to 0-200), by province",
-            Returns,
-            vec![kit.beds()],
-        ),
+        "citizenship" => ("table-citizenship", Cases, vec![kit.citizenship()]),
+        "funding" => ("table-funding", Returns, kit.funding()),
+        "funding_term" => ("table-funding-term", Returns, vec![kit.funding_term()]),
+        "beds" => ("table-beds", Returns, vec![kit.beds()]),
         "turnaways" => (
-            "People turned away for lack of capacity (each agency clipped to 0-300 a quarter), by province",
+            "table-turnaways",
             Returns,
             vec![kit.returns_sum("", col("turnaways"), 300)],
         ),
@@ -656,7 +621,7 @@ fn standard(
     };
     Some(TableDef {
         name: STANDARD.iter().find(|n| **n == name)?.to_string(),
-        title: title.to_string(),
+        title: Message::new(title),
         source,
         classified: name == "definitions",
         parts,
