@@ -99,18 +99,29 @@ fn localise(cmd: clap::Command, path: &[&str], lang: Lang, globals: &Globals) ->
                 "help-heading-options"
             };
             let facts = facts_of(&a, lang);
+            let names: Vec<&'static str> = value_names(&a)
+                .iter()
+                .map(|n| value_name(lang, n.as_str()))
+                .collect();
             let a = a
                 .help(format!("{}{facts}", lang.t(&help)))
                 .help_heading(self::heading(lang, heading))
                 .hide_default_value(true)
                 .hide_possible_values(true)
                 .hide_env(true);
+            let a = if names.is_empty() {
+                a
+            } else {
+                a.value_names(names)
+            };
             match long {
                 Some(long) => a.long_help(format!("{}{facts}", lang.t(&long))),
                 None => a,
             }
         });
     }
+    cmd = cmd.subcommand_value_name(lang.t("help-value-command"));
+    cmd = with_usage(cmd, lang);
     for name in subcommand_names(&cmd) {
         let sub_path = [path, &[name.as_str()]].concat();
         cmd = cmd.mut_subcommand(name.as_str(), |c| {
@@ -122,6 +133,37 @@ fn localise(cmd: clap::Command, path: &[&str], lang: Lang, globals: &Globals) ->
         });
     }
     cmd
+}
+
+/// A placeholder of the usage line (`FILE`, `QUARTER`) in `lang`: the
+/// catalogue's `help-value-file`, ...
+fn value_name(lang: Lang, name: &str) -> &'static str {
+    lang.t(&value_id(name))
+}
+
+/// The placeholders of an argument that takes values (a flag has none).
+fn value_names(arg: &clap::Arg) -> &[clap::builder::Str] {
+    if arg.get_action().takes_values() {
+        arg.get_value_names().unwrap_or_default()
+    } else {
+        &[]
+    }
+}
+
+fn value_id(name: &str) -> String {
+    format!("help-value-{}", name.to_ascii_lowercase().replace('_', "-"))
+}
+
+/// The command with its usage line in `lang`: clap's own, with its
+/// `[OPTIONS]` in the catalogue's words.
+fn with_usage(mut cmd: clap::Command, lang: Lang) -> clap::Command {
+    let usage = cmd.render_usage().to_string();
+    // clap heads it with its English word; the template adds ours.
+    let usage = usage
+        .split_once(':')
+        .map_or(usage.as_str(), |(_, rest)| rest.trim());
+    let usage = usage.replace("[OPTIONS]", lang.t("help-value-options"));
+    cmd.override_usage(usage)
 }
 
 /// What clap would append to an argument's help in English (its default,
@@ -219,6 +261,8 @@ fn needed_ids(cmd: clap::Command) -> Vec<String> {
         "help-heading-usage",
         "help-exit-codes",
         "help-builtin-help-command",
+        "help-value-command",
+        "help-value-options",
     ]
     .map(String::from)
     .to_vec();
@@ -239,6 +283,9 @@ fn needed(cmd: &clap::Command, path: &[&str], globals: &Globals, out: &mut Vec<S
         let (help, long) = ids_of_arg(path, a, &globals);
         out.push(help);
         out.extend(long);
+        for name in value_names(a) {
+            out.push(value_id(name.as_str()));
+        }
     }
     for c in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
         needed(c, &[path, &[c.get_name()]].concat(), &globals, out);
