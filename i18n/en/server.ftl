@@ -58,6 +58,8 @@ page-receipt-stored = Your extract is stored. Thank you.
 page-fact-submission = Submission
 page-fact-agency = Agency
 page-fact-received = Received
+page-fact-linkage = Linkage
+page-fact-linkage-value = collaborative person keys, epoch { $epoch }
 page-fact-rows = Rows
 page-fact-rows-value = { $rows ->
         [one] 1 row accepted

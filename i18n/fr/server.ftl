@@ -58,6 +58,8 @@ page-receipt-stored = Votre extrait est enregistré. Merci.
 page-fact-submission = Soumission
 page-fact-agency = Organisme
 page-fact-received = Reçu le
+page-fact-linkage = Liaison
+page-fact-linkage-value = clés de personne du collectif, époque { $epoch }
 page-fact-rows = Lignes
 page-fact-rows-value = { $rows ->
         [one] { $rows } ligne acceptée

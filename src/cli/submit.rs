@@ -77,7 +77,7 @@ pub fn print_receipt(
         "cli-receipt-quarter",
         &lang.msg("cli-receipt-quarter-value", &quarter),
     )?;
-    line(out, "cli-receipt-received", &r.received_at)?;
+    line(out, "cli-receipt-received", &lang.timestamp(&r.received_at))?;
     line(out, "cli-receipt-sha256", &r.sha256)?;
     writeln!(out, "  {:<12}{check}", "")?;
     line(

@@ -113,6 +113,24 @@ impl Lang {
             .unwrap_or_else(|| code.to_string())
     }
 
+    /// An RFC 3339 timestamp (a receipt's `received_at`) as people read
+    /// it, in UTC: "December 2, 2026, 23:22 UTC" / "2 décembre 2026, 23 h 22
+    /// UTC". A text that is not such a timestamp is written as itself.
+    pub fn timestamp(self, rfc3339: &str) -> String {
+        use chrono::{Datelike, Timelike};
+        let Ok(at) = chrono::DateTime::parse_from_rfc3339(rfc3339) else {
+            return rfc3339.to_string();
+        };
+        let at = at.with_timezone(&chrono::Utc);
+        let args = Args::new()
+            .with("year", at.year().to_string())
+            .with("month", self.t(&format!("month-{}", at.month())))
+            .with("day", at.day())
+            .with("hour", at.hour().to_string())
+            .with("minute", format!("{:02}", at.minute()));
+        self.msg("timestamp", &args)
+    }
+
     /// A quarter as tables write it: "2025 Q3" / "T3 2025"; a period that
     /// is not a quarter (a pooled year, "2025") as itself.
     pub fn quarter(self, q: &str) -> String {
@@ -231,5 +249,17 @@ mod tests {
         let text = Lang::Fr.t("report_title");
         assert!(text.contains("canadiens\u{a0}: logement"), "{text}");
         assert!(!text.contains(" :"), "{text}");
+    }
+
+    #[test]
+    fn timestamps_are_written_as_people_read_them() {
+        let at = "2026-12-01T09:05:00Z";
+        assert_eq!(Lang::En.timestamp(at), "December 1, 2026, 9:05 UTC");
+        assert_eq!(Lang::Fr.timestamp(at), "1er décembre 2026, 9 h 05 UTC");
+        assert_eq!(
+            Lang::Fr.timestamp("2025-03-14T23:59:59+00:00"),
+            "14 mars 2025, 23 h 59 UTC"
+        );
+        assert_eq!(Lang::Fr.timestamp("not a time"), "not a time");
     }
 }

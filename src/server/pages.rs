@@ -40,6 +40,7 @@ fn templates() -> &'static minijinja::Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = minijinja::Environment::new();
         env.add_function("t", translate);
+        env.add_function("when", |at: &str| language::current().timestamp(at));
         for (name, text) in [
             ("layout.html", include_str!("assets/layout.html")),
             ("upload.html", include_str!("assets/upload.html")),

@@ -31,6 +31,7 @@ const BUILT_IDS: &[&str] = &[
     "field-",
     "pipeline-schema-",
     "schema-title-",
+    "month-",
 ];
 
 #[test]
