@@ -79,6 +79,12 @@ pub enum DefinitionError {
     },
 }
 
+impl crate::exit::ExitCode for DefinitionError {
+    fn exit_code(&self) -> i32 {
+        crate::exit::CONFIG
+    }
+}
+
 impl DefinitionError {
     /// The error in the catalogues' words: the file and line, then what is wrong.
     pub fn message(&self) -> Message {

@@ -34,13 +34,15 @@ pub const EXIT_IO: i32 = crate::exit::IO;
 pub const EXIT_BUDGET: i32 = crate::exit::BUDGET;
 pub const EXIT_CONFIG: i32 = crate::exit::CONFIG;
 
-/// The exit code an error passed up with `?` means: the library error's own
-/// ([`ExitCode`]), an I/O error's, else an internal error.
-fn exit_code_of(e: &anyhow::Error) -> i32 {
+/// What an error passed up with `?` means: the library error's own words
+/// (`message()`) and exit code ([`ExitCode`]); else its text as a
+/// technical detail in a translated frame, and an I/O error's code or an
+/// internal error's.
+fn explain(e: &anyhow::Error) -> (crate::i18n::Message, i32) {
     macro_rules! try_as {
         ($($t:ty),*) => {
             $(if let Some(x) = e.downcast_ref::<$t>() {
-                return x.exit_code();
+                return (x.message(), x.exit_code());
             })*
         };
     }
@@ -49,12 +51,20 @@ fn exit_code_of(e: &anyhow::Error) -> i32 {
         crate::release::ReleaseError,
         crate::privacy::ledger::LedgerError,
         crate::store::SubmitError,
-        crate::store::StoreError
+        crate::store::StoreError,
+        crate::classify::DefinitionError,
+        crate::store::AgencyError,
+        crate::server::ServerError,
+        crate::report::ReportError,
+        crate::report::DataError
     );
-    if e.downcast_ref::<std::io::Error>().is_some() {
-        return EXIT_IO;
-    }
-    EXIT_SOFTWARE
+    let code = if e.downcast_ref::<std::io::Error>().is_some() {
+        EXIT_IO
+    } else {
+        EXIT_SOFTWARE
+    };
+    let detail = crate::i18n::Message::new("error-other").with("detail", format!("{e:#}"));
+    (detail, code)
 }
 
 #[derive(Parser, Debug)]
@@ -204,36 +214,11 @@ where
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("safecount: {}", message_of(&e).render(says));
-            exit_code_of(&e)
+            let (message, code) = explain(&e);
+            eprintln!("safecount: {}", message.render(says));
+            code
         }
     }
-}
-
-/// An error passed up with `?`, in the catalogues' words: the library
-/// error's own `message()`, else its text as a technical detail in a
-/// translated frame.
-fn message_of(e: &anyhow::Error) -> crate::i18n::Message {
-    macro_rules! try_as {
-        ($($t:ty),*) => {
-            $(if let Some(x) = e.downcast_ref::<$t>() {
-                return x.message();
-            })*
-        };
-    }
-    try_as!(
-        crate::pipeline::PipelineError,
-        crate::release::ReleaseError,
-        crate::privacy::ledger::LedgerError,
-        crate::store::SubmitError,
-        crate::store::StoreError,
-        crate::classify::DefinitionError,
-        crate::store::AgencyError,
-        crate::server::ServerError,
-        crate::report::ReportError,
-        crate::report::DataError
-    );
-    crate::i18n::Message::new("error-other").with("detail", format!("{e:#}"))
 }
 
 #[cfg(test)]

@@ -30,6 +30,15 @@ pub enum DataError {
     Empty(PathBuf),
 }
 
+impl crate::exit::ExitCode for DataError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            DataError::Empty(_) | DataError::Io { .. } => crate::exit::NO_INPUT,
+            DataError::NotRelease { .. } => crate::exit::DATA,
+        }
+    }
+}
+
 impl DataError {
     /// The error in the catalogues' words (a file format's own detail passed through).
     pub fn message(&self) -> crate::i18n::Message {

@@ -45,6 +45,15 @@ pub enum ReportError {
     Template(#[from] minijinja::Error),
 }
 
+impl crate::exit::ExitCode for ReportError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            ReportError::Data(e) => e.exit_code(),
+            _ => crate::exit::IO,
+        }
+    }
+}
+
 impl ReportError {
     /// The error in the catalogues' words (a library's own detail passed through).
     pub fn message(&self) -> crate::i18n::Message {

@@ -77,6 +77,15 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
 }
 
+impl crate::exit::ExitCode for ServerError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            ServerError::Profiles { .. } | ServerError::Profile { .. } => crate::exit::CONFIG,
+            _ => crate::exit::IO,
+        }
+    }
+}
+
 impl ServerError {
     /// The error in the catalogues' words.
     pub fn message(&self) -> Message {

@@ -47,6 +47,18 @@ pub enum AgencyError {
     Store(#[from] StoreError),
 }
 
+impl crate::exit::ExitCode for AgencyError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            AgencyError::BadSlug(_) | AgencyError::Exists(_) | AgencyError::Unknown(_) => {
+                crate::exit::USAGE
+            }
+            AgencyError::Random(_) => crate::exit::SOFTWARE,
+            AgencyError::Store(e) => e.exit_code(),
+        }
+    }
+}
+
 impl AgencyError {
     /// The error in the catalogues' words.
     pub fn message(&self) -> crate::i18n::Message {
