@@ -229,7 +229,11 @@ pub enum MeasureError {
     Calibration { target: f64, reached: f64 },
     #[error("polars failed: {0}")]
     Polars(#[from] PolarsError),
-    /// An open key set's threshold has a delta, which pure DP cannot account.
+    /// An open key set's threshold has a delta: OpenDP releases its keys
+    /// only under `Approximate` privacy (the chance a key seen by one
+    /// person alone passes the noisy threshold), which pure DP (delta = 0)
+    /// cannot account. Refused while the measurement is built, so before
+    /// any debit (the release calibrates, then debits).
     #[error("open key sets need zCDP accounting (a threshold has a delta)")]
     NeedsZcdp,
 }

@@ -358,3 +358,40 @@ fn files_in(dir: &Path, suffix: &str) -> Vec<PathBuf> {
         .filter(|p| p.to_string_lossy().ends_with(suffix))
         .collect()
 }
+
+/// Pure DP cannot account an open key set's threshold (it has a delta): a
+/// pure release of `citizenship` is refused before any debit, in words that
+/// say what to do, and spends nothing.
+#[test]
+fn a_pure_release_of_an_open_key_set_is_refused_before_any_debit() {
+    let (_dir, store) = store_with_cases("1");
+    let run = safecount(
+        &repo(),
+        &[
+            "--lang",
+            "fr",
+            "release",
+            "--period",
+            "2025Q4",
+            "--table",
+            "citizenship",
+            "--rho",
+            "0.02",
+            "--pure",
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("exige la comptabilité zCDP"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(debits(&store), 0);
+    let parquet = files_under(&store.join("releases"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .count();
+    assert_eq!(parquet, 0);
+}
