@@ -213,7 +213,8 @@ impl Chart {
         let n = self.labels.len().max(1) as f64;
         let (lo, hi) = self.extent();
         let (y0, y1) = nice_range(lo, hi);
-        let legend_rows = self.series.len().div_ceil(3) as i32;
+        let places = legend_places(root, &self.series)?;
+        let legend_rows = places.last().map_or(0, |p| p.1 + 1);
         let (plot, legend) = root.split_vertically(440 - 24 * legend_rows - 8);
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(14)
@@ -287,7 +288,7 @@ impl Chart {
                 }
             }
         }
-        draw_legend(&legend, &self.series, 3, false)
+        draw_legend(&legend, &self.series, &places, false)
     }
 
     fn draw_bars<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
@@ -296,13 +297,14 @@ impl Chart {
         let (x0, x1) = nice_range(lo, hi);
         let rows = self.labels.len().max(1) as f64;
         let k = self.series.len().max(1) as f64;
-        let legend_h = 20 * self.series.len().div_ceil(4) as i32 + 10;
+        let places = legend_places(root, &self.series)?;
+        let legend_h = 22 * places.last().map_or(0, |p| p.1 + 1) + 10;
         let (plot, legend) = root.split_vertically(h as i32 - legend_h);
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(10)
             .margin_right(30)
             .x_label_area_size(44)
-            .y_label_area_size(260)
+            .y_label_area_size(label_width(root, &self.labels, w)?)
             .build_cartesian_2d(x0..x1, 0.0..rows)
             .map_err(err)?;
         let unit = self.unit;
@@ -319,7 +321,6 @@ impl Chart {
             .x_label_formatter(&|v| unit.tick(lang, *v))
             .draw()
             .map_err(err)?;
-        let _ = w;
         for (i, label) in self.labels.iter().enumerate() {
             // First category at the top.
             let y = rows - i as f64 - 0.5;
@@ -367,7 +368,7 @@ impl Chart {
                 }
             }
         }
-        draw_legend(&legend, &self.series, 4, true)
+        draw_legend(&legend, &self.series, &places, true)
     }
 
     fn draw_heat<DB: DrawingBackend>(
@@ -471,18 +472,57 @@ fn marker<DB: DrawingBackend>(
     .map_err(err)
 }
 
+/// The width the bars' category labels need (the longest, and a margin),
+/// at least 260 pixels and at most half the chart, so a long French label
+/// is not cut at the left edge.
+fn label_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    chart_width: u32,
+) -> Result<u32, String> {
+    let mut widest = 0;
+    for label in labels {
+        let (w, _) = area.estimate_text_size(label, &style(13)).map_err(err)?;
+        widest = widest.max(w);
+    }
+    Ok((widest + 20).clamp(260, chart_width / 2))
+}
+
+/// Where each legend entry goes, as (x, row): entries flow left to right
+/// at the width their label needs and wrap at the chart's width, so a long
+/// label (a pair of agency kinds, a French name) never runs into the next.
+fn legend_places<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+) -> Result<Vec<(i32, i32)>, String> {
+    const LEFT: i32 = 90;
+    const GAP: i32 = 28;
+    let right = area.dim_in_pixel().0 as i32 - 10;
+    let (mut x, mut row) = (LEFT, 0);
+    let mut places = Vec::with_capacity(series.len());
+    for item in series {
+        let (text, _) = area
+            .estimate_text_size(&item.name, &style(13))
+            .map_err(err)?;
+        let width = 32 + text as i32;
+        if x > LEFT && x + width > right {
+            (x, row) = (LEFT, row + 1);
+        }
+        places.push((x, row));
+        x += width + GAP;
+    }
+    Ok(places)
+}
+
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[Series],
-    per_row: usize,
+    places: &[(i32, i32)],
     bars: bool,
 ) -> Res {
-    let (w, _) = area.dim_in_pixel();
-    let col_w = (w as i32 - 100) / per_row as i32;
-    for (s, item) in series.iter().enumerate() {
+    for ((s, item), &(x, row)) in series.iter().enumerate().zip(places) {
         let colour = PALETTE[s % PALETTE.len()];
-        let x = 90 + (s % per_row) as i32 * col_w;
-        let y = 10 + (s / per_row) as i32 * 22;
+        let y = 10 + row * 22;
         if bars {
             area.draw(&Rectangle::new(
                 [(x + 4, y - 7), (x + 20, y + 7)],
@@ -557,6 +597,43 @@ mod tests {
         chart.png(Lang::Fr, &png).unwrap();
         let bytes = std::fs::read(&png).unwrap();
         assert_eq!(&bytes[1..4], b"PNG");
+    }
+
+    /// Legend entries never overlap: each starts past the end of the one
+    /// before it on its row, and none runs past the chart's right edge.
+    #[test]
+    fn legend_entries_flow_without_overlap_and_wrap_at_the_edge() {
+        let names = [
+            "Plus d'un organisme",
+            "organisme d'établissement et groupe de travailleurs migrants",
+            "hébergement et intervention de proximité",
+            "hébergement et service juridique",
+            "a",
+        ];
+        let series: Vec<Series> = names
+            .iter()
+            .map(|n| Series {
+                name: n.to_string(),
+                points: Vec::new(),
+            })
+            .collect();
+        let svg_text = &mut String::new();
+        let root = SVGBackend::with_string(svg_text, (900, 440)).into_drawing_area();
+        let places = legend_places(&root, &series).unwrap();
+        let width = |n: &str| 32 + root.estimate_text_size(n, &style(13)).unwrap().0 as i32;
+        for (i, (name, &(x, row))) in names.iter().zip(&places).enumerate() {
+            assert!(x + width(name) <= 890, "{name} runs off the edge");
+            if i > 0 && places[i - 1].1 == row {
+                assert!(
+                    x >= places[i - 1].0 + width(names[i - 1]),
+                    "{name} overlaps"
+                );
+            }
+        }
+        assert!(
+            places.last().unwrap().1 >= 1,
+            "five long entries need two rows"
+        );
     }
 
     #[test]
