@@ -4,9 +4,10 @@
 # help-COMMANDE-arg-NOM l'aide de son argument NOM (--NOM, ou NOM positionnel).
 
 help-heading-usage = Utilisation :
-help-heading-commands = Commandes
-help-heading-arguments = Arguments
-help-heading-options = Options
+# clap adds the colon after a heading: the no-break space before it is here.
+help-heading-commands = Commandes{"\u00A0"}
+help-heading-arguments = Arguments{"\u00A0"}
+help-heading-options = Options{"\u00A0"}
 help-exit-codes = Codes de sortie : 0 terminé ; 2 utilisation ; 65 données non valides (extrait refusé, aucune donnée à publier) ; 66 fichier d'entrée introuvable ; 70 erreur interne ; 74 lecture ou écriture du dépôt ou d'une sortie ; 75 refusé pour l'instant par le budget de confidentialité (ou une publication en cours ailleurs) ; 78 configuration non valide (profil, pipeline, couverture, définitions).
 
 help-fact-default = par défaut : { $value }

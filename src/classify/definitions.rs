@@ -96,10 +96,7 @@ impl DefinitionError {
                 path,
                 line,
                 message,
-            } => Message::new("definitions-at")
-                .with("file", path.display().to_string())
-                .with("line", line.to_string())
-                .with("message", message.clone()),
+            } => Message::at_line("definitions-at", path, *line, message),
         }
     }
 }
@@ -631,12 +628,9 @@ fn check_codes(
 
 /// "Did you mean" and the closest name, or nothing.
 fn hint(closest: Option<&str>) -> crate::i18n::Arg {
-    match closest {
-        Some(name) => Message::new("definitions-did-you-mean")
-            .with("name", name)
-            .into(),
-        None => String::new().into(),
-    }
+    Message::optional(
+        closest.map(|name| Message::new("definitions-did-you-mean").with("name", name)),
+    )
 }
 
 fn check_one(n: &Node, known: &BTreeSet<String>) -> Result<(), (usize, Message)> {

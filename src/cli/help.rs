@@ -79,7 +79,7 @@ fn localise(cmd: clap::Command, path: &[&str], lang: Lang, globals: &Globals) ->
     let id = command_id(path);
     let mut cmd = cmd
         .about(lang.t(&id))
-        .subcommand_help_heading(heading(lang, "help-heading-commands"))
+        .subcommand_help_heading(lang.t("help-heading-commands"))
         .help_template(template(lang));
     if let Some(long) = lang.try_t(&format!("{id}-long")) {
         cmd = cmd.long_about(long);
@@ -105,7 +105,7 @@ fn localise(cmd: clap::Command, path: &[&str], lang: Lang, globals: &Globals) ->
                 .collect();
             let a = a
                 .help(format!("{}{facts}", lang.t(&help)))
-                .help_heading(self::heading(lang, heading))
+                .help_heading(lang.t(heading))
                 .hide_default_value(true)
                 .hide_possible_values(true)
                 .hide_env(true);
@@ -229,16 +229,6 @@ fn subcommand_names(cmd: &clap::Command) -> Vec<String> {
     cmd.get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect()
-}
-
-/// A heading, to which clap adds a colon: in French, with the no-break
-/// space French typography puts before it.
-fn heading(lang: Lang, id: &str) -> &'static str {
-    match lang {
-        Lang::En => lang.t(id),
-        // Built once per process, for the one command line it parses.
-        Lang::Fr => format!("{}\u{a0}", lang.t(id)).leak(),
-    }
 }
 
 /// clap's default help template with the usage heading in `lang`.

@@ -117,6 +117,26 @@ impl Message {
         self
     }
 
+    /// A problem in a configuration file: `id` names the kind of file, with
+    /// its path and line, then `message`, what is wrong there.
+    pub fn at_line(
+        id: &'static str,
+        file: &std::path::Path,
+        line: usize,
+        message: &Message,
+    ) -> Message {
+        Message::new(id)
+            .with("file", file.display().to_string())
+            .with("line", line.to_string())
+            .with("message", message.clone())
+    }
+
+    /// "Did you mean …" when there is a suggestion, else nothing: a variable
+    /// a message places after a name.
+    pub fn optional(message: Option<Message>) -> Arg {
+        message.map_or_else(|| Arg::Text(String::new()), Arg::from)
+    }
+
     /// The message written in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         lang.msg(&self.id, &self.args)

@@ -42,10 +42,7 @@ impl ProfileError {
                 path,
                 line,
                 message,
-            } => Message::new("profile-at")
-                .with("file", path.display().to_string())
-                .with("line", line.to_string())
-                .with("message", message.clone()),
+            } => Message::at_line("profile-at", path, *line, message),
         }
     }
 }

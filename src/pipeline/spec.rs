@@ -342,10 +342,7 @@ impl PipelineError {
                 path,
                 line,
                 message,
-            } => Message::new("pipeline-at")
-                .with("file", path.display().to_string())
-                .with("line", line.to_string())
-                .with("message", message.clone()),
+            } => Message::at_line("pipeline-at", path, *line, message),
             PipelineError::Release(e) => e.message(),
             PipelineError::Ledger(e) => e.message(),
             PipelineError::Definitions(e) => e.message(),

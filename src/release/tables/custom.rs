@@ -54,14 +54,11 @@ impl CustomTableError {
     /// The error in the catalogues' words (`custom-*`); `hint` is the
     /// closest name, if any.
     pub fn message(&self) -> Message {
-        let hint = |closest: &str| -> crate::i18n::Arg {
-            if closest.is_empty() {
-                String::new().into()
-            } else {
-                Message::new("custom-did-you-mean")
-                    .with("name", closest)
-                    .into()
-            }
+        let hint = |closest: &str| {
+            let named = (!closest.is_empty()).then_some(closest);
+            Message::optional(
+                named.map(|name| Message::new("custom-did-you-mean").with("name", name)),
+            )
         };
         match self {
             CustomTableError::BadDimension {
