@@ -490,8 +490,6 @@ code-unmet_ineligible = Unmet: not eligible
 # A returns cell's disclosure_status.
 code-published = published
 code-empty = empty
-code-few_agencies = fewer than the minimum number of agencies
-code-dominant = one agency dominant (p% rule)
-code-complementary = complementary (protects another suppressed cell)
+code-suppressed = suppressed (disclosure control)
 # The mechanism of a processed table's national row added from its provinces.
 code-sum_of_provinces = sum of the provincial rows

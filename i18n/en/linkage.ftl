@@ -17,6 +17,7 @@ key-unmatched = { $rows ->
        *[other] { $rows } rows of the extract (the first is row { $first }) have
     } a join value that is in no row of the identity export: export the identity file again so that it covers everyone in the extract. Nothing was written
 key-ambiguous = rows { $first } and { $second } of the identity export have the same join value but a different name or date of birth: correct the identity export (one person per join value). Nothing was written
+key-no-reference = row { $row } of the extract has no usable name or date of birth, and no reference of your agency's own to key the person by: fill in the join column (or the person key column) for that row with your file number for the person, then run the command again. Nothing was written.
 key-over-input = { $file } is one of the input files: write the keyed extract to a new file (--out)
 key-write = cannot write { $file } ({ $detail }); nothing was written
 key-removed = Left out of the keyed extract: { $columns }.

@@ -32,9 +32,10 @@ table-custom-sum = Sum of { $field } (each unit clipped to { $lower }-{ $upper }
 
 # Statements of a release's provenance (an audit record, written in English;
 # the French is here for translators and readers of this catalogue).
-provenance-disclosure-control = exact aggregates; a cell is published only when at least { $agencies } agencies report a positive amount and the total minus the two largest contributions is at least { $p }% of the largest (p% rule); complementary suppression so that no suppressed cell is a linear function of published cells and margins
+provenance-disclosure-control = exact aggregates; a cell is published only when at least { $agencies } agencies report a positive amount and the total minus the two largest contributions is at least { $p }% of the largest (p% rule); complementary suppression until an intruder who solves the linear programme of every published version of the quarter's returns tables (cells, margins, the identity of funding and funding by term, non-negativity, and a member agency's own return) cannot bound a sensitive cell more tightly than the p% rule's protection level on either side; withheld cells say only "suppressed"
 provenance-linkage-collaborative = people keyed by `safecount key` under the current epoch are one unit across agencies (their records merged per quarter); people whose keys differ (typo or changed name, a different or missing date of birth, an agency using its own keys or an older epoch) are one unit per agency
 provenance-linkage-agency = each agency's person keys are its own: a person served by k agencies is k units, whose loss is k² times the rho of a release
+provenance-unmatched-worst-case = worst case: a person counted apart at each of the { $agencies } agencies this release read (not matched by linkage, or any person in agency mode) is { $agencies } units, whose loss is { $agencies }² times this release's rho
 provenance-unit-linked = person (collaborative person_key within its linkage epoch, merged across agencies), per period of data
 provenance-unit-linked-pooled = person (collaborative person_key within its linkage epoch, merged across agencies) in one quarter of the pool (a person-quarter); charged to every quarter pooled; a person present in n of its quarters loses n² times its rho
 provenance-unit-person = person (agency + person_key), per period of data

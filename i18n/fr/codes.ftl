@@ -490,8 +490,6 @@ code-unmet_ineligible = Non comblé : non admissible
 # Le disclosure_status d'une cellule de rapports trimestriels.
 code-published = publiée
 code-empty = vide
-code-few_agencies = moins d'organismes que le minimum
-code-dominant = un organisme dominant (règle p %)
-code-complementary = complémentaire (protège une autre cellule supprimée)
+code-suppressed = supprimée (contrôle de la divulgation)
 # Le mécanisme d'une ligne nationale d'un tableau traité, ajoutée d'après ses provinces.
 code-sum_of_provinces = somme des lignes provinciales

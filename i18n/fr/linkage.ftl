@@ -17,6 +17,7 @@ key-unmatched = { $rows ->
        *[other] { $rows } lignes de l'extrait (la première est la ligne { $first }) ont
     } une valeur de jointure absente de l'export d'identité : exportez de nouveau le fichier d'identité pour qu'il couvre toutes les personnes de l'extrait. Rien n'a été écrit
 key-ambiguous = les lignes { $first } et { $second } de l'export d'identité ont la même valeur de jointure, mais un nom ou une date de naissance différents : corrigez l'export d'identité (une personne par valeur de jointure). Rien n'a été écrit
+key-no-reference = la ligne { $row } de l'extrait n'a ni nom ni date de naissance utilisables, ni référence propre à votre organisme pour désigner la personne : remplissez pour cette ligne la colonne de jointure (ou la colonne de clé de personne) avec votre numéro de dossier de la personne, puis relancez la commande. Rien n'a été écrit.
 key-over-input = { $file } est l'un des fichiers d'entrée : écrivez l'extrait avec clés dans un nouveau fichier (--out)
 key-write = impossible d'écrire { $file } ({ $detail }) ; rien n'a été écrit
 key-removed = Colonnes retirées de l'extrait avec clés : { $columns }.

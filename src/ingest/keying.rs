@@ -8,7 +8,10 @@
 //! position when there is none, in which case both files must have the same
 //! number of rows. Anything that does not line up is refused before a file
 //! is written. A person without a usable name or date of birth gets an
-//! agency-scoped key, never a guessed one. No message names an identity
+//! agency-scoped key made from the agency's own reference (the join value or
+//! its person key), never a guessed one; a row without such a reference is
+//! refused, naming the row, since a row number keys one person on two rows
+//! as two. No message names an identity
 //! value: only files, columns, row numbers and counts.
 
 use super::profile::{ExtractProfile, FileFormat, LinkageProfile, Profile};
@@ -63,6 +66,10 @@ pub enum KeyError {
         "identity rows {first} and {second} share a join value but not a name and date of birth"
     )]
     Ambiguous { first: u64, second: u64 },
+    #[error(
+        "extract row {row} has no usable name or date of birth and no reference of the agency's own (join value or person key) to key it by"
+    )]
+    NoReference { row: u64 },
     #[error("the output {} would replace an input file", out.display())]
     OverInput { out: PathBuf },
     #[error(transparent)]
@@ -102,6 +109,7 @@ impl KeyError {
             KeyError::Ambiguous { first, second } => Message::new("key-ambiguous")
                 .with("first", *first)
                 .with("second", *second),
+            KeyError::NoReference { row } => Message::new("key-no-reference").with("row", *row),
             KeyError::OverInput { out } => Message::new("key-over-input").with("file", file(out)),
             KeyError::Write(e) => Message::new("key-write")
                 .with("file", file(&e.path))
@@ -421,14 +429,16 @@ pub fn key_extract(job: &KeyJob) -> Result<KeySummary, KeyError> {
             Identity::Scoped => {
                 summary.agency_scoped_rows += 1;
                 // The agency's own reference for the person: the join value,
-                // else its own pseudonym, else the row (a person of one row).
+                // else its own pseudonym. Never the row: a person on two rows
+                // would be two units (four times the loss) and nothing would
+                // record it.
                 let reference = columns
                     .join_at
                     .or(columns.key_at)
                     .and_then(|i| record.get(i))
                     .map(|c| c.trim().to_string())
                     .filter(|c| !c.is_empty())
-                    .unwrap_or_else(|| format!("row {row}"));
+                    .ok_or(KeyError::NoReference { row })?;
                 keyer.agency_scoped(&profile.agency.slug, &reference)
             }
         };

@@ -125,6 +125,10 @@ pub enum ReleaseError {
         table: String,
         source: CustomTableError,
     },
+    #[error(
+        "the table {table} holds agencies' returns under disclosure-control rules: it is published for every agency of a whole quarter, never for a subset of agencies or pooled over quarters (the difference from the full table would reveal an agency's own figures)"
+    )]
+    ReturnsSubset { table: String },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -170,6 +174,9 @@ impl ReleaseError {
             ReleaseError::Custom { table, source } => Message::new("release-custom")
                 .with("table", table.as_str())
                 .with("detail", source.to_string()),
+            ReleaseError::ReturnsSubset { table } => {
+                Message::new("release-returns-subset").with("table", table.as_str())
+            }
             ReleaseError::Ledger(e) => e.message(),
             ReleaseError::Altered { path } => {
                 Message::new("release-altered").with("path", path.as_str())
@@ -198,7 +205,8 @@ impl crate::exit::ExitCode for ReleaseError {
             ReleaseError::UnknownTable(_) => USAGE,
             ReleaseError::Custom { .. }
             | ReleaseError::NeedsApproval { .. }
-            | ReleaseError::NeedsLinkage { .. } => CONFIG,
+            | ReleaseError::NeedsLinkage { .. }
+            | ReleaseError::ReturnsSubset { .. } => CONFIG,
             ReleaseError::NoInputs { .. }
             | ReleaseError::Altered { .. }
             | ReleaseError::UnknownRelease { .. }
@@ -349,9 +357,22 @@ fn calibrate(
     Ok(built)
 }
 
+/// A returns table under rules is published whole: every agency of one
+/// quarter. A subset of agencies or a pool of quarters would be another
+/// version whose difference from the whole discloses (see `establishment`).
+fn check_whole_quarter(req: &ReleaseRequest, table: &TableDef) -> Result<(), ReleaseError> {
+    if rules_of(req, table).is_some() && (req.agencies.is_some() || req.pool.is_some()) {
+        return Err(ReleaseError::ReturnsSubset {
+            table: req.table.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// What a request would cost and how accurate it would be: spends nothing, reads no data.
 pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, ReleaseError> {
     let table = table_for(req, defs)?;
+    check_whole_quarter(req, &table)?;
     let built = match rules_of(req, &table) {
         Some(_) => Vec::new(),
         None => calibrate(&table, req)?,
@@ -433,6 +454,14 @@ pub fn release(
     Ok(released)
 }
 
+/// How many agencies' submissions a release reads.
+fn distinct_agencies(inputs: &[crate::store::Receipt]) -> usize {
+    let mut slugs: Vec<&str> = inputs.iter().map(|r| r.agency.as_str()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    slugs.len()
+}
+
 /// The scope whose budget a table draws on: the person for case records, the agency for returns.
 pub fn scope_of(source: crate::schema::ExtractKind) -> Scope {
     match source {
@@ -450,6 +479,7 @@ fn release_inner(
     let started = std::time::Instant::now();
     let quarters = req.quarters();
     let rules = rules_of(req, &table);
+    check_whole_quarter(req, &table)?;
     let prepared = prepared(
         store,
         defs,
@@ -492,10 +522,15 @@ fn release_inner(
     // One process at a time per release id: the others wait here, then find it complete.
     let claim = claim::Claim::acquire(store, &id)?;
     let mut conn = store.connect()?;
-    let mut detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash, "nonce": claim.nonce, "pid": std::process::id()});
-    if rules.is_some() {
-        detail["protection"] = serde_json::json!(DISCLOSURE_CONTROL);
-    }
+    let detail = debit_detail(
+        req,
+        &table,
+        rules,
+        &request_hash,
+        &inputs_hash,
+        &claim.nonce,
+        distinct_agencies(inputs),
+    );
     let re_served = |outcome: &str, sha256: &str, conn: &rusqlite::Connection| {
         if !full.is_file() && !claim::publish_staged(store, &id, &rel, sha256)? {
             return Err(ReleaseError::Altered { path: rel.clone() });
@@ -540,7 +575,7 @@ fn release_inner(
     trace(req, "debit", started);
     claim::failpoint("after-debit");
 
-    let mut cells = draw(&table, &built, &prepared, req, rules)?;
+    let mut cells = draw(store, defs, &table, &built, &prepared, req, rules)?;
 
     let provenance = serde_json::json!({
         "release_id": id,
@@ -553,12 +588,10 @@ fn release_inner(
         "inputs": input_list,
         "inputs_digest": inputs_hash,
         "definitions_version": defs.version,
-        "definitions": if table.classified {
-            defs.definitions.iter().map(|d| serde_json::json!({"name": d.name, "title": d.title, "version": d.version})).collect::<Vec<_>>()
-        } else { Vec::new() },
+        "definitions": definitions_of(&table, defs),
         "protection": protection_of(rules),
         "privacy_unit": privacy_unit_of(&table, req),
-        "linkage": linkage_of(&table, req),
+        "linkage": linkage_of(&table, req, distinct_agencies(inputs), rho),
         "pooled_quarters": req.pool,
         "budget_scope": scope,
         "contribution_bounds": contribution_bounds(&table),
@@ -570,12 +603,12 @@ fn release_inner(
         "ledger_head": head,
         "opendp_version": "0.16.0",
         "safecount_version": env!("CARGO_PKG_VERSION"),
-        "created_at": crate::clock::now(),
+        "created_at": crate::clock::today().to_string(),
+        "ledger_seq": ledger::seq_of(&conn, &head)?,
     });
     let started = std::time::Instant::now();
     stage_and_complete(store, &mut conn, &key, &id, &rel, &mut cells, &provenance)?;
     trace(req, "write+complete", started);
-    drop(claim);
     Ok(Released {
         id,
         table: req.table.clone(),

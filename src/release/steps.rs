@@ -44,6 +44,29 @@ pub(super) fn request_of(
     request
 }
 
+/// What the ledger records with a release's debit. For a person-level
+/// release, the number of agencies it reads: a person whom linkage cannot
+/// match (or, in agency mode, any person) served by all k of them is k units,
+/// loss k²·rho; the ledger's statement sums that worst case.
+pub(super) fn debit_detail(
+    req: &ReleaseRequest,
+    table: &TableDef,
+    rules: Option<establishment::Rules>,
+    request_hash: &str,
+    inputs_hash: &str,
+    nonce: &str,
+    agencies: usize,
+) -> serde_json::Value {
+    let mut detail = serde_json::json!({"table": req.table, "request_hash": request_hash, "inputs_hash": inputs_hash, "nonce": nonce, "pid": std::process::id()});
+    if rules.is_some() {
+        detail["protection"] = serde_json::json!(DISCLOSURE_CONTROL);
+    }
+    if table.source == crate::schema::ExtractKind::Cases {
+        detail["agencies"] = serde_json::json!(agencies);
+    }
+    detail
+}
+
 /// The inputs as a release publishes them. Their plain SHA-256s stay in the
 /// ledger; what is published (the list, its digest, and the id derived from
 /// it) is keyed by the store's secret. Returns (digest, list).
@@ -73,16 +96,34 @@ pub(super) fn published_inputs(
     Ok((inputs_hash, input_list))
 }
 
+/// The definitions a table's provenance names (none if it classifies nothing).
+pub(super) fn definitions_of(table: &TableDef, defs: &DefinitionSet) -> Vec<serde_json::Value> {
+    if !table.classified {
+        return Vec::new();
+    }
+    defs.definitions
+        .iter()
+        .map(|d| serde_json::json!({"name": d.name, "title": d.title, "version": d.version}))
+        .collect()
+}
+
 /// A table's cells, once per part: OpenDP's noisy measurements (the debit
 /// is already recorded), or under disclosure-control rules the exact cells
-/// with their status; then the consistent estimates beside them.
+/// with their status, protected with the quarter's other returns tables;
+/// then the consistent estimates beside them.
 pub(super) fn draw(
+    store: &Store,
+    defs: &DefinitionSet,
     table: &TableDef,
     built: &[(Built, Calibration)],
     prepared: &Prepared,
     req: &ReleaseRequest,
     rules: Option<establishment::Rules>,
 ) -> Result<DataFrame, ReleaseError> {
+    let protected = match rules {
+        Some(r) => Some(establishment::protected_cells(store, defs, req, r)?),
+        None => None,
+    };
     // Every part's cells in one column order (a margin's with the national province key).
     let dims: Vec<String> = table.parts[0]
         .spec
@@ -103,17 +144,14 @@ pub(super) fn draw(
         ]
         .map(String::from),
     );
-    if rules.is_some() {
-        // Which cells are withheld, and why (the rule), beside the values.
+    if protected.is_some() {
+        // Which cells are withheld (never why), beside the values.
         order.push(establishment::DISCLOSURE_STATUS.into());
     }
-    // Draw the noise: once per part (none under disclosure-control rules).
+    // Draw the noise: once per part (none under disclosure-control rules,
+    // whose cells come protected with the quarter's other returns tables).
     let mut frames = Vec::new();
-    if let Some(r) = rules {
-        let parts: Vec<(String, DataFrame)> = (0..table.parts.len())
-            .map(|i| Ok((table.parts[i].label.clone(), prepared.part(i).collect()?)))
-            .collect::<Result<_, PolarsError>>()?;
-        let cells = establishment::cells(table, &parts, r, req)?;
+    if let Some(cells) = protected {
         frames.push(
             cells
                 .lazy()
@@ -165,19 +203,35 @@ pub(super) fn protection_of(rules: Option<establishment::Rules>) -> serde_json::
 
 /// How people were told apart across agencies, for a release's provenance
 /// (and the report's statement of it).
-pub(super) fn linkage_of(table: &TableDef, req: &ReleaseRequest) -> serde_json::Value {
+/// With it, the worst case of a person counted apart at each of the `agencies`
+/// the release read (unmatched by linkage, or in agency mode): k units, so
+/// k²·rho (group privacy under zCDP, Bun & Steinke 2016, Prop. 1.9).
+pub(super) fn linkage_of(
+    table: &TableDef,
+    req: &ReleaseRequest,
+    agencies: usize,
+    rho: f64,
+) -> serde_json::Value {
     if table.source != crate::schema::ExtractKind::Cases {
         return serde_json::Value::Null;
     }
+    let k = agencies as f64;
+    let worst_case = serde_json::json!({
+        "agencies": agencies,
+        "rho": k * k * rho,
+        "description": in_record(Message::new("provenance-unmatched-worst-case").with("agencies", agencies as u64)),
+    });
     match &req.layout.linkage {
         Some(l) => serde_json::json!({
             "mode": "collaborative",
             "epoch": l.epoch,
             "description": in_record(Message::new("provenance-linkage-collaborative")),
+            "unmatched_worst_case": worst_case,
         }),
         None => serde_json::json!({
             "mode": "agency",
             "description": in_record(Message::new("provenance-linkage-agency")),
+            "unmatched_worst_case": worst_case,
         }),
     }
 }

@@ -378,11 +378,18 @@ impl ReleaseSet {
         for f in files {
             if let Some(r) = read_one(&f)? {
                 let key = (r.table.clone(), r.period.clone());
+                // Newest by day, then by the ledger's order of events
+                // (release files carry no time finer than a day).
                 let created = |r: &LoadedRelease| {
-                    r.provenance["created_at"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string()
+                    (
+                        r.provenance["created_at"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .get(..10)
+                            .unwrap_or_default()
+                            .to_string(),
+                        r.provenance["ledger_seq"].as_i64().unwrap_or(0),
+                    )
                 };
                 match newest.get(&key) {
                     Some(old) if created(old) >= created(&r) => {}

@@ -529,7 +529,13 @@ fn provenance_rows(set: &ReleaseSet, lang: Lang) -> Vec<Vec<String>> {
                     .unwrap_or_default()
                     .to_string()
             },
-            p["created_at"].as_str().unwrap_or_default().to_string(),
+            // The day only (older releases recorded the time too).
+            p["created_at"]
+                .as_str()
+                .unwrap_or_default()
+                .chars()
+                .take(10)
+                .collect::<String>(),
         ]);
     }
     provenance
@@ -585,7 +591,24 @@ fn linkage_statement(set: &ReleaseSet, lang: Lang) -> String {
         .collect();
     let linked = modes.contains("collaborative");
     let agency = modes.contains("agency") || !linked;
-    let mut text = lang.t("methods_unit").to_string();
+    // The returns' rules as their releases record them (the defaults when
+    // the report holds no returns).
+    let rules = set
+        .releases
+        .iter()
+        .find_map(|r| {
+            serde_json::from_value::<crate::release::establishment::Rules>(
+                r.provenance["protection"]["rules"].clone(),
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let mut text = lang.msg(
+        "methods_unit",
+        &crate::i18n::Args::new()
+            .with("agencies", rules.min_agencies as u64)
+            .with("p", rules.p_percent),
+    );
     if linked {
         text.push(' ');
         text.push_str(lang.t("methods_linkage_collaborative"));

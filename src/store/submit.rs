@@ -401,11 +401,6 @@ impl Store {
         Ok(matches!(by, Some(Some(_))))
     }
 
-    /// The canonical records of every current submission of `kind` for `quarter`
-    /// (of the listed agencies only, if a list is given), one lazy frame per
-    /// submission in agency order, each with `agency` and `quarter` columns
-    /// restored and the columns in canonical order. An agency has at most one
-    /// current submission per quarter, so each agency's records are one frame.
     /// Agencies whose current return for `quarter` says `publish = "never"`.
     pub fn returns_withheld(&self, quarter: &str) -> Result<Vec<String>, StoreError> {
         let conn = self.connect()?;
@@ -418,6 +413,11 @@ impl Store {
         Ok(rows)
     }
 
+    /// The canonical records of every current submission of `kind` for `quarter`
+    /// (of the listed agencies only, if a list is given), one lazy frame per
+    /// submission in agency order, each with `agency` and `quarter` columns
+    /// restored and the columns in canonical order. An agency has at most one
+    /// current submission per quarter, so each agency's records are one frame.
     pub fn canonical_submissions(
         &self,
         kind: ExtractKind,
@@ -434,26 +434,61 @@ impl Store {
         if let Some(list) = agencies {
             inputs.retain(|r| list.contains(&r.agency));
         }
-        let schema = crate::schema::canonical_schema(kind);
-        let order: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
-        let mut frames = Vec::new();
-        for r in inputs {
-            let (path, format): (String, u32) = conn.query_row(
-                "SELECT canonical_path, COALESCE(canonical_format, 1) FROM submissions WHERE id = ?1",
-                params![r.submission_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?;
-            let full = self.root().join(path);
-            let lf = self
-                .scan_canonical(kind, &full, format)?
-                .with_columns([
-                    lit(r.agency.clone()).alias("agency"),
-                    lit(r.quarter.clone()).alias("quarter"),
-                ])
-                .select(order.clone());
-            frames.push((r, lf));
+        inputs
+            .into_iter()
+            .map(|r| {
+                let lf = self.canonical_frame(&conn, &r)?;
+                Ok((r, lf))
+            })
+            .collect()
+    }
+
+    /// One stored submission's canonical records by its id, current or
+    /// superseded (an earlier published version read it); None if unknown.
+    pub fn canonical_submission(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Receipt, LazyFrame)>, StoreError> {
+        let conn = self.connect()?;
+        let receipt = conn
+            .query_row(
+                &format!("{SELECT} WHERE s.id = ?1"),
+                params![id],
+                row_to_receipt,
+            )
+            .optional()?;
+        match receipt {
+            Some(r) => {
+                let lf = self.canonical_frame(&conn, &r)?;
+                Ok(Some((r, lf)))
+            }
+            None => Ok(None),
         }
-        Ok(frames)
+    }
+
+    /// A submission's canonical records with `agency` and `quarter` restored,
+    /// in canonical column order.
+    fn canonical_frame(
+        &self,
+        conn: &rusqlite::Connection,
+        r: &Receipt,
+    ) -> Result<LazyFrame, StoreError> {
+        let (path, format): (String, u32) = conn.query_row(
+            "SELECT canonical_path, COALESCE(canonical_format, 1) FROM submissions WHERE id = ?1",
+            params![r.submission_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let order: Vec<Expr> = crate::schema::canonical_schema(r.kind)
+            .iter_names()
+            .map(|n| col(n.clone()))
+            .collect();
+        Ok(self
+            .scan_canonical(r.kind, &self.root().join(path), format)?
+            .with_columns([
+                lit(r.agency.clone()).alias("agency"),
+                lit(r.quarter.clone()).alias("quarter"),
+            ])
+            .select(order))
     }
 
     /// The canonical records of every current submission of `kind` for `quarter`

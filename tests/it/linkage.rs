@@ -362,6 +362,22 @@ fn key_refuses_files_that_do_not_line_up_and_never_prints_an_identity() {
         run.stderr
     );
     outputs.push(run.stdout + &run.stderr);
+    // By position, a person without a date of birth and without a reference
+    // of the agency's own (no join value, no person key) is refused, the row
+    // named: a row number would key one person on two rows as two people.
+    write(
+        d,
+        "id-shelter.csv",
+        "File,Given name,Family name,Date of birth\nF-1001,Marie-Claire,Tremblay,1990-03-07\nF-1002,Zebulon,Quixotte,\n",
+    );
+    write(d, "shelter.csv", "gender\nwoman\nman\n");
+    let before = std::fs::read(d.join("keyed-shelter.csv")).unwrap();
+    let run = key(d, "shelter", "secret.txt");
+    assert_eq!(run.code, 65, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("row 3"), "{}", run.stderr);
+    assert!(run.stderr.contains("join column"), "{}", run.stderr);
+    assert_eq!(std::fs::read(d.join("keyed-shelter.csv")).unwrap(), before);
+    outputs.push(run.stdout + &run.stderr);
     // A column the profile names is missing.
     write(
         d,

@@ -2,6 +2,7 @@
 
 mod browser;
 mod definitions;
+mod disclosure;
 mod guarantee;
 mod hostile;
 mod intake;

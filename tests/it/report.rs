@@ -61,6 +61,26 @@ fn no_published_file_carries_a_plain_hash_of_an_input() {
     }
 }
 
+#[test]
+fn no_published_file_carries_a_time_finer_than_a_day() {
+    let (store, report, _) = demo();
+    let time = regex::Regex::new(r"\d{2}:\d{2}:\d{2}|T\d{2}:\d{2}").unwrap();
+    let mut published = files_under(&store.join("releases"));
+    published.extend(files_under(report));
+    let mut read = 0;
+    for f in published {
+        if f.extension().is_some_and(|e| e == "png") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        read += 1;
+        if let Some(m) = time.find(&text) {
+            panic!("{} carries a time: {:?}", f.display(), m.as_str());
+        }
+    }
+    assert!(read > 100, "{read} files read");
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -355,6 +355,17 @@ pub fn lifetime_spent(conn: &Connection) -> Result<f64, LedgerError> {
     )?)
 }
 
+/// The worst case of [`lifetime_spent`] for a person counted apart at every
+/// agency a release read (see [`Statement::unmatched_person_rho`]): each
+/// person-level debit times k², k its `agencies` (1 where not recorded).
+pub fn unmatched_worst_case(conn: &Connection) -> Result<f64, LedgerError> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(rho * COALESCE(json_extract(detail, '$.pooled_quarters'), 1) * COALESCE(json_extract(detail, '$.agencies'), 1) * COALESCE(json_extract(detail, '$.agencies'), 1)), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
+        params![LIFETIME],
+        |r| r.get(0),
+    )?)
+}
+
 /// How a debit request ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Debit {
@@ -510,6 +521,19 @@ pub fn head(conn: &Connection) -> Result<String, LedgerError> {
         .unwrap_or_else(|| GENESIS.into()))
 }
 
+/// The sequence number of the event with this hash: the order of events,
+/// which a release file records instead of a time (published files carry no
+/// time finer than a day).
+pub fn seq_of(conn: &Connection, hash: &str) -> Result<Option<i64>, LedgerError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq FROM budget_ledger WHERE hash = ?1",
+            params![hash],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Record that a debited release was written.
 pub fn complete(
     conn: &mut Connection,
@@ -645,6 +669,15 @@ pub struct Statement {
     pub person_delta: f64,
     /// The lifetime cap on `person_rho`, if set.
     pub lifetime_cap: Option<f64>,
+    /// rho lost, at worst, by a person whom linkage cannot match (or, in
+    /// agency mode, any person) served by every agency a release read: k
+    /// agencies make such a person k units of the release, loss k²·rho
+    /// (group privacy under zCDP, Bun & Steinke 2016, Prop. 1.9).
+    #[serde(default)]
+    pub unmatched_person_rho: f64,
+    /// The same as (epsilon, delta)-DP.
+    #[serde(default)]
+    pub unmatched_person_epsilon: f64,
     /// Hash of the ledger's newest event when the statement was made.
     pub head: String,
     pub at: String,
@@ -664,6 +697,7 @@ pub struct StatementPeriod {
 pub fn statement(conn: &Connection) -> Result<Statement, LedgerError> {
     let periods = status(conn)?;
     let person_rho = lifetime_spent(conn)?;
+    let unmatched = unmatched_worst_case(conn)?;
     let thresholds: f64 = periods
         .iter()
         .filter(|p| p.scope == Scope::Person)
@@ -689,8 +723,10 @@ pub fn statement(conn: &Connection) -> Result<Statement, LedgerError> {
             thresholds
         },
         lifetime_cap: lifetime_cap(conn)?,
+        unmatched_person_rho: unmatched,
+        unmatched_person_epsilon: zcdp_to_epsilon(unmatched, CONVERSION_DELTA),
         head: head(conn)?,
-        at: crate::clock::now(),
+        at: crate::clock::today().to_string(),
     })
 }
 

@@ -13,22 +13,29 @@
 //! - **p% rule**: a cell is sensitive when the total minus the two largest
 //!   contributions is less than p% of the largest (default p = 10): the
 //!   second-largest contributor could then estimate the largest to within p%;
-//! - **complementary suppression**: the table is published with its margins
-//!   (each part over the keys — the national figure — each key over the
-//!   parts, and the grand total), so a suppressed cell could be recovered by
-//!   subtraction. Further cells are suppressed until no suppressed cell is a
-//!   linear function of published ones: while some suppressed cell is
-//!   determined (the unit vector of that cell lies in the row space of the
-//!   margin equations restricted to the suppressed cells — a rank test), the
-//!   smallest published cell sharing an equation with it is suppressed too.
-//!   This greedy heuristic protects against exact recovery; like τ-ARGUS's
-//!   "hypercube" method it does not guarantee protection *intervals* (bounds
-//!   an intruder could derive from non-negativity), which the report says.
+//! - **complementary suppression**: the tables are published with their
+//!   margins (each part over the keys — the national figure — each key over
+//!   the parts, and the grand total), beside each other and beside every
+//!   earlier version of the quarter. Further cells are withheld until an
+//!   intruder with a linear-programming solver, every published version and
+//!   (for a member agency) its own return cannot bound any sensitive figure
+//!   more tightly than the p% rule's protection level: see [`audit`].
+//!
+//! A withheld cell says only `suppressed`, never which rule withheld it:
+//! knowing that a cell is "dominant" tells the second-largest contributor how
+//! to bound the largest. The rules themselves (threshold, p) are public, in
+//! each release's provenance.
 //!
 //! Cells no agency reported into are structurally empty and published as 0.
 //! A cell every reporting agency reported as 0 is published as 0 only when at
 //! least `min_agencies` agencies reported there (else it would reveal one
 //! agency's zero). Suppressed cells carry no value: never 0, never a point.
+
+pub mod audit;
+pub mod quarter;
+
+pub use audit::{Cell, Quarter, Shortfall};
+pub(crate) use quarter::protected_cells;
 
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,15 +81,14 @@ impl Status {
         )
     }
 
-    /// The code a released cell's `disclosure_status` holds; its words are
-    /// in the catalogues (`code-few_agencies`, ...).
+    /// The code a released cell's `disclosure_status` holds: `published`,
+    /// `empty` or `suppressed`, never which rule withheld it (see the module
+    /// docs); its words are in the catalogues (`code-suppressed`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Published => "published",
             Status::Empty => "empty",
-            Status::FewAgencies => "few_agencies",
-            Status::Dominant => "dominant",
-            Status::Complementary => "complementary",
+            Status::FewAgencies | Status::Dominant | Status::Complementary => SUPPRESSED,
         }
     }
 }
@@ -152,14 +158,8 @@ pub struct Grid {
 /// A cell of the grid with its margins: `None` is the margin (the total).
 pub type Position = (Option<usize>, Option<usize>);
 
-/// The protected table: every cell's total and status.
-#[derive(Debug, Clone)]
-pub struct Protected {
-    pub cells: BTreeMap<Position, (i64, Status)>,
-}
-
 impl Grid {
-    fn has_margin_row(&self) -> bool {
+    pub fn has_margin_row(&self) -> bool {
         self.rows.len() > 1
     }
 
@@ -190,130 +190,6 @@ impl Grid {
         }
         out
     }
-
-    /// The additivity equations: each as the list of (position, coefficient), summing to 0.
-    pub fn equations(&self) -> Vec<Vec<(Position, f64)>> {
-        let mut eqs = Vec::new();
-        let rows: Vec<Option<usize>> = (0..self.rows.len())
-            .map(Some)
-            .chain(self.has_margin_row().then_some(None))
-            .collect();
-        // Each row: its margin equals the sum over the keys.
-        for &r in &rows {
-            let mut e = vec![((r, None), 1.0)];
-            e.extend((0..self.cols.len()).map(|c| ((r, Some(c)), -1.0)));
-            eqs.push(e);
-        }
-        // Each key (and the margin column): the margin row equals the sum over the rows.
-        if self.has_margin_row() {
-            for c in (0..self.cols.len()).map(Some).chain(std::iter::once(None)) {
-                let mut e = vec![((None, c), 1.0)];
-                e.extend((0..self.rows.len()).map(|r| ((Some(r), c), -1.0)));
-                eqs.push(e);
-            }
-        }
-        eqs
-    }
-
-    /// Apply the primary rules, then complementary suppression (see the module docs).
-    pub fn protect(&self, rules: Rules) -> Protected {
-        let mut cells: BTreeMap<Position, (i64, Status)> = self
-            .positions()
-            .into_iter()
-            .map(|p| {
-                let c = self.contributions(p);
-                (p, (c.total(), c.primary(rules)))
-            })
-            .collect();
-        let equations = self.equations();
-        loop {
-            let suppressed: Vec<Position> = cells
-                .iter()
-                .filter(|(_, (_, s))| s.suppressed())
-                .map(|(p, _)| *p)
-                .collect();
-            let Some(exposed) = suppressed
-                .iter()
-                .copied()
-                .find(|u| is_determined(&equations, &suppressed, *u))
-            else {
-                break;
-            };
-            // The smallest published cell sharing an equation with the exposed one.
-            let candidate = equations
-                .iter()
-                .filter(|e| e.iter().any(|(p, _)| *p == exposed))
-                .flat_map(|e| e.iter().map(|(p, _)| *p))
-                .filter(|p| cells[p].1 == Status::Published)
-                .min_by_key(|p| (cells[p].0, *p));
-            let candidate = candidate.or_else(|| {
-                cells
-                    .iter()
-                    .filter(|(_, (_, s))| *s == Status::Published)
-                    .min_by_key(|(p, (v, _))| (*v, **p))
-                    .map(|(p, _)| *p)
-            });
-            match candidate {
-                Some(p) => cells.get_mut(&p).expect("a cell of the grid").1 = Status::Complementary,
-                None => break,
-            }
-        }
-        Protected { cells }
-    }
-}
-
-/// Rank of a small dense matrix (Gaussian elimination with partial pivoting;
-/// the entries are 0 and ±1, so a fixed tolerance is safe).
-pub fn rank(mut m: Vec<Vec<f64>>) -> usize {
-    let cols = m.first().map_or(0, Vec::len);
-    let mut rank = 0;
-    for c in 0..cols {
-        let Some(pivot) = (rank..m.len()).max_by(|&a, &b| m[a][c].abs().total_cmp(&m[b][c].abs()))
-        else {
-            break;
-        };
-        if m[pivot][c].abs() < 1e-9 {
-            continue;
-        }
-        m.swap(rank, pivot);
-        for r in 0..m.len() {
-            if r != rank {
-                let f = m[r][c] / m[rank][c];
-                if f != 0.0 {
-                    for k in c..cols {
-                        m[r][k] -= f * m[rank][k];
-                    }
-                }
-            }
-        }
-        rank += 1;
-    }
-    rank
-}
-
-/// Whether the suppressed cell `u` is a linear function of published cells:
-/// the equations restricted to the suppressed cells lose a rank without `u`.
-pub fn is_determined(
-    equations: &[Vec<(Position, f64)>],
-    suppressed: &[Position],
-    u: Position,
-) -> bool {
-    let matrix = |cols: &[Position]| -> Vec<Vec<f64>> {
-        equations
-            .iter()
-            .map(|e| {
-                cols.iter()
-                    .map(|c| {
-                        e.iter()
-                            .find(|(p, _)| p == c)
-                            .map_or(0.0, |(_, coef)| *coef)
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let without: Vec<Position> = suppressed.iter().copied().filter(|p| *p != u).collect();
-    rank(matrix(suppressed)) > rank(matrix(&without))
 }
 
 /// Build a grid from a returns table's prepared records, one frame per part
@@ -370,6 +246,9 @@ pub fn grid(parts: &[(String, DataFrame)], keys: &[Vec<String>]) -> PolarsResult
     })
 }
 
+/// The status of every withheld cell.
+pub const SUPPRESSED: &str = "suppressed";
+
 /// The column holding each returns cell's disclosure-control status.
 pub const DISCLOSURE_STATUS: &str = "disclosure_status";
 
@@ -379,47 +258,77 @@ pub const ALL: &str = "all";
 /// The part label of the margin row (each key over the parts).
 pub const TOTAL: &str = "total";
 
-/// A returns table's released cells under `rules`: every interior cell and
-/// margin with its exact total, or no value when suppressed, and its status.
-/// Columns as a DP release's (`mechanism` = disclosure_control, no noise
-/// scale, a zero half-width for published cells), plus `status`.
+/// A returns table's public key layout: the keys of its columns (one per
+/// dimension, joined with "|" in the grid) and the key its margin column
+/// carries (the national province key, or `all`).
+pub struct Keys {
+    pub cols: Vec<Vec<String>>,
+    pub margin: Vec<String>,
+}
+
+impl Keys {
+    pub fn of(table: &super::TableDef) -> Keys {
+        let dims = &table.parts[0].spec.dims;
+        let mut cols: Vec<Vec<String>> = vec![vec![]];
+        for (_, k) in dims {
+            cols = cols
+                .iter()
+                .flat_map(|row| {
+                    k.iter()
+                        .map(move |v| [row.clone(), vec![v.clone()]].concat())
+                })
+                .collect();
+        }
+        let margin = dims
+            .iter()
+            .map(|(d, _)| {
+                if d == "province" {
+                    super::coverage::NATIONAL.to_string()
+                } else {
+                    ALL.to_string()
+                }
+            })
+            .collect();
+        Keys { cols, margin }
+    }
+
+    /// The grid position a released row names (its part and dimension
+    /// values), the inverse of [`cells`]; None if it names no cell.
+    pub fn position(&self, grid: &Grid, part: &str, dims: &[String]) -> Option<Position> {
+        let r = match grid.rows.iter().position(|l| l == part) {
+            Some(r) => Some(r),
+            None if part == TOTAL && grid.has_margin_row() => None,
+            None => return None,
+        };
+        let c = match self.cols.iter().position(|k| k == dims) {
+            Some(c) => Some(c),
+            None if dims == self.margin.as_slice() => None,
+            None => return None,
+        };
+        Some((r, c))
+    }
+}
+
+/// A returns table's released cells: every interior cell and margin with its
+/// exact total, or no value when suppressed, and its status. Columns as a DP
+/// release's (`mechanism` = disclosure_control, no noise scale, a zero
+/// half-width for published cells), plus `disclosure_status`.
 pub fn cells(
     table: &super::TableDef,
-    parts: &[(String, DataFrame)],
-    rules: Rules,
+    grid: &Grid,
+    protected: &BTreeMap<Position, (i64, Status)>,
     req: &super::ReleaseRequest,
 ) -> PolarsResult<DataFrame> {
     let dims = &table.parts[0].spec.dims;
-    let mut keys: Vec<Vec<String>> = vec![vec![]];
-    for (_, k) in dims {
-        keys = keys
-            .iter()
-            .flat_map(|row| {
-                k.iter()
-                    .map(move |v| [row.clone(), vec![v.clone()]].concat())
-            })
-            .collect();
-    }
-    let g = grid(parts, &keys)?;
-    let protected = g.protect(rules);
-    let margin_key: Vec<String> = dims
-        .iter()
-        .map(|(d, _)| {
-            if d == "province" {
-                super::coverage::NATIONAL.to_string()
-            } else {
-                ALL.to_string()
-            }
-        })
-        .collect();
+    let keys = Keys::of(table);
     let mut part = Vec::new();
     let mut dim_values: Vec<Vec<String>> = vec![Vec::new(); dims.len()];
     let mut value: Vec<Option<i64>> = Vec::new();
     let mut width: Vec<Option<f64>> = Vec::new();
     let mut status = Vec::new();
-    for ((r, c), (total, st)) in &protected.cells {
-        part.push(r.map_or(TOTAL.to_string(), |r| g.rows[r].clone()));
-        let key = c.map_or(&margin_key, |c| &keys[c]);
+    for ((r, c), (total, st)) in protected {
+        part.push(r.map_or(TOTAL.to_string(), |r| grid.rows[r].clone()));
+        let key = c.map_or(&keys.margin, |c| &keys.cols[c]);
         for (d, v) in dim_values.iter_mut().zip(key) {
             d.push(v.clone());
         }
@@ -497,32 +406,5 @@ mod tests {
             cell(&[(1, 7), (2, 9), (3, 0), (4, 0), (5, 0)]).primary(rules),
             Status::FewAgencies
         );
-    }
-
-    #[test]
-    fn rank_of_small_matrices() {
-        assert_eq!(rank(vec![vec![1.0, -1.0], vec![-1.0, 1.0]]), 1);
-        assert_eq!(rank(vec![vec![1.0, 0.0], vec![0.0, 1.0]]), 2);
-        assert_eq!(rank(vec![]), 0);
-    }
-
-    #[test]
-    fn a_single_suppression_in_a_row_gets_a_partner() {
-        // One row, three keys: the middle one has two agencies.
-        let g = Grid {
-            rows: vec!["beds".into()],
-            cols: vec!["a".into(), "b".into(), "c".into()],
-            cells: vec![vec![
-                cell(&[(1, 10), (2, 12), (3, 9)]),
-                cell(&[(4, 10), (5, 12)]),
-                cell(&[(6, 30), (7, 31), (8, 29)]),
-            ]],
-        };
-        let p = g.protect(Rules::default());
-        assert_eq!(p.cells[&(Some(0), Some(1))].1, Status::FewAgencies);
-        // The smallest other cell of the row goes with it; the total stays published.
-        assert_eq!(p.cells[&(Some(0), Some(0))].1, Status::Complementary);
-        assert_eq!(p.cells[&(Some(0), Some(2))].1, Status::Published);
-        assert_eq!(p.cells[&(Some(0), None)].1, Status::Published);
     }
 }
