@@ -213,6 +213,11 @@ fn pattern(
             .filter(|(k, _)| *k == key)
             .map(|(_, p)| p.clone())
     });
+    let how = if cached.is_some() {
+        "re-used"
+    } else {
+        "computed"
+    };
     let pattern = cached.unwrap_or_else(|| others.protect(rules));
     if let Ok(mut last) = LAST.lock() {
         *last = Some((key, pattern.clone()));
@@ -227,6 +232,14 @@ fn pattern(
                 None => status.suppressed(),
             })
     });
+    if std::env::var_os("SAFECOUNT_TRACE").is_some() {
+        let how = if agrees {
+            how
+        } else {
+            "computed again with this version's files"
+        };
+        eprintln!("returns pattern {period}: {how}");
+    }
     if agrees {
         pattern
     } else {
