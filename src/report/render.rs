@@ -622,3 +622,36 @@ fn linkage_statement(set: &ReleaseSet, lang: Lang) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::data::{LoadedRelease, ReleaseSet};
+
+    fn returns_release(p: f64, agencies: usize) -> LoadedRelease {
+        LoadedRelease {
+            table: "funding".into(),
+            period: "2025Q4".into(),
+            file: PathBuf::new(),
+            provenance: serde_json::json!({"protection": {"method": "disclosure_control",
+                "rules": {"min_agencies": agencies, "p_percent": p}}}),
+            cells: Vec::new(),
+            level: 0.95,
+            pooled: false,
+        }
+    }
+
+    #[test]
+    fn the_methods_state_the_rules_the_releases_used() {
+        let set = ReleaseSet {
+            releases: vec![returns_release(5.0, 4)],
+            statement: None,
+        };
+        for lang in [Lang::En, Lang::Fr] {
+            let text = linkage_statement(&set, lang);
+            assert!(text.contains("p = 5"), "{text}");
+            assert!(text.contains('4'), "{text}");
+            assert!(!text.contains("p = 10"), "{text}");
+        }
+    }
+}

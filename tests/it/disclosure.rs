@@ -167,9 +167,8 @@ fn grid(table: &Table) -> Grid {
             .iter()
             .map(|row| {
                 row.iter()
-                    .map(|m| Contributions {
-                        by_agency: m.clone(),
-                        reporting: m.keys().copied().collect(),
+                    .map(|m| {
+                        Contributions::of(&m.iter().map(|(a, v)| (*a, *v)).collect::<Vec<_>>())
                     })
                     .collect()
             })

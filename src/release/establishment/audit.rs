@@ -688,10 +688,7 @@ mod tests {
     use super::*;
 
     fn cell(values: &[(u32, i64)]) -> Contributions {
-        Contributions {
-            by_agency: values.iter().copied().collect(),
-            reporting: values.iter().map(|(a, _)| *a).collect(),
-        }
+        Contributions::of(values)
     }
 
     #[test]

@@ -102,6 +102,14 @@ pub struct Contributions {
 }
 
 impl Contributions {
+    /// A cell where each agency reported its value.
+    pub fn of(values: &[(u32, i64)]) -> Contributions {
+        Contributions {
+            by_agency: values.iter().copied().collect(),
+            reporting: values.iter().map(|(a, _)| *a).collect(),
+        }
+    }
+
     pub fn total(&self) -> i64 {
         self.by_agency.values().sum()
     }
@@ -216,16 +224,7 @@ pub fn grid(parts: &[(String, DataFrame)], keys: &[Vec<String>]) -> PolarsResult
             Err(_) => None,
         };
         for i in 0..df.height() {
-            let key: Vec<String> = dims
-                .iter()
-                .map(|d| {
-                    d.str()
-                        .ok()
-                        .and_then(|s| s.get(i))
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .collect();
+            let key = key_at(&dims, i);
             let Some(c) = cols.iter().position(|k| *k == key.join("|")) else {
                 continue;
             };
@@ -248,6 +247,19 @@ pub fn grid(parts: &[(String, DataFrame)], keys: &[Vec<String>]) -> PolarsResult
 
 /// The status of every withheld cell.
 pub const SUPPRESSED: &str = "suppressed";
+
+/// Row `i`'s key: its value in each dimension column (as text; "" if none).
+pub(crate) fn key_at(dims: &[Column], i: usize) -> Vec<String> {
+    dims.iter()
+        .map(|d| {
+            d.str()
+                .ok()
+                .and_then(|s| s.get(i))
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
 
 /// The column holding each returns cell's disclosure-control status.
 pub const DISCLOSURE_STATUS: &str = "disclosure_status";
@@ -366,10 +378,7 @@ mod tests {
     use super::*;
 
     fn cell(values: &[(u32, i64)]) -> Contributions {
-        Contributions {
-            by_agency: values.iter().copied().collect(),
-            reporting: values.iter().map(|(a, _)| *a).collect(),
-        }
+        Contributions::of(values)
     }
 
     #[test]

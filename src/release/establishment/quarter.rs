@@ -120,16 +120,7 @@ fn published_cells(
         let value = value.i64()?;
         for i in 0..df.height() {
             let Some(v) = value.get(i) else { continue };
-            let key: Vec<String> = dims
-                .iter()
-                .map(|d| {
-                    d.str()
-                        .ok()
-                        .and_then(|s| s.get(i))
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .collect();
+            let key = super::key_at(&dims, i);
             if let Some(p) = keys.position(&labels[*t], part.get(i).unwrap_or(""), &key) {
                 out.insert((*t, p), v);
             }
