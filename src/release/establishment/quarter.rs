@@ -224,11 +224,7 @@ fn pattern(
             })
     });
     if std::env::var_os("SAFECOUNT_TRACE").is_some() {
-        let how = if agrees {
-            how
-        } else {
-            "computed again with this version's files"
-        };
+        let how = if agrees { how } else { "recomputed" };
         eprintln!("returns pattern {period}: {how}");
     }
     if agrees {
