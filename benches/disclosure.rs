@@ -27,14 +27,7 @@ fn funding_truth(store: &Store, id: &str) -> BTreeMap<(String, String), i64> {
         .unwrap()
         .cast(&DataType::String)
         .unwrap();
-    for s in [
-        "federal",
-        "provincial",
-        "municipal",
-        "foundation",
-        "private",
-        "other",
-    ] {
+    for s in safecount::schema::codes::FUNDING_SOURCE.codes {
         let v = df
             .column(&format!("funding_{s}_cents"))
             .unwrap()
