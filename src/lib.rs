@@ -30,6 +30,7 @@ pub mod exit;
 pub mod i18n;
 pub mod ingest;
 pub mod linkage;
+pub mod log;
 pub mod pipeline;
 pub mod privacy;
 pub mod release;

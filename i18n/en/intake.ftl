@@ -57,7 +57,7 @@ intake-unknown-code = { $value } in column { $column } (field { $field }), { $co
 intake-unknown-add = To accept it, add under [{ $table }] in the profile:  { $line }
 intake-unknown-placeholder = <one of the allowed codes>
 intake-allowed-codes = Allowed codes: { $codes }
-intake-unknown-more = ... and { $count } more unknown spellings, not listed: check that the columns are the ones the profile names
+intake-unknown-more = ... and { $count } more cells with unknown spellings, not listed: check that the columns are the ones the profile names
 intake-generalised = Generalised at intake (nothing finer is kept): { $list }
 intake-generalised-age = exact age -> age band
 intake-generalised-age-at-recruitment = age at recruitment -> minor at recruitment
@@ -146,7 +146,11 @@ read-csv = line { $line }: the CSV cannot be parsed ({ $reason ->
         [unsplittable] a line that cannot be split into cells
        *[quoting] malformed quoting
     }); check for an unclosed quote
-read-no-sheet = the workbook has no sheet named "{ $sheet }"; its sheets are: { $sheets }
+read-line-endings = the lines of the file end with a carriage return alone (an old Mac format), so its rows cannot be numbered: save it again as "CSV UTF-8" (Windows or Unix line endings)
+read-no-sheet = the workbook has no sheet named "{ $sheet }"; its sheets are: { $sheets }{ $withheld ->
+        [0] {""}
+       *[other] {" "}(and { $withheld } whose names are not shown, as they may be personal data)
+    }
 read-xlsx = the workbook cannot be read ({ $reason ->
         [damaged-zip] it is not a readable .xlsx workbook (a damaged zip)
         [no-sheets] it has no sheets
@@ -156,8 +160,20 @@ read-xlsx = the workbook cannot be read ({ $reason ->
     }); open it in Excel and save it again as .xlsx
 read-parquet = the Parquet file cannot be read ({ $reason ->
         [not-text] column "{ $detail }" cannot be read as text
+        [damaged] it holds a value the reader cannot take (a date out of range?)
        *[other] { $detail }
     })
+intake-identifying-header = the name of column { $number } looks like personal data (a person's name, a number or an address), so it is not shown and the file is not kept: rename the column (for example "notes"), or remove it, and send the file again
+intake-person-key-personal = this person key holds { $kind ->
+        [name] a name
+        [birth-date] a date of birth
+       *[government-number] a government number (SIN, health card)
+    }, so it would identify the person: person keys must be codes that say nothing about the person — a keyed hash from your case system, or the keys `safecount key` adds (README, "The person key"). Replace the keys and send the file again
+intake-unchecked = this file could not be checked: { $why ->
+        [memory] checking it needed more memory than a file of its size should
+        [time] checking it took longer than a file of its size should
+       *[crash] the checker stopped on something in it that it cannot read
+    }. Open the file, save it again from the program that made it (as CSV UTF-8 if you can), and send it again; if it is refused again, give the collaborative this reference: { $reference }
 read-limit = the file has more { $what ->
         [rows] rows
         [columns] columns
@@ -165,6 +181,11 @@ read-limit = the file has more { $what ->
         [row-chars] characters in one row (a note or an unclosed quote?)
         [parts] parts inside the workbook
         [unpacked] bytes once the workbook is unpacked
+        [cell-chars] characters in one cell (Excel allows no more)
+        [text] bytes of text in the sheet
+        [footer] bytes of Parquet metadata (the description of its columns)
+        [nesting] levels of columns nested inside columns
+        [page] bytes in one page of a Parquet column
         [cells] filled cells in the sheet (save it as CSV instead)
        *[decompressed] bytes once the columns are decompressed
     } than safecount reads (at most { $limit }); check that this is the right file, or split it

@@ -58,7 +58,7 @@ intake-unknown-code = { $value } dans la colonne { $column } (champ { $field }),
 intake-unknown-add = Pour l'accepter, ajoutez sous [{ $table }] dans le profil : { $line }
 intake-unknown-placeholder = <un des codes permis>
 intake-allowed-codes = Codes permis : { $codes }
-intake-unknown-more = … et { $count } autres graphies inconnues, non énumérées : vérifiez que les colonnes sont bien celles que nomme le profil
+intake-unknown-more = … et { $count } autres cellules aux graphies inconnues, non énumérées : vérifiez que les colonnes sont bien celles que nomme le profil
 intake-generalised = Généralisé à la réception (rien de plus précis n'est conservé) : { $list }
 intake-generalised-age = âge exact -> tranche d'âge
 intake-generalised-age-at-recruitment = âge au recrutement -> mineur au recrutement
@@ -147,7 +147,11 @@ read-csv = ligne { $line } : le CSV ne peut pas être analysé ({ $reason ->
         [unsplittable] une ligne qui ne peut pas être découpée en cellules
        *[quoting] des guillemets mal formés
     }) ; cherchez un guillemet non fermé
-read-no-sheet = le classeur n'a pas de feuille nommée « { $sheet } » ; ses feuilles sont : { $sheets }
+read-line-endings = les lignes du fichier finissent par un retour chariot seul (un ancien format Mac), si bien que ses lignes ne peuvent pas être numérotées : enregistrez-le de nouveau en « CSV UTF-8 » (fins de ligne Windows ou Unix)
+read-no-sheet = le classeur n'a pas de feuille nommée « { $sheet } » ; ses feuilles sont : { $sheets }{ $withheld ->
+        [0] {""}
+       *[other] {" "}(et { $withheld } dont le nom n'est pas affiché, car il pourrait être une donnée personnelle)
+    }
 read-xlsx = le classeur ne peut pas être lu ({ $reason ->
         [damaged-zip] ce n'est pas un classeur .xlsx lisible (un zip endommagé)
         [no-sheets] il n'a aucune feuille
@@ -157,8 +161,20 @@ read-xlsx = le classeur ne peut pas être lu ({ $reason ->
     }) ; ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx
 read-parquet = le fichier Parquet ne peut pas être lu ({ $reason ->
         [not-text] la colonne « { $detail } » ne peut pas être lue comme du texte
+        [damaged] il contient une valeur que le lecteur ne peut pas prendre (une date hors limites ?)
        *[other] { $detail }
     })
+intake-identifying-header = le nom de la colonne { $number } ressemble à une donnée personnelle (le nom d'une personne, un numéro ou une adresse) ; il n'est donc pas affiché et le fichier n'est pas conservé : renommez la colonne (par exemple « notes ») ou supprimez-la, puis renvoyez le fichier
+intake-person-key-personal = cette clé de personne contient { $kind ->
+        [name] un nom
+        [birth-date] une date de naissance
+       *[government-number] un numéro officiel (NAS, carte santé)
+    } et identifierait donc la personne : les clés doivent être des codes qui ne disent rien de la personne — un hachage avec clé de votre système de dossiers, ou les clés qu'ajoute `safecount key` (README, "The person key"). Remplacez les clés, puis renvoyez le fichier
+intake-unchecked = ce fichier n'a pas pu être vérifié : { $why ->
+        [memory] sa vérification demandait plus de mémoire qu'un fichier de cette taille ne devrait
+        [time] sa vérification prenait plus de temps qu'un fichier de cette taille ne devrait
+       *[crash] le vérificateur s'est arrêté sur un contenu qu'il ne sait pas lire
+    }. Ouvrez le fichier, enregistrez-le de nouveau depuis le programme qui l'a créé (en CSV UTF-8 si possible), puis renvoyez-le ; s'il est encore refusé, donnez cette référence au collectif : { $reference }
 read-limit = le fichier compte plus { $what ->
         [rows] de lignes
         [columns] de colonnes
@@ -166,6 +182,11 @@ read-limit = le fichier compte plus { $what ->
         [row-chars] de caractères dans une ligne (une note ou un guillemet non fermé ?)
         [parts] de parties dans le classeur
         [unpacked] d'octets une fois le classeur décompressé
+        [cell-chars] de caractères dans une cellule (Excel n'en permet pas plus)
+        [text] d'octets de texte dans la feuille
+        [footer] d'octets de métadonnées Parquet (la description de ses colonnes)
+        [nesting] de niveaux de colonnes imbriquées dans des colonnes
+        [page] d'octets dans une page d'une colonne Parquet
         [cells] de cellules remplies dans la feuille (enregistrez-la plutôt en CSV)
        *[decompressed] d'octets une fois les colonnes décompressées
     } que ce que safecount lit (au plus { $limit }) ; vérifiez qu'il s'agit du bon fichier, ou divisez-le

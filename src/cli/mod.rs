@@ -171,6 +171,13 @@ where
 {
     use clap::{CommandFactory, FromArgMatches};
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // A check of one extract, started by this very binary (see `ingest::isolated`).
+    if args
+        .get(1)
+        .is_some_and(|a| a == crate::ingest::isolated::CHILD_ARGUMENT)
+    {
+        return crate::ingest::isolated::child_main();
+    }
     let says = language(lang_in_arguments(&args), None);
     let parsed = help::localised(Cli::command(), says)
         .try_get_matches_from(args)

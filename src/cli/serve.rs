@@ -38,6 +38,7 @@ pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Re
     let lang = super::language(chosen, None);
     let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
     config.console_lang = lang;
+    config.checker = crate::ingest::isolated::this_program();
     config.addr = args.addr;
     config.max_upload_bytes = args.max_upload_mb * 1024 * 1024;
     config.per_agency_per_minute = args.rate_per_minute;
@@ -45,22 +46,22 @@ pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Re
     config.linkage_epoch = match super::validate::linkage_epoch(args.collaborative.as_deref()) {
         Ok(e) => e,
         Err((code, message)) => {
-            eprintln!("safecount serve: {}", message.render(lang));
+            crate::log::line(&format!("safecount serve: {}", message.render(lang)));
             return Ok(code);
         }
     };
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
-            eprintln!(
+            crate::log::line(&format!(
                 "safecount serve: {}\n{}",
                 e.message().render(lang),
                 lang.t("serve-profiles")
-            );
+            ));
             Ok(EXIT_CONFIG)
         }
         Err(e) => {
-            eprintln!("safecount serve: {}", e.message().render(lang));
+            crate::log::line(&format!("safecount serve: {}", e.message().render(lang)));
             Ok(EXIT_IO)
         }
     }

@@ -122,7 +122,9 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         }
     };
     let store = match Store::open(&Store::resolve_dir(args.store.as_deref())) {
-        Ok(s) => s.with_linkage_epoch(epoch),
+        Ok(s) => s
+            .with_linkage_epoch(epoch)
+            .with_checker(crate::ingest::isolated::this_program()),
         Err(e) => {
             let detail = Vars::new().with("detail", e.to_string());
             eprintln!("safecount submit: {}", lang.msg("error-store", &detail));

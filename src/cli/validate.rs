@@ -5,7 +5,7 @@
 use super::{EXIT_CONFIG, EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, ExitCode, language};
 use crate::i18n::{Lang, Message};
 use crate::ingest::read::ReadOptions;
-use crate::ingest::{IngestOptions, Profile, validate_file};
+use crate::ingest::{IngestOptions, Profile, check_file};
 use crate::schema::ExtractKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,7 +103,8 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         },
         linkage_epoch,
     };
-    let outcome = match validate_file(&args.file, &profile, &options) {
+    let checker = crate::ingest::isolated::this_program();
+    let outcome = match check_file(checker.as_deref(), &args.file, &profile, &options, false) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("safecount validate: {}", e.message().render(lang));

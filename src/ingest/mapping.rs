@@ -256,6 +256,31 @@ impl CodeMapper {
         })
     }
 
+    /// Whether an unknown spelling is near a spelling this field knows — a
+    /// canonical code or one of the profile's — and so may be shown back:
+    /// the start of one ("Fem" of "Femme"), or within one edit in four
+    /// letters of one ("womn", "Transgendr"). Anything else might be a name
+    /// or a note typed into the wrong column ("Tremblay", "woman - Gagnon",
+    /// "F (Marie)"), and is counted, not shown.
+    pub fn is_near(&self, raw: &str) -> bool {
+        let f = fold(raw);
+        let n = f.chars().count();
+        if n == 0 {
+            return false;
+        }
+        let near = |known: &str| {
+            let k = known.chars().count();
+            (n >= 2 && n <= k && known.starts_with(&f))
+                || strsim::levenshtein(&f, known) <= (k / 4).max(1)
+        };
+        self.map.keys().any(|k| near(k))
+            || self
+                .list
+                .codes
+                .iter()
+                .any(|c| near(c) || near(&c.replace('_', " ")))
+    }
+
     /// Closest canonical code to an unknown spelling, to suggest a profile
     /// line: a known spelling it starts or nearly matches ("Fem" -> "Femme"
     /// -> woman), else the nearest code, else a code its words contain.

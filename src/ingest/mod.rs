@@ -9,6 +9,7 @@
 //! ties them together, and `report` what the agency is told.
 
 pub mod guard;
+pub mod isolated;
 pub mod keying;
 pub mod mapping;
 pub mod normalise;
@@ -17,6 +18,7 @@ pub mod read;
 pub mod report;
 pub mod write;
 
+pub use isolated::check_file;
 pub use normalise::{IngestError, IngestOptions, Outcome, merge_across_agencies, validate_file};
 pub use profile::{Profile, ProfileError};
 pub use report::Report;

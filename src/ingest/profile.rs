@@ -241,6 +241,9 @@ pub struct Profile {
 
 pub use crate::text::{closest, fold};
 
+/// The path the built-in canonical profile gives in messages.
+const CANONICAL_PATH: &str = "<canonical>";
+
 impl Profile {
     /// Read and check a profile file.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
@@ -281,7 +284,7 @@ impl Profile {
                 .unwrap_or_default()
         );
         let mut profile: Profile = toml::from_str(&text).expect("canonical profile parses");
-        profile.path = PathBuf::from("<canonical>");
+        profile.path = PathBuf::from(CANONICAL_PATH);
         for (kind, section) in [
             (ExtractKind::Cases, &mut profile.cases),
             (ExtractKind::Returns, &mut profile.returns),
@@ -323,6 +326,16 @@ impl Profile {
             }
         }
         profile
+    }
+
+    /// The TOML text the profile was parsed from (empty for the built-in one).
+    pub fn source_text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether this is the built-in profile of the canonical layout.
+    pub fn is_builtin_canonical(&self) -> bool {
+        self.path.as_os_str() == CANONICAL_PATH
     }
 
     pub fn section(&self, kind: ExtractKind) -> Option<&ExtractProfile> {

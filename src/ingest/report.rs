@@ -55,6 +55,8 @@ pub enum ErrorCode {
     EncodingError,
     /// No header row.
     BlankHeader,
+    /// A column's name, a sheet's name or a person key looks like personal data.
+    IdentifyingLabel,
 }
 
 impl ErrorCode {
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::FormatError => "format-error",
             ErrorCode::EncodingError => "encoding-error",
             ErrorCode::BlankHeader => "blank-header",
+            ErrorCode::IdentifyingLabel => "identifying-label",
         }
     }
 }
@@ -393,6 +396,9 @@ impl Report {
                 Args::new().with("note", w.render(lang)),
             );
         }
+        // Nothing from a file reaches a terminal as a control sequence (an
+        // escape, a NUL): the report keeps its own line breaks only.
+        out.retain(|c| !c.is_control() || c == '\n');
         out
     }
 

@@ -157,6 +157,12 @@ fn answer_to_keep(status: StatusCode, body: &serde_json::Value) -> String {
 /// one key cannot both be processed: the same request while the first is
 /// under way gets 409, a different request 422, and the same request after
 /// the first finished gets the first answer again.
+///
+/// The work runs in a task of its own: a client that hangs up after sending
+/// drops only its wait for the answer. The check keeps its slot to the end,
+/// the file is stored or refused, and the key's answer is recorded, so the
+/// retry gets it. Every ledger call runs off the async workers.
+#[allow(clippy::too_many_arguments)]
 async fn store_with_key(
     state: &AppState,
     agency: &str,
@@ -176,60 +182,82 @@ async fn store_with_key(
         )
         .as_bytes(),
     );
-    if let Some(key) = &key {
-        match state
-            .0
-            .store
-            .claim_idempotency_key(agency, key, &request_sha)
-        {
-            Ok(KeyClaim::Claimed) => {}
-            Ok(KeyClaim::Answered(stored)) => {
-                let body = serde_json::from_str(&stored.body).unwrap_or_default();
-                let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-                return respond(status, &body, true);
+    let (state, agency) = (state.clone(), agency.to_string());
+    let (profile_id, file_name) = (profile_id.map(str::to_string), file_name.to_string());
+    let task = tokio::spawn(super::language::carried(async move {
+        if let Some(key) = &key {
+            let (store, a, k) = (state.0.store.clone(), agency.clone(), key.clone());
+            let claim =
+                super::blocking(move || store.claim_idempotency_key(&a, &k, &request_sha)).await;
+            if let Some(early) = claimed(claim) {
+                return early;
             }
-            Ok(KeyClaim::InProgress) => {
-                return Problem::new(
-                    StatusCode::CONFLICT,
-                    "idempotency-key-in-progress",
-                    "problem-idempotency-key-in-progress",
-                    Message::new("problem-idempotency-key-in-progress-detail"),
-                )
-                .into_response();
-            }
-            Ok(KeyClaim::OtherRequest) => {
-                return Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency-key-reused",
-                    "problem-idempotency-key-reused",
-                    Message::new("problem-idempotency-key-reused-detail"),
-                )
-                .into_response();
-            }
-            Err(_) => {
+        }
+        let outcome = submit(
+            &state,
+            &agency,
+            profile_id.as_deref(),
+            kind,
+            quarter,
+            &file_name,
+            staged,
+        )
+        .await;
+        let (status, body) = answer_of(outcome);
+        if let Some(key) = key {
+            let store = state.0.store.clone();
+            let kept_body = answer_to_keep(status, &body);
+            // A failure on the server's side (or a busy server) may be retried with the same key.
+            let kept = super::blocking(move || {
+                if status.is_server_error() {
+                    store.release_idempotency_key(&agency, &key)
+                } else {
+                    store.answer_idempotency_key(&agency, &key, status.as_u16(), &kept_body)
+                }
+            })
+            .await;
+            if kept.is_err() {
                 return Problem::internal("register").into_response();
             }
         }
-    }
-    let (status, body) =
-        answer_of(submit(state, agency, profile_id, kind, quarter, file_name, staged).await);
-    if let Some(key) = key {
-        // A failure on the server's side (or a busy server) may be retried with the same key.
-        let kept = if status.is_server_error() {
-            state.0.store.release_idempotency_key(agency, &key)
-        } else {
-            state.0.store.answer_idempotency_key(
-                agency,
-                &key,
-                status.as_u16(),
-                &answer_to_keep(status, &body),
-            )
-        };
-        if kept.is_err() {
-            return Problem::internal("register").into_response();
+        respond(status, &body, false)
+    }));
+    task.await
+        .unwrap_or_else(|_| Problem::internal("check").into_response())
+}
+
+/// The answer to a request whose key was claimed before (a replay, a
+/// conflict), or None when this request now holds the key.
+fn claimed(
+    claim: Result<Result<KeyClaim, crate::store::AgencyError>, Problem>,
+) -> Option<Response> {
+    match claim {
+        Ok(Ok(KeyClaim::Claimed)) => None,
+        Ok(Ok(KeyClaim::Answered(stored))) => {
+            let body = serde_json::from_str(&stored.body).unwrap_or_default();
+            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+            Some(respond(status, &body, true))
         }
+        Ok(Ok(KeyClaim::InProgress)) => Some(
+            Problem::new(
+                StatusCode::CONFLICT,
+                "idempotency-key-in-progress",
+                "problem-idempotency-key-in-progress",
+                Message::new("problem-idempotency-key-in-progress-detail"),
+            )
+            .into_response(),
+        ),
+        Ok(Ok(KeyClaim::OtherRequest)) => Some(
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "problem-idempotency-key-reused",
+                Message::new("problem-idempotency-key-reused-detail"),
+            )
+            .into_response(),
+        ),
+        Ok(Err(_)) | Err(_) => Some(Problem::internal("register").into_response()),
     }
-    respond(status, &body, false)
 }
 
 /// Discard up to `cap` bytes of a request body.
@@ -347,10 +375,7 @@ async fn list(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let agency = own_agency(&state, &headers, addr, &slug)?;
-    let list = state
-        .0
-        .store
-        .submissions(Some(&agency), true)
+    let list = super::blocking_in_place(|| state.0.store.submissions(Some(&agency), true))
         .map_err(|_| Problem::internal("receipts"))?;
     Ok(json(
         StatusCode::OK,

@@ -61,10 +61,12 @@ pub(super) async fn submit(
     staged: StagedFile,
 ) -> Result<Outcome, Problem> {
     let (id, profile) = state.profile_for(agency, profile_id)?;
-    let _permit = state.check_permit().await?;
+    let permit = state.check_permit().await?;
     let store = state.0.store.clone();
     let (sha, name) = (staged.sha256.clone(), file_name.to_string());
+    // The check holds its slot to its end, even if the client has gone.
     let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         store.submit_staged(staged.staged, &sha, &name, &profile, kind, quarter)
     })
     .await

@@ -51,6 +51,23 @@ pub fn signed_in(language: Option<Lang>) {
     let _ = CHOICE.try_with(|c| c.agency.set(language));
 }
 
+/// `work` to run in a task of its own, in this request's language (a task
+/// does not inherit the request's task-local choice).
+pub fn carried<F: std::future::Future>(work: F) -> impl std::future::Future<Output = F::Output> {
+    let snapshot = CHOICE
+        .try_with(|c| Choice {
+            explicit: c.explicit,
+            agency: Cell::new(c.agency.get()),
+            accepted: c.accepted,
+        })
+        .unwrap_or(Choice {
+            explicit: None,
+            agency: Cell::new(None),
+            accepted: None,
+        });
+    CHOICE.scope(snapshot, work)
+}
+
 fn from_query(query: Option<&str>) -> Option<Lang> {
     query?
         .split('&')

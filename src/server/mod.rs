@@ -42,7 +42,16 @@ use std::time::{Duration, Instant};
 /// Default upload size limit: 200 MB.
 pub const DEFAULT_MAX_UPLOAD: u64 = 200 * 1024 * 1024;
 /// Most connections held open at once; further ones are closed at once.
-pub const MAX_CONNECTIONS: usize = 2_048;
+pub const MAX_CONNECTIONS: usize = 4_096;
+/// Connections served without a deadline, in all ...
+pub const MAX_FULL_CONNECTIONS: usize = 1_024;
+/// ... and from one client address. Beyond either, a connection is still
+/// served, but closed [`SHORT_CONNECTION`] after it opened: enough for
+/// `/healthz` or a page, not for holding a slot. 2,100 slow senders from one
+/// address thus leave every other request answered.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
+/// How long a connection beyond the full ones may stay open.
+pub const SHORT_CONNECTION: Duration = Duration::from_secs(5);
 /// Longest a client may take to send a request's headers, or stay idle
 /// between requests on one connection.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(15);
@@ -56,6 +65,8 @@ pub const CHECK_WAIT: Duration = Duration::from_secs(10);
 pub const BUSY_RETRY_SECS: u64 = 20;
 /// How long a checked upload waits for the worker to confirm it.
 const PENDING_TTL: Duration = Duration::from_secs(30 * 60);
+/// Most checked uploads one agency may leave waiting for confirmation.
+pub const MAX_PENDING_PER_AGENCY: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -127,6 +138,9 @@ pub struct ServeConfig {
     pub linkage_epoch: Option<String>,
     /// The language of what the server tells its operator on the console.
     pub console_lang: crate::i18n::Lang,
+    /// The safecount binary that checks each upload in a child process
+    /// (`ingest::isolated`); None checks in the server's own process.
+    pub checker: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -143,6 +157,7 @@ impl ServeConfig {
             body_pause: BODY_CHUNK_TIMEOUT,
             linkage_epoch: None,
             console_lang: crate::i18n::Lang::En,
+            checker: None,
         }
     }
 }
@@ -183,8 +198,13 @@ fn per_minute(n: u32) -> Quota {
 
 impl AppState {
     pub fn new(config: &ServeConfig) -> Result<AppState, ServerError> {
-        let store = Store::open(&config.store)?.with_linkage_epoch(config.linkage_epoch.clone());
+        let store = Store::open(&config.store)?
+            .with_linkage_epoch(config.linkage_epoch.clone())
+            .with_checker(config.checker.clone());
         let profiles = load_profiles(&config.profiles)?;
+        // No request is under way yet: a key still "in progress" was left
+        // by a server killed mid-check.
+        store.release_unfinished_idempotency_keys()?;
         Ok(AppState(Arc::new(Inner {
             store,
             profiles,
@@ -271,6 +291,26 @@ impl AppState {
                 )),
             },
         }
+    }
+
+    /// Keep a checked upload until it is confirmed. An agency has at most
+    /// [`MAX_PENDING_PER_AGENCY`] waiting: a new one drops its oldest, whose
+    /// file is removed and closed (147 unconfirmed checks once used up
+    /// every file descriptor of the process).
+    fn add_pending(&self, id: String, entry: Pending) {
+        let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let mine = pending.iter().filter(|(_, p)| p.agency == entry.agency);
+            if mine.clone().count() < MAX_PENDING_PER_AGENCY {
+                break;
+            }
+            let oldest = mine.min_by_key(|(_, p)| p.created).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => drop(pending.remove(&k)),
+                None => break,
+            }
+        }
+        pending.insert(id, entry);
     }
 
     /// Forget checked uploads nobody confirmed, and their files.
@@ -394,6 +434,27 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Run a ledger call (SQLite, which may wait up to its busy timeout for a
+/// lock) on the blocking pool, never on an async worker: with the ledger
+/// locked by a release, `/healthz` and every other request still answer.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| Problem::internal("register"))
+}
+
+/// Run a ledger call from synchronous code inside a request: the async
+/// worker hands its other tasks over while this one waits (multi-threaded
+/// runtime), else the call simply runs.
+pub(crate) fn blocking_in_place<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// Check a token: the agency it belongs to, or a problem. Failed attempts
 /// are rate-limited per client address; successful ones per agency.
 fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<String, Problem> {
@@ -416,10 +477,7 @@ fn authenticate(state: &AppState, token: Option<&str>, ip: IpAddr) -> Result<Str
     let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
         return Err(refuse("problem-no-token-detail"));
     };
-    let agency = state
-        .0
-        .store
-        .authenticate(token)
+    let agency = blocking_in_place(|| state.0.store.authenticate(token))
         .map_err(|_| Problem::internal("agencies"))?
         .ok_or_else(|| refuse("problem-bad-token-detail"))?;
     // Signed in: the agency's profile language applies unless the reader chose one.
@@ -465,13 +523,13 @@ async fn harden(request: Request, next: Next) -> Response {
     ] {
         h.insert(name, HeaderValue::from_static(value));
     }
-    eprintln!(
+    crate::log::line(&format!(
         "{} {} {} {}ms",
         method,
         path,
         response.status().as_u16(),
         started.elapsed().as_millis()
-    );
+    ));
     response
 }
 
@@ -521,6 +579,8 @@ pub async fn serve_on(
     let header_timeout = state.0.header_timeout;
     let app = router(state);
     let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let full_slots = Arc::new(tokio::sync::Semaphore::new(MAX_FULL_CONNECTIONS));
+    let per_address: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
@@ -543,6 +603,8 @@ pub async fn serve_on(
             drop(stream);
             continue;
         };
+        let full = AddressSlot::claim(&per_address, addr.ip())
+            .zip(Arc::clone(&full_slots).try_acquire_owned().ok());
         let app = app.clone();
         let http = Arc::clone(&http);
         tokio::spawn(async move {
@@ -554,14 +616,74 @@ pub async fn serve_on(
                     app.clone().oneshot(request)
                 },
             );
-            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            if full.is_some() {
+                let _ = connection.await;
+            } else {
+                let _ = tokio::time::timeout(SHORT_CONNECTION, connection).await;
+            }
+            drop(full);
             drop(permit);
         });
     }
 }
 
+/// One of an address's [`MAX_CONNECTIONS_PER_ADDRESS`] full connections,
+/// given back when dropped.
+struct AddressSlot {
+    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    ip: IpAddr,
+}
+
+impl AddressSlot {
+    fn claim(counts: &Arc<Mutex<HashMap<IpAddr, usize>>>, ip: IpAddr) -> Option<AddressSlot> {
+        let mut map = counts.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(ip).or_default();
+        if *n >= MAX_CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            counts: Arc::clone(counts),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Raise this process's open-file limit to its hard limit: each connection
+/// and each staged upload holds a descriptor, and the usual soft limit
+/// (1,024) is below [`MAX_CONNECTIONS`].
+pub fn raise_open_file_limit() {
+    // SAFETY: getrlimit/setrlimit read and write the struct passed by
+    // reference and change only this process's limit.
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 /// Run the server until Ctrl-C.
 pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
+    raise_open_file_limit();
     let state = AppState::new(config)?;
     state.0.store.sweep_staging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -581,12 +703,15 @@ pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
             .with("store", config.store.display().to_string())
             .with("profiles", state.0.profiles.len())
             .with("megabytes", config.max_upload_bytes / (1024 * 1024));
-        eprintln!(
+        crate::log::line(&format!(
             "safecount serve: {}",
             says.msg("serve-listening", &listening)
-        );
+        ));
         if !addr.ip().is_loopback() {
-            eprintln!("safecount serve: {}", says.t("serve-beyond-loopback"));
+            crate::log::line(&format!(
+                "safecount serve: {}",
+                says.t("serve-beyond-loopback")
+            ));
         }
         serve_on(listener, state, async {
             let _ = tokio::signal::ctrl_c().await;

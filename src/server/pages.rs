@@ -17,6 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use rand::TryRngCore;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -189,21 +190,24 @@ async fn check(
         return upload_form(&state, Some(&p), &quarter_given);
     }
     // Validate without storing: the same check `safecount validate` makes.
-    let _permit = match state.check_permit().await {
+    let permit = match state.check_permit().await {
         Ok(p) => p,
         Err(p) => return upload_form(&state, Some(&p), &quarter_given),
     };
     let path = staged.path().to_path_buf();
     let (prof, q) = (profile.clone(), quarter.clone());
     let linkage_epoch = state.0.store.linkage_epoch().map(str::to_string);
+    let checker = state.0.store.checker().map(Path::to_path_buf);
     let validated = tokio::task::spawn_blocking(move || {
+        // The check holds its slot to its end, even if the client has gone.
+        let _permit = permit;
         let options = crate::ingest::IngestOptions {
             kind,
             quarter: Some(q),
             linkage_epoch,
             ..Default::default()
         };
-        crate::ingest::validate_file(&path, &prof, &options)
+        crate::ingest::check_file(checker.as_deref(), &path, &prof, &options, false)
     })
     .await;
     let mut report = match validated {
@@ -241,12 +245,7 @@ async fn check(
             file_name: name.clone(),
             created: Instant::now(),
         };
-        state
-            .0
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone(), entry);
+        state.add_pending(id.clone(), entry);
         id
     } else {
         // A refused file is removed now (the staged file is dropped).
@@ -387,21 +386,23 @@ async fn receipts(
         Ok(a) => a,
         Err(p) => return receipts_page(Some(&p), None),
     };
-    match state.0.store.submissions(Some(&agency), true) {
-        Ok(list) => {
-            let superseded = list
-                .iter()
-                .filter(|r| {
-                    state
-                        .0
-                        .store
-                        .is_superseded(&r.submission_id)
-                        .unwrap_or(false)
-                })
-                .map(|r| r.submission_id.clone())
-                .collect();
-            receipts_page(None, Some((agency, list, superseded)))
-        }
+    let listed = super::blocking_in_place(|| {
+        let list = state.0.store.submissions(Some(&agency), true)?;
+        let superseded = list
+            .iter()
+            .filter(|r| {
+                state
+                    .0
+                    .store
+                    .is_superseded(&r.submission_id)
+                    .unwrap_or(false)
+            })
+            .map(|r| r.submission_id.clone())
+            .collect::<Vec<_>>();
+        Ok::<_, crate::store::StoreError>((list, superseded))
+    });
+    match listed {
+        Ok((list, superseded)) => receipts_page(None, Some((agency, list, superseded))),
         Err(_) => receipts_page(Some(&Problem::internal("receipts")), None),
     }
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
 /// An upload staged under `tmp/`: locked while held, removed when dropped
@@ -52,6 +53,54 @@ pub struct Limits {
     pub pause: std::time::Duration,
 }
 
+/// Slowest a body may arrive on average, after [`RATE_GRACE`]: 1 KiB/s (a
+/// 200 MB upload then takes under 2.5 days; a client sending a byte every
+/// 20 s to hold a connection is cut off after [`RATE_GRACE`]).
+pub const MIN_BYTES_PER_SECOND: u64 = 1024;
+/// The time a body may take before its average rate counts.
+pub const RATE_GRACE: Duration = Duration::from_secs(10);
+
+/// How fast a body has come so far: the time left for its next piece is the
+/// shorter of the pause limit and what keeps the average rate above
+/// [`MIN_BYTES_PER_SECOND`].
+struct Pace {
+    started: Instant,
+    bytes: u64,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace {
+            started: Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    fn wait(&self, limits: Limits) -> Duration {
+        let earned = RATE_GRACE + Duration::from_millis(self.bytes * 1000 / MIN_BYTES_PER_SECOND);
+        let left = earned.saturating_sub(self.started.elapsed());
+        left.min(limits.pause)
+    }
+
+    /// The next piece of a body, within the time [`Pace::wait`] allows.
+    async fn next<F: std::future::Future>(
+        &self,
+        limits: Limits,
+        piece: F,
+    ) -> Result<F::Output, Problem> {
+        tokio::time::timeout(self.wait(limits), piece)
+            .await
+            .map_err(|_| stalled(limits))
+    }
+}
+
+/// Most bytes of text fields a form may carry, all together: the token,
+/// kind, quarter and profile take a few hundred. Read before the token is
+/// checked, so a client without one can make the server hold no more.
+pub const MAX_FORM_TEXT_BYTES: usize = 16 * 1024;
+/// Most text fields in a form.
+pub const MAX_FORM_FIELDS: usize = 16;
+
 fn stalled(limits: Limits) -> Problem {
     Problem::new(
         StatusCode::REQUEST_TIMEOUT,
@@ -69,6 +118,19 @@ where
     S: Stream<Item = Result<Bytes, E>>,
     E: std::fmt::Display,
 {
+    stage_paced(store, body, limits, &mut Pace::new()).await
+}
+
+async fn stage_paced<S, E>(
+    store: &Store,
+    body: S,
+    limits: Limits,
+    pace: &mut Pace,
+) -> Result<StagedFile, Problem>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+    E: std::fmt::Display,
+{
     let mut body = std::pin::pin!(body);
     let io = |_| Problem::internal("disk");
     let staged = store
@@ -82,12 +144,12 @@ where
     };
     let mut hasher = Sha256::new();
     loop {
-        let chunk = match tokio::time::timeout(limits.pause, body.next()).await {
-            Err(_) => return Err(stalled(limits)),
-            Ok(None) => break,
-            Ok(Some(chunk)) => chunk.map_err(|_| interrupted())?,
+        let chunk = match pace.next(limits, body.next()).await? {
+            None => break,
+            Some(chunk) => chunk.map_err(|_| interrupted())?,
         };
         staged.bytes += chunk.len() as u64;
+        pace.bytes += chunk.len() as u64;
         if staged.bytes > limits.max_bytes {
             return Err(too_large(limits.max_bytes));
         }
@@ -127,6 +189,15 @@ fn bad_form() -> Problem {
     )
 }
 
+fn form_too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "form-too-large",
+        "problem-form-too-large",
+        Message::new("problem-form-too-large-detail").with("bytes", MAX_FORM_TEXT_BYTES),
+    )
+}
+
 /// Read a multipart form, streaming its `file` field to staging under the
 /// limit. `authorize` sees the text fields read so far when the file begins:
 /// unless it agrees (for the page, a valid token sent ahead of the file),
@@ -141,10 +212,10 @@ pub async fn read_form(
         fields: Default::default(),
         file: None,
     };
+    let mut pace = Pace::new();
+    let mut text_bytes = 0usize;
     loop {
-        let next = tokio::time::timeout(limits.pause, form.next_field())
-            .await
-            .map_err(|_| stalled(limits))?;
+        let next = pace.next(limits, form.next_field()).await?;
         let mut field = match next {
             Ok(Some(f)) => f,
             Ok(None) => return Ok(out),
@@ -156,16 +227,24 @@ pub async fn read_form(
         if field.name() == Some("file") {
             authorize(&out.fields)?;
             let name = display_name(field.file_name());
-            out.file = Some((stage(store, field, limits).await?, name));
+            out.file = Some((stage_paced(store, field, limits, &mut pace).await?, name));
         } else {
             let name: String = field.name().unwrap_or_default().chars().take(64).collect();
+            if out.fields.len() >= MAX_FORM_FIELDS {
+                return Err(form_too_large());
+            }
             let mut text = Vec::new();
             loop {
-                let chunk = tokio::time::timeout(limits.pause, field.chunk())
-                    .await
-                    .map_err(|_| stalled(limits))?
+                let chunk = pace
+                    .next(limits, field.chunk())
+                    .await?
                     .map_err(|_| bad_form())?;
                 let Some(chunk) = chunk else { break };
+                pace.bytes += chunk.len() as u64;
+                text_bytes += chunk.len();
+                if text_bytes > MAX_FORM_TEXT_BYTES {
+                    return Err(form_too_large());
+                }
                 text.extend_from_slice(&chunk);
                 if text.len() > MAX_FIELD_BYTES {
                     return Err(Problem::new(
@@ -184,17 +263,17 @@ pub async fn read_form(
     }
 }
 
-/// A client's file name, for messages only: never used as a path.
+/// How an upload is named in messages and pages: `upload`, with the
+/// extension of the client's file name when it is one safecount reads. The
+/// name itself is never shown, logged or stored: a file is often named for
+/// the person it is about ("Marie Tremblay DOB 1987-04-12.csv").
 pub(super) fn display_name(name: Option<&str>) -> String {
-    let base = name
-        .unwrap_or("upload")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("upload");
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if clean.is_empty() {
-        "upload".into()
-    } else {
-        clean
+    let ext = name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| ["csv", "txt", "tsv", "xlsx", "parquet"].contains(&ext.as_str()));
+    match ext {
+        Some(ext) => format!("upload.{ext}"),
+        None => "upload".into(),
     }
 }

@@ -275,6 +275,16 @@ impl Store {
         Ok(())
     }
 
+    /// Give up every claim still "in progress": at start-up no request is
+    /// under way, so these were left by a server that was killed while it
+    /// checked. A retry with the same key is then processed again, and gets
+    /// the stored receipt if the file had been stored. Returns how many.
+    pub fn release_unfinished_idempotency_keys(&self) -> Result<usize, StoreError> {
+        Ok(self
+            .connect()?
+            .execute("DELETE FROM idempotency WHERE status = 0", [])?)
+    }
+
     /// Give a claimed key up (the request failed on the server's side: it may be retried).
     pub fn release_idempotency_key(&self, agency: &str, key: &str) -> Result<(), AgencyError> {
         self.connect()?.execute(

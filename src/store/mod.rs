@@ -98,6 +98,9 @@ pub struct Store {
     /// The collaborative's current linkage epoch, when it links people
     /// across agencies: case extracts must carry its keys ([`Store::with_linkage_epoch`]).
     linkage_epoch: Option<String>,
+    /// The program that checks each extract in a child process
+    /// ([`Store::with_checker`]; None: in this process).
+    checker: Option<PathBuf>,
 }
 
 const SCHEMA: &str = r#"
@@ -148,6 +151,7 @@ impl Store {
         let store = Store {
             root: root.to_path_buf(),
             linkage_epoch: None,
+            checker: None,
         };
         let conn = store.connect()?;
         conn.execute_batch(SCHEMA)?;
@@ -161,6 +165,11 @@ impl Store {
         ] {
             store.add_column_if_missing(&conn, column, kind)?;
         }
+        // Stores made before file names were dropped keep only the extension.
+        conn.execute(
+            "UPDATE submissions SET file_name = CASE WHEN lower(file_name) LIKE '%.xlsx' THEN 'extract.xlsx' WHEN lower(file_name) LIKE '%.parquet' THEN 'extract.parquet' ELSE 'extract.csv' END WHERE file_name NOT IN ('extract.csv', 'extract.xlsx', 'extract.parquet')",
+            [],
+        )?;
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
         #[cfg(unix)]
@@ -181,6 +190,19 @@ impl Store {
     pub fn with_linkage_epoch(mut self, epoch: Option<String>) -> Store {
         self.linkage_epoch = epoch;
         self
+    }
+
+    /// Check every extract in a child process started from `program` (the
+    /// safecount binary; see `ingest::isolated`), so that a file built to
+    /// hurt the checker costs that check, not this process.
+    pub fn with_checker(mut self, program: Option<PathBuf>) -> Store {
+        self.checker = program;
+        self
+    }
+
+    /// The program that checks extracts in a child process, if any.
+    pub fn checker(&self) -> Option<&Path> {
+        self.checker.as_deref()
     }
 
     /// The linkage epoch case extracts must carry, if any.

@@ -7,7 +7,7 @@
 
 use super::{Store, StoreError, now};
 use crate::ingest::profile::FileFormat;
-use crate::ingest::{IngestError, IngestOptions, Profile, Report, validate_file};
+use crate::ingest::{IngestError, IngestOptions, Profile, Report};
 use crate::schema::{ExtractKind, Quarter};
 use polars::prelude::*;
 use rusqlite::{OptionalExtension, params};
@@ -181,7 +181,8 @@ impl Store {
             ..Default::default()
         };
         let outcome =
-            validate_file(staged.path(), profile, &options).map_err(SubmitError::Ingest)?;
+            crate::ingest::check_file(self.checker(), staged.path(), profile, &options, true)
+                .map_err(SubmitError::Ingest)?;
         let mut report = outcome.report;
         report.file = file_name.to_string();
         let records = match (report.valid, outcome.records) {
@@ -221,17 +222,20 @@ impl Store {
             .and_then(|r| r.publish)
             .filter(|_| kind == ExtractKind::Returns)
             .map(|p| p.as_str());
-        let supersedes = match self.record(&receipt, file_name, raw.as_deref(), &canonical, publish)
-        {
-            Ok(s) => s,
-            Err(e) => {
-                // Someone stored the same bytes concurrently: that is the receipt.
-                if let Ok(Some(existing)) = self.submission(&id) {
-                    return Ok(SubmitOutcome::AlreadyStored(existing));
+        // The ledger keeps the file's kind and size, never its name (which
+        // is often the person's).
+        let stored_name = format!("extract.{ext}");
+        let supersedes =
+            match self.record(&receipt, &stored_name, raw.as_deref(), &canonical, publish) {
+                Ok(s) => s,
+                Err(e) => {
+                    // Someone stored the same bytes concurrently: that is the receipt.
+                    if let Ok(Some(existing)) = self.submission(&id) {
+                        return Ok(SubmitOutcome::AlreadyStored(existing));
+                    }
+                    return Err(SubmitError::Store(e));
                 }
-                return Err(SubmitError::Store(e));
-            }
-        };
+            };
         super::failpoint("submit-after-record");
         parquet.publish(self, &canonical)?;
         match raw {

@@ -3,6 +3,7 @@
 mod browser;
 mod definitions;
 mod disclosure;
+mod exhaustion;
 mod guarantee;
 mod hostile;
 mod intake;

@@ -14,11 +14,11 @@ const SAMPLE_AGENCIES: &[&str] = &[
     "lakeshore-legal-clinic",
 ];
 
-struct TestServer {
-    base: String,
-    rt: tokio::runtime::Runtime,
+pub(crate) struct TestServer {
+    pub(crate) base: String,
+    pub(crate) rt: tokio::runtime::Runtime,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
     tokens: BTreeMap<String, String>,
 }
 
@@ -31,16 +31,16 @@ impl Drop for TestServer {
 }
 
 impl TestServer {
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open(&self.dir.path().join("store")).unwrap()
     }
 
-    fn token(&self, slug: &str) -> &str {
+    pub(crate) fn token(&self, slug: &str) -> &str {
         &self.tokens[slug]
     }
 
     /// Files left in the store's staging directory.
-    fn staging_files(&self) -> usize {
+    pub(crate) fn staging_files(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("store/tmp"))
             .unwrap()
             .count()
@@ -48,12 +48,12 @@ impl TestServer {
 }
 
 /// Sample agencies keep their own profiles; other slugs get a copy of Maison Espérance's.
-fn start(agencies: &[&str], max_upload: u64) -> TestServer {
+pub(crate) fn start(agencies: &[&str], max_upload: u64) -> TestServer {
     start_with(agencies, max_upload, |_| {})
 }
 
 /// The same, with the configuration adjusted (e.g. short timeouts).
-fn start_with(
+pub(crate) fn start_with(
     agencies: &[&str],
     max_upload: u64,
     adjust: impl FnOnce(&mut ServeConfig),
@@ -80,6 +80,8 @@ fn start_with(
         .collect();
     let mut config = ServeConfig::new(store_dir, profiles);
     config.max_upload_bytes = max_upload;
+    // Checks run in a child process, as `safecount serve` runs them.
+    config.checker = Some(PathBuf::from(env!("CARGO_BIN_EXE_safecount")));
     adjust(&mut config);
     let state = AppState::new(&config).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -104,7 +106,7 @@ fn start_with(
     }
 }
 
-fn sample_extract(slug: &str, quarter: &str) -> PathBuf {
+pub(crate) fn sample_extract(slug: &str, quarter: &str) -> PathBuf {
     let ext = match slug {
         "coastal-workers-centre" => "parquet",
         _ => "csv",
@@ -118,14 +120,14 @@ fn sha256(path: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-struct Answer {
-    status: u16,
-    content_type: String,
-    replayed: bool,
-    body: serde_json::Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) replayed: bool,
+    pub(crate) body: serde_json::Value,
 }
 
-async fn put(
+pub(crate) async fn put(
     base: &str,
     slug: &str,
     quarter: &str,
@@ -147,7 +149,7 @@ async fn put(
     answer(req.send().await.unwrap()).await
 }
 
-async fn answer(r: reqwest::Response) -> Answer {
+pub(crate) async fn answer(r: reqwest::Response) -> Answer {
     let status = r.status().as_u16();
     let content_type = r
         .headers()
@@ -820,7 +822,10 @@ fn an_interrupted_upload_leaves_nothing_behind() {
 }
 
 /// The status code of the answer on a raw connection, reading at most `wait`.
-fn status_of(stream: &mut std::net::TcpStream, wait: std::time::Duration) -> Option<u16> {
+pub(crate) fn status_of(
+    stream: &mut std::net::TcpStream,
+    wait: std::time::Duration,
+) -> Option<u16> {
     use std::io::Read;
     stream.set_read_timeout(Some(wait)).unwrap();
     let mut head = Vec::new();

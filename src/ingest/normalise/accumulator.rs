@@ -9,19 +9,37 @@ use super::*;
 /// it looks like, and how many rows (and which first ones) fill it.
 pub(super) type HeaderFinding = (usize, IdentifierKind, u64, Vec<u64>);
 
-/// Cells no mapping knows, by (field, column, spelling).
+/// Most distinct unknown spellings remembered by one reader; later ones are
+/// only counted, by field and column. A file of a million distinct unknown
+/// spellings would otherwise keep every one (6.5 GB for 200 MB of them).
+pub(super) const MAX_DISTINCT_UNKNOWN: usize = 2_000;
+
+/// Cells no mapping knows, by (field, column, spelling); past
+/// [`MAX_DISTINCT_UNKNOWN`] spellings, by (field, column) only.
 #[derive(Default)]
-pub(super) struct UnknownCodes(pub(super) HashMap<(usize, usize, String), UnknownTally>);
+pub(super) struct UnknownCodes {
+    pub(super) spellings: HashMap<(usize, usize, String), UnknownTally>,
+    pub(super) uncounted: HashMap<(usize, usize), UnknownTally>,
+}
+
+impl UnknownTally {
+    pub(super) fn add(&mut self, count: u64, rows: &[u64]) {
+        self.count += count;
+        self.rows.extend_from_slice(rows);
+        self.rows.sort_unstable();
+        self.rows.truncate(5);
+    }
+}
 
 impl UnknownCodes {
     pub(super) fn tally(&mut self, field: usize, col: usize, value: &str, row: u64) {
-        let tally = self
-            .0
-            .entry((field, col, value.to_string()))
-            .or_insert(UnknownTally {
-                count: 0,
-                rows: Vec::new(),
-            });
+        let key = (field, col, value.to_string());
+        let tally =
+            if self.spellings.len() < MAX_DISTINCT_UNKNOWN || self.spellings.contains_key(&key) {
+                self.spellings.entry(key).or_default()
+            } else {
+                self.uncounted.entry((field, col)).or_default()
+            };
         tally.count += 1;
         if tally.rows.len() < 5 {
             tally.rows.push(row);
@@ -29,15 +47,25 @@ impl UnknownCodes {
     }
 
     fn absorb(&mut self, other: UnknownCodes) {
-        for (key, tally) in other.0 {
-            let mine = self.0.entry(key).or_insert(UnknownTally {
-                count: 0,
-                rows: Vec::new(),
-            });
-            mine.count += tally.count;
-            mine.rows.extend(tally.rows);
-            mine.rows.sort_unstable();
-            mine.rows.truncate(5);
+        for (key, tally) in other.spellings {
+            let room = self.spellings.len() < MAX_DISTINCT_UNKNOWN;
+            match self.spellings.get_mut(&key) {
+                Some(mine) => mine.add(tally.count, &tally.rows),
+                None if room => {
+                    self.spellings.insert(key, tally);
+                }
+                None => self
+                    .uncounted
+                    .entry((key.0, key.1))
+                    .or_default()
+                    .add(tally.count, &tally.rows),
+            }
+        }
+        for (key, tally) in other.uncounted {
+            self.uncounted
+                .entry(key)
+                .or_default()
+                .add(tally.count, &tally.rows);
         }
     }
 }

@@ -6,6 +6,7 @@
 use super::accumulator::{HeaderFinding, UnknownCodes};
 use super::*;
 use crate::ingest::report::{DetectedBy, Text};
+use std::collections::BTreeMap;
 
 impl Plan<'_> {
     /// Identifier findings, by column name first, then by values; a column
@@ -52,20 +53,22 @@ impl Plan<'_> {
     /// Unknown codes, each once, in order of field, column and first row; a
     /// spelling that looks like personal data is withheld and reported as such.
     pub(super) fn report_unknown_codes(&self, unknown: UnknownCodes, report: &mut Report) {
-        let mut unknown: Vec<_> = unknown.0.into_iter().collect();
+        let UnknownCodes {
+            spellings,
+            uncounted,
+        } = unknown;
+        let mut unknown: Vec<_> = spellings.into_iter().collect();
         unknown.sort_by(|a, b| (a.0.0, a.0.1, a.1.rows[0]).cmp(&(b.0.0, b.0.1, b.1.rows[0])));
+        // Spellings that look like identifiers: one finding per column and
+        // kind, with their count, however many distinct values there are.
+        let mut found: BTreeMap<(usize, IdentifierKind), UnknownTally> = BTreeMap::new();
         for ((fi, col, value), tally) in unknown {
             let field = &self.fields[fi];
             if let Some((id_kind, _)) = guard::detect(&value) {
-                report.identifiers.push(IdentifierReport {
-                    column: self.labels[col].clone(),
-                    kind: id_kind,
-                    detected_by: DetectedBy::Values,
-                    rows: tally.rows.clone(),
-                    count: tally.count,
-                    description: String::new(),
-                    fix: String::new(),
-                });
+                found
+                    .entry((col, id_kind))
+                    .or_default()
+                    .add(tally.count, &tally.rows);
                 continue;
             }
             report
@@ -74,7 +77,7 @@ impl Plan<'_> {
                 .and_modify(|n| *n += tally.count)
                 .or_insert(tally.count);
             if report.unknown_codes.len() >= MAX_UNKNOWN_LISTED {
-                report.unknown_codes_not_listed += 1;
+                report.unknown_codes_not_listed += tally.count;
                 continue;
             }
             let (table, mapper) = match &field.source {
@@ -97,9 +100,11 @@ impl Plan<'_> {
                 .iter()
                 .map(|c| Text::Borrowed(c))
                 .collect();
-            // Shown only when it looks like a code; anything else might be a
-            // name or a note typed into the wrong column, and is withheld.
-            let shown = guard::looks_like_code(&value, suggestion.is_some()).then_some(value);
+            // Shown only when it is near a spelling the field knows and looks
+            // like a code; anything else might be a name or a note typed into
+            // the wrong column, and is withheld.
+            let near = mapper.is_some_and(|m| m.is_near(&value));
+            let shown = (near && guard::looks_like_code(&value, true)).then_some(value);
             report.unknown_codes.push(UnknownCode {
                 field: field.def.name.to_string(),
                 column: self.labels[col].clone(),
@@ -112,6 +117,26 @@ impl Plan<'_> {
                 rows: tally.rows,
                 profile_table: format!("{}.fields.{}.{table}", self.kind.as_str(), field.def.name),
                 allowed,
+            });
+        }
+        // Past the distinct spellings remembered: counted, never listed.
+        for tally in uncounted.into_values() {
+            report
+                .error_counts
+                .entry(ErrorCode::UnknownCode.as_str().into())
+                .and_modify(|n| *n += tally.count)
+                .or_insert(tally.count);
+            report.unknown_codes_not_listed += tally.count;
+        }
+        for ((col, kind), tally) in found {
+            report.identifiers.push(IdentifierReport {
+                column: self.labels[col].clone(),
+                kind,
+                detected_by: DetectedBy::Values,
+                rows: tally.rows,
+                count: tally.count,
+                description: String::new(),
+                fix: String::new(),
             });
         }
     }

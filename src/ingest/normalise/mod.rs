@@ -297,6 +297,7 @@ impl Generalisers {
     }
 }
 
+#[derive(Default)]
 struct UnknownTally {
     count: u64,
     rows: Vec<u64>,
@@ -314,7 +315,7 @@ fn col_index(headers: &[String], name: &str) -> Option<usize> {
 /// like personal data (a file without a header row) or is empty, then its
 /// position, `#3`.
 fn label_of(i: usize, header: &str) -> String {
-    if header.is_empty() || guard::detect(header).is_some() {
+    if !guard::may_show_label(header) {
         format!("#{}", i + 1)
     } else {
         format!("\"{header}\"")

@@ -52,7 +52,7 @@ impl Resolver<'_> {
         let safe: Vec<&str> = self
             .headers
             .iter()
-            .filter(|h| guard::detect(h).is_none())
+            .filter(|h| guard::may_show_label(h))
             .map(String::as_str)
             .collect();
         report.error(
@@ -390,6 +390,15 @@ fn check_labels(headers: &[String], report: &mut Report) -> Vec<String> {
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             continue;
+        }
+        if guard::label_identifies(h) {
+            report.error(
+                None,
+                Some(&labels[i]),
+                None,
+                ErrorCode::IdentifyingLabel,
+                Message::new("intake-identifying-header").with("number", i + 1),
+            );
         }
         if let Some(first) = seen.insert(fold(h), i) {
             report.error(

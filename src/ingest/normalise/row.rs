@@ -250,6 +250,13 @@ impl<'r> RowReader<'_, '_, 'r> {
                 ErrorCode::ConstraintError,
                 Message::new("intake-person-key-shape"),
             );
+        } else if let Some(kind) = guard::person_key_reveals(key) {
+            self.error(
+                col,
+                field,
+                ErrorCode::IdentifyingLabel,
+                Message::new("intake-person-key-personal").with("kind", kind),
+            );
         }
         out.push(Some(key));
     }

@@ -38,14 +38,22 @@ pub enum ReadError {
         "the file is not valid {encoding} text (first bad byte on line {line}): save it again as \"CSV UTF-8\", or set `encoding = \"windows-1252\"` in the profile"
     )]
     Encoding { encoding: &'static str, line: usize },
+    #[error("the lines end with a carriage return alone (an old Mac format)")]
+    LineEndings,
     #[error("the file has no header row: the first row must hold the column names")]
     NoHeader,
     #[error("the file has a header but no data rows")]
     NoRows,
     #[error("line {line}: the CSV cannot be parsed ({reason}); check for an unclosed quote")]
     Csv { line: u64, reason: &'static str },
-    #[error("the workbook has no sheet named \"{wanted}\"; its sheets are: {available}")]
-    NoSheet { wanted: String, available: String },
+    #[error(
+        "the workbook has no sheet named \"{wanted}\"; its sheets are: {available} (+{withheld})"
+    )]
+    NoSheet {
+        wanted: String,
+        available: String,
+        withheld: usize,
+    },
     #[error(
         "the workbook cannot be read ({reason}: {detail}); open it in Excel and save it again as .xlsx"
     )]
@@ -87,14 +95,20 @@ impl ReadError {
             ReadError::Encoding { encoding, line } => Message::new("read-encoding")
                 .with("encoding", *encoding)
                 .with("line", *line),
+            ReadError::LineEndings => Message::new("read-line-endings"),
             ReadError::NoHeader => Message::new("read-no-header"),
             ReadError::NoRows => Message::new("read-no-rows"),
             ReadError::Csv { line, reason } => Message::new("read-csv")
                 .with("line", *line)
                 .with("reason", *reason),
-            ReadError::NoSheet { wanted, available } => Message::new("read-no-sheet")
+            ReadError::NoSheet {
+                wanted,
+                available,
+                withheld,
+            } => Message::new("read-no-sheet")
                 .with("sheet", wanted.as_str())
-                .with("sheets", available.as_str()),
+                .with("sheets", available.as_str())
+                .with("withheld", *withheld),
             ReadError::Xlsx { reason, detail } => Message::new("read-xlsx")
                 .with("reason", *reason)
                 .with("detail", detail.as_str()),
@@ -118,7 +132,7 @@ impl ReadError {
             }
             ReadError::Encoding { .. } => ErrorCode::EncodingError,
             ReadError::NoHeader => ErrorCode::BlankHeader,
-            ReadError::Csv { .. } => ErrorCode::FormatError,
+            ReadError::Csv { .. } | ReadError::LineEndings => ErrorCode::FormatError,
             ReadError::NoSheet { .. } => ErrorCode::SourceError,
         }
     }
@@ -216,6 +230,30 @@ pub fn open(
         }
         FileFormat::Parquet => Ok(Box::new(parquet::ParquetSource::open(path)?)),
     }
+}
+
+thread_local! {
+    /// Set while this thread runs calamine under `catch_unwind`.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into `None` without the panic message and
+/// backtrace on standard error (which would only alarm an agency worker:
+/// the refusal says what is wrong). Other threads' panics are reported as before.
+pub(super) fn quietly_catching_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(false));
+    result.ok()
 }
 
 /// What a binary file probably is, to tell the user how to fix the profile.

@@ -20,6 +20,43 @@ pub struct ParquetSource {
 pub const MAX_ROWS: usize = 5_000_000;
 /// Most bytes its columns may take once decompressed (512 MiB).
 pub const MAX_INFLATED_BYTES: u64 = 512 << 20;
+/// Most bytes of its footer, the description of its columns and row groups
+/// (4 MiB: a thousand columns in a hundred row groups take about 2 MiB).
+/// Checked from the file's last eight bytes, before polars parses it: a
+/// footer declaring five million columns took 3.4 GB to parse.
+pub const MAX_FOOTER_BYTES: u64 = 4 << 20;
+
+/// The footer's length, from the file's last eight bytes (its length, then `PAR1`).
+fn check_footer(path: &Path) -> Result<(), ReadError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let damaged = || ReadError::Parquet {
+        reason: "other",
+        detail: String::new(),
+    };
+    let mut file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
+    let size = file.metadata().map_err(|_| damaged())?.len();
+    if size < 12 {
+        return Err(damaged());
+    }
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::End(-8))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|_| damaged())?;
+    if &tail[4..] != b"PAR1" {
+        return Err(damaged());
+    }
+    let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer > MAX_FOOTER_BYTES {
+        return Err(ReadError::Limit {
+            what: "footer",
+            limit: MAX_FOOTER_BYTES,
+        });
+    }
+    if footer + 8 > size {
+        return Err(damaged());
+    }
+    Ok(())
+}
 
 /// Rows, columns and decompressed size from the footer, within the limits.
 fn check_metadata(reader: &mut ParquetReader<std::fs::File>) -> Result<(), ReadError> {
@@ -55,7 +92,20 @@ fn check_metadata(reader: &mut ParquetReader<std::fs::File>) -> Result<(), ReadE
 }
 
 impl ParquetSource {
+    /// Check the footer's size, then read within the limits. polars-arrow
+    /// panics on some values (a date out of its range); a panic inside the
+    /// reader is caught at this boundary and reported as an unreadable file.
     pub fn open(path: &Path) -> Result<Self, ReadError> {
+        check_footer(path)?;
+        super::quietly_catching_panics(|| Self::read(path)).unwrap_or_else(|| {
+            Err(ReadError::Parquet {
+                reason: "damaged",
+                detail: String::new(),
+            })
+        })
+    }
+
+    fn read(path: &Path) -> Result<Self, ReadError> {
         let file = std::fs::File::open(path).map_err(|_| ReadError::Missing(path.to_path_buf()))?;
         let mut reader = ParquetReader::new(file);
         check_metadata(&mut reader)?;
@@ -117,7 +167,18 @@ impl RowSource for ParquetSource {
         }
         record.clear();
         for col in &self.columns {
-            record.push_field(col.get(self.next).unwrap_or(""));
+            let cell = col.get(self.next).unwrap_or("");
+            // One long value repeated by a dictionary would otherwise be
+            // copied and scanned for every row (6 GB for 64 MB over 5,000 rows).
+            if cell.len() > super::xlsx::MAX_CELL_CHARS
+                && cell.chars().count() > super::xlsx::MAX_CELL_CHARS
+            {
+                return Err(ReadError::Limit {
+                    what: "cell-chars",
+                    limit: super::xlsx::MAX_CELL_CHARS as u64,
+                });
+            }
+            record.push_field(cell);
         }
         self.next += 1;
         Ok(Some(self.next as u64))

@@ -226,6 +226,12 @@ impl CsvSource {
         if text.as_ref().iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ReadError::Empty);
         }
+        // Lines ended by a carriage return alone (old Mac files): the parser
+        // would split them, but every row would be "line 1" in the report.
+        let head = &text.as_ref()[..text.as_ref().len().min(1 << 20)];
+        if memchr::memchr(b'\n', head).is_none() && memchr::memchr(b'\r', head).is_some() {
+            return Err(ReadError::LineEndings);
+        }
         let delimiter = match delimiter {
             "auto" => sniff_delimiter(text.as_ref()),
             "\t" => b'\t',

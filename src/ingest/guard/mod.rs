@@ -9,10 +9,15 @@
 //! digits) reject a column when at least [`SHARE_THRESHOLD`] of its non-empty
 //! values match, so that a column of quarter codes or amounts is not flagged.
 
+mod names;
+
 use super::profile::fold;
+use names::{
+    GIVEN_NAMES, is_foreign_script_name, looks_like_name, name_in_any_case, names_a_person,
+};
+pub use names::{label_identifies, may_show_label, person_key_reveals};
 use polars::prelude::PlHashMap as HashMap;
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Share of a column's non-empty values that must match a low-precision pattern.
@@ -126,34 +131,6 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 });
 
 static SIN_FORMAT: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{3}([ -]?)\d{3}([ -]?)\d{3}$"));
-static NAME_SHAPE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\p{Lu}[\p{Ll}'’-]+(,?\s+\p{Lu}[\p{Ll}'’-]*\.?){0,3}$"));
-
-/// Common given names in Canadian case files (English, French, Spanish,
-/// Tagalog, South Asian, East Asian, African, Eastern European), folded.
-static GIVEN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    "maria marie mary anna ana ann anne sarah sara jessica jennifer emily emma olivia sophia sophie chloe \
-     amelia ava mia isabella charlotte grace lily zoe julie julia nathalie natalie isabelle catherine \
-     genevieve melanie stephanie valerie chantal sylvie josee francine manon lucie caroline karine \
-     amelie camille lea lea rosa carmen lucia guadalupe juana elena luz gloria patricia veronica \
-     fernanda daniela gabriela andrea marisol esperanza rosario teresa josefina mariana lorena \
-     jocelyn maricel rowena mylene lovely cherry joy grace ma marites rhea rachelle liza \
-     priya anjali pooja neha sunita kavita deepa lakshmi fatima aisha amina zainab mariam \
-     khadija nadia leila yasmin mei ling li xiu hui yan jing min ji yeon soo hana yuki \
-     olga irina natalia tatiana svetlana oksana elena katarzyna agnieszka \
-     john james robert michael william david richard joseph thomas charles daniel matthew \
-     anthony mark paul steven andrew kevin brian george jean pierre michel andre jacques \
-     francois luc marc alain denis claude louis philippe nicolas mathieu sebastien simon \
-     jose juan carlos luis miguel jorge pedro manuel francisco antonio alejandro ricardo \
-     rafael fernando diego javier roberto eduardo mario sergio raul \
-     jun rodel romeo joel jomar ramon rolando arnel \
-     raj rahul amit arjun vikram sanjay ravi suresh mohammed muhammad ahmed ali omar hassan \
-     ibrahim yusuf abdul wei chen jian hao tran nguyen minh kwame kofi emmanuel samuel \
-     ivan dmitri sergei alexei andrei vasyl mykola"
-        .split_whitespace()
-        .collect()
-});
-
 /// A pseudonym-shaped token (12+ letters and digits, both present, no
 /// separators) matches no identifier pattern except ten digits followed by
 /// two letters (an Ontario health card with its version code).
@@ -199,21 +176,6 @@ fn sin_match(value: &str) -> Option<bool> {
     Some(separated)
 }
 
-fn looks_like_name(value: &str) -> bool {
-    if !NAME_SHAPE.is_match(value) {
-        return false;
-    }
-    let folded = fold(value);
-    let mut tokens = folded
-        .split(|c: char| c == ' ' || c == ',')
-        .filter(|t| !t.is_empty());
-    let first = tokens.next().unwrap_or("");
-    let rest: Vec<&str> = tokens.collect();
-    // "Santos, Maria" puts the given name second.
-    GIVEN_NAMES.contains(first)
-        || (value.contains(',') && rest.first().is_some_and(|t| GIVEN_NAMES.contains(t)))
-}
-
 fn word_count(value: &str) -> usize {
     value
         .split_whitespace()
@@ -231,7 +193,7 @@ pub fn looks_like_code(value: &str, near_code: bool) -> bool {
     if value.chars().count() > 40 || value.split_whitespace().count() > 3 {
         return false;
     }
-    if detect(value).is_some() || value.contains('@') {
+    if detect(value).is_some() || value.contains('@') || value.chars().any(char::is_control) {
         return false;
     }
     if value.chars().filter(char::is_ascii_digit).count() > 4 {
@@ -241,6 +203,9 @@ pub fn looks_like_code(value: &str, near_code: bool) -> bool {
     let capitalised = |w: &&str| {
         w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
     };
+    if value.chars().any(|c| c.is_alphabetic() && c > '\u{024F}') || names_a_person(value) {
+        return false;
+    }
     let name_shaped = (words.len() >= 2 && words.iter().all(capitalised))
         || (words.len() == 1 && GIVEN_NAMES.contains(fold(words[0]).as_str()));
     !name_shaped || near_code
@@ -273,11 +238,27 @@ pub fn detect(value: &str) -> Option<(IdentifierKind, bool)> {
     {
         return Some((IdentifierKind::FreeText, false));
     }
-    if !has_digit && looks_like_name(value) {
-        return Some((IdentifierKind::PersonName, false));
+    if !has_digit {
+        if let Some(high) = name_in_any_case(value) {
+            return Some((IdentifierKind::PersonName, high));
+        }
+        if looks_like_name(value) || is_foreign_script_name(value) {
+            return Some((IdentifierKind::PersonName, false));
+        }
+    }
+    if has_digit && SPELLED_DATE.is_match(value) {
+        return Some((IdentifierKind::DateOfBirth, false));
     }
     None
 }
+
+/// A date written with its month in words: "April 12, 1987", "12 avril
+/// 1987", "12-Apr-1987".
+static SPELLED_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(\d{1,2}(er)?[\s./-]+)?(jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]|sep|oct|nov|d[ée]c)[a-zéû]*\.?[\s./-]+(\d{1,2}(st|nd|rd|th)?,?[\s./-]+)?(19|20)\d{2}$",
+    )
+});
 
 /// What a column's name says it holds, if it names a direct identifier.
 pub fn header_kind(header: &str) -> Option<IdentifierKind> {
@@ -524,6 +505,17 @@ mod tests {
         assert_eq!(kind("4520, rue Saint-Denis"), Some(StreetAddress));
         assert_eq!(kind("Maria Santos"), Some(PersonName));
         assert_eq!(kind("Santos, Maria"), Some(PersonName));
+        assert_eq!(detect("maria santos"), Some((PersonName, true)));
+        assert_eq!(detect("MARIA SANTOS"), Some((PersonName, true)));
+        assert_eq!(kind("maria"), None, "one word is not enough");
+        assert_eq!(kind("王秀英"), Some(PersonName));
+        assert_eq!(kind("محمد علي"), Some(PersonName));
+        assert_eq!(kind("Мария Иванова"), Some(PersonName));
+        assert_eq!(kind("April 12, 1987"), Some(DateOfBirth));
+        assert_eq!(kind("12 avril 1987"), Some(DateOfBirth));
+        assert_eq!(kind("12-Apr-1987"), Some(DateOfBirth));
+        assert_eq!(kind("+1 613 555 0123"), Some(Phone));
+        assert_eq!(kind("613.555.0123"), Some(Phone));
         assert_eq!(
             kind(
                 "She arrived at the shelter after her employer took her passport and refused to pay"
@@ -550,6 +542,60 @@ mod tests {
         ] {
             assert_eq!(kind(v), None, "{v}");
         }
+    }
+
+    #[test]
+    fn person_keys_that_say_who_the_person_is_are_caught() {
+        assert_eq!(
+            person_key_reveals("Tremblay_Marie_19870412"),
+            Some("birth-date")
+        );
+        assert_eq!(
+            person_key_reveals("maria-santos-1987-04-12"),
+            Some("birth-date")
+        );
+        assert_eq!(
+            person_key_reveals("SIN130692544"),
+            Some("government-number")
+        );
+        assert_eq!(
+            person_key_reveals("OHIP1234567890"),
+            Some("government-number")
+        );
+        assert_eq!(person_key_reveals("client-maria-santos"), Some("name"));
+        for opaque in [
+            "aaaaaaaaaaaa0001",
+            "3f9a0c17e2b44d81",
+            "b69e7c7f91ecbfd0.756c503fc1dd769b8283526e8807c513",
+            "b69e7c7f91ecbfd0.1234567890123456",
+            "PH-2025-000123",
+        ] {
+            assert_eq!(person_key_reveals(opaque), None, "{opaque}");
+        }
+    }
+
+    #[test]
+    fn labels_are_shown_only_when_they_cannot_be_a_person() {
+        for shown in [
+            "Client Ref",
+            "Gender",
+            "Asked to cooperate with police?",
+            "Tranche d'âge",
+        ] {
+            assert!(may_show_label(shown), "{shown}");
+            assert!(!label_identifies(shown), "{shown}");
+        }
+        for withheld in [
+            "Maria Santos",
+            "Tremblay",
+            "王秀英",
+            "maria@example.org",
+            "x\u{1b}[31m",
+        ] {
+            assert!(!may_show_label(withheld), "{withheld}");
+        }
+        assert!(label_identifies("Maria Santos"));
+        assert!(label_identifies("Gagnon-Roy"));
     }
 
     #[test]
