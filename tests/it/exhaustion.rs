@@ -42,6 +42,21 @@ fn healthz(addr: &str) -> (Option<u16>, Duration) {
     (status, started.elapsed())
 }
 
+/// A whole PUT of `file` for Maison Espérance's 2025Q4 cases on a raw
+/// connection, with one more header line; the answer is left unread.
+fn send_put(addr: &str, token: &str, header: &str, file: &[u8]) -> std::net::TcpStream {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n{header}\r\nContent-Length: {}\r\n\r\n",
+        file.len()
+    )
+    .unwrap();
+    s.write_all(file).unwrap();
+    s.flush().unwrap();
+    s
+}
+
 #[test]
 fn a_check_that_crashes_or_overeats_costs_one_request_not_the_server() {
     let tmp = tempfile::tempdir().unwrap();
@@ -171,15 +186,7 @@ fn a_hang_up_after_sending_still_records_the_answer_and_a_killed_claim_is_releas
     let token = server.token("maison-esperance").to_string();
     let file = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
     // The whole request, then the client is gone before the answer.
-    let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    write!(
-        s,
-        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: hang-up-1\r\nContent-Length: {}\r\n\r\n",
-        file.len()
-    )
-    .unwrap();
-    s.write_all(&file).unwrap();
-    s.flush().unwrap();
+    let s = send_put(&addr, &token, "Idempotency-Key: hang-up-1", &file);
     // Gone once the upload is received, while it is being checked.
     std::thread::sleep(Duration::from_millis(300));
     drop(s);
@@ -331,14 +338,7 @@ fn with_its_log_on_a_full_disk_the_server_starts_answers_and_stays_small_under_a
         assert_eq!(healthz(&addr).0, Some(200));
     }
     let file = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
-    let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    write!(
-        s,
-        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        file.len()
-    )
-    .unwrap();
-    s.write_all(&file).unwrap();
+    let mut s = send_put(&addr, &token, "Connection: close", &file);
     assert_eq!(status_of(&mut s, Duration::from_secs(30)), Some(201));
     // Forty form floods without a token: the server stays under 300 MB.
     let floods: Vec<_> = (0..40)
