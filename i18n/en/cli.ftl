@@ -74,6 +74,8 @@ agency-state = { $state ->
        *[active] active since { $since }
     }
 store-nothing-to-migrate = Nothing to migrate: all { $current } canonical files are in format { $format }.
+store-backed-up = Backed up to { $dest }: { $files } files ({ $submissions } submissions, { $releases } releases, the ledger and the secret), each with its SHA-256 in backup.json. Keep it where the store's disk is not.
+store-restored = Restored { $files } files into a new store at { $store } (backup of { $day }); every file matched its SHA-256. Verifying its ledger and releases:
 store-migrated = Migrated { $files } canonical files ({ $records } records) to format { $format }, each read back and checked; the old files are removed. { $current } were already current.
 serve-profiles = Give the directory of agency profiles with --profiles DIR (the sample's are in sample-data/profiles).
 report-bad-lang = --lang { $given }: reports are written in en or fr
@@ -168,7 +170,8 @@ agency-unknown = there is no active agency { $slug }
 agency-random = the system's random number generator failed: { $detail }
 
 # `safecount serve` on the operator's console.
-serve-listening = { $url }  (store { $store }, { $profiles } profiles, uploads up to { $megabytes } MB); Ctrl-C stops
+serve-listening = { $url }  (store { $store }, { $profiles } profiles, uploads up to { $megabytes } MB); Ctrl-C or SIGTERM stops once the uploads under way are answered
+serve-drained = stopped: the requests under way were answered first
 serve-beyond-loopback = listening beyond this machine. Put it behind a TLS reverse proxy (see the README): tokens must never travel over plain HTTP.
 serve-profiles-unreadable = cannot read the profiles directory { $path }: { $detail }
 serve-profile-invalid = the profile { $path } cannot be used: { $message }

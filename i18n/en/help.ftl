@@ -90,9 +90,13 @@ help-budget-set-arg-agency-rho = The quarter's budget for agency-unit releases (
 help-budget-set-arg-lifetime-rho = The most rho a person present in every quarter may lose over all of them
 help-budget-set-arg-note = Why (kept in the ledger)
 
-help-store = The store itself: `safecount store migrate` rewrites files of older versions in today's format
+help-store = The store itself: `safecount store migrate` rewrites files of older versions in today's format; `store backup` and `store restore` copy it and bring it back
 help-store-arg-store = The store directory (default: $SAFECOUNT_STORE, else ./safecount-data)
 help-store-migrate = Rewrite canonical files written by older versions in today's format. Atomic: the old files stay until every new one is written and checked
+help-store-backup = Copy the store into DEST (a new or empty folder) while it runs: one snapshot of the ledger and the files it names, with their SHA-256
+help-store-backup-arg-dest = The folder to create for the backup
+help-store-restore = Make a new store (--store, which must not exist or be empty) from the backup in SRC, check every file, then verify its ledger and releases
+help-store-restore-arg-src = The backup's folder (made by `safecount store backup`)
 
 help-pipeline = Pipeline reference: `safecount pipeline schema` prints the JSON Schema of pipeline files
 help-pipeline-schema = Print the JSON Schema of pipeline files
@@ -144,6 +148,8 @@ help-sample-data-arg-seed = Seed of the generator; the same seed gives the same 
 help-value-command = COMMAND
 help-value-options = {"["}OPTIONS]
 help-value-lang = LANG
+help-value-dest = DEST
+help-value-src = SRC
 help-value-store = STORE
 help-value-profile = PROFILE
 help-value-file = FILE

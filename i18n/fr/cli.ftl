@@ -74,6 +74,8 @@ agency-state = { $state ->
        *[active] actif depuis le { $since }
     }
 store-nothing-to-migrate = Rien à migrer : les { $current } fichiers canoniques sont tous au format { $format }.
+store-backed-up = Sauvegardé dans { $dest } : { $files } fichiers ({ $submissions } dépôts, { $releases } publications, le registre et le secret), chacun avec son SHA-256 dans backup.json. Gardez-la ailleurs que sur le disque du dépôt.
+store-restored = { $files } fichiers restaurés dans un nouveau dépôt à { $store } (sauvegarde du { $day }) ; chaque fichier correspond à son SHA-256. Vérification de son registre et de ses publications :
 store-migrated = { $files } fichiers canoniques ({ $records } enregistrements) migrés au format { $format }, chacun relu et vérifié ; les anciens fichiers sont supprimés. { $current } étaient déjà à jour.
 serve-profiles = Indiquez le dossier des profils des organismes avec --profiles DOSSIER (ceux de l'échantillon sont dans sample-data/profiles).
 report-bad-lang = --lang { $given } : les rapports s'écrivent en en ou en fr
@@ -171,7 +173,8 @@ agency-unknown = il n'y a pas d'organisme actif { $slug }
 agency-random = le générateur de nombres aléatoires du système a échoué : { $detail }
 
 # `safecount serve` sur la console de l'exploitant.
-serve-listening = { $url }  (dépôt { $store }, { $profiles } profils, téléversements jusqu'à { $megabytes } Mo) ; Ctrl-C arrête
+serve-listening = { $url }  (dépôt { $store }, { $profiles } profils, téléversements jusqu'à { $megabytes } Mo) ; Ctrl-C ou SIGTERM arrête une fois les téléversements en cours traités
+serve-drained = arrêté : les requêtes en cours ont d'abord reçu leur réponse
 serve-beyond-loopback = écoute au-delà de cette machine. Placez le serveur derrière un mandataire inverse TLS (voir le README) : les jetons ne doivent jamais circuler en HTTP simple.
 serve-profiles-unreadable = impossible de lire le dossier des profils { $path } : { $detail }
 serve-profile-invalid = le profil { $path } ne peut pas être utilisé : { $message }

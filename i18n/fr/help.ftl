@@ -91,9 +91,13 @@ help-budget-set-arg-agency-rho = Le budget du trimestre pour les publications pa
 help-budget-set-arg-lifetime-rho = Le plus de rho qu'une personne présente à chaque trimestre peut perdre sur l'ensemble
 help-budget-set-arg-note = Pourquoi (conservé dans le registre)
 
-help-store = Le dépôt lui-même : `safecount store migrate` réécrit au format actuel les fichiers des versions antérieures
+help-store = Le dépôt lui-même : `safecount store migrate` réécrit au format actuel les fichiers des versions antérieures ; `store backup` et `store restore` le copient et le rétablissent
 help-store-arg-store = Le dossier du dépôt (par défaut : $SAFECOUNT_STORE, sinon ./safecount-data)
 help-store-migrate = Réécrire au format actuel les fichiers canoniques écrits par des versions antérieures. Atomique : les anciens fichiers restent tant que chaque nouveau n'est pas écrit et vérifié
+help-store-backup = Copier le dépôt dans DEST (un dossier nouveau ou vide) pendant qu'il tourne : un instantané du registre et les fichiers qu'il nomme, avec leur SHA-256
+help-store-backup-arg-dest = Le dossier à créer pour la sauvegarde
+help-store-restore = Créer un nouveau dépôt (--store, qui ne doit pas exister ou doit être vide) à partir de la sauvegarde dans SRC, vérifier chaque fichier, puis son registre et ses publications
+help-store-restore-arg-src = Le dossier de la sauvegarde (faite par `safecount store backup`)
 
 help-pipeline = Référence des pipelines : `safecount pipeline schema` affiche le schéma JSON des fichiers de pipeline
 help-pipeline-schema = Afficher le schéma JSON des fichiers de pipeline
@@ -145,6 +149,8 @@ help-sample-data-arg-seed = Graine du générateur ; la même graine donne les m
 help-value-command = COMMANDE
 help-value-options = {"["}OPTIONS]
 help-value-lang = LANGUE
+help-value-dest = DEST
+help-value-src = SRC
 help-value-store = DÉPÔT
 help-value-profile = PROFIL
 help-value-file = FICHIER

@@ -86,7 +86,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
 
 /// `budget --verify`: the hash chain and triggers, then every release file
 /// against the ledger; leftovers from a crash are listed but are not failures.
-fn verify(
+pub(super) fn verify(
     store: &Store,
     conn: &rusqlite::Connection,
     lang: Lang,

@@ -1,5 +1,7 @@
 //! `safecount store migrate`: rewrite a store's older canonical files in
-//! today's format (see `store::format`).
+//! today's format (see `store::format`); `store backup DEST` and `store
+//! restore SRC`: copy a store consistently while it runs, and bring a copy
+//! back as a new store, verified (see `store::backup`).
 
 use super::{EXIT_OK, language};
 use crate::i18n::{Args as Vars, Lang};
@@ -22,12 +24,57 @@ pub enum Action {
     /// Rewrite canonical files written by older versions in today's format.
     /// Atomic: the old files stay until every new one is written and checked.
     Migrate,
+    /// Copy the store into DEST (a new or empty folder) while it runs: one
+    /// snapshot of the ledger and the files it names, with their SHA-256.
+    Backup { dest: PathBuf },
+    /// Make a new store (--store, which must not exist or be empty) from the
+    /// backup in SRC, check every file, then verify its ledger and releases.
+    Restore { src: PathBuf },
 }
 
 pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Result<i32> {
     let lang = language(chosen, None);
-    let store = Store::open(&Store::resolve_dir(args.store.as_deref()))?;
+    let root = Store::resolve_dir(args.store.as_deref());
+    if let Action::Restore { src } = &args.action {
+        let (store, manifest) = match Store::restore(src, &root) {
+            Ok(r) => r,
+            Err(e) => {
+                crate::log::line(&format!(
+                    "safecount store restore: {}",
+                    e.message().render(lang)
+                ));
+                return Ok(super::EXIT_IO);
+            }
+        };
+        let vars = Vars::new()
+            .with("store", root.display().to_string())
+            .with("files", manifest.files.len())
+            .with("day", manifest.taken_on.as_str());
+        writeln!(out, "{}", lang.msg("store-restored", &vars))?;
+        let conn = store.connect()?;
+        return super::budget::verify(&store, &conn, lang, out);
+    }
+    let store = Store::open(&root)?;
     match args.action {
+        Action::Restore { .. } => unreachable!("restored above"),
+        Action::Backup { dest } => {
+            let manifest = match store.backup(&dest) {
+                Ok(m) => m,
+                Err(e) => {
+                    crate::log::line(&format!(
+                        "safecount store backup: {}",
+                        e.message().render(lang)
+                    ));
+                    return Ok(super::EXIT_IO);
+                }
+            };
+            let vars = Vars::new()
+                .with("dest", dest.display().to_string())
+                .with("files", manifest.files.len())
+                .with("submissions", manifest.submissions)
+                .with("releases", manifest.releases);
+            writeln!(out, "{}", lang.msg("store-backed-up", &vars))?;
+        }
         Action::Migrate => {
             let done = store.migrate()?;
             let args = Vars::new()

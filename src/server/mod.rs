@@ -549,7 +549,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve on an already bound listener until `shutdown` completes.
+/// How long a stopping server waits for the requests under way (an upload
+/// being received or checked) before it exits anyway.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Serve on an already bound listener until `shutdown` completes; then stop
+/// accepting, let every connection finish the request it is answering (up
+/// to [`DRAIN_TIMEOUT`]), and return.
 ///
 /// Connections are served by hyper directly (rather than `axum::serve`) to
 /// set what axum's server leaves out: a timer for the header timeout, which
@@ -587,9 +593,19 @@ pub async fn serve_on(
         .max_buf_size(64 * 1024);
     let http = Arc::new(http);
     let mut shutdown = std::pin::pin!(shutdown);
+    // Told to every connection when the server stops: finish the request
+    // under way, then close.
+    let (stopping, stop_seen) = tokio::sync::watch::channel(false);
     loop {
         let (stream, addr) = tokio::select! {
-            _ = &mut shutdown => return Ok(()),
+            _ = &mut shutdown => {
+                drop(listener);
+                let _ = stopping.send(true);
+                // Every connection holds a permit until it is done.
+                let all = MAX_CONNECTIONS as u32;
+                let _ = tokio::time::timeout(DRAIN_TIMEOUT, connections.acquire_many(all)).await;
+                return Ok(());
+            }
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 // Out of descriptors or a connection reset before accept: go on.
@@ -607,6 +623,7 @@ pub async fn serve_on(
             .zip(Arc::clone(&full_slots).try_acquire_owned().ok());
         let app = app.clone();
         let http = Arc::clone(&http);
+        let mut stop_seen = stop_seen.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
@@ -617,10 +634,26 @@ pub async fn serve_on(
                 },
             );
             let connection = http.serve_connection(TokioIo::new(stream), service);
-            if full.is_some() {
-                let _ = connection.await;
+            let mut connection = std::pin::pin!(connection);
+            let deadline = if full.is_some() {
+                None
             } else {
-                let _ = tokio::time::timeout(SHORT_CONNECTION, connection).await;
+                Some(tokio::time::Instant::now() + SHORT_CONNECTION)
+            };
+            let served = async {
+                tokio::select! {
+                    _ = connection.as_mut() => return,
+                    _ = stop_seen.wait_for(|stop| *stop) => {}
+                }
+                // Stopping: answer the request under way, take no other.
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.as_mut().await;
+            };
+            match deadline {
+                None => served.await,
+                Some(at) => {
+                    let _ = tokio::time::timeout_at(at, served).await;
+                }
             }
             drop(full);
             drop(permit);
@@ -681,7 +714,23 @@ pub fn raise_open_file_limit() {
     }
 }
 
-/// Run the server until Ctrl-C.
+/// Ctrl-C or SIGTERM (what `systemctl stop` and `docker stop` send).
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}
+
+/// Run the server until Ctrl-C or SIGTERM, then drain the requests under way.
 pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
     raise_open_file_limit();
     let state = AppState::new(config)?;
@@ -713,10 +762,8 @@ pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
                 says.t("serve-beyond-loopback")
             ));
         }
-        serve_on(listener, state, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        serve_on(listener, state, stop_signal()).await?;
+        crate::log::line(&format!("safecount serve: {}", says.t("serve-drained")));
         Ok::<(), ServerError>(())
     })
 }

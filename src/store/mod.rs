@@ -21,6 +21,7 @@
 //! leaves nothing behind.
 
 mod agencies;
+pub mod backup;
 mod format;
 mod submit;
 

@@ -1,7 +1,7 @@
 //! Headless Chromium driven through ChromeDriver (WebDriver over HTTP), with
 //! axe-core's WCAG 2.1 A/AA rules run on the page it shows. `.ci/run`
-//! installs Chromium and axe-core and sets SAFECOUNT_REQUIRE_BROWSER=1, so
-//! there a missing browser or axe-core fails the test instead of skipping it.
+//! installs Chromium and axe-core. Anywhere, a missing browser or axe-core
+//! fails the test with what to install, unless SAFECOUNT_SKIP_BROWSER=1.
 
 use std::path::PathBuf;
 
@@ -15,11 +15,10 @@ pub fn axe_script() -> Option<String> {
         });
     let script = std::fs::read_to_string(&path).ok();
     if script.is_none() {
-        assert!(
-            std::env::var("SAFECOUNT_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "axe-core is required: npm install --prefix ~/.cache/safecount-npm axe-core (see .ci/run)"
+        crate::support::browser_tool_missing(
+            "axe-core",
+            "npm install --prefix ~/.cache/safecount-npm axe-core@4.14.1",
         );
-        eprintln!("skipped: axe-core is not installed at {}", path.display());
     }
     script
 }

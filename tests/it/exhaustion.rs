@@ -463,3 +463,46 @@ fn a_file_name_is_never_shown_or_kept_and_pending_checks_are_capped() {
         );
     }
 }
+
+#[test]
+fn on_sigterm_serve_stops_accepting_answers_the_upload_under_way_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, addr, token) = serve_process(dir.path(), std::process::Stdio::null());
+    let file = std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap();
+    let (first, rest) = file.split_at(file.len() / 2);
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "PUT /api/v1/agencies/maison-esperance/submissions/2025Q4/cases HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n",
+        file.len()
+    )
+    .unwrap();
+    s.write_all(first).unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(healthz(&addr).0, None, "no new connection is taken");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still answering the upload"
+    );
+    s.write_all(rest).unwrap();
+    assert_eq!(status_of(&mut s, Duration::from_secs(30)), Some(201));
+    drop(s);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0));
+    let store = safecount::store::Store::open(&dir.path().join("store")).unwrap();
+    assert_eq!(store.submissions(None, true).unwrap().len(), 1);
+}

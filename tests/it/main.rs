@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per capability.
 
+mod backup;
 mod browser;
 mod definitions;
 mod disclosure;

@@ -281,8 +281,11 @@ fn an_oversized_body_is_refused_and_leaves_nothing() {
     });
     assert_eq!(declared.status, 413);
     assert_eq!(declared.content_type, "application/problem+json");
-    if let Ok(status) = streamed {
-        assert_eq!(status, 413);
+    // The server answers 413 as soon as the limit is passed; a client still
+    // sending may see the connection reset instead, never a success.
+    match streamed {
+        Ok(status) => assert_eq!(status, 413),
+        Err(e) => assert!(!e.is_connect() && !e.is_timeout(), "{e}"),
     }
     assert!(server.store().submissions(None, true).unwrap().is_empty());
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -808,6 +811,12 @@ fn an_interrupted_upload_leaves_nothing_behind() {
     stream.write_all(&vec![b'a'; 100 * 1024]).unwrap();
     stream.flush().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
+    // The partial upload is being staged: there is a file to remove.
+    assert_eq!(
+        server.staging_files(),
+        1,
+        "the upload is staged while it comes"
+    );
     drop(stream);
     let mut left = usize::MAX;
     for _ in 0..50 {

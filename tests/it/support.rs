@@ -60,21 +60,28 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--hide-scrollbars",
 ];
 
-/// Debian's Chromium, if installed. With SAFECOUNT_REQUIRE_BROWSER=1 (set by `.ci/run`),
-/// a missing browser fails the test instead of skipping it.
+/// Debian's Chromium. A missing browser fails the test, saying what to
+/// install, unless SAFECOUNT_SKIP_BROWSER=1 asks knowingly to skip the
+/// browser tests: they are never a silent green.
 pub fn chromium() -> Option<PathBuf> {
     let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .iter()
         .map(PathBuf::from)
         .find(|p| p.is_file());
     if path.is_none() {
-        assert!(
-            std::env::var("SAFECOUNT_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "Chromium is required (apt-get install chromium chromium-driver)"
-        );
-        eprintln!("skipped: Chromium is not installed (apt-get install chromium chromium-driver)");
+        browser_tool_missing("Chromium", "apt-get install chromium chromium-driver");
     }
     path
+}
+
+/// A browser test's tool is missing: fail with what to install, unless the
+/// skip was asked for with SAFECOUNT_SKIP_BROWSER=1.
+pub fn browser_tool_missing(tool: &str, install: &str) {
+    assert!(
+        std::env::var("SAFECOUNT_SKIP_BROWSER").as_deref() == Ok("1"),
+        "{tool} is required by the browser tests: {install} (as .ci/run does), or set SAFECOUNT_SKIP_BROWSER=1 to skip them knowingly"
+    );
+    eprintln!("skipped (SAFECOUNT_SKIP_BROWSER=1): {tool} is not installed");
 }
 
 /// The binary's `submit` of one committed sample file (`kind` "cases" or

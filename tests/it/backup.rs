@@ -1,0 +1,165 @@
+//! Backup and restore: a backup taken while uploads go on restores to a
+//! store whose ledger and releases verify and serve again; a restore never
+//! overwrites a store; a backup killed part-way leaves the live store as it was.
+
+use crate::support::{repo, safecount, submit_command, submit_sample};
+use std::path::Path;
+
+/// A store with three agencies' 2025Q4 cases and one release.
+fn store_with_a_release(dir: &Path) -> std::path::PathBuf {
+    let store = dir.join("store");
+    for (slug, ext) in [
+        ("maison-esperance", "csv"),
+        ("danforth-refuge", "csv"),
+        ("coastal-workers-centre", "parquet"),
+    ] {
+        submit_sample(&store, slug, ext, "cases");
+    }
+    let s = store.to_str().unwrap();
+    let set = safecount(
+        &repo(),
+        &[
+            "budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s,
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let release = safecount(
+        &repo(),
+        &[
+            "release",
+            "--period",
+            "2025Q4",
+            "--table",
+            "exploitation",
+            "--rho",
+            "0.02",
+            "--store",
+            s,
+        ],
+    );
+    assert_eq!(release.code, 0, "{}{}", release.stdout, release.stderr);
+    store
+}
+
+#[test]
+fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_a_release(dir.path());
+    // Uploads go on while the backup is taken.
+    let uploads: Vec<_> = [
+        ("lakeshore-legal-clinic", "csv"),
+        ("hamilton-bridge", "csv"),
+    ]
+    .into_iter()
+    .map(|(slug, ext)| submit_command(&store, slug, ext, "cases").spawn().unwrap())
+    .collect();
+    let backup = dir.path().join("backup");
+    let run = safecount(
+        &repo(),
+        &[
+            "store",
+            "backup",
+            backup.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for mut u in uploads {
+        assert!(u.wait().unwrap().success());
+    }
+    let restored = dir.path().join("restored");
+    let run = safecount(
+        &repo(),
+        &[
+            "store",
+            "restore",
+            backup.to_str().unwrap(),
+            "--store",
+            restored.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Release files verified: 1 files"),
+        "{}",
+        run.stdout
+    );
+    // The restored store answers as the live one did for what the backup holds.
+    let verify = safecount(
+        &repo(),
+        &["budget", "--verify", "--store", restored.to_str().unwrap()],
+    );
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    let report = safecount(
+        &repo(),
+        &[
+            "report",
+            restored.join("releases").to_str().unwrap(),
+            "--out",
+            dir.path().join("report").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(report.code, 0, "{}{}", report.stdout, report.stderr);
+    // A restore never lands on a store that exists.
+    let live_before = crate::support::files_under(&store).len();
+    let over = safecount(
+        &repo(),
+        &[
+            "store",
+            "restore",
+            backup.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(over.code, 0);
+    assert!(over.stderr.contains("not empty"), "{}", over.stderr);
+    assert_eq!(crate::support::files_under(&store).len(), live_before);
+}
+
+#[test]
+fn a_backup_killed_part_way_leaves_the_live_store_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_a_release(dir.path());
+    let before = safecount(
+        &repo(),
+        &["budget", "--verify", "--store", store.to_str().unwrap()],
+    );
+    assert_eq!(before.code, 0);
+    let backup = dir.path().join("backup");
+    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
+        .args([
+            "store",
+            "backup",
+            backup.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ])
+        .env("SAFECOUNT_FAILPOINT", "backup-after-ledger")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success());
+    assert!(
+        !backup.exists(),
+        "no backup is taken for whole when it is not"
+    );
+    let after = safecount(
+        &repo(),
+        &["budget", "--verify", "--store", store.to_str().unwrap()],
+    );
+    assert_eq!(after.code, 0, "{}{}", after.stdout, after.stderr);
+    assert_eq!(before.stdout, after.stdout);
+    // The next backup replaces what the killed one left.
+    let run = safecount(
+        &repo(),
+        &[
+            "store",
+            "backup",
+            backup.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
