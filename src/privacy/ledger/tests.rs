@@ -185,3 +185,72 @@ fn zcdp_converts_to_approximate_dp_more_tightly_than_bun_and_steinke() {
     }
     assert_eq!(zcdp_to_epsilon(0.0, 1e-6), 0.0);
 }
+
+/// A ledger written before the canonical hash rule (amounts hashed through
+/// `{:?}`) still verifies, and keeps growing under the new rule; an old
+/// event altered, or an event hashed the old way after the change, does not.
+#[test]
+fn a_ledger_hashed_by_the_first_rule_verifies_and_grows_under_the_canonical_one() {
+    let c = conn();
+    // Two events as the binary before the change wrote them.
+    let mut prev = GENESIS.to_string();
+    for (seq, rho) in [(1i64, 1.0f64), (2, 0.1)] {
+        let mut e = Event {
+            seq,
+            at: "2026-12-01".into(),
+            event: "budget".into(),
+            period: format!("2025Q{seq}"),
+            release_id: None,
+            rho,
+            epsilon: None,
+            delta: None,
+            detail: "{}".into(),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        e.hash = chain_hash_v1(&e);
+        assert_ne!(e.hash, chain_hash(&e), "the rules differ");
+        c.execute(
+            "INSERT INTO budget_ledger (seq, at, event, period, release_id, rho, epsilon, delta, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL, NULL, ?6, ?7, ?8)",
+            params![e.seq, e.at, e.event, e.period, e.rho, e.detail, e.prev_hash, e.hash],
+        )
+        .unwrap();
+        prev = e.hash;
+    }
+    assert_eq!(verify(&c).unwrap(), 2);
+    let mut c = c;
+    set_budget(&mut c, "2025Q3", 0.5, "").unwrap();
+    assert_eq!(
+        verify(&c).unwrap(),
+        3,
+        "the new event is hashed canonically"
+    );
+    // An event hashed the old way after the change is refused.
+    let last: (i64, String) = c
+        .query_row(
+            "SELECT seq, hash FROM budget_ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut late = Event {
+        seq: last.0 + 1,
+        at: "2026-12-07".into(),
+        event: "budget".into(),
+        period: "2025Q4".into(),
+        release_id: None,
+        rho: 0.5,
+        epsilon: None,
+        delta: None,
+        detail: "{}".into(),
+        prev_hash: last.1,
+        hash: String::new(),
+    };
+    late.hash = chain_hash_v1(&late);
+    c.execute(
+        "INSERT INTO budget_ledger (seq, at, event, period, release_id, rho, epsilon, delta, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL, NULL, ?6, ?7, ?8)",
+        params![late.seq, late.at, late.event, late.period, late.rho, late.detail, late.prev_hash, late.hash],
+    )
+    .unwrap();
+    assert!(matches!(verify(&c), Err(LedgerError::Tampered { seq: 4 })));
+}
