@@ -45,12 +45,8 @@ pub struct Manifest {
 
 /// Refused before anything is copied.
 fn refuse(path: &Path) -> StoreError {
-    StoreError::Io {
+    StoreError::NotEmpty {
         path: path.to_path_buf(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "the folder exists and is not empty",
-        ),
     }
 }
 

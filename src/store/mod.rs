@@ -53,6 +53,8 @@ pub enum StoreError {
     NewerFormat { path: PathBuf, format: u32 },
     #[error("{path} read back differently after rewriting; nothing was changed")]
     ReadBackDiffers { path: PathBuf },
+    #[error("{path} exists and is not empty")]
+    NotEmpty { path: PathBuf },
 }
 
 impl crate::exit::ExitCode for StoreError {
@@ -80,6 +82,9 @@ impl StoreError {
                 .with("current", crate::schema::fields::CANONICAL_FORMAT),
             StoreError::ReadBackDiffers { path } => {
                 Message::new("store-read-back-differs").with("path", path.display().to_string())
+            }
+            StoreError::NotEmpty { path } => {
+                Message::new("store-not-empty").with("path", path.display().to_string())
             }
         }
     }
