@@ -62,17 +62,38 @@ fn partial_of(dest: &Path) -> PathBuf {
     dest.with_file_name(name)
 }
 
-/// Copy `from` to `to` (creating its folder), flushed to disk; its SHA-256.
+/// Copy `from` to `to` (creating its folders, owner only), readable by its
+/// owner only and flushed to disk, as the store keeps its files; its SHA-256.
 fn copy_file(from: &Path, to: &Path) -> Result<String, StoreError> {
+    use std::io::Write;
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).map_err(StoreError::io(dir))?;
+        private_dir(dir)?;
     }
     let bytes = std::fs::read(from).map_err(StoreError::io(from))?;
-    std::fs::write(to, &bytes).map_err(StoreError::io(to))?;
-    std::fs::File::open(to)
-        .and_then(|f| f.sync_all())
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(to).map_err(StoreError::io(to))?;
+    file.write_all(&bytes)
+        .and_then(|_| file.sync_all())
         .map_err(StoreError::io(to))?;
     Ok(sha256_hex(&bytes))
+}
+
+/// A folder (and its parents) that only its owner can read, on Unix.
+fn private_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(StoreError::io(dir))
 }
 
 /// The files a ledger names: submissions' canonical files and raw copies,
@@ -108,7 +129,7 @@ impl Store {
         if partial.exists() {
             std::fs::remove_dir_all(&partial).map_err(StoreError::io(&partial))?;
         }
-        std::fs::create_dir_all(&partial).map_err(StoreError::io(&partial))?;
+        private_dir(&partial)?;
         // One consistent snapshot of the ledger, taken while others write.
         let ledger = partial.join(LEDGER);
         self.connect()?
@@ -140,6 +161,13 @@ impl Store {
             .map_err(|e| StoreError::Parquet(e.to_string()))?;
         let path = partial.join(MANIFEST);
         std::fs::write(&path, text).map_err(StoreError::io(&path))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let private = std::fs::Permissions::from_mode(0o600);
+            let _ = std::fs::set_permissions(&ledger, private.clone());
+            let _ = std::fs::set_permissions(&path, private);
+        }
         std::fs::rename(&partial, dest).map_err(StoreError::io(dest))?;
         Ok(manifest)
     }

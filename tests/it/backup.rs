@@ -68,6 +68,18 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
     for mut u in uploads {
         assert!(u.wait().unwrap().success());
     }
+    // The backup is as private as the store: owner only.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for path in [
+            backup.clone(),
+            backup.join("secret.key"),
+            backup.join("ledger.sqlite"),
+        ] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o077;
+            assert_eq!(mode, 0, "{} is readable by others", path.display());
+        }
+    }
     let restored = dir.path().join("restored");
     let run = safecount(
         &repo(),
