@@ -165,3 +165,7 @@ problem-field-too-large-detail = The field { $field } is longer than { $bytes } 
 problem-no-file-field = No file
 api-receipt-verify = Compare sha256 with `sha256sum FILE` (Linux, macOS) or `Get-FileHash FILE` (Windows PowerShell).
 api-replayed-refusal-detail = This upload was refused the first time it was sent; send it again without the Idempotency-Key (or with a new one) to see the report.
+metrics-uploads = Upload requests answered, by route and HTTP status
+metrics-check-seconds = Time to check (and store) one upload
+metrics-checks-running = Uploads being checked now
+metrics-budget-left = Privacy budget (zCDP rho) left per quarter and scope

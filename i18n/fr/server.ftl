@@ -165,3 +165,7 @@ problem-field-too-large-detail = Le champ { $field } dépasse { $bytes } octets.
 problem-no-file-field = Aucun fichier
 api-receipt-verify = Comparez sha256 avec `sha256sum FICHIER` (Linux, macOS) ou `Get-FileHash FICHIER` (Windows PowerShell).
 api-replayed-refusal-detail = Ce téléversement a été refusé la première fois qu'il a été envoyé ; envoyez-le de nouveau sans Idempotency-Key (ou avec une nouvelle) pour voir le rapport.
+metrics-uploads = Requêtes de téléversement traitées, par route et statut HTTP
+metrics-check-seconds = Durée de la vérification (et de l'enregistrement) d'un téléversement
+metrics-checks-running = Téléversements en cours de vérification
+metrics-budget-left = Budget de confidentialité (rho zCDP) restant par trimestre et portée

@@ -32,10 +32,14 @@ pub struct Args {
     /// uploads must carry collaborative keys of its current epoch.
     #[arg(long, env = "SAFECOUNT_COLLABORATIVE")]
     pub collaborative: Option<PathBuf>,
+    /// How the server logs: one plain line, or one JSON object, per event.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: crate::log::Format,
 }
 
 pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Result<i32> {
     let lang = super::language(chosen, None);
+    crate::log::set_format(args.log_format);
     let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
     config.console_lang = lang;
     config.checker = crate::ingest::isolated::this_program();

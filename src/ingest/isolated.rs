@@ -235,11 +235,15 @@ fn unchecked(
     started: Instant,
 ) -> Outcome {
     let reference = format!("{:08x}", rand::random::<u32>());
-    crate::log::line(&format!(
-        "check {reference} stopped: {} after {} ms",
-        failure.as_str(),
-        started.elapsed().as_millis()
-    ));
+    crate::log::event(
+        crate::log::Level::Warn,
+        "check stopped",
+        &[
+            ("reference", reference.as_str().into()),
+            ("why", failure.as_str().into()),
+            ("ms", (started.elapsed().as_millis() as u64).into()),
+        ],
+    );
     let mut report = Report::new(
         path.display().to_string(),
         profile.path.display().to_string(),

@@ -62,6 +62,7 @@ pub(super) async fn submit(
 ) -> Result<Outcome, Problem> {
     let (id, profile) = state.profile_for(agency, profile_id)?;
     let permit = state.check_permit().await?;
+    let _timer = super::metrics::CheckTimer::start(&state.0.metrics);
     let store = state.0.store.clone();
     let (sha, name) = (staged.sha256.clone(), file_name.to_string());
     // The check holds its slot to its end, even if the client has gone.

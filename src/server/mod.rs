@@ -16,9 +16,11 @@
 //! fields, and how many files are validated at once
 //! (`--max-concurrent-checks`; the others are told to retry, 503).
 
+mod access;
 mod api;
 mod intake;
 mod language;
+mod metrics;
 mod openapi;
 mod pages;
 mod upload;
@@ -27,9 +29,9 @@ use crate::i18n::Message;
 use crate::ingest::Profile;
 use crate::store::{Store, StoreError};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::{BTreeMap, HashMap};
@@ -186,6 +188,7 @@ pub(crate) struct Inner {
     checks: Arc<tokio::sync::Semaphore>,
     header_timeout: Duration,
     body_pause: Duration,
+    metrics: metrics::Metrics,
 }
 
 /// Shared state of the server.
@@ -217,6 +220,7 @@ impl AppState {
             )),
             header_timeout: config.header_timeout,
             body_pause: config.body_pause,
+            metrics: metrics::Metrics::new(config.console_lang),
         })))
     }
 
@@ -503,36 +507,6 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         })
 }
 
-/// Security headers on every answer, and a one-line access log (method,
-/// path, status, time) that never includes a query, a header or a body.
-async fn harden(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let started = Instant::now();
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
-        ("cache-control", "no-store"),
-        (
-            "content-security-policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
-        ),
-    ] {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    crate::log::line(&format!(
-        "{} {} {} {}ms",
-        method,
-        path,
-        response.status().as_u16(),
-        started.elapsed().as_millis()
-    ));
-    response
-}
-
 /// The server's routes. Upload routes take up to the upload limit; every
 /// other route only a small form.
 pub fn router(state: AppState) -> Router {
@@ -544,8 +518,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(limit)),
         )
         .merge(pages::routes().layer(DefaultBodyLimit::max(SMALL_FORM_BYTES)))
+        .route("/metrics", axum::routing::get(access::metrics_text))
         .layer(middleware::from_fn(language::negotiate))
-        .layer(middleware::from_fn(harden))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            access::harden,
+        ))
         .with_state(state)
 }
 

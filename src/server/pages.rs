@@ -195,6 +195,7 @@ async fn check(
         Err(p) => return upload_form(&state, Some(&p), &quarter_given),
     };
     let path = staged.path().to_path_buf();
+    let _timer = super::metrics::CheckTimer::start(&state.0.metrics);
     let (prof, q) = (profile.clone(), quarter.clone());
     let linkage_epoch = state.0.store.linkage_epoch().map(str::to_string);
     let checker = state.0.store.checker().map(Path::to_path_buf);

@@ -277,6 +277,15 @@ fn with_the_ledger_locked_healthz_still_answers() {
 /// `safecount serve` as its own process, its standard error on `stderr`,
 /// on a free port: (the process, its address, the agency's token).
 fn serve_process(dir: &Path, stderr: std::process::Stdio) -> (std::process::Child, String, String) {
+    serve_process_with(dir, stderr, &[])
+}
+
+/// The same, with more arguments for `serve`.
+fn serve_process_with(
+    dir: &Path,
+    stderr: std::process::Stdio,
+    more: &[&str],
+) -> (std::process::Child, String, String) {
     let store_dir = dir.join("store");
     let profiles = dir.join("profiles");
     std::fs::create_dir_all(&profiles).unwrap();
@@ -298,6 +307,7 @@ fn serve_process(dir: &Path, stderr: std::process::Stdio) -> (std::process::Chil
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
         .args(["serve", "--store", store_dir.to_str().unwrap()])
         .args(["--profiles", profiles.to_str().unwrap(), "--addr", &addr])
+        .args(more)
         .stdout(std::process::Stdio::null())
         .stderr(stderr)
         .spawn()
@@ -505,4 +515,97 @@ fn on_sigterm_serve_stops_accepting_answers_the_upload_under_way_and_exits_zero(
     assert_eq!(status.code(), Some(0));
     let store = safecount::store::Store::open(&dir.path().join("store")).unwrap();
     assert_eq!(store.submissions(None, true).unwrap().len(), 1);
+}
+
+#[test]
+fn json_logs_and_metrics_parse_and_carry_nothing_from_an_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let file = std::fs::File::create(&log).unwrap();
+    let (mut child, addr, token) =
+        serve_process_with(dir.path(), file.into(), &["--log-format", "json"]);
+    let planted = [
+        "Tremblay",
+        "Maria Santos",
+        "130-692-544",
+        "maria@example.org",
+    ];
+    // A refused upload holding the planted values, under a planted file
+    // name, at a planted path and query, and a stored one.
+    let bad = format!(
+        "Identifiant anonyme;Genre\n{}\n",
+        planted
+            .iter()
+            .map(|p| format!("abcdefabcdef0001;{p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for (path, body) in [
+        (
+            "/api/v1/agencies/maison-esperance/submissions/2025Q4/cases?filename=Tremblay%20Maria%20Santos.csv".to_string(),
+            bad.into_bytes(),
+        ),
+        (
+            "/api/v1/agencies/maison-esperance/submissions/2025Q4/cases".to_string(),
+            std::fs::read(sample_extract("maison-esperance", "2025Q4")).unwrap(),
+        ),
+        ("/Maria%20Santos/130-692-544".to_string(), b"x".to_vec()),
+    ] {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nX-Note: maria@example.org\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        s.write_all(&body).unwrap();
+        assert!(status_of(&mut s, Duration::from_secs(30)).is_some());
+    }
+    // /metrics from this machine: Prometheus text, every sample a number.
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = s.read_to_string(&mut answer);
+    let metrics = answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let samples: Vec<&str> = metrics
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert!(!samples.is_empty(), "{answer}");
+    for sample in &samples {
+        let value = sample.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok(), "not a sample: {sample}");
+    }
+    assert!(metrics.contains("safecount_uploads_total{"), "{metrics}");
+    assert!(metrics.contains("status=\"201\""), "{metrics}");
+    assert!(metrics.contains("safecount_check_seconds"), "{metrics}");
+    assert!(metrics.trim_end().ends_with("# EOF"), "{metrics}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Every log line is a JSON object with a level; none carries a planted value.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut requests = 0;
+    for line in text.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(v["level"].is_string() && v["message"].is_string(), "{line}");
+        if v["message"] == "request" {
+            requests += 1;
+            assert_eq!(v["request_id"].as_str().unwrap().len(), 16, "{line}");
+        }
+    }
+    assert!(requests >= 4, "{text}");
+    for p in planted {
+        assert!(!text.contains(p), "the log holds {p:?}");
+        assert!(!metrics.contains(p), "the metrics hold {p:?}");
+    }
 }
