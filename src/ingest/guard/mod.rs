@@ -563,11 +563,18 @@ mod tests {
             Some("government-number")
         );
         assert_eq!(person_key_reveals("client-maria-santos"), Some("name"));
+        assert_eq!(
+            person_key_reveals("client130692544"),
+            Some("government-number"),
+            "a SIN inside letters that are not hexadecimal"
+        );
         for opaque in [
             "aaaaaaaaaaaa0001",
             "3f9a0c17e2b44d81",
             "b69e7c7f91ecbfd0.756c503fc1dd769b8283526e8807c513",
             "b69e7c7f91ecbfd0.1234567890123456",
+            "3f9a0c1306925440",
+            "a130692544b2",
             "PH-2025-000123",
         ] {
             assert_eq!(person_key_reveals(opaque), None, "{opaque}");

@@ -100,12 +100,18 @@ fn label_pattern(label: &str) -> bool {
 /// What a person key says about the person, when it is not an opaque code:
 /// a name ("Tremblay_Marie_19870412", "maria-santos-1987-04-12"), a date of
 /// birth, or a government number ("SIN130692544", "OHIP1234567890"). Parts
-/// of 16 or more hexadecimal digits (a keyed hash, a collaborative key) are
-/// opaque and not looked into: a run of digits inside one is chance.
+/// of 12 or more hexadecimal digits with a letter among them (a keyed hash,
+/// a collaborative key) are opaque and not looked into.
 /// Returns the kind, as a variant of the catalogue's `intake-person-key-personal`.
 pub fn person_key_reveals(key: &str) -> Option<&'static str> {
     let separator = |c: char| "-_=+/.: ".contains(c);
-    let is_opaque = |part: &str| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit());
+    // Hexadecimal with at least one letter a–f: a hash, never a number
+    // typed by hand (a run of digits inside one is chance).
+    let is_opaque = |part: &str| {
+        part.len() >= 12
+            && part.bytes().all(|b| b.is_ascii_hexdigit())
+            && part.bytes().any(|b| b.is_ascii_alphabetic())
+    };
     if key.split(separator).all(|p| p.is_empty() || is_opaque(p)) {
         return None;
     }
