@@ -156,12 +156,12 @@ read-xlsx = the workbook cannot be read ({ $reason ->
         [no-sheets] it has no sheets
         [not-xlsx] it is not an .xlsx workbook
         [damaged] it is damaged: its parts do not fit together
-       *[other] { $detail }
+       *[other] it is damaged, or not a workbook safecount can read
     }); open it in Excel and save it again as .xlsx
 read-parquet = the Parquet file cannot be read ({ $reason ->
         [not-text] column "{ $detail }" cannot be read as text
         [damaged] it holds a value the reader cannot take (a date out of range?)
-       *[other] { $detail }
+       *[other] it is damaged, or not a Parquet file safecount can read
     })
 intake-identifying-header = the name of column { $number } looks like personal data (a person's name, a number or an address), so it is not shown and the file is not kept: rename the column (for example "notes"), or remove it, and send the file again
 intake-person-key-personal = this person key holds { $kind ->

@@ -157,12 +157,12 @@ read-xlsx = le classeur ne peut pas être lu ({ $reason ->
         [no-sheets] il n'a aucune feuille
         [not-xlsx] ce n'est pas un classeur .xlsx
         [damaged] il est endommagé : ses parties ne concordent pas
-       *[other] { $detail }
+       *[other] il est endommagé, ou ce n'est pas un classeur que safecount sait lire
     }) ; ouvrez-le dans Excel et enregistrez-le de nouveau en .xlsx
 read-parquet = le fichier Parquet ne peut pas être lu ({ $reason ->
         [not-text] la colonne « { $detail } » ne peut pas être lue comme du texte
         [damaged] il contient une valeur que le lecteur ne peut pas prendre (une date hors limites ?)
-       *[other] { $detail }
+       *[other] il est endommagé, ou ce n'est pas un fichier Parquet que safecount sait lire
     })
 intake-identifying-header = le nom de la colonne { $number } ressemble à une donnée personnelle (le nom d'une personne, un numéro ou une adresse) ; il n'est donc pas affiché et le fichier n'est pas conservé : renommez la colonne (par exemple « notes ») ou supprimez-la, puis renvoyez le fichier
 intake-person-key-personal = cette clé de personne contient { $kind ->

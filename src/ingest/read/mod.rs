@@ -109,9 +109,9 @@ impl ReadError {
                 .with("sheet", wanted.as_str())
                 .with("sheets", available.as_str())
                 .with("withheld", *withheld),
-            ReadError::Xlsx { reason, detail } => Message::new("read-xlsx")
-                .with("reason", *reason)
-                .with("detail", detail.as_str()),
+            // A library's own words (calamine's, polars') can quote the file:
+            // they are never shown; a column's name only when it may be.
+            ReadError::Xlsx { reason, .. } => Message::new("read-xlsx").with("reason", *reason),
             ReadError::Parquet { reason, detail } => Message::new("read-parquet")
                 .with("reason", *reason)
                 .with("detail", detail.as_str()),

@@ -122,12 +122,17 @@ impl ParquetSource {
             .map(|n| n.trim().to_string())
             .collect();
         let mut columns = Vec::with_capacity(df.width());
-        for col in df.get_columns() {
+        for (i, col) in df.get_columns().iter().enumerate() {
             let text = col
                 .cast(&DataType::String)
                 .map_err(|_| ReadError::Parquet {
                     reason: "not-text",
-                    detail: col.name().to_string(),
+                    // The column's name, unless it may be personal data.
+                    detail: if crate::ingest::guard::may_show_label(col.name()) {
+                        col.name().to_string()
+                    } else {
+                        format!("#{}", i + 1)
+                    },
                 })?;
             columns.push(
                 text.str()
