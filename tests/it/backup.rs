@@ -41,6 +41,28 @@ fn store_with_a_release(dir: &Path) -> std::path::PathBuf {
     store
 }
 
+/// `safecount store ACTION FOLDER --store STORE` (backup or restore).
+fn store_action(action: &str, folder: &Path, store: &Path) -> crate::support::Run {
+    safecount(
+        &repo(),
+        &[
+            "store",
+            action,
+            folder.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    )
+}
+
+/// `safecount budget --verify` of a store.
+fn verify(store: &Path) -> crate::support::Run {
+    safecount(
+        &repo(),
+        &["budget", "--verify", "--store", store.to_str().unwrap()],
+    )
+}
+
 #[test]
 fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() {
     let dir = tempfile::tempdir().unwrap();
@@ -54,16 +76,7 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
     .map(|(slug, ext)| submit_command(&store, slug, ext, "cases").spawn().unwrap())
     .collect();
     let backup = dir.path().join("backup");
-    let run = safecount(
-        &repo(),
-        &[
-            "store",
-            "backup",
-            backup.to_str().unwrap(),
-            "--store",
-            store.to_str().unwrap(),
-        ],
-    );
+    let run = store_action("backup", &backup, &store);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     for mut u in uploads {
         assert!(u.wait().unwrap().success());
@@ -81,16 +94,7 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
         }
     }
     let restored = dir.path().join("restored");
-    let run = safecount(
-        &repo(),
-        &[
-            "store",
-            "restore",
-            backup.to_str().unwrap(),
-            "--store",
-            restored.to_str().unwrap(),
-        ],
-    );
+    let run = store_action("restore", &backup, &restored);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains("Release files verified: 1 files"),
@@ -98,10 +102,7 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
         run.stdout
     );
     // The restored store answers as the live one did for what the backup holds.
-    let verify = safecount(
-        &repo(),
-        &["budget", "--verify", "--store", restored.to_str().unwrap()],
-    );
+    let verify = verify(&restored);
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
     let report = safecount(
         &repo(),
@@ -115,16 +116,7 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
     assert_eq!(report.code, 0, "{}{}", report.stdout, report.stderr);
     // A restore never lands on a store that exists.
     let live_before = crate::support::files_under(&store).len();
-    let over = safecount(
-        &repo(),
-        &[
-            "store",
-            "restore",
-            backup.to_str().unwrap(),
-            "--store",
-            store.to_str().unwrap(),
-        ],
-    );
+    let over = store_action("restore", &backup, &store);
     assert_ne!(over.code, 0);
     assert!(over.stderr.contains("not empty"), "{}", over.stderr);
     assert_eq!(crate::support::files_under(&store).len(), live_before);
@@ -134,10 +126,7 @@ fn a_backup_taken_during_uploads_restores_to_a_store_that_verifies_and_serves() 
 fn a_backup_killed_part_way_leaves_the_live_store_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_a_release(dir.path());
-    let before = safecount(
-        &repo(),
-        &["budget", "--verify", "--store", store.to_str().unwrap()],
-    );
+    let before = verify(&store);
     assert_eq!(before.code, 0);
     let backup = dir.path().join("backup");
     let killed = std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
@@ -156,22 +145,10 @@ fn a_backup_killed_part_way_leaves_the_live_store_untouched() {
         !backup.exists(),
         "no backup is taken for whole when it is not"
     );
-    let after = safecount(
-        &repo(),
-        &["budget", "--verify", "--store", store.to_str().unwrap()],
-    );
+    let after = verify(&store);
     assert_eq!(after.code, 0, "{}{}", after.stdout, after.stderr);
     assert_eq!(before.stdout, after.stdout);
     // The next backup replaces what the killed one left.
-    let run = safecount(
-        &repo(),
-        &[
-            "store",
-            "backup",
-            backup.to_str().unwrap(),
-            "--store",
-            store.to_str().unwrap(),
-        ],
-    );
+    let run = store_action("backup", &backup, &store);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
