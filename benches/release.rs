@@ -99,6 +99,7 @@ fn main() {
                 custom: None,
                 // Synthetic records: the approval a table about Indigenous people needs.
                 governance: Some("benchmark on synthetic records".into()),
+                part_rho: None,
             };
             let r = release::release(&store, &defs, &req).unwrap();
             assert!(!r.reserved);

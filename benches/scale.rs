@@ -96,6 +96,7 @@ fn main() {
             custom: None,
             // Synthetic records: the approval a table about Indigenous people needs.
             governance: Some("benchmark on synthetic records".into()),
+            part_rho: None,
         };
         released.push(release::release(&store, &defs, &req).unwrap());
         eprintln!(

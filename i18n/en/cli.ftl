@@ -47,7 +47,7 @@ budget-col-budget = budget
 budget-col-spent = spent
 budget-col-remaining = remaining
 budget-col-releases = releases
-budget-lost = A person present in every quarter above has lost rho = { $rho } in all (every debit counts, and a release pooled over n quarters n² times; zCDP losses add up),
+budget-lost = A person present in every quarter above has lost rho = { $rho } in all (every release counts once, a yearly one too, as it counts each person once; zCDP losses add up),
 budget-dp = which is (epsilon = { $epsilon }, delta = { $delta })-differential privacy (OpenDP's zCDP conversion{ $thresholds ->
         [none] {""}
        *[other] ; delta includes { $thresholds } from thresholds

@@ -5,6 +5,7 @@ pipeline-toml = { $detail }
 pipeline-no-periods = inputs.periods lists no quarter
 pipeline-national-share = national_share must be at least 0 and below 0.9 (got { $share }); the default is { $default }
 pipeline-pool-unknown = pool = "{ $pool }" is not known: write pool = "year" (each calendar year of the inputs) or a list of quarters, e.g. pool = ["2025Q1", "2025Q2"]
+pipeline-pool-repeat = the pool names the quarter { $quarter } twice: each quarter is read once, so list it once
 pipeline-pool-short = a pool lists at least two quarters
 pipeline-pool-quarter = the pool's quarter "{ $quarter }" is not one of inputs.periods ({ $periods }): a pool reads only the pipeline's quarters
 pipeline-pool-returns = the table { $table }: only person-level tables can be pooled over quarters
@@ -27,6 +28,8 @@ pipeline-sum-bounds = { $table }: a sum needs `value` (the field summed) and `up
 pipeline-measure = measure "{ $measure }" is unknown: use "count" or "sum"
 pipeline-weight = the weight of { $table } must be positive
 pipeline-table-rho = the rho of { $table } must be positive
+pipeline-target = the target of { $table } needs relative between 0 and 1 (e.g. 0.1 for ±10%) and a positive at_least (people)
+pipeline-target-and-rho = { $table } has a target and also rho or half_width: give one (a target plans each part's rho)
 pipeline-half-width = the half_width of { $table } must be a positive number
 pipeline-rho-and-half-width = { $table } has both rho and half_width: give one (the rho is solved from the half-width)
 pipeline-half-width-unreachable = no reasonable budget gives { $table } a half-width of ±{ $target }: it would need rho > { $max } for one quarter. Ask for a wider half-width, or pool quarters

@@ -47,7 +47,7 @@ budget-col-budget = budget
 budget-col-spent = dépensé
 budget-col-remaining = restant
 budget-col-releases = publications
-budget-lost = Une personne présente dans chacun des trimestres ci-dessus a perdu rho = { $rho } en tout (chaque débit compte, et une publication regroupant n trimestres compte n² fois ; les pertes zCDP s'additionnent),
+budget-lost = Une personne présente dans chacun des trimestres ci-dessus a perdu rho = { $rho } en tout (chaque publication compte une fois, une annuelle aussi, puisqu'elle compte chaque personne une fois ; les pertes zCDP s'additionnent),
 budget-dp = soit une confidentialité différentielle (epsilon = { $epsilon }, delta = { $delta }) (conversion zCDP d'OpenDP{ $thresholds ->
         [none] {""}
        *[other] ; delta comprend { $thresholds } dû aux seuils

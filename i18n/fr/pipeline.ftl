@@ -5,6 +5,7 @@ pipeline-toml = { $detail }
 pipeline-no-periods = inputs.periods ne nomme aucun trimestre
 pipeline-national-share = national_share doit être d'au moins 0 et inférieur à 0,9 (valeur donnée : { $share }) ; la valeur par défaut est { $default }
 pipeline-pool-unknown = pool = "{ $pool }" est inconnu : écrivez pool = "year" (chaque année civile des données) ou une liste de trimestres, par exemple pool = ["2025Q1", "2025Q2"]
+pipeline-pool-repeat = le regroupement nomme deux fois le trimestre { $quarter } : chaque trimestre n’est lu qu’une fois, nommez-le une seule fois
 pipeline-pool-short = un regroupement nomme au moins deux trimestres
 pipeline-pool-quarter = le trimestre « { $quarter } » du regroupement ne figure pas dans inputs.periods ({ $periods }) : un regroupement ne lit que les trimestres de la chaîne
 pipeline-pool-returns = le tableau { $table } : seuls les tableaux sur les personnes peuvent être regroupés sur plusieurs trimestres
@@ -27,6 +28,8 @@ pipeline-sum-bounds = { $table } : une somme exige `value` (le champ additionné
 pipeline-measure = la mesure « { $measure } » est inconnue : utilisez "count" ou "sum"
 pipeline-weight = le poids de { $table } doit être positif
 pipeline-table-rho = le rho de { $table } doit être positif
+pipeline-target = la cible (target) de { $table } demande relative entre 0 et 1 (par exemple 0.1 pour ±10 %) et un at_least positif (en personnes)
+pipeline-target-and-rho = { $table } a une cible (target) et aussi rho ou half_width : n'en donnez qu'un (une cible planifie le rho de chaque partie)
 pipeline-half-width = la half_width de { $table } doit être un nombre positif
 pipeline-rho-and-half-width = { $table } a à la fois rho et half_width : n'en donnez qu'un (le rho se calcule à partir de la demi-largeur)
 pipeline-half-width-unreachable = aucun budget raisonnable ne donne à { $table } une demi-largeur de ±{ $target } : il faudrait un rho > { $max } pour un trimestre. Demandez une demi-largeur plus grande, ou regroupez des trimestres

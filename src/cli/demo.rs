@@ -93,6 +93,9 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             ledger::set_budget(&mut conn, &key, agency_rho, "demo")?;
         }
     }
+    if let Some(cap) = spec.privacy.lifetime_rho {
+        ledger::set_lifetime(&mut conn, cap, "demo")?;
+    }
     crate::release::claim::publish_statement(&store, &conn)?;
     let running = Vars::new()
         .with("pipeline", args.pipeline.display().to_string())

@@ -112,6 +112,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             protection: Default::default(),
             pool: None,
             governance: None,
+            part_rho: None,
             table: table.clone(),
             period: period.clone(),
             rho: share(&table),

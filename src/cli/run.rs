@@ -177,8 +177,8 @@ fn dry_run(
     let person: f64 = planned
         .iter()
         .filter(|p| p.scope == Scope::Person)
-        // A release pooled over n quarters: n units of a person present in all, n² rho.
-        .map(|p| p.preview.rho * (p.quarters.len() as f64).powi(2))
+        // A pooled release counts each person once: its rho, once (see `release::span`).
+        .map(|p| p.preview.rho)
         .sum();
     let delta = crate::privacy::ledger::CONVERSION_DELTA;
     let loss = Vars::new()

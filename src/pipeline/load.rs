@@ -136,6 +136,17 @@ impl File<'_> {
                             Message::new("pipeline-pool-short"),
                         ));
                     }
+                    let upper: Vec<String> = q.iter().map(|p| p.to_uppercase()).collect();
+                    if let Some(twice) = upper
+                        .iter()
+                        .enumerate()
+                        .find(|(k, p)| upper[..*k].contains(p))
+                    {
+                        return Err(self.invalid(
+                            self.table_line(i, "pool"),
+                            Message::new("pipeline-pool-repeat").with("quarter", twice.1.as_str()),
+                        ));
+                    }
                     if let Some(bad) = q.iter().find(|p| !inputs.contains(&p.to_uppercase())) {
                         return Err(self.invalid(
                             self.table_line(i, "pool"),
@@ -327,6 +338,7 @@ impl File<'_> {
 
     /// Accuracy-first tables: solve for the rho that gives the half-width asked for.
     fn solve_targets(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
+        self.plan_part_targets(spec)?;
         // Accuracy-first tables: solve for the rho that gives the half-width asked for.
         if spec.tables.iter().any(|t| t.half_width.is_some()) {
             let defs = spec.definitions()?;
@@ -365,8 +377,61 @@ impl File<'_> {
         Ok(())
     }
 
+    /// Tables planned per part to a `target`: checked, and their rho set to
+    /// the most the target can cost (every part at its floor), which the
+    /// quarter's budget must allow; the run plans each quarter's parts to the
+    /// previous quarter's figures (see `target`).
+    fn plan_part_targets(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
+        for i in 0..spec.tables.len() {
+            let Some(target) = spec.tables[i].target.clone() else {
+                continue;
+            };
+            let name = spec.tables[i].table.clone();
+            let line = self.table_line(i, "target");
+            let relative_ok = target.relative.is_none_or(|r| r > 0.0 && r <= 1.0);
+            if !(relative_ok && target.floor().is_finite() && target.floor() > 0.0) {
+                return Err(self.invalid(
+                    line,
+                    Message::new("pipeline-target").with("table", name.as_str()),
+                ));
+            }
+            if spec.tables[i].rho.is_some() || spec.tables[i].half_width.is_some() {
+                return Err(self.invalid(
+                    line,
+                    Message::new("pipeline-target-and-rho").with("table", name.as_str()),
+                ));
+            }
+            let defs = spec.definitions()?;
+            let req = spec.request_for(&spec.tables[i], spec.inputs.periods[0].to_string(), None);
+            let unit = super::target::unit_half_widths(&defs, &req)?;
+            let at_most: f64 = super::target::planned_part_rho(&unit, &target, &|_| None)
+                .iter()
+                .map(|(_, r)| r)
+                .sum();
+            if !(at_most.is_finite() && at_most <= MAX_RHO_FOR_TARGET) {
+                return Err(self.invalid(
+                    line,
+                    Message::new("pipeline-half-width-unreachable")
+                        .with("table", name.as_str())
+                        .with("target", target.floor())
+                        .with("max", MAX_RHO_FOR_TARGET),
+                ));
+            }
+            spec.tables[i].rho = Some(at_most);
+        }
+        Ok(())
+    }
+
     /// The budgets per period: enough for the tables that take their own rho.
     fn check_budgets(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
+        if let Some(rho) = spec.privacy.lifetime_rho {
+            if !(rho.is_finite() && rho > 0.0) {
+                return Err(self.invalid(
+                    self.key_line("privacy", "lifetime_rho"),
+                    Message::new("pipeline-rho-positive").with("key", "privacy.lifetime_rho"),
+                ));
+            }
+        }
         if let Some(rho) = spec.privacy.agency_rho_per_period {
             if !(rho.is_finite() && rho > 0.0) {
                 return Err(self.invalid(
@@ -393,7 +458,9 @@ impl File<'_> {
                     ));
                 }
                 Some(total) if explicit > total + 1e-12 || (weighted > 0 && explicit >= total) => {
-                    let solved = tables.iter().any(|t| t.half_width.is_some());
+                    let solved = tables
+                        .iter()
+                        .any(|t| t.half_width.is_some() || t.target.is_some());
                     return Err(self.invalid(
                         self.key_line("privacy", key),
                         Message::new(if solved {

@@ -12,6 +12,7 @@ mod plan;
 mod run;
 mod schema;
 mod spec;
+pub mod target;
 
 use crate::classify::DefinitionSet;
 use crate::i18n::Message;

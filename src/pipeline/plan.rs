@@ -29,6 +29,7 @@ impl PipelineSpec {
                 protection: self.protection(t),
                 pool: None,
                 governance: self.governance_for(t),
+                part_rho: None,
             };
             let preview = release::preview(defs, &req)?;
             Ok(preview
@@ -143,9 +144,14 @@ impl PipelineSpec {
             .flatten()
     }
 
-    pub fn planned_requests(&self) -> Vec<(&TableSpec, ReleaseRequest)> {
-        let periods: Vec<String> = self.inputs.periods.iter().map(|p| p.to_string()).collect();
-        let request = |t: &TableSpec, period: String, pool: Option<Vec<String>>| ReleaseRequest {
+    /// The request a table entry makes for one period (or pool).
+    pub fn request_for(
+        &self,
+        t: &TableSpec,
+        period: String,
+        pool: Option<Vec<String>>,
+    ) -> ReleaseRequest {
+        ReleaseRequest {
             table: t.table.clone(),
             period,
             rho: self.table_rho(t),
@@ -157,6 +163,14 @@ impl PipelineSpec {
             protection: self.protection(t),
             pool,
             governance: self.governance_for(t),
+            part_rho: None,
+        }
+    }
+
+    pub fn planned_requests(&self) -> Vec<(&TableSpec, ReleaseRequest)> {
+        let periods: Vec<String> = self.inputs.periods.iter().map(|p| p.to_string()).collect();
+        let request = |t: &TableSpec, period: String, pool: Option<Vec<String>>| {
+            self.request_for(t, period, pool)
         };
         let mut out = Vec::new();
         for period in &periods {
@@ -187,16 +201,11 @@ impl PipelineSpec {
             return 0.0;
         }
         // Tables sharing by weight take the whole of the scope's total.
+        // A declared total is the quarter's budget (tables with their own rho
+        // may leave part of it unspent); else the tables' own rho.
         match self.privacy.total(scope) {
-            Some(total)
-                if self
-                    .tables
-                    .iter()
-                    .any(|t| t.scope() == scope && t.draws_budget() && t.rho.is_none()) =>
-            {
-                total
-            }
-            _ => tables.filter_map(|t| t.rho).sum(),
+            Some(total) => total,
+            None => tables.filter_map(|t| t.rho).sum(),
         }
     }
 

@@ -28,8 +28,12 @@ pub fn dry_run(
     store: Option<&Store>,
 ) -> Result<(Vec<PlannedRelease>, Vec<ledger::PeriodBudget>), PipelineError> {
     let defs = spec.definitions()?;
+    let known = known_releases(store);
     let mut planned = Vec::new();
-    for (t, req) in spec.planned_requests() {
+    for (t, mut req) in spec.planned_requests() {
+        if let Some(target) = &t.target {
+            super::target::plan_request(&defs, &mut req, target, &known)?;
+        }
         let preview = release::preview(&defs, &req)?;
         planned.push(PlannedRelease {
             period: req.period.clone(),
@@ -68,13 +72,36 @@ pub fn run_with_progress(
 ) -> Result<Vec<release::Released>, PipelineError> {
     let defs = spec.definitions()?;
     spec.check_coverage(store)?;
-    let requests = spec.requests();
+    let requests = spec.planned_requests();
+    let mut known = known_releases(Some(store));
     let mut out = Vec::new();
-    for (i, req) in requests.iter().enumerate() {
-        progress(req, i, requests.len());
-        out.push(release::release(store, &defs, req)?);
+    for (i, (t, req)) in requests.iter().enumerate() {
+        let mut req = req.clone();
+        if let Some(target) = &t.target {
+            super::target::plan_request(&defs, &mut req, target, &known)?;
+        }
+        progress(&req, i, requests.len());
+        let released = release::release(store, &defs, &req)?;
+        if let Ok(r) = report::data::LoadedRelease::from_frame(
+            &released.path,
+            released.provenance.clone(),
+            &released.cells,
+        ) {
+            known.releases.push(r);
+        }
+        out.push(released);
     }
     Ok(out)
+}
+
+/// The releases a store already holds (none when it has none, or cannot be
+/// read): the previous figures a target is planned on.
+fn known_releases(store: Option<&Store>) -> report::data::ReleaseSet {
+    store
+        .map(|s| s.root().join("releases"))
+        .filter(|d| d.is_dir())
+        .and_then(|d| report::data::ReleaseSet::load(&d).ok())
+        .unwrap_or_default()
 }
 
 /// Write the pipeline's report (if it declares one) from exactly the releases of this run.

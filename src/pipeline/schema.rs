@@ -65,6 +65,7 @@ fn structure() -> serde_json::Value {
                     "accounting": {"enum": ["zcdp", "pure"], "default": "zcdp"},
                     "rho_per_period": {"type": "number", "exclusiveMinimum": 0},
                     "agency_rho_per_period": {"type": "number", "exclusiveMinimum": 0},
+                    "lifetime_rho": {"type": "number", "exclusiveMinimum": 0},
                     "interval_level": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "default": 0.95},
                     "national_share": {"type": "number", "minimum": 0, "exclusiveMaximum": 0.9, "default": 0.3}
                 }
@@ -81,6 +82,10 @@ fn structure() -> serde_json::Value {
                         "pool": {"oneOf": [{"const": "year"}, {"type": "array", "minItems": 2, "items": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"}}]},
                         "protection": {"enum": ["rules", "dp"], "default": "rules"},
                         "half_width": {"type": "number", "exclusiveMinimum": 0},
+                        "target": {"type": "object", "additionalProperties": false, "properties": {
+                            "relative": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                            "at_least": {"type": "number", "exclusiveMinimum": 0, "default": 10}
+                        }},
                         "dimensions": {"type": "array", "minItems": 1, "items": {"type": "string"}},
                         "source": {"enum": ["cases", "returns"], "default": "cases"},
                         "measure": {"enum": ["count", "sum"], "default": "count"},

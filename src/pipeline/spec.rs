@@ -146,6 +146,10 @@ pub struct PrivacySpec {
     /// beds, turnaways), from the agencies' own budget (`agency:<period>` in
     /// the ledger), shared by weight like `rho_per_period`. Default: `rho_per_period`.
     pub agency_rho_per_period: Option<f64>,
+    /// The most rho a person present in every quarter may lose over all of
+    /// them (the ledger's lifetime cap): the dry run shows the loss before and
+    /// after the run against it, and `demo` sets it.
+    pub lifetime_rho: Option<f64>,
     /// Level of the published intervals.
     #[serde(default = "default_level")]
     pub interval_level: f64,
@@ -197,9 +201,12 @@ pub struct TableSpec {
     /// interval level. The least rho that gives it is solved for when the
     /// pipeline is loaded (and then acts as the table's `rho`).
     pub half_width: Option<f64>,
+    /// Each part's national figure within ±max(relative × figure, at_least),
+    /// each part given the rho that needs (see `pipeline::target`).
+    pub target: Option<super::target::Target>,
     /// Share of this table's rho spent on its national margin (default: `privacy.national_share`).
     pub national_share: Option<f64>,
-    /// One measurement over several quarters' person-quarters instead of one
+    /// One measurement over several quarters, each person counted once over them, instead of one
     /// per quarter: "year" (each calendar year of the inputs) or a list of
     /// quarters. Debited from every quarter it reads.
     pub pool: Option<Pool>,

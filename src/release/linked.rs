@@ -165,8 +165,21 @@ pub(super) fn merged_quarter(
     Ok(single)
 }
 
+/// The aggregations of linkage's own columns when a person's quarters are
+/// merged over a span (see [`super::span`]): the most agencies that served
+/// the person in one quarter, and each kind of agency that served them in any.
+pub(super) fn span_aggregations() -> Vec<Expr> {
+    let mut aggs = vec![col(AGENCIES).max().alias(AGENCIES)];
+    aggs.extend(
+        AGENCY_KINDS
+            .iter()
+            .map(|k| col(kind_flag(k)).any(true).alias(kind_flag(k))),
+    );
+    aggs
+}
+
 /// For each record, whether another record has the same scope and person key.
-fn shared_keys(records: &DataFrame) -> PolarsResult<BooleanChunked> {
+pub(super) fn shared_keys(records: &DataFrame) -> PolarsResult<BooleanChunked> {
     let scope = records.column(SCOPE)?.str()?;
     let key = records.column("person_key")?.str()?;
     let pairs: Vec<(Option<&str>, Option<&str>)> = scope.into_iter().zip(key).collect();

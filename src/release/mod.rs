@@ -12,18 +12,12 @@
 //! by the next request, with the staged bytes if there are any, without a
 //! second debit. Only a changed request or changed inputs spend.
 //!
-//! A release may pool several quarters (`pool`): one measurement over the
-//! person-quarters of those quarters. Privacy argument: the unit is the
-//! person within one quarter (each quarter's records are numbered apart, so
-//! the same person in two quarters is two units), and intake merged each
-//! person's rows of a quarter into one record; adding or removing one
-//! person's records of one quarter therefore changes a pooled count by at
-//! most 1 (a clipped sum by at most its bound), exactly as in a quarterly
-//! release, so OpenDP's calibration at rho per unit holds unchanged. The
-//! release is debited rho from every quarter it reads (all in one
-//! transaction); a person present in n of its quarters is n units, whose
-//! loss is n² rho (group privacy, Bun & Steinke 2016, Prop. 1.9), and the
-//! ledger's lifetime figure counts it so.
+//! A release may pool several quarters (`pool`, e.g. a year): one
+//! measurement in which each person counts once, their records of the
+//! pooled quarters merged into one ([`span`], which holds the privacy
+//! argument). It is debited rho from every quarter it reads (all in one
+//! transaction), so each quarter's budget stays enforceable, and counts rho
+//! once in a person's lifetime loss ([`ledger::lifetime_spent`]).
 //!
 //! Published files carry only noisy values and public facts: the table, the
 //! period, the definitions, the budget, the submission ids and keyed digests
@@ -35,6 +29,7 @@ pub mod coverage;
 pub mod establishment;
 pub mod linked;
 mod prepare;
+mod span;
 mod steps;
 pub mod tables;
 
@@ -81,6 +76,10 @@ pub struct ReleaseRequest {
     /// such a table is refused without it, and the approval is recorded in
     /// its provenance.
     pub governance: Option<String>,
+    /// Each part's rho by its label (a definition, a service category),
+    /// instead of shares of `rho` by the parts' weights: what a pipeline
+    /// planned to each part's accuracy target. `rho` is then their sum.
+    pub part_rho: Option<Vec<(String, f64)>>,
 }
 
 impl ReleaseRequest {
@@ -129,6 +128,8 @@ pub enum ReleaseError {
         "the table {table} holds agencies' returns under disclosure-control rules: it is published for every agency of a whole quarter, never for a subset of agencies or pooled over quarters (the difference from the full table would reveal an agency's own figures)"
     )]
     ReturnsSubset { table: String },
+    #[error("the pool names the quarter {quarter} twice: each quarter is read once, so list it once")]
+    PoolRepeats { quarter: String },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -177,6 +178,9 @@ impl ReleaseError {
             ReleaseError::ReturnsSubset { table } => {
                 Message::new("release-returns-subset").with("table", table.as_str())
             }
+            ReleaseError::PoolRepeats { quarter } => {
+                Message::new("pipeline-pool-repeat").with("quarter", quarter.as_str())
+            }
             ReleaseError::Ledger(e) => e.message(),
             ReleaseError::Altered { path } => {
                 Message::new("release-altered").with("path", path.as_str())
@@ -206,7 +210,8 @@ impl crate::exit::ExitCode for ReleaseError {
             ReleaseError::Custom { .. }
             | ReleaseError::NeedsApproval { .. }
             | ReleaseError::NeedsLinkage { .. }
-            | ReleaseError::ReturnsSubset { .. } => CONFIG,
+            | ReleaseError::ReturnsSubset { .. }
+            | ReleaseError::PoolRepeats { .. } => CONFIG,
             ReleaseError::NoInputs { .. }
             | ReleaseError::Altered { .. }
             | ReleaseError::UnknownRelease { .. }
@@ -254,13 +259,26 @@ impl Preview {
     /// the table measures a margin, else the sum of its province cells, else
     /// the cell itself. None under disclosure control (exact figures).
     pub fn national_half_width(&self, level: f64) -> Option<f64> {
-        let province = self.parts.iter().zip(&self.national).find(|(_, n)| !**n)?.0;
+        let first = self.parts.first()?.0.clone();
+        self.national_half_width_of(&first, level)
+    }
+
+    /// [`Preview::national_half_width`] of the part labelled `label` (a
+    /// definition, a service category).
+    pub fn national_half_width_of(&self, label: &str, level: f64) -> Option<f64> {
+        let of_label = || {
+            self.parts
+                .iter()
+                .zip(&self.national)
+                .filter(|((l, _), _)| l == label)
+        };
+        let province = of_label().find(|(_, n)| !**n)?.0;
         let var = |c: &Calibration| consistent::noise_variance(c.mechanism, c.scale);
         let vp = var(&province.1);
         let k = self.province_keys as f64;
         let z = consistent::z_of(level);
         Some(
-            match self.parts.iter().zip(&self.national).find(|(_, n)| **n) {
+            match of_label().find(|(_, n)| **n) {
                 Some((margin, _)) => {
                     let vn = var(&margin.1);
                     z * (k * vp * vn / (k * vp + vn)).sqrt()
@@ -333,17 +351,33 @@ fn calibrate(
 ) -> Result<Vec<(Built, Calibration)>, ReleaseError> {
     let weights: f64 = table.parts.iter().map(|p| p.weight).sum();
     let alpha = 1.0 - req.level;
-    // Parts with the same spec and weight (the 7 definitions, the 12 service
+    // Parts with the same spec and share of rho (the 7 definitions, the 12 service
     // categories) get the same measurement: calibrate each distinct one once.
     let mut done: Vec<((&MeasurementSpec, u64), (Built, Calibration))> = Vec::new();
     let mut built = Vec::with_capacity(table.parts.len());
     for part in &table.parts {
-        let share = req.rho * part.weight / weights;
+        let share = match &req.part_rho {
+            // The label's rho, split between its provinces and its margin by their weights.
+            Some(planned) => {
+                let of_label: f64 = table
+                    .parts
+                    .iter()
+                    .filter(|p| p.label == part.label)
+                    .map(|p| p.weight)
+                    .sum();
+                let rho = planned
+                    .iter()
+                    .find(|(l, _)| *l == part.label)
+                    .map_or(0.0, |(_, r)| *r);
+                rho * part.weight / of_label
+            }
+            None => req.rho * part.weight / weights,
+        };
         let target = match req.accounting {
             Accounting::Zcdp => share,
             Accounting::Pure => (2.0 * share).sqrt(),
         };
-        let key = (&part.spec, part.weight.to_bits());
+        let key = (&part.spec, share.to_bits());
         let measurement = match done.iter().find(|(k, _)| *k == key) {
             Some((_, m)) => m.clone(),
             None => {
@@ -361,6 +395,14 @@ fn calibrate(
 /// quarter. A subset of agencies or a pool of quarters would be another
 /// version whose difference from the whole discloses (see `establishment`).
 fn check_whole_quarter(req: &ReleaseRequest, table: &TableDef) -> Result<(), ReleaseError> {
+    let quarters = req.quarters();
+    if let Some((_, q)) = quarters
+        .iter()
+        .enumerate()
+        .find(|(k, q)| quarters[..*k].contains(q))
+    {
+        return Err(ReleaseError::PoolRepeats { quarter: q.clone() });
+    }
     if rules_of(req, table).is_some() && (req.agencies.is_some() || req.pool.is_some()) {
         return Err(ReleaseError::ReturnsSubset {
             table: req.table.clone(),

@@ -68,8 +68,8 @@ pub(super) fn prepared(
     // In collaborative mode a quarter's case records are merged across
     // agencies first: one person, one record (see `linked`).
     let linked = linkage.filter(|_| table.source == crate::schema::ExtractKind::Cases);
-    // Quarter by quarter: a batch never mixes quarters, so the same person in
-    // two quarters of a pool is numbered as two units (person-quarters).
+    // Quarter by quarter; a pool's quarters are then merged to one record
+    // per person over the span, numbered as one unit.
     struct Source {
         period: String,
         receipts: Vec<crate::store::Receipt>,
@@ -110,6 +110,26 @@ pub(super) fn prepared(
                 frame: lf,
             })),
         }
+    }
+    // A pool of quarters is one record per person over the span (see `span`).
+    if periods.len() > 1 && table.source == crate::schema::ExtractKind::Cases {
+        let label = periods.join("+");
+        let mut receipts = Vec::new();
+        let mut frames = Vec::new();
+        for s in sources {
+            receipts.extend(s.receipts);
+            frames.push(match (linked, table.classified) {
+                (None, false) => s.frame.select(span_columns(table)),
+                _ => s.frame,
+            });
+        }
+        let merged = span::merged_span(frames, &label, linked.is_some())?;
+        sources = vec![Source {
+            period: label,
+            receipts,
+            records: merged.height() as u64,
+            frame: merged.lazy(),
+        }];
     }
     let read = |lf: LazyFrame| {
         if table.classified {
@@ -179,6 +199,20 @@ fn table_columns(table: &TableDef) -> Vec<PlSmallStr> {
         }
     }
     out
+}
+
+/// What a span merge reads of an agency's records for a table that needs
+/// no definitions: who the person is, and the table's own columns.
+fn span_columns(table: &TableDef) -> Vec<Expr> {
+    let mut names: Vec<PlSmallStr> = ["agency", "person_key", "quarter"]
+        .map(PlSmallStr::from)
+        .to_vec();
+    for n in table_columns(table) {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.into_iter().map(col).collect()
 }
 
 /// The columns of the records a table's parts read, after `first`.

@@ -31,6 +31,8 @@ pub(super) fn request_of(
     }
     if let Some(p) = &req.pool {
         request["pool"] = serde_json::json!(p);
+        // One record per person over the pool (see `span`), not person-quarters.
+        request["pool_unit"] = serde_json::json!(ledger::POOL_UNIT_PERSON);
     }
     if req.layout != Layout::default() {
         request["layout"] = serde_json::json!(req.layout);
@@ -40,6 +42,9 @@ pub(super) fn request_of(
     }
     if let Some(g) = &req.governance {
         request["governance"] = serde_json::json!(g);
+    }
+    if let Some(p) = &req.part_rho {
+        request["part_rho"] = serde_json::json!(p);
     }
     request
 }
@@ -63,6 +68,9 @@ pub(super) fn debit_detail(
     }
     if table.source == crate::schema::ExtractKind::Cases {
         detail["agencies"] = serde_json::json!(agencies);
+        if req.pool.is_some() {
+            detail["pool_unit"] = serde_json::json!(ledger::POOL_UNIT_PERSON);
+        }
     }
     detail
 }

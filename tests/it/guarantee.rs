@@ -181,6 +181,7 @@ fn request(table: &str, period: &str, rho: f64, level: f64) -> ReleaseRequest {
         protection: Default::default(),
         pool: None,
         governance: None,
+        part_rho: None,
         table: table.into(),
         period: period.into(),
         rho,

@@ -498,6 +498,7 @@ table = "housing_outcome"
             protection: Default::default(),
             pool: None,
             governance: None,
+            part_rho: None,
             table: "definitions".into(),
             period: "2025Q4".into(),
             rho: rho / 1.05,

@@ -248,6 +248,7 @@ fn request(table: &str, rho: f64) -> ReleaseRequest {
         protection: Default::default(),
         pool: None,
         governance: None,
+        part_rho: None,
         table: table.into(),
         period: "2025Q3".into(),
         rho,

@@ -329,16 +329,38 @@ pub fn lifetime_cap(conn: &Connection) -> Result<Option<f64>, LedgerError> {
     budget_of(conn, LIFETIME)
 }
 
-/// rho lost by a person present in every quarter: the sum of every person-level debit.
+/// A pooled release's `pool_unit` when it counts each person once over its
+/// quarters (one record per person over the span: `release::span`).
+pub const POOL_UNIT_PERSON: &str = "person";
+
+/// How many times one debit row of a person-level release counts in a
+/// person's lifetime loss (SQL over a row's `detail`), see [`lifetime_spent`].
+const LIFETIME_WEIGHT: &str = "CASE WHEN json_extract(detail, '$.pool_unit') = 'person' \
+    THEN 1.0 / COALESCE(json_extract(detail, '$.pooled_quarters'), 1) \
+    ELSE COALESCE(json_extract(detail, '$.pooled_quarters'), 1) END";
+
+/// How much of a person's lifetime loss a release of rho over `quarters`
+/// costs: rho when it counts each person once over them, n² rho when it
+/// counts person-quarters (see [`lifetime_spent`]).
+pub fn lifetime_cost(rho: f64, quarters: usize, person_unit: bool) -> f64 {
+    let n = quarters as f64;
+    if person_unit { rho } else { rho * n * n }
+}
+
+/// rho lost by a person present in every quarter: the sum, over every
+/// person-level release, of its loss (zCDP losses add: Bun & Steinke 2016,
+/// Lemma 2.3).
 ///
-/// A release pooled over n quarters is one measurement over person-quarters:
-/// a person present in all n is n units of it, whose loss is n² rho under
-/// zCDP (group privacy: Bun & Steinke 2016, Prop. 1.9), against n rho for n
-/// separate quarterly releases. Each of its n debit rows (rho each, one per
-/// quarter) therefore counts n times here.
+/// A quarterly release costs its rho. A release pooled over n quarters with
+/// one record per person over them (`pool_unit` = `person`) is one
+/// measurement in which each person is one unit: it costs rho once, though
+/// it is debited rho from each of its n quarters, so each of its n debit rows
+/// counts 1/n here. An older release pooled over person-quarters made a
+/// person present in all n quarters n units of it, whose loss is n² rho
+/// (group privacy: ibid., Prop. 1.9): each of its n rows counts n times.
 pub fn lifetime_spent(conn: &Connection) -> Result<f64, LedgerError> {
     Ok(conn.query_row(
-        "SELECT COALESCE(SUM(rho * COALESCE(json_extract(detail, '$.pooled_quarters'), 1)), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
+        &format!("SELECT COALESCE(SUM(rho * {LIFETIME_WEIGHT}), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'"),
         params![LIFETIME],
         |r| r.get(0),
     )?)
@@ -349,7 +371,7 @@ pub fn lifetime_spent(conn: &Connection) -> Result<f64, LedgerError> {
 /// person-level debit times k², k its `agencies` (1 where not recorded).
 pub fn unmatched_worst_case(conn: &Connection) -> Result<f64, LedgerError> {
     Ok(conn.query_row(
-        "SELECT COALESCE(SUM(rho * COALESCE(json_extract(detail, '$.pooled_quarters'), 1) * COALESCE(json_extract(detail, '$.agencies'), 1) * COALESCE(json_extract(detail, '$.agencies'), 1)), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'",
+        &format!("SELECT COALESCE(SUM(rho * {LIFETIME_WEIGHT} * COALESCE(json_extract(detail, '$.agencies'), 1) * COALESCE(json_extract(detail, '$.agencies'), 1)), 0.0) FROM budget_ledger WHERE event = 'debit' AND period <> ?1 AND period NOT LIKE 'agency:%'"),
         params![LIFETIME],
         |r| r.get(0),
     )?)
@@ -403,7 +425,6 @@ pub fn debit_each(
     if !(rho.is_finite() && (rho > 0.0 || (rules && rho == 0.0))) {
         return Err(LedgerError::BadAmount(rho));
     }
-    let pooled = periods.len() as f64;
     let mut detail = detail.clone();
     if periods.len() > 1 {
         detail["pooled_quarters"] = serde_json::json!(periods.len());
@@ -451,7 +472,11 @@ pub fn debit_each(
         if matches!(parse_key(period), Some((Scope::Person, _))) {
             if let Some(cap) = lifetime_cap(&tx)? {
                 let lost = lifetime_spent(&tx)?;
-                let requested = rho * pooled * pooled;
+                let requested = lifetime_cost(
+                    rho,
+                    periods.len(),
+                    detail["pool_unit"] == POOL_UNIT_PERSON,
+                );
                 if lost + requested > cap * (1.0 + TOLERANCE) {
                     return Err(LedgerError::Lifetime {
                         cap,
