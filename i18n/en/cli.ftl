@@ -110,6 +110,13 @@ run-needs-short = { $period }: needs rho { $needed } { $whose }; { $remaining } 
 run-needs-unset = { $period }: needs rho { $needed } { $whose }; no budget set yet (safecount budget set --period { $period } { $flag } R)
 run-person-loss = A person present in every quarter of this run would lose rho = { $rho } more (at most: re-served releases cost nothing),
     that is epsilon = { $epsilon } at delta = { $delta } for this run alone.
+run-lifetime = Lifetime: rho { $before } (epsilon { $before_epsilon }) lost so far, at most { $after } (epsilon { $after_epsilon }) after this run, under the cap of { $cap }.
+run-lifetime-over = Lifetime: rho { $before } (epsilon { $before_epsilon }) lost so far, up to { $after } (epsilon { $after_epsilon }) after this run — OVER the cap of { $cap }: the run would stop at the release that crosses it. Spend less, or raise the cap only if the collaborative agrees (safecount budget set --lifetime-rho X).
+run-lifetime-no-cap = Lifetime: rho { $before } (epsilon { $before_epsilon }) lost so far, at most { $after } (epsilon { $after_epsilon }) after this run; no cap is set (privacy.lifetime_rho, or safecount budget set --lifetime-rho X).
+run-col-report = report
+run-report-drawn = drawn
+run-report-unused = UNUSED
+run-dry-target = ±max({ $relative }, { $floor }) per part
 run-dry-legend = ±cell is the widest cell's interval half-width at the stated level ({ $level }); ±national that of the
     table's national figure (people served, a definition's count), from the national margin where measured.
 # safecount demo

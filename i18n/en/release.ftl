@@ -37,6 +37,7 @@ provenance-linkage-collaborative = people keyed by `safecount key` under the cur
 provenance-linkage-agency = each agency's person keys are its own: a person served by k agencies is k units, whose loss is k² times the rho of a release
 provenance-unmatched-worst-case = worst case: a person counted apart at each of the { $agencies } agencies this release read (not matched by linkage, or any person in agency mode) is { $agencies } units, whose loss is { $agencies }² times this release's rho
 provenance-unit-linked = person (collaborative person_key within its linkage epoch, merged across agencies), per period of data
+provenance-planned = each part's rho (request.part_rho) was planned to its accuracy target from the previous quarter's released figures of this table: post-processing of published numbers, which costs no privacy (Dwork & Roth 2014, Prop. 2.1); the first quarter, with no previous figure, is planned to the target's floor
 provenance-unit-linked-pooled = person (collaborative person_key within its linkage epoch, merged across agencies), counted once over the pooled quarters (their records merged into one); charged to every quarter pooled; a person loses its rho once, however many of the quarters they were served in
 provenance-unit-person = person (agency + person_key), per period of data
 provenance-unit-person-pooled = person (agency + person_key), counted once over the pooled quarters (their records merged into one); charged to every quarter pooled; a person loses its rho once, however many of the quarters they were served in

@@ -110,6 +110,13 @@ run-needs-short = { $period } : il faut un rho de { $needed } { $whose } ; il re
 run-needs-unset = { $period } : il faut un rho de { $needed } { $whose } ; aucun budget n'est encore fixé (safecount budget set --period { $period } { $flag } R)
 run-person-loss = Une personne présente à chaque trimestre de cette exécution perdrait au plus un rho de { $rho } de plus (les publications servies de nouveau ne coûtent rien),
     soit epsilon = { $epsilon } à delta = { $delta } pour cette seule exécution.
+run-lifetime = Sur toute la durée : rho { $before } (epsilon { $before_epsilon }) perdu jusqu'ici, au plus { $after } (epsilon { $after_epsilon }) après cette exécution, sous le plafond de { $cap }.
+run-lifetime-over = Sur toute la durée : rho { $before } (epsilon { $before_epsilon }) perdu jusqu'ici, jusqu'à { $after } (epsilon { $after_epsilon }) après cette exécution — AU-DELÀ du plafond de { $cap } : l'exécution s'arrêterait à la publication qui le franchit. Dépensez moins, ou relevez le plafond seulement si le collectif l'accepte (safecount budget set --lifetime-rho X).
+run-lifetime-no-cap = Sur toute la durée : rho { $before } (epsilon { $before_epsilon }) perdu jusqu'ici, au plus { $after } (epsilon { $after_epsilon }) après cette exécution ; aucun plafond n'est fixé (privacy.lifetime_rho, ou safecount budget set --lifetime-rho X).
+run-col-report = rapport
+run-report-drawn = tracé
+run-report-unused = INUTILISÉ
+run-dry-target = ±max({ $relative }, { $floor }) par partie
 run-dry-legend = ±cellule est la demi-largeur de l'intervalle de la cellule la plus large au niveau indiqué ({ $level }) ; ±national, celle du
     chiffre national du tableau (personnes servies, effectif d'une définition), tirée de la marge nationale là où elle est mesurée.
 # safecount demo

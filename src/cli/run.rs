@@ -181,17 +181,43 @@ fn dry_run(
         .map(|p| p.preview.rho)
         .sum();
     let delta = crate::privacy::ledger::CONVERSION_DELTA;
+    let epsilon = |rho: f64| lang.dec(crate::privacy::ledger::zcdp_to_epsilon(rho, delta), 2);
     let loss = Vars::new()
         .with("rho", lang.dec(person, 4))
-        .with(
-            "epsilon",
-            lang.dec(crate::privacy::ledger::zcdp_to_epsilon(person, delta), 3),
-        )
+        .with("epsilon", epsilon(person))
         .with("delta", format!("{delta:.0e}"));
     writeln!(out, "{}", lang.msg("run-person-loss", &loss))?;
+    let (before, cap) = lifetime_so_far(store.as_ref())?;
+    let cap = cap.or(spec.privacy.lifetime_rho);
+    let after = before + person;
+    let lifetime = Vars::new()
+        .with("before", lang.dec(before, 4))
+        .with("before_epsilon", epsilon(before))
+        .with("after", lang.dec(after, 4))
+        .with("after_epsilon", epsilon(after))
+        .with("cap", cap.map(|c| lang.dec(c, 4)).unwrap_or_default());
+    let id = match cap {
+        None => "run-lifetime-no-cap",
+        Some(c) if after > c * (1.0 + 1e-12) => "run-lifetime-over",
+        Some(_) => "run-lifetime",
+    };
+    writeln!(out, "{}", lang.msg(id, &lifetime))?;
     let level = Vars::new().with("level", lang.pct(spec.privacy.interval_level));
     writeln!(out, "{}", lang.msg("run-dry-legend", &level))?;
     return Ok(EXIT_OK);
+}
+
+/// What a person present in every quarter has lost so far, and the
+/// lifetime cap, from the store's ledger (0 and none without a store).
+fn lifetime_so_far(store: Option<&Store>) -> anyhow::Result<(f64, Option<f64>)> {
+    let Some(store) = store else {
+        return Ok((0.0, None));
+    };
+    let conn = store.connect()?;
+    Ok((
+        crate::privacy::ledger::lifetime_spent(&conn)?,
+        crate::privacy::ledger::lifetime_cap(&conn)?,
+    ))
 }
 
 /// One line per planned release.
@@ -203,9 +229,10 @@ fn print_planned(
     let t = |id| lang.t(id);
     writeln!(
         out,
-        "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+        "{:<8} {:<19} {:<6} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
         t("run-col-period"),
         t("run-col-table"),
+        t("run-col-report"),
         t("run-col-parts"),
         t("run-col-cells"),
         t("run-col-mechanism"),
@@ -216,13 +243,19 @@ fn print_planned(
         t("run-col-asked")
     )?;
     for p in planned {
+        let drawn = t(if p.in_report {
+            "run-report-drawn"
+        } else {
+            "run-report-unused"
+        });
         let Some((_, c)) = p.preview.parts.first() else {
             // Returns under disclosure-control rules: exact figures, no rho.
             writeln!(
                 out,
-                "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+                "{:<8} {:<19} {:<6} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
                 p.period,
                 p.preview.table,
+                drawn,
                 "-",
                 "-",
                 t("run-dry-rules-mechanism"),
@@ -236,9 +269,10 @@ fn print_planned(
         };
         writeln!(
             out,
-            "{:<8} {:<19} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
+            "{:<8} {:<19} {:<6} {:>7} {:>8}  {:<18} {:>8} {:>9} {:>10}  {:>8}  {}",
             p.period,
             p.preview.table,
+            drawn,
             p.preview.parts.len(),
             p.preview.cells,
             c.mechanism,
@@ -248,9 +282,16 @@ fn print_planned(
                 .map(|h| lang.dec(h, 1))
                 .unwrap_or_default(),
             lang.dec(p.preview.rho, 4),
-            p.target_half_width
-                .map(|target| lang.msg("run-dry-solved", &Vars::new().with("target", target)))
-                .unwrap_or_default()
+            match (&p.target, p.target_half_width) {
+                (Some(target), _) => lang.msg(
+                    "run-dry-target",
+                    &Vars::new()
+                        .with("relative", lang.pct(target.relative.unwrap_or(0.0)))
+                        .with("floor", target.floor())
+                ),
+                (None, Some(h)) => lang.msg("run-dry-solved", &Vars::new().with("target", h)),
+                (None, None) => String::new(),
+            }
         )?;
     }
     Ok(())

@@ -17,8 +17,12 @@ pub struct PlannedRelease {
     pub scope: Scope,
     /// The half-width the table asked for, if it gave one.
     pub target_half_width: Option<f64>,
+    /// The per-part target the table is planned to, if it gave one.
+    pub target: Option<super::target::Target>,
     /// The widest interval half-width of any of its cells.
     pub widest_half_width: f64,
+    /// Whether the pipeline's report draws the table (false without a report).
+    pub in_report: bool,
     pub preview: Preview,
 }
 
@@ -41,11 +45,15 @@ pub fn dry_run(
             national_half_width: preview.national_half_width(req.level),
             scope: t.scope(),
             target_half_width: t.half_width,
+            target: t.target.clone(),
             widest_half_width: preview
                 .parts
                 .iter()
                 .map(|(_, c)| c.half_width)
                 .fold(0.0, f64::max),
+            in_report: spec.report.is_some()
+                && t.custom().is_none()
+                && report::DRAWN_TABLES.contains(&t.table.as_str()),
             preview,
         });
     }

@@ -145,8 +145,7 @@ pub(super) fn national_figure(
     keys: &[(String, String)],
 ) -> Option<f64> {
     let national = release::coverage::NATIONAL;
-    let cells: Vec<&report::data::Cell> =
-        release.cells.iter().filter(|c| c.part == part).collect();
+    let cells: Vec<&report::data::Cell> = release.cells.iter().filter(|c| c.part == part).collect();
     if cells.is_empty() {
         return None;
     }
@@ -213,10 +212,11 @@ mod tests {
         assert_eq!(t.half_width(Some(50.0)), 10.0);
         // rho goes as the square of h1 / h: a figure eight times as large costs 1/64.
         let unit = vec![("broad".to_string(), 5.0), ("narrow".to_string(), 5.0)];
-        let planned = planned_part_rho(&unit, &t, &|l: &str| {
-            (l == "broad").then_some(1000.0)
-        });
-        assert!((planned[1].1 / planned[0].1 - 64.0).abs() < 1e-9, "{planned:?}");
+        let planned = planned_part_rho(&unit, &t, &|l: &str| (l == "broad").then_some(1000.0));
+        assert!(
+            (planned[1].1 / planned[0].1 - 64.0).abs() < 1e-9,
+            "{planned:?}"
+        );
         assert_eq!(previous_quarter("2025Q1").as_deref(), Some("2024Q4"));
         assert_eq!(previous_quarter("2025Q3").as_deref(), Some("2025Q2"));
         assert_eq!(previous_quarter("2025"), None);

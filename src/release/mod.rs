@@ -34,7 +34,9 @@ mod steps;
 pub mod tables;
 
 use prepare::*;
-pub use prepare::{exact_cells, exact_cells_in, prepared_parts, prepared_parts_in};
+pub use prepare::{
+    exact_cells, exact_cells_in, exact_cells_over, prepared_parts, prepared_parts_in,
+};
 use steps::*;
 
 use crate::classify::{DefinitionSet, classify};
@@ -128,7 +130,9 @@ pub enum ReleaseError {
         "the table {table} holds agencies' returns under disclosure-control rules: it is published for every agency of a whole quarter, never for a subset of agencies or pooled over quarters (the difference from the full table would reveal an agency's own figures)"
     )]
     ReturnsSubset { table: String },
-    #[error("the pool names the quarter {quarter} twice: each quarter is read once, so list it once")]
+    #[error(
+        "the pool names the quarter {quarter} twice: each quarter is read once, so list it once"
+    )]
     PoolRepeats { quarter: String },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -277,16 +281,14 @@ impl Preview {
         let vp = var(&province.1);
         let k = self.province_keys as f64;
         let z = consistent::z_of(level);
-        Some(
-            match of_label().find(|(_, n)| **n) {
-                Some((margin, _)) => {
-                    let vn = var(&margin.1);
-                    z * (k * vp * vn / (k * vp + vn)).sqrt()
-                }
-                None if k > 0.0 => z * (k * vp).sqrt(),
-                None => province.1.half_width,
-            },
-        )
+        Some(match of_label().find(|(_, n)| **n) {
+            Some((margin, _)) => {
+                let vn = var(&margin.1);
+                z * (k * vp * vn / (k * vp + vn)).sqrt()
+            }
+            None if k > 0.0 => z * (k * vp).sqrt(),
+            None => province.1.half_width,
+        })
     }
 }
 
@@ -646,6 +648,7 @@ fn release_inner(
         "opendp_version": "0.16.0",
         "safecount_version": env!("CARGO_PKG_VERSION"),
         "created_at": crate::clock::today().to_string(),
+        "planning": req.part_rho.as_ref().map(|_| steps::in_record(crate::i18n::Message::new("provenance-planned"))),
         "ledger_seq": ledger::seq_of(&conn, &head)?,
     });
     let started = std::time::Instant::now();

@@ -309,18 +309,64 @@ fn one_period(
     period: &str,
     layout: &Layout,
 ) -> Result<(TableDef, Prepared), ReleaseError> {
+    over_quarters(store, defs, table_name, &[period.to_string()], layout)
+}
+
+/// A standard table and its records of some quarters (one record per
+/// person over them when several), prepared (tests and benchmarks).
+fn over_quarters(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_name: &str,
+    quarters: &[String],
+    layout: &Layout,
+) -> Result<(TableDef, Prepared), ReleaseError> {
     let table = tables::table_in(table_name, defs, Accounting::Zcdp, layout)
         .ok_or_else(|| ReleaseError::UnknownTable(table_name.into()))?;
     let prepared = prepared(
         store,
         defs,
         &table,
-        &[period.to_string()],
+        quarters,
         None,
         false,
         layout.linkage.as_ref(),
     )?;
     Ok((table, prepared))
+}
+
+/// [`exact_cells_in`] over a pool of quarters: the exact cells a pooled
+/// release estimates, each person once over them. National margins carry
+/// the province key [`tables::NATIONAL`], as released. For tests and
+/// benchmarks only: never released.
+pub fn exact_cells_over(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_name: &str,
+    quarters: &[String],
+    layout: &Layout,
+) -> Result<DataFrame, ReleaseError> {
+    let (table, prepared) = over_quarters(store, defs, table_name, quarters, layout)?;
+    let mut frames = Vec::new();
+    for (i, part) in table.parts.iter().enumerate() {
+        let mut df = part.spec.exact(prepared.part(i))?.lazy();
+        if part.national {
+            let names = df.collect_schema()?;
+            if names.contains("margin") {
+                df = df.drop(by_name(["margin"], true));
+            }
+            df = df.with_column(lit(tables::NATIONAL).alias("province"));
+        }
+        frames.push(df.with_column(lit(part.label.clone()).alias("part")));
+    }
+    Ok(concat(
+        frames,
+        UnionArgs {
+            diagonal: true,
+            ..Default::default()
+        },
+    )?
+    .collect()?)
 }
 
 /// The exact (noise-free) cells a release with this key layout (coverage,

@@ -52,7 +52,8 @@ pub(super) fn merged_span(
     label: &str,
     under_linkage: bool,
 ) -> PolarsResult<DataFrame> {
-    let mut records = concat(frames, UnionArgs::default())?.with_column(lit(label).alias("quarter"));
+    let mut records =
+        concat(frames, UnionArgs::default())?.with_column(lit(label).alias("quarter"));
     if !under_linkage {
         records = records.with_column(col("agency").alias(linked::SCOPE));
     }
@@ -127,9 +128,21 @@ mod tests {
             .unwrap();
         assert_eq!(merged.height(), 3);
         let (needed, _) = crate::schema::fields::service_columns("legal");
-        let province: Vec<Option<&str>> = merged.column("province").unwrap().str().unwrap().into_iter().collect();
+        let province: Vec<Option<&str>> = merged
+            .column("province")
+            .unwrap()
+            .str()
+            .unwrap()
+            .into_iter()
+            .collect();
         assert_eq!(province, [Some("CA-QC"), Some("CA-ON"), Some("CA-BC")]);
-        let need: Vec<Option<bool>> = merged.column(&needed).unwrap().bool().unwrap().into_iter().collect();
+        let need: Vec<Option<bool>> = merged
+            .column(&needed)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .into_iter()
+            .collect();
         assert_eq!(need, [Some(true), Some(false), Some(false)]);
         let quarter = merged.column("quarter").unwrap().str().unwrap();
         assert!(quarter.into_iter().all(|q| q == Some("2025")));

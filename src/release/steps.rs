@@ -261,7 +261,7 @@ pub(super) fn privacy_unit_of(table: &TableDef, req: &ReleaseRequest) -> String 
 /// A statement of a release's provenance, in the record's language: the
 /// provenance is an audit record in English (the report states the same
 /// facts in both languages from its own catalogue entries).
-fn in_record(message: Message) -> String {
+pub(super) fn in_record(message: Message) -> String {
     message.render(crate::i18n::Lang::En)
 }
 

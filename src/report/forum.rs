@@ -45,6 +45,35 @@ impl Builder<'_> {
         self.pooled_counts("indigenous", "indigenous_identity", &bars)
     }
 
+    /// One series per named series and pooled year of `table` ("Legal,
+    /// 2024"), the years in order, so a chart shows every year released;
+    /// `points(year, i)` gives the i-th named series' points in that year.
+    /// None when the table has no pooled release.
+    pub(super) fn series_each_year(
+        &self,
+        table: &str,
+        names: &[String],
+        points: &dyn Fn(&str, usize) -> Vec<Option<Estimate>>,
+    ) -> Option<Vec<Series>> {
+        let pools = self.set.pools(table);
+        if pools.is_empty() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            for pool in &pools {
+                out.push(Series {
+                    name: self.lang.fill(
+                        "series_in_year",
+                        &[("series", name.clone()), ("year", pool.clone())],
+                    ),
+                    points: points(pool, i),
+                });
+            }
+        }
+        Some(out)
+    }
+
     /// Bars by label, one series per pooled year of `table`, each the value
     /// `value` computes for a bar.
     fn pooled_bars(
@@ -171,34 +200,37 @@ impl Builder<'_> {
     }
 
     /// Legal and immigration services by status, and urban against rural,
-    /// in the latest pooled year.
+    /// in each pooled year.
     pub(super) fn forum_services(&self) -> Vec<(Chart, Vec<&'static str>)> {
         let lang = self.lang;
         let mut out = Vec::new();
-        if let Some(pool) = self.set.latest_pool("services_by_status") {
+        let categories = ["legal", "immigration"];
+        let names: Vec<String> = categories.iter().map(|c| lang.code_label(c)).collect();
+        if let Some(series) = self.series_each_year("services_by_status", &names, &|pool, i| {
+            STATUS_GROUPS
+                .iter()
+                .map(|(g, _)| self.gap_share("services_by_status", pool, categories[i], g))
+                .collect()
+        }) {
+            let groups = STATUS_GROUPS.iter().map(|(g, _)| lang.code_label(g));
             let chart = self.chart(
                 "status_gap",
                 "axis_share",
                 Unit::Share,
                 Kind::Bars,
-                STATUS_GROUPS
-                    .iter()
-                    .map(|(g, _)| lang.code_label(g))
-                    .collect(),
-                ["legal", "immigration"]
-                    .iter()
-                    .map(|cat| Series {
-                        name: lang.code_label(cat),
-                        points: STATUS_GROUPS
-                            .iter()
-                            .map(|(g, _)| self.gap_share("services_by_status", &pool, cat, g))
-                            .collect(),
-                    })
-                    .collect(),
+                groups.collect(),
+                series,
             );
             out.push((chart, vec!["services_by_status"]));
         }
-        if let Some(pool) = self.set.latest_pool("settlement_gaps") {
+        let settings = ["urban", "rural"];
+        let names: Vec<String> = settings.iter().map(|s| lang.code_label(s)).collect();
+        if let Some(series) = self.series_each_year("settlement_gaps", &names, &|pool, i| {
+            SETTLEMENT_SERVICES
+                .iter()
+                .map(|cat| self.gap_share("settlement_gaps", pool, cat, settings[i]))
+                .collect()
+        }) {
             let chart = self.chart(
                 "settlement_gap",
                 "axis_share",
@@ -208,29 +240,36 @@ impl Builder<'_> {
                     .iter()
                     .map(|c| lang.code_label(c))
                     .collect(),
-                ["urban", "rural"]
-                    .iter()
-                    .map(|s| Series {
-                        name: lang.code_label(s),
-                        points: SETTLEMENT_SERVICES
-                            .iter()
-                            .map(|cat| self.gap_share("settlement_gaps", &pool, cat, s))
-                            .collect(),
-                    })
-                    .collect(),
+                series,
             );
             out.push((chart, vec!["settlement_gaps"]));
         }
         out
     }
 
-    /// Referral pathways in the latest pooled year: for the three laws, the
+    /// Referral pathways in each pooled year: for the three laws, the
     /// people each counts (meets) by who referred them.
     pub(super) fn referral(&self) -> Option<Chart> {
         let lang = self.lang;
-        let pool = self.set.latest_pool("referral")?;
         let sources = crate::schema::codes::REFERRAL_SOURCE.codes;
-        let shown = ["CC_279_01", "IRPA_118", "PALERMO_3A"];
+        let shown: Vec<&str> = ["CC_279_01", "IRPA_118", "PALERMO_3A"]
+            .into_iter()
+            .filter(|d| self.definitions.iter().any(|n| n == d))
+            .collect();
+        let names: Vec<String> = shown.iter().map(|d| lang.code_label(d)).collect();
+        let series = self.series_each_year("referral", &names, &|pool, i| {
+            sources
+                .iter()
+                .map(|s| {
+                    self.set.total(
+                        "referral",
+                        pool,
+                        Some(shown[i]),
+                        &[("group", &[*s]), ("membership", &["meets"])],
+                    )
+                })
+                .collect()
+        })?;
         Some(
             self.chart(
                 "referral",
@@ -241,24 +280,7 @@ impl Builder<'_> {
                     .iter()
                     .map(|s| lang.code_label(&format!("referral_{s}")))
                     .collect(),
-                shown
-                    .iter()
-                    .filter(|d| self.definitions.iter().any(|n| n == *d))
-                    .map(|d| Series {
-                        name: lang.code_label(d),
-                        points: sources
-                            .iter()
-                            .map(|s| {
-                                self.set.total(
-                                    "referral",
-                                    &pool,
-                                    Some(d),
-                                    &[("group", &[*s]), ("membership", &["meets"])],
-                                )
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                series,
             ),
         )
     }

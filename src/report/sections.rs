@@ -566,13 +566,26 @@ impl<'a> Builder<'a> {
         out
     }
 
-    /// The continuum between labour exploitation and trafficking, in the
-    /// latest pooled year: how many people in each form of labour exploitation
-    /// each definition counts (meets).
+    /// The continuum between labour exploitation and trafficking, in each
+    /// pooled year: how many people in each form of labour exploitation each
+    /// definition counts (meets).
     fn continuum(&self) -> Option<Chart> {
         let lang = self.lang;
-        let label = self.set.latest_pool("labour_continuum")?;
         let groups = ["labour", "both", "labour_no_coercion"];
+        let names: Vec<String> = groups.iter().map(|g| lang.code_label(g)).collect();
+        let series = self.series_each_year("labour_continuum", &names, &|pool, i| {
+            self.definitions
+                .iter()
+                .map(|d| {
+                    self.set.total(
+                        "labour_continuum",
+                        pool,
+                        Some(d),
+                        &[("group", &[groups[i]]), ("membership", &["meets"])],
+                    )
+                })
+                .collect()
+        })?;
         Some(
             self.chart(
                 "continuum",
@@ -583,69 +596,47 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|d| lang.code_label(d))
                     .collect(),
-                groups
-                    .iter()
-                    .map(|g| Series {
-                        name: lang.code_label(g),
-                        points: self
-                            .definitions
-                            .iter()
-                            .map(|d| {
-                                self.set.total(
-                                    "labour_continuum",
-                                    &label,
-                                    Some(d),
-                                    &[("group", &[*g]), ("membership", &["meets"])],
-                                )
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                series,
             ),
         )
     }
 
-    /// Protection versus prosecution by who counts the person, in the latest
+    /// Protection versus prosecution by who counts the person, in each
     /// pooled year: the share asked to cooperate, and whose services depended
     /// on it, among those whose answer is known.
     fn justice_by_group(&self) -> Option<Chart> {
         let lang = self.lang;
-        let pool = self.set.latest_pool("protection")?;
         let groups = crate::release::tables::DEFINITION_GROUPS;
         let facts = [
             "police_involved",
             "asked_to_cooperate",
             "services_conditional_on_cooperation",
         ];
-        Some(
-            self.chart(
-                "justice_group",
-                "axis_share",
-                Unit::Share,
-                Kind::Bars,
-                groups.iter().map(|g| lang.code_label(g)).collect(),
-                facts
-                    .iter()
-                    .map(|f| Series {
-                        name: lang.code_label(f),
-                        points: groups
-                            .iter()
-                            .map(|g| {
-                                let of = |answer: &str| {
-                                    self.set.total(
-                                        "protection",
-                                        &pool,
-                                        Some(f),
-                                        &[("answer", &[answer]), ("definition_group", &[*g])],
-                                    )
-                                };
-                                Estimate::share(of("yes")?, of("no")?)
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            ),
-        )
+        let names: Vec<String> = facts.iter().map(|f| lang.code_label(f)).collect();
+        let series = self.series_each_year("protection", &names, &|pool, i| {
+            groups
+                .iter()
+                .map(|g| {
+                    let of = |answer: &str| {
+                        self.set.total(
+                            "protection",
+                            pool,
+                            Some(facts[i]),
+                            &[("answer", &[answer]), ("definition_group", &[*g])],
+                        )
+                    };
+                    Estimate::share(of("yes")?, of("no")?)
+                })
+                .collect()
+        })?;
+        Some(self.chart(
+            "justice_group",
+            "axis_share",
+            Unit::Share,
+            Kind::Bars,
+            groups.iter().map(|g| lang.code_label(g)).collect(),
+            series,
+        ))
     }
 
     /// Protection versus prosecution, each pooled year: of the people whose

@@ -455,7 +455,7 @@ fn the_dry_run_errors_and_key_speak_french() {
         "période",
         "aucun budget n'est encore fixé",
         "perdrait au plus",
-        "0,5900",
+        "0,0120",
     ] {
         assert!(run.stdout.contains(french), "{french:?} in\n{}", run.stdout);
     }

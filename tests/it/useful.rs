@@ -343,10 +343,18 @@ fn a_coverage_with_an_unknown_province_or_agency_is_refused_with_its_line() {
 }
 
 #[test]
-fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
+fn a_yearly_pool_counts_each_person_once_and_is_charged_to_each_of_its_quarters() {
     let set = releases();
     let (store, _, _) = demo();
     let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
+    let opened = safecount::store::Store::open(&store).unwrap();
+    let epoch = safecount::release::coverage::Collaborative::load(
+        &repo().join("sample-data/collaborative.toml"),
+    )
+    .unwrap()
+    .linked()
+    .unwrap()
+    .epoch;
     for year in ["2024", "2025"] {
         let pooled = set
             .get("service_gaps", year)
@@ -376,8 +384,11 @@ fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
         );
         let rho = pooled.provenance["rho"].as_f64().unwrap();
         assert!(rows.iter().all(|r| (r.1 - rho).abs() < 1e-12));
-        // It counts person-quarters: one category's cells add up to the people
-        // served in its four quarters, within the noise of both.
+        // It counts people: one category's cells add up to the distinct
+        // people of the year (counted here from the stored records alone:
+        // a key of the collaborative's epoch is one person at every agency,
+        // any other key one person at its agency), within 5 sigma of the
+        // noise; far fewer than the year's person-quarters.
         let cells: Vec<Estimate> = pooled
             .cells
             .iter()
@@ -385,15 +396,55 @@ fn a_yearly_pool_is_one_measurement_charged_to_each_of_its_quarters() {
             .map(|c| c.estimate)
             .collect();
         let pooled_total = Estimate::sum(cells).unwrap();
-        let people = Estimate::sum(quarters.iter().map(|q| {
-            set.total("people", q, None, &[("province", &["CA"])])
+        let mut people = std::collections::BTreeSet::new();
+        let mut person_quarters = 0;
+        for q in &quarters {
+            let mut of_quarter = std::collections::BTreeSet::new();
+            for (receipt, frame) in opened
+                .canonical_submissions(safecount::schema::ExtractKind::Cases, q, None)
                 .unwrap()
-        }))
-        .unwrap();
-        let gap = (pooled_total.value - people.value).abs();
-        let allowed = 2.0 * pooled_total.half_width.hypot(people.half_width);
-        assert!(gap <= allowed, "{year}: {pooled_total:?} vs {people:?}");
+            {
+                let scope = match receipt.linkage_epoch.as_deref() == Some(epoch.as_str()) {
+                    true => String::new(),
+                    false => receipt.agency.clone(),
+                };
+                let keys = frame
+                    .select([polars::prelude::col("person_key")])
+                    .collect()
+                    .unwrap();
+                for key in keys
+                    .column("person_key")
+                    .unwrap()
+                    .str()
+                    .unwrap()
+                    .into_iter()
+                {
+                    of_quarter.insert((scope.clone(), key.unwrap().to_string()));
+                }
+            }
+            person_quarters += of_quarter.len();
+            people.extend(of_quarter);
+        }
+        let sigma = pooled_total.half_width / 1.96;
+        assert!(
+            (pooled_total.value - people.len() as f64).abs() <= 5.0 * sigma,
+            "{year}: {pooled_total:?} against {} people",
+            people.len()
+        );
+        assert!(
+            (people.len() as f64) < 0.85 * person_quarters as f64,
+            "{} people, {person_quarters} person-quarters",
+            people.len()
+        );
     }
+    // The demo's two years cost a person present in every quarter at most its
+    // lifetime cap, rho 2.0: each yearly release counts once.
+    let lost = safecount::privacy::ledger::lifetime_spent(&conn).unwrap();
+    assert!(lost <= 2.0 + 1e-9 && lost > 1.0, "lifetime rho {lost}");
+    assert_eq!(
+        safecount::privacy::ledger::lifetime_cap(&conn).unwrap(),
+        Some(2.0)
+    );
     // Every pooled release's file carries the head of its last debit, so the
     // whole demo store verifies.
     let verify = safecount(
@@ -420,6 +471,11 @@ fn an_unknown_pool_or_a_pooled_returns_table_is_refused_with_its_line() {
             "not one of inputs.periods",
         ),
         ("beds", "\"year\"", "only person-level tables"),
+        (
+            "services",
+            "[\"2025Q1\", \"2025Q2\", \"2025q1\"]",
+            "names the quarter 2025Q1 twice",
+        ),
     ] {
         let p = write(
             dir.path(),
@@ -611,10 +667,91 @@ fn the_demo_report_shows_what_the_forum_asked_to_see_with_intervals() {
         .collect();
     assert!(series.contains(&"Labour exploitation without coercion (not trafficking)"));
     assert!(series.contains(&"Forced labour or servitude"));
-    // Rural people are estimated where they are many enough.
+    // Rural people are estimated where they are many enough; the yearly
+    // charts show every year released, each series named with its year.
+    for chart in [
+        "status_gap",
+        "settlement_gap",
+        "referral",
+        "continuum",
+        "justice_group",
+    ] {
+        for year in ["2024", "2025"] {
+            assert!(
+                points(&v, chart).iter().any(|p| p["series"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!(", {year}"))),
+                "{chart} {year}"
+            );
+        }
+    }
     assert!(
         points(&v, "settlement_gap")
             .iter()
-            .any(|p| p["series"] == "Rural" && p["value"].is_number())
+            .any(|p| p["series"] == "Rural, 2025" && p["value"].is_number())
+    );
+}
+
+#[test]
+fn each_part_is_planned_to_its_target_from_the_previous_quarter_and_the_plan_is_stated() {
+    let set = releases();
+    // The first quarter has no previous figure: every definition at its floor
+    // (equal rho). Later quarters: the broad definitions need far less than
+    // the narrow ones, and the parts' rho add up to the release's.
+    for (period, planned_from_figures) in [("2024Q1", false), ("2025Q4", true)] {
+        let release = set.get("definitions", period).unwrap();
+        let planned: Vec<f64> = release.provenance["request"]["part_rho"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[1].as_f64().unwrap())
+            .collect();
+        assert_eq!(planned.len(), 7);
+        let (lo, hi) = planned
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)));
+        let total: f64 = planned.iter().sum();
+        assert!((total - release.provenance["rho"].as_f64().unwrap()).abs() < 1e-9);
+        match planned_from_figures {
+            false => assert!(hi / lo < 1.0 + 1e-9, "{period}: {planned:?}"),
+            true => assert!(hi / lo > 10.0, "{period}: {planned:?}"),
+        }
+        assert!(
+            release.provenance["planning"]
+                .as_str()
+                .is_some_and(|s| s.contains("costs no privacy")),
+            "{}",
+            release.provenance["planning"]
+        );
+    }
+}
+
+#[test]
+fn the_dry_run_says_which_tables_the_report_draws_and_the_lifetime_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "p.toml",
+        "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\", \"2025Q2\"]\n[privacy]\nrho_per_period = 0.5\nlifetime_rho = 0.4\n[[tables]]\ntable = \"people\"\n[[tables]]\ntable = \"age_gender\"\n[report]\nout = \"r\"\n",
+    );
+    let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = |table: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.contains(table))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("people").contains("drawn"), "{}", run.stdout);
+    assert!(line("age_gender").contains("UNUSED"), "{}", run.stdout);
+    // Two quarters at 0.5: rho 1.0 after the run, over the declared cap of 0.4.
+    assert!(
+        run.stdout
+            .contains("rho 0.0000 (epsilon 0.00) lost so far, up to 1.0000")
+            && run.stdout.contains("OVER the cap of 0.4000"),
+        "{}",
+        run.stdout
     );
 }

@@ -472,11 +472,8 @@ pub fn debit_each(
         if matches!(parse_key(period), Some((Scope::Person, _))) {
             if let Some(cap) = lifetime_cap(&tx)? {
                 let lost = lifetime_spent(&tx)?;
-                let requested = lifetime_cost(
-                    rho,
-                    periods.len(),
-                    detail["pool_unit"] == POOL_UNIT_PERSON,
-                );
+                let requested =
+                    lifetime_cost(rho, periods.len(), detail["pool_unit"] == POOL_UNIT_PERSON);
                 if lost + requested > cap * (1.0 + TOLERANCE) {
                     return Err(LedgerError::Lifetime {
                         cap,

@@ -35,6 +35,43 @@ fn a_pooled_release_is_charged_to_each_quarter_and_n_squared_to_a_lifetime() {
 }
 
 #[test]
+fn a_pool_of_people_is_charged_to_each_quarter_and_once_to_a_lifetime() {
+    let mut c = conn();
+    for q in ["2025Q1", "2025Q2", "2025Q3", "2025Q4"] {
+        set_budget(&mut c, q, 1.0, "").unwrap();
+    }
+    set_lifetime(&mut c, 0.7, "").unwrap();
+    let people = serde_json::json!({"pool_unit": POOL_UNIT_PERSON});
+    let year = ["2025Q1", "2025Q2", "2025Q3", "2025Q4"];
+    debit_each(&mut c, &year, "rel-year", 0.25, None, None, &people).unwrap();
+    debit(
+        &mut c,
+        "2025Q4",
+        "rel-q4",
+        0.25,
+        None,
+        None,
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    // Each quarter's budget bounds a person present in it alone ...
+    for q in year {
+        let expected = if q == "2025Q4" { 0.5 } else { 0.25 };
+        assert!((spent_of(&c, q).unwrap() - expected).abs() < 1e-12, "{q}");
+    }
+    // ... and a person present all year lost the year's rho once, plus the quarter's.
+    assert!((lifetime_spent(&c).unwrap() - 0.5).abs() < 1e-12);
+    // The cap is checked at the pool's own cost (0.25), not 4² times it.
+    debit_each(&mut c, &year, "rel-year-2", 0.15, None, None, &people).unwrap();
+    assert!((lifetime_spent(&c).unwrap() - 0.65).abs() < 1e-12);
+    let over = debit_each(&mut c, &year, "rel-year-3", 0.1, None, None, &people);
+    assert!(
+        matches!(over, Err(LedgerError::Lifetime { .. })),
+        "{over:?}"
+    );
+}
+
+#[test]
 fn releases_under_disclosure_rules_are_recorded_with_no_rho_and_no_budget() {
     let mut c = conn();
     let rules = serde_json::json!({"protection": "disclosure_control"});
