@@ -167,6 +167,7 @@ sample-data-fictional = Every person in them is fictional. See { $dir }/manifest
 store-io = cannot use the store at { $path }: { $detail }
 store-sql = the store's ledger failed: { $detail }
 store-parquet = cannot write canonical records: { $detail }
+store-newer-schema = the store's ledger { $path } has schema version { $found }, newer than the { $known } this build knows: use the safecount that wrote it, or a newer one (nothing was changed)
 store-newer-format = { $path } was written by a newer safecount (canonical format { $format }; this build reads up to { $current }): use that version, or a newer build
 store-not-empty = { $path } exists and is not empty: give a new folder (a backup or a restore never writes over one)
 store-read-back-differs = { $path } read back differently after rewriting; nothing was changed

@@ -170,6 +170,7 @@ sample-data-fictional = Toutes les personnes qu'ils contiennent sont fictives. V
 store-io = impossible d'utiliser le dépôt à { $path } : { $detail }
 store-sql = le registre du dépôt a échoué : { $detail }
 store-parquet = impossible d'écrire les enregistrements canoniques : { $detail }
+store-newer-schema = le registre du dépôt { $path } a la version de schéma { $found }, plus récente que la version { $known } que connaît cette version de safecount : utilisez celle qui l'a écrit, ou une plus récente (rien n'a été modifié)
 store-newer-format = { $path } a été écrit par une version plus récente de safecount (format canonique { $format } ; cette version lit jusqu'au format { $current }) : utilisez cette version, ou une plus récente
 store-not-empty = { $path } existe et n'est pas vide : indiquez un nouveau dossier (une sauvegarde ou une restauration n'écrit jamais par-dessus)
 store-read-back-differs = { $path } relu différemment après réécriture ; rien n'a été changé

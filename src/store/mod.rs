@@ -55,6 +55,14 @@ pub enum StoreError {
     ReadBackDiffers { path: PathBuf },
     #[error("{path} exists and is not empty")]
     NotEmpty { path: PathBuf },
+    #[error(
+        "the store's ledger {path} has schema version {found}, newer than the {known} this build knows: use the safecount that wrote it, or a newer one (nothing was changed)"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
 }
 
 impl crate::exit::ExitCode for StoreError {
@@ -86,6 +94,10 @@ impl StoreError {
             StoreError::NotEmpty { path } => {
                 Message::new("store-not-empty").with("path", path.display().to_string())
             }
+            StoreError::NewerSchema { path, found, known } => Message::new("store-newer-schema")
+                .with("path", path.display().to_string())
+                .with("found", *found)
+                .with("known", *known),
         }
     }
 
@@ -108,6 +120,10 @@ pub struct Store {
     /// ([`Store::with_checker`]; None: in this process).
     checker: Option<PathBuf>,
 }
+
+/// The version of the ledger's schema this build writes and reads (kept in
+/// SQLite's `user_version`); see [`Store::open`].
+pub const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS submissions (
@@ -160,6 +176,19 @@ impl Store {
             checker: None,
         };
         let conn = store.connect()?;
+        // The ledger's schema version (SQLite's user_version): a store a newer
+        // build has migrated is refused before anything is written to it.
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: root.join("ledger.sqlite"),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // Version 1: every step below is idempotent and brings any earlier
+        // store (version 0, before versions were recorded) to it. A later
+        // version adds its steps after them, run when `found` is below it.
         conn.execute_batch(SCHEMA)?;
         // Stores made before returns consent was recorded gain the column
         // (NULL: aggregate); before canonical formats were recorded, theirs
@@ -178,6 +207,9 @@ impl Store {
         )?;
         conn.execute_batch(agencies::SCHEMA)?;
         crate::privacy::ledger::create_schema(&conn)?;
+        if found < SCHEMA_VERSION {
+            conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+        }
         #[cfg(unix)]
         for file in ["ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"] {
             use std::os::unix::fs::PermissionsExt;

@@ -3,6 +3,7 @@
 mod backup;
 mod browser;
 mod definitions;
+mod deploy;
 mod disclosure;
 mod exhaustion;
 mod guarantee;

@@ -252,3 +252,34 @@ fn a_file_written_before_the_forum_fields_reads_them_as_not_collected() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(decoded(&store).equals_missing(&read));
 }
+
+#[test]
+fn a_store_records_its_schema_version_and_one_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    safecount::store::Store::open(&store).unwrap();
+    let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
+    let version = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(version(&conn), safecount::store::SCHEMA_VERSION);
+    // A store written before versions were recorded (0) is brought to the current one.
+    conn.execute_batch("PRAGMA user_version = 0").unwrap();
+    safecount::store::Store::open(&store).unwrap();
+    assert_eq!(version(&conn), safecount::store::SCHEMA_VERSION);
+    // One a newer build migrated is refused, by name, and left as it was.
+    let newer = safecount::store::SCHEMA_VERSION + 1;
+    conn.execute_batch(&format!("PRAGMA user_version = {newer}"))
+        .unwrap();
+    let run = crate::support::safecount(
+        &crate::support::repo(),
+        &["budget", "--store", store.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 74, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!("schema version {newer}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(version(&conn), newer);
+}
