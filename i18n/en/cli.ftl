@@ -26,7 +26,7 @@ cli-nothing-stored = Nothing was stored.
 cli-error-profile-missing = the profile { $profile } does not exist; give the path of the agency's profile (.toml), or `canonical`
 cli-error-profile-invalid = the profile cannot be used: { $detail }
 error-file-missing = the file { $file } does not exist or cannot be opened
-error-no-section = the profile { $profile } has no [{ $kind }] section, so it cannot read { $kind } extracts: add that section to the profile (see the README), or check that this file is the kind you meant (--kind cases or --kind returns)
+error-no-section = the profile { $profile } has no [{ $kind }] section, so it cannot read { $kind } extracts: add that section to the profile (see docs/profiles.md), or check that this file is the kind you meant (--kind cases or --kind returns)
 error-too-large = the file is { $size } bytes, more than the 1 GiB limit: split the extract
 error-store = the store cannot be used ({ $detail }); nothing was stored
 error-other = error: { $detail }
@@ -57,6 +57,8 @@ budget-cap = Lifetime cap: rho = { $cap } ({ $remains } remains).
 budget-no-cap = No lifetime cap is set (safecount budget set --lifetime-rho X bounds the loss over all quarters).
 budget-set-person = Budget for { $period } set to rho = { $rho } per person.
 budget-set-agency = Agency budget for { $period } set to rho = { $rho } per agency.
+budget-raise-needs-note = { $key }: raising the budget from { $old } to { $new } when { $spent } of it is already spent lets more be learnt about the same people. That is the collaborative's decision: say whose, e.g. --note "agreed by the steering committee on 2026-12-01" (it is kept in the ledger)
+budget-raised = { $key }: budget raised from { $old } to { $new } ({ $spent } already spent); the reason is kept in the ledger with it.
 budget-set-lifetime = Lifetime cap set: a person present in every quarter may lose at most rho = { $rho }.
 budget-error-flags = give --rho, --agency-rho (with --period) or --lifetime-rho
 budget-error-period = --period must name a quarter, written YYYYQn (e.g. 2025Q3)
@@ -117,6 +119,7 @@ run-col-report = report
 run-report-drawn = drawn
 run-report-unused = UNUSED
 run-dry-target = ±max({ $relative }, { $floor }) per part
+run-at-floor = ({ $releases } releases are planned to their targets' floors, having no previous quarter published: the figures above are upper bounds; the run plans them on the quarters it releases first.)
 run-dry-legend = ±cell is the widest cell's interval half-width at the stated level ({ $level }); ±national that of the
     table's national figure (people served, a definition's count), from the national margin where measured.
 # safecount demo
@@ -136,7 +139,8 @@ demo-copies = { $files } processed copies (Parquet and CSV, raw noisy values kep
 demo-step-report = 4. Writing the funders' report from those releases only
 demo-report-file = { $file }  ({ $charts } charts)
 demo-next = Next: open { $file } in a browser (the other language's version sits beside it),
-    or read a release with any Parquet reader, e.g. polars:
+    or read a table with any Parquet reader: each table's copy, named by the table, e.g. with polars
+    (a quarter's releases are different tables; to read them at once, DuckDB's read_parquet with union_by_name = true):
 demo-no-sample = { $detail }
     Run it from the repository root, or generate a sample with `safecount sample-data --out DIR` and pass --sample DIR.
 # safecount release
@@ -181,7 +185,7 @@ agency-random = the system's random number generator failed: { $detail }
 # `safecount serve` on the operator's console.
 serve-listening = { $url }  (store { $store }, { $profiles } profiles, uploads up to { $megabytes } MB); Ctrl-C or SIGTERM stops once the uploads under way are answered
 serve-drained = stopped: the requests under way were answered first
-serve-beyond-loopback = listening beyond this machine. Put it behind a TLS reverse proxy (see the README): tokens must never travel over plain HTTP.
+serve-beyond-loopback = listening beyond this machine. Put it behind a TLS reverse proxy (see docs/intake-server.md): tokens must never travel over plain HTTP.
 serve-profiles-unreadable = cannot read the profiles directory { $path }: { $detail }
 serve-profile-invalid = the profile { $path } cannot be used: { $message }
 serve-cannot-listen = cannot listen on { $addr }: { $detail }

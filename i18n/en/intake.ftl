@@ -12,14 +12,14 @@ intake-valid = OK: the file is valid. { $rows ->
        *[other] { $rows } rows
     } read, { $kind ->
         [returns] { $records ->
-            [one] 1 quarter
-           *[other] { $records } quarters
+            [one] 1 quarter's return.
+           *[other] { $records } quarters' returns.
         }
        *[cases] { $records ->
             [one] 1 person
            *[other] { $records } people
-        }
-    } after merging rows of the same person.
+        } after merging rows of the same person.
+    }
 intake-refused = NOT ACCEPTED: this file has problems to fix before it can be submitted.
 intake-rows = { $count ->
         [one] 1 row
@@ -109,7 +109,11 @@ intake-second-return-row = a second row for the same quarter: a return has one r
 intake-person-key-empty = the person key is empty; every row needs the agency's pseudonym for the person
 intake-person-key-shape = the person key does not look like a pseudonym (12 to 128 letters, digits, - or _); send the keyed hash, never a name or file number
 intake-quarter-format = a quarter must be written YYYYQn, e.g. 2025Q3
-intake-quarter-mismatch = this row belongs to { $row_quarter }, but the file is being submitted for { $quarter }; submit one file per quarter
+intake-quarter-mismatch-all = every row ({ $count }) belongs to { $row_quarter }, but the file is being submitted for { $quarter }: choose { $row_quarter } as the quarter when you upload it (nothing in the file needs fixing)
+intake-quarter-mismatch = { $count ->
+        [one] one row (row { $rows }) belongs
+       *[other] { $count } rows (rows { $rows }) belong
+    } to { $row_quarter }, but the file is being submitted for { $quarter }: export one file per quarter, each with only that quarter's rows
 intake-fsa-format = a forward sortation area is letter, digit, letter (e.g. R3C)
 intake-flag = a flag column holds yes/no: use one of { $truthy } or { $falsy } (or set `truthy` / `falsy` in the profile)
 intake-negative = this number cannot be negative
@@ -168,7 +172,7 @@ intake-person-key-personal = this person key holds { $kind ->
         [name] a name
         [birth-date] a date of birth
        *[government-number] a government number (SIN, health card)
-    }, so it would identify the person: person keys must be codes that say nothing about the person — a keyed hash from your case system, or the keys `safecount key` adds (README, "The person key"). Replace the keys and send the file again
+    }, so it would identify the person: person keys must be codes that say nothing about the person — a keyed hash from your case system, or the keys `safecount key` adds (docs/agency-staff.md, "The person key"). Replace the keys and send the file again
 intake-unchecked = this file could not be checked: { $why ->
         [memory] checking it needed more memory than a file of its size should
         [time] checking it took longer than a file of its size should
@@ -194,4 +198,7 @@ intake-linkage-epoch = the person keys were made with a linkage secret of epoch 
 intake-linkage-mixed = the person keys mix { $linked } collaborative keys ({ $epochs ->
         [one] one linkage epoch
        *[other] { $epochs } linkage epochs
-    }) with { $own } keys of the agency's own: key the whole extract with `safecount key` and one secret file, then upload it again
+    }) with { $own ->
+        [one] one key
+       *[other] { $own } keys
+    } of the agency's own: key the whole extract with `safecount key` and one secret file, then upload it again

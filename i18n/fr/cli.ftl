@@ -26,7 +26,7 @@ cli-nothing-stored = Rien n'a été enregistré.
 cli-error-profile-missing = le profil { $profile } n'existe pas ; indiquez le chemin du profil de l'organisme (.toml), ou `canonical`
 cli-error-profile-invalid = le profil ne peut pas être utilisé : { $detail }
 error-file-missing = le fichier { $file } n'existe pas ou ne peut pas être ouvert
-error-no-section = le profil { $profile } n'a pas de section [{ $kind }] ; il ne peut donc pas lire ce genre d'extrait : ajoutez cette section au profil (voir le README), ou vérifiez que ce fichier est du genre voulu (--kind cases ou --kind returns)
+error-no-section = le profil { $profile } n'a pas de section [{ $kind }] ; il ne peut donc pas lire ce genre d'extrait : ajoutez cette section au profil (voir docs/profiles.md), ou vérifiez que ce fichier est du genre voulu (--kind cases ou --kind returns)
 error-too-large = le fichier fait { $size } octets, plus que la limite de 1 Gio : divisez l'extrait
 error-store = le dépôt ne peut pas être utilisé ({ $detail }) ; rien n'a été enregistré
 error-other = erreur : { $detail }
@@ -57,6 +57,8 @@ budget-cap = Plafond à vie : rho = { $cap } (il reste { $remains }).
 budget-no-cap = Aucun plafond à vie n'est fixé (safecount budget set --lifetime-rho X borne la perte sur l'ensemble des trimestres).
 budget-set-person = Budget de { $period } fixé à rho = { $rho } par personne.
 budget-set-agency = Budget des organismes pour { $period } fixé à rho = { $rho } par organisme.
+budget-raise-needs-note = { $key } : relever le budget de { $old } à { $new } alors que { $spent } en est déjà dépensé permet d'en apprendre davantage sur les mêmes personnes. C'est une décision du collectif : dites de qui, par exemple --note "accepté par le comité directeur le 2026-12-01" (elle est conservée dans le registre)
+budget-raised = { $key } : budget relevé de { $old } à { $new } ({ $spent } déjà dépensé) ; la raison est conservée avec lui dans le registre.
 budget-set-lifetime = Plafond à vie fixé : une personne présente dans chaque trimestre peut perdre au plus rho = { $rho }.
 budget-error-flags = indiquez --rho, --agency-rho (avec --period) ou --lifetime-rho
 budget-error-period = --period doit nommer un trimestre, écrit AAAAQn (par exemple 2025Q3)
@@ -117,6 +119,7 @@ run-col-report = rapport
 run-report-drawn = tracé
 run-report-unused = INUTILISÉ
 run-dry-target = ±max({ $relative }, { $floor }) par partie
+run-at-floor = ({ $releases } publications sont planifiées au plancher de leur cible, faute de trimestre précédent publié : les chiffres ci-dessus sont des bornes supérieures ; l'exécution les planifie d'après les trimestres qu'elle publie d'abord.)
 run-dry-legend = ±cellule est la demi-largeur de l'intervalle de la cellule la plus large au niveau indiqué ({ $level }) ; ±national, celle du
     chiffre national du tableau (personnes servies, effectif d'une définition), tirée de la marge nationale là où elle est mesurée.
 # safecount demo
@@ -139,7 +142,8 @@ demo-copies = { $files } copies traitées (Parquet et CSV, valeurs bruitées bru
 demo-step-report = 4. Rédaction du rapport aux bailleurs de fonds à partir de ces seules publications
 demo-report-file = { $file }  ({ $charts } graphiques)
 demo-next = Ensuite : ouvrez { $file } dans un navigateur (la version dans l'autre langue est à côté),
-    ou lisez une publication avec n'importe quel lecteur Parquet, par exemple polars :
+    ou lisez un tableau avec n'importe quel lecteur Parquet : la copie de chaque tableau, nommée d'après lui, par exemple avec polars
+    (les publications d'un trimestre sont des tableaux différents ; pour les lire ensemble, read_parquet de DuckDB avec union_by_name = true) :
 demo-no-sample = { $detail }
     Lancez-la depuis la racine du dépôt, ou générez un exemple avec `safecount sample-data --out DOSSIER` et indiquez --sample DOSSIER.
 # safecount release
@@ -184,7 +188,7 @@ agency-random = le générateur de nombres aléatoires du système a échoué : 
 # `safecount serve` sur la console de l'exploitant.
 serve-listening = { $url }  (dépôt { $store }, { $profiles } profils, téléversements jusqu'à { $megabytes } Mo) ; Ctrl-C ou SIGTERM arrête une fois les téléversements en cours traités
 serve-drained = arrêté : les requêtes en cours ont d'abord reçu leur réponse
-serve-beyond-loopback = écoute au-delà de cette machine. Placez le serveur derrière un mandataire inverse TLS (voir le README) : les jetons ne doivent jamais circuler en HTTP simple.
+serve-beyond-loopback = écoute au-delà de cette machine. Placez le serveur derrière un mandataire inverse TLS (voir docs/intake-server.md) : les jetons ne doivent jamais circuler en HTTP simple.
 serve-profiles-unreadable = impossible de lire le dossier des profils { $path } : { $detail }
 serve-profile-invalid = le profil { $path } ne peut pas être utilisé : { $message }
 serve-cannot-listen = impossible d'écouter sur { $addr } : { $detail }

@@ -13,14 +13,14 @@ intake-valid = OK : le fichier est valide. { $rows ->
        *[other] { $rows } lignes lues
     }, { $kind ->
         [returns] { $records ->
-            [one] { $records } trimestre
-           *[other] { $records } trimestres
+            [one] le rapport d'un trimestre.
+           *[other] les rapports de { $records } trimestres.
         }
        *[cases] { $records ->
             [one] { $records } personne
            *[other] { $records } personnes
-        }
-    } après la fusion des lignes d'une même personne.
+        } après la fusion des lignes d'une même personne.
+    }
 intake-refused = NON ACCEPTÉ : ce fichier comporte des problèmes à corriger avant de pouvoir être soumis.
 intake-rows = { $count ->
         [one] { $count } ligne
@@ -110,7 +110,11 @@ intake-second-return-row = une deuxième ligne pour le même trimestre : un rapp
 intake-person-key-empty = la clé de la personne est vide ; chaque ligne a besoin du pseudonyme que l'organisme donne à la personne
 intake-person-key-shape = la clé de la personne ne ressemble pas à un pseudonyme (12 à 128 lettres, chiffres, - ou _) ; envoyez le hachage à clé, jamais un nom ni un numéro de dossier
 intake-quarter-format = un trimestre s'écrit AAAAQn, par exemple 2025Q3
-intake-quarter-mismatch = cette ligne appartient à { $row_quarter }, mais le fichier est soumis pour { $quarter } ; soumettez un fichier par trimestre
+intake-quarter-mismatch-all = toutes les lignes ({ $count }) relèvent de { $row_quarter }, mais le fichier est soumis pour { $quarter } : choisissez { $row_quarter } comme trimestre en le téléversant (rien n'est à corriger dans le fichier)
+intake-quarter-mismatch = { $count ->
+        [one] une ligne (ligne { $rows }) relève
+       *[other] { $count } lignes (lignes { $rows }) relèvent
+    } de { $row_quarter }, mais le fichier est soumis pour { $quarter } : exportez un fichier par trimestre, chacun avec les seules lignes de ce trimestre
 intake-fsa-format = une région de tri d'acheminement s'écrit lettre, chiffre, lettre (par exemple R3C)
 intake-flag = une colonne indicateur contient oui ou non : utilisez { $truthy } ou { $falsy } (ou réglez `truthy` / `falsy` dans le profil)
 intake-negative = ce nombre ne peut pas être négatif
@@ -169,7 +173,7 @@ intake-person-key-personal = cette clé de personne contient { $kind ->
         [name] un nom
         [birth-date] une date de naissance
        *[government-number] un numéro officiel (NAS, carte santé)
-    } et identifierait donc la personne : les clés doivent être des codes qui ne disent rien de la personne — un hachage avec clé de votre système de dossiers, ou les clés qu'ajoute `safecount key` (README, "The person key"). Remplacez les clés, puis renvoyez le fichier
+    } et identifierait donc la personne : les clés doivent être des codes qui ne disent rien de la personne — un hachage avec clé de votre système de dossiers, ou les clés qu'ajoute `safecount key` (docs/agency-staff.md, « The person key »). Remplacez les clés, puis renvoyez le fichier
 intake-unchecked = ce fichier n'a pas pu être vérifié : { $why ->
         [memory] sa vérification demandait plus de mémoire qu'un fichier de cette taille ne devrait
         [time] sa vérification prenait plus de temps qu'un fichier de cette taille ne devrait
@@ -195,4 +199,7 @@ intake-linkage-epoch = les clés des personnes ont été créées avec un secret
 intake-linkage-mixed = les clés des personnes mêlent { $linked } clés collaboratives ({ $epochs ->
         [one] une époque de liaison
        *[other] { $epochs } époques de liaison
-    }) et { $own } clés propres à l'organisme : créez les clés de tout l'extrait avec `safecount key` et un seul fichier de secret, puis téléversez-le de nouveau
+    }) et { $own ->
+        [one] une clé propre
+       *[other] { $own } clés propres
+    } à l'organisme : créez les clés de tout l'extrait avec `safecount key` et un seul fichier de secret, puis téléversez-le de nouveau

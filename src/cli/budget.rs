@@ -262,6 +262,29 @@ fn set_budgets(
         sets.push((ledger::LIFETIME.into(), r, text));
     }
     for (key, r, said) in sets {
+        // Raising a budget already spent from, or the lifetime cap, lets more
+        // be learnt about the same people: a governance decision, recorded
+        // with whose it is.
+        let before = ledger::budget_of(conn, &key)?;
+        let lost = match key == ledger::LIFETIME {
+            true => ledger::lifetime_spent(conn)?,
+            false => ledger::spent(conn, &key)?,
+        };
+        if let Some(old) = before.filter(|old| r > *old && lost > 0.0) {
+            let vars = Vars::new()
+                .with("key", key.as_str())
+                .with("old", lang.dec(old, 4))
+                .with("new", lang.dec(r, 4))
+                .with("spent", lang.dec(lost, 4));
+            if note.trim().is_empty() {
+                eprintln!(
+                    "safecount budget set: {}",
+                    lang.msg("budget-raise-needs-note", &vars)
+                );
+                return Ok(EXIT_USAGE);
+            }
+            writeln!(out, "{}", lang.msg("budget-raised", &vars))?;
+        }
         match ledger::set_budget(conn, &key, r, note) {
             Ok(_) => writeln!(out, "{said}")?,
             Err(e) => {

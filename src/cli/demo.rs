@@ -153,10 +153,16 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     if let Some(w) = report {
         let file = Vars::new().with("file", w.html.display().to_string());
         writeln!(out, "\n{}", lang.msg("demo-next", &file))?;
+        let tables = args
+            .report
+            .as_ref()
+            .map(|r| r.join("tables"))
+            .or_else(|| spec.outputs.as_ref().map(|o| o.dir.clone()))
+            .unwrap_or_else(|| args.store.join("releases"));
         writeln!(
             out,
-            "  pl.read_parquet(\"{}/releases/2025Q4/*.parquet\")",
-            args.store.display()
+            "  pl.read_parquet(\"{}\")",
+            tables.join("2025Q4").join("people.parquet").display()
         )?;
     }
     Ok(super::EXIT_OK)

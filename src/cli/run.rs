@@ -173,10 +173,10 @@ fn dry_run(
     writeln!(out, "{}\n", lang.msg("run-dry-heading", &heading))?;
     print_planned(&planned, lang, out)?;
     writeln!(out)?;
-    print_budget_needs(spec, &planned, &budgets, lang, out)?;
+    let short = print_budget_needs(spec, &planned, &budgets, lang, out)?;
     let person: f64 = planned
         .iter()
-        .filter(|p| p.scope == Scope::Person)
+        .filter(|p| p.scope == Scope::Person && !p.reserved)
         // A pooled release counts each person once: its rho, once (see `release::span`).
         .map(|p| p.preview.rho)
         .sum();
@@ -196,15 +196,30 @@ fn dry_run(
         .with("after", lang.dec(after, 4))
         .with("after_epsilon", epsilon(after))
         .with("cap", cap.map(|c| lang.dec(c, 4)).unwrap_or_default());
-    let id = match cap {
-        None => "run-lifetime-no-cap",
-        Some(c) if after > c * (1.0 + 1e-12) => "run-lifetime-over",
-        Some(_) => "run-lifetime",
+    let over = cap.is_some_and(|c| after > c * (1.0 + 1e-12));
+    let id = match (cap, over) {
+        (None, _) => "run-lifetime-no-cap",
+        (Some(_), true) => "run-lifetime-over",
+        (Some(_), false) => "run-lifetime",
     };
     writeln!(out, "{}", lang.msg(id, &lifetime))?;
+    // Releases planned to their floors make the figures upper bounds: the run
+    // plans them on the quarters it releases first, and is then refused only
+    // if the cap is really reached.
+    let at_floor = planned.iter().filter(|p| p.at_floor && !p.reserved).count();
+    if at_floor > 0 {
+        let vars = Vars::new().with("releases", at_floor);
+        writeln!(out, "{}", lang.msg("run-at-floor", &vars))?;
+    }
+    let over = over && at_floor == 0;
     let level = Vars::new().with("level", lang.pct(spec.privacy.interval_level));
     writeln!(out, "{}", lang.msg("run-dry-legend", &level))?;
-    return Ok(EXIT_OK);
+    // The run would be refused by a budget: the preview says so in its exit code.
+    Ok(if short || over {
+        super::EXIT_BUDGET
+    } else {
+        EXIT_OK
+    })
 }
 
 /// What a person present in every quarter has lost so far, and the
@@ -243,6 +258,10 @@ fn print_planned(
         t("run-col-asked")
     )?;
     for p in planned {
+        let reserved = match p.reserved {
+            true => format!(" {}", t("run-reserved")),
+            false => String::new(),
+        };
         let drawn = t(if p.in_report {
             "run-report-drawn"
         } else {
@@ -263,7 +282,7 @@ fn print_planned(
                 "0",
                 "0",
                 lang.dec(0.0, 4),
-                t("run-dry-rules-note")
+                t("run-dry-rules-note").to_string() + &reserved
             )?;
             continue;
         };
@@ -291,20 +310,22 @@ fn print_planned(
                 ),
                 (None, Some(h)) => lang.msg("run-dry-solved", &Vars::new().with("target", h)),
                 (None, None) => String::new(),
-            }
+            } + &reserved
         )?;
     }
     Ok(())
 }
 
-/// What each quarter needs of its budgets, against what remains.
+/// What each quarter needs of its budgets, against what remains; whether
+/// any quarter has too little left.
 fn print_budget_needs(
     spec: &PipelineSpec,
     planned: &[pipeline::PlannedRelease],
     budgets: &[crate::privacy::ledger::PeriodBudget],
     lang: Lang,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
+) -> std::io::Result<bool> {
+    let mut short_anywhere = false;
     for period in &spec.inputs.periods {
         let period = &period.to_string();
         for (scope, flag, whose) in [
@@ -314,7 +335,7 @@ fn print_budget_needs(
             // Every release that reads the quarter (a pooled one reads several) and spends.
             let mine: Vec<_> = planned
                 .iter()
-                .filter(|p| p.quarters.contains(period) && p.scope == scope)
+                .filter(|p| p.quarters.contains(period) && p.scope == scope && !p.reserved)
                 .filter(|p| p.preview.rho > 0.0)
                 .collect();
             if mine.is_empty() {
@@ -335,6 +356,7 @@ fn print_budget_needs(
                         .with("remaining", lang.dec(b.remaining_rho, 4))
                         .with("budget", lang.dec(b.budget_rho, 4));
                     if needed > b.remaining_rho + 1e-12 {
+                        short_anywhere = true;
                         let short = vars.with("short", lang.dec(needed - b.remaining_rho, 4));
                         lang.msg("run-needs-short", &short)
                     } else {
@@ -346,5 +368,5 @@ fn print_budget_needs(
             writeln!(out, "{line}")?;
         }
     }
-    Ok(())
+    Ok(short_anywhere)
 }

@@ -190,7 +190,16 @@ pub struct Report {
     /// keys from `safecount key` (its secret's public fingerprint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linkage_epoch: Option<String>,
+    /// Rows whose own quarter is not the one the file is submitted for, by
+    /// their quarter: how many, and the first few rows. Told once per
+    /// quarter when the report is finished (the fix is one choice, not one
+    /// per row).
+    #[serde(skip)]
+    quarter_mismatch: BTreeMap<String, (u64, Vec<u64>)>,
 }
+
+/// How many rows a grouped finding lists before "…".
+const ROWS_LISTED: usize = 10;
 
 impl Report {
     pub fn new(file: String, profile: String, agency: String, kind: ExtractKind) -> Report {
@@ -211,6 +220,48 @@ impl Report {
             ignored_columns: Vec::new(),
             warnings: Vec::new(),
             linkage_epoch: None,
+            quarter_mismatch: BTreeMap::new(),
+        }
+    }
+
+    /// A row that belongs to `row_quarter` in a file submitted for another quarter.
+    pub fn quarter_mismatch(&mut self, row: u64, row_quarter: &str) {
+        let (n, rows) = self
+            .quarter_mismatch
+            .entry(row_quarter.to_string())
+            .or_default();
+        *n += 1;
+        if rows.len() < ROWS_LISTED {
+            rows.push(row);
+        }
+    }
+
+    /// One finding per quarter the rows belong to, instead of one per row:
+    /// when every row belongs to it, the fix is to submit the file for that
+    /// quarter.
+    pub(crate) fn tell_quarter_mismatches(&mut self, given: &str) {
+        for (row_quarter, (n, mut rows)) in std::mem::take(&mut self.quarter_mismatch) {
+            rows.sort_unstable();
+            let mut listed: Vec<String> = rows.iter().map(u64::to_string).collect();
+            if n > rows.len() as u64 {
+                listed.push("…".into());
+            }
+            let all = n == self.rows_read;
+            let id = match all {
+                true => "intake-quarter-mismatch-all",
+                false => "intake-quarter-mismatch",
+            };
+            self.error(
+                rows.first().copied().filter(|_| !all),
+                None,
+                Some("quarter"),
+                ErrorCode::ConstraintError,
+                Message::new(id)
+                    .with("row_quarter", row_quarter.as_str())
+                    .with("quarter", given)
+                    .with("count", n)
+                    .with("rows", listed.join(", ")),
+            );
         }
     }
 
@@ -240,6 +291,13 @@ impl Report {
     /// Add the row-level findings of another share of the same file.
     pub fn absorb(&mut self, other: Report) {
         self.rows_read += other.rows_read;
+        for (q, (n, rows)) in other.quarter_mismatch {
+            let (total, kept) = self.quarter_mismatch.entry(q).or_default();
+            *total += n;
+            kept.extend(rows);
+            kept.sort_unstable();
+            kept.truncate(ROWS_LISTED);
+        }
         for (code, n) in other.error_counts {
             *self.error_counts.entry(code).or_default() += n;
         }

@@ -23,6 +23,13 @@ pub struct PlannedRelease {
     pub widest_half_width: f64,
     /// Whether the pipeline's report draws the table (false without a report).
     pub in_report: bool,
+    /// Whether the store already holds this exact release: the run would
+    /// re-serve it and spend nothing.
+    pub reserved: bool,
+    /// Planned to its target's floors, with no previous quarter published
+    /// yet: its rho is the most it can cost (the run plans it on the
+    /// figures released before it, and usually spends less).
+    pub at_floor: bool,
     pub preview: Preview,
 }
 
@@ -35,9 +42,10 @@ pub fn dry_run(
     let known = known_releases(store);
     let mut planned = Vec::new();
     for (t, mut req) in spec.planned_requests() {
-        if let Some(target) = &t.target {
-            super::target::plan_request(&defs, &mut req, target, &known)?;
-        }
+        let at_floor = match &t.target {
+            Some(target) => !super::target::plan_request(&defs, &mut req, target, &known)?,
+            None => false,
+        };
         let preview = release::preview(&defs, &req)?;
         planned.push(PlannedRelease {
             period: req.period.clone(),
@@ -51,6 +59,11 @@ pub fn dry_run(
                 .iter()
                 .map(|(_, c)| c.half_width)
                 .fold(0.0, f64::max),
+            at_floor,
+            reserved: match store {
+                Some(s) => release::would_reserve(s, &defs, &req)?,
+                None => false,
+            },
             in_report: spec.report.is_some()
                 && t.custom().is_none()
                 && report::DRAWN_TABLES.contains(&t.table.as_str()),

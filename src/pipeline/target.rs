@@ -177,12 +177,14 @@ pub(super) fn previous_quarter(period: &str) -> Option<String> {
 
 /// Plan a target table's request: each part's rho from the previous
 /// quarter's figures in `known` (this run's releases and the stored ones).
+/// Returns whether a previous release was found (else every part is
+/// planned to its floor: the most the target can cost).
 pub(super) fn plan_request(
     defs: &DefinitionSet,
     req: &mut ReleaseRequest,
     target: &Target,
     known: &ReleaseSet,
-) -> Result<(), PipelineError> {
+) -> Result<bool, PipelineError> {
     let unit = unit_half_widths(defs, req)?;
     let before = previous_quarter(&req.period);
     let release = before.as_deref().and_then(|p| known.get(&req.table, p));
@@ -194,7 +196,7 @@ pub(super) fn plan_request(
     let planned = planned_part_rho(&unit, target, &previous);
     req.rho = planned.iter().map(|(_, r)| r).sum();
     req.part_rho = Some(planned);
-    Ok(())
+    Ok(release.is_some())
 }
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ pub enum ReleaseError {
     #[error("there is no standard table named {0}; tables: {tables}", tables = STANDARD.join(", "))]
     UnknownTable(String),
     #[error(
-        "the table {table} counts people across agencies, which needs collaborative linkage: set linkage = \"collaborative\" and the current epoch in the collaborative's collaborative.toml (see the README, \"Counting each person once\")"
+        "the table {table} counts people across agencies, which needs collaborative linkage: set linkage = \"collaborative\" and the current epoch in the collaborative's collaborative.toml (see docs/agency-staff.md, \"Counting each person once\")"
     )]
     NeedsLinkage { table: String },
     #[error("no submissions are stored for {kind} in {period}: submit extracts first")]
@@ -393,6 +393,19 @@ fn calibrate(
     Ok(built)
 }
 
+/// Every part calibrated ([`calibrate`]), or none for a returns table under
+/// disclosure-control rules (exact figures, no noise).
+fn calibrated(
+    table: &TableDef,
+    req: &ReleaseRequest,
+    rules: Option<establishment::Rules>,
+) -> Result<Vec<(Built, Calibration)>, ReleaseError> {
+    match rules {
+        Some(_) => Ok(Vec::new()),
+        None => calibrate(table, req),
+    }
+}
+
 /// A returns table under rules is published whole: every agency of one
 /// quarter. A subset of agencies or a pool of quarters would be another
 /// version whose difference from the whole discloses (see `establishment`).
@@ -417,10 +430,7 @@ fn check_whole_quarter(req: &ReleaseRequest, table: &TableDef) -> Result<(), Rel
 pub fn preview(defs: &DefinitionSet, req: &ReleaseRequest) -> Result<Preview, ReleaseError> {
     let table = table_for(req, defs)?;
     check_whole_quarter(req, &table)?;
-    let built = match rules_of(req, &table) {
-        Some(_) => Vec::new(),
-        None => calibrate(&table, req)?,
-    };
+    let built = calibrated(&table, req, rules_of(req, &table))?;
     let cells = table
         .parts
         .iter()
@@ -498,6 +508,65 @@ pub fn release(
     Ok(released)
 }
 
+/// A release's id and what it is derived from: the request (its JSON and
+/// hash) and the keyed digest of its inputs, with their published list.
+struct Ids {
+    id: String,
+    request: serde_json::Value,
+    request_hash: String,
+    inputs_hash: String,
+    input_list: Vec<serde_json::Value>,
+}
+
+fn ids_of(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+    table: &TableDef,
+    inputs: &[crate::store::Receipt],
+) -> Result<Ids, ReleaseError> {
+    let request = request_of(req, table, defs, rules_of(req, table));
+    let request_hash = crate::digest::sha256_hex(request.to_string().as_bytes());
+    let (inputs_hash, input_list) = published_inputs(store, inputs)?;
+    let id = format!(
+        "rel-{}",
+        &crate::digest::sha256_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
+    );
+    Ok(Ids {
+        id,
+        request,
+        request_hash,
+        inputs_hash,
+        input_list,
+    })
+}
+
+/// Whether a request would re-serve a release the ledger holds complete
+/// (so spend nothing), from the store's receipts alone: no record is read.
+pub fn would_reserve(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+) -> Result<bool, ReleaseError> {
+    let table = table_for(req, defs)?;
+    let rules = rules_of(req, &table);
+    let mut receipts = Vec::new();
+    for period in req.quarters() {
+        let mut of_period =
+            store.canonical_submissions(table.source, &period, req.agencies.as_deref())?;
+        if rules.is_some() {
+            let never = store.returns_withheld(&period)?;
+            of_period.retain(|(r, _)| !never.contains(&r.agency));
+        }
+        if of_period.is_empty() {
+            return Ok(false);
+        }
+        receipts.extend(of_period.into_iter().map(|(r, _)| r));
+    }
+    let ids = ids_of(store, defs, req, &table, &receipts)?;
+    Ok(ledger::is_complete(&store.connect()?, &ids.id)?)
+}
+
 /// How many agencies' submissions a release reads.
 fn distinct_agencies(inputs: &[crate::store::Receipt]) -> usize {
     let mut slugs: Vec<&str> = inputs.iter().map(|r| r.agency.as_str()).collect();
@@ -536,20 +605,17 @@ fn release_inner(
     let inputs = &prepared.inputs;
     trace(req, "read+prepare", started);
     check_rows(&prepared)?;
-    let request = request_of(req, &table, defs, rules);
-    let request_hash = crate::digest::sha256_hex(request.to_string().as_bytes());
-    let (inputs_hash, input_list) = published_inputs(store, inputs)?;
-    let id = format!(
-        "rel-{}",
-        &crate::digest::sha256_hex(format!("{request_hash}{inputs_hash}").as_bytes())[..16]
-    );
+    let Ids {
+        id,
+        request,
+        request_hash,
+        inputs_hash,
+        input_list,
+    } = ids_of(store, defs, req, &table, inputs)?;
 
     // Calibrate (no data read), then debit before any noise is drawn.
     let started = std::time::Instant::now();
-    let built = match rules {
-        Some(_) => Vec::new(),
-        None => calibrate(&table, req)?,
-    };
+    let built = calibrated(&table, req, rules)?;
     trace(req, "calibrate", started);
     let started = std::time::Instant::now();
     let (rho, epsilon, delta) = cost(&built, req.accounting);

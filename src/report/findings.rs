@@ -59,10 +59,14 @@ impl<'a> Builder<'a> {
             ("d", c.unit.format(lang, c.change.value.abs())),
             ("h", c.unit.format(lang, c.change.half_width)),
         ];
-        let key = match (changed, c.change.value > 0.0) {
-            (true, true) => "finding_rose",
-            (true, false) => "finding_fell",
-            (false, _) => "finding_inconclusive",
+        // An exact change (figures under disclosure control) has no interval to state.
+        let exact = c.change.half_width == 0.0;
+        let key = match (changed, c.change.value > 0.0, exact) {
+            (true, true, false) => "finding_rose",
+            (true, false, false) => "finding_fell",
+            (true, true, true) => "finding_rose_exact",
+            (true, false, true) => "finding_fell_exact",
+            (false, ..) => "finding_inconclusive",
         };
         lang.fill(key, &args)
     }

@@ -163,16 +163,22 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
     let cell = |e: Option<Estimate>| match e {
         Some(e) if e.is_suppressed() => lang.t("suppressed").to_string(),
         Some(e) => {
-            let shown = match chart.kind {
-                Kind::Heat { max_half_width } if e.half_width > max_half_width => {
-                    format!(" ({})", lang.t("too_uncertain"))
-                }
-                _ => String::new(),
+            let uncertain = match chart.kind {
+                Kind::Heat { max_half_width } => e.half_width > max_half_width,
+                _ => e.half_width >= e.value.abs().max(1.0),
+            };
+            let shown = match uncertain {
+                true => format!(" ({})", lang.t("too_uncertain")),
+                false => String::new(),
             };
             let (value, lo, hi) = charts::shown(chart.unit, e);
             if e.half_width == 0.0 {
                 // An exact figure (disclosure control, no noise): no interval.
                 return format!("{} ({})", chart.unit.format(lang, value), lang.t("exact"));
+            }
+            if chart.unit != Unit::Share && e.hi() < 0.0 {
+                // The whole interval lies below zero: "0 (0 – 0)" would read as exact.
+                return lang.t("below_zero").to_string();
             }
             format!(
                 "{} ({} – {}){shown}",
@@ -639,6 +645,32 @@ mod tests {
             level: 0.95,
             pooled: false,
         }
+    }
+
+    /// A count whose whole interval lies below zero reads "too few to
+    /// show", never "0 (0 – 0)"; a figure as uncertain as itself says so.
+    #[test]
+    fn an_interval_below_zero_or_as_wide_as_its_figure_is_told_in_words() {
+        let e = |value: f64, half_width: f64| Some(Estimate { value, half_width });
+        let chart = Chart {
+            id: "served".into(),
+            title: String::new(),
+            alt: String::new(),
+            axis: String::new(),
+            unit: Unit::People,
+            kind: Kind::Bars,
+            labels: vec!["a".into(), "b".into(), "c".into()],
+            series: vec![Series {
+                name: "2025".into(),
+                points: vec![e(-84.0, 69.0), e(20.0, 35.0), e(400.0, 35.0)],
+            }],
+            table_only: Vec::new(),
+        };
+        let table = data_table(&chart, Lang::En);
+        let cells: Vec<&String> = table.rows.iter().map(|r| &r[1]).collect();
+        assert!(cells[0].starts_with("too few to show"), "{cells:?}");
+        assert!(cells[1].ends_with("(too uncertain)"), "{cells:?}");
+        assert!(!cells[2].contains("uncertain"), "{cells:?}");
     }
 
     #[test]

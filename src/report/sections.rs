@@ -466,8 +466,14 @@ impl<'a> Builder<'a> {
                     let part =
                         self.set
                             .total("funding_term", p, None, &[("funding_term", &[*t])])?;
-                    let all = self.set.total("funding_term", p, None, &[])?;
-                    // The rest is every other released cell (other terms and missing codes).
+                    // The published total of every term (its margin, kept where
+                    // a term's own cell is withheld); the rest is all but the part.
+                    let all = self.set.total(
+                        "funding_term",
+                        p,
+                        None,
+                        &[("funding_term", &[crate::release::establishment::ALL])],
+                    )?;
                     let rest = Estimate {
                         value: all.value - part.value,
                         half_width: (all.half_width.powi(2) - part.half_width.powi(2))

@@ -80,7 +80,10 @@ fn the_service_unit_verifies_and_is_hardened() {
     let out = String::from_utf8_lossy(&security.stdout);
     let score: f64 = out
         .lines()
-        .find_map(|l| l.split("Overall exposure level for safecount.service: ").nth(1))
+        .find_map(|l| {
+            l.split("Overall exposure level for safecount.service: ")
+                .nth(1)
+        })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no exposure level in\n{out}"));
@@ -105,13 +108,37 @@ fn the_container_image_runs_as_a_user_without_a_shell_and_serves() {
             .current_dir(repo())
             .output()
             .unwrap();
-        (o.status.success(), String::from_utf8_lossy(&o.stdout).trim().to_string())
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        )
     };
-    let (built, _) = run(&["build", "-f", "deploy/Containerfile", "-t", "safecount-test", "."]);
+    let (built, _) = run(&[
+        "build",
+        "-f",
+        "deploy/Containerfile",
+        "-t",
+        "safecount-test",
+        ".",
+    ]);
     assert!(built, "the image builds");
-    let (_, user) = run(&["image", "inspect", "-f", "{{.Config.User}}", "safecount-test"]);
+    let (_, user) = run(&[
+        "image",
+        "inspect",
+        "-f",
+        "{{.Config.User}}",
+        "safecount-test",
+    ]);
     assert_eq!(user, "65532:65532");
-    let (shell, _) = run(&["run", "--rm", "--entrypoint", "/bin/sh", "safecount-test", "-c", "true"]);
+    let (shell, _) = run(&[
+        "run",
+        "--rm",
+        "--entrypoint",
+        "/bin/sh",
+        "safecount-test",
+        "-c",
+        "true",
+    ]);
     assert!(!shell, "the image has no shell");
     let (version, _) = run(&["run", "--rm", "safecount-test", "--help"]);
     assert!(version, "the binary runs in the image");

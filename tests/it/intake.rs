@@ -330,7 +330,14 @@ fn unknown_codes_are_listed_once_with_the_profile_line_that_maps_them() {
         (u.value.as_deref(), u.count, u.rows.clone()),
         (Some("Fem"), 2, vec![2, 3])
     );
-    assert_eq!(u.profile_line.as_deref(), Some("\"Fem\" = \"woman\""));
+    // How a person identifies is never guessed from a spelling ("Fem" may
+    // be a woman, a trans woman or neither): the line leaves the code to the
+    // agency, and the allowed codes are listed.
+    assert_eq!(
+        u.profile_line.as_deref(),
+        Some("\"Fem\" = \"<one of the allowed codes>\"")
+    );
+    assert!(u.allowed.iter().any(|c| c == "trans_woman"));
     assert_eq!(u.profile_table, "cases.fields.gender.values");
     // The name in a code column is an identifier, reported without its value.
     assert!(
@@ -719,4 +726,57 @@ fn large_files_are_read_in_shares_as_one_reader_would() {
             );
         }
     }
+}
+
+#[test]
+fn a_file_of_another_quarter_is_told_once_with_the_one_choice_that_fixes_it() {
+    let sample = repo().join("sample-data");
+    let file = sample.join("extracts/maison-esperance/maison-esperance-2025Q3.csv");
+    let profile_file = sample.join("profiles/maison-esperance.toml");
+    let run = safecount(
+        &repo(),
+        &[
+            "validate",
+            file.to_str().unwrap(),
+            "--profile",
+            profile_file.to_str().unwrap(),
+            "--quarter",
+            "2025Q4",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(run.code, 65, "{}{}", run.stdout, run.stderr);
+    let told: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("belong"))
+        .collect();
+    assert_eq!(told.len(), 1, "{}", run.stdout);
+    assert!(
+        told[0].contains("every row") && told[0].contains("choose 2025Q3 as the quarter"),
+        "{}",
+        told[0]
+    );
+    // A few rows of another quarter among the right ones: counted, the first listed.
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = HEADER.to_string();
+    for i in 0..12 {
+        let date = if i % 4 == 0 {
+            "2025-07-10"
+        } else {
+            "2025-10-10"
+        };
+        body.push_str(&format!("aaaaaaaaaaaa{i:04},F,,,,,,,30,{date},\n"));
+    }
+    let file = write(dir.path(), "q.csv", &body);
+    let options = IngestOptions {
+        quarter: Some("2025Q4".parse().unwrap()),
+        ..Default::default()
+    };
+    let outcome = validate_file(&file, &profile(dir.path()), &options).unwrap();
+    let text = outcome.report.to_text();
+    let told: Vec<&str> = text.lines().filter(|l| l.contains("belong")).collect();
+    assert_eq!(told.len(), 1, "{text}");
+    assert!(told[0].contains("3 rows (rows "), "{}", told[0]);
 }

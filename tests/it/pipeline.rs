@@ -596,3 +596,54 @@ fn the_same_failure_exits_the_same_way_in_every_command() {
         help.stdout
     );
 }
+
+#[test]
+fn raising_a_spent_budget_needs_a_reason_kept_in_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let set = |extra: &[&str]| {
+        let mut args = vec!["budget", "set", "--store", store, "--lang", "en"];
+        args.extend_from_slice(extra);
+        crate::support::safecount(&crate::support::repo(), &args)
+    };
+    assert_eq!(set(&["--period", "2025Q4", "--rho", "0.5"]).code, 0);
+    // Nothing spent yet: raising is a plain setting.
+    assert_eq!(set(&["--period", "2025Q4", "--rho", "0.6"]).code, 0);
+    let mut conn = rusqlite::Connection::open(dir.path().join("store/ledger.sqlite")).unwrap();
+    safecount::privacy::ledger::debit(
+        &mut conn,
+        "2025Q4",
+        "rel-x",
+        0.6,
+        None,
+        None,
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    let silent = set(&["--period", "2025Q4", "--rho", "0.8"]);
+    assert_eq!(silent.code, 2, "{}{}", silent.stdout, silent.stderr);
+    assert!(silent.stderr.contains("say whose"), "{}", silent.stderr);
+    let said = set(&[
+        "--period",
+        "2025Q4",
+        "--rho",
+        "0.8",
+        "--note",
+        "agreed by the steering committee on 2026-12-01",
+    ]);
+    assert_eq!(said.code, 0, "{}", said.stderr);
+    assert!(
+        said.stdout.contains("raised from 0.6000 to 0.8000"),
+        "{}",
+        said.stdout
+    );
+    let kept: String = conn
+        .query_row(
+            "SELECT detail FROM budget_ledger WHERE event = 'budget' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept.contains("steering committee"), "{kept}");
+}

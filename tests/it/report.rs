@@ -175,7 +175,8 @@ fn the_report_is_self_contained_translated_and_has_a_table_and_intervals_for_eve
         kept.parse()
             .unwrap_or_else(|_| panic!("not a number: {s:?}"))
     };
-    let change = regex::Regex::new(r"a change of (.+?), 95% interval ±([^)]+)\)").unwrap();
+    // (An exact change, of the returns, states no interval: "; exact figures".)
+    let change = regex::Regex::new(r"a change of ([^;)]+?), 95% interval ±([^)]+)\)").unwrap();
     let called: Vec<(f64, f64)> = change
         .captures_iter(&en)
         .map(|c| (number(&c[1]), number(&c[2])))

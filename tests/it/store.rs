@@ -260,7 +260,8 @@ fn a_store_records_its_schema_version_and_one_from_a_newer_build_is_refused() {
     safecount::store::Store::open(&store).unwrap();
     let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
     let version = |c: &rusqlite::Connection| -> i64 {
-        c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+        c.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
     };
     assert_eq!(version(&conn), safecount::store::SCHEMA_VERSION);
     // A store written before versions were recorded (0) is brought to the current one.

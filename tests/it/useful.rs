@@ -736,7 +736,8 @@ fn the_dry_run_says_which_tables_the_report_draws_and_the_lifetime_loss() {
         "name = \"p\"\n[inputs]\nperiods = [\"2025Q1\", \"2025Q2\"]\n[privacy]\nrho_per_period = 0.5\nlifetime_rho = 0.4\n[[tables]]\ntable = \"people\"\n[[tables]]\ntable = \"age_gender\"\n[report]\nout = \"r\"\n",
     );
     let run = safecount(&repo(), &["run", p.to_str().unwrap(), "--dry-run"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Over the lifetime cap: the preview exits as the run would be refused.
+    assert_eq!(run.code, 75, "{}", run.stderr);
     let line = |table: &str| {
         run.stdout
             .lines()
@@ -754,4 +755,52 @@ fn the_dry_run_says_which_tables_the_report_draws_and_the_lifetime_loss() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_dry_run_on_a_store_that_holds_the_releases_says_they_cost_nothing() {
+    let (store, _, _) = demo();
+    let run = safecount(
+        &repo(),
+        &[
+            "run",
+            "pipelines/demo.toml",
+            "--dry-run",
+            "--store",
+            store.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("NOT ENOUGH"), "{}", run.stdout);
+    let reserved = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("(re-served, nothing spent)"))
+        .count();
+    assert!(
+        reserved >= 100,
+        "{reserved} lines re-served\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("would lose rho = 0.0000 more"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_funding_term_chart_shows_the_published_shares() {
+    let v = report_json();
+    // The one-time share is published every quarter (its term's cell and the
+    // total are exact); a withheld term's share is not drawn.
+    let one_time: Vec<_> = points(&v, "funding_term")
+        .into_iter()
+        .filter(|p| p["series"] == "One-time" && p["value"].is_number())
+        .collect();
+    assert_eq!(one_time.len(), 8, "{one_time:?}");
+    for p in one_time {
+        let share = p["value"].as_f64().unwrap();
+        assert!(share > 0.0 && share < 1.0 && p["half_width"] == 0.0, "{p}");
+    }
 }

@@ -8,6 +8,9 @@ use super::*;
 use crate::ingest::report::{DetectedBy, Text};
 use std::collections::BTreeMap;
 
+/// Fields a person states about themself: an unknown spelling gets no suggested code.
+const SELF_IDENTIFIED: &[&str] = &["gender", "indigenous_identity", "racialised_group"];
+
 impl Plan<'_> {
     /// Identifier findings, by column name first, then by values; a column
     /// and kind is reported once.
@@ -93,7 +96,12 @@ impl Plan<'_> {
                 _ => ("values", None),
             };
             let list = field.def.code_list().unwrap_or(&codes::SERVICE_CATEGORY);
-            let suggestion = mapper.and_then(|m| m.suggest(&value));
+            // How a person identifies (gender, Indigenous identity, racialised
+            // group) is never guessed from a spelling: "Fem" may be a woman, a
+            // trans woman or neither. The agency names the code itself.
+            let suggestion = mapper
+                .filter(|_| !SELF_IDENTIFIED.contains(&field.def.name))
+                .and_then(|m| m.suggest(&value));
             let allowed = mapper
                 .map_or(list, |m| m.list)
                 .codes

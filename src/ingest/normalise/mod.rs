@@ -68,7 +68,7 @@ pub enum IngestError {
     #[error("the file {0} does not exist or cannot be opened")]
     MissingInput(PathBuf),
     #[error(
-        "the profile {profile} has no [{kind}] section, so it cannot read {kind} extracts: add that section to the profile (see the README), or check that this file is the kind you meant (--kind cases or --kind returns)"
+        "the profile {profile} has no [{kind}] section, so it cannot read {kind} extracts: add that section to the profile (see docs/profiles.md), or check that this file is the kind you meant (--kind cases or --kind returns)"
     )]
     NoSection {
         profile: PathBuf,
@@ -161,6 +161,9 @@ pub fn validate_file(
         report.error(None, None, None, e.code(), e.message());
     }
     lap("rows read");
+    if let Some(q) = options.quarter {
+        report.tell_quarter_mismatches(&q.to_string());
+    }
     // The file's bytes are no longer needed: free them before the frame is built.
     drop(source);
     let records = plan.finish(rows, &mut report);
@@ -332,7 +335,8 @@ fn check_linkage(df: &DataFrame, expected: Option<&str>, report: &mut Report) {
     };
     let mut epochs: std::collections::BTreeMap<&str, u64> = Default::default();
     let mut own = 0u64;
-    for key in keys.into_iter().flatten() {
+    // An empty key is reported on its own (a required field); it is no mix.
+    for key in keys.into_iter().flatten().filter(|k| !k.trim().is_empty()) {
         match crate::linkage::epoch_of(key) {
             Some(epoch) => *epochs.entry(epoch).or_default() += 1,
             None => own += 1,

@@ -293,15 +293,7 @@ impl<'r> RowReader<'_, '_, 'r> {
             .or_else(|| given.map(|g| Cow::Owned(g.to_string())));
         if let (Some(given), Some(q)) = (given, &q) {
             if given != q.as_ref() {
-                self.report.error(
-                    Some(self.row),
-                    None,
-                    Some(field),
-                    ErrorCode::ConstraintError,
-                    Message::new("intake-quarter-mismatch")
-                        .with("row_quarter", q.to_string())
-                        .with("quarter", given.to_string()),
-                );
+                self.report.quarter_mismatch(self.row, q.as_ref());
             }
         }
         out.push(q.as_deref());

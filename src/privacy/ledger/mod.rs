@@ -273,7 +273,8 @@ pub struct PeriodBudget {
     pub threshold_delta: f64,
 }
 
-fn budget_of(conn: &Connection, period: &str) -> Result<Option<f64>, LedgerError> {
+/// The budget under ledger key `period` (the latest `budget` event), if one is set.
+pub fn budget_of(conn: &Connection, period: &str) -> Result<Option<f64>, LedgerError> {
     Ok(conn
         .query_row(
             "SELECT rho FROM budget_ledger WHERE event = 'budget' AND period = ?1 ORDER BY seq DESC LIMIT 1",
@@ -281,6 +282,11 @@ fn budget_of(conn: &Connection, period: &str) -> Result<Option<f64>, LedgerError
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// rho debited so far under ledger key `period`.
+pub fn spent(conn: &Connection, period: &str) -> Result<f64, LedgerError> {
+    spent_of(conn, period)
 }
 
 fn spent_of(conn: &Connection, period: &str) -> Result<f64, LedgerError> {
@@ -503,6 +509,19 @@ pub fn debit_each(
     }
     tx.commit()?;
     Ok(Debit::Debited { head })
+}
+
+/// Whether the release `release_id` was debited and completed: asking for
+/// it again re-serves its file and spends nothing.
+pub fn is_complete(conn: &Connection, release_id: &str) -> Result<bool, LedgerError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM budget_ledger WHERE event = 'complete' AND release_id = ?1 LIMIT 1",
+            params![release_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Record that a process (its `nonce` and pid) claimed a debited release, and how it ended
