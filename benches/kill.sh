@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kills="${1:-50}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/safecount-target}"
-cargo build --release --quiet
+cargo build --release --quiet --features testing   # its failpoints
 bin="$CARGO_TARGET_DIR/release/safecount"
 work="$(mktemp -d)"
 store="$work/store"

@@ -422,7 +422,9 @@ fn answer(request: &Request) -> Answer {
 /// For the tests of this module's guarantees: `SAFECOUNT_FAILPOINT` set to
 /// `check-crash` makes the child abort, `check-memory` makes it take memory
 /// until it is stopped, as a file built to hurt the checker would.
+/// Only in a build with the `testing` feature.
 fn fail_on_purpose() {
+    #[cfg(feature = "testing")]
     match std::env::var("SAFECOUNT_FAILPOINT").as_deref() {
         Ok("check-crash") => std::process::abort(),
         Ok("check-memory") => {

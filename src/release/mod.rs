@@ -34,6 +34,7 @@ mod steps;
 pub mod tables;
 
 use prepare::*;
+#[cfg(any(test, feature = "testing"))]
 pub use prepare::{
     exact_cells, exact_cells_in, exact_cells_over, prepared_parts, prepared_parts_in,
 };

@@ -284,6 +284,7 @@ fn one_chunk_per_column(mut frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
 
 /// A table's records with the columns its parts use, read and classified at
 /// once, without a unit: what plain polars would group (benchmark comparator).
+#[cfg(any(test, feature = "testing"))]
 fn plain_records(
     store: &Store,
     defs: &DefinitionSet,
@@ -302,6 +303,7 @@ fn plain_records(
 }
 
 /// A standard table under a key layout and its records of one period, prepared (tests and benchmarks).
+#[cfg(any(test, feature = "testing"))]
 fn one_period(
     store: &Store,
     defs: &DefinitionSet,
@@ -314,6 +316,7 @@ fn one_period(
 
 /// A standard table and its records of some quarters (one record per
 /// person over them when several), prepared (tests and benchmarks).
+#[cfg(any(test, feature = "testing"))]
 fn over_quarters(
     store: &Store,
     defs: &DefinitionSet,
@@ -339,6 +342,7 @@ fn over_quarters(
 /// release estimates, each person once over them. National margins carry
 /// the province key [`tables::NATIONAL`], as released. For tests and
 /// benchmarks only: never released.
+#[cfg(any(test, feature = "testing"))]
 pub fn exact_cells_over(
     store: &Store,
     defs: &DefinitionSet,
@@ -372,6 +376,7 @@ pub fn exact_cells_over(
 /// The exact (noise-free) cells a release with this key layout (coverage,
 /// linkage) estimates, through the release's own preparation and
 /// truncation. For tests only: never released.
+#[cfg(any(test, feature = "testing"))]
 pub fn exact_cells_in(
     store: &Store,
     defs: &DefinitionSet,
@@ -390,6 +395,7 @@ pub fn exact_cells_in(
 
 /// The exact (noise-free) cells a release estimates. For tests and benchmarks only: never released.
 /// With `truncate = false`, the plain polars group-bys a release is compared with.
+#[cfg(any(test, feature = "testing"))]
 pub fn exact_cells(
     store: &Store,
     defs: &DefinitionSet,
@@ -419,6 +425,7 @@ pub fn exact_cells(
 /// cross-language benchmark only (`benches/release.rs` exports them for
 /// `benches/release_opendp.py`); never released.
 #[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub fn prepared_parts(
     store: &Store,
     defs: &DefinitionSet,
@@ -431,6 +438,7 @@ pub fn prepared_parts(
 /// [`prepared_parts`] under a key layout (coverage, linkage): what OpenDP
 /// would receive from a release with that layout. For tests and benchmarks only.
 #[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub fn prepared_parts_in(
     store: &Store,
     defs: &DefinitionSet,
