@@ -134,10 +134,7 @@ fn main() -> anyhow::Result<()> {
     }
     let not_shown: Vec<String> = old_planned
         .iter()
-        .filter(|p| {
-            p.scope == Scope::Person
-                && !safecount::report::DRAWN_TABLES.contains(&p.preview.table.as_str())
-        })
+        .filter(|p| p.scope == Scope::Person && !safecount::report::draws(&p.preview.table))
         .map(|p| p.preview.table.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()

@@ -64,9 +64,7 @@ pub fn dry_run(
                 Some(s) => release::would_reserve(s, &defs, &req)?,
                 None => false,
             },
-            in_report: spec.report.is_some()
-                && t.custom().is_none()
-                && report::DRAWN_TABLES.contains(&t.table.as_str()),
+            in_report: spec.report.is_some() && t.custom().is_none() && report::draws(&t.table),
             preview,
         });
     }

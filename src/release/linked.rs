@@ -138,10 +138,23 @@ pub(super) fn merged_quarter(
     columns: Option<&[PlSmallStr]>,
 ) -> PolarsResult<DataFrame> {
     let records = tagged_records(submissions, linked, columns)?.collect()?;
-    // Only the records whose (scope, key) another record shares need the
-    // merge; every other record is already its person's one record (a
-    // group of one aggregates to itself), so it passes through, with one
-    // agency and its agency's kind. The merge is the costly step.
+    // A record alone is its person's, with one agency and its agency's kind.
+    let mut alone = vec![lit(1u32).cast(DataType::UInt32).alias(AGENCIES)];
+    alone.extend(kind_flags(false));
+    merge_shared(records, alone, merge_tagged)
+}
+
+/// Records merged to one per (scope, person key). Only the records whose
+/// (scope, key) another record shares need the merge (`merge`, the costly
+/// step); every other record is already its person's one record (a group
+/// of one aggregates to itself), so it passes through: its canonical
+/// columns, the scope, then `alone` (what the merge's extra aggregations
+/// give for one record).
+pub(super) fn merge_shared(
+    records: DataFrame,
+    alone: Vec<Expr>,
+    merge: impl FnOnce(LazyFrame) -> LazyFrame,
+) -> PolarsResult<DataFrame> {
     let shared = shared_keys(&records)?;
     let many = records.filter(&shared)?;
     let mut out: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
@@ -150,8 +163,7 @@ pub(super) fn merged_quarter(
         .map(|n| col(n.clone()))
         .collect();
     out.push(col(SCOPE));
-    out.push(lit(1u32).cast(DataType::UInt32).alias(AGENCIES));
-    out.extend(kind_flags(false));
+    out.extend(alone);
     let mut single = records.filter(&!&shared)?.lazy().select(out).collect()?;
     if many.height() > 0 {
         // In the pass-through records' types (the aggregations may widen some).
@@ -160,7 +172,7 @@ pub(super) fn merged_quarter(
             .iter()
             .map(|(name, dtype)| col(name.clone()).cast(dtype.clone()))
             .collect();
-        single.vstack_mut_owned(merge_tagged(many.lazy()).select(typed).collect()?)?;
+        single.vstack_mut_owned(merge(many.lazy()).select(typed).collect()?)?;
     }
     Ok(single)
 }
@@ -179,7 +191,7 @@ pub(super) fn span_aggregations() -> Vec<Expr> {
 }
 
 /// For each record, whether another record has the same scope and person key.
-pub(super) fn shared_keys(records: &DataFrame) -> PolarsResult<BooleanChunked> {
+fn shared_keys(records: &DataFrame) -> PolarsResult<BooleanChunked> {
     let scope = records.column(SCOPE)?.str()?;
     let key = records.column("person_key")?.str()?;
     let pairs: Vec<(Option<&str>, Option<&str>)> = scope.into_iter().zip(key).collect();

@@ -62,32 +62,16 @@ pub(super) fn merged_span(
         true => linked::span_aggregations(),
         false => Vec::new(),
     };
-    let names: Vec<PlSmallStr> = extra
+    // A person seen once in the span is already their one record, linkage's
+    // columns as they are; only the others are merged.
+    let alone: Vec<Expr> = extra
         .iter()
         .filter_map(|e| e.clone().meta().output_name().ok())
+        .map(col)
         .collect();
-    // As for a quarter's linkage: a person seen once in the span is already
-    // their one record and passes through; only the others are merged.
-    let shared = linked::shared_keys(&records)?;
-    let many = records.filter(&shared)?;
-    let mut order: Vec<Expr> = crate::schema::canonical_schema(crate::schema::ExtractKind::Cases)
-        .iter_names()
-        .filter(|n| records.schema().contains(n))
-        .map(|n| col(n.clone()))
-        .collect();
-    order.push(col(linked::SCOPE));
-    order.extend(names.into_iter().map(col));
-    let mut single = records.filter(&!&shared)?.lazy().select(order).collect()?;
-    if many.height() > 0 {
-        let typed: Vec<Expr> = single
-            .schema()
-            .iter()
-            .map(|(name, dtype)| col(name.clone()).cast(dtype.clone()))
-            .collect();
-        let merged = crate::ingest::merge_across_agencies(many.lazy(), linked::SCOPE, extra);
-        single.vstack_mut_owned(merged.select(typed).collect()?)?;
-    }
-    Ok(single)
+    linked::merge_shared(records, alone, |many| {
+        crate::ingest::merge_across_agencies(many, linked::SCOPE, extra)
+    })
 }
 
 #[cfg(test)]

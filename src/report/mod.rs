@@ -30,33 +30,23 @@ use std::path::{Path, PathBuf};
 
 pub use data::DataError;
 
-/// The standard tables the report draws a chart or a finding from (the
-/// `from_tables` of its figures). A pipeline that spends on any other table
-/// pays for figures nobody reads; its dry run says so.
-pub const DRAWN_TABLES: &[&str] = &[
-    "people",
-    "definitions",
-    "multi_agency",
-    "services",
-    "service_gaps",
-    "housing_outcome",
-    "shelter_type",
-    "trp_status",
-    "exploitation",
-    "labour_continuum",
-    "protection",
-    "who_is_served",
-    "housing_by_group",
-    "services_by_status",
-    "settlement_gaps",
-    "trp_detail",
-    "referral",
-    "indigenous_identity",
-    "funding",
-    "funding_term",
-    "beds",
-    "turnaways",
+/// The standard tables the report draws no chart or finding from: a
+/// pipeline that spends on them pays for figures nobody reads, and its dry
+/// run says so.
+pub const NOT_DRAWN: &[&str] = &[
+    "shelter_nights",
+    "immigration_status",
+    "age_gender",
+    "citizenship",
 ];
+
+/// Whether the report draws a chart or a finding from the standard table
+/// `table` (the `from_tables` of its figures).
+pub fn draws(table: &str) -> bool {
+    let standard =
+        crate::release::STANDARD.contains(&table) || crate::release::LINKED_TABLES.contains(&table);
+    standard && !NOT_DRAWN.contains(&table)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
