@@ -110,6 +110,7 @@ too_uncertain = too uncertain
 no_data = no data
 all_suppressed = Every figure of this chart is suppressed: too few agencies report it, or one agency dominates it, so publishing it would reveal an agency's own figures.
 suppressed = suppressed (disclosure control)
+suppressed_labels = Withheld entirely, in every series: { $labels } (too few agencies report there, or one dominates).
 suppressed_note = A suppressed figure is withheld, not zero; some are withheld only so that another cannot be worked out from the totals or from another published version.
 exact = exact
 below_zero = too few to show (the whole interval lies below 0)

@@ -110,6 +110,7 @@ too_uncertain = trop incertain
 no_data = aucune donnée
 all_suppressed = Tous les chiffres de ce graphique sont supprimés : trop peu d'organismes les déclarent, ou un seul organisme y domine, si bien que les publier révélerait les chiffres d'un organisme.
 suppressed = supprimé (contrôle de la divulgation)
+suppressed_labels = Retenus entièrement, dans toutes les séries : { $labels } (trop peu d'organismes y déclarent, ou un seul y domine).
 suppressed_note = Un chiffre supprimé est retenu, il ne vaut pas zéro ; certains ne sont retenus que pour qu'un autre ne puisse être retrouvé à partir des totaux ou d'une autre version publiée.
 exact = exact
 below_zero = trop peu pour être montré (tout l'intervalle est sous 0)

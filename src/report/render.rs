@@ -79,6 +79,28 @@ fn figure(
         derived = format!("{} {derived}", lang.t("all_suppressed"));
     } else if points.iter().any(|e| e.is_suppressed()) {
         derived = format!("{derived} {}", lang.t("suppressed_note"));
+        // The labels (e.g. provinces) withheld in every series, named at the chart.
+        let withheld: Vec<String> = chart
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let shown: Vec<Estimate> = chart
+                    .series
+                    .iter()
+                    .filter_map(|s| s.points.get(*i).copied().flatten())
+                    .collect();
+                !shown.is_empty() && shown.iter().all(|e| e.is_suppressed())
+            })
+            .map(|(_, l)| l.clone())
+            .collect();
+        if !withheld.is_empty() {
+            let labels = lang.list(&withheld);
+            derived = format!(
+                "{derived} {}",
+                lang.fill("suppressed_labels", &[("labels", labels)])
+            );
+        }
     }
     Ok(Figure {
         id: chart.id.clone(),

@@ -804,3 +804,21 @@ fn the_funding_term_chart_shows_the_published_shares() {
         assert!(share > 0.0 && share < 1.0 && p["half_width"] == 0.0, "{p}");
     }
 }
+
+#[test]
+fn a_chart_names_what_disclosure_control_withheld_entirely() {
+    let (_, report, _) = demo();
+    for (lang, words) in [
+        (
+            "en",
+            "Withheld entirely, in every series: Alberta, Manitoba and Quebec",
+        ),
+        (
+            "fr",
+            "Retenus entièrement, dans toutes les séries\u{a0}: Alberta, Manitoba et Québec",
+        ),
+    ] {
+        let html = std::fs::read_to_string(report.join(format!("report.{lang}.html"))).unwrap();
+        assert!(html.contains(words), "{lang}: {words}");
+    }
+}
