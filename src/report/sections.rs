@@ -510,12 +510,55 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
         );
+        // People served and funding per person by province, last quarter.
+        let labels: Vec<String> = self.provinces.iter().map(|p| lang.code_label(p)).collect();
+        let people_in = |p: &str| self.set.total("people", &last, None, &[("province", &[p])]);
+        let people = self.chart(
+            "people_province",
+            "axis_people",
+            Unit::People,
+            Kind::Bars,
+            labels.clone(),
+            vec![Series {
+                name: lang.t("series_all_people").into(),
+                points: self.provinces.iter().map(|p| people_in(p)).collect(),
+            }],
+        );
+        let funding_in = |p: &str| {
+            let total = crate::release::establishment::TOTAL;
+            self.set
+                .total("funding", &last, Some(total), &[("province", &[p])])
+                .map(|e| e.scale(100.0))
+        };
+        let per_person_province = self.chart(
+            "funding_person_province",
+            "axis_dollars_per_person",
+            Unit::Dollars,
+            Kind::Bars,
+            labels,
+            vec![Series {
+                name: lang.t("series_funding_per_person").into(),
+                points: self
+                    .provinces
+                    .iter()
+                    .map(|p| {
+                        let funding = funding_in(p)?;
+                        if funding.is_suppressed() {
+                            return Some(funding);
+                        }
+                        Estimate::ratio(funding, people_in(p)?)
+                    })
+                    .collect(),
+            }],
+        );
         vec![
             (
                 self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
                 vec!["funding"],
             ),
             (by_province, vec!["funding"]),
+            (people, vec!["people"]),
+            (per_person_province, vec!["funding", "people"]),
             (
                 self.line(
                     "funding_person",

@@ -822,3 +822,21 @@ fn a_chart_names_what_disclosure_control_withheld_entirely() {
         assert!(html.contains(words), "{lang}: {words}");
     }
 }
+
+#[test]
+fn people_and_funding_per_person_are_charted_by_province() {
+    let v = report_json();
+    let people = points(&v, "people_province");
+    assert_eq!(people.len(), 5, "{people:?}");
+    assert!(people.iter().all(|p| p["value"].as_f64().unwrap() > 0.0));
+    // Per person where the province's funding is published; withheld where it is not.
+    let per_person = points(&v, "funding_person_province");
+    assert_eq!(per_person.len(), 5);
+    assert!(per_person.iter().any(|p| p["suppressed"] == true));
+    assert!(
+        per_person
+            .iter()
+            .any(|p| p["value"].as_f64().is_some_and(|x| x > 0.0)
+                && p["half_width"].as_f64().unwrap() > 0.0)
+    );
+}
