@@ -68,8 +68,13 @@ impl Unit {
     /// Axis ticks: compact for large amounts.
     fn tick(self, lang: Lang, v: f64) -> String {
         match self {
-            Unit::Dollars if v.abs() >= 1e6 => format!("{} M$", lang.dec(v / 1e6, 1)),
-            Unit::Dollars if v.abs() >= 1e3 => format!("{} k$", lang.int(v / 1e3)),
+            // "$5.0M" in English, "5,0 M$" in French: from the catalogues.
+            Unit::Dollars if v.abs() >= 1e6 => {
+                lang.fill("tick_millions", &[("n", lang.dec(v / 1e6, 1))])
+            }
+            Unit::Dollars if v.abs() >= 1e3 => {
+                lang.fill("tick_thousands", &[("n", lang.int(v / 1e3))])
+            }
             _ => self.format(lang, v),
         }
     }
