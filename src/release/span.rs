@@ -39,6 +39,14 @@
 //! person (one person's records in, one record out), done before OpenDP,
 //! whose truncation to one row per unit then never drops a row (checked by
 //! the test `a_span_merge_keeps_one_record_per_person`).
+//!
+//! What the merge cannot do: it joins a person's quarters only through an
+//! unchanged key. A person whose key changes within the span (an agency
+//! that changed its pseudonyms, a collaborative that moved to a new linkage
+//! epoch between quarters) is one unit per key, and with k keys loses k² rho
+//! from the release (group privacy, as across agencies). Keys must therefore
+//! stay the same across quarters; the ledger's worst case
+//! (`unmatched_person_rho`) counts agencies, not key changes.
 
 use super::linked;
 use polars::prelude::*;
