@@ -54,7 +54,7 @@ fn debits(store: &Path) -> usize {
     ledger::events(&conn)
         .unwrap()
         .iter()
-        .filter(|e| e.event == "debit")
+        .filter(|e| e.event == safecount::privacy::ledger::EventKind::Debit)
         .count()
 }
 

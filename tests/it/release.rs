@@ -481,11 +481,15 @@ fn an_open_key_set_goes_through_opendps_threshold_and_reports_its_delta() {
         "released groups passed the threshold"
     );
     let events = ledger::events(&store.connect().unwrap()).unwrap();
-    assert_eq!(events.last().unwrap().event, "complete");
+    assert_eq!(
+        events.last().unwrap().event,
+        safecount::privacy::ledger::EventKind::Complete
+    );
     assert!(
         events
             .iter()
-            .any(|e| e.event == "debit" && e.delta == Some(delta)),
+            .any(|e| e.event == safecount::privacy::ledger::EventKind::Debit
+                && e.delta == Some(delta)),
         "the ledger records delta"
     );
 }

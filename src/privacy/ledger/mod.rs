@@ -26,11 +26,15 @@
 //! edit made behind SQLite's back.
 
 mod chain;
+mod event;
 
+#[cfg(test)]
 use chain::chain_hash;
 #[cfg(test)]
 use chain::chain_hash_v1;
 pub use chain::verify;
+pub use event::{Event, EventKind};
+use event::{append, new_event};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -200,66 +204,6 @@ impl LedgerError {
     }
 }
 
-/// One event as stored.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Event {
-    pub seq: i64,
-    pub at: String,
-    pub event: String,
-    pub period: String,
-    pub release_id: Option<String>,
-    pub rho: f64,
-    pub epsilon: Option<f64>,
-    pub delta: Option<f64>,
-    pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-fn append(tx: &rusqlite::Transaction<'_>, mut e: Event) -> Result<Event, LedgerError> {
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM budget_ledger ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    e.seq = last.as_ref().map(|l| l.0 + 1).unwrap_or(1);
-    e.prev_hash = last.map(|l| l.1).unwrap_or_else(|| GENESIS.into());
-    e.at = crate::clock::now();
-    e.hash = chain_hash(&e);
-    tx.execute(
-        "INSERT INTO budget_ledger (seq, at, event, period, release_id, rho, epsilon, delta, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![e.seq, e.at, e.event, e.period, e.release_id, e.rho, e.epsilon, e.delta, e.detail, e.prev_hash, e.hash],
-    )?;
-    Ok(e)
-}
-
-fn new_event(
-    event: &str,
-    period: &str,
-    release_id: Option<&str>,
-    rho: f64,
-    epsilon: Option<f64>,
-    delta: Option<f64>,
-    detail: String,
-) -> Event {
-    Event {
-        seq: 0,
-        at: String::new(),
-        event: event.into(),
-        period: period.into(),
-        release_id: release_id.map(String::from),
-        rho,
-        epsilon,
-        delta,
-        detail,
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
-}
-
 /// Budget and spend of one period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PeriodBudget {
@@ -311,7 +255,7 @@ pub fn set_budget(
     let e = append(
         &tx,
         new_event(
-            "budget",
+            EventKind::Budget,
             period,
             None,
             rho,
@@ -496,7 +440,7 @@ pub fn debit_each(
         head = append(
             &tx,
             new_event(
-                "debit",
+                EventKind::Debit,
                 period,
                 Some(release_id),
                 rho,
@@ -576,7 +520,7 @@ pub fn complete(
     let e = append(
         &tx,
         new_event(
-            "complete",
+            EventKind::Complete,
             period,
             Some(release_id),
             0.0,

@@ -235,7 +235,7 @@ fn a_ledger_hashed_by_the_first_rule_verifies_and_grows_under_the_canonical_one(
         let mut e = Event {
             seq,
             at: "2026-12-01".into(),
-            event: "budget".into(),
+            event: EventKind::Budget,
             period: format!("2025Q{seq}"),
             release_id: None,
             rho,
@@ -273,7 +273,7 @@ fn a_ledger_hashed_by_the_first_rule_verifies_and_grows_under_the_canonical_one(
     let mut late = Event {
         seq: last.0 + 1,
         at: "2026-12-07".into(),
-        event: "budget".into(),
+        event: EventKind::Budget,
         period: "2025Q4".into(),
         release_id: None,
         rho: 0.5,
