@@ -152,3 +152,78 @@ fn a_backup_killed_part_way_leaves_the_live_store_untouched() {
     let run = store_action("backup", &backup, &store);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn backups_taken_while_a_pipeline_releases_restore_and_finish_without_a_second_debit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_a_release(dir.path());
+    let pipeline = crate::support::write(
+        dir.path(),
+        "p.toml",
+        "name = \"p\"\n[inputs]\nperiods = [\"2025Q4\"]\n[privacy]\nrho_per_period = 0.9\n[[tables]]\ntable = \"people\"\n[[tables]]\ntable = \"definitions\"\n[[tables]]\ntable = \"services\"\n[[tables]]\ntable = \"shelter_type\"\n[[tables]]\ntable = \"trp_status\"\n[[tables]]\ntable = \"housing_outcome\"\n",
+    );
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_safecount"))
+        .args(["run", pipeline.to_str().unwrap(), "--store"])
+        .arg(&store)
+        .current_dir(repo())
+        .env("LANG", "C.UTF-8")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Backups, one after another, for as long as the pipeline runs.
+    let mut backups = Vec::new();
+    loop {
+        let done = run.try_wait().unwrap().is_some();
+        let backup = dir.path().join(format!("backup-{}", backups.len()));
+        let taken = store_action("backup", &backup, &store);
+        assert_eq!(taken.code, 0, "{}{}", taken.stdout, taken.stderr);
+        backups.push(backup);
+        if done || backups.len() >= 12 {
+            break;
+        }
+    }
+    assert!(run.wait().unwrap().success());
+    assert!(
+        backups.len() >= 2,
+        "the pipeline ended before a second backup"
+    );
+    let spent = |store: &Path| -> f64 {
+        let conn = rusqlite::Connection::open(store.join("ledger.sqlite")).unwrap();
+        safecount::privacy::ledger::spent(&conn, "2025Q4").unwrap()
+    };
+    let live = spent(&store);
+    // At least one backup caught the run part-way (less spent than in the end).
+    assert!(
+        backups.iter().any(|b| spent(b) < live - 1e-9),
+        "every backup was taken after the run"
+    );
+    for (i, backup) in backups.iter().enumerate() {
+        // Each restores to a store that verifies ...
+        let restored = dir.path().join(format!("restored-{i}"));
+        let run = store_action("restore", backup, &restored);
+        assert_eq!(run.code, 0, "backup {i}: {}{}", run.stdout, run.stderr);
+        // ... and the same pipeline on it finishes what the backup caught
+        // part-way, spending exactly what the live run spent, not more.
+        let rerun = safecount(
+            &repo(),
+            &[
+                "run",
+                pipeline.to_str().unwrap(),
+                "--store",
+                restored.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            rerun.code, 0,
+            "backup {i}: {}{}",
+            rerun.stdout, rerun.stderr
+        );
+        assert!((spent(&restored) - live).abs() < 1e-9, "backup {i}");
+        let verified = verify(&restored);
+        assert_eq!(
+            verified.code, 0,
+            "backup {i}: {}{}",
+            verified.stdout, verified.stderr
+        );
+    }
+}
