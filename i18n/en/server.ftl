@@ -38,7 +38,7 @@ page-check-passed = No problems found. { $rows ->
         }
     } after joining rows of the same person.
 page-check-refused-heading = The file was not accepted
-page-check-refused = Nothing was stored. Fix the problems below in your system's export, then upload the file again. The report names columns, rows and codes to fix; it never repeats personal information found in the file.
+page-check-refused = Nothing was stored. Each problem below says where to fix it: most in your system's export, some in this form (the quarter, the kind of file). Then upload the file again. The report names columns, rows and codes to fix; it never repeats personal information found in the file.
 page-fact-file = File
 page-fact-quarter = Quarter
 page-fact-kind = { $kind ->

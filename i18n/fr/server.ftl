@@ -38,7 +38,7 @@ page-check-passed = Aucun problème. { $rows ->
         }
     } après la fusion des lignes d'une même personne.
 page-check-refused-heading = Le fichier n'a pas été accepté
-page-check-refused = Rien n'a été enregistré. Corrigez les problèmes ci-dessous dans l'exportation de votre système, puis téléversez le fichier de nouveau. Le rapport nomme les colonnes, les lignes et les codes à corriger ; il ne répète jamais les renseignements personnels trouvés dans le fichier.
+page-check-refused = Rien n'a été enregistré. Chaque problème ci-dessous dit où le corriger : la plupart dans l'exportation de votre système, certains dans ce formulaire (le trimestre, le type de fichier). Puis téléversez le fichier de nouveau. Le rapport nomme les colonnes, les lignes et les codes à corriger ; il ne répète jamais les renseignements personnels trouvés dans le fichier.
 page-fact-file = Fichier
 page-fact-quarter = Trimestre
 page-fact-kind = { $kind ->
