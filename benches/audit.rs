@@ -50,6 +50,15 @@ fn binary() -> PathBuf {
 /// A released cell: (part, "dim=key;..."), raw noisy value, noise σ, half-width.
 type Cells = Vec<((String, String), f64, f64, f64)>;
 
+/// A column as text (missing values empty).
+fn column_text(df: &DataFrame, name: &str) -> anyhow::Result<Vec<String>> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?
+        .into_iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
 /// Every person-level release of a store: (table, period) → its cells.
 fn released(store: &Path) -> anyhow::Result<BTreeMap<(String, String), Cells>> {
     let mut out = BTreeMap::new();
@@ -75,13 +84,7 @@ fn released(store: &Path) -> anyhow::Result<BTreeMap<(String, String), Cells>> {
                 .collect();
             let start = names.iter().position(|n| n == "part").unwrap() + 1;
             let end = names.iter().position(|n| n == "statistic").unwrap();
-            let text = |n: &str| -> anyhow::Result<Vec<String>> {
-                let c = df.column(n)?.cast(&DataType::String)?;
-                Ok(c.str()?
-                    .into_iter()
-                    .map(|v| v.unwrap_or_default().to_string())
-                    .collect())
-            };
+            let text = |n: &str| column_text(&df, n);
             let number = |n: &str| -> anyhow::Result<Vec<f64>> {
                 let c = df.column(n)?.cast(&DataType::Float64)?;
                 Ok(c.f64()?
@@ -122,13 +125,7 @@ fn released(store: &Path) -> anyhow::Result<BTreeMap<(String, String), Cells>> {
 
 /// The exact value of every cell of a release, keyed as in [`released`] by the release's own dimensions.
 fn exact_of(df: &DataFrame, dims: &[String]) -> anyhow::Result<HashMap<(String, String), f64>> {
-    let text = |n: &str| -> anyhow::Result<Vec<String>> {
-        let c = df.column(n)?.cast(&DataType::String)?;
-        Ok(c.str()?
-            .into_iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
+    let text = |n: &str| column_text(df, n);
     let parts = text("part")?;
     let values: Vec<f64> = df
         .column("value")?
