@@ -71,6 +71,7 @@ help-serve-arg-rate-per-minute = Requests per minute allowed per agency
 help-serve-arg-max-concurrent-checks = Files validated at once; further uploads wait up to 10 s, then are asked to retry (503)
 help-serve-arg-collaborative = The collaborative's collaborative.toml: with linkage = "collaborative", case uploads must carry collaborative keys of its current epoch
 help-serve-arg-log-format = How the server logs: one plain line per event (text), or one JSON object per line (json), each with its level; never a value from an upload
+help-serve-arg-log-level = The least important events logged: error, warn, info (default) or debug
 
 help-agency = Agencies allowed to upload: add (prints a token once), revoke, list
 help-agency-arg-store = The store directory (default: $SAFECOUNT_STORE, else ./safecount-data)
@@ -161,6 +162,7 @@ help-value-quarter = QUARTER
 help-value-pipeline = PIPELINE
 help-value-period = PERIOD
 help-value-log-format = FORMAT
+help-value-log-level = LEVEL
 help-value-kind = KIND
 help-value-collaborative = COLLABORATIVE
 help-value-extract = EXTRACT

@@ -72,6 +72,7 @@ help-serve-arg-rate-per-minute = Requêtes permises par minute pour chaque organ
 help-serve-arg-max-concurrent-checks = Fichiers validés à la fois ; les autres téléversements attendent jusqu'à 10 s, puis on leur demande de réessayer (503)
 help-serve-arg-collaborative = Le collaborative.toml du collectif : avec linkage = "collaborative", les téléversements de dossiers doivent porter des clés du collectif de son époque en cours
 help-serve-arg-log-format = Comment le serveur journalise : une ligne simple par événement (text) ou un objet JSON par ligne (json), chacun avec son niveau ; jamais une valeur d'un téléversement
+help-serve-arg-log-level = Les événements les moins importants journalisés : error, warn, info (par défaut) ou debug
 
 help-agency = Organismes autorisés à téléverser : add (affiche un jeton une seule fois), revoke, list
 help-agency-arg-store = Le dossier du dépôt (par défaut : $SAFECOUNT_STORE, sinon ./safecount-data)
@@ -162,6 +163,7 @@ help-value-quarter = TRIMESTRE
 help-value-pipeline = PIPELINE
 help-value-period = PÉRIODE
 help-value-log-format = FORMAT
+help-value-log-level = NIVEAU
 help-value-kind = SORTE
 help-value-collaborative = COLLECTIF
 help-value-extract = EXTRAIT

@@ -35,11 +35,14 @@ pub struct Args {
     /// How the server logs: one plain line, or one JSON object, per event.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: crate::log::Format,
+    /// The least important events logged.
+    #[arg(long, value_enum, env = "SAFECOUNT_LOG_LEVEL", default_value = "info")]
+    pub log_level: crate::log::Level,
 }
 
 pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Result<i32> {
     let lang = super::language(chosen, None);
-    crate::log::set_format(args.log_format);
+    crate::log::init(args.log_format, args.log_level);
     let mut config = ServeConfig::new(Store::resolve_dir(args.store.as_deref()), args.profiles);
     config.console_lang = lang;
     config.checker = crate::ingest::isolated::this_program();
@@ -50,22 +53,22 @@ pub fn run(args: Args, chosen: Option<Lang>, _out: &mut dyn Write) -> anyhow::Re
     config.linkage_epoch = match super::validate::linkage_epoch(args.collaborative.as_deref()) {
         Ok(e) => e,
         Err((code, message)) => {
-            crate::log::line(&format!("safecount serve: {}", message.render(lang)));
+            tracing::error!("safecount serve: {}", message.render(lang));
             return Ok(code);
         }
     };
     match serve(&config) {
         Ok(()) => Ok(EXIT_OK),
         Err(e @ (ServerError::Profiles { .. } | ServerError::Profile { .. })) => {
-            crate::log::line(&format!(
+            tracing::error!(
                 "safecount serve: {}\n{}",
                 e.message().render(lang),
                 lang.t("serve-profiles")
-            ));
+            );
             Ok(EXIT_CONFIG)
         }
         Err(e) => {
-            crate::log::line(&format!("safecount serve: {}", e.message().render(lang)));
+            tracing::error!("safecount serve: {}", e.message().render(lang));
             Ok(EXIT_IO)
         }
     }

@@ -39,7 +39,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         let (store, manifest) = match Store::restore(src, &root) {
             Ok(r) => r,
             Err(e) => {
-                crate::log::line(&format!(
+                crate::log::console(&format!(
                     "safecount store restore: {}",
                     e.message().render(lang)
                 ));
@@ -61,7 +61,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             let manifest = match store.backup(&dest) {
                 Ok(m) => m,
                 Err(e) => {
-                    crate::log::line(&format!(
+                    crate::log::console(&format!(
                         "safecount store backup: {}",
                         e.message().render(lang)
                     ));

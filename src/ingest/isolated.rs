@@ -235,14 +235,11 @@ fn unchecked(
     started: Instant,
 ) -> Outcome {
     let reference = format!("{:08x}", rand::random::<u32>());
-    crate::log::event(
-        crate::log::Level::Warn,
-        "check stopped",
-        &[
-            ("reference", reference.as_str().into()),
-            ("why", failure.as_str().into()),
-            ("ms", (started.elapsed().as_millis() as u64).into()),
-        ],
+    tracing::warn!(
+        reference,
+        why = failure.as_str(),
+        ms = started.elapsed().as_millis() as u64,
+        "check stopped"
     );
     let mut report = Report::new(
         path.display().to_string(),

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 /// Security headers on every answer, a request id (`X-Request-Id`), and a
 /// one-line access log: the request id, method, route template, status and
@@ -24,7 +25,8 @@ pub(super) async fn harden(
     let route = route_of(request.uri().path()).to_string();
     let request_id = format!("{:016x}", rand::random::<u64>());
     let started = Instant::now();
-    let mut response = next.run(request).await;
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let mut response = next.run(request).instrument(span.clone()).await;
     let h = response.headers_mut();
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
@@ -55,22 +57,13 @@ pub(super) async fn harden(
             })
             .inc();
     }
-    let level = if status >= 500 {
-        crate::log::Level::Warn
+    let ms = started.elapsed().as_millis() as u64;
+    let method = method.as_str();
+    if status >= 500 {
+        tracing::warn!(parent: &span, %request_id, method, route, status, ms, "request");
     } else {
-        crate::log::Level::Info
-    };
-    crate::log::event(
-        level,
-        "request",
-        &[
-            ("request_id", request_id.into()),
-            ("method", method.as_str().into()),
-            ("route", route.into()),
-            ("status", status.into()),
-            ("ms", (started.elapsed().as_millis() as u64).into()),
-        ],
-    );
+        tracing::info!(parent: &span, %request_id, method, route, status, ms, "request");
+    }
     response
 }
 

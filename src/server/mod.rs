@@ -444,7 +444,9 @@ impl IntoResponse for Problem {
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
+    // The request's span (its id) goes with the work to the blocking thread.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
         .await
         .map_err(|_| Problem::internal("register"))
 }
@@ -730,18 +732,15 @@ pub fn serve(config: &ServeConfig) -> Result<(), ServerError> {
             .with("store", config.store.display().to_string())
             .with("profiles", state.0.profiles.len())
             .with("megabytes", config.max_upload_bytes / (1024 * 1024));
-        crate::log::line(&format!(
+        tracing::info!(
             "safecount serve: {}",
             says.msg("serve-listening", &listening)
-        ));
+        );
         if !addr.ip().is_loopback() {
-            crate::log::line(&format!(
-                "safecount serve: {}",
-                says.t("serve-beyond-loopback")
-            ));
+            tracing::warn!("safecount serve: {}", says.t("serve-beyond-loopback"));
         }
         serve_on(listener, state, stop_signal()).await?;
-        crate::log::line(&format!("safecount serve: {}", says.t("serve-drained")));
+        tracing::info!("safecount serve: {}", says.t("serve-drained"));
         Ok::<(), ServerError>(())
     })
 }
