@@ -106,8 +106,9 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     } else {
         Some(Store::open(&Store::resolve_dir(args.store.as_deref()))?)
     };
-    for table in tables {
-        let req = ReleaseRequest {
+    let requests: Vec<ReleaseRequest> = tables
+        .iter()
+        .map(|table| ReleaseRequest {
             layout: Default::default(),
             protection: Default::default(),
             pool: None,
@@ -115,12 +116,17 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             part_rho: None,
             table: table.clone(),
             period: period.clone(),
-            rho: share(&table),
+            rho: share(table),
             accounting,
             level: args.level,
             agencies: None,
             custom: None,
-        };
+        })
+        .collect();
+    // The tables read the same records: prepared once for all of them.
+    let mut batch = release::Batch::new(&defs, &requests);
+    for req in requests {
+        let table = req.table.clone();
         if args.dry_run {
             match release::preview(&defs, &req) {
                 Ok(p) => {
@@ -152,7 +158,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             continue;
         }
         let store = store.as_ref().expect("store opened");
-        match release::release(store, &defs, &req) {
+        match release::release_in(store, &defs, &req, &mut batch) {
             Ok(r) => {
                 let cells = lang.msg("run-cells", &Vars::new().with("cells", r.cells.height()));
                 let spent = lang.msg(

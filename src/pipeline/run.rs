@@ -92,15 +92,19 @@ pub fn run_with_progress(
     let defs = spec.definitions()?;
     spec.check_coverage(store)?;
     let requests = spec.planned_requests();
+    let plain: Vec<ReleaseRequest> = requests.iter().map(|(_, r)| r.clone()).collect();
+    // Releases that read the same records run together, prepared once.
+    let mut batch = release::Batch::new(&defs, &plain);
     let mut known = known_releases(Some(store));
-    let mut out = Vec::new();
-    for (i, (t, req)) in requests.iter().enumerate() {
+    let mut out: Vec<Option<release::Released>> = (0..requests.len()).map(|_| None).collect();
+    for (done, i) in release::Batch::order(&defs, &plain).into_iter().enumerate() {
+        let (t, req) = &requests[i];
         let mut req = req.clone();
         if let Some(target) = &t.target {
             super::target::plan_request(&defs, &mut req, target, &known)?;
         }
-        progress(&req, i, requests.len());
-        let released = release::release(store, &defs, &req)?;
+        progress(&req, done, requests.len());
+        let released = release::release_in(store, &defs, &req, &mut batch)?;
         if let Ok(r) = report::data::LoadedRelease::from_frame(
             &released.path,
             released.provenance.clone(),
@@ -108,9 +112,9 @@ pub fn run_with_progress(
         ) {
             known.releases.push(r);
         }
-        out.push(released);
+        out[i] = Some(released);
     }
-    Ok(out)
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// The releases a store already holds (none when it has none, or cannot be

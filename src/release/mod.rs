@@ -23,6 +23,7 @@
 //! period, the definitions, the budget, the submission ids and keyed digests
 //! (never an input's plain SHA-256), the noise scales and the ledger's head.
 
+mod batch;
 pub mod claim;
 pub mod consistent;
 pub mod coverage;
@@ -33,10 +34,11 @@ mod span;
 mod steps;
 pub mod tables;
 
+pub use batch::Batch;
 use prepare::*;
 #[cfg(any(test, feature = "testing"))]
 pub use prepare::{
-    exact_cells, exact_cells_in, exact_cells_over, prepared_parts, prepared_parts_in,
+    exact_cells, exact_cells_in, exact_cells_over, part_frames, prepared_parts, prepared_parts_in,
 };
 use steps::*;
 
@@ -502,9 +504,20 @@ pub fn release(
     defs: &DefinitionSet,
     req: &ReleaseRequest,
 ) -> Result<Released, ReleaseError> {
+    release_in(store, defs, req, &mut Batch::default())
+}
+
+/// [`release`], its records prepared with the other releases of `batch`
+/// that read the same records (read, classified and merged once for all).
+pub fn release_in(
+    store: &Store,
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+    batch: &mut Batch,
+) -> Result<Released, ReleaseError> {
     claim::check_ledger_knows_releases(store, &store.connect()?)?;
     claim::sweep(store)?;
-    let released = release_inner(store, defs, req)?;
+    let released = release_inner(store, defs, req, batch)?;
     claim::sweep(store)?;
     Ok(released)
 }
@@ -588,21 +601,14 @@ fn release_inner(
     store: &Store,
     defs: &DefinitionSet,
     req: &ReleaseRequest,
+    batch: &mut Batch,
 ) -> Result<Released, ReleaseError> {
     let table = table_for(req, defs)?;
     let started = std::time::Instant::now();
     let quarters = req.quarters();
     let rules = rules_of(req, &table);
     check_whole_quarter(req, &table)?;
-    let prepared = prepared(
-        store,
-        defs,
-        &table,
-        &quarters,
-        req.agencies.as_deref(),
-        rules.is_some(),
-        req.layout.linkage.as_ref(),
-    )?;
+    let prepared = batch.prepared(store, defs, req, &table)?;
     let inputs = &prepared.inputs;
     trace(req, "read+prepare", started);
     check_rows(&prepared)?;

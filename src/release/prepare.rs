@@ -65,9 +65,49 @@ pub(super) fn prepared(
     withhold_never: bool,
     linkage: Option<&coverage::Linked>,
 ) -> Result<Prepared, ReleaseError> {
+    let shared = prepared_together(
+        store,
+        defs,
+        &[table],
+        periods,
+        agencies,
+        withhold_never,
+        linkage,
+    )?;
+    Ok(shared
+        .for_table(table)
+        .expect("every column of the table was prepared"))
+}
+
+/// The records several tables of the same source read over the same
+/// quarters and agencies, prepared once for all of them: every column any
+/// of their parts uses (each distinct expression once), after the unit.
+///
+/// Privacy argument. Preparation is a deterministic function of the
+/// records — row-wise steps, the per-person merges of [`linked`] and
+/// [`span`], unit numbering — and never looks at a table's measurement.
+/// The frame a part receives from the shared preparation is therefore
+/// exactly the frame it would receive prepared alone (the same rows, units
+/// and values; checked by the test `shared_preparation_gives_each_table_its_own_frame`),
+/// so each measurement's stability and OpenDP calibration are unchanged,
+/// and sharing adds no measurement: the privacy loss is still the sum of
+/// the measurements' losses, each debited before its noise is drawn
+/// (composition, Bun & Steinke 2016, Lemma 2.3).
+pub(super) fn prepared_together(
+    store: &Store,
+    defs: &DefinitionSet,
+    tables: &[&TableDef],
+    periods: &[String],
+    agencies: Option<&[String]>,
+    withhold_never: bool,
+    linkage: Option<&coverage::Linked>,
+) -> Result<Shared, ReleaseError> {
+    let source = tables[0].source;
+    debug_assert!(tables.iter().all(|t| t.source == source));
+    let classified = tables.iter().any(|t| t.classified);
     // In collaborative mode a quarter's case records are merged across
     // agencies first: one person, one record (see `linked`).
-    let linked = linkage.filter(|_| table.source == crate::schema::ExtractKind::Cases);
+    let linked = linkage.filter(|_| source == crate::schema::ExtractKind::Cases);
     // Quarter by quarter; a pool's quarters are then merged to one record
     // per person over the span, numbered as one unit.
     struct Source {
@@ -78,7 +118,7 @@ pub(super) fn prepared(
     }
     let mut sources: Vec<Source> = Vec::new();
     for period in periods {
-        let mut of_period = store.canonical_submissions(table.source, period, agencies)?;
+        let mut of_period = store.canonical_submissions(source, period, agencies)?;
         if withhold_never {
             // Agencies whose profile says their returns are never published.
             let never = store.returns_withheld(period)?;
@@ -86,15 +126,15 @@ pub(super) fn prepared(
         }
         if of_period.is_empty() {
             return Err(ReleaseError::NoInputs {
-                kind: table.source.as_str(),
+                kind: source.as_str(),
                 period: period.clone(),
             });
         }
         match linked {
             Some(l) => {
-                // A table that needs no definitions reads a few columns:
+                // Tables that need no definitions read a few columns:
                 // only those are read and merged. (The definitions read many.)
-                let columns = (!table.classified).then(|| table_columns(table));
+                let columns = (!classified).then(|| table_columns(tables));
                 let merged = linked::merged_quarter(&of_period, l, columns.as_deref())?;
                 sources.push(Source {
                     period: period.clone(),
@@ -112,14 +152,14 @@ pub(super) fn prepared(
         }
     }
     // A pool of quarters is one record per person over the span (see `span`).
-    if periods.len() > 1 && table.source == crate::schema::ExtractKind::Cases {
+    if periods.len() > 1 && source == crate::schema::ExtractKind::Cases {
         let label = periods.join("+");
         let mut receipts = Vec::new();
         let mut frames = Vec::new();
         for s in sources {
             receipts.extend(s.receipts);
-            frames.push(match (linked, table.classified) {
-                (None, false) => s.frame.select(span_columns(table)),
+            frames.push(match (linked, classified) {
+                (None, false) => s.frame.select(span_columns(tables)),
                 _ => s.frame,
             });
         }
@@ -132,19 +172,21 @@ pub(super) fn prepared(
         }];
     }
     let read = |lf: LazyFrame| {
-        if table.classified {
-            classify(lf, defs)
-        } else {
-            lf
-        }
+        if classified { classify(lf, defs) } else { lf }
     };
     let available = read(sources[0].frame.clone()).collect_schema()?;
     let unit_columns = match linked {
         Some(_) => &[linked::SCOPE, "person_key"][..],
-        None => tables::unit_columns(table.source),
+        None => tables::unit_columns(source),
     };
-    let needed = needed_columns(table, &available, unit_columns);
-    let (kept, parts) = part_columns(table);
+    let needed = needed_columns(tables, &available, unit_columns);
+    let kept = kept_columns(tables);
+    let selection: Vec<Expr> = std::iter::once(col(UNIT))
+        .chain(
+            kept.iter()
+                .map(|(e, column)| e.clone().alias(column.clone())),
+        )
+        .collect();
 
     let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
     let mut in_batch = 0u64;
@@ -174,22 +216,57 @@ pub(super) fn prepared(
             next,
         )?;
         next = after;
-        frames.push(records.lazy().select(kept.clone()).collect()?);
+        frames.push(records.lazy().select(selection.clone()).collect()?);
     }
     let mut frame = one_chunk_per_column(frames)?;
     crate::privacy::measure::flag_units_sorted(&mut frame)?;
-    Ok(Prepared {
+    Ok(Shared {
         frame,
-        parts,
+        kept,
         inputs,
     })
 }
 
-/// The canonical columns a table's parts read (before any classification).
-fn table_columns(table: &TableDef) -> Vec<PlSmallStr> {
-    let canonical = crate::schema::canonical_schema(table.source);
+/// Records prepared for one or more tables: the frame (unit, then every
+/// distinct prepared column), the expression each column holds, and the
+/// submissions read.
+pub(super) struct Shared {
+    frame: DataFrame,
+    kept: Vec<(Expr, PlSmallStr)>,
+    pub(super) inputs: Vec<crate::store::Receipt>,
+}
+
+impl Shared {
+    /// What `table` receives: the shared frame (its columns are shared, not
+    /// copied) with the table's parts' columns; None when some column of the
+    /// table was not prepared here.
+    pub(super) fn for_table(&self, table: &TableDef) -> Option<Prepared> {
+        let parts = table
+            .parts
+            .iter()
+            .map(|part| {
+                encoded_columns(part)
+                    .into_iter()
+                    .map(|(e, name)| {
+                        let (_, column) = self.kept.iter().find(|(k, _)| *k == e)?;
+                        Some((column.clone(), name))
+                    })
+                    .collect::<Option<PartColumns>>()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Prepared {
+            frame: self.frame.clone(),
+            parts,
+            inputs: self.inputs.clone(),
+        })
+    }
+}
+
+/// The canonical columns the tables' parts read (before any classification).
+fn table_columns(tables: &[&TableDef]) -> Vec<PlSmallStr> {
+    let canonical = crate::schema::canonical_schema(tables[0].source);
     let mut out: Vec<PlSmallStr> = Vec::new();
-    for part in &table.parts {
+    for part in tables.iter().flat_map(|t| &t.parts) {
         for e in &part.prepare[1..] {
             for name in e.clone().meta().root_names() {
                 if canonical.contains(&name) && !out.contains(&name) {
@@ -201,13 +278,13 @@ fn table_columns(table: &TableDef) -> Vec<PlSmallStr> {
     out
 }
 
-/// What a span merge reads of an agency's records for a table that needs
-/// no definitions: who the person is, and the table's own columns.
-fn span_columns(table: &TableDef) -> Vec<Expr> {
+/// What a span merge reads of an agency's records for tables that need
+/// no definitions: who the person is, and the tables' own columns.
+fn span_columns(tables: &[&TableDef]) -> Vec<Expr> {
     let mut names: Vec<PlSmallStr> = ["agency", "person_key", "quarter"]
         .map(PlSmallStr::from)
         .to_vec();
-    for n in table_columns(table) {
+    for n in table_columns(tables) {
         if !names.contains(&n) {
             names.push(n);
         }
@@ -215,10 +292,10 @@ fn span_columns(table: &TableDef) -> Vec<Expr> {
     names.into_iter().map(col).collect()
 }
 
-/// The columns of the records a table's parts read, after `first`.
-fn needed_columns(table: &TableDef, available: &Schema, first: &[&str]) -> Vec<Expr> {
+/// The columns of the records the tables' parts read, after `first`.
+fn needed_columns(tables: &[&TableDef], available: &Schema, first: &[&str]) -> Vec<Expr> {
     let mut needed: Vec<PlSmallStr> = first.iter().map(|c| PlSmallStr::from(*c)).collect();
-    for part in &table.parts {
+    for part in tables.iter().flat_map(|t| &t.parts) {
         for e in &part.prepare[1..] {
             for name in e.clone().meta().root_names() {
                 if available.contains(&name) && !needed.contains(&name) {
@@ -230,36 +307,35 @@ fn needed_columns(table: &TableDef, available: &Schema, first: &[&str]) -> Vec<E
     needed.into_iter().map(col).collect()
 }
 
-/// The expressions that reduce records to every part's prepared columns
-/// (encoded as OpenDP receives them; identical ones once, named `i/name`),
-/// after the unit; and per part, its columns with the names it gives them.
-fn part_columns(table: &TableDef) -> (Vec<Expr>, Vec<PartColumns>) {
-    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
-    let mut parts = Vec::new();
-    for part in &table.parts {
-        let enums = part.spec.enum_dims();
-        let mut columns = Vec::new();
-        for (e, name) in part.prepare[1..].iter().zip(part_outputs(part)) {
+/// A part's prepared columns after the unit, encoded as OpenDP receives
+/// them, with the names the part gives them.
+fn encoded_columns(part: &tables::Part) -> Vec<(Expr, PlSmallStr)> {
+    let enums = part.spec.enum_dims();
+    part.prepare[1..]
+        .iter()
+        .zip(part_outputs(part))
+        .map(|(e, name)| {
             let e = match enums.iter().find(|(d, _)| d.as_str() == name.as_str()) {
                 Some((_, dtype)) => e.clone().cast(dtype.clone()),
                 None => e.clone(),
             };
-            let column = match kept.iter().find(|(k, _)| *k == e) {
-                Some((_, column)) => column.clone(),
-                None => {
-                    let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
-                    kept.push((e, column.clone()));
-                    column
-                }
-            };
-            columns.push((column, name));
+            (e, name)
+        })
+        .collect()
+}
+
+/// Every distinct prepared column of the tables' parts, each named `i/name`.
+fn kept_columns(tables: &[&TableDef]) -> Vec<(Expr, PlSmallStr)> {
+    let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
+    for part in tables.iter().flat_map(|t| &t.parts) {
+        for (e, name) in encoded_columns(part) {
+            if !kept.iter().any(|(k, _)| *k == e) {
+                let column = PlSmallStr::from(format!("{}/{name}", kept.len()));
+                kept.push((e, column));
+            }
         }
-        parts.push(columns);
     }
-    let kept = std::iter::once(col(UNIT))
-        .chain(kept.into_iter().map(|(e, column)| e.alias(column)))
-        .collect();
-    (kept, parts)
+    kept
 }
 
 /// Stack frames of the same schema into one with a single chunk per column
@@ -298,7 +374,7 @@ fn plain_records(
         records
     };
     let available = records.collect_schema()?;
-    let needed = needed_columns(table, &available, &[]);
+    let needed = needed_columns(&[table], &available, &[]);
     Ok(records.select(needed).collect()?.lazy())
 }
 
@@ -463,4 +539,48 @@ pub fn prepared_parts_in(
             Ok((p.label.clone(), df, p.spec.clone()))
         })
         .collect()
+}
+
+/// Each part's frame as OpenDP receives it (unit, dimensions, value), for
+/// every one of `tables` (standard tables of one source) prepared together
+/// over `quarters`: (table, part, frame). With one table, its frames
+/// prepared alone. For tests only: never released.
+#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
+pub fn part_frames(
+    store: &Store,
+    defs: &DefinitionSet,
+    table_names: &[&str],
+    quarters: &[String],
+    layout: &Layout,
+) -> Result<Vec<(String, String, DataFrame)>, ReleaseError> {
+    let tables = table_names
+        .iter()
+        .map(|name| {
+            tables::table_in(name, defs, Accounting::Zcdp, layout)
+                .ok_or_else(|| ReleaseError::UnknownTable(name.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&TableDef> = tables.iter().collect();
+    let shared = prepared_together(
+        store,
+        defs,
+        &refs,
+        quarters,
+        None,
+        false,
+        layout.linkage.as_ref(),
+    )?;
+    let mut out = Vec::new();
+    for (name, table) in table_names.iter().zip(&tables) {
+        let prepared = shared.for_table(table).expect("prepared together");
+        for (i, part) in table.parts.iter().enumerate() {
+            out.push((
+                name.to_string(),
+                part.label.clone(),
+                prepared.part(i).collect()?,
+            ));
+        }
+    }
+    Ok(out)
 }

@@ -464,6 +464,39 @@ fn the_merge_keeps_one_row_per_person() {
     }
 }
 
+/// Under linkage, tables prepared together (the agencies' records merged
+/// once) give each part the frame it gets prepared alone.
+#[test]
+fn linked_tables_prepared_together_get_their_own_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    linked_store(d);
+    let store = Store::open(&d.join("store")).unwrap();
+    let defs = DefinitionSet::embedded();
+    let tables = [
+        "people",
+        "services",
+        "multi_agency",
+        "shelter_nights",
+        "who_is_served",
+    ];
+    let quarters = ["2025Q1".to_string()];
+    let layout = linked_layout(d);
+    let together = release::part_frames(&store, &defs, &tables, &quarters, &layout).unwrap();
+    for table in tables {
+        for (_, label, frame) in
+            release::part_frames(&store, &defs, &[table], &quarters, &layout).unwrap()
+        {
+            let (_, _, shared) = together
+                .iter()
+                .find(|(t, l, _)| t == table && *l == label)
+                .unwrap();
+            assert_eq!(frame.height(), 5, "{table} {label}: one row per person");
+            assert!(shared.equals_missing(&frame), "{table} {label}");
+        }
+    }
+}
+
 /// The sample's unkeyed legal-clinic extract, keyed with the sample secret,
 /// is byte for byte the extract the sample ships: the keys of the whole
 /// sample are what `safecount key` computes.

@@ -592,3 +592,47 @@ fn truncation_keeps_every_sample_person_and_every_part_reads_its_own_columns() {
         .unwrap();
     same(&shared, "2025Q3");
 }
+
+/// The case tables of a quarter, and of a pool of quarters, prepared
+/// together (one read, one classification, one span merge) give each part
+/// exactly the frame — rows, units, values — it gets prepared alone: the
+/// premise of the shared preparation's privacy argument.
+#[test]
+fn shared_preparation_gives_each_table_its_own_frame() {
+    let (_dir, store) = sample_store();
+    for quarter in ["2025Q2", "2025Q3"] {
+        submit_sample(&store, "lakeshore-legal-clinic", "csv", quarter);
+        submit_sample(&store, "maison-esperance", "csv", quarter);
+        submit_sample(&store, "prairie-haven", "xlsx", quarter);
+    }
+    let defs = DefinitionSet::embedded();
+    let cases: Vec<&str> = release::STANDARD
+        .iter()
+        .filter(|t| !release::tables::RETURNS_TABLES.contains(t))
+        .copied()
+        .collect();
+    let layout = release::Layout::default();
+    for quarters in [
+        vec!["2025Q3".to_string()],
+        vec!["2025Q2".into(), "2025Q3".into()],
+    ] {
+        let together = release::part_frames(&store, &defs, &cases, &quarters, &layout).unwrap();
+        let mut compared = 0;
+        for table in &cases {
+            let alone = release::part_frames(&store, &defs, &[table], &quarters, &layout).unwrap();
+            for (_, label, frame) in &alone {
+                let (_, _, shared) = together
+                    .iter()
+                    .find(|(t, l, _)| t == table && l == label)
+                    .unwrap();
+                assert!(frame.height() > 0, "{table} {label}");
+                assert!(
+                    shared.equals_missing(frame),
+                    "{table} {label} {quarters:?}: prepared together\n{shared}\nalone\n{frame}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, together.len());
+    }
+}
