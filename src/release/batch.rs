@@ -3,9 +3,16 @@
 //! prepared together the first time one of them is released — the store
 //! read once, classified once, linked records merged once — and each takes
 //! its columns of the shared frame (see [`prepare::prepared_together`],
-//! which holds the privacy argument). A group's frame is dropped once its
-//! last release has taken it, so memory holds one group at a time when
-//! releases are run group by group ([`Batch::order`]).
+//! which holds the privacy argument).
+//!
+//! Memory is bounded by what is allocated, not by what the run asks for: a
+//! shared frame holds at most [`SHARED_CELLS`] prepared cells (records ×
+//! columns, known from the receipts before anything is read), so a large
+//! quarter is prepared in several chunks of its tables — at 1M records all
+//! of a quarter's case tables at once, at 100M about one table at a time,
+//! as before sharing. A frame is dropped once no table still to run can
+//! take it, so memory holds one frame at a time when releases are run group
+//! by group ([`Batch::order`]).
 
 use super::prepare::{self, Prepared, Shared};
 use super::*;
@@ -17,10 +24,13 @@ pub struct Batch {
     groups: HashMap<String, Group>,
 }
 
+/// The most prepared cells (records × prepared columns) one shared frame
+/// holds: 500M, at most 2 GB (a unit is 4 bytes, a column 1–4).
+pub const SHARED_CELLS: u64 = 500_000_000;
+
 struct Group {
-    tables: Vec<TableDef>,
-    /// Releases still to take the frame.
-    uses_left: usize,
+    /// Tables of the group still to be released.
+    pending: Vec<TableDef>,
     shared: Option<Shared>,
 }
 
@@ -49,12 +59,10 @@ impl Batch {
                 continue;
             };
             let group = groups.entry(group_key(req, &table)).or_insert(Group {
-                tables: Vec::new(),
-                uses_left: 0,
+                pending: Vec::new(),
                 shared: None,
             });
-            group.uses_left += 1;
-            group.tables.push(table);
+            group.pending.push(table);
         }
         Batch { groups }
     }
@@ -107,22 +115,35 @@ impl Batch {
                 linkage,
             );
         };
-        if group.shared.is_none() {
-            let tables: Vec<&TableDef> = group.tables.iter().collect();
-            group.shared = Some(prepare::prepared_together(
-                store,
-                defs,
-                &tables,
-                &quarters,
-                req.agencies.as_deref(),
-                withhold_never,
-                linkage,
-            )?);
+        let taken = group.shared.as_ref().and_then(|s| s.for_table(table));
+        let prepared = match taken {
+            Some(p) => Some(p),
+            None => {
+                // A new chunk: this table and as many of the group's others
+                // still to run as the bound allows.
+                group.shared = None;
+                let records = records_read(store, table, &quarters, req.agencies.as_deref())?;
+                let chunk = chunk_of(table, &group.pending, records);
+                group.shared = Some(prepare::prepared_together(
+                    store,
+                    defs,
+                    &chunk,
+                    &quarters,
+                    req.agencies.as_deref(),
+                    withhold_never,
+                    linkage,
+                )?);
+                group.shared.as_ref().and_then(|s| s.for_table(table))
+            }
+        };
+        if let Some(i) = group.pending.iter().position(|t| same_table(t, table)) {
+            group.pending.remove(i);
         }
-        let shared = group.shared.as_ref().expect("prepared above");
-        let prepared = shared.for_table(table);
-        group.uses_left = group.uses_left.saturating_sub(1);
-        if group.uses_left == 0 {
+        let still_used = group
+            .shared
+            .as_ref()
+            .is_some_and(|s| group.pending.iter().any(|t| s.for_table(t).is_some()));
+        if !still_used {
             group.shared = None;
         }
         match prepared {
@@ -136,6 +157,81 @@ impl Batch {
                 withhold_never,
                 linkage,
             ),
+        }
+    }
+}
+
+/// Whether two table definitions are the same table (name and parts).
+fn same_table(a: &TableDef, b: &TableDef) -> bool {
+    a.name == b.name
+        && a.parts.len() == b.parts.len()
+        && a.parts
+            .iter()
+            .zip(&b.parts)
+            .all(|(x, y)| x.prepare == y.prepare)
+}
+
+/// The records a table reads over its quarters, from the receipts (an
+/// upper bound after a linkage or span merge): nothing is read.
+fn records_read(
+    store: &Store,
+    table: &TableDef,
+    quarters: &[String],
+    agencies: Option<&[String]>,
+) -> Result<u64, ReleaseError> {
+    let mut records = 0;
+    for q in quarters {
+        records += store
+            .canonical_submissions(table.source, q, agencies)?
+            .iter()
+            .map(|(r, _)| r.records)
+            .sum::<u64>();
+    }
+    Ok(records)
+}
+
+/// `first`, then the tables of `pending` (in order) whose columns still fit
+/// one frame of at most [`SHARED_CELLS`] cells over `records` records.
+fn chunk_of<'a>(first: &'a TableDef, pending: &'a [TableDef], records: u64) -> Vec<&'a TableDef> {
+    let mut chunk = vec![first];
+    for t in pending {
+        if same_table(t, first) {
+            continue;
+        }
+        let mut wider = chunk.clone();
+        wider.push(t);
+        let cells = records.max(1) * (prepare::kept_column_count(&wider) as u64 + 1);
+        if cells <= SHARED_CELLS {
+            chunk = wider;
+        }
+    }
+    chunk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At 1M records a quarter's case tables share one frame; at 100M a
+    /// frame holds a table or a few, never more cells than the bound unless
+    /// one table alone needs more (it is then prepared alone, as before).
+    #[test]
+    fn a_chunk_holds_at_most_the_bound() {
+        let defs = DefinitionSet::embedded();
+        let cases: Vec<TableDef> = STANDARD
+            .iter()
+            .filter(|t| !tables::RETURNS_TABLES.contains(t))
+            .map(|t| tables::table(t, &defs, Accounting::Zcdp).unwrap())
+            .collect();
+        let all = chunk_of(&cases[0], &cases, 1_000_000);
+        assert_eq!(all.len(), cases.len());
+        let big = 100_000_000;
+        for first in &cases {
+            let chunk = chunk_of(first, &cases, big);
+            assert!(std::ptr::eq(chunk[0], first));
+            let cells = big * (prepare::kept_column_count(&chunk) as u64 + 1);
+            assert!(chunk.len() == 1 || cells <= SHARED_CELLS, "{}", first.name);
+            assert!(chunk.len() < cases.len() / 2, "{}", first.name);
         }
     }
 }

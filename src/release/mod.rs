@@ -34,7 +34,7 @@ mod span;
 mod steps;
 pub mod tables;
 
-pub use batch::Batch;
+pub use batch::{Batch, SHARED_CELLS};
 use prepare::*;
 #[cfg(any(test, feature = "testing"))]
 pub use prepare::{
@@ -515,10 +515,14 @@ pub fn release_in(
     req: &ReleaseRequest,
     batch: &mut Batch,
 ) -> Result<Released, ReleaseError> {
+    let started = std::time::Instant::now();
     claim::check_ledger_knows_releases(store, &store.connect()?)?;
     claim::sweep(store)?;
+    trace(req, "check+sweep", started);
     let released = release_inner(store, defs, req, batch)?;
+    let started = std::time::Instant::now();
     claim::sweep(store)?;
+    trace(req, "sweep", started);
     Ok(released)
 }
 
@@ -612,6 +616,7 @@ fn release_inner(
     let inputs = &prepared.inputs;
     trace(req, "read+prepare", started);
     check_rows(&prepared)?;
+    let started = std::time::Instant::now();
     let Ids {
         id,
         request,
@@ -619,6 +624,7 @@ fn release_inner(
         inputs_hash,
         input_list,
     } = ids_of(store, defs, req, &table, inputs)?;
+    trace(req, "ids", started);
 
     // Calibrate (no data read), then debit before any noise is drawn.
     let started = std::time::Instant::now();
@@ -692,7 +698,9 @@ fn release_inner(
     trace(req, "debit", started);
     claim::failpoint("after-debit");
 
+    let started = std::time::Instant::now();
     let mut cells = draw(store, defs, &table, &built, &prepared, req, rules)?;
+    trace(req, "draw", started);
 
     let provenance = serde_json::json!({
         "release_id": id,

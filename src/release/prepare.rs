@@ -324,6 +324,11 @@ fn encoded_columns(part: &tables::Part) -> Vec<(Expr, PlSmallStr)> {
         .collect()
 }
 
+/// How many distinct prepared columns the tables' parts have.
+pub(super) fn kept_column_count(tables: &[&TableDef]) -> usize {
+    kept_columns(tables).len()
+}
+
 /// Every distinct prepared column of the tables' parts, each named `i/name`.
 fn kept_columns(tables: &[&TableDef]) -> Vec<(Expr, PlSmallStr)> {
     let mut kept: Vec<(Expr, PlSmallStr)> = Vec::new();
