@@ -139,10 +139,12 @@ impl Batch {
         if let Some(i) = group.pending.iter().position(|t| same_table(t, table)) {
             group.pending.remove(i);
         }
+        // Kept only for the release that runs next in the group.
         let still_used = group
             .shared
             .as_ref()
-            .is_some_and(|s| group.pending.iter().any(|t| s.for_table(t).is_some()));
+            .zip(group.pending.first())
+            .is_some_and(|(s, next)| s.for_table(next).is_some());
         if !still_used {
             group.shared = None;
         }
@@ -190,20 +192,25 @@ fn records_read(
     Ok(records)
 }
 
-/// `first`, then the tables of `pending` (in order) whose columns still fit
-/// one frame of at most [`SHARED_CELLS`] cells over `records` records.
+/// `first`, then the tables that follow it in `pending` (the order they
+/// run in), as long as their columns still fit one frame of at most
+/// [`SHARED_CELLS`] cells over `records` records. Only a run of consecutive
+/// releases shares a frame, so it is dropped before the next is prepared:
+/// one frame is alive at a time.
 fn chunk_of<'a>(first: &'a TableDef, pending: &'a [TableDef], records: u64) -> Vec<&'a TableDef> {
+    let start = pending
+        .iter()
+        .position(|t| same_table(t, first))
+        .map_or(0, |i| i + 1);
     let mut chunk = vec![first];
-    for t in pending {
-        if same_table(t, first) {
-            continue;
-        }
+    for t in &pending[start..] {
         let mut wider = chunk.clone();
         wider.push(t);
         let cells = records.max(1) * (prepare::kept_column_count(&wider) as u64 + 1);
-        if cells <= SHARED_CELLS {
-            chunk = wider;
+        if cells > SHARED_CELLS {
+            break;
         }
+        chunk = wider;
     }
     chunk
 }
@@ -226,8 +233,12 @@ mod tests {
         let all = chunk_of(&cases[0], &cases, 1_000_000);
         assert_eq!(all.len(), cases.len());
         let big = 100_000_000;
-        for first in &cases {
+        for (i, first) in cases.iter().enumerate() {
             let chunk = chunk_of(first, &cases, big);
+            // Only the tables that run next, in order.
+            for (k, t) in chunk.iter().enumerate().skip(1) {
+                assert!(std::ptr::eq(*t, &cases[i + k]));
+            }
             assert!(std::ptr::eq(chunk[0], first));
             let cells = big * (prepare::kept_column_count(&chunk) as u64 + 1);
             assert!(chunk.len() == 1 || cells <= SHARED_CELLS, "{}", first.name);
