@@ -103,17 +103,27 @@ impl Batch {
         let quarters = req.quarters();
         let withhold_never = rules_of(req, table).is_some();
         let linkage = req.layout.linkage.as_ref();
-        let key = group_key(req, table);
-        let Some(group) = self.groups.get_mut(&key) else {
-            return prepare::prepared(
+        let agencies = req.agencies.as_deref();
+        let together = |tables: &[&TableDef]| {
+            prepare::prepared_together(
                 store,
                 defs,
-                table,
+                tables,
                 &quarters,
-                req.agencies.as_deref(),
+                agencies,
                 withhold_never,
                 linkage,
-            );
+            )
+        };
+        let alone = || {
+            together(&[table]).map(|s| {
+                s.for_table(table)
+                    .expect("every column of the table was prepared")
+            })
+        };
+        let key = group_key(req, table);
+        let Some(group) = self.groups.get_mut(&key) else {
+            return alone();
         };
         let taken = group.shared.as_ref().and_then(|s| s.for_table(table));
         let prepared = match taken {
@@ -122,17 +132,9 @@ impl Batch {
                 // A new chunk: this table and as many of the group's others
                 // still to run as the bound allows.
                 group.shared = None;
-                let records = records_read(store, table, &quarters, req.agencies.as_deref())?;
+                let records = records_read(store, table, &quarters, agencies)?;
                 let chunk = chunk_of(table, &group.pending, records);
-                group.shared = Some(prepare::prepared_together(
-                    store,
-                    defs,
-                    &chunk,
-                    &quarters,
-                    req.agencies.as_deref(),
-                    withhold_never,
-                    linkage,
-                )?);
+                group.shared = Some(together(&chunk)?);
                 group.shared.as_ref().and_then(|s| s.for_table(table))
             }
         };
@@ -150,15 +152,7 @@ impl Batch {
         }
         match prepared {
             Some(p) => Ok(p),
-            None => prepare::prepared(
-                store,
-                defs,
-                table,
-                &quarters,
-                req.agencies.as_deref(),
-                withhold_never,
-                linkage,
-            ),
+            None => alone(),
         }
     }
 }

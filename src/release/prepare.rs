@@ -55,8 +55,10 @@ impl Prepared {
 /// Read a table's records batch by batch (only the columns its parts use,
 /// classified if it needs the definitions), number the units, and keep each
 /// part's prepared columns. Every preparation is row-wise, so this is a
-/// 1-stable step before OpenDP.
-pub(super) fn prepared(
+/// 1-stable step before OpenDP. (Releases prepare through
+/// [`super::Batch`]; this is the tests' view of one table alone.)
+#[cfg(any(test, feature = "testing"))]
+fn prepared(
     store: &Store,
     defs: &DefinitionSet,
     table: &TableDef,
