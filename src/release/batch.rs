@@ -146,7 +146,7 @@ impl Batch {
             .shared
             .as_ref()
             .zip(group.pending.first())
-            .is_some_and(|(s, next)| s.for_table(next).is_some());
+            .is_some_and(|(s, next)| s.serves(next));
         if !still_used {
             group.shared = None;
         }

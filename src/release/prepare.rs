@@ -243,7 +243,21 @@ impl Shared {
     /// copied) with the table's parts' columns; None when some column of the
     /// table was not prepared here.
     pub(super) fn for_table(&self, table: &TableDef) -> Option<Prepared> {
-        let parts = table
+        Some(Prepared {
+            frame: self.frame.clone(),
+            parts: self.columns_of(table)?,
+            inputs: self.inputs.clone(),
+        })
+    }
+
+    /// Whether every column `table` uses was prepared here.
+    pub(super) fn serves(&self, table: &TableDef) -> bool {
+        self.columns_of(table).is_some()
+    }
+
+    /// Each part's columns of the frame, with the names the part gives them.
+    fn columns_of(&self, table: &TableDef) -> Option<Vec<PartColumns>> {
+        table
             .parts
             .iter()
             .map(|part| {
@@ -255,12 +269,7 @@ impl Shared {
                     })
                     .collect::<Option<PartColumns>>()
             })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Prepared {
-            frame: self.frame.clone(),
-            parts,
-            inputs: self.inputs.clone(),
-        })
+            .collect()
     }
 }
 
