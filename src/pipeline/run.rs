@@ -150,7 +150,9 @@ pub fn write_report(
 
 /// Write the processed copies the pipeline asks for (`[outputs]`): every
 /// release's cells with the raw noisy `value` kept, `value_processed` beside
-/// it (clamped at zero if `non_negative`), and, if `national_totals`, national
+/// it (if `non_negative`: clamped at zero, and where the table measured a
+/// national margin, whole non-negative consistent estimates whose provinces
+/// add up to the nation), and, if `national_totals`, national
 /// rows (province "CA", `derived` = true) equal to the sum of the provincial
 /// rows, with interval half-widths combined in quadrature. This is
 /// post-processing of released values: it costs no budget (Dwork & Roth 2014,
@@ -208,11 +210,25 @@ fn processed(
     } else {
         value.clone()
     };
-    let base = cells.clone().lazy().with_columns([
-        value.alias("value"),
-        processed.alias("value_processed"),
-        lit(false).alias("derived"),
-    ]);
+    // Where a table measured its national margin, the processed figures are
+    // its consistent estimates made whole and non-negative so that the
+    // provinces still add up to the nation (clamping each raw value alone
+    // would not); elsewhere the raw value, clamped.
+    let mut with_margins = cells.clone();
+    let margins = match non_negative {
+        true => release::consistent::non_negative_margins(&cells)
+            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?,
+        false => vec![None; cells.height()],
+    };
+    with_margins.with_column(Column::new("margin_processed".into(), margins))?;
+    let base = with_margins
+        .lazy()
+        .with_columns([
+            value.alias("value"),
+            coalesce(&[col("margin_processed"), processed]).alias("value_processed"),
+            lit(false).alias("derived"),
+        ])
+        .drop(by_name(["margin_processed"], true));
     let names: Vec<String> = base
         .clone()
         .collect_schema()?
@@ -242,22 +258,42 @@ fn processed(
         "noise_scale",
         "mechanism",
         "derived",
+        "consistent_value",
+        "consistent_sd",
+        "consistent_half_width",
     ];
+    let has = |name: &str| names.iter().any(|n| n == name);
+    // Sums of independent cells: values add, variances add.
+    let mut sums = vec![
+        col("value").sum(),
+        col("value_processed").sum(),
+        (col("ci_half_width") * col("ci_half_width"))
+            .sum()
+            .sqrt()
+            .alias("ci_half_width"),
+    ];
+    if has("consistent_value") {
+        sums.extend([
+            col("consistent_value").sum(),
+            (col("consistent_sd") * col("consistent_sd"))
+                .sum()
+                .sqrt()
+                .alias("consistent_sd"),
+            (col("consistent_half_width") * col("consistent_half_width"))
+                .sum()
+                .sqrt()
+                .alias("consistent_half_width"),
+        ]);
+    }
     let keys: Vec<Expr> = names
         .iter()
         .filter(|n| !summed.contains(&n.as_str()))
         .map(|n| col(n.as_str()))
         .collect();
-    let mut national = base
+    let national = base
         .clone()
         .group_by_stable(keys)
-        .agg([
-            col("value").sum(),
-            col("value_processed").sum(),
-            (col("ci_half_width") * col("ci_half_width"))
-                .sum()
-                .alias("ci_half_width"),
-        ])
+        .agg(sums)
         .with_columns([
             lit("CA").alias("province"),
             lit(NULL).cast(DataType::Float64).alias("noise_scale"),
@@ -265,14 +301,6 @@ fn processed(
             lit(true).alias("derived"),
         ])
         .collect()?;
-    // Half-widths of a sum of independent cells combine in quadrature.
-    let combined = national
-        .column("ci_half_width")?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .apply_values(f64::sqrt)
-        .into_series();
-    national.with_column(combined)?;
     let national = national.lazy();
     let schema = base.clone().collect_schema()?;
     let aligned: Vec<Expr> = schema

@@ -36,6 +36,11 @@ pub const PALETTE: [RGBColor; 8] = [
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const TEXT: RGBColor = RGBColor(40, 40, 40);
 const UNCERTAIN: RGBColor = RGBColor(200, 200, 200);
+/// Panels in a row of small multiples, and each panel's height in pixels.
+const PANEL_COLUMNS: usize = 3;
+const PANEL_HEIGHT: u32 = 230;
+/// Height of the title and period above a standalone PNG.
+const PNG_HEADER: u32 = 56;
 
 fn register_fonts() {
     static ONCE: Once = Once::new();
@@ -92,6 +97,9 @@ pub struct Series {
 pub enum Kind {
     /// x labels are quarters; each series a line with its interval band.
     Line,
+    /// x labels are quarters; each series a line in its own small panel, on
+    /// one shared scale (for series whose bands would overlap in one plot).
+    Panels,
     /// x labels are categories; each series a bar with whiskers.
     Bars,
     /// x labels are columns, series are rows; values are shares, coloured unless too uncertain.
@@ -109,9 +117,17 @@ pub struct Chart {
     pub kind: Kind,
     pub labels: Vec<String>,
     pub series: Vec<Series>,
-    /// Series shown in the data table only (e.g. provinces beyond the five drawn).
-    pub table_only: Vec<Series>,
+    /// The message id an absent point reads as: `no_data` where nothing was
+    /// released, `too_few` where a share's or ratio's denominator is too
+    /// small to divide by.
+    pub none_reads: &'static str,
+    /// The period the chart covers, printed under the title of its PNG.
+    pub period: String,
 }
+
+/// Drawn where a figure is withheld by disclosure control (Statistics
+/// Canada's symbol for a figure suppressed for confidentiality).
+pub const SUPPRESSED_MARK: &str = "x";
 
 type Res = Result<(), String>;
 
@@ -156,15 +172,39 @@ impl Chart {
     /// Pixel size of the drawing.
     pub fn size(&self) -> (u32, u32) {
         match self.kind {
-            Kind::Line => (900, 440),
+            Kind::Line => (900, 440 + self.note_height()),
+            Kind::Panels => {
+                let rows = self.series.len().div_ceil(PANEL_COLUMNS).max(1) as u32;
+                (900, rows * PANEL_HEIGHT + 10 + self.note_height())
+            }
             Kind::Bars => {
                 let per = self.series.len() as u32 * 13 + 12;
                 (
                     900,
-                    90 + self.labels.len() as u32 * per + 20 * self.series.len() as u32,
+                    90 + self.labels.len() as u32 * per
+                        + 20 * self.series.len() as u32
+                        + self.note_height(),
                 )
             }
-            Kind::Heat { .. } => (900, 110 + self.series.len() as u32 * 34),
+            Kind::Heat { .. } => (
+                900,
+                150 + self.series.len() as u32 * 34 + self.note_height(),
+            ),
+        }
+    }
+
+    /// Whether a figure of the chart is withheld by disclosure control.
+    fn has_suppressed(&self) -> bool {
+        self.series
+            .iter()
+            .any(|s| s.points.iter().flatten().any(|e| e.is_suppressed()))
+    }
+
+    /// Room for the line under the chart that says what the mark of a withheld figure means.
+    fn note_height(&self) -> u32 {
+        match self.has_suppressed() {
+            true => 24,
+            false => 0,
         }
     }
 
@@ -180,83 +220,164 @@ impl Chart {
         Ok(buf)
     }
 
-    /// The chart as a PNG file.
+    /// The chart as a PNG file: a standalone picture, so it carries its
+    /// title and period above the drawing (the HTML gives them around it).
     pub fn png(&self, lang: Lang, path: &Path) -> Res {
         register_fonts();
-        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
-        self.draw(&root, lang)?;
+        let (w, h) = self.size();
+        let root = BitMapBackend::new(path, (w, h + PNG_HEADER)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (header, body) = root.split_vertically(PNG_HEADER);
+        header
+            .draw(&Text::new(
+                self.title.clone(),
+                (16, 10),
+                (FONT, 16, FontStyle::Bold).into_font().color(&TEXT),
+            ))
+            .map_err(err)?;
+        header
+            .draw(&Text::new(self.period.clone(), (16, 34), style(13)))
+            .map_err(err)?;
+        self.draw(&body, lang)?;
         root.present().map_err(err)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
         root.fill(&WHITE).map_err(err)?;
-        // A suppressed cell is never drawn as a point: it is a gap, like a cell not released.
-        let mut drawable = self.clone();
-        for s in drawable
-            .series
-            .iter_mut()
-            .chain(drawable.table_only.iter_mut())
-        {
-            for p in &mut s.points {
-                if p.is_some_and(Estimate::is_suppressed) {
-                    *p = None;
-                }
+        let (root, note) = match self.has_suppressed() {
+            true => {
+                let (_, h) = root.dim_in_pixel();
+                let (body, note) = root.split_vertically(h as i32 - self.note_height() as i32);
+                (body, Some(note))
             }
-        }
-        drawable.draw_kind(root, lang)
-    }
-
-    fn draw_kind<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
+            false => (root.clone(), None),
+        };
         match self.kind {
-            Kind::Line => self.draw_lines(root, lang),
-            Kind::Bars => self.draw_bars(root, lang),
-            Kind::Heat { max_half_width } => self.draw_heat(root, lang, max_half_width),
+            Kind::Line => self.draw_lines(&root, lang)?,
+            Kind::Panels => self.draw_panels(&root, lang)?,
+            Kind::Bars => self.draw_bars(&root, lang)?,
+            Kind::Heat { max_half_width } => self.draw_heat(&root, lang, max_half_width)?,
         }
+        if let Some(note) = note {
+            // The mark of a withheld figure, in words, at the chart itself.
+            note.draw(&Text::new(
+                lang.fill("chart_suppressed_key", &[("mark", SUPPRESSED_MARK.into())]),
+                (16, 4),
+                style(12),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
     }
 
     fn draw_lines<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
-        let n = self.labels.len().max(1) as f64;
         let (lo, hi) = self.extent();
-        let (y0, y1) = nice_range(lo, hi);
         let places = legend_places(root, &self.series)?;
         let legend_rows = places.last().map_or(0, |p| p.1 + 1);
-        let (plot, legend) = root.split_vertically(440 - 24 * legend_rows - 8);
-        let mut chart = ChartBuilder::on(&plot)
+        let (_, h) = root.dim_in_pixel();
+        let (plot, legend) = root.split_vertically(h as i32 - 24 * legend_rows - 8);
+        let all: Vec<(usize, &Series)> = self.series.iter().enumerate().collect();
+        self.plot_lines(&plot, lang, &all, nice_range(lo, hi), false)?;
+        draw_legend(&legend, &self.series, &places, false)
+    }
+
+    /// One small panel per series, on one shared scale, titled by the series.
+    fn draw_panels<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
+        let (lo, hi) = self.extent();
+        let range = nice_range(lo, hi);
+        let rows = self.series.len().div_ceil(PANEL_COLUMNS).max(1);
+        let (_, h) = root.dim_in_pixel();
+        let (grid, _) = root.split_vertically(h as i32 - 10);
+        let panels = grid.split_evenly((rows, PANEL_COLUMNS));
+        for ((s, series), panel) in self.series.iter().enumerate().zip(&panels) {
+            let (head, plot) = panel.split_vertically(22);
+            head.draw(&Text::new(
+                series.name.clone(),
+                (70, 4),
+                (FONT, 14, FontStyle::Bold).into_font().color(&TEXT),
+            ))
+            .map_err(err)?;
+            self.plot_lines(&plot, lang, &[(s, series)], range, true)?;
+        }
+        Ok(())
+    }
+
+    /// Lines with their interval bands on one plot area. A withheld figure
+    /// breaks its line and is marked at the foot of the plot; a compact
+    /// plot (a panel) labels only its first and last quarter.
+    fn plot_lines<DB: DrawingBackend>(
+        &self,
+        plot: &DrawingArea<DB, Shift>,
+        lang: Lang,
+        series: &[(usize, &Series)],
+        (y0, y1): (f64, f64),
+        compact: bool,
+    ) -> Res {
+        let n = self.labels.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(plot)
             .margin_top(14)
             .margin_right(24)
             .x_label_area_size(34)
-            .y_label_area_size(86)
+            .y_label_area_size(if compact { 64 } else { 86 })
             .build_cartesian_2d(-0.3..(n - 0.7), y0..y1)
             .map_err(err)?;
         let unit = self.unit;
+        let axis = match compact {
+            true => "",
+            false => self.axis.as_str(),
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(6)
+            .y_labels(if compact { 4 } else { 6 })
             .light_line_style(WHITE)
             .bold_line_style(GRID)
-            .y_desc(self.axis.as_str())
+            .y_desc(axis)
             .axis_desc_style(style(14))
             .label_style(style(13))
             .y_label_formatter(&|v| unit.tick(lang, *v))
             .draw()
             .map_err(err)?;
+        let last = self.labels.len().saturating_sub(1);
         for (i, label) in self.labels.iter().enumerate() {
-            let (x, y) = chart.backend_coord(&(i as f64, y0));
+            if compact && i != 0 && i != last {
+                continue;
+            }
+            let (x, y) = pixel(plot, chart.backend_coord(&(i as f64, y0)));
+            // A panel's two labels stay inside it.
+            let (x, h) = match (compact, i == last) {
+                (true, false) => (x - 10, HPos::Left),
+                (true, true) => (x + 10, HPos::Right),
+                (false, _) => (x, HPos::Center),
+            };
             plot.draw(&Text::new(
                 label.clone(),
                 (x, y + 8),
-                style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+                style(13).pos(Pos::new(h, VPos::Top)),
             ))
             .map_err(err)?;
         }
-        for (s, series) in self.series.iter().enumerate() {
+        for (k, &(s, series)) in series.iter().enumerate() {
             let colour = PALETTE[s % PALETTE.len()];
-            // Contiguous runs of released points: a gap in the data is a gap in the line.
+            // Contiguous runs of released points: a gap in the data is a gap
+            // in the line; a withheld figure is a gap with its mark.
             let mut runs: Vec<Vec<(f64, Estimate)>> = vec![Vec::new()];
             for (i, p) in series.points.iter().enumerate() {
                 match p {
+                    Some(e) if e.is_suppressed() => {
+                        runs.push(Vec::new());
+                        let (x, y) = pixel(plot, chart.backend_coord(&(i as f64, y0)));
+                        plot.draw(&Text::new(
+                            SUPPRESSED_MARK,
+                            (x + 9 * k as i32 - 4, y - 4),
+                            (FONT, 15, FontStyle::Bold)
+                                .into_font()
+                                .color(&colour)
+                                .pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        ))
+                        .map_err(err)?;
+                    }
                     Some(e) => runs.last_mut().expect("one run").push((i as f64, *e)),
                     None => runs.push(Vec::new()),
                 }
@@ -288,16 +409,16 @@ impl Chart {
                     )))
                     .map_err(err)?;
                 for (x, e) in run {
-                    let c = chart.backend_coord(&(*x, value(e)));
-                    marker(&plot, s, c, colour)?;
+                    let c = pixel(plot, chart.backend_coord(&(*x, value(e))));
+                    marker(plot, s, c, colour)?;
                 }
             }
         }
-        draw_legend(&legend, &self.series, &places, false)
+        Ok(())
     }
 
     fn draw_bars<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, lang: Lang) -> Res {
-        let (w, h) = self.size();
+        let (w, h) = root.dim_in_pixel();
         let (lo, hi) = self.extent();
         let (x0, x1) = nice_range(lo, hi);
         let rows = self.labels.len().max(1) as f64;
@@ -329,7 +450,7 @@ impl Chart {
         for (i, label) in self.labels.iter().enumerate() {
             // First category at the top.
             let y = rows - i as f64 - 0.5;
-            let (x, py) = chart.backend_coord(&(x0, y));
+            let (x, py) = pixel(&plot, chart.backend_coord(&(x0, y)));
             plot.draw(&Text::new(
                 label.clone(),
                 (x - 8, py),
@@ -343,6 +464,18 @@ impl Chart {
                 let bottom = top - band * 0.9;
                 let mid = (top + bottom) / 2.0;
                 match series.points.get(i).copied().flatten() {
+                    Some(e) if e.is_suppressed() => {
+                        let (px, py) = pixel(&plot, chart.backend_coord(&(0.0, mid)));
+                        plot.draw(&Text::new(
+                            SUPPRESSED_MARK,
+                            (px + 4, py),
+                            (FONT, 14, FontStyle::Bold)
+                                .into_font()
+                                .color(&colour)
+                                .pos(Pos::new(HPos::Left, VPos::Center)),
+                        ))
+                        .map_err(err)?;
+                    }
                     Some(e) => {
                         let (value, lo, hi) = shown(self.unit, e);
                         chart
@@ -362,9 +495,9 @@ impl Chart {
                             .map_err(err)?;
                     }
                     None => {
-                        let (px, py) = chart.backend_coord(&(0.0, mid));
+                        let (px, py) = pixel(&plot, chart.backend_coord(&(0.0, mid)));
                         plot.draw(&Text::new(
-                            lang.t("no_data"),
+                            lang.t(self.none_reads),
                             (px + 4, py),
                             style(11).pos(Pos::new(HPos::Left, VPos::Center)),
                         ))
@@ -387,13 +520,13 @@ impl Chart {
         let mut chart = ChartBuilder::on(root)
             .margin_top(40)
             .margin_right(20)
-            .margin_bottom(30)
+            .margin_bottom(56)
             .x_label_area_size(0)
             .y_label_area_size(170)
             .build_cartesian_2d(0.0..cols, 0.0..rows)
             .map_err(err)?;
         for (j, label) in self.labels.iter().enumerate() {
-            let (x, y) = chart.backend_coord(&(j as f64 + 0.5, rows));
+            let (x, y) = pixel(root, chart.backend_coord(&(j as f64 + 0.5, rows)));
             root.draw(&Text::new(
                 label.clone(),
                 (x, y - 8),
@@ -403,7 +536,7 @@ impl Chart {
         }
         for (i, row) in self.series.iter().enumerate() {
             let y = rows - i as f64 - 1.0;
-            let (x, py) = chart.backend_coord(&(0.0, y + 0.5));
+            let (x, py) = pixel(root, chart.backend_coord(&(0.0, y + 0.5)));
             root.draw(&Text::new(
                 row.name.clone(),
                 (x - 8, py),
@@ -413,8 +546,9 @@ impl Chart {
             for (j, p) in row.points.iter().enumerate() {
                 let x = j as f64;
                 let cell = [(x + 0.03, y + 0.06), (x + 0.97, y + 0.94)];
-                let centre = chart.backend_coord(&(x + 0.5, y + 0.5));
+                let centre = pixel(root, chart.backend_coord(&(x + 0.5, y + 0.5)));
                 let (fill, text, text_colour) = match p {
+                    Some(e) if e.is_suppressed() => (WHITE, SUPPRESSED_MARK.to_string(), BLACK),
                     Some(e) if e.half_width <= max_half_width => {
                         let c = sequential(e.value);
                         let dark = e.value > 0.55;
@@ -436,15 +570,46 @@ impl Chart {
                 .map_err(err)?;
             }
         }
-        let (_, h) = self.size();
+        let (_, h) = root.dim_in_pixel();
+        let foot = h as i32 - 18;
         root.draw(&Text::new(
-            format!("? = {}", lang.t("too_uncertain")),
-            (180, h as i32 - 18),
+            format!(
+                "? = {}    – = {}",
+                lang.t("too_uncertain"),
+                lang.t(self.none_reads)
+            ),
+            (180, foot),
             style(12).pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err)?;
+        // The colour scale, 0% to 100%, so a cell's colour can be read off.
+        let (x0, width) = (560, 260);
+        for step in 0..width {
+            let colour = sequential(step as f64 / width as f64);
+            root.draw(&Rectangle::new(
+                [(x0 + step, foot - 7), (x0 + step + 1, foot + 7)],
+                colour.filled(),
+            ))
+            .map_err(err)?;
+        }
+        for (at, v) in [(0, 0.0), (width / 2, 0.5), (width, 1.0)] {
+            root.draw(&Text::new(
+                lang.pct(v),
+                (x0 + at, foot - 9),
+                style(11).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))
+            .map_err(err)?;
+        }
         Ok(())
     }
+}
+
+/// A backend pixel (where the chart's coordinates map to) as a pixel of
+/// `area`, which may not start at the backend's origin (a panel, or the body
+/// of a PNG under its title).
+fn pixel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32)) -> (i32, i32) {
+    let (bx, by) = area.get_base_pixel();
+    (x - bx, y - by)
 }
 
 /// Marker shapes by series: circle, triangle, square, diamond, cross, repeated.
@@ -591,7 +756,8 @@ mod tests {
                 name: "Everyone".into(),
                 points: vec![e(10.0, 2.0), None, e(14.0, 2.0)],
             }],
-            table_only: Vec::new(),
+            none_reads: "no_data",
+            period: "2024 Q1 – 2024 Q3".into(),
         };
         let svg = chart.svg(Lang::En).unwrap();
         assert!(svg.starts_with("<svg"));

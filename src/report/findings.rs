@@ -229,17 +229,30 @@ impl<'a> Builder<'a> {
             }
         }
         let ((_, c, p, e), first, last) = (best?, self.periods.first()?, self.periods.last()?);
+        // The period the rate is of: the latest yearly release where there
+        // is one (as `gap_rate` reads), else every quarter summed.
+        let (id, span) = match self.set.latest_pool(self.gap_table()) {
+            Some(year) => ("finding_gap_year", vec![("year", year)]),
+            None => (
+                "finding_gap",
+                vec![
+                    ("q", lang.quarter_words(first)),
+                    ("q2", lang.quarter_words(last)),
+                ],
+            ),
+        };
         Some(lang.fill(
-            "finding_gap",
+            id,
             &[
-                ("q", lang.quarter_words(first)),
-                ("q2", lang.quarter_words(last)),
                 ("service", lang.code_label(&c).to_lowercase()),
                 ("province", lang.code_label(&p)),
                 ("rate", lang.pct(e.value)),
                 ("lo", lang.pct(e.lo().max(0.0))),
                 ("hi", lang.pct(e.hi().min(1.0))),
-            ],
+            ]
+            .into_iter()
+            .chain(span)
+            .collect::<Vec<_>>(),
         ))
     }
 }

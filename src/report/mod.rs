@@ -128,6 +128,7 @@ struct Figure {
     alt: String,
     svg: String,
     png: String,
+    svg_href: String,
     table: Table,
     derived: String,
     missing: Option<String>,

@@ -27,6 +27,7 @@ fn figure(
             alt: chart.alt.clone(),
             svg: String::new(),
             png: String::new(),
+            svg_href: String::new(),
             table,
             derived: String::new(),
             missing: Some(lang.fill("missing_release", &[("tables", missing.join(", "))])),
@@ -71,7 +72,6 @@ fn figure(
     let points: Vec<Estimate> = chart
         .series
         .iter()
-        .chain(&chart.table_only)
         .flat_map(|s| s.points.iter().flatten().copied())
         .collect();
     let mut derived = lang.fill("derived_from", &[("tables", table_names)]);
@@ -102,12 +102,21 @@ fn figure(
             );
         }
     }
+    // An absent figure says why, under the chart as in the table.
+    let absent = chart
+        .series
+        .iter()
+        .any(|s| s.points.iter().any(Option::is_none));
+    if absent {
+        derived = format!("{derived} {}", lang.t(&format!("{}_note", chart.none_reads)));
+    }
     Ok(Figure {
         id: chart.id.clone(),
         title: chart.title.clone(),
         alt: chart.alt.clone(),
         svg,
         png: format!("charts/{}/{}.png", lang.code(), chart.id),
+        svg_href: format!("charts/{}/{}.svg", lang.code(), chart.id),
         table,
         derived,
         missing: None,
@@ -126,7 +135,6 @@ fn figure_json(chart: &Chart, tables: &[&str], section: &str, missing: bool) -> 
     let points: Vec<serde_json::Value> = chart
         .series
         .iter()
-        .chain(&chart.table_only)
         .flat_map(|series| {
             chart
                 .labels
@@ -198,21 +206,26 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
                 // An exact figure (disclosure control, no noise): no interval.
                 return format!("{} ({})", chart.unit.format(lang, value), lang.t("exact"));
             }
-            if chart.unit != Unit::Share && e.hi() < 0.0 {
-                // The whole interval lies below zero: "0 (0 – 0)" would read as exact.
-                return lang.t("below_zero").to_string();
-            }
-            format!(
-                "{} ({} – {}){shown}",
+            let (value, lo, hi) = (
                 chart.unit.format(lang, value),
                 chart.unit.format(lang, lo),
                 chart.unit.format(lang, hi),
-            )
+            );
+            // The whole interval lies below zero, or rounds to nothing above
+            // it: "0 (0 – 0)" would read as an exact zero.
+            let nothing = match chart.unit {
+                Unit::Share => 0.0005,
+                Unit::People | Unit::Dollars => 0.5,
+            };
+            if e.hi() < nothing {
+                return lang.t("below_zero").to_string();
+            }
+            format!("{value} ({lo} – {hi}){shown}")
         }
-        None => lang.t("no_data").to_string(),
+        None => lang.t(chart.none_reads).to_string(),
     };
     let mut headers = vec![match chart.kind {
-        Kind::Line => lang.t("axis_quarter").to_string(),
+        Kind::Line | Kind::Panels => lang.t("axis_quarter").to_string(),
         _ => String::new(),
     }];
     match chart.kind {
@@ -230,7 +243,7 @@ fn data_table(chart: &Chart, lang: Lang) -> Table {
             Table { headers, rows }
         }
         _ => {
-            let all: Vec<&Series> = chart.series.iter().chain(&chart.table_only).collect();
+            let all: Vec<&Series> = chart.series.iter().collect();
             headers.extend(all.iter().map(|s| s.name.clone()));
             let rows = chart
                 .labels
@@ -321,7 +334,7 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
     let budget = BudgetSummary::of(set, &periods, lang);
     let (definitions_version, definitions) = definitions_listed(set, lang);
 
-    let provenance = provenance_rows(set, lang);
+    let provenance = provenance_rows(set, lang, out);
     // The approvals tables about Indigenous people were released under.
     let mut approvals: Vec<String> = set
         .releases
@@ -367,7 +380,8 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         definitions => definitions,
         governance_note => governance_note,
         provenance => provenance,
-        prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created"].map(t),
+        prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created", "prov_download"].map(t),
+        json_href => figures_file(lang),
         footer => lang.fill("footer", &[("version", env!("CARGO_PKG_VERSION").into()), ("opendp", "0.16.0".into())]),
         t => minijinja::context! {
             contents => t("contents"),
@@ -391,6 +405,9 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
             budget_rho => t("budget_rho"),
             budget_tables => t("budget_tables"),
             prov_intro => t("prov_intro"),
+            download => t("download"),
+            download_numbers => t("download_numbers"),
+            download_data => t("download_data"),
         },
     };
     let mut env = minijinja::Environment::new();
@@ -523,9 +540,12 @@ fn definitions_listed(set: &ReleaseSet, lang: Lang) -> (String, Vec<(String, Str
     (definitions_version, definitions)
 }
 
-/// One row per release read: table, period, id, mechanisms, rho, inputs, definitions, time.
-fn provenance_rows(set: &ReleaseSet, lang: Lang) -> Vec<Vec<String>> {
-    let mut provenance: Vec<Vec<String>> = Vec::new();
+/// One row per release read: table, period, id, mechanisms, rho, inputs,
+/// definitions, day; and links to the table's CSV and Parquet copies where
+/// they sit beside the report (`tables/<period>/<table>.*`, as `demo` and
+/// `run --report` write them).
+fn provenance_rows(set: &ReleaseSet, lang: Lang, out: &Path) -> Vec<ProvenanceRow> {
+    let mut provenance = Vec::new();
     let mut sorted: Vec<_> = set.releases.iter().collect();
     sorted.sort_by(|a, b| (&a.period, &a.table).cmp(&(&b.period, &b.table)));
     for r in sorted {
@@ -541,13 +561,25 @@ fn provenance_rows(set: &ReleaseSet, lang: Lang) -> Vec<Vec<String>> {
             })
             .unwrap_or_default();
         mechanisms.dedup();
+        // A returns table has no noise: its method is disclosure control.
+        let returns = p["protection"]["method"] == "disclosure_control";
+        if returns {
+            mechanisms = vec![lang.t("prov_disclosure_control").to_string()];
+        }
+        let copy = |ext: &str| {
+            let href = format!("tables/{}/{}.{ext}", r.period, r.table);
+            out.join(&href).is_file().then_some(href)
+        };
         let inputs = p["inputs"].as_array().map(|a| a.len()).unwrap_or(0);
-        provenance.push(vec![
+        let cells = vec![
             r.table.clone(),
             lang.quarter(&r.period),
             p["release_id"].as_str().unwrap_or_default().to_string(),
             mechanisms.join(", "),
-            lang.dec(num(&p["rho"]), 4),
+            match returns {
+                true => "–".into(),
+                false => lang.dec(num(&p["rho"]), 4),
+            },
             inputs.to_string(),
             if p["request"]["definitions_version"].is_null() {
                 "–".into()
@@ -564,9 +596,30 @@ fn provenance_rows(set: &ReleaseSet, lang: Lang) -> Vec<Vec<String>> {
                 .chars()
                 .take(10)
                 .collect::<String>(),
-        ]);
+        ];
+        provenance.push(ProvenanceRow {
+            cells,
+            csv: copy("csv"),
+            parquet: copy("parquet"),
+        });
     }
     provenance
+}
+
+/// A provenance row, and where the table's copies can be downloaded.
+#[derive(Debug, Serialize)]
+struct ProvenanceRow {
+    cells: Vec<String>,
+    csv: Option<String>,
+    parquet: Option<String>,
+}
+
+/// The name of a language's `report.json` (English's has no language tag).
+fn figures_file(lang: Lang) -> String {
+    match lang {
+        Lang::En => "report.json".to_string(),
+        other => format!("report.{}.json", other.code()),
+    }
 }
 
 /// The same figures for analysts and scripts: every number the report
@@ -593,10 +646,7 @@ fn write_figures(
             "period": r.period,
         })).collect::<Vec<_>>(),
     });
-    let json_path = out.join(match lang {
-        Lang::En => "report.json".to_string(),
-        other => format!("report.{}.json", other.code()),
-    });
+    let json_path = out.join(figures_file(lang));
     std::fs::write(
         &json_path,
         serde_json::to_string_pretty(&json).expect("report figures serialise"),
@@ -686,7 +736,8 @@ mod tests {
                 name: "2025".into(),
                 points: vec![e(-84.0, 69.0), e(20.0, 35.0), e(400.0, 35.0)],
             }],
-            table_only: Vec::new(),
+            none_reads: "no_data",
+            period: String::new(),
         };
         let table = data_table(&chart, Lang::En);
         let cells: Vec<&String> = table.rows.iter().map(|r| &r[1]).collect();

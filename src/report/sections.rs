@@ -70,7 +70,16 @@ impl<'a> Builder<'a> {
             kind,
             labels,
             series,
-            table_only: Vec::new(),
+            // A share or a ratio is absent where its denominator is too small.
+            none_reads: match unit {
+                Unit::Share => "too_few",
+                _ => "no_data",
+            },
+            period: match (self.quarters.first(), self.quarters.last()) {
+                (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+                (Some(a), _) => a.clone(),
+                _ => String::new(),
+            },
         }
     }
 
@@ -106,7 +115,7 @@ impl<'a> Builder<'a> {
     /// there is one (one measurement over the year's person-quarters), else
     /// every quarter's release summed.
     /// The table the service-gap heat map reads: `service_gaps` when released.
-    fn gap_table(&self) -> &'static str {
+    pub(super) fn gap_table(&self) -> &'static str {
         if self.set.has_table("service_gaps") {
             "service_gaps"
         } else {
@@ -119,14 +128,19 @@ impl<'a> Builder<'a> {
     /// (two noisy cells), else from `services` (four), pooled or over every
     /// quarter.
     pub(super) fn gap_rate(&self, category: &str, province: &str) -> Option<Estimate> {
+        let periods = match self.set.latest_pool(self.gap_table()) {
+            Some(label) => vec![label],
+            None => self.periods.clone(),
+        };
+        self.gap_rate_in(category, province, &periods)
+    }
+
+    /// [`gap_rate`](Self::gap_rate) over the given periods (one pooled year, or quarters summed).
+    fn gap_rate_in(&self, category: &str, province: &str, periods: &[String]) -> Option<Estimate> {
         let table = self.gap_table();
         let (dim, gap, met): (&str, &[&str], &[&str]) = match table {
             "service_gaps" => ("outcome", &["gap"], &["met"]),
             _ => ("status", SERVICE_GAP, SERVICE_MET),
-        };
-        let periods = match self.set.latest_pool(table) {
-            Some(label) => vec![label],
-            None => self.periods.clone(),
         };
         let pooled = |statuses: &[&str]| {
             Estimate::sum(periods.iter().filter_map(|p| {
@@ -227,7 +241,6 @@ impl<'a> Builder<'a> {
             let sum = |s: &Series| s.points.iter().flatten().map(|e| e.value).sum::<f64>();
             sum(b).total_cmp(&sum(a))
         });
-        let rest = unmet.split_off(unmet.len().min(5));
         let ends: Vec<&String> = match (self.periods.first(), self.periods.last()) {
             (Some(a), Some(b)) if a != b => vec![a, b],
             (Some(a), _) => vec![a],
@@ -298,10 +311,15 @@ impl<'a> Builder<'a> {
         });
         let mut out = vec![
             (
-                Chart {
-                    table_only: rest,
-                    ..self.line("housing_unmet", "axis_people", Unit::People, unmet)
-                },
+                // One small panel per province: their bands overlap in one plot.
+                self.chart(
+                    "housing_unmet",
+                    "axis_people",
+                    Unit::People,
+                    Kind::Panels,
+                    self.quarters.clone(),
+                    unmet,
+                ),
                 vec!["housing_outcome"],
             ),
             (shelter, vec!["shelter_type"]),
@@ -320,28 +338,50 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
         let provinces = self.provinces.clone();
-        let mut heat = self.chart(
-            "gap_heat",
-            "axis_share",
-            Unit::Share,
-            Kind::Heat {
-                max_half_width: HEAT_MAX_HALF_WIDTH,
-            },
-            provinces
-                .iter()
-                .map(|p| p.trim_start_matches("CA-").to_string())
-                .collect(),
-            categories
-                .iter()
-                .map(|c| Series {
-                    name: lang.code_label(c),
-                    points: provinces.iter().map(|p| self.gap_rate(c, p)).collect(),
-                })
-                .collect(),
-        );
-        if let Some(label) = self.set.latest_pool(self.gap_table()) {
-            heat.title = lang.fill("chart_gap_heat_pooled", &[("pool", label)]);
-        }
+        // One heat map per released year (every year paid for is shown),
+        // else one over every quarter.
+        let pools = self.set.pools(self.gap_table());
+        let spans: Vec<Option<String>> = match pools.is_empty() {
+            true => vec![None],
+            false => pools.iter().cloned().map(Some).collect(),
+        };
+        let latest = spans.last().cloned().flatten();
+        let heats = spans.into_iter().map(|pool| {
+            let periods = match &pool {
+                Some(label) => vec![label.clone()],
+                None => self.periods.clone(),
+            };
+            let mut heat = self.chart(
+                "gap_heat",
+                "axis_share",
+                Unit::Share,
+                Kind::Heat {
+                    max_half_width: HEAT_MAX_HALF_WIDTH,
+                },
+                provinces
+                    .iter()
+                    .map(|p| p.trim_start_matches("CA-").to_string())
+                    .collect(),
+                categories
+                    .iter()
+                    .map(|c| Series {
+                        name: lang.code_label(c),
+                        points: provinces
+                            .iter()
+                            .map(|p| self.gap_rate_in(c, p, &periods))
+                            .collect(),
+                    })
+                    .collect(),
+            );
+            if let Some(label) = pool {
+                heat.title = lang.fill("chart_gap_heat_pooled", &[("pool", label.clone())]);
+                heat.period = label.clone();
+                if Some(&label) != latest.as_ref() {
+                    heat.id = format!("gap_heat_{label}");
+                }
+            }
+            (heat, vec![self.gap_table()])
+        });
         let last = self.periods.last().cloned().unwrap_or_default();
         let by_status = |statuses: &'static [&'static str]| -> Vec<Option<Estimate>> {
             categories
@@ -349,27 +389,64 @@ impl<'a> Builder<'a> {
                 .map(|c| self.national("services", &last, Some(c), &[("status", statuses)]))
                 .collect()
         };
-        let needed = self.chart(
-            "needed_received",
+        let needed = match self.needed_met() {
+            Some(chart) => (chart, vec!["service_gaps"]),
+            None => (
+                self.chart(
+                    "needed_received",
+                    "axis_people",
+                    Unit::People,
+                    Kind::Bars,
+                    categories.iter().map(|c| lang.code_label(c)).collect(),
+                    vec![
+                        Series {
+                            name: lang.t("series_needed").into(),
+                            points: by_status(SERVICE_NEEDED),
+                        },
+                        Series {
+                            name: lang.t("series_received").into(),
+                            points: by_status(&["received"]),
+                        },
+                    ],
+                ),
+                vec!["services"],
+            ),
+        };
+        let mut out: Vec<(Chart, Vec<&'static str>)> = heats.collect();
+        out.push(needed);
+
+        out.extend(self.forum_services());
+        out.extend(self.multi_agency().map(|c| (c, vec!["multi_agency"])));
+        out
+    }
+
+    /// People who needed each service and people whose need was met
+    /// (received, or referred on), each year, from the yearly `service_gaps`
+    /// releases: each person counted once in the year, and three noisy cells
+    /// per province for "needed" instead of eight a quarter. None without a
+    /// yearly release.
+    fn needed_met(&self) -> Option<Chart> {
+        let lang = self.lang;
+        let categories = crate::schema::codes::SERVICE_CATEGORY.codes;
+        let names = [lang.t("series_needed").into(), lang.t("series_met").into()];
+        let series = self.series_each_year("service_gaps", &names, &|pool, i| {
+            let outcomes: &[&str] = match i {
+                0 => &["met", "gap", "other"],
+                _ => &["met"],
+            };
+            categories
+                .iter()
+                .map(|c| self.national("service_gaps", pool, Some(c), &[("outcome", outcomes)]))
+                .collect()
+        })?;
+        Some(self.chart(
+            "needed_met",
             "axis_people",
             Unit::People,
             Kind::Bars,
             categories.iter().map(|c| lang.code_label(c)).collect(),
-            vec![
-                Series {
-                    name: lang.t("series_needed").into(),
-                    points: by_status(SERVICE_NEEDED),
-                },
-                Series {
-                    name: lang.t("series_received").into(),
-                    points: by_status(&["received"]),
-                },
-            ],
-        );
-        let mut out = vec![(heat, vec![self.gap_table()]), (needed, vec!["services"])];
-        out.extend(self.forum_services());
-        out.extend(self.multi_agency().map(|c| (c, vec!["multi_agency"])));
-        out
+            series,
+        ))
     }
 
     /// People served by more than one agency in a quarter (collaborative
@@ -466,6 +543,10 @@ impl<'a> Builder<'a> {
                     let part =
                         self.set
                             .total("funding_term", p, None, &[("funding_term", &[*t])])?;
+                    if part.is_suppressed() {
+                        // A withheld amount has a withheld share, never "no data".
+                        return Some(part);
+                    }
                     // The published total of every term (its margin, kept where
                     // a term's own cell is withheld); the rest is all but the part.
                     let all = self.set.total(
@@ -530,7 +611,9 @@ impl<'a> Builder<'a> {
                 .total("funding", &last, Some(total), &[("province", &[p])])
                 .map(|e| e.scale(100.0))
         };
-        let per_person_province = self.chart(
+        let per_person_province = Chart {
+            none_reads: "too_few",
+            ..self.chart(
             "funding_person_province",
             "axis_dollars_per_person",
             Unit::Dollars,
@@ -550,7 +633,8 @@ impl<'a> Builder<'a> {
                     })
                     .collect(),
             }],
-        );
+            )
+        };
         vec![
             (
                 self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
@@ -560,12 +644,15 @@ impl<'a> Builder<'a> {
             (people, vec!["people"]),
             (per_person_province, vec!["funding", "people"]),
             (
-                self.line(
-                    "funding_person",
-                    "axis_dollars_per_person",
-                    Unit::Dollars,
-                    per_person,
-                ),
+                Chart {
+                    none_reads: "too_few",
+                    ..self.line(
+                        "funding_person",
+                        "axis_dollars_per_person",
+                        Unit::Dollars,
+                        per_person,
+                    )
+                },
                 vec!["funding", "definitions"],
             ),
             (

@@ -464,3 +464,142 @@ fn report_json_holds_every_figure_with_its_interval_and_sources() {
         figures[0]["points"][0]["value"]
     );
 }
+
+/// What a funder sees, read in a real browser from the demo's report, in
+/// both languages: no chart empty without its reason, no "0 (0 – 0)",
+/// every withheld figure marked at its chart (one x per suppressed cell of
+/// its table), yearly charts with every released year, and download links
+/// that lead to files.
+#[test]
+fn a_funder_reads_every_chart_of_the_demo_report_in_a_browser() {
+    let (_, report, _) = demo();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let pages = runtime.block_on(async {
+        let Some(browser) = crate::browser::Browser::start().await? else {
+            return anyhow::Ok(None);
+        };
+        let mut pages = Vec::new();
+        for lang in ["en", "fr"] {
+            let html = report.join(format!("report.{lang}.html"));
+            browser.goto(&format!("file://{}", html.display())).await?;
+            let page = browser
+                .script(
+                    "return {
+                      text: document.body.innerText,
+                      links: Array.from(document.querySelectorAll('a[href]'))
+                        .map(a => a.getAttribute('href')),
+                      figures: Array.from(document.querySelectorAll('figure')).map(f => ({
+                        id: f.id,
+                        title: f.querySelector('h3').innerText,
+                        svg: !!f.querySelector('.chart svg'),
+                        missing: (f.querySelector('.missing') || {innerText: ''}).innerText,
+                        caption: (f.querySelector('figcaption') || {innerText: ''}).innerText,
+                        marks: Array.from(f.querySelectorAll('.chart svg text'))
+                          .filter(t => t.textContent.trim() === 'x').length,
+                        headers: Array.from(f.querySelectorAll('thead th')).map(c => c.innerText),
+                        rows: Array.from(f.querySelectorAll('tbody th')).map(c => c.innerText),
+                        cells: Array.from(f.querySelectorAll('tbody td')).map(c => c.innerText),
+                      })),
+                    };",
+                )
+                .await?;
+            pages.push((lang, page));
+        }
+        browser.close().await;
+        anyhow::Ok(Some(pages))
+    });
+    let Some(pages) = pages.unwrap() else {
+        return;
+    };
+    for (lang, page) in pages {
+        let text = page["text"].as_str().unwrap();
+        assert!(
+            !text.contains("0 (0 – 0)") && !text.contains("0 (0 – 0)"),
+            "{lang}: an interval below zero reads as an exact 0"
+        );
+        // Words each language uses for a withheld cell, an absent one, and the notes.
+        let (suppressed, absent, note_x, year_word) = match lang {
+            "en" => (
+                "suppressed (disclosure control)",
+                ["no data", "too few to compute"],
+                "marked x",
+                "by year",
+            ),
+            _ => (
+                "supprimé (contrôle de la divulgation)",
+                ["aucune donnée", "trop peu pour calculer"],
+                "marqué x",
+                "par année",
+            ),
+        };
+        let figures = page["figures"].as_array().unwrap();
+        assert!(figures.len() > 25, "{lang}: {} figures", figures.len());
+        let mut yearly = 0;
+        for f in figures {
+            let id = f["id"].as_str().unwrap();
+            let cells: Vec<&str> = f["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let caption = f["caption"].as_str().unwrap();
+            let drawn = f["svg"].as_bool().unwrap();
+            assert!(
+                drawn || !f["missing"].as_str().unwrap().is_empty(),
+                "{lang} {id}: neither a chart nor the reason it is missing"
+            );
+            let withheld = cells.iter().filter(|c| **c == suppressed).count();
+            assert_eq!(
+                f["marks"].as_u64().unwrap() as usize,
+                withheld,
+                "{lang} {id}: each suppressed cell is marked x at the chart"
+            );
+            if withheld > 0 {
+                assert!(caption.contains(note_x), "{lang} {id}: {caption}");
+            }
+            for word in absent {
+                if cells.iter().any(|c| *c == word) {
+                    let quoted = word[..1].to_uppercase() + &word[1..];
+                    assert!(
+                        caption.contains(&quoted),
+                        "{lang} {id}: \"{word}\" is not explained: {caption}"
+                    );
+                }
+            }
+            let numbers = cells.iter().filter(|c| c.chars().any(|ch| ch.is_ascii_digit()));
+            assert!(
+                numbers.count() > 0 || withheld > 0 || !caption.is_empty(),
+                "{lang} {id}: an empty chart without a reason"
+            );
+            if f["title"].as_str().unwrap().contains(year_word) {
+                yearly += 1;
+                let labels = format!("{} {}", f["headers"], f["rows"]);
+                assert!(
+                    labels.contains("2024") && labels.contains("2025"),
+                    "{lang} {id}: a yearly chart shows every released year: {labels}"
+                );
+            }
+        }
+        assert!(yearly >= 8, "{lang}: {yearly} yearly charts");
+        let files: Vec<&str> = page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .filter(|l| !l.starts_with('#') && !l.starts_with("http"))
+            .collect();
+        for kind in [".json", ".csv", ".parquet", ".png", ".svg"] {
+            assert!(
+                files.iter().any(|l| l.ends_with(kind)),
+                "{lang}: no download link to a {kind} file"
+            );
+        }
+        for link in files {
+            assert!(
+                report.join(link).is_file(),
+                "{lang}: the link {link} leads nowhere"
+            );
+        }
+    }
+}

@@ -178,6 +178,65 @@ fn returns_are_exact_aggregates_with_suppression_no_one_can_undo() {
     );
 }
 
+/// The demo's processed copies (`value_processed`) are whole, never
+/// negative, and their provinces add up to their one national row in every
+/// group of every person-level table, whether the table measured its
+/// national margin or the copy sums the provinces.
+#[test]
+fn processed_copies_are_non_negative_and_add_up_to_the_nation() {
+    use polars::prelude::*;
+    let (_, report, _) = crate::report::demo();
+    let mut checked = 0;
+    for period in std::fs::read_dir(report.join("tables")).unwrap() {
+        for file in std::fs::read_dir(period.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|e| e != "parquet") {
+                continue;
+            }
+            let df = ParquetReader::new(std::fs::File::open(&path).unwrap())
+                .finish()
+                .unwrap();
+            let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+            if !names.iter().any(|n| n == "province") || names.iter().any(|n| n == "disclosure_status")
+            {
+                continue;
+            }
+            let start = names.iter().position(|n| n == "part").unwrap();
+            let end = names.iter().position(|n| n == "statistic").unwrap();
+            let keys: Vec<Expr> = names[start..end]
+                .iter()
+                .filter(|n| *n != "province")
+                .map(|n| col(n.as_str()))
+                .collect();
+            let national = col("province").eq(lit("CA"));
+            let sums = df
+                .clone()
+                .lazy()
+                .group_by(keys)
+                .agg([
+                    col("value_processed")
+                        .filter(national.clone().not())
+                        .sum()
+                        .alias("provinces"),
+                    col("value_processed").filter(national.clone()).sum().alias("nation"),
+                    national.clone().sum().alias("national_rows"),
+                    col("value_processed").min().alias("least"),
+                ])
+                .filter(
+                    col("provinces")
+                        .neq(col("nation"))
+                        .or(col("national_rows").neq(lit(1)))
+                        .or(col("least").lt(lit(0))),
+                )
+                .collect()
+                .unwrap();
+            assert_eq!(sums.height(), 0, "{}: {sums}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked} tables checked");
+}
+
 #[test]
 fn provinces_add_up_to_the_measured_national_figure() {
     let set = releases();
