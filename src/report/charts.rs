@@ -225,19 +225,25 @@ impl Chart {
     pub fn png(&self, lang: Lang, path: &Path) -> Res {
         register_fonts();
         let (w, h) = self.size();
-        let root = BitMapBackend::new(path, (w, h + PNG_HEADER)).into_drawing_area();
+        let lines = wrap(&self.title, 84);
+        let header = PNG_HEADER + 22 * (lines.len() as u32).saturating_sub(1);
+        let root = BitMapBackend::new(path, (w, h + header)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let (header, body) = root.split_vertically(PNG_HEADER);
-        header
-            .draw(&Text::new(
-                self.title.clone(),
-                (16, 10),
+        let (head, body) = root.split_vertically(header);
+        for (i, line) in lines.into_iter().enumerate() {
+            head.draw(&Text::new(
+                line,
+                (16, 10 + 22 * i as i32),
                 (FONT, 16, FontStyle::Bold).into_font().color(&TEXT),
             ))
             .map_err(err)?;
-        header
-            .draw(&Text::new(self.period.clone(), (16, 34), style(13)))
-            .map_err(err)?;
+        }
+        head.draw(&Text::new(
+            self.period.clone(),
+            (16, header as i32 - 22),
+            style(13),
+        ))
+        .map_err(err)?;
         self.draw(&body, lang)?;
         root.present().map_err(err)
     }
@@ -602,6 +608,23 @@ impl Chart {
         }
         Ok(())
     }
+}
+
+/// `text` broken at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 /// A backend pixel (where the chart's coordinates map to) as a pixel of

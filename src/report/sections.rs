@@ -69,17 +69,44 @@ impl<'a> Builder<'a> {
             unit,
             kind,
             labels,
-            series,
             // A share or a ratio is absent where its denominator is too small.
             none_reads: match unit {
                 Unit::Share => "too_few",
                 _ => "no_data",
             },
-            period: match (self.quarters.first(), self.quarters.last()) {
-                (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
-                (Some(a), _) => a.clone(),
-                _ => String::new(),
-            },
+            period: self.period_of(&series),
+            series,
+        }
+    }
+
+    /// The period a chart covers, for its standalone PNG: the pooled years
+    /// its series name ("Legal, 2024"), else the report's quarters.
+    fn period_of(&self, series: &[Series]) -> String {
+        let mut years: Vec<&str> = self
+            .set
+            .releases
+            .iter()
+            .filter(|r| r.pooled)
+            .map(|r| r.period.as_str())
+            .filter(|y| series.iter().any(|s| s.name.contains(y)))
+            .collect();
+        years.sort();
+        years.dedup();
+        if !years.is_empty() {
+            return years.join(", ");
+        }
+        match (self.quarters.first(), self.quarters.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+            (Some(a), _) => a.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// A chart of the last quarter only.
+    fn last_quarter(&self, chart: Chart) -> Chart {
+        Chart {
+            period: self.quarters.last().cloned().unwrap_or_default(),
+            ..chart
         }
     }
 
@@ -392,7 +419,7 @@ impl<'a> Builder<'a> {
         let needed = match self.needed_met() {
             Some(chart) => (chart, vec!["service_gaps"]),
             None => (
-                self.chart(
+                self.last_quarter(self.chart(
                     "needed_received",
                     "axis_people",
                     Unit::People,
@@ -408,7 +435,7 @@ impl<'a> Builder<'a> {
                             points: by_status(&["received"]),
                         },
                     ],
-                ),
+                )),
                 vec!["services"],
             ),
         };
@@ -640,9 +667,12 @@ impl<'a> Builder<'a> {
                 self.line("funding_source", "axis_dollars", Unit::Dollars, sources),
                 vec!["funding"],
             ),
-            (by_province, vec!["funding"]),
-            (people, vec!["people"]),
-            (per_person_province, vec!["funding", "people"]),
+            (self.last_quarter(by_province), vec!["funding"]),
+            (self.last_quarter(people), vec!["people"]),
+            (
+                self.last_quarter(per_person_province),
+                vec!["funding", "people"],
+            ),
             (
                 Chart {
                     none_reads: "too_few",

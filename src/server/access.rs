@@ -71,13 +71,14 @@ pub(super) async fn harden(
 /// agency, quarter and kind as placeholders. A path that is no route is
 /// "unmatched": what a client sends is never logged as it was sent.
 fn route_of(path: &str) -> &'static str {
-    const FIXED: [&str; 9] = [
+    const FIXED: [&str; 10] = [
         "/",
         "/upload",
         "/upload/confirm",
         "/receipts",
         "/static/style.css",
         "/static/upload.js",
+        "/static/local-time.js",
         "/healthz",
         "/metrics",
         "/api/v1/openapi.json",

@@ -184,6 +184,10 @@ pub(crate) struct Inner {
     per_agency: DefaultKeyedRateLimiter<String>,
     auth_failures: DefaultKeyedRateLimiter<IpAddr>,
     pending: Mutex<HashMap<String, Pending>>,
+    /// Receipt views: a random id the receipt page carries, bound to the
+    /// agency that just stored a file, so "Your receipts" lists them without
+    /// the token again (the token is never put into a page).
+    views: Mutex<HashMap<String, (String, std::time::Instant)>>,
     /// One permit per validation under way.
     checks: Arc<tokio::sync::Semaphore>,
     header_timeout: Duration,
@@ -215,6 +219,7 @@ impl AppState {
             per_agency: RateLimiter::keyed(per_minute(config.per_agency_per_minute)),
             auth_failures: RateLimiter::keyed(per_minute(config.auth_failures_per_minute)),
             pending: Mutex::new(HashMap::new()),
+            views: Mutex::new(HashMap::new()),
             checks: Arc::new(tokio::sync::Semaphore::new(
                 config.max_concurrent_checks.max(1),
             )),
@@ -315,6 +320,34 @@ impl AppState {
             }
         }
         pending.insert(id, entry);
+    }
+
+    /// A receipt view for `agency`, valid as long as a pending check
+    /// ([`PENDING_TTL`]); an agency holds at most [`MAX_PENDING_PER_AGENCY`]
+    /// (a new one drops its oldest), so the map is bounded by the agencies.
+    fn grant_view(&self, agency: &str, id: String) {
+        let mut views = self.0.views.lock().unwrap_or_else(|e| e.into_inner());
+        views.retain(|_, (_, at)| at.elapsed() < PENDING_TTL);
+        let mut mine: Vec<(String, std::time::Instant)> = views
+            .iter()
+            .filter(|(_, (a, _))| a == agency)
+            .map(|(k, (_, at))| (k.clone(), *at))
+            .collect();
+        mine.sort_by_key(|(_, at)| *at);
+        let excess = (mine.len() + 1).saturating_sub(MAX_PENDING_PER_AGENCY);
+        for (k, _) in mine.into_iter().take(excess) {
+            views.remove(&k);
+        }
+        views.insert(id, (agency.to_string(), std::time::Instant::now()));
+    }
+
+    /// The agency a receipt view was granted to, while it is valid.
+    fn view_agency(&self, id: &str) -> Option<String> {
+        let views = self.0.views.lock().unwrap_or_else(|e| e.into_inner());
+        views
+            .get(id)
+            .filter(|(_, at)| at.elapsed() < PENDING_TTL)
+            .map(|(a, _)| a.clone())
     }
 
     /// Forget checked uploads nobody confirmed, and their files.

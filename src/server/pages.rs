@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/receipts", get(receipts_form).post(receipts))
         .route("/static/style.css", get(css))
         .route("/static/upload.js", get(js))
+        .route("/static/local-time.js", get(local_time_js))
 }
 
 fn templates() -> &'static minijinja::Environment<'static> {
@@ -101,6 +102,13 @@ async fn css() -> Response {
 async fn js() -> Response {
     asset(
         include_str!("assets/upload.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+async fn local_time_js() -> Response {
+    asset(
+        include_str!("assets/local-time.js"),
         "text/javascript; charset=utf-8",
     )
 }
@@ -269,10 +277,50 @@ async fn check(
             file => name,
             quarter => quarter,
             sha256 => sha256,
-            report => report.to_text_in(lang),
+            report => report_blocks(&report.to_text_in(lang)),
             pending => pending,
         },
     )
+}
+
+/// A part of the check's report as the page shows it: a heading (none for
+/// the opening lines), its lines, and the findings listed under it, each
+/// with what to do.
+#[derive(serde::Serialize, Default)]
+struct ReportBlock {
+    heading: String,
+    lines: Vec<String>,
+    items: Vec<(String, Vec<String>)>,
+}
+
+/// The plain-words report (the one the CLI prints) laid out for a page, in
+/// headings, paragraphs and lists rather than a block of fixed-width text:
+/// "1. heading" opens a part, "   - finding" a finding, and a line indented
+/// under it is what to do about it.
+fn report_blocks(text: &str) -> Vec<ReportBlock> {
+    let mut blocks = vec![ReportBlock::default()];
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let numbered = trimmed
+            .split_once(". ")
+            .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        let block = blocks.last_mut().expect("one block");
+        if trimmed.is_empty() {
+            continue;
+        } else if let Some((_, heading)) = numbered.filter(|_| !line.starts_with(' ')) {
+            blocks.push(ReportBlock {
+                heading: heading.to_string(),
+                ..ReportBlock::default()
+            });
+        } else if let Some(item) = trimmed.strip_prefix("- ").filter(|_| line.starts_with(' ')) {
+            block.items.push((item.to_string(), Vec::new()));
+        } else if let (true, Some(item)) = (line.starts_with("  "), block.items.last_mut()) {
+            item.1.push(trimmed.to_string());
+        } else {
+            block.lines.push(trimmed.to_string());
+        }
+    }
+    blocks
 }
 
 /// The confirmation carries only the check's pending id: a single-use,
@@ -321,6 +369,8 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
                 Outcome::Already(r) => (r, true),
                 Outcome::Rejected(_) => unreachable!("matched above"),
             };
+            let view = random_id();
+            state.grant_view(&agency, view.clone());
             page(
                 StatusCode::OK,
                 "receipt.html",
@@ -330,6 +380,7 @@ async fn confirm(State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> R
                     already => already,
                     r => r,
                     file => entry.file_name,
+                    view => view,
                 },
             )
         }
@@ -373,9 +424,14 @@ async fn receipts_form() -> Response {
     receipts_page(None, None)
 }
 
+/// The receipts form: the agency's token, or the view a receipt page
+/// carries (see [`AppState::grant_view`]).
 #[derive(serde::Deserialize)]
 struct TokenForm {
+    #[serde(default)]
     token: String,
+    #[serde(default)]
+    view: String,
 }
 
 async fn receipts(
@@ -383,7 +439,10 @@ async fn receipts(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(f): Form<TokenForm>,
 ) -> Response {
-    let agency = match authenticate(&state, Some(&f.token), addr.ip()) {
+    let viewed = (!f.view.is_empty())
+        .then(|| state.view_agency(&f.view))
+        .flatten();
+    let agency = match viewed.map_or_else(|| authenticate(&state, Some(&f.token), addr.ip()), Ok) {
         Ok(a) => a,
         Err(p) => return receipts_page(Some(&p), None),
     };

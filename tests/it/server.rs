@@ -733,7 +733,7 @@ fn the_upload_pages_work_and_pass_axe_in_english_and_french_in_headless_chromium
         upload(&browser).await?;
         audit("check", &browser).await?;
         texts.push(("sha".into(), browser.text_of("#sha256").await?));
-        texts.push(("report-en".into(), browser.text_of("pre.report").await?));
+        texts.push(("report-en".into(), browser.text_of("div.report").await?));
         browser.click("#confirm").await?;
         texts.push(("receipt-en".into(), browser.text_of("#receipt").await?));
         audit("receipt", &browser).await?;
@@ -742,12 +742,25 @@ fn the_upload_pages_work_and_pass_axe_in_english_and_french_in_headless_chromium
         browser.goto(&format!("{base}/")).await?;
         upload(&browser).await?;
         texts.push(("h1-fr".into(), browser.text_of("h1").await?));
-        texts.push(("report-fr".into(), browser.text_of("pre.report").await?));
+        texts.push(("report-fr".into(), browser.text_of("div.report").await?));
         audit("check", &browser).await?;
         browser.click("#confirm").await?;
         browser.find("#receipt").await?;
         texts.push(("receipt-fr".into(), browser.text_of("h1").await?));
         audit("receipt", &browser).await?;
+        // The receipt leads to the agency's receipts without the token again,
+        // each time shown in the reader's own zone (the script ran: it keeps
+        // the server's UTC text as the title).
+        browser.click("#your-receipts").await?;
+        texts.push(("receipts-fr".into(), browser.text_of("table").await?));
+        let shown = browser
+            .script(
+                "var t = document.querySelector('time'); \
+                 return [t.textContent, t.getAttribute('title') || ''];",
+            )
+            .await?;
+        texts.push(("time-shown".into(), shown[0].as_str().unwrap_or("").into()));
+        texts.push(("time-server".into(), shown[1].as_str().unwrap_or("").into()));
         for lang in ["en", "fr"] {
             browser.goto(&format!("{base}/?lang={lang}")).await?;
             audit("upload", &browser).await?;
@@ -785,6 +798,12 @@ fn the_upload_pages_work_and_pass_axe_in_english_and_french_in_headless_chromium
         "{texts:?}"
     );
     assert_eq!(text("receipt-fr"), "Déjà reçu");
+    assert!(text("receipts-fr").contains(&expected), "{texts:?}");
+    assert!(text("time-server").ends_with("UTC"), "{texts:?}");
+    assert!(
+        text("time-shown").contains("2026") && text("time-shown") != text("time-server"),
+        "the time is rewritten in the reader's zone: {texts:?}"
+    );
     let stored = server
         .store()
         .submissions(Some("maison-esperance"), true)
