@@ -130,7 +130,7 @@ demo-stored = { $stored } stored ({ $records } person-quarter records after merg
 demo-linkage = The sample collaborative links people across agencies (epoch { $epoch }): at release, the records one person has at several member agencies in a quarter are merged into one.
 demo-rejected-heading = --- What the intake worker is told about the rejected file ---
 demo-surprises = { $files } files did not validate as the manifest expects.
-demo-step-budget = 2. Setting a privacy budget of rho = { $rho } per person for each of { $quarters } quarters of data
+demo-step-budget = 2. Setting a privacy budget of rho = { $rho } per person for each of { $quarters } quarters of data, of which { $own } is left for a first pipeline of your own
 demo-budget-agency = (and rho = { $rho } per agency for the agencies' returns, a separate budget)
 demo-budget-rules = (the agencies' returns are published under disclosure-control rules: no budget)
 demo-step-run = 3. Running { $pipeline } through OpenDP: { $tables } tables for each quarter
@@ -138,6 +138,8 @@ demo-releases = { $releases } release files in { $dir }
 demo-copies = { $files } processed copies (Parquet and CSV, raw noisy values kept) in { $dir }
 demo-step-report = 4. Writing the funders' report from those releases only
 demo-report-file = { $file }  ({ $charts } charts)
+demo-your-own = The demo leaves rho = { $own } in each quarter and in the lifetime cap for a first pipeline of your own; preview one with:
+  safecount run pipelines/quarterly-national.toml --store { $store } --dry-run
 demo-next = Next: open { $file } in a browser (the other language's version sits beside it),
     or read a table with any Parquet reader: each table's copy, named by the table, e.g. with polars
     (a quarter's releases are different tables; to read them at once, DuckDB's read_parquet with union_by_name = true):

@@ -133,7 +133,7 @@ demo-stored = { $stored } enregistrés ({ $records } dossiers personne-trimestre
 demo-linkage = Le collectif d'exemple relie les personnes entre organismes (époque { $epoch }) : à la publication, les dossiers qu'une personne a dans plusieurs organismes membres au cours d'un trimestre sont fusionnés en un seul.
 demo-rejected-heading = --- Ce que l'on dit à l'intervenante qui a téléversé le fichier refusé ---
 demo-surprises = { $files } fichiers n'ont pas été validés comme le prévoit le manifeste.
-demo-step-budget = 2. Budget de confidentialité fixé à un rho de { $rho } par personne pour chacun des { $quarters } trimestres de données
+demo-step-budget = 2. Budget de confidentialité fixé à un rho de { $rho } par personne pour chacun des { $quarters } trimestres de données, dont { $own } reste pour un premier pipeline à vous
 demo-budget-agency = (et un rho de { $rho } par organisme pour les rapports des organismes, un budget distinct)
 demo-budget-rules = (les rapports des organismes sont publiés selon les règles de contrôle de la divulgation : aucun budget)
 demo-step-run = 3. Exécution de { $pipeline } avec OpenDP : { $tables } tableaux pour chaque trimestre
@@ -141,6 +141,8 @@ demo-releases = { $releases } fichiers publiés dans { $dir }
 demo-copies = { $files } copies traitées (Parquet et CSV, valeurs bruitées brutes conservées) dans { $dir }
 demo-step-report = 4. Rédaction du rapport aux bailleurs de fonds à partir de ces seules publications
 demo-report-file = { $file }  ({ $charts } graphiques)
+demo-your-own = La démo laisse un rho de { $own } dans chaque trimestre et dans le plafond à vie pour un premier pipeline à vous ; prévisualisez-en un avec :
+  safecount run pipelines/quarterly-national.toml --store { $store } --dry-run
 demo-next = Ensuite : ouvrez { $file } dans un navigateur (la version dans l'autre langue est à côté),
     ou lisez un tableau avec n'importe quel lecteur Parquet : la copie de chaque tableau, nommée d'après lui, par exemple avec polars
     (les publications d'un trimestre sont des tableaux différents ; pour les lire ensemble, read_parquet de DuckDB avec union_by_name = true) :

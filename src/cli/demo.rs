@@ -66,11 +66,14 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         let epoch = Vars::new().with("epoch", epoch);
         writeln!(out, "   {}", lang.msg("demo-linkage", &epoch))?;
     }
-    let rho = spec.rho_per_period(ledger::Scope::Person);
+    // The budget is what the demo's pipeline spends and a reserve for a
+    // researcher's first pipeline of their own, said aloud.
+    let rho = spec.rho_per_period(ledger::Scope::Person) + YOUR_OWN_RHO;
     let agency_rho = spec.rho_per_period(ledger::Scope::Agency);
     let budget = Vars::new()
         .with("rho", lang.dec(rho, 2))
-        .with("quarters", spec.inputs.periods.len());
+        .with("quarters", spec.inputs.periods.len())
+        .with("own", lang.dec(YOUR_OWN_RHO, 2));
     let returns = if agency_rho > 0.0 {
         lang.msg(
             "demo-budget-agency",
@@ -94,7 +97,7 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         }
     }
     if let Some(cap) = spec.privacy.lifetime_rho {
-        ledger::set_lifetime(&mut conn, cap, "demo")?;
+        ledger::set_lifetime(&mut conn, cap + YOUR_OWN_RHO, "demo")?;
     }
     crate::release::claim::publish_statement(&store, &conn)?;
     let running = Vars::new()
@@ -164,9 +167,18 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             "  pl.read_parquet(\"{}\")",
             tables.join("2025Q4").join("people.parquet").display()
         )?;
+        let own = Vars::new()
+            .with("own", lang.dec(YOUR_OWN_RHO, 2))
+            .with("store", args.store.display().to_string());
+        writeln!(out, "\n{}", lang.msg("demo-your-own", &own))?;
     }
     Ok(super::EXIT_OK)
 }
+
+/// Kept in each quarter's budget and in the lifetime cap beyond what the
+/// demo's pipeline may spend: room for a researcher's first pipeline of
+/// their own (`pipelines/quarterly-national.toml` asks for 0.2).
+pub const YOUR_OWN_RHO: f64 = 0.25;
 
 /// Step 1: every extract of the sample submitted as its agency would, and the
 /// rejected ones explained as the intake worker sees them. Not `EXIT_OK` when

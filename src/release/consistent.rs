@@ -269,7 +269,12 @@ mod tests {
     #[test]
     fn non_negative_margins_keep_the_national_sum() {
         let raw = cells(
-            &[("CA-ON", 221), ("CA-BC", 185), ("elsewhere", -25), ("CA", 748)],
+            &[
+                ("CA-ON", 221),
+                ("CA-BC", 185),
+                ("elsewhere", -25),
+                ("CA", 748),
+            ],
             &[20.0, 20.0, 20.0, 16.0],
         );
         let out = with_consistent(raw, 0.95).unwrap();
@@ -278,7 +283,10 @@ mod tests {
         assert!(whole.iter().all(|v| *v >= 0), "{whole:?}");
         assert_eq!(whole[2], 0, "{whole:?}");
         assert_eq!(whole[0] + whole[1] + whole[2], whole[3], "{whole:?}");
-        assert_eq!(simplex_projection(&[3.0, 1.0, -1.0], 3.0), vec![2.5, 0.5, 0.0]);
+        assert_eq!(
+            simplex_projection(&[3.0, 1.0, -1.0], 3.0),
+            vec![2.5, 0.5, 0.0]
+        );
         assert_eq!(simplex_projection(&[24.0, 7.0, -8.0], 0.0), vec![0.0; 3]);
         assert_eq!(largest_remainder(&[1.4, 1.6, 0.0], 3), vec![1, 2, 0]);
     }

@@ -610,6 +610,32 @@ impl Chart {
     }
 }
 
+/// Whether lines would tangle in one plot: four or more series, and in
+/// more than a quarter of the (pair of series, quarter) places both are
+/// released, their intervals overlap. Such a trend is drawn as small
+/// multiples instead.
+pub fn tangled(series: &[Series]) -> bool {
+    if series.len() < 4 {
+        return false;
+    }
+    let (mut pairs, mut overlapping) = (0, 0);
+    for (i, a) in series.iter().enumerate() {
+        for b in &series[i + 1..] {
+            for (p, q) in a.points.iter().zip(&b.points) {
+                let (Some(p), Some(q)) = (p, q) else { continue };
+                if p.is_suppressed() || q.is_suppressed() {
+                    continue;
+                }
+                pairs += 1;
+                if p.lo() <= q.hi() && q.lo() <= p.hi() {
+                    overlapping += 1;
+                }
+            }
+        }
+    }
+    pairs > 0 && overlapping * 4 > pairs
+}
+
 /// `text` broken at spaces into lines of at most `width` characters.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = vec![String::new()];

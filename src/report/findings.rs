@@ -241,18 +241,20 @@ impl<'a> Builder<'a> {
                 ],
             ),
         };
-        Some(lang.fill(
-            id,
-            &[
-                ("service", lang.code_label(&c).to_lowercase()),
-                ("province", lang.code_label(&p)),
-                ("rate", lang.pct(e.value)),
-                ("lo", lang.pct(e.lo().max(0.0))),
-                ("hi", lang.pct(e.hi().min(1.0))),
-            ]
-            .into_iter()
-            .chain(span)
-            .collect::<Vec<_>>(),
-        ))
+        Some(
+            lang.fill(
+                id,
+                &[
+                    ("service", lang.code_label(&c).to_lowercase()),
+                    ("province", lang.code_label(&p)),
+                    ("rate", lang.pct(e.value)),
+                    ("lo", lang.pct(e.lo().max(0.0))),
+                    ("hi", lang.pct(e.hi().min(1.0))),
+                ]
+                .into_iter()
+                .chain(span)
+                .collect::<Vec<_>>(),
+            ),
+        )
     }
 }

@@ -108,7 +108,10 @@ fn figure(
         .iter()
         .any(|s| s.points.iter().any(Option::is_none));
     if absent {
-        derived = format!("{derived} {}", lang.t(&format!("{}_note", chart.none_reads)));
+        derived = format!(
+            "{derived} {}",
+            lang.t(&format!("{}_note", chart.none_reads))
+        );
     }
     Ok(Figure {
         id: chart.id.clone(),

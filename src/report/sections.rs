@@ -111,8 +111,13 @@ impl<'a> Builder<'a> {
     }
 
     /// A trend over the report's quarters.
+    /// Lines whose intervals would tangle are drawn as small multiples.
     pub(super) fn line(&self, id: &str, axis: &str, unit: Unit, series: Vec<Series>) -> Chart {
-        self.chart(id, axis, unit, Kind::Line, self.quarters.clone(), series)
+        let kind = match charts::tangled(&series) {
+            true => Kind::Panels,
+            false => Kind::Line,
+        };
+        self.chart(id, axis, unit, kind, self.quarters.clone(), series)
     }
 
     /// Provinces whose people count, pooled over the quarters, is clearly above zero.
@@ -339,14 +344,10 @@ impl<'a> Builder<'a> {
         let mut out = vec![
             (
                 // One small panel per province: their bands overlap in one plot.
-                self.chart(
-                    "housing_unmet",
-                    "axis_people",
-                    Unit::People,
-                    Kind::Panels,
-                    self.quarters.clone(),
-                    unmet,
-                ),
+                Chart {
+                    kind: Kind::Panels,
+                    ..self.line("housing_unmet", "axis_people", Unit::People, unmet)
+                },
                 vec!["housing_outcome"],
             ),
             (shelter, vec!["shelter_type"]),
@@ -641,25 +642,25 @@ impl<'a> Builder<'a> {
         let per_person_province = Chart {
             none_reads: "too_few",
             ..self.chart(
-            "funding_person_province",
-            "axis_dollars_per_person",
-            Unit::Dollars,
-            Kind::Bars,
-            labels,
-            vec![Series {
-                name: lang.t("series_funding_per_person").into(),
-                points: self
-                    .provinces
-                    .iter()
-                    .map(|p| {
-                        let funding = funding_in(p)?;
-                        if funding.is_suppressed() {
-                            return Some(funding);
-                        }
-                        Estimate::ratio(funding, people_in(p)?)
-                    })
-                    .collect(),
-            }],
+                "funding_person_province",
+                "axis_dollars_per_person",
+                Unit::Dollars,
+                Kind::Bars,
+                labels,
+                vec![Series {
+                    name: lang.t("series_funding_per_person").into(),
+                    points: self
+                        .provinces
+                        .iter()
+                        .map(|p| {
+                            let funding = funding_in(p)?;
+                            if funding.is_suppressed() {
+                                return Some(funding);
+                            }
+                            Estimate::ratio(funding, people_in(p)?)
+                        })
+                        .collect(),
+                }],
             )
         };
         vec![

@@ -90,7 +90,7 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(reports.join("report.en.html").is_file() && reports.join("report.fr.html").is_file());
     let spent = budget()["periods"][0]["spent_rho"].as_f64().unwrap();
-    assert!((spent - 0.5).abs() < 1e-9, "spent {spent}");
+    assert!((spent - 0.2).abs() < 1e-9, "spent {spent}");
     let again = safecount(&repo(), &["run", p, "--json", "--store", s]);
     let v: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
     assert!(
@@ -101,13 +101,13 @@ fn dry_run_spends_nothing_then_the_run_spends_once() {
             .all(|r| r["re_served"] == true && r["spent_rho"] == 0.0)
     );
     assert!(
-        (budget()["periods"][0]["spent_rho"].as_f64().unwrap() - 0.5).abs() < 1e-9,
+        (budget()["periods"][0]["spent_rho"].as_f64().unwrap() - 0.2).abs() < 1e-9,
         "a rerun spends nothing"
     );
     // A bigger pipeline over the same period would exceed what remains.
     let bigger = std::fs::read_to_string(&pipeline)
         .unwrap()
-        .replace("rho_per_period = 0.5", "rho_per_period = 0.3");
+        .replace("rho_per_period = 0.2 ", "rho_per_period = 0.5 ");
     let path = write(dir.path(), "bigger.toml", bigger);
     let refused = safecount(&repo(), &["run", path.to_str().unwrap(), "--store", s]);
     assert_eq!(refused.code, 75, "{}", refused.stderr);
@@ -551,7 +551,7 @@ table = "housing_outcome"
 
 /// A shipped pipeline's text, its collaborative file named by absolute path
 /// (so that a copy written elsewhere still finds it).
-fn shipped(name: &str) -> String {
+pub(crate) fn shipped(name: &str) -> String {
     let text = std::fs::read_to_string(repo().join(format!("pipelines/{name}.toml"))).unwrap();
     let collaborative = repo().join("sample-data/collaborative.toml");
     text.replace(

@@ -567,7 +567,9 @@ fn a_funder_reads_every_chart_of_the_demo_report_in_a_browser() {
                     );
                 }
             }
-            let numbers = cells.iter().filter(|c| c.chars().any(|ch| ch.is_ascii_digit()));
+            let numbers = cells
+                .iter()
+                .filter(|c| c.chars().any(|ch| ch.is_ascii_digit()));
             assert!(
                 numbers.count() > 0 || withheld > 0 || !caption.is_empty(),
                 "{lang} {id}: an empty chart without a reason"
@@ -602,4 +604,49 @@ fn a_funder_reads_every_chart_of_the_demo_report_in_a_browser() {
             );
         }
     }
+}
+
+/// A researcher's first hour: the demo says what it leaves for a pipeline of
+/// one's own and prints the command to preview it; that pipeline, run on a
+/// copy of the demo's store exactly as printed, fits (dry run exit 0) and
+/// runs with no budget change; and the demo's Parquet tip names a file.
+#[test]
+fn after_the_demo_the_pipeline_it_names_runs_without_a_budget_change() {
+    let (store, _, stdout) = demo();
+    let tip = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("safecount run "))
+        .unwrap_or_else(|| panic!("the demo names a pipeline to try: {stdout}"));
+    assert!(
+        tip.contains("pipelines/quarterly-national.toml") && tip.contains("--dry-run"),
+        "{tip}"
+    );
+    let parquet = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("pl.read_parquet(\""))
+        .and_then(|l| l.strip_suffix("\")"))
+        .unwrap_or_else(|| panic!("a Parquet tip: {stdout}"));
+    assert!(Path::new(parquet).is_file(), "{parquet}");
+    // A copy of the store (the other tests read the demo's own).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("store");
+    let cp = std::process::Command::new("cp")
+        .args(["-r", store.to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let pipeline = crate::support::write(
+        dir.path(),
+        "quarterly-national.toml",
+        crate::pipeline::shipped("quarterly-national").replace(
+            "reports/quarterly-national",
+            dir.path().join("reports").to_str().unwrap(),
+        ),
+    );
+    let (p, s) = (pipeline.to_str().unwrap(), copy.to_str().unwrap());
+    let dry = safecount(&repo(), &["run", p, "--store", s, "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    assert!(!dry.stdout.contains("NOT ENOUGH"), "{}", dry.stdout);
+    let run = safecount(&repo(), &["run", p, "--store", s]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }

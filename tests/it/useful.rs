@@ -196,8 +196,13 @@ fn processed_copies_are_non_negative_and_add_up_to_the_nation() {
             let df = ParquetReader::new(std::fs::File::open(&path).unwrap())
                 .finish()
                 .unwrap();
-            let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
-            if !names.iter().any(|n| n == "province") || names.iter().any(|n| n == "disclosure_status")
+            let names: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            if !names.iter().any(|n| n == "province")
+                || names.iter().any(|n| n == "disclosure_status")
             {
                 continue;
             }
@@ -218,7 +223,10 @@ fn processed_copies_are_non_negative_and_add_up_to_the_nation() {
                         .filter(national.clone().not())
                         .sum()
                         .alias("provinces"),
-                    col("value_processed").filter(national.clone()).sum().alias("nation"),
+                    col("value_processed")
+                        .filter(national.clone())
+                        .sum()
+                        .alias("nation"),
                     national.clone().sum().alias("national_rows"),
                     col("value_processed").min().alias("least"),
                 ])
