@@ -19,6 +19,7 @@ mod forum;
 pub mod i18n;
 mod render;
 mod sections;
+mod services;
 
 pub use render::write;
 

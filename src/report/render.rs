@@ -108,10 +108,11 @@ fn figure(
         .iter()
         .any(|s| s.points.iter().any(Option::is_none));
     if absent {
-        derived = format!(
-            "{derived} {}",
-            lang.t(&format!("{}_note", chart.none_reads))
-        );
+        let note = match chart.none_reads {
+            "too_few" => "too_few_note",
+            _ => "no_data_note",
+        };
+        derived = format!("{derived} {}", lang.t(note));
     }
     Ok(Figure {
         id: chart.id.clone(),
@@ -383,35 +384,10 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         definitions => definitions,
         governance_note => governance_note,
         provenance => provenance,
-        prov_headers => ["prov_table", "prov_period", "prov_release", "prov_mechanism", "prov_rho", "prov_inputs", "prov_definitions", "prov_created", "prov_download"].map(t),
+        prov_headers => PROVENANCE_HEADERS.map(t),
         json_href => figures_file(lang),
         footer => lang.fill("footer", &[("version", env!("CARGO_PKG_VERSION").into()), ("opendp", "0.16.0".into())]),
-        t => minijinja::context! {
-            contents => t("contents"),
-            key_findings => t("key_findings"),
-            findings_intro => t("findings_intro"),
-            show_data => t("show_data"),
-            sec_methods => t("sec_methods"),
-            sec_provenance => t("sec_provenance"),
-            methods_dp_h => t("methods_dp_h"),
-            methods_dp => t("methods_dp"),
-            methods_unit_h => t("methods_unit_h"),
-            methods_unit => linkage_statement(&set, lang),
-            methods_budget_h => t("methods_budget_h"),
-            methods_interval_h => t("methods_interval_h"),
-            methods_interval => t("methods_interval"),
-            methods_definitions_h => t("methods_definitions_h"),
-            methods_limits_h => t("methods_limits_h"),
-            methods_governance_h => t("methods_governance_h"),
-            methods_limits => t("methods_limits"),
-            budget_period => t("budget_period"),
-            budget_rho => t("budget_rho"),
-            budget_tables => t("budget_tables"),
-            prov_intro => t("prov_intro"),
-            download => t("download"),
-            download_numbers => t("download_numbers"),
-            download_data => t("download_data"),
-        },
+        t => page_texts(set, lang),
     };
     let mut env = minijinja::Environment::new();
     env.add_template("report.html", include_str!("template.html"))?;
@@ -427,6 +403,37 @@ pub fn write(set: &ReleaseSet, out: &Path, lang: Lang) -> Result<Written, Report
         html: path,
         charts,
     })
+}
+
+/// The page's fixed texts, by name, for the template.
+fn page_texts(set: &ReleaseSet, lang: Lang) -> minijinja::Value {
+    let t = |k: &str| lang.t(k);
+    minijinja::context! {
+        contents => t("contents"),
+        key_findings => t("key_findings"),
+        findings_intro => t("findings_intro"),
+        show_data => t("show_data"),
+        sec_methods => t("sec_methods"),
+        sec_provenance => t("sec_provenance"),
+        methods_dp_h => t("methods_dp_h"),
+        methods_dp => t("methods_dp"),
+        methods_unit_h => t("methods_unit_h"),
+        methods_unit => linkage_statement(set, lang),
+        methods_budget_h => t("methods_budget_h"),
+        methods_interval_h => t("methods_interval_h"),
+        methods_interval => t("methods_interval"),
+        methods_definitions_h => t("methods_definitions_h"),
+        methods_limits_h => t("methods_limits_h"),
+        methods_governance_h => t("methods_governance_h"),
+        methods_limits => t("methods_limits"),
+        budget_period => t("budget_period"),
+        budget_rho => t("budget_rho"),
+        budget_tables => t("budget_tables"),
+        prov_intro => t("prov_intro"),
+        download => t("download"),
+        download_numbers => t("download_numbers"),
+        download_data => t("download_data"),
+    }
 }
 
 /// The privacy budget the report states: per quarter, and in total.
@@ -542,6 +549,19 @@ fn definitions_listed(set: &ReleaseSet, lang: Lang) -> (String, Vec<(String, Str
         .collect();
     (definitions_version, definitions)
 }
+
+/// The provenance table's columns (message ids).
+const PROVENANCE_HEADERS: [&str; 9] = [
+    "prov_table",
+    "prov_period",
+    "prov_release",
+    "prov_mechanism",
+    "prov_rho",
+    "prov_inputs",
+    "prov_definitions",
+    "prov_created",
+    "prov_download",
+];
 
 /// One row per release read: table, period, id, mechanisms, rho, inputs,
 /// definitions, day; and links to the table's CSV and Parquet copies where
