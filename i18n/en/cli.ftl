@@ -142,7 +142,8 @@ demo-your-own = The demo leaves rho = { $own } in each quarter and in the lifeti
   safecount run pipelines/quarterly-national.toml --store { $store } --dry-run
 demo-next = Next: open { $file } in a browser (the other language's version sits beside it),
     or read a table with any Parquet reader: each table's copy, named by the table, e.g. with polars
-    (a quarter's releases are different tables; to read them at once, DuckDB's read_parquet with union_by_name = true):
+    (a quarter's releases are different tables; to read them at once, DuckDB's read_parquet with union_by_name = true;
+    the store's releases/index.csv names each release file's period and table):
 demo-no-sample = { $detail }
     Run it from the repository root, or generate a sample with `safecount sample-data --out DIR` and pass --sample DIR.
 # safecount release

@@ -210,8 +210,41 @@ pub fn publish_statement(store: &Store, conn: &rusqlite::Connection) -> Result<(
         &store.root().join("releases").join(STATEMENT_FILE),
         text.as_bytes(),
     )?;
+    publish_index(store, conn)
+}
+
+/// Write `releases/index.csv`: one row per published release (period,
+/// table, release id, file under `releases/`, SHA-256), so a reader finds
+/// a table's file without matching ids by hand. Rewritten whole, atomically,
+/// with each statement; it names files only, never a value.
+fn publish_index(store: &Store, conn: &rusqlite::Connection) -> Result<(), ReleaseError> {
+    let mut rows = ledger::released_tables(conn)?;
+    // By period, then table; the path's folder is the period (a quarter or a pool).
+    let period = |path: &str| {
+        Path::new(path)
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    rows.sort_by_key(|(_, table, path, _)| (period(path), table.clone()));
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let written: Result<(), csv::Error> = (|| {
+        csv.write_record(["period", "table", "release_id", "file", "sha256"])?;
+        for (id, table, path, sha) in &rows {
+            let file = path.strip_prefix("releases/").unwrap_or(path);
+            csv.write_record([&period(path), table, id, &file.to_string(), sha])?;
+        }
+        Ok(())
+    })();
+    written.expect("writing CSV to memory cannot fail");
+    let bytes = csv.into_inner().expect("writing CSV to memory cannot fail");
+    store.write_atomic(&store.root().join("releases").join(INDEX_FILE), &bytes)?;
     Ok(())
 }
+
+/// File name of the index of release files beside them.
+pub const INDEX_FILE: &str = "index.csv";
 
 /// File name of the ledger's public statement beside the releases.
 pub const STATEMENT_FILE: &str = "ledger.json";

@@ -650,3 +650,27 @@ fn after_the_demo_the_pipeline_it_names_runs_without_a_budget_change() {
     let run = safecount(&repo(), &["run", p, "--store", s]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+/// `releases/index.csv` maps every release file of the demo to its period
+/// and table, so nobody matches `rel-…` ids by hand.
+#[test]
+fn an_index_names_every_release_file_by_period_and_table() {
+    let (store, _, _) = demo();
+    let releases = store.join("releases");
+    let mut index = csv::Reader::from_path(releases.join("index.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = index.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), DEMO_RELEASES, "one row per release file");
+    let set = ReleaseSet::load(&releases).unwrap();
+    for row in &rows {
+        let (period, table, id, file) = (&row[0], &row[1], &row[2], &row[3]);
+        assert!(releases.join(file).is_file(), "{file}");
+        assert!(
+            file.contains(id) && file.starts_with(&format!("{period}/")),
+            "{file}"
+        );
+        let release = set
+            .get(table, period)
+            .unwrap_or_else(|| panic!("{period} {table}"));
+        assert_eq!(release.provenance["release_id"], id, "{period} {table}");
+    }
+}

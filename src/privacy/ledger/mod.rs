@@ -709,6 +709,40 @@ pub fn completed(conn: &Connection) -> Result<Vec<(String, String, String, Strin
     Ok(out)
 }
 
+/// Every completed release, oldest first: (release id, table, file path
+/// under the store, SHA-256), the table as its debit named it.
+pub fn released_tables(
+    conn: &Connection,
+) -> Result<Vec<(String, String, String, String)>, LedgerError> {
+    let mut stmt = conn.prepare(
+        "SELECT c.release_id, c.detail,
+                (SELECT d.detail FROM budget_ledger d
+                 WHERE d.event = 'debit' AND d.release_id = c.release_id ORDER BY d.seq LIMIT 1)
+         FROM budget_ledger c WHERE c.event = 'complete' ORDER BY c.seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, complete, debit) = row?;
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+        let (complete, debit) = (parse(&complete), parse(debit.as_deref().unwrap_or("{}")));
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        out.push((
+            id,
+            text(&debit["table"]),
+            text(&complete["path"]),
+            text(&complete["sha256"]),
+        ));
+    }
+    Ok(out)
+}
+
 /// Debits never completed: (release id, ledger key, hash of the debit event).
 pub fn pending(conn: &Connection) -> Result<Vec<(String, String, String)>, LedgerError> {
     let mut stmt = conn.prepare(
