@@ -146,7 +146,7 @@ demo-your-own = La démo laisse un rho de { $own } dans chaque trimestre et dans
 demo-next = Ensuite : ouvrez { $file } dans un navigateur (la version dans l'autre langue est à côté),
     ou lisez un tableau avec n'importe quel lecteur Parquet : la copie de chaque tableau, nommée d'après lui, par exemple avec polars
     (les publications d'un trimestre sont des tableaux différents ; pour les lire ensemble, read_parquet de DuckDB avec union_by_name = true ;
-    releases/index.csv du magasin donne la période et le tableau de chaque fichier publié) :
+    releases/index.csv du dépôt donne la période et le tableau de chaque fichier publié) :
 demo-no-sample = { $detail }
     Lancez-la depuis la racine du dépôt, ou générez un exemple avec `safecount sample-data --out DOSSIER` et indiquez --sample DOSSIER.
 # safecount release
