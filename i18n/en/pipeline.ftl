@@ -46,6 +46,7 @@ pipeline-definitions-version = the pipeline asks for definitions version { $aske
 release-unknown-table = there is no standard table named { $table }; tables: { $tables }
 release-needs-linkage = the table { $table } counts people across agencies, which needs collaborative linkage: set linkage = "collaborative" and the current epoch in the collaborative's collaborative.toml (see docs/agency-staff.md, "Counting each person once")
 release-no-inputs = no submissions are stored for { $kind } in { $period }: submit extracts first
+release-cli-skipped = Skipped { $count } tables: no { $kind } are stored for { $period } ({ $tables }). Submit them, then release these tables with --table.
 release-needs-approval = the table { $table } is about Indigenous people: it is released only under the governing partners' approval (First Nations OCAP®, and the Inuit and Métis data-governance principles). Name it in the pipeline: [governance] indigenous_data = "approved by <partner or committee> on <date>"
 release-returns-subset = the table { $table } holds agencies' returns under disclosure-control rules: it is published for every agency of a whole quarter, never for a subset of agencies (inputs.agencies) or pooled over quarters (pool), since the difference from the whole table would reveal an agency's own figures. Remove inputs.agencies or pool for this table, or release it in a pipeline of its own without them
 release-custom = the table { $table }: { $detail }

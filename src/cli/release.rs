@@ -125,6 +125,10 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         .collect();
     // The tables read the same records: prepared once for all of them.
     let mut batch = release::Batch::new(&defs, &requests);
+    // `--table all` on a quarter that holds one kind of record only (case
+    // records and no returns, say) releases what it can and names the rest.
+    let mut skipped: Vec<(String, &'static str)> = Vec::new();
+    let mut released = 0;
     for req in requests {
         let table = req.table.clone();
         if args.dry_run {
@@ -175,13 +179,40 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
                     "{table:<20} {} {cells:>15}  {spent}{reserved}  {}",
                     r.id,
                     r.path.display()
-                )?
+                )?;
+                released += 1;
+            }
+            Err(ReleaseError::NoInputs { kind, .. }) if args.table == "all" => {
+                skipped.push((table, kind));
             }
             Err(e) => {
                 eprintln!("safecount release: {}", e.message().render(lang));
                 return Ok(e.exit_code());
             }
         }
+    }
+    for kind in ["cases", "returns"] {
+        let tables: Vec<String> = skipped
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(t, _)| t.clone())
+            .collect();
+        if tables.is_empty() {
+            continue;
+        }
+        let vars = Vars::new()
+            .with("count", tables.len())
+            .with("kind", kind)
+            .with("period", period.clone())
+            .with("tables", tables.join(", "));
+        writeln!(out, "{}", lang.msg("release-cli-skipped", &vars))?;
+    }
+    if released == 0 && !skipped.is_empty() {
+        // Nothing at all was stored for the quarter.
+        let (_, kind) = skipped[0];
+        let e = ReleaseError::NoInputs { kind, period };
+        eprintln!("safecount release: {}", e.message().render(lang));
+        return Ok(e.exit_code());
     }
     Ok(EXIT_OK)
 }

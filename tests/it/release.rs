@@ -2,7 +2,7 @@
 //! contribution bounds, overspend, concurrent debits, idempotence (crashes: `guarantee`),
 //! and the store's atomic, superseding submissions.
 
-use crate::support::{repo, write};
+use crate::support::{repo, safecount, write};
 use polars::prelude::*;
 use safecount::classify::DefinitionSet;
 use safecount::ingest::Profile;
@@ -635,4 +635,44 @@ fn shared_preparation_gives_each_table_its_own_frame() {
         }
         assert_eq!(compared, together.len());
     }
+}
+
+/// `release --table all` on a quarter with case records and no returns
+/// releases every case table, names the returns tables it skipped and what
+/// to do, and succeeds; asked for a returns table by name, it still refuses.
+#[test]
+fn releasing_all_tables_of_a_quarter_without_returns_skips_them_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    crate::support::submit_sample(&store, "maison-esperance", "csv", "cases");
+    let s = store.to_str().unwrap();
+    let set = safecount(
+        &repo(),
+        &[
+            "budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s,
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let all = safecount(
+        &repo(),
+        &[
+            "release", "--period", "2025Q4", "--rho", "0.5", "--store", s,
+        ],
+    );
+    assert_eq!(all.code, 0, "{}{}", all.stdout, all.stderr);
+    assert!(
+        all.stdout
+            .contains("Skipped 4 tables: no returns are stored for 2025Q4")
+            && all.stdout.contains("funding"),
+        "{}",
+        all.stdout
+    );
+    assert!(all.stdout.contains("definitions"), "{}", all.stdout);
+    let one = safecount(
+        &repo(),
+        &[
+            "release", "--period", "2025Q4", "--table", "funding", "--rho", "0.1", "--store", s,
+        ],
+    );
+    assert_eq!(one.code, 65, "{}{}", one.stdout, one.stderr);
 }
