@@ -11,6 +11,7 @@ pipeline-pool-quarter = the pool's quarter "{ $quarter }" is not one of inputs.p
 pipeline-pool-returns = the table { $table }: only person-level tables can be pooled over quarters
 pipeline-protection-person = the table { $table }: protection applies to tables of agencies' returns only; person-level tables are always differentially private
 pipeline-protection-unknown = protection = "{ $protection }" is not known: write "rules" (exact aggregates under disclosure-control rules, the default) or "dp" (agency-unit differential privacy)
+pipeline-missing-unknown = missing = "{ $missing }" is not known here: a table of your own (with dimensions) may write "drop" (leave the missing-data codes out of its cells) or "keep" (the default)
 pipeline-returns-rules = returns.min_agencies must be at least 2 and returns.p_percent above 0 and at most 100 (defaults 3 and 10)
 pipeline-rho-positive = { $key } must be a positive number
 pipeline-interval-level = privacy.interval_level must be between 0.5 and 1 (e.g. 0.95)

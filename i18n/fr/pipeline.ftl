@@ -11,6 +11,7 @@ pipeline-pool-quarter = le trimestre « { $quarter } » du regroupement ne figur
 pipeline-pool-returns = le tableau { $table } : seuls les tableaux sur les personnes peuvent être regroupés sur plusieurs trimestres
 pipeline-protection-person = le tableau { $table } : protection ne s'applique qu'aux tableaux des rapports des organismes ; les tableaux sur les personnes sont toujours protégés par la confidentialité différentielle
 pipeline-protection-unknown = protection = "{ $protection }" est inconnu : écrivez "rules" (agrégats exacts selon les règles de contrôle de la divulgation, par défaut) ou "dp" (confidentialité différentielle dont l'unité est l'organisme)
+pipeline-missing-unknown = missing = "{ $missing }" n'est pas reconnu ici : un tableau à vous (avec des dimensions) peut écrire "drop" (laisser les codes de données manquantes hors de ses cellules) ou "keep" (par défaut)
 pipeline-returns-rules = returns.min_agencies doit valoir au moins 2, et returns.p_percent être supérieur à 0 et au plus 100 (par défaut 3 et 10)
 pipeline-rho-positive = { $key } doit être un nombre positif
 pipeline-interval-level = privacy.interval_level doit être compris entre 0,5 et 1 (par exemple 0.95)

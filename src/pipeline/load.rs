@@ -181,6 +181,16 @@ impl File<'_> {
                     ));
                 }
             }
+            match t.missing.as_deref() {
+                None | Some("keep") => {}
+                Some("drop") if t.dimensions.is_some() => {}
+                Some(other) => {
+                    return Err(self.invalid(
+                        self.table_line(i, "missing"),
+                        Message::new("pipeline-missing-unknown").with("missing", other),
+                    ));
+                }
+            }
         }
         if spec.returns.min_agencies < 2
             || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)

@@ -91,7 +91,8 @@ fn structure() -> serde_json::Value {
                         "measure": {"enum": ["count", "sum"], "default": "count"},
                         "value": {"type": "string"},
                         "lower": {"type": "integer", "minimum": 0, "default": 0},
-                        "upper": {"type": "integer", "minimum": 1}
+                        "upper": {"type": "integer", "minimum": 1},
+                        "missing": {"enum": ["keep", "drop"], "default": "keep"}
                     }
                 }
             },

@@ -225,6 +225,10 @@ pub struct TableSpec {
     /// For measure = "sum": each unit's value is clipped to [lower, upper].
     pub lower: Option<i64>,
     pub upper: Option<i64>,
+    /// For a table of your own: "keep" (default) the missing-data codes as
+    /// keys of every coded dimension, or "drop" them (records with one are
+    /// counted in no cell).
+    pub missing: Option<String>,
 }
 
 impl TableSpec {
@@ -286,6 +290,7 @@ impl TableSpec {
                     self.upper.unwrap_or(0),
                 )
             }),
+            drop_missing: self.missing.as_deref() == Some("drop"),
         })
     }
 }

@@ -220,6 +220,7 @@ fn the_reports_total_is_the_ledgers_with_a_superseded_input_and_a_custom_table()
         source: ExtractKind::Cases,
         dimensions: vec!["gender".into()],
         sum: None,
+        drop_missing: false,
     });
     release::release(&store, &defs, &custom).unwrap();
     let ledger_total = ledger::statement(&store.connect().unwrap())

@@ -153,6 +153,93 @@ fn the_json_schema_covers_every_key_the_shipped_pipelines_use() {
     }
 }
 
+/// A table of your own may leave the missing-data codes out of its
+/// dimensions (`missing = "drop"`): its cells are the product of the real
+/// codes only, so a three-dimension table is not mostly noise around zero;
+/// an unknown setting is refused at its line.
+#[test]
+fn a_table_of_your_own_may_leave_missing_data_codes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    submit_sample(&store, "maison-esperance", "csv", "cases");
+    let text = r#"
+name = "three"
+[inputs]
+periods = ["2025Q4"]
+[privacy]
+rho_per_period = 0.5
+[[tables]]
+table = "kept"
+dimensions = ["gender", "housing_need", "housing_outcome"]
+[[tables]]
+table = "dropped"
+dimensions = ["gender", "housing_need", "housing_outcome"]
+missing = "drop"
+"#;
+    let path = write(dir.path(), "three.toml", text);
+    let set = safecount(
+        &repo(),
+        &[
+            "budget", "set", "--period", "2025Q4", "--rho", "0.5", "--store", s,
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let run = safecount(
+        &repo(),
+        &["run", path.to_str().unwrap(), "--json", "--store", s],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cells = |i: usize| {
+        use polars::prelude::SerReader;
+        let path = v["releases"][i]["path"].as_str().unwrap().to_string();
+        polars::prelude::ParquetReader::new(std::fs::File::open(path).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let (kept, dropped) = (cells(0), cells(1));
+    let missing = safecount::schema::codes::MISSING.codes;
+    let holds_missing = |df: &polars::prelude::DataFrame| {
+        ["gender", "housing_need", "housing_outcome"]
+            .iter()
+            .any(|d| {
+                let c = df
+                    .column(d)
+                    .unwrap()
+                    .cast(&polars::prelude::DataType::String)
+                    .unwrap();
+                c.str()
+                    .unwrap()
+                    .into_iter()
+                    .flatten()
+                    .any(|v| missing.contains(&v))
+            })
+    };
+    assert!(holds_missing(&kept));
+    assert!(!holds_missing(&dropped));
+    // Each dimension loses its three missing-data codes.
+    let keys = |list: &safecount::schema::CodeList| {
+        list.codes.len() - list.codes.iter().filter(|c| missing.contains(c)).count()
+    };
+    use safecount::schema::codes::{GENDER, HOUSING_NEED, HOUSING_OUTCOME};
+    assert_eq!(
+        dropped.height(),
+        keys(&GENDER) * keys(&HOUSING_NEED) * keys(&HOUSING_OUTCOME)
+    );
+    assert!(
+        kept.height() > 2 * dropped.height(),
+        "{} vs {}",
+        kept.height(),
+        dropped.height()
+    );
+    let bad = text.replace("missing = \"drop\"", "missing = \"dropp\"");
+    let path = write(dir.path(), "three.toml", bad);
+    let run = safecount(&repo(), &["run", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert!(run.stderr.contains("three.toml:13"), "{}", run.stderr);
+}
+
 #[test]
 fn tables_of_your_own_may_use_derived_groups_and_one_code_of_a_set() {
     let dir = tempfile::tempdir().unwrap();

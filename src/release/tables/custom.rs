@@ -15,6 +15,14 @@ pub struct CustomTable {
     pub dimensions: Vec<String>,
     /// None: count. Some: the field summed, clipped to [lower, upper].
     pub sum: Option<(String, i64, i64)>,
+    /// Leave the missing-data codes (client doesn't know, client refused,
+    /// not collected) out of every coded dimension's keys: records with
+    /// one fall in no released cell. The key set stays public (the code
+    /// list minus a public list), so the privacy argument is unchanged: a
+    /// value outside the keys is never released (see `privacy::measure`).
+    /// Absent from a request written before it, so its hash is unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_missing: bool,
 }
 
 /// Why a custom table cannot be built.
@@ -154,6 +162,9 @@ pub fn custom_in(
         if let Some((name, k)) = coded.iter().find(|(n, _)| n == d) {
             if *name == "province" {
                 dims.push((name.to_string(), layout.province_keys()));
+            } else if t.drop_missing {
+                let kept = k.iter().filter(|c| !codes::MISSING.contains(c));
+                dims.push((name.to_string(), kept.cloned().collect()));
             } else {
                 dims.push((name.to_string(), k.clone()));
             }
