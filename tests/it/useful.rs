@@ -908,3 +908,84 @@ fn people_and_funding_per_person_are_charted_by_province() {
                 && p["half_width"].as_f64().unwrap() > 0.0)
     );
 }
+
+/// The service-gap finding, checked by hand against the released yearly
+/// table: for each category and province, gap / (gap + met) from the 2025
+/// `service_gaps` file, with the delta method's interval, among those whose
+/// 95% half-width is at most 15 points; the largest is the finding, and it
+/// names 2025, the year it is of.
+#[test]
+fn the_largest_service_gap_finding_matches_a_hand_computation() {
+    use polars::prelude::*;
+    let (_, report, _) = crate::report::demo();
+    let path = report.join("tables/2025/service_gaps.csv");
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(path))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let text = |c: &str| -> Vec<String> {
+        let s = df.column(c).unwrap().cast(&DataType::String).unwrap();
+        s.str()
+            .unwrap()
+            .into_iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect()
+    };
+    let number = |c: &str| -> Vec<f64> {
+        let s = df.column(c).unwrap().cast(&DataType::Float64).unwrap();
+        s.f64().unwrap().into_iter().map(|v| v.unwrap()).collect()
+    };
+    let (part, province, outcome) = (text("part"), text("province"), text("outcome"));
+    let (value, width) = (number("value"), number("ci_half_width"));
+    let cell = |c: &str, p: &str, o: &str| {
+        (0..df.height())
+            .find(|&i| part[i] == c && province[i] == p && outcome[i] == o)
+            .map(|i| (value[i], width[i]))
+            .unwrap()
+    };
+    let mut best: Option<(f64, String, String)> = None;
+    for c in safecount::schema::codes::SERVICE_CATEGORY.codes {
+        for p in ["CA-AB", "CA-BC", "CA-MB", "CA-ON", "CA-QC"] {
+            let ((g, hg), (m, hm)) = (cell(c, p, "gap"), cell(c, p, "met"));
+            let (total, ht) = (g + m, hg.hypot(hm));
+            if total <= 0.0 || total < 3.0 * ht {
+                continue;
+            }
+            let share = (g / total).clamp(0.0, 1.0);
+            let half = (m * hg).hypot(g * hm) / (total * total);
+            if half <= 0.15 && best.as_ref().is_none_or(|b| share > b.0) {
+                best = Some((share, c.to_string(), p.to_string()));
+            }
+        }
+    }
+    let (share, category, province) = best.unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("report.json")).unwrap())
+            .unwrap();
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .find(|f| f.starts_with("The largest service gap"))
+        .unwrap();
+    let names = |p: &str| match p {
+        "CA-AB" => "Alberta",
+        "CA-BC" => "British Columbia",
+        "CA-MB" => "Manitoba",
+        "CA-ON" => "Ontario",
+        _ => "Quebec",
+    };
+    let expected = format!(
+        "The largest service gap in 2025 is {} in {}: {:.0}%",
+        category.replace('_', " "),
+        names(&province),
+        share * 100.0
+    );
+    assert!(
+        finding.starts_with(&expected),
+        "{finding}\nexpected {expected}"
+    );
+}
