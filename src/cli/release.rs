@@ -132,32 +132,8 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
     for req in requests {
         let table = req.table.clone();
         if args.dry_run {
-            match release::preview(&defs, &req) {
-                Ok(p) => {
-                    let c = &p.parts[0].1;
-                    let parts = lang.msg(
-                        "release-cli-parts",
-                        &Vars::new().with("parts", p.parts.len()),
-                    );
-                    let cells = lang.msg("run-cells", &Vars::new().with("cells", p.cells));
-                    let scale = lang.msg(
-                        "release-cli-scale",
-                        &Vars::new().with("scale", lang.dec(c.scale, 2)),
-                    );
-                    writeln!(
-                        out,
-                        "{table:<20} {parts:>11} {cells:>15}  {:<17} {scale:>16}  ±{:>8} ({})  rho {}",
-                        c.mechanism,
-                        lang.dec(c.half_width, 1),
-                        lang.pct(args.level),
-                        lang.dec(p.rho, 4)
-                    )?;
-                }
-                Err(e @ ReleaseError::UnknownTable(_)) => {
-                    eprintln!("safecount release: {}", e.message().render(lang));
-                    return Ok(EXIT_USAGE);
-                }
-                Err(e) => return Err(e.into()),
+            if let Some(code) = print_preview(&defs, &req, args.level, lang, out)? {
+                return Ok(code);
             }
             continue;
         }
@@ -191,6 +167,64 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
             }
         }
     }
+    say_skipped(&skipped, &period, lang, out)?;
+    if released == 0 && !skipped.is_empty() {
+        // Nothing at all was stored for the quarter.
+        let (_, kind) = skipped[0];
+        let e = ReleaseError::NoInputs { kind, period };
+        eprintln!("safecount release: {}", e.message().render(lang));
+        return Ok(e.exit_code());
+    }
+    Ok(EXIT_OK)
+}
+
+/// A table's dry run: its parts, cells, mechanism, scale, widest interval and rho.
+/// Some(exit code) when the table cannot be previewed.
+fn print_preview(
+    defs: &DefinitionSet,
+    req: &ReleaseRequest,
+    level: f64,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> anyhow::Result<Option<i32>> {
+    let table = &req.table;
+    match release::preview(defs, req) {
+        Ok(p) => {
+            let c = &p.parts[0].1;
+            let parts = lang.msg(
+                "release-cli-parts",
+                &Vars::new().with("parts", p.parts.len()),
+            );
+            let cells = lang.msg("run-cells", &Vars::new().with("cells", p.cells));
+            let scale = lang.msg(
+                "release-cli-scale",
+                &Vars::new().with("scale", lang.dec(c.scale, 2)),
+            );
+            writeln!(
+                out,
+                "{table:<20} {parts:>11} {cells:>15}  {:<17} {scale:>16}  ±{:>8} ({})  rho {}",
+                c.mechanism,
+                lang.dec(c.half_width, 1),
+                lang.pct(level),
+                lang.dec(p.rho, 4)
+            )?;
+        }
+        Err(e @ ReleaseError::UnknownTable(_)) => {
+            eprintln!("safecount release: {}", e.message().render(lang));
+            return Ok(Some(EXIT_USAGE));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(None)
+}
+
+/// The tables `--table all` skipped for want of a kind of record, by kind.
+fn say_skipped(
+    skipped: &[(String, &'static str)],
+    period: &str,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     for kind in ["cases", "returns"] {
         let tables: Vec<String> = skipped
             .iter()
@@ -203,16 +237,9 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         let vars = Vars::new()
             .with("count", tables.len())
             .with("kind", kind)
-            .with("period", period.clone())
+            .with("period", period)
             .with("tables", tables.join(", "));
         writeln!(out, "{}", lang.msg("release-cli-skipped", &vars))?;
     }
-    if released == 0 && !skipped.is_empty() {
-        // Nothing at all was stored for the quarter.
-        let (_, kind) = skipped[0];
-        let e = ReleaseError::NoInputs { kind, period };
-        eprintln!("safecount release: {}", e.message().render(lang));
-        return Ok(e.exit_code());
-    }
-    Ok(EXIT_OK)
+    Ok(())
 }

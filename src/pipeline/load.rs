@@ -87,6 +87,39 @@ impl File<'_> {
         }
     }
 
+    /// Each table's `protection` and `missing` settings.
+    fn check_table_options(&self, spec: &PipelineSpec) -> Result<(), PipelineError> {
+        for (i, t) in spec.tables.iter().enumerate() {
+            match t.protection.as_deref() {
+                None => {}
+                Some("rules" | "dp") if t.scope() == Scope::Agency => {}
+                Some("rules" | "dp") => {
+                    return Err(self.invalid(
+                        self.table_line(i, "protection"),
+                        Message::new("pipeline-protection-person").with("table", t.table.as_str()),
+                    ));
+                }
+                Some(other) => {
+                    return Err(self.invalid(
+                        self.table_line(i, "protection"),
+                        Message::new("pipeline-protection-unknown").with("protection", other),
+                    ));
+                }
+            }
+            match t.missing.as_deref() {
+                None | Some("keep") => {}
+                Some("drop") if t.dimensions.is_some() => {}
+                Some(other) => {
+                    return Err(self.invalid(
+                        self.table_line(i, "missing"),
+                        Message::new("pipeline-missing-unknown").with("missing", other),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The inputs, national shares, pools, protections, returns rules, coverage, privacy and report settings.
     fn check_settings(&self, spec: &mut PipelineSpec) -> Result<(), PipelineError> {
         if spec.inputs.periods.is_empty() {
@@ -164,34 +197,7 @@ impl File<'_> {
                 ));
             }
         }
-        for (i, t) in spec.tables.iter().enumerate() {
-            match t.protection.as_deref() {
-                None => {}
-                Some("rules" | "dp") if t.scope() == Scope::Agency => {}
-                Some("rules" | "dp") => {
-                    return Err(self.invalid(
-                        self.table_line(i, "protection"),
-                        Message::new("pipeline-protection-person").with("table", t.table.as_str()),
-                    ));
-                }
-                Some(other) => {
-                    return Err(self.invalid(
-                        self.table_line(i, "protection"),
-                        Message::new("pipeline-protection-unknown").with("protection", other),
-                    ));
-                }
-            }
-            match t.missing.as_deref() {
-                None | Some("keep") => {}
-                Some("drop") if t.dimensions.is_some() => {}
-                Some(other) => {
-                    return Err(self.invalid(
-                        self.table_line(i, "missing"),
-                        Message::new("pipeline-missing-unknown").with("missing", other),
-                    ));
-                }
-            }
-        }
+        self.check_table_options(spec)?;
         if spec.returns.min_agencies < 2
             || !(spec.returns.p_percent > 0.0 && spec.returns.p_percent <= 100.0)
         {
