@@ -133,7 +133,7 @@ demo-surprises = { $files } files did not validate as the manifest expects.
 demo-step-budget = 2. Setting a privacy budget of rho = { $rho } per person for each of { $quarters } quarters of data, of which { $own } is left for a first pipeline of your own
 demo-budget-agency = (and rho = { $rho } per agency for the agencies' returns, a separate budget)
 demo-budget-rules = (the agencies' returns are published under disclosure-control rules: no budget)
-demo-step-run = 3. Running { $pipeline } through OpenDP: { $tables } tables for each quarter
+demo-step-run = 3. Running { $pipeline } through OpenDP: { $tables } tables, { $releases } releases (quarterly tables once a quarter, yearly tables once a year)
 demo-releases = { $releases } release files in { $dir }
 demo-copies = { $files } processed copies (Parquet and CSV, raw noisy values kept) in { $dir }
 demo-step-report = 4. Writing the funders' report from those releases only

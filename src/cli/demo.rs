@@ -100,11 +100,13 @@ pub fn run(args: Args, chosen: Option<Lang>, out: &mut dyn Write) -> anyhow::Res
         ledger::set_lifetime(&mut conn, cap + YOUR_OWN_RHO, "demo")?;
     }
     crate::release::claim::publish_statement(&store, &conn)?;
+    let requests = spec.requests().len();
     let running = Vars::new()
         .with("pipeline", args.pipeline.display().to_string())
-        .with("tables", spec.tables.len());
+        .with("tables", spec.tables.len())
+        .with("releases", requests);
     writeln!(out, "{}", lang.msg("demo-step-run", &running))?;
-    let bar = super::progress_bar(spec.requests().len() as u64, lang);
+    let bar = super::progress_bar(requests as u64, lang);
     let released = crate::pipeline::run_with_progress(&spec, &store, |req, done, _| {
         bar.set_position(done as u64);
         bar.set_message(format!("{} {}", req.period, req.table));
