@@ -43,18 +43,25 @@ intake-problems-heading = Problems in the file ({ $count ->
        *[other] { $count } problems
     })
 intake-problem = { $place } [{ $code }]: { $message }
+intake-problem-page = { $place }: { $message }
 intake-place-row = row { $row }
 intake-place-column = column { $column }
 intake-place-field = field { $field }
 intake-place-file = file
 intake-more-problems = ... and { $count } more ({ $codes })
+intake-more-problems-page = ... and { $count } more of the same kinds
 intake-unknown-heading = Codes the profile does not know (each listed once)
 intake-value-withheld = a value that looks like personal information (not shown)
 intake-unknown-code = { $value } in column { $column } (field { $field }), { $count ->
         [one] 1 row
        *[other] { $count } rows
     }: { $rows }
+intake-unknown-code-page = { $value } in column { $column }, { $count ->
+        [one] 1 row
+       *[other] { $count } rows
+    }: { $rows }
 intake-unknown-add = To accept it, add under [{ $table }] in the profile:  { $line }
+intake-unknown-add-page = Ask your coordinator to accept it: they add this line to your agency's profile:  { $line }
 intake-unknown-placeholder = <one of the allowed codes>
 intake-allowed-codes = Allowed codes: { $codes }
 intake-unknown-more = ... and { $count } more cells with unknown spellings, not listed: check that the columns are the ones the profile names
@@ -109,7 +116,7 @@ intake-second-return-row = a second row for the same quarter: a return has one r
 intake-person-key-empty = the person key is empty; every row needs the agency's pseudonym for the person
 intake-person-key-shape = the person key does not look like a pseudonym (12 to 128 letters, digits, - or _); send the keyed hash, never a name or file number
 intake-quarter-format = a quarter must be written YYYYQn, e.g. 2025Q3
-intake-quarter-mismatch-all = every row ({ $count }) belongs to { $row_quarter }, but the file is being submitted for { $quarter }: choose { $row_quarter } as the quarter when you upload it (nothing in the file needs fixing)
+intake-quarter-mismatch-all = every row ({ $count }) belongs to { $row_quarter }, but the file is being submitted for { $quarter }: write { $row_quarter } in “Quarter the file covers” when you upload it (nothing in the file needs fixing)
 intake-quarter-mismatch = { $count ->
         [one] one row (row { $rows }) belongs
        *[other] { $count } rows (rows { $rows }) belong

@@ -44,18 +44,25 @@ intake-problems-heading = Problèmes dans le fichier ({ $count ->
        *[other] { $count } problèmes
     })
 intake-problem = { $place } [{ $code }] : { $message }
+intake-problem-page = { $place } : { $message }
 intake-place-row = ligne { $row }
 intake-place-column = colonne { $column }
 intake-place-field = champ { $field }
 intake-place-file = fichier
 intake-more-problems = … et { $count } de plus ({ $codes })
+intake-more-problems-page = … et { $count } autres du même genre
 intake-unknown-heading = Codes que le profil ne connaît pas (chacun indiqué une seule fois)
 intake-value-withheld = une valeur qui ressemble à un renseignement personnel (non affichée)
 intake-unknown-code = { $value } dans la colonne { $column } (champ { $field }), { $count ->
         [one] { $count } ligne
        *[other] { $count } lignes
     } : { $rows }
+intake-unknown-code-page = { $value } dans la colonne { $column }, { $count ->
+        [one] { $count } ligne
+       *[other] { $count } lignes
+    } : { $rows }
 intake-unknown-add = Pour l'accepter, ajoutez sous [{ $table }] dans le profil : { $line }
+intake-unknown-add-page = Demandez à votre coordination de l'accepter : elle ajoute cette ligne au profil de votre organisme : { $line }
 intake-unknown-placeholder = <un des codes permis>
 intake-allowed-codes = Codes permis : { $codes }
 intake-unknown-more = … et { $count } autres cellules aux graphies inconnues, non énumérées : vérifiez que les colonnes sont bien celles que nomme le profil
@@ -110,7 +117,7 @@ intake-second-return-row = une deuxième ligne pour le même trimestre : un rapp
 intake-person-key-empty = la clé de la personne est vide ; chaque ligne a besoin du pseudonyme que l'organisme donne à la personne
 intake-person-key-shape = la clé de la personne ne ressemble pas à un pseudonyme (12 à 128 lettres, chiffres, - ou _) ; envoyez le hachage à clé, jamais un nom ni un numéro de dossier
 intake-quarter-format = un trimestre s'écrit AAAAQn, par exemple 2025Q3
-intake-quarter-mismatch-all = toutes les lignes ({ $count }) relèvent de { $row_quarter }, mais le fichier est soumis pour { $quarter } : choisissez { $row_quarter } comme trimestre en le téléversant (rien n'est à corriger dans le fichier)
+intake-quarter-mismatch-all = toutes les lignes ({ $count }) relèvent de { $row_quarter }, mais le fichier est soumis pour { $quarter } : inscrivez { $row_quarter } dans « Trimestre couvert par le fichier » en le téléversant (rien n'est à corriger dans le fichier)
 intake-quarter-mismatch = { $count ->
         [one] une ligne (ligne { $rows }) relève
        *[other] { $count } lignes (lignes { $rows }) relèvent

@@ -349,8 +349,20 @@ impl Report {
         self.to_text_in(Lang::En)
     }
 
-    /// Plain words for an intake worker, in `lang`.
+    /// Plain words for an intake worker, in `lang` (as the CLI prints it,
+    /// with each problem's field and code for whoever fixes the export).
     pub fn to_text_in(&self, lang: Lang) -> String {
+        self.render(lang, false)
+    }
+
+    /// The report as the upload page shows it: the same findings, without
+    /// the schema's field names, error codes or profile sections, which
+    /// stay in `--json` and the CLI's text.
+    pub fn to_page_text_in(&self, lang: Lang) -> String {
+        self.render(lang, true)
+    }
+
+    fn render(&self, lang: Lang, page: bool) -> String {
         let mut out = String::new();
         let kind = self.kind.as_str();
         let line = |out: &mut String, id: &str, args: Args| {
@@ -409,10 +421,15 @@ impl Report {
             heading(&mut out, lang.msg("intake-problems-heading", &args));
             for e in &self.errors {
                 let args = Args::new()
-                    .with("place", e.place(lang))
+                    .with("place", e.place(lang, page))
                     .with("code", e.code.as_str())
                     .with("message", e.message.render(lang));
-                let _ = writeln!(out, "   - {}", lang.msg("intake-problem", &args));
+                let id = if page {
+                    "intake-problem-page"
+                } else {
+                    "intake-problem"
+                };
+                let _ = writeln!(out, "   - {}", lang.msg(id, &args));
             }
             let hidden = problems.saturating_sub(self.errors.len() as u64);
             if hidden > 0 {
@@ -425,13 +442,18 @@ impl Report {
                 let args = Args::new()
                     .with("count", hidden)
                     .with("codes", by_code.join(", "));
-                let _ = writeln!(out, "   {}", lang.msg("intake-more-problems", &args));
+                let id = if page {
+                    "intake-more-problems-page"
+                } else {
+                    "intake-more-problems"
+                };
+                let _ = writeln!(out, "   {}", lang.msg(id, &args));
             }
         }
         if !self.unknown_codes.is_empty() {
             heading(&mut out, lang.t("intake-unknown-heading").into());
             for u in &self.unknown_codes {
-                self.write_unknown_code(&mut out, lang, u);
+                self.write_unknown_code(&mut out, lang, u, page);
             }
             if self.unknown_codes_not_listed > 0 {
                 let args = Args::new().with("count", self.unknown_codes_not_listed);
@@ -460,7 +482,7 @@ impl Report {
         out
     }
 
-    fn write_unknown_code(&self, out: &mut String, lang: Lang, u: &UnknownCode) {
+    fn write_unknown_code(&self, out: &mut String, lang: Lang, u: &UnknownCode, page: bool) {
         let value = match &u.value {
             Some(v) => format!("\"{v}\""),
             None => lang.t("intake-value-withheld").to_string(),
@@ -471,13 +493,17 @@ impl Report {
             .with("field", &u.field)
             .with("count", u.count)
             .with("rows", row_list(lang, &u.rows, u.count));
-        let _ = writeln!(out, "   - {}", lang.msg("intake-unknown-code", &args));
+        let (code, add) = match page {
+            true => ("intake-unknown-code-page", "intake-unknown-add-page"),
+            false => ("intake-unknown-code", "intake-unknown-add"),
+        };
+        let _ = writeln!(out, "   - {}", lang.msg(code, &args));
         let allowed = Args::new().with("codes", u.allowed.join(", "));
         if let Some(line) = u.line(lang) {
             let args = Args::new()
                 .with("table", &u.profile_table)
                 .with("line", line);
-            let _ = writeln!(out, "     {}", lang.msg("intake-unknown-add", &args));
+            let _ = writeln!(out, "     {}", lang.msg(add, &args));
         }
         if u.value.is_none() || u.suggestion.is_none() {
             let _ = writeln!(out, "     {}", lang.msg("intake-allowed-codes", &allowed));
@@ -487,7 +513,8 @@ impl Report {
 
 impl ReportError {
     /// Where the problem is: "row 4, column Sexe, field gender" or "file".
-    fn place(&self, lang: Lang) -> String {
+    /// On the page (`page`), the row and the agency's own column only.
+    fn place(&self, lang: Lang, page: bool) -> String {
         let mut place = Vec::new();
         if let Some(r) = self.row {
             place.push(lang.msg("intake-place-row", &Args::new().with("row", r)));
@@ -495,7 +522,7 @@ impl ReportError {
         if let Some(c) = &self.column {
             place.push(lang.msg("intake-place-column", &Args::new().with("column", c)));
         }
-        if let Some(f) = &self.field {
+        if let Some(f) = self.field.as_ref().filter(|_| !page) {
             place.push(lang.msg("intake-place-field", &Args::new().with("field", f)));
         }
         if place.is_empty() {

@@ -277,7 +277,7 @@ async fn check(
             file => name,
             quarter => quarter,
             sha256 => sha256,
-            report => report_blocks(&report.to_text_in(lang)),
+            report => report_blocks(&report.to_page_text_in(lang)),
             pending => pending,
         },
     )

@@ -754,7 +754,8 @@ fn a_file_of_another_quarter_is_told_once_with_the_one_choice_that_fixes_it() {
         .collect();
     assert_eq!(told.len(), 1, "{}", run.stdout);
     assert!(
-        told[0].contains("every row") && told[0].contains("choose 2025Q3 as the quarter"),
+        told[0].contains("every row")
+            && told[0].contains("write 2025Q3 in “Quarter the file covers”"),
         "{}",
         told[0]
     );

@@ -1062,3 +1062,74 @@ fn a_linked_collaborative_refuses_keys_of_another_epoch_saying_why() {
     assert_eq!(a.status, 201, "{}", a.body);
     assert_eq!(a.body["linkage_epoch"], current.as_str(), "{}", a.body);
 }
+
+/// The upload page, given last quarter's file for this quarter, says so in
+/// one finding whose fix is the form's own field, in English and French,
+/// with no error code or schema field name in it; a file with unknown and
+/// broken cells is told without codes or profile sections too.
+#[test]
+fn the_check_page_speaks_plain_words_and_names_the_field_to_change() {
+    let server = start(&["maison-esperance", "lakeshore-legal-clinic"], 10 << 20);
+    let base = server.base.clone();
+    let form = |token: &str, quarter: &str, file: &Path| {
+        let boundary = "----safecount-page-test";
+        let mut body = Vec::new();
+        for (name, value) in [("token", token), ("kind", "cases"), ("quarter", quarter)] {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+        }
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\nContent-Type: text/csv\r\n\r\n").bytes());
+        body.extend(std::fs::read(file).unwrap());
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+    let page = |lang: &str, token: String, quarter: &str, file: PathBuf| {
+        let (kind, body) = form(&token, quarter, &file);
+        server.rt.block_on(async {
+            let r = reqwest::Client::new()
+                .post(format!("{base}/upload?lang={lang}"))
+                .header("content-type", kind)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let html = r.text().await.unwrap();
+            let start = html.find("<div class=\"report\"").expect("a report");
+            let end = start + html[start..].find("</div>").unwrap();
+            html[start..end].to_string()
+        })
+    };
+    let last_quarter = sample_extract("maison-esperance", "2025Q3");
+    for (lang, field) in [
+        ("en", "Quarter the file covers"),
+        ("fr", "Trimestre couvert par le fichier"),
+    ] {
+        let token = server.token("maison-esperance").to_string();
+        let report = page(lang, token, "2025Q4", last_quarter.clone());
+        assert!(report.matches("<li>").count() <= 5, "{report}");
+        assert!(
+            report.contains(field) && report.contains("2025Q3"),
+            "{report}"
+        );
+        assert!(
+            !report.contains("constraint-error") && !report.contains("quarter ["),
+            "{report}"
+        );
+    }
+    let bad = repo().join("sample-data/bad/lakeshore-legal-clinic-2025Q2-bad.csv");
+    for lang in ["en", "fr"] {
+        let token = server.token("lakeshore-legal-clinic").to_string();
+        let report = page(lang, token, "2025Q2", bad.clone());
+        for technical in [
+            "[missing-cell]",
+            "housing_need",
+            "(field ",
+            "(champ ",
+            "[cases.",
+        ] {
+            assert!(
+                !report.contains(technical),
+                "{lang}: {technical} in {report}"
+            );
+        }
+    }
+}
