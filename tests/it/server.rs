@@ -1119,6 +1119,7 @@ fn the_check_page_speaks_plain_words_and_names_the_field_to_change() {
     for lang in ["en", "fr"] {
         let token = server.token("lakeshore-legal-clinic").to_string();
         let report = page(lang, token, "2025Q2", bad.clone());
+        assert!(report.matches("<li>").count() >= 5, "{report}");
         for technical in [
             "[missing-cell]",
             "housing_need",
