@@ -490,12 +490,26 @@ pub fn provenance_text(
 pub(crate) fn read_release(
     path: &std::path::Path,
 ) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
+    let read = read_release_if(path, |_| true)?;
+    Ok(read.expect("every release is kept"))
+}
+
+/// [`read_release`], the cells read only when the provenance (read from the
+/// footer first) is one `keep` wants: a reader looking for some releases of
+/// a folder does not decode the others.
+pub(crate) fn read_release_if(
+    path: &std::path::Path,
+    keep: impl Fn(&serde_json::Value) -> bool,
+) -> Result<Option<(DataFrame, serde_json::Value)>, ReleaseError> {
     let file = std::fs::File::open(path).map_err(StoreError::io(path))?;
     let mut reader = ParquetReader::new(file);
     let provenance = provenance_text(&mut reader)?
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default();
-    Ok((reader.finish()?, provenance))
+    if !keep(&provenance) {
+        return Ok(None);
+    }
+    Ok(Some((reader.finish()?, provenance)))
 }
 
 /// Release one table of one period.

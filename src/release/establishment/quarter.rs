@@ -14,7 +14,7 @@
 use super::audit::{Published, Quarter};
 use super::{Grid, Keys, Rules, cells, grid};
 use crate::release::{
-    DISCLOSURE_CONTROL, ReleaseError, ReleaseRequest, TableDef, read_release, tables,
+    DISCLOSURE_CONTROL, ReleaseError, ReleaseRequest, TableDef, read_release_if, tables,
 };
 use crate::schema::ExtractKind;
 use crate::store::{Receipt, Store};
@@ -42,20 +42,23 @@ fn published_versions(store: &Store, period: &str) -> Result<Vec<Version>, Relea
     };
     paths.sort();
     let mut versions: Vec<Version> = Vec::new();
-    for path in paths {
-        let (df, provenance) = read_release(&path)?;
-        let Some(t) = tables::RETURNS_TABLES
+    let position = |provenance: &serde_json::Value| {
+        tables::RETURNS_TABLES
             .iter()
             .position(|n| provenance["table"] == *n)
-        else {
+    };
+    for path in paths {
+        // Only this quarter's returns tables under rules are decoded.
+        let wanted = |provenance: &serde_json::Value| {
+            position(provenance).is_some()
+                && provenance["protection"]["method"] == DISCLOSURE_CONTROL
+                && provenance["period"] == period
+                && provenance["pooled_quarters"].is_null()
+        };
+        let Some((df, provenance)) = read_release_if(&path, wanted)? else {
             continue;
         };
-        if provenance["protection"]["method"] != DISCLOSURE_CONTROL
-            || provenance["period"] != period
-            || !provenance["pooled_quarters"].is_null()
-        {
-            continue;
-        }
+        let t = position(&provenance).expect("a returns table");
         let mut submissions: Vec<String> = provenance["inputs"]
             .as_array()
             .into_iter()
@@ -98,6 +101,66 @@ fn table_grid(
         parts.push((part.label.clone(), df));
     }
     Ok(grid(&parts, &keys.cols)?)
+}
+
+/// Each block's grid of each returns table. A quarter's four returns
+/// tables each load the quarter in turn, and the grids depend only on the
+/// blocks' submissions (a stored submission never changes), the agencies'
+/// numbering and the tables' preparation: the last result is kept for the
+/// process and given again for the same inputs, so they are built once.
+fn block_grids(
+    together: &[TableDef],
+    keys: &[Keys],
+    members: &[Vec<&(Receipt, LazyFrame)>],
+    agency_ids: &BTreeMap<String, u32>,
+) -> Result<Vec<Vec<Grid>>, ReleaseError> {
+    type Cached = Option<(String, Vec<Vec<Grid>>)>;
+    static LAST: std::sync::Mutex<Cached> = std::sync::Mutex::new(None);
+    let ids: Vec<Vec<(&str, &str)>> = members
+        .iter()
+        .map(|m| {
+            m.iter()
+                .map(|(r, _)| (r.submission_id.as_str(), r.sha256.as_str()))
+                .collect()
+        })
+        .collect();
+    let preparation: Vec<String> = together
+        .iter()
+        .flat_map(|t| {
+            t.parts
+                .iter()
+                .map(|p| format!("{}|{:?}", p.label, p.prepare))
+        })
+        .collect();
+    let key = crate::digest::sha256_hex(
+        format!(
+            "{ids:?}|{agency_ids:?}|{preparation:?}|{:?}",
+            keys.iter().map(|k| &k.cols).collect::<Vec<_>>()
+        )
+        .as_bytes(),
+    );
+    if let Some((_, grids)) = LAST
+        .lock()
+        .ok()
+        .and_then(|last| last.clone())
+        .filter(|(k, _)| *k == key)
+    {
+        return Ok(grids);
+    }
+    let grids: Vec<Vec<Grid>> = members
+        .iter()
+        .map(|m| {
+            together
+                .iter()
+                .zip(keys)
+                .map(|(t, k)| table_grid(t, k, m, agency_ids))
+                .collect::<Result<_, _>>()
+        })
+        .collect::<Result<_, ReleaseError>>()?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((key, grids.clone()));
+    }
+    Ok(grids)
 }
 
 /// The cells a version published, as positions of the quarter's tables.
@@ -307,16 +370,7 @@ pub fn load(
             period: period.to_string(),
         });
     }
-    let blocks: Vec<Vec<Grid>> = members
-        .iter()
-        .map(|m| {
-            together
-                .iter()
-                .zip(&keys)
-                .map(|(t, k)| table_grid(t, k, m, &agency_ids))
-                .collect::<Result<_, _>>()
-        })
-        .collect::<Result<_, ReleaseError>>()?;
+    let blocks = block_grids(&together, &keys, &members, &agency_ids)?;
     let blocks_of = |version: usize| -> Vec<usize> {
         (0..signatures.len())
             .filter(|b| signatures[*b][version])
