@@ -122,7 +122,11 @@ impl Estimate {
 
     /// part / (part + rest), for independent `part` and `rest` (delta method).
     /// None unless the denominator [`is_safe_denominator`](Self::is_safe_denominator).
+    /// A share of a withheld figure is withheld (it reads "suppressed", never "no data").
     pub fn share(part: Estimate, rest: Estimate) -> Option<Estimate> {
+        if part.is_suppressed() || rest.is_suppressed() {
+            return Some(Estimate::SUPPRESSED);
+        }
         let total = Estimate::sum([part, rest])?;
         if !total.is_safe_denominator() {
             return None;
@@ -138,7 +142,11 @@ impl Estimate {
     }
 
     /// a / b for independent estimates (delta method); None unless b [`is_safe_denominator`](Self::is_safe_denominator).
+    /// A ratio of a withheld figure is withheld.
     pub fn ratio(a: Estimate, b: Estimate) -> Option<Estimate> {
+        if a.is_suppressed() || b.is_suppressed() {
+            return Some(Estimate::SUPPRESSED);
+        }
         if !b.is_safe_denominator() {
             return None;
         }
@@ -604,5 +612,10 @@ mod tests {
         let r = Estimate::ratio(e(100.0, 10.0), e(50.0, 0.0)).unwrap();
         assert_eq!(r.value, 2.0);
         assert!((r.half_width - 0.2).abs() < 1e-12);
+        // A withheld figure's share or ratio is withheld, not absent.
+        let withheld = Estimate::SUPPRESSED;
+        assert!(Estimate::share(withheld, e(75.0, 2.0)).is_some_and(Estimate::is_suppressed));
+        assert!(Estimate::share(e(25.0, 2.0), withheld).is_some_and(Estimate::is_suppressed));
+        assert!(Estimate::ratio(withheld, e(50.0, 1.0)).is_some_and(Estimate::is_suppressed));
     }
 }

@@ -362,10 +362,6 @@ impl<'a> Builder<'a> {
                     let part =
                         self.set
                             .total("funding_term", p, None, &[("funding_term", &[*t])])?;
-                    if part.is_suppressed() {
-                        // A withheld amount has a withheld share, never "no data".
-                        return Some(part);
-                    }
                     // The published total of every term (its margin, kept where
                     // a term's own cell is withheld); the rest is all but the part.
                     let all = self.set.total(
@@ -443,13 +439,7 @@ impl<'a> Builder<'a> {
                     points: self
                         .provinces
                         .iter()
-                        .map(|p| {
-                            let funding = funding_in(p)?;
-                            if funding.is_suppressed() {
-                                return Some(funding);
-                            }
-                            Estimate::ratio(funding, people_in(p)?)
-                        })
+                        .map(|p| Estimate::ratio(funding_in(p)?, people_in(p)?))
                         .collect(),
                 }],
             )

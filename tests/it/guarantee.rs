@@ -14,7 +14,7 @@ use safecount::store::Store;
 use std::path::{Path, PathBuf};
 
 /// A store holding one agency's 2025Q4 case records, with budgets set through the binary.
-fn store_with_cases(rho: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn store_with_cases(rho: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     submit_sample(&store, "maison-esperance", "csv", "cases");

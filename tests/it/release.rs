@@ -642,17 +642,8 @@ fn shared_preparation_gives_each_table_its_own_frame() {
 /// to do, and succeeds; asked for a returns table by name, it still refuses.
 #[test]
 fn releasing_all_tables_of_a_quarter_without_returns_skips_them_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    crate::support::submit_sample(&store, "maison-esperance", "csv", "cases");
+    let (_dir, store) = crate::guarantee::store_with_cases("1");
     let s = store.to_str().unwrap();
-    let set = safecount(
-        &repo(),
-        &[
-            "budget", "set", "--period", "2025Q4", "--rho", "1", "--store", s,
-        ],
-    );
-    assert_eq!(set.code, 0, "{}", set.stderr);
     let all = safecount(
         &repo(),
         &[

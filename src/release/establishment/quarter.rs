@@ -139,12 +139,11 @@ fn block_grids(
         )
         .as_bytes(),
     );
-    if let Some((_, grids)) = LAST
-        .lock()
-        .ok()
-        .and_then(|last| last.clone())
-        .filter(|(k, _)| *k == key)
-    {
+    let cached = LAST.lock().ok().and_then(|last| match last.as_ref() {
+        Some((k, grids)) if *k == key => Some(grids.clone()),
+        _ => None,
+    });
+    if let Some(grids) = cached {
         return Ok(grids);
     }
     let grids: Vec<Vec<Grid>> = members
