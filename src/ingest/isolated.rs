@@ -390,9 +390,13 @@ fn answer(request: &Request) -> Answer {
         Ok(outcome) => {
             let records = match (outcome.records, &request.records) {
                 (Some(mut df), Some(path)) => {
-                    let written = std::fs::File::create(path)
-                        .map_err(|_| ())
-                        .and_then(|f| ParquetWriter::new(f).finish(&mut df).map_err(|_| ()));
+                    let written = std::fs::File::create(path).map_err(|_| ()).and_then(|f| {
+                        let mut out = std::io::BufWriter::new(f);
+                        ParquetWriter::new(&mut out)
+                            .finish(&mut df)
+                            .map_err(|_| ())?;
+                        out.flush().map_err(|_| ())
+                    });
                     if written.is_err() {
                         std::process::exit(70);
                     }

@@ -242,9 +242,11 @@ impl ExtractWriter {
         }
         let mut df = DataFrame::new(columns).map_err(|e| self.err(e))?;
         let file = std::fs::File::create(&self.staged).map_err(|e| self.err(e))?;
-        ParquetWriter::new(file)
+        // Buffered: the writer makes many small writes (a syscall each otherwise).
+        let mut out = std::io::BufWriter::new(file);
+        ParquetWriter::new(&mut out)
             .finish(&mut df)
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        std::io::Write::flush(&mut out).map_err(|e| self.err(e))
     }
 }

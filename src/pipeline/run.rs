@@ -181,14 +181,19 @@ pub fn write_outputs(
                 path: path.clone(),
                 source,
             })?;
+            // Buffered: the writers make many small writes (a syscall each otherwise).
+            let mut out = std::io::BufWriter::new(file);
             let result = if ext == "parquet" {
-                polars::prelude::ParquetWriter::new(file)
+                polars::prelude::ParquetWriter::new(&mut out)
                     .finish(&mut df)
                     .map(|_| ())
             } else {
                 use polars::prelude::SerWriter;
-                polars::prelude::CsvWriter::new(file).finish(&mut df)
+                polars::prelude::CsvWriter::new(&mut out).finish(&mut df)
             };
+            let result = result
+                .map_err(|e| e.to_string())
+                .and_then(|()| std::io::Write::flush(&mut out).map_err(|e| e.to_string()));
             result.map_err(|e| PipelineError::Output(format!("{}: {e}", path.display())))?;
             written.push(path);
         }

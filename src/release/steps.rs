@@ -282,12 +282,15 @@ pub(super) fn stage_and_complete(
     let partial = claim::partial_path(store, id);
     {
         let file = std::fs::File::create(&partial).map_err(StoreError::io(&partial))?;
-        ParquetWriter::new(file)
+        // Buffered: the writer makes many small writes (a syscall each otherwise).
+        let mut out = std::io::BufWriter::new(file);
+        ParquetWriter::new(&mut out)
             .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
                 PROVENANCE_KEY.to_string(),
                 provenance.to_string(),
             )])))
             .finish(cells)?;
+        std::io::Write::flush(&mut out).map_err(StoreError::io(&partial))?;
     }
     let drawn = claim::drawn_path(store, id);
     store.publish(&partial, &drawn)?;

@@ -124,9 +124,13 @@ impl Store {
             let new = old.with_file_name(format!("{id}.f{CANONICAL_FORMAT}.parquet"));
             let staged = self.stage(None, ".parquet")?;
             let mut body = before.clone();
-            ParquetWriter::new(staged.file())
-                .finish(&mut body)
-                .map_err(|e| StoreError::Parquet(e.to_string()))?;
+            {
+                let mut out = std::io::BufWriter::new(staged.file());
+                ParquetWriter::new(&mut out)
+                    .finish(&mut body)
+                    .map_err(|e| StoreError::Parquet(e.to_string()))?;
+                std::io::Write::flush(&mut out).map_err(StoreError::io(staged.path()))?;
+            }
             staged.publish(self, &new)?;
             // Read back through today's path: the same records, or nothing changes.
             let after = self

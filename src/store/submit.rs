@@ -194,9 +194,14 @@ impl Store {
             .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
         let canonical = self.canonical_path(kind, &agency, &quarter, &id);
         let parquet = self.stage(Some(&format!("canonical-{id}.{nonce:08x}.parquet")), "")?;
-        ParquetWriter::new(parquet.file())
-            .finish(&mut records)
-            .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
+        {
+            // Buffered: the writer makes many small writes (a syscall each otherwise).
+            let mut out = std::io::BufWriter::new(parquet.file());
+            ParquetWriter::new(&mut out)
+                .finish(&mut records)
+                .map_err(|e| SubmitError::Store(StoreError::Parquet(e.to_string())))?;
+            std::io::Write::flush(&mut out).map_err(StoreError::io(parquet.path()))?;
+        }
         // The raw copy is kept unless intake generalised finer quasi-identifiers out of it.
         let raw = report
             .generalised
@@ -273,9 +278,11 @@ impl Store {
         let mut body = in_unit_order(typed.drop_many(["agency", "quarter"]))
             .map_err(|e| StoreError::Parquet(e.to_string()))?;
         let file = std::fs::File::create(&staged).map_err(StoreError::io(&staged))?;
-        ParquetWriter::new(file)
+        let mut out = std::io::BufWriter::new(file);
+        ParquetWriter::new(&mut out)
             .finish(&mut body)
             .map_err(|e| StoreError::Parquet(e.to_string()))?;
+        std::io::Write::flush(&mut out).map_err(StoreError::io(&staged))?;
         self.publish(&staged, &path)?;
         let receipt = Receipt {
             submission_id: id,

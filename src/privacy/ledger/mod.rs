@@ -596,15 +596,36 @@ pub const CONVERSION_DELTA: f64 = 1e-6;
 /// Kamath & Steinke 2020, Prop. 7 / Asoodeh et al. 2021, tighter than Bun &
 /// Steinke 2016's epsilon = rho + 2 sqrt(rho ln(1/delta))). For reporting
 /// only; budgets are kept in rho. 0 for rho = 0.
+///
+/// The conversion searches with exact arithmetic (about 5 ms), and a run's
+/// statements ask it again for every quarter after each release, so its
+/// answers are kept for the process, by the exact bits of (rho, delta): the
+/// same inputs, the same answer.
 pub fn zcdp_to_epsilon(rho: f64, delta: f64) -> f64 {
     use opendp::combinators::ConcentratedMeasure;
     use opendp::measures::ZeroConcentratedDivergence;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<(u64, u64), f64>>> = OnceLock::new();
     if rho <= 0.0 {
         return 0.0;
     }
-    <ZeroConcentratedDivergence as ConcentratedMeasure>::convert(rho)
+    let key = (rho.to_bits(), delta.to_bits());
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(eps) = known.lock().ok().and_then(|k| k.get(&key).copied()) {
+        return eps;
+    }
+    let eps = <ZeroConcentratedDivergence as ConcentratedMeasure>::convert(rho)
         .and_then(|profile| profile.epsilon(delta))
-        .unwrap_or_else(|_| rho + 2.0 * (rho * (1.0 / delta).ln()).sqrt())
+        .unwrap_or_else(|_| rho + 2.0 * (rho * (1.0 / delta).ln()).sqrt());
+    if let Ok(mut k) = known.lock() {
+        // Bounded: a long-running server converts a few values per release.
+        if k.len() >= 4096 {
+            k.clear();
+        }
+        k.insert(key, eps);
+    }
+    eps
 }
 
 /// What the ledger says in total: the public statement of what was spent,
