@@ -135,109 +135,173 @@ def definitions():
     }
 
 
-def membership(e):
-    return (pl.when(e.is_null()).then(pl.lit("indeterminate"))
-            .when(e).then(pl.lit("meets")).otherwise(pl.lit("does_not_meet")))
-
-
 # --- Groupings ----------------------------------------------------------------
+#
+# A derived grouping is computed as a small integer (its label's index), not
+# as text: a million strings per grouping cost more than all the group-bys.
+# The labels are put back on the aggregated cells ([`LABELS`]).
+
+LABELS = {}
+
+
+def coded(branches, otherwise):
+    """A when/then chain over (condition, label) yielding the label's index."""
+    labels = list(dict.fromkeys([label for _, label in branches] + [otherwise]))
+    expr = pl.lit(labels.index(otherwise), pl.UInt8)
+    for cond, label in reversed(branches):
+        expr = pl.when(cond).then(pl.lit(labels.index(label), pl.UInt8)).otherwise(expr)
+    return expr, labels
+
+
+def membership(e):
+    return coded([(e.is_null(), "indeterminate"), (e, "meets")], "does_not_meet")
+
 
 def filled(field):
-    return pl.col(field).cast(pl.String).fill_null("not_collected")
+    """A coded field (an Enum whose categories hold the missing-data codes), not_collected where null."""
+    return pl.col(field).fill_null("not_collected")
 
 
 def grouped(field, groups):
-    text = pl.col(field).cast(pl.String)
-    out = pl.lit("unknown")
-    for group, codes in reversed(list(groups.items())):
-        out = pl.when(text.is_in(codes)).then(pl.lit(group)).otherwise(out)
-    return out
+    return coded([(pl.col(field).is_in(codes), g) for g, codes in groups.items()], "unknown")
 
 
 def yes_no_unknown(column):
     c = pl.col(column)
-    return pl.when(c.is_null()).then(pl.lit("unknown")).when(c).then(pl.lit("yes")).otherwise(pl.lit("no"))
+    return coded([(c.is_null(), "unknown"), (c, "yes")], "no")
 
 
 def exploitation_group():
     e = lambda c: pl.col(f"exploitation_types__{c}")
     sexual, labour = e("sexual"), e("forced_labour") | e("servitude")
     other = e("forced_marriage") | e("organ_removal") | e("forced_criminality") | e("forced_begging") | e("other")
-    return (pl.when(sexual.is_null()).then(pl.lit("unknown"))
-            .when(sexual & labour).then(pl.lit("both"))
-            .when(sexual).then(pl.lit("sexual"))
-            .when(labour).then(pl.lit("labour"))
-            .when(e("labour_exploitation_no_coercion")).then(pl.lit("labour_no_coercion"))
-            .when(other).then(pl.lit("other"))
-            .otherwise(pl.lit("none")))
+    return coded([
+        (sexual.is_null(), "unknown"),
+        (sexual & labour, "both"),
+        (sexual, "sexual"),
+        (labour, "labour"),
+        (e("labour_exploitation_no_coercion"), "labour_no_coercion"),
+        (other, "other"),
+    ], "none")
 
 
-def service_state(cat):
+def service_state(cat, statuses):
+    """unknown, not_needed, or the status (its Enum index; null is unknown)."""
     needed = pl.col(f"services__{cat}__needed")
-    status = pl.col(f"services__{cat}__status").cast(pl.String).fill_null("unknown")
-    return pl.when(needed.is_null()).then(pl.lit("unknown")).when(~needed).then(pl.lit("not_needed")).otherwise(status)
+    status = pl.col(f"services__{cat}__status")
+    labels = statuses + ["not_needed", "unknown"]
+    expr = (pl.when(needed.is_null() | (needed & status.is_null())).then(pl.lit(len(statuses) + 1, pl.UInt32))
+            .when(~needed).then(pl.lit(len(statuses), pl.UInt32))
+            .otherwise(status.to_physical().cast(pl.UInt32)))
+    return expr, labels
 
 
 def service_outcome(cat):
     needed = pl.col(f"services__{cat}__needed")
-    status = pl.col(f"services__{cat}__status").cast(pl.String)
-    outcome = (pl.when(status.is_in(["received", "referred_out"])).then(pl.lit("met"))
-               .when(status.is_in(["waitlisted", "not_available"])).then(pl.lit("gap"))
-               .otherwise(pl.lit("other")))
-    return pl.when(needed.is_null()).then(pl.lit("unknown")).when(~needed).then(pl.lit("not_needed")).otherwise(outcome)
+    status = pl.col(f"services__{cat}__status")
+    return coded([
+        (needed.is_null(), "unknown"),
+        (~needed, "not_needed"),
+        (status.is_in(["received", "referred_out"]), "met"),
+        (status.is_in(["waitlisted", "not_available"]), "gap"),
+    ], "other")
 
 
 def definition_group(defs):
     meets = lambda names: pl.any_horizontal([defs[n].fill_null(False) for n in names])
-    return (pl.when(meets(["CC_279_01"])).then(pl.lit("criminal_code"))
-            .when(meets(["IRPA_118", "PALERMO_3A"])).then(pl.lit("other_law"))
-            .when(meets(["NGO_BROAD", "AGENCY_LABEL"])).then(pl.lit("service_only"))
-            .otherwise(pl.lit("not_counted")))
+    return coded([
+        (meets(["CC_279_01"]), "criminal_code"),
+        (meets(["IRPA_118", "PALERMO_3A"]), "other_law"),
+        (meets(["NGO_BROAD", "AGENCY_LABEL"]), "service_only"),
+    ], "not_counted")
 
 
 # --- The tables ---------------------------------------------------------------
 
-def count(frame, part, dims):
-    """People by `dims` (name -> expression): one row per person here (an
-    agency's rows of one person are merged at intake), so a count of rows."""
-    return (frame.group_by([e.alias(n) for n, e in dims.items()])
-            .agg(pl.len().cast(pl.Int64).alias("value"))
+def cells(grouped_frame, part, dims, value):
+    """Aggregate, then put the labels back on coded dimensions (two codes may
+    share a label, so the cells are summed again by label)."""
+    def label(name, column):
+        labels = LABELS.get(column)
+        if labels is None:
+            return pl.col(name).cast(pl.String)
+        return pl.col(name).replace_strict(list(range(len(labels))), labels, return_dtype=pl.String)
+    return (grouped_frame.agg(value.alias("value"))
+            .with_columns([label(n, c) for n, c in dims.items()])
+            .group_by(list(dims)).agg(pl.col("value").sum())
             .with_columns(pl.lit(part).alias("part")))
+
+
+def count(frame, part, dims):
+    """People by `dims` (name -> derived column): one row per person here (an
+    agency's rows of one person are merged at intake), so a count of rows."""
+    by = [pl.col(c).alias(n) for n, c in dims.items()]
+    return cells(frame.group_by(by), part, dims, pl.len().cast(pl.Int64))
 
 
 def clipped_sum(frame, part, dims, value, upper):
-    return (frame.group_by([e.alias(n) for n, e in dims.items()])
-            .agg(value.fill_null(0).clip(0, upper).sum().cast(pl.Int64).alias("value"))
-            .with_columns(pl.lit(part).alias("part")))
+    """A sum of each row's value clipped to [0, upper] (null is 0), by `dims` (name -> expression)."""
+    by = [e.alias(n) for n, e in dims.items()]
+    total = value.fill_null(0).clip(0, upper).sum().cast(pl.Int64)
+    return cells(frame.group_by(by), part, {n: n for n in dims}, total)
+
+
+def derived(cases, schema):
+    """Every grouping as a column, computed once (one pass over the records),
+    so the tables group by columns only. Coded ones have their labels in LABELS."""
+    defs = definitions()
+    d = {f"m_{n}": membership(e) for n, e in defs.items()}
+    d["g_definition"] = definition_group(defs)
+    d["g_exploitation"] = exploitation_group()
+    d["g_age"] = grouped("age_band", AGE_GROUPS)
+    d["g_status"] = grouped("immigration_status", STATUS_GROUPS)
+    for c in SERVICES:
+        statuses = list(schema[f"services__{c}__status"].categories)
+        d[f"s_{c}"] = service_state(c, statuses)
+        d[f"o_{c}"] = service_outcome(c)
+    for c in RACIALISED:
+        d[f"r_{c}"] = yes_no_unknown(f"racialised_group__{c}")
+    columns = []
+    for name, (expr, labels) in d.items():
+        LABELS[name] = labels
+        columns.append(expr.alias(name))
+    codes = ["province", "housing_need", "housing_outcome", "shelter_type", "trp_status",
+             "immigration_status", "referral_source", "gender", "employer_tied_permit",
+             "settlement", "refugee_claim", "trp_validity", "indigenous_identity", "age_band",
+             "citizenship"] + PROTECTION
+    columns += [filled(c).alias(f"c_{c}") for c in codes]
+    return cases.select([pl.col("shelter_nights")] + columns)
 
 
 def tables(cases, returns):
-    defs = definitions()
-    province = filled("province")
-    expl = exploitation_group()
-    age = grouped("age_band", AGE_GROUPS)
-    status = grouped("immigration_status", STATUS_GROUPS)
+    cases = derived(cases, cases.collect_schema())
+    defs = list(definitions())
+    membership = lambda n: f"m_{n}"
+    filled = lambda c: f"c_{c}"
+    service_state = lambda c: f"s_{c}"
+    service_outcome = lambda c: f"o_{c}"
+    province, expl, age, status = "c_province", "g_exploitation", "g_age", "g_status"
     t = {}
     t["people"] = [count(cases, "", {"province": province})]
-    t["definitions"] = [count(cases, n, {"province": province, "membership": membership(d)}) for n, d in defs.items()]
+    t["definitions"] = [count(cases, n, {"province": province, "membership": membership(n)}) for n in defs]
     t["services"] = [count(cases, c, {"province": province, "status": service_state(c)}) for c in SERVICES]
     t["service_gaps"] = [count(cases, c, {"province": province, "outcome": service_outcome(c)}) for c in SERVICES]
     t["housing_outcome"] = [count(cases, "", {"province": province, "housing_need": filled("housing_need"),
                                               "housing_outcome": filled("housing_outcome")})]
     for field in ["shelter_type", "trp_status", "immigration_status"]:
         t[field] = [count(cases, "", {"province": province, field: filled(field)})]
-    t["shelter_nights"] = [clipped_sum(cases, "", {"province": province}, pl.col("shelter_nights"), 92)]
+    t["shelter_nights"] = [clipped_sum(cases, "", {"province": pl.col(province)}, pl.col("shelter_nights"), 92)]
     t["exploitation"] = [count(cases, "", {"province": province, "exploitation_group": expl})]
-    t["labour_continuum"] = [count(cases, n, {"group": expl, "membership": membership(d)}) for n, d in defs.items()]
-    t["referral"] = [count(cases, n, {"group": filled("referral_source"), "membership": membership(d)}) for n, d in defs.items()]
-    t["protection"] = [count(cases, f, {"answer": filled(f), "definition_group": definition_group(defs)}) for f in PROTECTION]
+    t["labour_continuum"] = [count(cases, n, {"group": expl, "membership": membership(n)}) for n in defs]
+    t["referral"] = [count(cases, n, {"group": filled("referral_source"), "membership": membership(n)}) for n in defs]
+    t["protection"] = [count(cases, f, {"answer": filled(f), "definition_group": "g_definition"}) for f in PROTECTION]
     t["who_is_served"] = [
         count(cases, "gender", {"group": filled("gender")}),
         count(cases, "age", {"group": age}),
         count(cases, "status", {"group": status}),
         count(cases, "immigration_status", {"group": filled("immigration_status")}),
         count(cases, "employer_tied_permit", {"group": filled("employer_tied_permit")}),
-    ] + [count(cases, f"racialised_{c}", {"group": yes_no_unknown(f"racialised_group__{c}")}) for c in RACIALISED]
+    ] + [count(cases, f"racialised_{c}", {"group": f"r_{c}"}) for c in RACIALISED]
     t["housing_by_group"] = [count(cases, label, {"group": g, "housing_outcome": filled("housing_outcome")})
                              for label, g in [("exploitation", expl), ("gender", filled("gender")), ("age", age), ("status", status)]]
     t["services_by_status"] = [count(cases, c, {"group": status, "outcome": service_outcome(c)}) for c in ["legal", "immigration"]]
@@ -249,6 +313,7 @@ def tables(cases, returns):
     t["age_gender"] = [count(cases, "", {"age_band": filled("age_band"), "gender": filled("gender")})]
     # Open keys: safecount releases only the countries whose noisy count passes a threshold.
     t["citizenship"] = [count(cases, "", {"citizenship": filled("citizenship")})]
+    filled = globals()["filled"]
     rprov = filled("province")
     hundreds = lambda s: pl.col(f"funding_{s}_cents") // 10_000
     t["funding"] = [clipped_sum(returns, s, {"province": rprov}, hundreds(s), 2_500) for s in FUNDING]
@@ -282,9 +347,17 @@ def main():
     cases, returns = scan("cases"), scan("returns")
     plan = tables(cases, returns)
     names = list(plan)
-    frames = pl.collect_all([pl.concat(plan[n], how="diagonal_relaxed") for n in names])
-    for name, frame in zip(names, frames):
-        frame.write_parquet(out / f"{name}.parquet")
+    # Every part of every table in one collect_all (the scan and the derived
+    # columns are planned once); a table's parts are then stacked.
+    # The in-memory engine: polars 2.1's streaming group-by panics on this plan
+    # ("keys do not match the key schema"); 1.36 runs both at the same speed.
+    parts = pl.collect_all([p for n in names for p in plan[n]], engine="in-memory")
+    frames = []
+    for name in names:
+        mine, parts = parts[: len(plan[name])], parts[len(plan[name]):]
+        mine = [p.with_columns(pl.exclude("value").cast(pl.String)) for p in mine]
+        frames.append(pl.concat(mine, how="diagonal_relaxed"))
+        frames[-1].write_parquet(out / f"{name}.parquet")
     print(f"{len(names)} tables, {sum(f.height for f in frames)} non-empty cells -> {out}")
     if check is not None:
         sys.exit(compare(dict(zip(names, frames)), check))

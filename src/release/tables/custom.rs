@@ -183,11 +183,8 @@ pub fn custom_in(
                 def.name.clone(),
                 MEMBERSHIP.iter().map(|m| m.to_string()).collect(),
             ));
-            prepare.push(
-                col(def.name.as_str())
-                    .cast(DataType::String)
-                    .alias(def.name.as_str()),
-            );
+            // Already the membership `Enum` (see `classify`).
+            prepare.push(col(def.name.as_str()).alias(def.name.as_str()));
         } else {
             let mut names: Vec<&str> = coded.iter().map(|(n, _)| *n).collect();
             if cases {

@@ -73,23 +73,20 @@ pub(super) fn definition_group(defs: &DefinitionSet) -> Expr {
         names
             .iter()
             .filter(|n| defs.definitions.iter().any(|d| d.name == **n))
-            .map(|n| {
-                col(*n)
-                    .cast(DataType::String)
-                    .eq(lit("meets"))
-                    .fill_null(false)
-            })
+            .map(|n| col(*n).eq(lit("meets")).fill_null(false))
             .reduce(|a, b| a.or(b))
             .unwrap_or(lit(false))
     };
-    when(meets(&["CC_279_01"]))
-        .then(lit("criminal_code"))
-        .when(meets(&["IRPA_118", "PALERMO_3A"]))
-        .then(lit("other_law"))
-        .when(meets(&["NGO_BROAD", "AGENCY_LABEL"]))
-        .then(lit("service_only"))
-        .otherwise(lit("not_counted"))
-        .alias("definition_group")
+    labelled(
+        vec![
+            (meets(&["CC_279_01"]), "criminal_code"),
+            (meets(&["IRPA_118", "PALERMO_3A"]), "other_law"),
+            (meets(&["NGO_BROAD", "AGENCY_LABEL"]), "service_only"),
+        ],
+        "not_counted",
+        &DEFINITION_GROUPS.map(String::from),
+    )
+    .alias("definition_group")
 }
 
 /// The keys of a grouping: its groups, then `unknown`.
@@ -144,62 +141,42 @@ pub fn derived_dimension(name: &str) -> Option<(Expr, Vec<String>)> {
             {
                 return None;
             }
-            let column = col(fields::set_column(set, code));
-            let answer = when(column.clone().is_null())
-                .then(lit("unknown"))
-                .when(column)
-                .then(lit("yes"))
-                .otherwise(lit("no"));
+            let answer = yes_no_unknown(&fields::set_column(set, code));
             (answer, ["yes", "no", "unknown"].map(String::from).to_vec())
         }
     };
     Some((expr.alias(name), keys))
 }
 
-/// A coded field's group (text), `unknown` where it is in none.
+/// A coded field's group ([`group_keys`]), `unknown` where it is in none.
 fn grouped(field: &str, groups: &[(&str, &[&str])]) -> Expr {
-    let value = col(field).cast(DataType::String);
-    groups
+    let branches = groups
         .iter()
-        .rev()
-        .fold(lit("unknown"), |otherwise, (group, codes)| {
-            let codes = Series::new("codes".into(), codes.to_vec());
-            when(value.clone().is_in(lit(codes).implode(), false))
-                .then(lit(*group))
-                .otherwise(otherwise)
-        })
-        .alias("group")
+        .map(|(group, codes)| (is_one_of(field, codes), *group))
+        .collect();
+    labelled(branches, "unknown", &group_keys(groups)).alias("group")
 }
 
-/// A coded field as the `group` dimension, as text, with its code list's keys.
+/// A coded field as the `group` dimension, with its code list's keys: its
+/// own `Enum`, whose categories are those keys.
 fn as_group(field: &str, list: &'static CodeList) -> (Expr, Vec<String>) {
-    (
-        code_dim(field).cast(DataType::String).alias("group"),
-        keys(list),
-    )
+    (code_dim(field).alias("group"), keys(list))
 }
 
 /// A service category's outcome: unknown, not_needed, or its status's
 /// outcome group (met, gap, other).
 pub(super) fn service_outcome(category: &str) -> Expr {
     let (needed, status) = fields::service_columns(category);
-    let status = col(&status).cast(DataType::String);
-    let outcome =
+    let mut branches = vec![
+        (col(&needed).is_null(), "unknown"),
+        (col(&needed).not(), "not_needed"),
+    ];
+    branches.extend(
         SERVICE_OUTCOMES
             .iter()
-            .rev()
-            .fold(lit("other"), |otherwise, (group, statuses)| {
-                let statuses = Series::new("statuses".into(), statuses.to_vec());
-                when(status.clone().is_in(lit(statuses).implode(), false))
-                    .then(lit(*group))
-                    .otherwise(otherwise)
-            });
-    when(col(&needed).is_null())
-        .then(lit("unknown"))
-        .when(col(&needed).not())
-        .then(lit("not_needed"))
-        .otherwise(outcome)
-        .alias("outcome")
+            .map(|(group, statuses)| (is_one_of(&status, statuses), *group)),
+    );
+    labelled(branches, "other", &outcome_keys()).alias("outcome")
 }
 
 /// The keys of [`service_outcome`].
@@ -307,13 +284,8 @@ impl Kit<'_> {
             None,
         ));
         for code in codes::RACIALISED_GROUP.codes {
-            let column = col(fields::set_column("racialised_group", code));
-            let answer = when(column.clone().is_null())
-                .then(lit("unknown"))
-                .when(column)
-                .then(lit("yes"))
-                .otherwise(lit("no"))
-                .alias("group");
+            let answer =
+                yes_no_unknown(&fields::set_column("racialised_group", code)).alias("group");
             let keys = ["yes", "no", "unknown"].map(String::from).to_vec();
             parts.push(self.by_group(&format!("racialised_{code}"), (answer, keys), None));
         }
@@ -375,9 +347,8 @@ impl Kit<'_> {
         defs.definitions
             .iter()
             .map(|d| {
-                let member = col(d.name.as_str())
-                    .cast(DataType::String)
-                    .alias("membership");
+                // Already the membership `Enum` (see `classify`).
+                let member = col(d.name.as_str()).alias("membership");
                 self.by_group(
                     &d.name,
                     group(),

@@ -219,6 +219,53 @@ fn code_dim(field: &str) -> Expr {
     col(field).fill_null(missing).alias(field)
 }
 
+/// A grouping of records as its dimension's `Enum` over `keys`: the first
+/// of `branches` whose condition holds names the record's key (`otherwise`
+/// where none does; a null condition does not hold). Built as the key's
+/// index and cast, as the definitions' membership is, so no text is made
+/// per record: the same values as a chain of text labels cast to the
+/// `Enum`, at a fraction of the cost (the cast from text hashed every row).
+pub(super) fn labelled(branches: Vec<(Expr, &str)>, otherwise: &str, keys: &[String]) -> Expr {
+    let index = |label: &str| {
+        let at = keys.iter().position(|k| k == label);
+        lit(at.expect("every label of a grouping is one of its keys") as u32)
+    };
+    branches
+        .into_iter()
+        .rev()
+        .fold(index(otherwise), |rest, (holds, label)| {
+            when(holds).then(index(label)).otherwise(rest)
+        })
+        .cast(enum_of(keys))
+}
+
+/// The `Enum` type of a dimension with public `keys`.
+pub(super) fn enum_of(keys: &[String]) -> DataType {
+    let categories =
+        FrozenCategories::new(keys.iter().map(String::as_str)).expect("public keys are distinct");
+    DataType::from_frozen_categories(categories)
+}
+
+/// Whether the coded column `field` holds one of `codes` (each a code of its
+/// `Enum`); null where the field is null.
+pub(super) fn is_one_of(field: &str, codes: &[&str]) -> Expr {
+    codes
+        .iter()
+        .map(|c| col(field).eq(lit(*c)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false))
+}
+
+/// A yes/no/unknown answer from a Boolean column (a set field's code).
+pub(super) fn yes_no_unknown(column: &str) -> Expr {
+    let keys = ["yes", "no", "unknown"].map(String::from);
+    labelled(
+        vec![(col(column).is_null(), "unknown"), (col(column), "yes")],
+        "no",
+        &keys,
+    )
+}
+
 /// The facts of the `protection` table, one part each.
 pub const PROTECTION_FIELDS: [&str; 6] = [
     "police_involved",
@@ -248,26 +295,24 @@ fn exploitation_group() -> Expr {
     let e = |c: &str| col(fields::set_column("exploitation_types", c));
     let sexual = e("sexual");
     let labour = e("forced_labour").or(e("servitude"));
-    let no_coercion = e("labour_exploitation_no_coercion");
     let other = e("forced_marriage")
         .or(e("organ_removal"))
         .or(e("forced_criminality"))
         .or(e("forced_begging"))
         .or(e("other"));
-    when(sexual.clone().is_null())
-        .then(lit("unknown"))
-        .when(sexual.clone().and(labour.clone()))
-        .then(lit("both"))
-        .when(sexual)
-        .then(lit("sexual"))
-        .when(labour)
-        .then(lit("labour"))
-        .when(no_coercion)
-        .then(lit("labour_no_coercion"))
-        .when(other)
-        .then(lit("other"))
-        .otherwise(lit("none"))
-        .alias("exploitation_group")
+    labelled(
+        vec![
+            (sexual.clone().is_null(), "unknown"),
+            (sexual.clone().and(labour.clone()), "both"),
+            (sexual, "sexual"),
+            (labour, "labour"),
+            (e("labour_exploitation_no_coercion"), "labour_no_coercion"),
+            (other, "other"),
+        ],
+        "none",
+        &EXPLOITATION_GROUPS.map(String::from),
+    )
+    .alias("exploitation_group")
 }
 
 /// The definition of a standard table, every province a key, no margins.
@@ -359,50 +404,44 @@ impl Kit<'_> {
         self.part(label, prepare, spec)
     }
 
-    /// One count per service category, by province and the category's state:
-    /// unknown, not_needed, or what `state` makes of its status (as text).
-    fn per_category(
-        &self,
-        dim: &str,
-        keys: Vec<String>,
-        state: &dyn Fn(Expr) -> Expr,
-    ) -> Vec<Part> {
-        codes::SERVICE_CATEGORY
-            .codes
-            .iter()
-            .map(|cat| {
-                let (needed, status) = fields::service_columns(cat);
-                let state = when(col(&needed).is_null())
-                    .then(lit("unknown"))
-                    .when(col(&needed).not())
-                    .then(lit("not_needed"))
-                    .otherwise(state(col(&status).cast(DataType::String)))
-                    .alias(dim);
-                self.count_by_province_and(cat, state, (dim, keys.clone()))
-            })
-            .collect()
-    }
-
     /// Each definition's membership (in, out, undetermined) by province.
     fn definitions(&self, defs: &DefinitionSet) -> Vec<Part> {
         let membership: Vec<String> = MEMBERSHIP.iter().map(|m| m.to_string()).collect();
         defs.definitions
             .iter()
             .map(|d| {
-                let dim = col(d.name.as_str())
-                    .cast(DataType::String)
-                    .alias("membership");
+                // Already the membership `Enum` (see `classify`).
+                let dim = col(d.name.as_str()).alias("membership");
                 self.count_by_province_and(&d.name, dim, ("membership", membership.clone()))
             })
             .collect()
     }
 
+    /// One count per service category, by province and the category's
+    /// state: unknown, not_needed, or its status (unknown where a needed
+    /// service has none).
+    /// The status keys follow the two others in the status
+    /// `Enum`'s own order, so a status is its index moved by two.
     fn services(&self) -> Vec<Part> {
         let mut status_keys = vec!["not_needed".to_string(), "unknown".to_string()];
         status_keys.extend(keys(&codes::SERVICE_STATUS));
-        self.per_category("status", status_keys, &|status| {
-            status.fill_null(lit("unknown"))
-        })
+        codes::SERVICE_CATEGORY
+            .codes
+            .iter()
+            .map(|cat| {
+                let (needed, status) = fields::service_columns(cat);
+                let state = when(col(&needed).is_null())
+                    .then(lit(1u32))
+                    .when(col(&needed).not())
+                    .then(lit(0u32))
+                    .when(col(&status).is_null())
+                    .then(lit(1u32))
+                    .otherwise(col(&status).to_physical().cast(DataType::UInt32) + lit(2u32))
+                    .cast(enum_of(&status_keys))
+                    .alias("status");
+                self.count_by_province_and(cat, state, ("status", status_keys.clone()))
+            })
+            .collect()
     }
 
     /// The heat map's question only: met or unmet for lack of a place. Two
