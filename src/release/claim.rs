@@ -35,6 +35,7 @@ use super::ReleaseError;
 use crate::i18n::Message;
 use crate::privacy::ledger;
 use crate::store::{Store, StoreError};
+use polars::prelude::{DataFrame, KeyValueMetadata, ParquetWriter};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -43,34 +44,14 @@ use std::time::{Duration, Instant};
 /// (`SAFECOUNT_CLAIM_WAIT_SECS`), before answering "in progress".
 const DEFAULT_WAIT: Duration = Duration::from_secs(600);
 
-/// An exclusive claim on one release id, held until dropped (or the process ends).
-pub struct Claim {
+/// An exclusive lock on one release id, held until dropped (or the process ends).
+pub struct Lock {
     _file: File,
-    pub nonce: String,
 }
 
-impl Claim {
-    /// Take the claim on `id`, waiting while another process holds it.
-    pub fn acquire(store: &Store, id: &str) -> Result<Claim, ReleaseError> {
-        let wait = std::env::var("SAFECOUNT_CLAIM_WAIT_SECS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_WAIT);
-        let started = Instant::now();
-        loop {
-            if let Some(claim) = Claim::try_acquire(store, id)? {
-                return Ok(claim);
-            }
-            if started.elapsed() >= wait {
-                return Err(ReleaseError::InProgress { id: id.into() });
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Take the claim on `id` if nobody holds it.
-    pub fn try_acquire(store: &Store, id: &str) -> Result<Option<Claim>, ReleaseError> {
+impl Lock {
+    /// Take the lock on `id` if nobody holds it.
+    pub fn try_acquire(store: &Store, id: &str) -> Result<Option<Lock>, ReleaseError> {
         let path = store.lock_path(id);
         let file = File::options()
             .create(true)
@@ -79,16 +60,183 @@ impl Claim {
             .open(&path)
             .map_err(StoreError::io(&path))?;
         match file.try_lock() {
-            Ok(()) => {
-                let nonce: u128 = rand::random();
-                Ok(Some(Claim {
-                    _file: file,
-                    nonce: format!("{nonce:032x}"),
-                }))
-            }
+            Ok(()) => Ok(Some(Lock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io { path, source: e }.into()),
         }
+    }
+
+    /// Take the lock on `id`, waiting while another process holds it.
+    fn acquire(store: &Store, id: &str) -> Result<Lock, ReleaseError> {
+        let wait = std::env::var("SAFECOUNT_CLAIM_WAIT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_WAIT);
+        let started = Instant::now();
+        loop {
+            if let Some(lock) = Lock::try_acquire(store, id)? {
+                return Ok(lock);
+            }
+            if started.elapsed() >= wait {
+                return Err(ReleaseError::InProgress { id: id.into() });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// One release's claim, from the debit to the published file: the lock on
+/// its id and the one ledger connection every step of the protocol uses
+/// (debit, recovery, completion, the public statement). A release reads top
+/// to bottom: [`Claim::acquire`], [`Claim::debit`], then either
+/// [`Claim::serve`] (the release exists) or the draw and [`Claim::complete`].
+pub struct Claim<'s> {
+    store: &'s Store,
+    conn: rusqlite::Connection,
+    _lock: Lock,
+    id: String,
+    /// The published path, relative to the store (as the ledger records it).
+    rel: String,
+    /// Kept in the ledger with each outcome, to tell two processes' claims apart.
+    pub nonce: String,
+}
+
+/// What a debit leaves the claim to do.
+pub enum Debited {
+    /// The release exists (complete, or finished from a staged draw after a
+    /// crash): serve its file, spending nothing.
+    Serve {
+        outcome: &'static str,
+        sha256: String,
+    },
+    /// Draw it: debited now (`spent` = its rho), or debited before a crash
+    /// that left nothing whole (`spent` = 0: one new draw, unpaid). `head` is
+    /// the hash of its debit event.
+    Draw { spent: f64, head: String },
+}
+
+impl<'s> Claim<'s> {
+    /// Take the claim on release `id` of `period`, waiting while another
+    /// process holds it (it then finds the release complete), and open the
+    /// ledger once for every step after.
+    pub fn acquire(store: &'s Store, id: &str, period: &str) -> Result<Claim<'s>, ReleaseError> {
+        let lock = Lock::acquire(store, id)?;
+        let nonce: u128 = rand::random();
+        Ok(Claim {
+            store,
+            conn: store.connect()?,
+            _lock: lock,
+            id: id.to_string(),
+            rel: relative_path(period, id),
+            nonce: format!("{nonce:032x}"),
+        })
+    }
+
+    /// The published file's path.
+    pub fn path(&self) -> PathBuf {
+        self.store.root().join(&self.rel)
+    }
+
+    /// Debit `rho` (and its (epsilon, delta)) from every ledger key of
+    /// `keys` before any noise is drawn, or find why no debit is due: the
+    /// release is complete, or a crash after its debit left a staged draw to
+    /// finish, or left nothing whole (see the module's recovery rules).
+    pub fn debit(
+        &mut self,
+        keys: &[&str],
+        (rho, epsilon, delta): (f64, Option<f64>, Option<f64>),
+        detail: &serde_json::Value,
+    ) -> Result<Debited, ReleaseError> {
+        let debit =
+            ledger::debit_each(&mut self.conn, keys, &self.id, rho, epsilon, delta, detail)?;
+        let (outcome, debited) = match debit {
+            ledger::Debit::Complete { sha256, .. } => {
+                return Ok(Debited::Serve {
+                    outcome: "served",
+                    sha256,
+                });
+            }
+            ledger::Debit::Pending { head } => {
+                // A staged whole draw is finished with exactly its bytes.
+                if let Some((_, sha256)) = finish_staged(self.store, &mut self.conn, &self.id)? {
+                    publish_statement(self.store, &self.conn)?;
+                    return Ok(Debited::Serve {
+                        outcome: "finished_staged",
+                        sha256,
+                    });
+                }
+                // Nothing whole was staged: no value of the lost draw was ever
+                // observable, so one new draw is allowed, unpaid.
+                let _ = std::fs::remove_file(partial_path(self.store, &self.id));
+                ("redrawn", Debited::Draw { spent: 0.0, head })
+            }
+            ledger::Debit::Debited { head } => ("drawn", Debited::Draw { spent: rho, head }),
+        };
+        ledger::record_claim(&self.conn, &self.id, &self.nonce, outcome)?;
+        failpoint("after-debit");
+        Ok(debited)
+    }
+
+    /// Serve the release the ledger holds complete: its file (published from
+    /// the staged draw if that is where it is), checked against the SHA-256
+    /// the ledger recorded, then read.
+    pub fn serve(
+        &self,
+        outcome: &str,
+        sha256: &str,
+    ) -> Result<(DataFrame, serde_json::Value), ReleaseError> {
+        let full = self.path();
+        if !full.is_file() && !publish_staged(self.store, &self.id, &self.rel, sha256)? {
+            return Err(ReleaseError::Altered {
+                path: self.rel.clone(),
+            });
+        }
+        if sha_file(&full)? != sha256 {
+            return Err(ReleaseError::Altered {
+                path: self.rel.clone(),
+            });
+        }
+        ledger::record_claim(&self.conn, &self.id, &self.nonce, outcome)?;
+        super::read_release(&full)
+    }
+
+    /// The ledger's sequence number of the event whose hash is `head`.
+    pub fn seq_of(&self, head: &str) -> Result<Option<i64>, ReleaseError> {
+        Ok(ledger::seq_of(&self.conn, head)?)
+    }
+
+    /// Write the drawn release: staged whole under `tmp/` (`.partial`, then
+    /// `.drawn`), recorded complete under ledger `key` with its SHA-256, then
+    /// published, and the ledger's public statement rewritten. A crash at
+    /// any step leaves what the next request finishes without a second debit.
+    pub fn complete(
+        mut self,
+        key: &str,
+        cells: &mut DataFrame,
+        provenance: &serde_json::Value,
+    ) -> Result<(), ReleaseError> {
+        let partial = partial_path(self.store, &self.id);
+        {
+            let file = File::create(&partial).map_err(StoreError::io(&partial))?;
+            // Buffered: the writer makes many small writes (a syscall each otherwise).
+            let mut out = std::io::BufWriter::new(file);
+            ParquetWriter::new(&mut out)
+                .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+                    super::PROVENANCE_KEY.to_string(),
+                    provenance.to_string(),
+                )])))
+                .finish(cells)?;
+            std::io::Write::flush(&mut out).map_err(StoreError::io(&partial))?;
+        }
+        let drawn = drawn_path(self.store, &self.id);
+        self.store.publish(&partial, &drawn)?;
+        failpoint("after-stage");
+        let sha256 = sha_file(&drawn)?;
+        ledger::complete(&mut self.conn, key, &self.id, &self.rel, &sha256)?;
+        failpoint("after-complete");
+        publish_staged(self.store, &self.id, &self.rel, &sha256)?;
+        publish_statement(self.store, &self.conn)
     }
 }
 
@@ -142,7 +290,8 @@ pub fn sweep(store: &Store) -> Result<(), ReleaseError> {
     let Ok(entries) = std::fs::read_dir(&tmp) else {
         return Ok(());
     };
-    let mut conn = store.connect()?;
+    // Opened at the first leftover draw: a clean `tmp/` costs no connection.
+    let mut conn = None;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix("draw-") else {
@@ -153,14 +302,18 @@ pub fn sweep(store: &Store) -> Result<(), ReleaseError> {
             (_, Some(id)) => (id.to_string(), false),
             _ => continue,
         };
-        let Some(_claim) = Claim::try_acquire(store, &id)? else {
+        let Some(_lock) = Lock::try_acquire(store, &id)? else {
             continue;
         };
         if partial {
             let _ = std::fs::remove_file(entry.path());
             continue;
         }
-        finish_staged(store, &mut conn, &id)?;
+        let conn = match &mut conn {
+            Some(c) => c,
+            None => conn.insert(store.connect()?),
+        };
+        finish_staged(store, conn, &id)?;
     }
     Ok(())
 }

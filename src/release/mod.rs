@@ -43,7 +43,7 @@ pub use prepare::{
 use steps::*;
 
 use crate::classify::{DefinitionSet, classify};
-use crate::privacy::ledger::{self, Debit, LedgerError, Scope};
+use crate::privacy::ledger::{self, LedgerError, Scope};
 use crate::privacy::measure::{Built, MeasureError, UNIT};
 use crate::privacy::{Accounting, Calibration, MeasurementSpec, Statistic};
 use crate::store::{Store, StoreError};
@@ -652,13 +652,10 @@ fn release_inner(
         .iter()
         .map(|q| ledger::ledger_key(scope, q))
         .collect();
-    let key = keys[0].clone();
-    let rel = claim::relative_path(&req.period, &id);
-    let full = store.root().join(&rel);
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
 
     // One process at a time per release id: the others wait here, then find it complete.
-    let claim = claim::Claim::acquire(store, &id)?;
-    let mut conn = store.connect()?;
+    let mut claim = claim::Claim::acquire(store, &id, &req.period)?;
     let detail = debit_detail(
         req,
         &table,
@@ -668,49 +665,23 @@ fn release_inner(
         &claim.nonce,
         distinct_agencies(inputs),
     );
-    let re_served = |outcome: &str, sha256: &str, conn: &rusqlite::Connection| {
-        if !full.is_file() && !claim::publish_staged(store, &id, &rel, sha256)? {
-            return Err(ReleaseError::Altered { path: rel.clone() });
+    let (spent, head) = match claim.debit(&key_refs, (rho, epsilon, delta), &detail)? {
+        claim::Debited::Serve { outcome, sha256 } => {
+            let (cells, provenance) = claim.serve(outcome, &sha256)?;
+            return Ok(Released {
+                id: id.clone(),
+                table: req.table.clone(),
+                period: req.period.clone(),
+                path: claim.path(),
+                spent_rho: 0.0,
+                reserved: true,
+                cells: at_level(cells, req.level)?,
+                provenance,
+            });
         }
-        if claim::sha_file(&full)? != sha256 {
-            return Err(ReleaseError::Altered { path: rel.clone() });
-        }
-        ledger::record_claim(conn, &id, &claim.nonce, outcome)?;
-        let (cells, provenance) = read_release(&full)?;
-        Ok::<_, ReleaseError>(Released {
-            id: id.clone(),
-            table: req.table.clone(),
-            period: req.period.clone(),
-            path: full.clone(),
-            spent_rho: 0.0,
-            reserved: true,
-            cells: at_level(cells, req.level)?,
-            provenance,
-        })
+        claim::Debited::Draw { spent, head } => (spent, head),
     };
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let (spent, head) =
-        match ledger::debit_each(&mut conn, &key_refs, &id, rho, epsilon, delta, &detail)? {
-            Debit::Complete { sha256, .. } => return re_served("served", &sha256, &conn),
-            Debit::Pending { head } => {
-                // A crash after the debit. A staged whole draw is finished with exactly its bytes.
-                if let Some((_, sha256)) = claim::finish_staged(store, &mut conn, &id)? {
-                    claim::publish_statement(store, &conn)?;
-                    return re_served("finished_staged", &sha256, &conn);
-                }
-                // Nothing whole was staged: no value of the lost draw was ever
-                // observable (see `claim`), so one new draw is allowed, unpaid.
-                let _ = std::fs::remove_file(claim::partial_path(store, &id));
-                ledger::record_claim(&conn, &id, &claim.nonce, "redrawn")?;
-                (0.0, head)
-            }
-            Debit::Debited { head } => {
-                ledger::record_claim(&conn, &id, &claim.nonce, "drawn")?;
-                (rho, head)
-            }
-        };
     trace(req, "debit", started);
-    claim::failpoint("after-debit");
 
     let started = std::time::Instant::now();
     let mut cells = draw(store, defs, &table, &built, &prepared, req, rules)?;
@@ -744,16 +715,18 @@ fn release_inner(
         "safecount_version": env!("CARGO_PKG_VERSION"),
         "created_at": crate::clock::today().to_string(),
         "planning": req.part_rho.as_ref().map(|_| steps::in_record(crate::i18n::Message::new("provenance-planned"))),
-        "ledger_seq": ledger::seq_of(&conn, &head)?,
+        "ledger_seq": claim.seq_of(&head)?,
     });
     let started = std::time::Instant::now();
-    stage_and_complete(store, &mut conn, &key, &id, &rel, &mut cells, &provenance)?;
+    let path = claim.path();
+    // A pooled release is completed under its first quarter's key.
+    claim.complete(&keys[0], &mut cells, &provenance)?;
     trace(req, "write+complete", started);
     Ok(Released {
         id,
         table: req.table.clone(),
         period: req.period.clone(),
-        path: full,
+        path,
         spent_rho: spent,
         reserved: false,
         cells,

@@ -265,44 +265,6 @@ pub(super) fn in_record(message: Message) -> String {
     message.render(crate::i18n::Lang::En)
 }
 
-/// Write a drawn release: staged whole under `tmp/` (`.partial`, then
-/// `.drawn`), recorded complete in the ledger with its SHA-256, then
-/// published, and the ledger's public statement rewritten. A crash at any
-/// step leaves what the next request finishes without a second debit (see
-/// [`claim`]).
-pub(super) fn stage_and_complete(
-    store: &Store,
-    conn: &mut rusqlite::Connection,
-    key: &str,
-    id: &str,
-    rel: &str,
-    cells: &mut DataFrame,
-    provenance: &serde_json::Value,
-) -> Result<(), ReleaseError> {
-    let partial = claim::partial_path(store, id);
-    {
-        let file = std::fs::File::create(&partial).map_err(StoreError::io(&partial))?;
-        // Buffered: the writer makes many small writes (a syscall each otherwise).
-        let mut out = std::io::BufWriter::new(file);
-        ParquetWriter::new(&mut out)
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
-                PROVENANCE_KEY.to_string(),
-                provenance.to_string(),
-            )])))
-            .finish(cells)?;
-        std::io::Write::flush(&mut out).map_err(StoreError::io(&partial))?;
-    }
-    let drawn = claim::drawn_path(store, id);
-    store.publish(&partial, &drawn)?;
-    claim::failpoint("after-stage");
-    let sha256 = claim::sha_file(&drawn)?;
-    ledger::complete(conn, key, id, rel, &sha256)?;
-    claim::failpoint("after-complete");
-    claim::publish_staged(store, id, rel, &sha256)?;
-    claim::publish_statement(store, conn)?;
-    Ok(())
-}
-
 /// The domain's public bound on rows (OpenDP's overflow checks on sums
 /// assume it). Checked before the debit; a refusal says only that the
 /// period holds over a billion records.
