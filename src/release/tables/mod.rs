@@ -666,3 +666,48 @@ fn standard(
         parts,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index-built grouping gives exactly what text labels cast to the
+    /// `Enum` give: the first branch that holds, `otherwise` where none does
+    /// or where a condition is null.
+    #[test]
+    fn a_grouping_built_as_indices_equals_its_text_labels() {
+        let keys = ["low", "high", "unknown"].map(String::from);
+        let df = df!("x" => [Some(1i64), Some(5), None, Some(3)]).unwrap();
+        let by_index = labelled(
+            vec![
+                (col("x").lt(lit(2i64)), "low"),
+                (col("x").gt(lit(4i64)), "high"),
+            ],
+            "unknown",
+            &keys,
+        )
+        .alias("g");
+        let by_text = when(col("x").lt(lit(2i64)))
+            .then(lit("low"))
+            .when(col("x").gt(lit(4i64)))
+            .then(lit("high"))
+            .otherwise(lit("unknown"))
+            .cast(enum_of(&keys))
+            .alias("g");
+        let got = df.clone().lazy().select([by_index]).collect().unwrap();
+        let want = df.lazy().select([by_text]).collect().unwrap();
+        assert_eq!(got, want);
+        let labels: Vec<Option<String>> = got
+            .column("g")
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap()
+            .str()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.map(String::from))
+            .collect();
+        let expected = ["low", "high", "unknown", "unknown"].map(|s| Some(s.to_string()));
+        assert_eq!(labels, expected);
+    }
+}
