@@ -38,7 +38,8 @@ pub use batch::{Batch, SHARED_CELLS};
 use prepare::*;
 #[cfg(any(test, feature = "testing"))]
 pub use prepare::{
-    exact_cells, exact_cells_in, exact_cells_over, part_frames, prepared_parts, prepared_parts_in,
+    exact_cells, exact_cells_in, exact_cells_over, linked_merge_whole_and_in_buckets, part_frames,
+    prepared_parts, prepared_parts_in,
 };
 use steps::*;
 

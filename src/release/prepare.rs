@@ -1,5 +1,6 @@
 //! Preparing a table's records for OpenDP: read batch by batch, merged
-//! across agencies under collaborative linkage, classified where needed,
+//! across agencies under collaborative linkage (a large quarter bucket by
+//! bucket of people), classified where needed,
 //! units numbered, each part's columns kept as the `Enum`s OpenDP receives.
 //! Every step is row-wise or a per-person merge (see `linked`), so the
 //! prepared frame has one row per unit. Also the noise-free views tests and
@@ -110,49 +111,7 @@ pub(super) fn prepared_together(
     // In collaborative mode a quarter's case records are merged across
     // agencies first: one person, one record (see `linked`).
     let linked = linkage.filter(|_| source == crate::schema::ExtractKind::Cases);
-    // Quarter by quarter; a pool's quarters are then merged to one record
-    // per person over the span, numbered as one unit.
-    struct Source {
-        period: String,
-        receipts: Vec<crate::store::Receipt>,
-        records: u64,
-        frame: LazyFrame,
-    }
-    let mut sources: Vec<Source> = Vec::new();
-    for period in periods {
-        let mut of_period = store.canonical_submissions(source, period, agencies)?;
-        if withhold_never {
-            // Agencies whose profile says their returns are never published.
-            let never = store.returns_withheld(period)?;
-            of_period.retain(|(r, _)| !never.contains(&r.agency));
-        }
-        if of_period.is_empty() {
-            return Err(ReleaseError::NoInputs {
-                kind: source.as_str(),
-                period: period.clone(),
-            });
-        }
-        match linked {
-            Some(l) => {
-                // Tables that need no definitions read a few columns:
-                // only those are read and merged. (The definitions read many.)
-                let columns = (!classified).then(|| table_columns(tables));
-                let merged = linked::merged_quarter(&of_period, l, columns.as_deref())?;
-                sources.push(Source {
-                    period: period.clone(),
-                    receipts: of_period.into_iter().map(|(r, _)| r).collect(),
-                    records: merged.height() as u64,
-                    frame: merged.lazy(),
-                });
-            }
-            None => sources.extend(of_period.into_iter().map(|(r, lf)| Source {
-                period: period.clone(),
-                records: r.records,
-                receipts: vec![r],
-                frame: lf,
-            })),
-        }
-    }
+    let mut sources = sources_of(store, tables, periods, agencies, withhold_never, linked)?;
     // A pool of quarters is one record per person over the span (see `span`).
     if periods.len() > 1 && source == crate::schema::ExtractKind::Cases {
         let label = periods.join("+");
@@ -160,9 +119,10 @@ pub(super) fn prepared_together(
         let mut frames = Vec::new();
         for s in sources {
             receipts.extend(s.receipts);
+            let frame = s.frame.lazy(linked)?;
             frames.push(match (linked, classified) {
-                (None, false) => s.frame.select(span_columns(tables)),
-                _ => s.frame,
+                (None, false) => frame.select(span_columns(tables)),
+                _ => frame,
             });
         }
         let merged = span::merged_span(frames, &label, linked.is_some())?;
@@ -170,13 +130,13 @@ pub(super) fn prepared_together(
             period: label,
             receipts,
             records: merged.height() as u64,
-            frame: merged.lazy(),
+            frame: Records::Lazy(merged.lazy()),
         }];
     }
     let read = |lf: LazyFrame| {
         if classified { classify(lf, defs) } else { lf }
     };
-    let available = read(sources[0].frame.clone()).collect_schema()?;
+    let available = read(sources[0].frame.schema_frame(linked)?).collect_schema()?;
     let unit_columns = match linked {
         Some(_) => &[linked::SCOPE, "person_key"][..],
         None => tables::unit_columns(source),
@@ -190,7 +150,7 @@ pub(super) fn prepared_together(
         )
         .collect();
 
-    let mut batches: Vec<Vec<LazyFrame>> = vec![Vec::new()];
+    let mut batches: Vec<Vec<Records>> = vec![Vec::new()];
     let mut in_batch = 0u64;
     let mut inputs = Vec::new();
     let mut batch_period = sources[0].period.clone();
@@ -204,12 +164,18 @@ pub(super) fn prepared_together(
         batches
             .last_mut()
             .expect("one batch at least")
-            .push(read(source.frame).select(needed.clone()));
+            .push(source.frame);
         inputs.extend(source.receipts);
     }
     let mut frames = Vec::new();
     let mut next = 0u32;
     for batch in batches {
+        // Read (and, for a bucket of a linked quarter, merged) only now: one
+        // batch's records in memory at a time.
+        let batch = batch
+            .into_iter()
+            .map(|r| Ok(read(r.lazy(linked)?).select(needed.clone())))
+            .collect::<Result<Vec<_>, ReleaseError>>()?;
         let records = concat(batch, UnionArgs::default())?.collect()?;
         let (records, after) = crate::privacy::measure::with_unit_numbers(
             records,
@@ -227,6 +193,141 @@ pub(super) fn prepared_together(
         kept,
         inputs,
     })
+}
+
+/// One period's records (or one bucket of them) as a preparation reads them.
+struct Source {
+    period: String,
+    receipts: Vec<crate::store::Receipt>,
+    records: u64,
+    frame: Records,
+}
+
+/// A source's records: ready to read lazily, or one bucket of a large
+/// linked quarter, merged only when its batch is read.
+enum Records {
+    Lazy(LazyFrame),
+    Bucket {
+        submissions: std::rc::Rc<Vec<(crate::store::Receipt, LazyFrame)>>,
+        columns: Option<Vec<PlSmallStr>>,
+        bucket: (u64, u64),
+    },
+}
+
+impl Records {
+    /// The records, a bucket merged now (see `linked::merged_bucket`).
+    fn lazy(self, linked: Option<&coverage::Linked>) -> Result<LazyFrame, ReleaseError> {
+        match (self, linked) {
+            (Records::Lazy(lf), _) => Ok(lf),
+            (
+                Records::Bucket {
+                    submissions,
+                    columns,
+                    bucket,
+                },
+                Some(l),
+            ) => Ok(linked::merged_bucket(&submissions, l, columns.as_deref(), bucket)?.lazy()),
+            (Records::Bucket { .. }, None) => unreachable!("buckets are made under linkage only"),
+        }
+    }
+
+    /// A frame with the records' columns (for their schema): a bucket
+    /// merged with no records.
+    fn schema_frame(&self, linked: Option<&coverage::Linked>) -> Result<LazyFrame, ReleaseError> {
+        match self {
+            Records::Lazy(lf) => Ok(lf.clone()),
+            Records::Bucket {
+                submissions,
+                columns,
+                ..
+            } => {
+                let none: Vec<_> = submissions
+                    .iter()
+                    .map(|(r, lf)| (r.clone(), lf.clone().limit(0)))
+                    .collect();
+                let l = linked.expect("buckets are made under linkage only");
+                Ok(linked::merged_quarter(&none, l, columns.as_deref())?.lazy())
+            }
+        }
+    }
+}
+
+/// Every period's records as sources: each agency's submissions, or under
+/// linkage each quarter merged across agencies — a large quarter (more than
+/// `linked::AT_ONCE_RECORDS`, not pooled) as buckets of people merged one at
+/// a time, so that memory is bounded as agency batches bound it. Bucketing
+/// partitions the records by person key, so every person's records are
+/// merged together and the union of the buckets' merges is the quarter's
+/// merge: the same records, hence the same measurements.
+fn sources_of(
+    store: &Store,
+    tables: &[&TableDef],
+    periods: &[String],
+    agencies: Option<&[String]>,
+    withhold_never: bool,
+    linked: Option<&coverage::Linked>,
+) -> Result<Vec<Source>, ReleaseError> {
+    let source = tables[0].source;
+    let classified = tables.iter().any(|t| t.classified);
+    let mut sources: Vec<Source> = Vec::new();
+    for period in periods {
+        let mut of_period = store.canonical_submissions(source, period, agencies)?;
+        if withhold_never {
+            // Agencies whose profile says their returns are never published.
+            let never = store.returns_withheld(period)?;
+            of_period.retain(|(r, _)| !never.contains(&r.agency));
+        }
+        if of_period.is_empty() {
+            return Err(ReleaseError::NoInputs {
+                kind: source.as_str(),
+                period: period.clone(),
+            });
+        }
+        let Some(l) = linked else {
+            sources.extend(of_period.into_iter().map(|(r, lf)| Source {
+                period: period.clone(),
+                records: r.records,
+                receipts: vec![r],
+                frame: Records::Lazy(lf),
+            }));
+            continue;
+        };
+        // Tables that need no definitions read a few columns: only those
+        // are read and merged. (The definitions read many.)
+        let columns = (!classified).then(|| table_columns(tables));
+        let records: u64 = of_period.iter().map(|(r, _)| r.records).sum();
+        let receipts: Vec<_> = of_period.iter().map(|(r, _)| r.clone()).collect();
+        if records > linked::AT_ONCE_RECORDS && periods.len() == 1 {
+            let buckets = records.div_ceil(linked::BUCKET_RECORDS);
+            let submissions = std::rc::Rc::new(of_period);
+            for index in 0..buckets {
+                sources.push(Source {
+                    period: period.clone(),
+                    // The inputs are listed once.
+                    receipts: if index == 0 {
+                        receipts.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    records: linked::BUCKET_RECORDS,
+                    frame: Records::Bucket {
+                        submissions: submissions.clone(),
+                        columns: columns.clone(),
+                        bucket: (index, buckets),
+                    },
+                });
+            }
+            continue;
+        }
+        let merged = linked::merged_quarter(&of_period, l, columns.as_deref())?;
+        sources.push(Source {
+            period: period.clone(),
+            receipts,
+            records: merged.height() as u64,
+            frame: Records::Lazy(merged.lazy()),
+        });
+    }
+    Ok(sources)
 }
 
 /// Records prepared for one or more tables: the frame (unit, then every
@@ -599,4 +700,31 @@ pub fn part_frames(
         }
     }
     Ok(out)
+}
+
+/// A linked quarter's records merged at once and merged in `buckets`
+/// buckets one at a time (their union), each sorted by every column, for
+/// the test that bucketing changes nothing. For tests only: never released.
+#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
+pub fn linked_merge_whole_and_in_buckets(
+    store: &Store,
+    quarter: &str,
+    layout: &Layout,
+    buckets: u64,
+) -> Result<(DataFrame, DataFrame), ReleaseError> {
+    let linked = layout.linkage.as_ref().expect("a linked layout");
+    let submissions =
+        store.canonical_submissions(crate::schema::ExtractKind::Cases, quarter, None)?;
+    let whole = linked::merged_quarter(&submissions, linked, None)?;
+    let mut parts = Vec::new();
+    for index in 0..buckets {
+        parts.push(linked::merged_bucket(&submissions, linked, None, (index, buckets))?.lazy());
+    }
+    let union = concat(parts, UnionArgs::default())?.collect()?;
+    let sorted = |df: DataFrame| -> Result<DataFrame, ReleaseError> {
+        let by: Vec<PlSmallStr> = df.get_column_names_owned();
+        Ok(df.sort(by, SortMultipleOptions::default().with_nulls_last(true))?)
+    };
+    Ok((sorted(whole)?, sorted(union)?))
 }
