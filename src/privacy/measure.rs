@@ -265,6 +265,14 @@ fn odp<T>(r: opendp::error::Fallible<T>) -> Result<T, MeasureError> {
     })
 }
 
+/// The `Enum` type of a dimension with public `keys`, in their order: the
+/// type OpenDP receives the dimension as.
+pub fn enum_of(keys: &[String]) -> DataType {
+    let categories =
+        FrozenCategories::new(keys.iter().map(String::as_str)).expect("public keys are distinct");
+    DataType::from_frozen_categories(categories)
+}
+
 impl MeasurementSpec {
     fn dim_names(&self) -> Vec<&str> {
         self.dims.iter().map(|(d, _)| d.as_str()).collect()
@@ -304,11 +312,7 @@ impl MeasurementSpec {
     pub fn enum_dims(&self) -> Vec<(String, DataType)> {
         self.dims
             .iter()
-            .map(|(d, keys)| {
-                let categories = FrozenCategories::new(keys.iter().map(String::as_str))
-                    .expect("public keys are distinct");
-                (d.clone(), DataType::from_frozen_categories(categories))
-            })
+            .map(|(d, keys)| (d.clone(), enum_of(keys)))
             .collect()
     }
 

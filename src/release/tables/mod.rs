@@ -5,7 +5,7 @@
 
 use crate::classify::{DefinitionSet, MEMBERSHIP};
 use crate::i18n::Message;
-use crate::privacy::measure::{UNIT, VALUE};
+use crate::privacy::measure::{UNIT, VALUE, enum_of};
 use crate::privacy::{Accounting, MeasurementSpec, Statistic};
 use crate::schema::{CodeList, ExtractKind, codes, fields};
 use polars::prelude::*;
@@ -237,13 +237,6 @@ pub(super) fn labelled(branches: Vec<(Expr, &str)>, otherwise: &str, keys: &[Str
             when(holds).then(index(label)).otherwise(rest)
         })
         .cast(enum_of(keys))
-}
-
-/// The `Enum` type of a dimension with public `keys`.
-pub(super) fn enum_of(keys: &[String]) -> DataType {
-    let categories =
-        FrozenCategories::new(keys.iter().map(String::as_str)).expect("public keys are distinct");
-    DataType::from_frozen_categories(categories)
 }
 
 /// Whether the coded column `field` holds one of `codes` (each a code of its
